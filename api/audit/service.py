@@ -1,0 +1,61 @@
+"""Audit trail: every state transition and security event becomes one row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from storefleet.api.audit import repository
+from storefleet.api.audit.repository import AuditEventRow, AuditFilter
+from storefleet.api.core import request_context
+from storefleet.api.core.actor import Actor
+from storefleet.api.db.pool import Connection
+from storefleet.api.metrics import registry as metrics
+
+SECURITY_EVENTS = frozenset(
+    {
+        "auth.registered",
+        "auth.login_succeeded",
+        "auth.login_failed",
+        "auth.password_changed",
+        "auth.token_rejected",
+    }
+)
+
+
+async def record(
+    conn: Connection,
+    event: str,
+    actor: Actor,
+    *,
+    store_id: str | None = None,
+    tenant: str | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    detail: dict[str, Any] | None = None,
+    request_id: str | None = None,
+) -> int:
+    row = AuditEventRow(
+        event=event,
+        request_id=request_id or request_context.current_request_id(),
+        actor_id=actor.id,
+        actor=actor.name,
+        store_id=store_id,
+        tenant=tenant,
+        ip=request_context.current_client_ip(),
+        before=before,
+        after=after,
+        detail=detail,
+    )
+    event_id = await repository.insert_event(conn, row)
+    if event in SECURITY_EVENTS:
+        metrics.SECURITY_EVENTS.labels(event=event.removeprefix("auth.")).inc()
+    return event_id
+
+
+async def list_visible(
+    conn: Connection, actor: Actor, filters: AuditFilter, *, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    """Admins read everything; a tenant reads only the events of its own stores."""
+    if not actor.is_admin:
+        filters = AuditFilter(**{**filters.__dict__, "tenant": actor.id})
+    return await repository.list_events(conn, filters, limit=limit, offset=offset)

@@ -1,0 +1,59 @@
+"""FastAPI dependencies: the signed-in user, and the admin-only guard."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from storefleet.api.auth import service
+from storefleet.api.auth.credentials import Passwords, Tokens
+from storefleet.api.core.actor import Actor
+from storefleet.api.core.errors import Forbidden, Unauthorized
+from storefleet.api.db.pool import DbConnection
+
+_bearer = HTTPBearer(auto_error=False, description="JWT from /api/v1/auth/login or /register")
+
+
+def get_tokens(request: Request) -> Tokens:
+    tokens: Tokens = request.app.state.tokens
+    return tokens
+
+
+def get_passwords(request: Request) -> Passwords:
+    passwords: Passwords = request.app.state.passwords
+    return passwords
+
+
+async def current_user(
+    conn: DbConnection,
+    tokens: Annotated[Tokens, Depends(get_tokens)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> dict[str, Any]:
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        raise Unauthorized(
+            "Sign in first: send 'Authorization: Bearer <token>'.", headers={"WWW-Authenticate": "Bearer"}
+        )
+    return await service.authenticate(conn, tokens, credentials.credentials)
+
+
+CurrentUser = Annotated[dict[str, Any], Depends(current_user)]
+
+
+def current_actor(user: CurrentUser) -> Actor:
+    return service.actor_of(user)
+
+
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+
+
+def admin_actor(actor: CurrentActor) -> Actor:
+    if not actor.is_admin:
+        raise Forbidden("This needs an admin account.")
+    return actor
+
+
+AdminActor = Annotated[Actor, Depends(admin_actor)]
+TokensDep = Annotated[Tokens, Depends(get_tokens)]
+PasswordsDep = Annotated[Passwords, Depends(get_passwords)]

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, EmailStr, Field, model_validator
+
+MIN_PASSWORD_LENGTH = 8
+# Bounded so a client cannot make us hash megabytes.
+MAX_PASSWORD_LENGTH = 256
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    TENANT = "tenant"
+
+
+class RegisterRequest(BaseModel):
+    email: EmailStr = Field(max_length=254)
+    username: str = Field(min_length=3, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH)
+
+
+class LoginRequest(BaseModel):
+    """Sign in with the email address (or, equally, the username) and the password."""
+
+    email: str | None = Field(default=None, max_length=254)
+    username: str | None = Field(default=None, max_length=32)
+    password: str = Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)
+
+    @model_validator(mode="after")
+    def _one_identifier(self) -> LoginRequest:
+        if not (self.email or self.username):
+            raise ValueError("email or username is required")
+        return self
+
+    @property
+    def identifier(self) -> str:
+        return (self.email or self.username or "").strip()
+
+
+class PasswordChangeRequest(BaseModel):
+    current_password: str = Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)
+    new_password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH)
+
+
+class UserOut(BaseModel):
+    id: str
+    email: str
+    username: str
+    role: Role
+    is_active: bool
+    created_at: datetime
+
+
+class AuthResponse(BaseModel):
+    token: str
+    token_type: str = "bearer"
+    expires_at: datetime
+    user: UserOut

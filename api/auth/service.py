@@ -1,0 +1,117 @@
+"""Registration, sign-in, password change and token checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from anyio import to_thread
+from psycopg import errors as pg_errors
+
+from storefleet.api.audit import service as audit
+from storefleet.api.auth import repository
+from storefleet.api.auth.credentials import InvalidToken, Passwords, Tokens
+from storefleet.api.auth.schemas import LoginRequest, PasswordChangeRequest, RegisterRequest, Role
+from storefleet.api.core.actor import ANONYMOUS, Actor
+from storefleet.api.core.errors import AppError, Conflict, InvalidCredentials, Unauthorized
+from storefleet.api.core.ids import new_id
+from storefleet.api.db.pool import Connection
+
+
+class EmailTaken(Conflict):
+    code = "EMAIL_TAKEN"
+
+
+class UsernameTaken(Conflict):
+    code = "USERNAME_TAKEN"
+
+
+class InvalidAccessToken(Unauthorized):
+    code = "INVALID_TOKEN"
+
+
+class WrongCurrentPassword(AppError):
+    status_code = 400
+    code = "INVALID_CURRENT_PASSWORD"
+
+
+@dataclass(frozen=True)
+class Session:
+    user: dict[str, Any]
+    token: str
+    expires_at: datetime
+
+
+def actor_of(user: dict[str, Any]) -> Actor:
+    return Actor(id=user["id"], name=user["username"], role=user["role"])
+
+
+def _raise_conflict(conflicts: dict[str, bool]) -> None:
+    if conflicts["email"]:
+        raise EmailTaken("An account with this email address already exists.")
+    if conflicts["username"]:
+        raise UsernameTaken("This username is taken; choose another.")
+
+
+async def register(conn: Connection, passwords: Passwords, tokens: Tokens, req: RegisterRequest) -> Session:
+    password_hash = await to_thread.run_sync(passwords.hash, req.password)
+    email, username = str(req.email).strip(), req.username.strip()
+    try:
+        async with conn.transaction():
+            await repository.lock_registrations(conn)
+            _raise_conflict(await repository.find_conflicts(conn, email, username))
+            role = Role.TENANT if await repository.any_user_exists(conn) else Role.ADMIN
+            user = await repository.insert_user(
+                conn, user_id=new_id("u"), email=email, username=username, password_hash=password_hash, role=role
+            )
+            await audit.record(conn, "auth.registered", actor_of(user), detail={"role": role.value})
+    except pg_errors.UniqueViolation as exc:  # a concurrent registration won the race
+        _raise_conflict(await repository.find_conflicts(conn, email, username))
+        raise EmailTaken("An account with this email address or username already exists.") from exc
+    token, expires = tokens.issue(user["id"], user["token_version"])
+    return Session(user=user, token=token, expires_at=expires)
+
+
+async def login(conn: Connection, passwords: Passwords, tokens: Tokens, req: LoginRequest) -> Session:
+    user = await repository.find_user_for_login(conn, req.identifier)
+    valid = await to_thread.run_sync(passwords.verify, user["password_hash"] if user else None, req.password)
+    if not valid or user is None or not user["is_active"]:
+        async with conn.transaction():
+            await audit.record(
+                conn,
+                "auth.login_failed",
+                actor_of(user) if user else ANONYMOUS,
+                detail={"identifier": req.identifier[:254], "reason": "inactive" if valid else "bad_credentials"},
+            )
+        # One message for unknown account and wrong password, so sign-in does not reveal who exists.
+        raise InvalidCredentials("The email/username or password is wrong.")
+    async with conn.transaction():
+        await audit.record(conn, "auth.login_succeeded", actor_of(user))
+    token, expires = tokens.issue(user["id"], user["token_version"])
+    return Session(user=user, token=token, expires_at=expires)
+
+
+async def change_password(
+    conn: Connection, passwords: Passwords, tokens: Tokens, user: dict[str, Any], req: PasswordChangeRequest
+) -> Session:
+    if not await to_thread.run_sync(passwords.verify, user["password_hash"], req.current_password):
+        raise WrongCurrentPassword("The current password is wrong.")
+    new_hash = await to_thread.run_sync(passwords.hash, req.new_password)
+    async with conn.transaction():
+        # Bumps the token version: every token issued before this change stops working.
+        updated = await repository.set_password(conn, user["id"], new_hash)
+        await audit.record(conn, "auth.password_changed", actor_of(updated))
+    token, expires = tokens.issue(updated["id"], updated["token_version"])
+    return Session(user=updated, token=token, expires_at=expires)
+
+
+async def authenticate(conn: Connection, tokens: Tokens, raw_token: str) -> dict[str, Any]:
+    try:
+        claims = tokens.read(raw_token)
+    except InvalidToken as exc:
+        raise InvalidAccessToken(str(exc).capitalize() + ".") from exc
+    user = await repository.get_user(conn, claims.user_id)
+    if user is None or not user["is_active"] or user["token_version"] != claims.token_version:
+        raise InvalidAccessToken("The token is no longer valid; sign in again.")
+    return user

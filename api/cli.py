@@ -1,0 +1,120 @@
+"""The `storefleet` command: `up` (everything, embedded defaults), `api` (production shape), `migrate`."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import click
+from pydantic import SecretStr, ValidationError
+
+from storefleet import __version__
+from storefleet.api.core.logging import configure_logging
+from storefleet.api.db.embedded import EmbeddedPostgres, EmbeddedPostgresError
+from storefleet.api.db.migrate import apply_migrations
+from storefleet.api.settings import ConfigurationError, Environment, Settings
+from storefleet.api.state_dir import StateDirBusy, hold_state_dir, load_or_create_secret
+
+log = logging.getLogger("storefleet")
+
+EXIT_CONFIG = 2
+EXIT_STARTUP = 3
+
+
+def _load_settings(**overrides: object) -> Settings:
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        raise click.ClickException(f"invalid settings:\n{exc}") from exc
+    return settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
+
+
+@contextmanager
+def _embedded_database(settings: Settings, stack: ExitStack) -> Iterator[Settings]:
+    """Yield settings with a DATABASE_URL: the configured one, or an embedded server in the state dir."""
+    if settings.database_url is not None:
+        yield settings
+        return
+    server = EmbeddedPostgres(settings.state_dir / "postgres")
+    try:
+        conninfo = server.start()
+    except EmbeddedPostgresError as exc:
+        raise click.ClickException(f"could not start the embedded PostgreSQL: {exc}") from exc
+    stack.callback(server.stop)
+    yield settings.model_copy(update={"database_url": SecretStr(conninfo)})
+
+
+@click.group()
+@click.version_option(__version__, prog_name="storefleet")
+def main() -> None:
+    """storefleet: e-commerce stores provisioned through a GitOps fleet repo."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--state-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where embedded data lives [default: $STOREFLEET_STATE_DIR or ~/.local/state/storefleet].",
+)
+def up(host: str, port: int, state_dir: Path | None) -> None:
+    """Run the whole platform on embedded defaults (development)."""
+    if "STOREFLEET_ENV" not in os.environ:
+        os.environ["STOREFLEET_ENV"] = Environment.DEVELOPMENT.value
+    settings = _load_settings(state_dir=state_dir.resolve() if state_dir else None)
+    configure_logging(settings.log_level, settings.log_format)
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(hold_state_dir(settings.state_dir))
+        except StateDirBusy as exc:
+            raise click.ClickException(str(exc)) from exc
+        if settings.jwt_secret is None and settings.is_development:
+            secret = load_or_create_secret(settings.state_dir / "jwt-secret")
+            settings = settings.model_copy(update={"jwt_secret": SecretStr(secret)})
+        settings = stack.enter_context(_embedded_database(settings, stack))
+        log.info("storefleet %s starting on http://%s:%s (state in %s)", __version__, host, port, settings.state_dir)
+        ok = _serve(settings, host, port)
+    sys.exit(0 if ok else EXIT_STARTUP)
+
+
+@main.command()
+@click.option("--host", default="0.0.0.0", show_default=True)  # noqa: S104 - a server in a pod listens on all
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+def api(host: str, port: int) -> None:
+    """Run only the API against DATABASE_URL (the production shape)."""
+    settings = _load_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    if settings.database_url is None:
+        raise click.ClickException("DATABASE_URL is not set; `storefleet api` needs an external PostgreSQL.")
+    sys.exit(0 if _serve(settings, host, port) else EXIT_STARTUP)
+
+
+@main.command()
+@click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path))
+def migrate(state_dir: Path | None) -> None:
+    """Apply pending schema migrations (to DATABASE_URL, or to the embedded database)."""
+    settings = _load_settings(state_dir=state_dir.resolve() if state_dir else None)
+    configure_logging(settings.log_level, settings.log_format)
+    with ExitStack() as stack:
+        settings = stack.enter_context(_embedded_database(settings, stack))
+        assert settings.database_url is not None
+        applied = apply_migrations(settings.database_url.get_secret_value())
+    click.echo(f"applied {len(applied)} migration(s): {', '.join(applied)}" if applied else "schema is up to date")
+
+
+def _serve(settings: Settings, host: str, port: int) -> bool:
+    from storefleet.api.app import create_app
+    from storefleet.api.server import serve
+
+    try:
+        app = create_app(settings)
+    except ConfigurationError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_CONFIG)
+    return serve(app, settings, host=host, port=port)

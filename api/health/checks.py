@@ -1,0 +1,44 @@
+"""Health checks: each component registers an async check; /health runs them all."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from psycopg_pool import AsyncConnectionPool
+
+CHECK_TIMEOUT_S = 2.0
+
+
+@dataclass
+class CheckResult:
+    status: str  # ok | degraded | down | not_configured
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def healthy(self) -> bool:
+        return self.status in ("ok", "not_configured")
+
+
+HealthCheck = Callable[[], Awaitable[CheckResult]]
+
+
+def database_check(pool: AsyncConnectionPool[Any]) -> HealthCheck:
+    async def check() -> CheckResult:
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(CHECK_TIMEOUT_S), pool.connection(timeout=CHECK_TIMEOUT_S) as conn:
+                await conn.execute("SELECT 1")
+        except Exception as exc:  # any failure means "down"; the reason is reported, not raised
+            return CheckResult("down", {"error": type(exc).__name__})
+        return CheckResult("ok", {"latency_ms": round((time.perf_counter() - started) * 1000, 2)})
+
+    return check
+
+
+async def run_checks(checks: dict[str, HealthCheck]) -> dict[str, CheckResult]:
+    results = await asyncio.gather(*(check() for check in checks.values()))
+    return dict(zip(checks, results, strict=True))

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from storefleet import __version__
+from storefleet.api.health.checks import run_checks
+
+router = APIRouter(tags=["health"])
+
+
+async def _report(request: Request) -> tuple[bool, dict[str, Any]]:
+    results = await run_checks(request.app.state.health_checks)
+    healthy = all(result.healthy for result in results.values())
+    body = {
+        "status": "ok" if healthy else "degraded",
+        "version": __version__,
+        "checks": {name: {"status": r.status, **r.details} for name, r in results.items()},
+    }
+    return healthy, body
+
+
+@router.get("/api/v1/health", operation_id="getHealth")
+@router.get("/health", include_in_schema=False)
+async def health(request: Request) -> JSONResponse:
+    """Component health: 200 when every component is healthy, 503 otherwise, with the details."""
+    healthy, body = await _report(request)
+    return JSONResponse(body, status_code=200 if healthy else 503)
+
+
+@router.get("/health/live", operation_id="getLiveness")
+@router.get("/api/v1/health/live", include_in_schema=False)
+async def live() -> dict[str, str]:
+    """The process is up and serving."""
+    return {"status": "ok"}
+
+
+@router.get("/health/ready", operation_id="getReadiness")
+@router.get("/api/v1/health/ready", include_in_schema=False)
+async def ready(request: Request) -> JSONResponse:
+    """Ready for traffic: not shutting down, and the database answers."""
+    if request.app.state.lifecycle.shutting_down:
+        return JSONResponse({"status": "shutting_down"}, status_code=503)
+    healthy, body = await _report(request)
+    return JSONResponse({"status": "ok" if healthy else "not_ready", "checks": body["checks"]},
+                        status_code=200 if healthy else 503)

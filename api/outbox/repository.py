@@ -1,0 +1,48 @@
+"""All SQL touching the outbox: the durable queue of fleet changes, written in the same transaction
+as the store row it belongs to and drained in id order by the fleet writer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from psycopg.types.json import Jsonb
+
+from storefleet.api.db.pool import Connection
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    store_id: str
+    tenant: str
+    action: str  # create | update | delete | rollback | retry
+    spec: dict[str, Any] | None
+    spec_hash: str | None
+    request_id: str | None
+    actor_id: str | None
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+async def enqueue(conn: Connection, entry: OutboxEntry) -> int:
+    cur = await conn.execute(
+        "INSERT INTO outbox (store_id, tenant, action, spec, spec_hash, params, request_id, actor_id)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+        (
+            entry.store_id,
+            entry.tenant,
+            entry.action,
+            Jsonb(entry.spec) if entry.spec is not None else None,
+            entry.spec_hash,
+            Jsonb(entry.params),
+            entry.request_id,
+            entry.actor_id,
+        ),
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return int(row["id"])
+
+
+async def entries_for_store(conn: Connection, store_id: str) -> list[dict[str, Any]]:
+    cur = await conn.execute("SELECT * FROM outbox WHERE store_id = %s ORDER BY id", (store_id,))
+    return [dict(row) for row in await cur.fetchall()]

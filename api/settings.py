@@ -1,0 +1,120 @@
+"""Platform settings: one class, read once at start-up and passed down explicitly."""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# Values people paste from tutorials; a JWT signed with one of these is forgeable by anyone.
+_PLACEHOLDER_SECRETS = frozenset(
+    {
+        "secret",
+        "changeme",
+        "change-me",
+        "change_me",
+        "changethis",
+        "jwt-secret",
+        "jwt_secret",
+        "your-secret",
+        "your-secret-key",
+        "your_jwt_secret",
+        "supersecret",
+        "super-secret",
+        "password",
+        "development",
+        "dev",
+        "test",
+        "replace-me",
+    }
+)
+MIN_JWT_SECRET_LENGTH = 32
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+    TEST = "test"
+
+
+class PasswordHashProfile(StrEnum):
+    """argon2 cost profiles; `cheapest` exists so test suites can hash thousands of passwords."""
+
+    RFC_9106_LOW_MEMORY = "rfc9106-low-memory"
+    RFC_9106_HIGH_MEMORY = "rfc9106-high-memory"
+    CHEAPEST = "cheapest"
+
+
+class ConfigurationError(Exception):
+    """Raised at start-up when the settings cannot run the platform safely."""
+
+
+def default_state_dir() -> Path:
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "storefleet"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
+
+    env: Environment = Field(default=Environment.PRODUCTION, alias="STOREFLEET_ENV")
+    state_dir: Path = Field(default_factory=default_state_dir, alias="STOREFLEET_STATE_DIR")
+
+    database_url: SecretStr | None = Field(default=None, alias="DATABASE_URL")
+    db_pool_min_size: int = Field(default=2, ge=1, alias="DB_POOL_MIN_SIZE")
+    db_pool_max_size: int = Field(default=10, ge=1, alias="DB_POOL_MAX_SIZE")
+    db_connect_timeout_s: float = Field(default=5.0, gt=0, alias="DB_CONNECT_TIMEOUT_S")
+
+    jwt_secret: SecretStr | None = Field(default=None, alias="JWT_SECRET")
+    jwt_ttl_seconds: int = Field(default=12 * 3600, ge=60, alias="JWT_TTL_SECONDS")
+    password_hash_profile: PasswordHashProfile = Field(
+        default=PasswordHashProfile.RFC_9106_LOW_MEMORY, alias="PASSWORD_HASH_PROFILE"
+    )
+
+    log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    log_format: str = Field(default="json", pattern="^(json|console)$", alias="LOG_FORMAT")
+    shutdown_grace_seconds: float = Field(default=0.0, ge=0, alias="SHUTDOWN_GRACE_SECONDS")
+    shutdown_drain_seconds: float = Field(default=10.0, gt=0, alias="SHUTDOWN_DRAIN_SECONDS")
+    reserved_store_names: Annotated[frozenset[str], NoDecode] = Field(
+        default=frozenset(), alias="EXTRA_RESERVED_STORE_NAMES"
+    )
+
+    @field_validator("reserved_store_names", mode="before")
+    @classmethod
+    def _split_names(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(part.strip().lower() for part in value.split(",") if part.strip())
+        return value
+
+    @model_validator(mode="after")
+    def _pool_bounds(self) -> Settings:
+        if self.db_pool_min_size > self.db_pool_max_size:
+            raise ValueError("DB_POOL_MIN_SIZE must not exceed DB_POOL_MAX_SIZE")
+        return self
+
+    @property
+    def is_development(self) -> bool:
+        return self.env is Environment.DEVELOPMENT
+
+    def check_jwt_secret(self) -> None:
+        """Fail start-up unless the JWT secret is real (development may run without one)."""
+        if self.jwt_secret is None:
+            if self.is_development:
+                return
+            raise ConfigurationError(
+                "JWT_SECRET is not set. Set it to a random value of at least "
+                f"{MIN_JWT_SECRET_LENGTH} characters (e.g. `openssl rand -hex 32`), "
+                "or run with STOREFLEET_ENV=development."
+            )
+        secret = self.jwt_secret.get_secret_value()
+        if secret.strip().lower() in _PLACEHOLDER_SECRETS or len(secret) < MIN_JWT_SECRET_LENGTH:
+            if self.is_development:
+                return
+            raise ConfigurationError(
+                "JWT_SECRET looks like a placeholder or is shorter than "
+                f"{MIN_JWT_SECRET_LENGTH} characters; generate one with `openssl rand -hex 32`."
+            )

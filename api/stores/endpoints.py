@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request, status
+
+from storefleet.api.audit.schemas import AuditEventList, AuditEventOut
+from storefleet.api.auth.dependencies import CurrentActor
+from storefleet.api.db.pool import DbConnection
+from storefleet.api.stores import service
+from storefleet.api.stores.repository import StoreQuery
+from storefleet.api.stores.schemas import CreateStoreRequest, StoreList, StoreOut
+from storefleet.api.stores.state_machine import StoreStatus
+from storefleet.renderer.spec import Engine
+
+router = APIRouter(prefix="/api/v1/stores", tags=["stores"])
+
+StoreId = Annotated[str, Path(max_length=64, description="Store id, e.g. st-abcdefgh23")]
+Limit = Annotated[int, Query(ge=1, le=100)]
+Offset = Annotated[int, Query(ge=0, le=1_000_000)]
+
+
+def _out(store: dict[str, Any]) -> StoreOut:
+    return StoreOut.model_validate(store)
+
+
+@router.post("", status_code=status.HTTP_202_ACCEPTED, operation_id="createStore")
+async def create_store(
+    body: CreateStoreRequest, request: Request, conn: DbConnection, actor: CurrentActor
+) -> StoreOut:
+    """Accept a store request. It is committed to the fleet repo asynchronously (state `requested`)."""
+    extra_reserved: frozenset[str] = request.app.state.settings.reserved_store_names
+    return _out(await service.create_store(conn, actor, body, extra_reserved))
+
+
+@router.get("", operation_id="listStores")
+async def list_stores(
+    conn: DbConnection,
+    actor: CurrentActor,
+    status_filter: Annotated[StoreStatus | None, Query(alias="status")] = None,
+    engine: Engine | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> StoreList:
+    """Stores visible to the caller, newest first. Deleted stores appear only with `status=deleted`."""
+    query = StoreQuery(owner_id=None, status=status_filter, engine=engine, limit=limit, offset=offset)
+    stores, total = await service.list_visible(conn, actor, query)
+    return StoreList(stores=[_out(s) for s in stores], total=total, limit=limit, offset=offset)
+
+
+@router.get("/{store_id}", operation_id="getStore")
+async def get_store(store_id: StoreId, conn: DbConnection, actor: CurrentActor) -> StoreOut:
+    return _out(await service.get_visible(conn, actor, store_id))
+
+
+@router.delete("/{store_id}", status_code=status.HTTP_202_ACCEPTED, operation_id="deleteStore")
+async def delete_store(store_id: StoreId, conn: DbConnection, actor: CurrentActor) -> StoreOut:
+    """Ask for deletion (state `deleting`); repeating it while deleting is harmless."""
+    return _out(await service.delete_store(conn, actor, store_id))
+
+
+@router.post("/{store_id}/retry", status_code=status.HTTP_202_ACCEPTED, operation_id="retryStore")
+async def retry_store(store_id: StoreId, conn: DbConnection, actor: CurrentActor) -> StoreOut:
+    """Try a failed store again (state `requested`). Only allowed from `failed`."""
+    return _out(await service.retry_store(conn, actor, store_id))
+
+
+@router.get("/{store_id}/logs", operation_id="getStoreLogs")
+async def store_logs(
+    store_id: StoreId, conn: DbConnection, actor: CurrentActor, limit: Limit = 100, offset: Offset = 0
+) -> AuditEventList:
+    """The store's audit trail, newest first."""
+    events, total = await service.store_events(conn, actor, store_id, limit=limit, offset=offset)
+    return AuditEventList(
+        events=[AuditEventOut.model_validate(e) for e in events], total=total, limit=limit, offset=offset
+    )

@@ -1,0 +1,104 @@
+"""All SQL touching stores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from psycopg import sql
+from psycopg.types.json import Jsonb
+
+from storefleet.api.db.pool import Connection
+
+_COLUMNS = (
+    "id, owner_id, name, engine, theme, plan, status, status_message, error, spec, spec_hash,"
+    " last_commit_sha, created_at, updated_at, deleted_at"
+)
+LIVE_NAME_CONSTRAINT = "stores_owner_live_name_key"
+
+
+@dataclass(frozen=True)
+class NewStore:
+    id: str
+    owner_id: str
+    name: str
+    engine: str
+    theme: str | None
+    plan: str
+    status: str
+    status_message: str | None
+    spec: dict[str, Any]
+    spec_hash: str
+
+
+@dataclass(frozen=True)
+class StoreQuery:
+    owner_id: str | None  # None: every owner (admins)
+    status: str | None
+    engine: str | None
+    limit: int
+    offset: int
+
+
+async def insert_store(conn: Connection, store: NewStore) -> dict[str, Any]:
+    cur = await conn.execute(
+        "INSERT INTO stores (id, owner_id, name, engine, theme, plan, status, status_message, spec, spec_hash)"
+        f" VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING {_COLUMNS}",
+        (
+            store.id, store.owner_id, store.name, store.engine, store.theme, store.plan, store.status,
+            store.status_message, Jsonb(store.spec), store.spec_hash,
+        ),
+    )  # fmt: skip
+    row = await cur.fetchone()
+    assert row is not None
+    return dict(row)
+
+
+async def get_store(conn: Connection, store_id: str) -> dict[str, Any] | None:
+    cur = await conn.execute(f"SELECT {_COLUMNS} FROM stores WHERE id = %s", (store_id,))
+    row = await cur.fetchone()
+    return dict(row) if row else None
+
+
+async def list_stores(conn: Connection, query: StoreQuery) -> tuple[list[dict[str, Any]], int]:
+    clauses: list[sql.Composable] = []
+    params: list[Any] = []
+    if query.owner_id is not None:
+        clauses.append(sql.SQL("owner_id = %s"))
+        params.append(query.owner_id)
+    if query.status is not None:
+        clauses.append(sql.SQL("status = %s"))
+        params.append(query.status)
+    else:
+        # Deleted stores are history: shown only when asked for by status.
+        clauses.append(sql.SQL("status <> 'deleted'"))
+    if query.engine is not None:
+        clauses.append(sql.SQL("engine = %s"))
+        params.append(query.engine)
+    where = sql.SQL(" WHERE ") + sql.SQL(" AND ").join(clauses)
+    page = sql.SQL("SELECT {} FROM stores{} ORDER BY created_at DESC, id DESC LIMIT %s OFFSET %s").format(
+        sql.SQL(_COLUMNS), where
+    )
+    rows = await (await conn.execute(page, [*params, query.limit, query.offset])).fetchall()
+    total_row = await (await conn.execute(sql.SQL("SELECT count(*) AS n FROM stores{}").format(where), params)).fetchone()
+    return [dict(row) for row in rows], int(total_row["n"]) if total_row else 0
+
+
+async def update_status(
+    conn: Connection,
+    store_id: str,
+    *,
+    expected: str,
+    target: str,
+    message: str | None,
+    error: str | None,
+) -> dict[str, Any] | None:
+    """Move the store only if it is still in `expected` (optimistic lock); None when it was not."""
+    cur = await conn.execute(
+        "UPDATE stores SET status = %s, status_message = %s, error = %s, updated_at = now(),"
+        " deleted_at = CASE WHEN %s = 'deleted' THEN now() ELSE deleted_at END"
+        f" WHERE id = %s AND status = %s RETURNING {_COLUMNS}",
+        (target, message, error, target, store_id, expected),
+    )
+    row = await cur.fetchone()
+    return dict(row) if row else None

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from datetime import datetime
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from storefleet.api.stores.state_machine import StoreStatus
+from storefleet.renderer.spec import Engine, Plan, Theme
+
+
+class CreateStoreRequest(BaseModel):
+    # Unknown fields (e.g. an owner_id) are ignored: the owner is always the signed-in user.
+    model_config = ConfigDict(extra="ignore")
+
+    name: str = Field(max_length=253, description="DNS-1123 label, 3-63 characters")
+    engine: Engine
+    theme: Theme | None = Field(default=None, description="WooCommerce only; default storefront")
+    plan: Plan = Plan.SMALL
+
+    @field_validator("theme")
+    @classmethod
+    def _theme_only_for_woocommerce(cls, theme: Theme | None, info: ValidationInfo) -> Theme | None:
+        if theme is not None and info.data.get("engine") is Engine.MEDUSA:
+            raise ValueError("applies to WooCommerce stores only")
+        return theme
+
+
+class StoreOut(BaseModel):
+    id: str
+    name: str
+    engine: Engine
+    theme: Theme | None
+    plan: Plan
+    status: StoreStatus
+    status_message: str | None
+    error: str | None
+    owner_id: str
+    spec_hash: str
+    last_commit_sha: str | None
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None
+
+
+class StoreList(BaseModel):
+    stores: list[StoreOut]
+    total: int
+    limit: int
+    offset: int

@@ -1,0 +1,63 @@
+"""StoreSpec: the platform's desired state for one store, as it is written to `store.yaml` (pure)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+API_VERSION = "storefleet.io/v1"
+
+
+class Engine(StrEnum):
+    WOOCOMMERCE = "woocommerce"
+    MEDUSA = "medusa"
+
+
+class Theme(StrEnum):
+    STOREFRONT = "storefront"
+    ASTRA = "astra"
+
+
+class Plan(StrEnum):
+    SMALL = "small"
+    MEDIUM = "medium"
+    LARGE = "large"
+
+
+DEFAULT_THEME = Theme.STOREFRONT
+DEFAULT_PLAN = Plan.SMALL
+
+
+class StoreSpec(BaseModel):
+    """What a tenant asked for. Identity fields (store_id, tenant) never change after creation."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    api_version: Literal["storefleet.io/v1"] = API_VERSION
+    store_id: str
+    tenant: str
+    name: str
+    engine: Engine
+    theme: Theme | None = None
+    plan: Plan = DEFAULT_PLAN
+
+    @model_validator(mode="after")
+    def _theme_matches_engine(self) -> StoreSpec:
+        if self.engine is Engine.MEDUSA and self.theme is not None:
+            raise ValueError("theme applies to WooCommerce stores only")
+        if self.engine is Engine.WOOCOMMERCE and self.theme is None:
+            object.__setattr__(self, "theme", DEFAULT_THEME)
+        return self
+
+    def to_document(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    @property
+    def spec_hash(self) -> str:
+        """sha256 of the canonical JSON form: equal specs hash equal, whatever their field order."""
+        canonical = json.dumps(self.to_document(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
