@@ -19,7 +19,7 @@ from storefleet.api.core.errors import install_error_handlers
 from storefleet.api.core.middleware import RequestContextMiddleware
 from storefleet.api.db.migrate import apply_migrations
 from storefleet.api.db.pool import open_pool
-from storefleet.api.health.checks import HealthCheck, database_check
+from storefleet.api.health.checks import database_check
 from storefleet.api.health.endpoints import router as health_router
 from storefleet.api.metrics.endpoints import router as metrics_router
 from storefleet.api.settings import ConfigurationError, Settings
@@ -75,7 +75,7 @@ def create_app(settings: Settings, *, lifecycle: Lifecycle | None = None, migrat
     app.state.tokens = tokens
     app.state.passwords = Passwords(settings.password_hash_profile)
     app.state.lifecycle = lifecycle or Lifecycle()
-    app.state.health_checks: dict[str, HealthCheck] = {}
+    app.state.health_checks = {}  # filled in the lifespan: name -> HealthCheck
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware)
     for router in (health_router, auth_router, stores_router, audit_router, metrics_router):

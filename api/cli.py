@@ -78,7 +78,13 @@ def up(host: str, port: int, state_dir: Path | None) -> None:
             secret = load_or_create_secret(settings.state_dir / "jwt-secret")
             settings = settings.model_copy(update={"jwt_secret": SecretStr(secret)})
         settings = stack.enter_context(_embedded_database(settings, stack))
-        log.info("storefleet %s starting on http://%s:%s (state in %s)", __version__, host, port, settings.state_dir)
+        log.info(
+            "storefleet %s starting on http://%s:%s (state in %s)",
+            __version__,
+            host,
+            port,
+            settings.state_dir,
+        )
         ok = _serve(settings, host, port)
     sys.exit(0 if ok else EXIT_STARTUP)
 
@@ -105,7 +111,9 @@ def migrate(state_dir: Path | None) -> None:
         settings = stack.enter_context(_embedded_database(settings, stack))
         assert settings.database_url is not None
         applied = apply_migrations(settings.database_url.get_secret_value())
-    click.echo(f"applied {len(applied)} migration(s): {', '.join(applied)}" if applied else "schema is up to date")
+    click.echo(
+        f"applied {len(applied)} migration(s): {', '.join(applied)}" if applied else "schema is up to date"
+    )
 
 
 def _serve(settings: Settings, host: str, port: int) -> bool:

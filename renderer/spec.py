@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-API_VERSION = "storefleet.io/v1"
+API_VERSION: Literal["storefleet.io/v1"] = "storefleet.io/v1"
 
 
 class Engine(StrEnum):

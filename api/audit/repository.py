@@ -45,13 +45,22 @@ def _json(value: dict[str, Any] | None) -> Jsonb | None:
 
 async def insert_event(conn: Connection, row: AuditEventRow) -> int:
     cur = await conn.execute(
-        "INSERT INTO audit_events (event, request_id, actor_id, actor, store_id, tenant, ip, before, after, detail)"
+        "INSERT INTO audit_events"
+        " (event, request_id, actor_id, actor, store_id, tenant, ip, before, after, detail)"
         " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
         (
-            row.event, row.request_id, row.actor_id, row.actor, row.store_id, row.tenant, row.ip,
-            _json(row.before), _json(row.after), _json(row.detail),
+            row.event,
+            row.request_id,
+            row.actor_id,
+            row.actor,
+            row.store_id,
+            row.tenant,
+            row.ip,
+            _json(row.before),
+            _json(row.after),
+            _json(row.detail),
         ),
-    )  # fmt: skip
+    )
     created = await cur.fetchone()
     assert created is not None
     return int(created["id"])

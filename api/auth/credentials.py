@@ -11,8 +11,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from storefleet.api.settings import PasswordHashProfile
 
-TOKEN_ISSUER = "storefleet"
-TOKEN_ALGORITHM = "HS256"
+TOKEN_ISSUER = "storefleet"  # noqa: S105 - a claim value, not a secret
+TOKEN_ALGORITHM = "HS256"  # noqa: S105 - an algorithm name, not a secret
 
 _PROFILES = {
     PasswordHashProfile.RFC_9106_LOW_MEMORY: profiles.RFC_9106_LOW_MEMORY,

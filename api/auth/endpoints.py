@@ -35,7 +35,9 @@ async def register(
 
 
 @router.post("/login", operation_id="login")
-async def login(body: LoginRequest, conn: DbConnection, passwords: PasswordsDep, tokens: TokensDep) -> AuthResponse:
+async def login(
+    body: LoginRequest, conn: DbConnection, passwords: PasswordsDep, tokens: TokensDep
+) -> AuthResponse:
     return _response(await service.login(conn, passwords, tokens, body))
 
 

@@ -73,6 +73,7 @@ async def set_password(conn: Connection, user_id: str, password_hash: str) -> di
 
 async def set_active(conn: Connection, user_id: str, active: bool) -> None:
     await conn.execute(
-        "UPDATE users SET is_active = %s, token_version = token_version + 1, updated_at = now() WHERE id = %s",
+        "UPDATE users SET is_active = %s, token_version = token_version + 1, updated_at = now()"
+        " WHERE id = %s",
         (active, user_id),
     )

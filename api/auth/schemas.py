@@ -55,6 +55,6 @@ class UserOut(BaseModel):
 
 class AuthResponse(BaseModel):
     token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth token type, not a secret
     expires_at: datetime
     user: UserOut

@@ -63,7 +63,12 @@ async def register(conn: Connection, passwords: Passwords, tokens: Tokens, req: 
             _raise_conflict(await repository.find_conflicts(conn, email, username))
             role = Role.TENANT if await repository.any_user_exists(conn) else Role.ADMIN
             user = await repository.insert_user(
-                conn, user_id=new_id("u"), email=email, username=username, password_hash=password_hash, role=role
+                conn,
+                user_id=new_id("u"),
+                email=email,
+                username=username,
+                password_hash=password_hash,
+                role=role,
             )
             await audit.record(conn, "auth.registered", actor_of(user), detail={"role": role.value})
     except pg_errors.UniqueViolation as exc:  # a concurrent registration won the race
@@ -82,7 +87,10 @@ async def login(conn: Connection, passwords: Passwords, tokens: Tokens, req: Log
                 conn,
                 "auth.login_failed",
                 actor_of(user) if user else ANONYMOUS,
-                detail={"identifier": req.identifier[:254], "reason": "inactive" if valid else "bad_credentials"},
+                detail={
+                    "identifier": req.identifier[:254],
+                    "reason": "inactive" if valid else "bad_credentials",
+                },
             )
         # One message for unknown account and wrong password, so sign-in does not reveal who exists.
         raise InvalidCredentials("The email/username or password is wrong.")

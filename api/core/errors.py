@@ -106,7 +106,9 @@ def describe_validation_errors(errors: list[Any]) -> tuple[str, list[dict[str, s
         msg = str(err.get("msg", "invalid value"))
         msg = msg.removeprefix("Value error, ")
         if err["type"] == "json_invalid":
-            details.append({"field": "body", "message": "the request body is not valid JSON", "type": "json_invalid"})
+            details.append(
+                {"field": "body", "message": "the request body is not valid JSON", "type": "json_invalid"}
+            )
             continue
         details.append({"field": _location(tuple(err.get("loc", ()))), "message": msg, "type": err["type"]})
     if not details:

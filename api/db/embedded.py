@@ -63,8 +63,8 @@ def _ensure_service_user() -> _RunAs:
     try:
         entry = pwd.getpwnam(SERVICE_USER)
     except KeyError:
-        subprocess.run(
-            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", SERVICE_USER],
+        subprocess.run(  # noqa: S603 - fixed arguments, no shell
+            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", SERVICE_USER],  # noqa: S607
             check=True,
             capture_output=True,
         )
@@ -93,12 +93,11 @@ def _process_cmdline(pid: int) -> str | None:
 
 def _pid_alive(pid: int) -> bool:
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        stat_line = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
         return False
-    except PermissionError:
-        return True
-    return True
+    # A zombie (state Z) has exited; it only waits to be reaped.
+    return stat_line.rsplit(")", 1)[-1].split()[0] != "Z"
 
 
 @dataclass(frozen=True)
@@ -144,7 +143,6 @@ class EmbeddedPostgres:
             log.info("adopting PostgreSQL already running on %s (pid %s)", self.pgdata, running.pid)
             self._socket_dir = running.socket_dir
         else:
-            self._clear_stale_pid_file()
             self._pg_ctl_start()
         self._ensure_database()
         return self.conninfo(self.database)
@@ -193,13 +191,14 @@ class EmbeddedPostgres:
             return None
         return info
 
-    def _clear_stale_pid_file(self) -> None:
-        # A pid file naming a dead or reused pid blocks PostgreSQL's start (it cannot tell a reused pid
-        # that belongs to another user from a live postmaster), so we remove it once we know it is stale.
-        pid_file = self.pgdata / "postmaster.pid"
-        if pid_file.exists():
-            log.warning("removing stale %s left by a server that is no longer running", pid_file)
-            pid_file.unlink()
+    def _clear_stale_lock_files(self, socket_dir: Path) -> None:
+        # Lock files naming a dead (or reused) pid block PostgreSQL's start: it cannot tell a reused pid
+        # that belongs to another user from a live postmaster. Once we know no server runs, they go.
+        for lock_file in (self.pgdata / "postmaster.pid", socket_dir / f".s.PGSQL.{SOCKET_PORT}.lock"):
+            if lock_file.exists():
+                log.warning("removing stale %s left by a server that is no longer running", lock_file)
+                lock_file.unlink()
+        (socket_dir / f".s.PGSQL.{SOCKET_PORT}").unlink(missing_ok=True)
 
     def _choose_socket_dir(self) -> Path:
         if len(str(self.pgdata)) <= _MAX_SOCKET_DIR_LEN:
@@ -208,12 +207,11 @@ class EmbeddedPostgres:
         short = Path(tempfile.gettempdir()) / f"storefleet-pg-{digest}"
         short.mkdir(mode=0o700, exist_ok=True)
         self._run_as.chown(short)
-        for lock in short.glob(".s.PGSQL.*"):
-            lock.unlink(missing_ok=True)
         return short
 
     def _pg_ctl_start(self) -> None:
         socket_dir = self._choose_socket_dir()
+        self._clear_stale_lock_files(socket_dir)
         options = f"-c listen_addresses='' -k {socket_dir} -p {SOCKET_PORT}"
         if not self.durable:
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
@@ -253,7 +251,9 @@ class EmbeddedPostgres:
             )
             if result.returncode != 0:
                 output.seek(0)
-                raise EmbeddedPostgresError(f"{args[0]} failed ({result.returncode}): {output.read()[-2000:]}")
+                raise EmbeddedPostgresError(
+                    f"{args[0]} failed ({result.returncode}): {output.read()[-2000:]}"
+                )
 
     def _log_tail(self, lines: int = 20) -> str:
         with contextlib.suppress(OSError):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -10,8 +12,8 @@ from urllib.parse import urlencode
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 from yoyo import read_migrations
-from yoyo.connections import parse_uri
 from yoyo.backends.core.postgresql import PostgresqlPsycopgBackend
+from yoyo.connections import parse_uri
 
 log = logging.getLogger(__name__)
 
@@ -35,16 +37,8 @@ def _backend(conninfo: str) -> _ConninfoBackend:
     return _ConninfoBackend(uri, "_yoyo_migration")
 
 
-def pending_migrations(conninfo: str) -> list[str]:
-    backend = _backend(conninfo)
-    try:
-        return [m.id for m in backend.to_apply(read_migrations(str(MIGRATIONS_DIR)))]
-    finally:
-        backend.connection.close()
-
-
-def apply_migrations(conninfo: str) -> list[str]:
-    """Apply every pending migration; returns the ids applied (empty when up to date)."""
+@contextmanager
+def _locked_backend(conninfo: str) -> Iterator[_ConninfoBackend]:
     backend = _backend(conninfo)
     try:
         # The advisory lock dies with the connection, so a migrator killed half-way never blocks the
@@ -53,11 +47,22 @@ def apply_migrations(conninfo: str) -> list[str]:
         backend.init_database()
         backend.break_lock()
         with backend.lock():
-            todo = backend.to_apply(read_migrations(str(MIGRATIONS_DIR)))
-            applied = [m.id for m in todo]
-            backend.apply_migrations(todo)
-        for migration_id in applied:
-            log.info("applied migration %s", migration_id)
-        return applied
+            yield backend
     finally:
         backend.connection.close()
+
+
+def pending_migrations(conninfo: str) -> list[str]:
+    with _locked_backend(conninfo) as backend:
+        return [m.id for m in backend.to_apply(read_migrations(str(MIGRATIONS_DIR)))]
+
+
+def apply_migrations(conninfo: str) -> list[str]:
+    """Apply every pending migration; returns the ids applied (empty when up to date)."""
+    with _locked_backend(conninfo) as backend:
+        todo = backend.to_apply(read_migrations(str(MIGRATIONS_DIR)))
+        backend.apply_migrations(todo)
+    applied = [m.id for m in todo]
+    for migration_id in applied:
+        log.info("applied migration %s", migration_id)
+    return applied

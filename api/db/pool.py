@@ -21,7 +21,13 @@ async def open_pool(settings: Settings, conninfo: str) -> AsyncConnectionPool[An
         conninfo,
         min_size=settings.db_pool_min_size,
         max_size=settings.db_pool_max_size,
-        kwargs={"row_factory": dict_row, "connect_timeout": max(1, int(settings.db_connect_timeout_s))},
+        # autocommit: a statement outside `conn.transaction()` commits on its own, so a write happens
+        # exactly where a service opens a transaction for it, whatever the request does afterwards.
+        kwargs={
+            "row_factory": dict_row,
+            "autocommit": True,
+            "connect_timeout": max(1, int(settings.db_connect_timeout_s)),
+        },
         # A connection that died with its server is found and replaced before a request gets it.
         check=AsyncConnectionPool.check_connection,
         timeout=settings.db_connect_timeout_s,
@@ -33,7 +39,7 @@ async def open_pool(settings: Settings, conninfo: str) -> AsyncConnectionPool[An
 
 
 async def connection(request: Request) -> AsyncIterator[Connection]:
-    """One pooled connection per request; the block commits on success and rolls back on error."""
+    """One pooled connection per request (autocommit; services open their own transactions)."""
     pool: AsyncConnectionPool[Any] = request.app.state.pool
     try:
         async with pool.connection() as conn:

@@ -44,5 +44,7 @@ async def ready(request: Request) -> JSONResponse:
     if request.app.state.lifecycle.shutting_down:
         return JSONResponse({"status": "shutting_down"}, status_code=503)
     healthy, body = await _report(request)
-    return JSONResponse({"status": "ok" if healthy else "not_ready", "checks": body["checks"]},
-                        status_code=200 if healthy else 503)
+    return JSONResponse(
+        {"status": "ok" if healthy else "not_ready", "checks": body["checks"]},
+        status_code=200 if healthy else 503,
+    )

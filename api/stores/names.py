@@ -2,7 +2,8 @@
 
 A store name becomes part of host names and Kubernetes labels, so it must be a DNS-1123 label.
 The profanity filter matches substrings (so "fuckshop" and "my-sh1t-store" are caught) and
-therefore lists only stems that rarely occur inside innocent words: short stems such as "ass",
+therefore lists only stems that rarely occur inside innocent words (the price: a rare innocent name
+such as "scunthorpe" is refused too). Short stems such as "ass",
 "cum", "anal" or "rape" would refuse "glass-shop", "cucumber", "canal-store" and "grapes".
 """
 
@@ -59,7 +60,8 @@ def validate_store_name(name: str, extra_reserved: frozenset[str] = frozenset())
     if not _DNS_LABEL.fullmatch(name):
         raise StoreNameError(
             "name_format",
-            "may contain only lowercase letters, digits and '-', and must start and end with a letter or digit",
+            "may contain only lowercase letters, digits and '-', "
+            "and must start and end with a letter or digit",
         )
     if "--" in name:
         raise StoreNameError("name_format", "must not contain '--'")

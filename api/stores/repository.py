@@ -42,13 +42,22 @@ class StoreQuery:
 
 async def insert_store(conn: Connection, store: NewStore) -> dict[str, Any]:
     cur = await conn.execute(
-        "INSERT INTO stores (id, owner_id, name, engine, theme, plan, status, status_message, spec, spec_hash)"
+        "INSERT INTO stores"
+        " (id, owner_id, name, engine, theme, plan, status, status_message, spec, spec_hash)"
         f" VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING {_COLUMNS}",
         (
-            store.id, store.owner_id, store.name, store.engine, store.theme, store.plan, store.status,
-            store.status_message, Jsonb(store.spec), store.spec_hash,
+            store.id,
+            store.owner_id,
+            store.name,
+            store.engine,
+            store.theme,
+            store.plan,
+            store.status,
+            store.status_message,
+            Jsonb(store.spec),
+            store.spec_hash,
         ),
-    )  # fmt: skip
+    )
     row = await cur.fetchone()
     assert row is not None
     return dict(row)
@@ -80,7 +89,9 @@ async def list_stores(conn: Connection, query: StoreQuery) -> tuple[list[dict[st
         sql.SQL(_COLUMNS), where
     )
     rows = await (await conn.execute(page, [*params, query.limit, query.offset])).fetchall()
-    total_row = await (await conn.execute(sql.SQL("SELECT count(*) AS n FROM stores{}").format(where), params)).fetchone()
+    total_row = await (
+        await conn.execute(sql.SQL("SELECT count(*) AS n FROM stores{}").format(where), params)
+    ).fetchone()
     return [dict(row) for row in rows], int(total_row["n"]) if total_row else 0
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from storefleet.api.stores.state_machine import StoreStatus

@@ -99,20 +99,40 @@ async def create_store(
 ) -> dict[str, Any]:
     assert actor.id is not None
     name = _checked_name(req.name, extra_reserved)
-    spec = StoreSpec(store_id=new_id(STORE_ID_PREFIX), tenant=actor.id, name=name, engine=req.engine,
-                     theme=req.theme, plan=req.plan)  # fmt: skip
+    spec = StoreSpec(
+        store_id=new_id(STORE_ID_PREFIX),
+        tenant=actor.id,
+        name=name,
+        engine=req.engine,
+        theme=req.theme,
+        plan=req.plan,
+    )
     try:
         async with conn.transaction():
-            store = await repository.insert_store(conn, NewStore(
-                id=spec.store_id, owner_id=actor.id, name=name, engine=spec.engine, theme=spec.theme,
-                plan=spec.plan, status=StoreStatus.REQUESTED, status_message=MSG_AWAITING_COMMIT,
-                spec=spec.to_document(), spec_hash=spec.spec_hash,
-            ))  # fmt: skip
+            store = await repository.insert_store(
+                conn,
+                NewStore(
+                    id=spec.store_id,
+                    owner_id=actor.id,
+                    name=name,
+                    engine=spec.engine,
+                    theme=spec.theme,
+                    plan=spec.plan,
+                    status=StoreStatus.REQUESTED,
+                    status_message=MSG_AWAITING_COMMIT,
+                    spec=spec.to_document(),
+                    spec_hash=spec.spec_hash,
+                ),
+            )
             await _enqueue(conn, store, "create", actor)
             await audit.record(
-                conn, "store.requested", actor, store_id=store["id"], tenant=actor.id,
+                conn,
+                "store.requested",
+                actor,
+                store_id=store["id"],
+                tenant=actor.id,
                 after={"status": StoreStatus.REQUESTED.value, "spec": spec.to_document()},
-            )  # fmt: skip
+            )
     except pg_errors.UniqueViolation as exc:
         if exc.diag.constraint_name != repository.LIVE_NAME_CONSTRAINT:
             raise
@@ -123,12 +143,19 @@ async def create_store(
 async def _enqueue(
     conn: Connection, store: dict[str, Any], action: str, actor: Actor, params: dict[str, Any] | None = None
 ) -> None:
-    await outbox.enqueue(conn, outbox.OutboxEntry(
-        store_id=store["id"], tenant=store["owner_id"], action=action,
-        spec=store["spec"] if action != "delete" else None,
-        spec_hash=store["spec_hash"] if action != "delete" else None,
-        request_id=request_context.current_request_id(), actor_id=actor.id, params=params or {},
-    ))  # fmt: skip
+    await outbox.enqueue(
+        conn,
+        outbox.OutboxEntry(
+            store_id=store["id"],
+            tenant=store["owner_id"],
+            action=action,
+            spec=store["spec"] if action != "delete" else None,
+            spec_hash=store["spec_hash"] if action != "delete" else None,
+            request_id=request_context.current_request_id(),
+            actor_id=actor.id,
+            params=params or {},
+        ),
+    )
 
 
 async def get_visible(conn: Connection, actor: Actor, store_id: str) -> dict[str, Any]:
@@ -159,7 +186,9 @@ async def retry_store(conn: Connection, actor: Actor, store_id: str) -> dict[str
     async with conn.transaction():
         store = await get_visible(conn, actor, store_id)
         if store["status"] != StoreStatus.FAILED:
-            raise InvalidStateTransition(f"Only a failed store can be retried; this one is '{store['status']}'.")
+            raise InvalidStateTransition(
+                f"Only a failed store can be retried; this one is '{store['status']}'."
+            )
         updated = await transition(conn, store, StoreStatus.REQUESTED, actor, message=MSG_RETRY_REQUESTED)
         await _enqueue(conn, updated, "retry", actor)
     return updated
@@ -169,4 +198,6 @@ async def store_events(
     conn: Connection, actor: Actor, store_id: str, *, limit: int, offset: int
 ) -> tuple[list[dict[str, Any]], int]:
     store = await get_visible(conn, actor, store_id)
-    return await audit.list_visible(conn, actor, AuditFilter(store_id=store["id"]), limit=limit, offset=offset)
+    return await audit.list_visible(
+        conn, actor, AuditFilter(store_id=store["id"]), limit=limit, offset=offset
+    )

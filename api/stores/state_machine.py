@@ -63,3 +63,7 @@ def mermaid_diagram() -> str:
         lines.extend(f"    {current} --> {target}" for target in sorted(targets))
     lines.extend(f"    {status} --> [*]" for status in sorted(TERMINAL))
     return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(mermaid_diagram())

@@ -1,0 +1,71 @@
+# storefleet — every entry point a developer or CI needs. Each target bootstraps what it uses.
+#   make up      run the platform on embedded defaults (PostgreSQL + local state in STATE_DIR)
+#   make test    install what the tests need, then run linters and the whole test suite
+#   make lint    ruff, mypy, import-linter
+#   make bench   the benchmarks in bench/ (figures printed, recorded in docs/benchmarks.md)
+#   make lock    re-resolve constraints.txt from pyproject.toml in a clean virtualenv
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input
+HOST ?= 127.0.0.1
+PORT ?= 8000
+UP_ARGS ?=
+PYTEST_ARGS ?=
+
+# A stamp per install flavour: re-install only when the dependency files change.
+RUNTIME_STAMP := $(VENV)/.stamp-runtime
+DEV_STAMP := $(VENV)/.stamp-dev
+DEPS := pyproject.toml constraints.txt
+
+.PHONY: help up test lint pytest bench lock clean
+
+help:
+	@sed -n '2,7p' Makefile | sed 's/^# *//'
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "storefleet needs Python >= 3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade "pip>=24" "setuptools>=77" "wheel>=0.41"
+
+$(RUNTIME_STAMP): $(BIN)/python $(DEPS)
+	$(PIP) install -q -c constraints.txt --no-build-isolation -e .
+	@touch $@
+
+$(DEV_STAMP): $(BIN)/python $(DEPS)
+	$(PIP) install -q -c constraints.txt --no-build-isolation -e '.[dev]'
+	@touch $@ $(RUNTIME_STAMP)
+
+up: $(RUNTIME_STAMP)
+	$(BIN)/storefleet up --host $(HOST) --port $(PORT) $(UP_ARGS)
+
+test: $(DEV_STAMP) lint pytest
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+pytest: $(DEV_STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(DEV_STAMP)
+	@for script in bench/b*.py; do echo "== $$script"; $(BIN)/python "$$script"; done
+
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install -q --upgrade pip setuptools wheel
+	.lock-venv/bin/python -m pip install -q -e '.[dev]'
+	.lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^storefleet' > constraints.txt
+	rm -rf .lock-venv
+	@echo "constraints.txt updated"
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .import_linter_cache build src/*.egg-info

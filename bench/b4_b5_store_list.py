@@ -1,0 +1,433 @@
+"""B4/B5: store-list latency with 10,000 stores, and the API server's resident memory afterwards.
+
+Runs the real platform (`storefleet up`: embedded PostgreSQL + the API in one Python process) in a
+temporary state dir, registers an admin and a tenant through the API, seeds the `stores` table
+directly with COPY, then times sequential `GET /api/v1/stores` requests over one keep-alive
+connection and reads VmRSS/VmHWM of the `storefleet up` process from /proc.
+
+    .venv/bin/python bench/b4_b5_store_list.py [--stores 10000] [--requests 2000]
+
+Prints a table with PASS/FAIL against the targets; the exit code is 0 whatever the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import json
+import math
+import os
+import platform
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+
+REPO = Path(__file__).resolve().parent.parent
+STOREFLEET = REPO / ".venv" / "bin" / "storefleet"
+HOST = "127.0.0.1"
+PASSWORD = "bench-password-0123"
+P99_TARGET_MS = 20.0
+RSS_TARGET_MB = 150.0
+_B32 = "abcdefghijklmnopqrstuvwxyz234567"
+# Status mix of a long-lived fleet: mostly ready, a tail of in-flight, failed and deleted stores.
+_STATUS_WEIGHTS = {
+    "ready": 70, "provisioning": 4, "requested": 4, "pending_approval": 2, "updating": 3,
+    "failed": 5, "deleting": 2, "deleted": 10,
+}  # fmt: skip
+_STATUS_MESSAGES = {
+    "ready": "store is ready",
+    "provisioning": "committed to the fleet repo; waiting for the cluster",
+    "requested": "accepted; waiting for the fleet writer to commit it",
+    "pending_approval": "waiting for an admin to approve the plan",
+    "updating": "update committed; waiting for the cluster",
+    "failed": "provisioning failed",
+    "deleting": "deletion requested; waiting for the fleet writer to commit it",
+    "deleted": "store deleted",
+}
+_STORE_COLUMNS = (
+    "id", "owner_id", "name", "engine", "theme", "plan", "status", "status_message", "error", "spec",
+    "spec_hash", "last_commit_sha", "created_at", "updated_at", "deleted_at",
+)  # fmt: skip
+
+
+# ---- running the platform ------------------------------------------------------------------------
+@dataclass
+class Platform:
+    proc: subprocess.Popen[bytes]
+    base_url: str
+    state_dir: Path
+    log_path: Path
+
+    @property
+    def conninfo(self) -> str:
+        return f"host={self.state_dir / 'postgres'} port=5432 user=postgres dbname=storefleet"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _server_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "STOREFLEET_STATE_DIR")}
+    env.update(STOREFLEET_ENV="development", LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1")
+    return env
+
+
+def wait_healthy(plat: Platform, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if plat.proc.poll() is not None:
+            raise RuntimeError(f"storefleet up exited with {plat.proc.returncode}:\n{_log_tail(plat)}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{plat.base_url}/api/v1/health", timeout=2.0).status_code == 200:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"no healthy server after {timeout_s:.0f}s:\n{_log_tail(plat)}")
+
+
+def _log_tail(plat: Platform, lines: int = 30) -> str:
+    with contextlib.suppress(OSError):
+        return "\n".join(plat.log_path.read_text(errors="replace").splitlines()[-lines:])
+    return "(no log)"
+
+
+def stop_platform(plat: Platform, timeout_s: float = 60.0) -> int | None:
+    """SIGTERM and wait (the server stops its embedded PostgreSQL); SIGKILL + pg_ctl stop as a fallback."""
+    if plat.proc.poll() is None:
+        plat.proc.send_signal(signal.SIGTERM)
+        try:
+            plat.proc.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            print(f"! no exit {timeout_s:.0f}s after SIGTERM; killing pid {plat.proc.pid}", file=sys.stderr)
+            plat.proc.kill()
+            plat.proc.wait(timeout=10)
+    _stop_orphaned_postgres(plat.state_dir / "postgres")
+    return plat.proc.returncode
+
+
+def _stop_orphaned_postgres(pgdata: Path) -> None:
+    if postmaster_pid(pgdata) is None:
+        return
+    from storefleet.api.db.embedded import EmbeddedPostgres
+
+    print("! embedded PostgreSQL still running after the server exited; stopping it", file=sys.stderr)
+    EmbeddedPostgres(pgdata).stop()
+
+
+@contextlib.contextmanager
+def running_platform(startup_timeout_s: float) -> Iterator[Platform]:
+    state_dir = Path(tempfile.mkdtemp(prefix="sf-b4-"))
+    log_path = state_dir / "server.log"
+    port = free_port()
+    args = [str(STOREFLEET), "up", "--host", HOST, "--port", str(port), "--state-dir", str(state_dir)]
+    try:
+        with log_path.open("wb") as log:
+            proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                    env=_server_env(), cwd=state_dir)  # fmt: skip
+        plat = Platform(proc, f"http://{HOST}:{port}", state_dir, log_path)
+        try:
+            wait_healthy(plat, startup_timeout_s)
+            yield plat
+        finally:
+            code = stop_platform(plat)
+            print(f"server stopped (exit code {code})")
+    finally:
+        shutil.rmtree(state_dir, ignore_errors=True)
+
+
+# ---- accounts and data ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Account:
+    id: str
+    role: str
+    headers: dict[str, str]
+
+
+def register(client: httpx.Client, username: str) -> Account:
+    body = {"email": f"{username}@example.com", "username": username, "password": PASSWORD}
+    response = client.post("/api/v1/auth/register", json=body)
+    if response.status_code != 201:
+        raise RuntimeError(f"register {username}: {response.status_code} {response.text}")
+    data = response.json()
+    return Account(data["user"]["id"], data["user"]["role"], {"Authorization": f"Bearer {data['token']}"})
+
+
+def random_id(rng: random.Random, prefix: str, taken: set[str]) -> str:
+    while True:
+        candidate = f"{prefix}-{''.join(rng.choices(_B32, k=10))}"
+        if candidate not in taken:
+            taken.add(candidate)
+            return candidate
+
+
+def insert_filler_users(conn: psycopg.Connection[Any], rng: random.Random, count: int) -> list[str]:
+    """Other tenants that own the rest of the fleet; they never sign in, so the hash is a dummy."""
+    taken: set[str] = set()
+    rows = [(random_id(rng, "u", taken), f"tenant{i:03d}") for i in range(count)]
+    with conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO users (id, email, username, password_hash, role) VALUES (%s, %s, %s, %s, 'tenant')",
+            [(uid, f"{name}@example.com", name, "$argon2id$dummy") for uid, name in rows],
+        )
+    return [uid for uid, _ in rows]
+
+
+def store_row(
+    rng: random.Random, store_id: str, owner: str, index: int, created: datetime
+) -> tuple[Any, ...]:
+    engine = "woocommerce" if rng.random() < 0.65 else "medusa"
+    theme = rng.choice(["storefront", "astra"]) if engine == "woocommerce" else None
+    plan = rng.choices(["small", "medium", "large"], weights=[70, 25, 5])[0]
+    status = rng.choices(list(_STATUS_WEIGHTS), weights=list(_STATUS_WEIGHTS.values()))[0]
+    name = f"shop-{index:05d}"
+    spec = {"api_version": "storefleet.io/v1", "store_id": store_id, "tenant": owner, "name": name,
+            "engine": engine, "theme": theme, "plan": plan}  # fmt: skip
+    spec_json = json.dumps(spec, sort_keys=True, separators=(",", ":"))
+    updated = created + timedelta(minutes=rng.randint(1, 60 * 24 * 30))
+    committed = status not in ("requested", "pending_approval")
+    return (
+        store_id, owner, name, engine, theme, plan, status, _STATUS_MESSAGES[status],
+        "helm install timed out after 600s" if status == "failed" else None, spec_json,
+        hashlib.sha256(spec_json.encode()).hexdigest(),
+        hashlib.sha1(f"{store_id}{status}".encode()).hexdigest() if committed else None,
+        created, updated, updated if status == "deleted" else None,
+    )  # fmt: skip
+
+
+def owners_for(
+    rng: random.Random, count: int, tenant_id: str, tenant_stores: int, others: list[str]
+) -> list[str]:
+    owners = [tenant_id] * min(tenant_stores, count)
+    owners += [rng.choice(others) for _ in range(count - len(owners))]
+    rng.shuffle(owners)
+    return owners
+
+
+def seed_stores(conninfo: str, count: int, tenant_id: str, tenant_stores: int, filler_users: int) -> None:
+    rng = random.Random(4)
+    now = datetime.now(UTC)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        others = insert_filler_users(conn, rng, filler_users)
+        owners = owners_for(rng, count, tenant_id, tenant_stores, others)
+        taken: set[str] = set()
+        with conn.cursor() as cur, cur.copy(f"COPY stores ({', '.join(_STORE_COLUMNS)}) FROM STDIN") as copy:
+            for index, owner in enumerate(owners):
+                created = now - timedelta(seconds=rng.uniform(0, 730 * 86400))
+                copy.write_row(store_row(rng, random_id(rng, "st", taken), owner, index, created))
+        conn.execute("ANALYZE stores")
+        conn.execute("ANALYZE users")
+
+
+# ---- measuring -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Latency:
+    label: str
+    samples_ms: list[float]
+    body_bytes: int
+    total: int
+
+    def pct(self, p: float) -> float:
+        ordered = sorted(self.samples_ms)
+        return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def time_requests(
+    client: httpx.Client,
+    label: str,
+    url: str,
+    headers: dict[str, str],
+    warmup: int,
+    count: int,
+    budget_s: float,
+) -> Latency:
+    first = client.get(url, headers=headers)
+    if first.status_code != 200:
+        raise RuntimeError(f"{url}: {first.status_code} {first.text[:500]}")
+    for _ in range(warmup):
+        client.get(url, headers=headers)
+    samples: list[float] = []
+    deadline = time.monotonic() + budget_s
+    while len(samples) < count and time.monotonic() < deadline:
+        started = time.perf_counter_ns()
+        response = client.get(url, headers=headers)
+        samples.append((time.perf_counter_ns() - started) / 1e6)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url}: {response.status_code} {response.text[:500]}")
+    if len(samples) < count:
+        print(f"! {label}: {budget_s:.0f}s budget ran out after {len(samples)} requests", file=sys.stderr)
+    return Latency(label, samples, len(first.content), int(first.json()["total"]))
+
+
+def proc_status(pid: int) -> dict[str, float]:
+    """VmRSS and VmHWM of `pid` in MB (MiB)."""
+    fields: dict[str, float] = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            fields[key] = int(value.split()[0]) / 1024
+    return fields
+
+
+def postmaster_pid(pgdata: Path) -> int | None:
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        pid = int((pgdata / "postmaster.pid").read_text().splitlines()[0])
+        if Path(f"/proc/{pid}").exists():
+            return pid
+    return None
+
+
+def postgres_memory(pgdata: Path) -> tuple[int, float, float]:
+    """(processes, sum of RSS MB, sum of PSS MB) of the postmaster and its children.
+
+    RSS counts shared_buffers once per process that touched them; PSS splits shared pages fairly.
+    """
+    root = postmaster_pid(pgdata)
+    if root is None:
+        return 0, 0.0, 0.0
+    children = Path(f"/proc/{root}/task/{root}/children").read_text().split()
+    pids = [root, *map(int, children)]
+    rss = pss = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith(("Rss:", "Pss:")):
+                    kb = int(line.split()[1]) / 1024
+                    rss, pss = (rss + kb, pss) if line.startswith("Rss:") else (rss, pss + kb)
+    return len(pids), rss, pss
+
+
+# ---- report --------------------------------------------------------------------------------------
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def print_latency(results: list[Latency], args: argparse.Namespace) -> None:
+    print(f"\nB4  GET /api/v1/stores, {args.stores} stores, {args.requests} sequential requests "
+          f"after {args.warmup} warm-up, one keep-alive connection")  # fmt: skip
+    print(f"{'scenario':<34}{'n':>6}{'total':>7}{'bytes':>7}{'p50':>8}{'p99':>8}{'max':>8}{'mean':>8}"
+          f"{'req/s':>7}  p99<={P99_TARGET_MS:.0f}ms")  # fmt: skip
+    for r in results:
+        mean = statistics.fmean(r.samples_ms)
+        print(f"{r.label:<34}{len(r.samples_ms):>6}{r.total:>7}{r.body_bytes:>7}{r.pct(50):>8.2f}"
+              f"{r.pct(99):>8.2f}{max(r.samples_ms):>8.2f}{mean:>8.2f}{1000 / mean:>7.0f}  "
+              f"{verdict(r.pct(99) <= P99_TARGET_MS)}")  # fmt: skip
+    print("(latencies in ms, measured in the client around each request, body read included)")
+
+
+def print_memory(pid: int, phases: list[tuple[str, dict[str, float]]], pg: tuple[int, float, float]) -> None:
+    print(f"\nB5  API server memory (`storefleet up`, pid {pid})")
+    print(f"{'phase':<34}{'VmRSS MB':>10}{'VmHWM MB':>10}")
+    for name, mem in phases:
+        print(f"{name:<34}{mem['VmRSS']:>10.1f}{mem['VmHWM']:>10.1f}")
+    final = phases[-1][1]
+    rss_ok, hwm_ok = final["VmRSS"] <= RSS_TARGET_MB, final["VmHWM"] <= RSS_TARGET_MB
+    print(f"VmRSS after B4 <= {RSS_TARGET_MB:.0f} MB: {verdict(rss_ok)}"
+          f"    VmHWM (peak) <= {RSS_TARGET_MB:.0f} MB: {verdict(hwm_ok)}")  # fmt: skip
+    print(f"PostgreSQL (information, not B5): {pg[0]} processes, "
+          f"RSS sum {pg[1]:.1f} MB, PSS sum {pg[2]:.1f} MB")  # fmt: skip
+
+
+def print_machine() -> None:
+    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal:"))  # fmt: skip
+    print(f"machine: {os.cpu_count()} CPUs, {mem_kb / 1024**2:.1f} GiB RAM, {platform.platform()}, "
+          f"Python {platform.python_version()}; {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")  # fmt: skip
+
+
+def code_version() -> str:
+    """The commit measured, and which files under api/ differ from it (uncommitted edits)."""
+    git = ["git", "-C", str(REPO)]
+    try:
+        head = subprocess.run(
+            [*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=10
+        )
+        dirty = subprocess.run([*git, "status", "--porcelain", "--", "api", "renderer", "pyproject.toml"],
+                               capture_output=True, text=True, timeout=10)  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown (git not available)"
+    changed = [line[3:] for line in dirty.stdout.splitlines()]
+    return head.stdout.strip() + (f" + uncommitted changes in {', '.join(changed)}" if changed else "")
+
+
+# ---- main ----------------------------------------------------------------------------------------
+def run_scenarios(
+    client: httpx.Client, admin: Account, tenant: Account, args: argparse.Namespace
+) -> list[Latency]:
+    page = f"/api/v1/stores?limit={args.limit}"
+    scenarios = [
+        (f"admin, first page (limit={args.limit})", page, admin),
+        (f"admin, deep page (offset={args.deep_offset})", f"{page}&offset={args.deep_offset}", admin),
+        (f"tenant ({args.tenant_stores} stores), first page", page, tenant),
+    ]
+    return [
+        time_requests(client, label, url, account.headers, args.warmup, args.requests, args.budget)
+        for label, url, account in scenarios
+    ]
+
+
+def run(args: argparse.Namespace) -> None:
+    print_machine()
+    print(f"code: {code_version()}")
+    with (
+        running_platform(args.startup_timeout) as plat,
+        httpx.Client(base_url=plat.base_url, timeout=10.0) as client,
+    ):
+        phases = [("after start (healthy)", proc_status(plat.proc.pid))]
+        admin, tenant = register(client, "bench-admin"), register(client, "bench-tenant")
+        if admin.role != "admin" or tenant.role != "tenant":
+            raise RuntimeError(f"unexpected roles: admin={admin.role} tenant={tenant.role}")
+        started = time.monotonic()
+        seed_stores(plat.conninfo, args.stores, tenant.id, args.tenant_stores, args.filler_users)
+        print(f"seeded {args.stores} stores in {time.monotonic() - started:.1f}s")
+        phases.append(("after register + seed", proc_status(plat.proc.pid)))
+        results = run_scenarios(client, admin, tenant, args)
+        phases.append(("after B4 (B5 figure)", proc_status(plat.proc.pid)))
+        pg = postgres_memory(plat.state_dir / "postgres")
+        print_latency(results, args)
+        print_memory(plat.proc.pid, phases, pg)
+
+
+class _Help(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+    pass
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=_Help)
+    add = parser.add_argument
+    add("--stores", type=int, default=10_000, help="stores to seed")
+    add("--tenant-stores", type=int, default=1_000, help="how many of them the measured tenant owns")
+    add("--filler-users", type=int, default=49, help="other tenants (SQL-inserted) owning the rest")
+    add("--requests", type=int, default=2_000, help="timed sequential requests per scenario")
+    add("--warmup", type=int, default=100, help="untimed requests before each scenario")
+    add("--limit", type=int, default=50, help="page size")
+    add("--deep-offset", type=int, default=5_000, help="offset of the deep page")
+    add("--budget", type=float, default=300.0, help="max seconds per scenario")
+    add("--startup-timeout", type=float, default=120.0, help="seconds to wait for /api/v1/health")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    run(parse_args(argv))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

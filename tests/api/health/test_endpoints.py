@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+
+def test_health_reports_the_database(client: TestClient) -> None:
+    for path in ("/api/v1/health", "/health"):
+        response = client.get(path)
+        assert response.status_code == 200
+        body = response.json()
+        assert body["status"] == "ok" and body["checks"]["database"]["status"] == "ok"
+        assert body["checks"]["database"]["latency_ms"] >= 0
+
+
+def test_liveness_and_readiness(client: TestClient) -> None:
+    assert client.get("/health/live").json() == {"status": "ok"}
+    ready = client.get("/health/ready")
+    assert ready.status_code == 200 and ready.json()["status"] == "ok"
+
+
+def test_readiness_is_503_while_shutting_down(client: TestClient) -> None:
+    client.app.state.lifecycle.shutting_down = True  # type: ignore[attr-defined]
+    assert client.get("/health/ready").status_code == 503
+    assert client.get("/health/live").status_code == 200
+
+
+def test_health_is_503_when_the_database_is_down(client: TestClient) -> None:
+    async def down() -> Any:
+        from storefleet.api.health.checks import CheckResult
+
+        return CheckResult("down", {"error": "OperationalError"})
+
+    client.app.state.health_checks["database"] = down  # type: ignore[attr-defined]
+    response = client.get("/api/v1/health")
+    assert response.status_code == 503
+    assert (
+        response.json()["status"] == "degraded" and response.json()["checks"]["database"]["status"] == "down"
+    )
+    assert client.get("/health/ready").status_code == 503
+
+
+def test_metrics_are_for_admins(client: TestClient, admin: Any, tenant: Any, new_store: Any) -> None:
+    new_store(tenant)
+    assert client.get("/api/v1/metrics").status_code == 401
+    forbidden = client.get("/api/v1/metrics", headers=tenant.headers)
+    assert forbidden.status_code == 403 and forbidden.json()["error"]["code"] == "FORBIDDEN"
+    body = client.get("/api/v1/metrics", headers=admin.headers).text
+    assert 'security_events_total{event="registered"}' in body
