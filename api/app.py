@@ -15,6 +15,7 @@ from storefleet import __version__
 from storefleet.api.audit.endpoints import router as audit_router
 from storefleet.api.auth.credentials import Passwords, Tokens
 from storefleet.api.auth.endpoints import router as auth_router
+from storefleet.api.auth.endpoints import users_router
 from storefleet.api.core.errors import install_error_handlers
 from storefleet.api.core.middleware import RequestContextMiddleware
 from storefleet.api.db.migrate import apply_migrations
@@ -78,6 +79,6 @@ def create_app(settings: Settings, *, lifecycle: Lifecycle | None = None, migrat
     app.state.health_checks = {}  # filled in the lifespan: name -> HealthCheck
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware)
-    for router in (health_router, auth_router, stores_router, audit_router, metrics_router):
+    for router in (health_router, auth_router, users_router, stores_router, audit_router, metrics_router):
         app.include_router(router)
     return app

@@ -97,7 +97,7 @@ def wait_healthy(plat: Platform, timeout_s: float) -> None:
         if plat.proc.poll() is not None:
             raise RuntimeError(f"storefleet up exited with {plat.proc.returncode}:\n{_log_tail(plat)}")
         with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{plat.base_url}/api/v1/health", timeout=2.0).status_code == 200:
+            if httpx.get(f"{plat.base_url}/api/v1/health", timeout=2.0, trust_env=False).status_code == 200:
                 return
         time.sleep(0.2)
     raise RuntimeError(f"no healthy server after {timeout_s:.0f}s:\n{_log_tail(plat)}")
@@ -388,7 +388,7 @@ def run(args: argparse.Namespace) -> None:
     print(f"code: {code_version()}")
     with (
         running_platform(args.startup_timeout) as plat,
-        httpx.Client(base_url=plat.base_url, timeout=10.0) as client,
+        httpx.Client(base_url=plat.base_url, timeout=10.0, trust_env=False) as client,
     ):
         phases = [("after start (healthy)", proc_status(plat.proc.pid))]
         admin, tenant = register(client, "bench-admin"), register(client, "bench-tenant")

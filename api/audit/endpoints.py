@@ -18,9 +18,9 @@ router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 async def list_audit_events(
     conn: DbConnection,
     actor: CurrentActor,
-    event: Annotated[str | None, Query(max_length=64)] = None,
-    store_id: Annotated[str | None, Query(max_length=64)] = None,
-    actor_id: Annotated[str | None, Query(max_length=64)] = None,
+    event: Annotated[str | None, Query(max_length=64, pattern=r"^[a-z0-9_.]+$")] = None,
+    store_id: Annotated[str | None, Query(max_length=64, pattern=r"^[a-z0-9-]+$")] = None,
+    actor_id: Annotated[str | None, Query(max_length=64, pattern=r"^[a-z0-9-]+$")] = None,
     since: datetime | None = None,
     until: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,

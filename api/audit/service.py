@@ -17,7 +17,7 @@ SECURITY_EVENTS = frozenset(
         "auth.login_succeeded",
         "auth.login_failed",
         "auth.password_changed",
-        "auth.token_rejected",
+        "auth.account_changed",
     }
 )
 

@@ -1,17 +1,20 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Path, Query, status
 
 from storefleet.api.auth import service
-from storefleet.api.auth.dependencies import CurrentUser, PasswordsDep, TokensDep
+from storefleet.api.auth.dependencies import AdminActor, CurrentUser, PasswordsDep, TokensDep
 from storefleet.api.auth.schemas import (
     AuthResponse,
     LoginRequest,
     PasswordChangeRequest,
     RegisterRequest,
+    Role,
+    UserList,
     UserOut,
+    UserUpdateRequest,
 )
 from storefleet.api.db.pool import DbConnection
 
@@ -56,3 +59,37 @@ async def change_password(
 ) -> AuthResponse:
     """Change the password; tokens issued before the change stop working, a new one is returned."""
     return _response(await service.change_password(conn, passwords, tokens, user, body))
+
+
+users_router = APIRouter(prefix="/api/v1/users", tags=["users"])
+UserId = Annotated[str, Path(max_length=64, pattern=r"^[a-z0-9-]+$")]
+
+
+@users_router.get("", operation_id="listUsers")
+async def list_users(
+    conn: DbConnection,
+    _: AdminActor,
+    role: Role | None = None,
+    is_active: bool | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> UserList:
+    """Every account, oldest first (admins only)."""
+    users, total = await service.list_accounts(
+        conn, role=role, is_active=is_active, limit=limit, offset=offset
+    )
+    return UserList(users=[_user_out(u) for u in users], total=total, limit=limit, offset=offset)
+
+
+@users_router.get("/{user_id}", operation_id="getUser")
+async def get_user(user_id: UserId, conn: DbConnection, _: AdminActor) -> UserOut:
+    return _user_out(await service.get_account(conn, user_id))
+
+
+@users_router.patch("/{user_id}", operation_id="updateUser")
+async def update_user(
+    user_id: UserId, body: UserUpdateRequest, conn: DbConnection, admin: AdminActor
+) -> UserOut:
+    """Change an account's role or deactivate it (its tokens stop working at once). The platform always
+    keeps at least one active admin."""
+    return _user_out(await service.update_account(conn, admin, user_id, body))

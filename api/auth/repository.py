@@ -71,9 +71,38 @@ async def set_password(conn: Connection, user_id: str, password_hash: str) -> di
     return dict(row)
 
 
-async def set_active(conn: Connection, user_id: str, active: bool) -> None:
-    await conn.execute(
-        "UPDATE users SET is_active = %s, token_version = token_version + 1, updated_at = now()"
-        " WHERE id = %s",
-        (active, user_id),
+async def update_account(
+    conn: Connection, user_id: str, *, role: str | None, is_active: bool | None
+) -> dict[str, Any] | None:
+    """Change role and/or active flag. Deactivation bumps the token version, so its tokens die at once."""
+    cur = await conn.execute(
+        "UPDATE users SET role = coalesce(%(role)s, role), is_active = coalesce(%(active)s, is_active),"
+        " token_version = token_version + CASE WHEN %(active)s IS false THEN 1 ELSE 0 END, updated_at = now()"
+        f" WHERE id = %(id)s RETURNING {_USER_COLUMNS}",
+        {"role": role, "active": is_active, "id": user_id},
     )
+    row = await cur.fetchone()
+    return dict(row) if row else None
+
+
+async def count_active_admins(conn: Connection) -> int:
+    row = await (
+        await conn.execute("SELECT count(*) AS n FROM users WHERE role = 'admin' AND is_active")
+    ).fetchone()
+    return int(row["n"]) if row else 0
+
+
+async def list_users(
+    conn: Connection, *, role: str | None, is_active: bool | None, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    where = (
+        " WHERE (%(role)s::text IS NULL OR role = %(role)s)"
+        " AND (%(active)s::bool IS NULL OR is_active = %(active)s)"
+    )
+    params: dict[str, Any] = {"role": role, "active": is_active, "limit": limit, "offset": offset}
+    page = (
+        f"SELECT {_USER_COLUMNS} FROM users{where} ORDER BY created_at, id LIMIT %(limit)s OFFSET %(offset)s"
+    )
+    rows = await (await conn.execute(page, params)).fetchall()
+    total = await (await conn.execute(f"SELECT count(*) AS n FROM users{where}", params)).fetchone()
+    return [dict(row) for row in rows], int(total["n"]) if total else 0

@@ -5,6 +5,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, EmailStr, Field, model_validator
 
+from storefleet.api.core.types import Text
+
 MIN_PASSWORD_LENGTH = 8
 # Bounded so a client cannot make us hash megabytes.
 MAX_PASSWORD_LENGTH = 256
@@ -18,15 +20,15 @@ class Role(StrEnum):
 class RegisterRequest(BaseModel):
     email: EmailStr = Field(max_length=254)
     username: str = Field(min_length=3, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-    password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH)
+    password: Text = Field(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH)
 
 
 class LoginRequest(BaseModel):
     """Sign in with the email address (or, equally, the username) and the password."""
 
-    email: str | None = Field(default=None, max_length=254)
-    username: str | None = Field(default=None, max_length=32)
-    password: str = Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)
+    email: Text | None = Field(default=None, max_length=254)
+    username: Text | None = Field(default=None, max_length=32)
+    password: Text = Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)
 
     @model_validator(mode="after")
     def _one_identifier(self) -> LoginRequest:
@@ -40,8 +42,8 @@ class LoginRequest(BaseModel):
 
 
 class PasswordChangeRequest(BaseModel):
-    current_password: str = Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)
-    new_password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH)
+    current_password: Text = Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)
+    new_password: Text = Field(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH)
 
 
 class UserOut(BaseModel):
@@ -58,3 +60,17 @@ class AuthResponse(BaseModel):
     token_type: str = "bearer"  # noqa: S105 - the OAuth token type, not a secret
     expires_at: datetime
     user: UserOut
+
+
+class UserUpdateRequest(BaseModel):
+    """What an admin may change on an account."""
+
+    role: Role | None = None
+    is_active: bool | None = None
+
+
+class UserList(BaseModel):
+    users: list[UserOut]
+    total: int
+    limit: int
+    offset: int

@@ -12,9 +12,15 @@ from psycopg import errors as pg_errors
 from storefleet.api.audit import service as audit
 from storefleet.api.auth import repository
 from storefleet.api.auth.credentials import InvalidToken, Passwords, Tokens
-from storefleet.api.auth.schemas import LoginRequest, PasswordChangeRequest, RegisterRequest, Role
+from storefleet.api.auth.schemas import (
+    LoginRequest,
+    PasswordChangeRequest,
+    RegisterRequest,
+    Role,
+    UserUpdateRequest,
+)
 from storefleet.api.core.actor import ANONYMOUS, Actor
-from storefleet.api.core.errors import AppError, Conflict, InvalidCredentials, Unauthorized
+from storefleet.api.core.errors import AppError, Conflict, InvalidCredentials, NotFound, Unauthorized
 from storefleet.api.core.ids import new_id
 from storefleet.api.db.pool import Connection
 
@@ -29,6 +35,10 @@ class UsernameTaken(Conflict):
 
 class InvalidAccessToken(Unauthorized):
     code = "INVALID_TOKEN"
+
+
+class UserNotFound(NotFound):
+    code = "USER_NOT_FOUND"
 
 
 class WrongCurrentPassword(AppError):
@@ -122,4 +132,46 @@ async def authenticate(conn: Connection, tokens: Tokens, raw_token: str) -> dict
     user = await repository.get_user(conn, claims.user_id)
     if user is None or not user["is_active"] or user["token_version"] != claims.token_version:
         raise InvalidAccessToken("The token is no longer valid; sign in again.")
+    return user
+
+
+class AdminLockout(Conflict):
+    code = "LAST_ADMIN"
+
+
+async def update_account(
+    conn: Connection, admin: Actor, user_id: str, req: UserUpdateRequest
+) -> dict[str, Any]:
+    """An admin changes another account's role or active flag; the platform always keeps an active admin."""
+    async with conn.transaction():
+        await repository.lock_registrations(conn)  # serialises with registrations and other role changes
+        user = await repository.get_user(conn, user_id)
+        if user is None:
+            raise UserNotFound(f"No user '{user_id[:64]}'.")
+        updated = await repository.update_account(
+            conn, user_id, role=req.role.value if req.role else None, is_active=req.is_active
+        )
+        assert updated is not None
+        if await repository.count_active_admins(conn) == 0:
+            raise AdminLockout("This change would leave the platform without an active admin.")
+        before = {"role": user["role"], "is_active": user["is_active"]}
+        after = {"role": updated["role"], "is_active": updated["is_active"]}
+        if before != after:
+            await audit.record(conn, "auth.account_changed", admin, before=before, after=after,
+                               detail={"user_id": user_id, "username": user["username"]})  # fmt: skip
+    return updated
+
+
+async def list_accounts(
+    conn: Connection, *, role: Role | None, is_active: bool | None, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    return await repository.list_users(
+        conn, role=role.value if role else None, is_active=is_active, limit=limit, offset=offset
+    )
+
+
+async def get_account(conn: Connection, user_id: str) -> dict[str, Any]:
+    user = await repository.get_user(conn, user_id)
+    if user is None:
+        raise UserNotFound(f"No user '{user_id[:64]}'.")
     return user

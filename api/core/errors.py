@@ -142,8 +142,7 @@ async def _handle_http(_: Request, exc: Exception) -> JSONResponse:
     return _render(exc.status_code, code, message, headers=getattr(exc, "headers", None))
 
 
-async def _handle_unexpected(_: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error", exc_info=exc)
+def internal_error_response() -> JSONResponse:
     return _render(500, "INTERNAL_ERROR", "Something went wrong on our side; the request id identifies it.")
 
 
@@ -151,4 +150,4 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _handle_app_error)
     app.add_exception_handler(RequestValidationError, _handle_validation)
     app.add_exception_handler(StarletteHTTPException, _handle_http)
-    app.add_exception_handler(Exception, _handle_unexpected)
+    # Unexpected exceptions are rendered by RequestContextMiddleware, which still knows the request id.

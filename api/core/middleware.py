@@ -1,4 +1,5 @@
-"""Pure-ASGI middleware: request id in and out, one structured access-log line per request.
+"""Pure-ASGI middleware: request id in and out, one structured access-log line per request, and the
+last-resort 500 for anything unexpected (rendered here, where the request id is still bound).
 
 Written as raw ASGI (not BaseHTTPMiddleware) because it sits on every request's hot path.
 """
@@ -12,9 +13,11 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from storefleet.api.core import request_context
+from storefleet.api.core.errors import internal_error_response
 
 REQUEST_ID_HEADER = "x-request-id"
 access_log = logging.getLogger("storefleet.access")
+log = logging.getLogger(__name__)
 
 
 class RequestContextMiddleware:
@@ -34,17 +37,23 @@ class RequestContextMiddleware:
         client = scope.get("client")
         tokens = request_context.bind(request_id, client[0] if client else None)
         started = time.perf_counter()
-        status_holder = {"status": 500}
+        status_holder: dict[str, int | bool] = {"status": 500, "started": False}
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
+                status_holder["started"] = True
                 headers = MutableHeaders(scope=message)
                 headers[REQUEST_ID_HEADER] = request_id
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            log.exception("unhandled error")
+            status_holder["status"] = 500
+            if not status_holder.get("started"):
+                await internal_error_response()(scope, receive, send_with_id)
         finally:
             access_log.info(
                 "%s %s %s",

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from storefleet.api.core.types import Text
 from storefleet.api.stores.state_machine import StoreStatus
 from storefleet.renderer.spec import Engine, Plan, Theme
 
@@ -12,7 +13,7 @@ class CreateStoreRequest(BaseModel):
     # Unknown fields (e.g. an owner_id) are ignored: the owner is always the signed-in user.
     model_config = ConfigDict(extra="ignore")
 
-    name: str = Field(max_length=253, description="DNS-1123 label, 3-63 characters")
+    name: Text = Field(max_length=253, description="DNS-1123 label, 3-63 characters")
     engine: Engine
     theme: Theme | None = Field(default=None, description="WooCommerce only; default storefront")
     plan: Plan = Plan.SMALL

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -59,3 +60,37 @@ def test_openapi_has_stable_operation_ids(client: TestClient) -> None:
         "listAuditEvents",
         "getHealth",
     } <= operation_ids
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", "/api/v1/audit?store_id=%00", None),
+        ("GET", "/api/v1/audit?event=a%00b", None),
+        ("POST", "/api/v1/auth/login", '{"email": "a\\u0000b", "password": "x"}'),
+        ("POST", "/api/v1/auth/login", '{"username": "a\\ud800b", "password": "x"}'),
+        ("POST", "/api/v1/stores", '{"name": "ab\\u0000c", "engine": "medusa"}'),
+        ("POST", "/api/v1/stores", '{"name": "ab\\ud800c", "engine": "medusa"}'),
+        ("GET", "/api/v1/stores/st-abc%00defgh", None),
+    ],
+)
+def test_nul_and_lone_surrogates_are_client_errors(client: TestClient, admin: Any, method: str, path: str,
+                                                   body: str | None) -> None:  # fmt: skip
+    headers = {**admin.headers, "content-type": "application/json"}
+    response = client.request(method, path, content=body, headers=headers)
+    assert 400 <= response.status_code < 500, response.text
+    assert response.json()["error"]["code"]
+
+
+def test_an_unexpected_error_is_a_500_with_the_request_id(client: TestClient) -> None:
+    async def broken() -> Any:
+        raise RuntimeError("boom: internal detail")
+
+    client.app.state.health_checks = {"database": broken}  # type: ignore[attr-defined]
+    response = client.get("/api/v1/health", headers={"X-Request-ID": "trace-500"})
+    assert response.status_code == 500
+    assert response.headers["x-request-id"] == "trace-500"
+    assert (
+        response.json()["request_id"] == "trace-500" and response.json()["error"]["code"] == "INTERNAL_ERROR"
+    )
+    assert "boom" not in response.text
