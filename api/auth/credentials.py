@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 
 import jwt
 from argon2 import PasswordHasher, profiles
@@ -21,20 +23,33 @@ _PROFILES = {
 }
 
 
+# Each argon2 hash holds its memory cost (64 MiB in the default profile) while it runs; a burst of
+# sign-ins must queue here rather than multiply that by the thread pool's size.
+MAX_CONCURRENT_HASHES = 2
+
+
 class Passwords:
     def __init__(self, profile: PasswordHashProfile) -> None:
         self._hasher = PasswordHasher.from_parameters(_PROFILES[profile])
+        self._slots = threading.BoundedSemaphore(MAX_CONCURRENT_HASHES)
+
+    @cached_property
+    def _decoy_hash(self) -> str:
         # Verified against when the account does not exist, so both paths cost the same time.
-        self._decoy_hash = self._hasher.hash("decoy-password-for-timing")
+        return self.hash("decoy-password-for-timing")
 
     def hash(self, password: str) -> str:
-        return self._hasher.hash(password)
+        with self._slots:
+            return self._hasher.hash(password)
 
     def verify(self, stored_hash: str | None, password: str) -> bool:
+        against = stored_hash or self._decoy_hash
         try:
-            return self._hasher.verify(stored_hash or self._decoy_hash, password) and stored_hash is not None
+            with self._slots:
+                matches = self._hasher.verify(against, password)
         except (VerificationError, InvalidHashError):
             return False
+        return matches and stored_hash is not None
 
 
 @dataclass(frozen=True)

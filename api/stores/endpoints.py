@@ -39,11 +39,19 @@ async def list_stores(
     actor: CurrentActor,
     status_filter: Annotated[StoreStatus | None, Query(alias="status")] = None,
     engine: Engine | None = None,
+    q: Annotated[
+        str | None, Query(max_length=63, pattern=r"^[a-z0-9-]*$", description="name contains")
+    ] = None,
+    owner_id: Annotated[
+        str | None, Query(max_length=64, pattern=r"^[a-z0-9-]+$", description="admins")
+    ] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> StoreList:
-    """Stores visible to the caller, newest first. Deleted stores appear only with `status=deleted`."""
-    query = StoreQuery(owner_id=None, status=status_filter, engine=engine, limit=limit, offset=offset)
+    """Stores visible to the caller, newest first. Deleted stores appear only with `status=deleted`.
+    `owner_id` narrows an admin's view to one tenant; a tenant always sees only its own stores."""
+    query = StoreQuery(owner_id=owner_id, status=status_filter, engine=engine, limit=limit, offset=offset,
+                       name_contains=q)  # fmt: skip
     stores, total = await service.list_visible(conn, actor, query)
     return StoreList(stores=[_out(s) for s in stores], total=total, limit=limit, offset=offset)
 

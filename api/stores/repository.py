@@ -14,6 +14,7 @@ _COLUMNS = (
     "id, owner_id, name, engine, theme, plan, status, status_message, error, spec, spec_hash,"
     " last_commit_sha, created_at, updated_at, deleted_at"
 )
+_LIST_COLUMNS = ", ".join(f"stores.{c.strip()}" for c in _COLUMNS.split(",") if c.strip() != "spec")
 LIVE_NAME_CONSTRAINT = "stores_owner_live_name_key"
 
 
@@ -38,6 +39,7 @@ class StoreQuery:
     engine: str | None
     limit: int
     offset: int
+    name_contains: str | None = None
 
 
 async def insert_store(conn: Connection, store: NewStore) -> dict[str, Any]:
@@ -84,10 +86,18 @@ async def list_stores(conn: Connection, query: StoreQuery) -> tuple[list[dict[st
     if query.engine is not None:
         clauses.append(sql.SQL("engine = %s"))
         params.append(query.engine)
+    if query.name_contains:
+        escaped = query.name_contains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        clauses.append(sql.SQL("name LIKE %s"))
+        params.append(f"%{escaped}%")
     where = sql.SQL(" WHERE ") + sql.SQL(" AND ").join(clauses)
-    page = sql.SQL("SELECT {} FROM stores{} ORDER BY created_at DESC, id DESC LIMIT %s OFFSET %s").format(
-        sql.SQL(_COLUMNS), where
-    )
+    # Deferred join: find the page's ids on the (partial) index first, then fetch only those rows,
+    # so a deep offset never sorts whole rows. The list omits `spec`: no list response shows it.
+    page = sql.SQL(
+        "WITH page AS (SELECT id, created_at FROM stores{}"
+        " ORDER BY created_at DESC, id DESC LIMIT %s OFFSET %s)"
+        " SELECT {} FROM stores JOIN page USING (id, created_at) ORDER BY created_at DESC, id DESC"
+    ).format(where, sql.SQL(_LIST_COLUMNS))
     rows = await (await conn.execute(page, [*params, query.limit, query.offset])).fetchall()
     total_row = await (
         await conn.execute(sql.SQL("SELECT count(*) AS n FROM stores{}").format(where), params)

@@ -138,3 +138,21 @@ def test_list_pagination_filters_and_deleted_hidden(
 def test_list_parameter_validation(client: TestClient, tenant: Any, query: str) -> None:
     response = client.get(f"/api/v1/stores?{query}", headers=tenant.headers)
     assert response.status_code == 422 and response.json()["error"]["code"] == "VALIDATION_ERROR"
+
+
+def test_list_search_by_name_and_admin_owner_filter(
+    client: TestClient, tenant: Any, other_tenant: Any, admin: Any, new_store: Any
+) -> None:
+    new_store(tenant, "blue-shoes")
+    new_store(tenant, "red-hats")
+    theirs = new_store(other_tenant, "blue-hats")
+    found = client.get("/api/v1/stores?q=blue", headers=tenant.headers).json()
+    assert [s["name"] for s in found["stores"]] == ["blue-shoes"]
+    everyone = client.get("/api/v1/stores?q=hats", headers=admin.headers).json()
+    assert {s["name"] for s in everyone["stores"]} == {"red-hats", "blue-hats"}
+    narrowed = client.get(f"/api/v1/stores?owner_id={other_tenant.id}", headers=admin.headers).json()
+    assert [s["id"] for s in narrowed["stores"]] == [theirs["id"]]
+    # a tenant cannot widen its view with owner_id
+    sneaky = client.get(f"/api/v1/stores?owner_id={other_tenant.id}", headers=tenant.headers).json()
+    assert {s["owner_id"] for s in sneaky["stores"]} == {tenant.id}
+    assert client.get("/api/v1/stores?q=50%25", headers=tenant.headers).status_code == 422
