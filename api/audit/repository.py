@@ -10,6 +10,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from storefleet.api.db.pool import Connection
+from storefleet.api.db.where import Where
 
 _COLUMNS = "id, created_at, event, request_id, actor_id, actor, store_id, tenant, ip, before, after, detail"
 
@@ -66,40 +67,27 @@ async def insert_event(conn: Connection, row: AuditEventRow) -> int:
     return int(created["id"])
 
 
-def _where(filters: AuditFilter) -> tuple[sql.Composable, list[Any]]:
-    clauses: list[sql.Composable] = []
-    params: list[Any] = []
-    for column, value in (
-        ("tenant", filters.tenant),
-        ("store_id", filters.store_id),
-        ("event", filters.event),
-        ("actor_id", filters.actor_id),
-    ):
-        if value is not None:
-            clauses.append(sql.SQL("{} = %s").format(sql.Identifier(column)))
-            params.append(value)
-    if filters.since is not None:
-        clauses.append(sql.SQL("created_at >= %s"))
-        params.append(filters.since)
-    if filters.until is not None:
-        clauses.append(sql.SQL("created_at < %s"))
-        params.append(filters.until)
-    if filters.before_id is not None:
-        clauses.append(sql.SQL("id < %s"))
-        params.append(filters.before_id)
-    if not clauses:
-        return sql.SQL(""), params
-    return sql.SQL(" WHERE ") + sql.SQL(" AND ").join(clauses), params
+def _where(filters: AuditFilter) -> Where:
+    return (
+        Where()
+        .add_if("tenant = %s", filters.tenant)
+        .add_if("store_id = %s", filters.store_id)
+        .add_if("event = %s", filters.event)
+        .add_if("actor_id = %s", filters.actor_id)
+        .add_if("created_at >= %s", filters.since)
+        .add_if("created_at < %s", filters.until)
+        .add_if("id < %s", filters.before_id)
+    )
 
 
 async def list_events(
     conn: Connection, filters: AuditFilter, *, limit: int, offset: int = 0
 ) -> tuple[list[dict[str, Any]], int]:
-    where, params = _where(filters)
+    where = _where(filters)
     query = sql.SQL("SELECT {} FROM audit_events{} ORDER BY id DESC LIMIT %s OFFSET %s").format(
-        sql.SQL(_COLUMNS), where
+        sql.SQL(_COLUMNS), where.sql()
     )
-    rows = await (await conn.execute(query, [*params, limit, offset])).fetchall()
-    count_query = sql.SQL("SELECT count(*) AS total FROM audit_events{}").format(where)
-    total = await (await conn.execute(count_query, params)).fetchone()
+    rows = await (await conn.execute(query, [*where.params, limit, offset])).fetchall()
+    count_query = sql.SQL("SELECT count(*) AS total FROM audit_events{}").format(where.sql())
+    total = await (await conn.execute(count_query, where.params)).fetchone()
     return [dict(row) for row in rows], int(total["total"]) if total else 0

@@ -9,6 +9,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from storefleet.api.db.pool import Connection
+from storefleet.api.db.where import Where
 
 _COLUMNS = (
     "id, owner_id, name, engine, theme, plan, status, status_message, error, spec, spec_hash,"
@@ -71,37 +72,34 @@ async def get_store(conn: Connection, store_id: str) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
+def _contains_pattern(text: str | None) -> str | None:
+    if not text:
+        return None
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 async def list_stores(conn: Connection, query: StoreQuery) -> tuple[list[dict[str, Any]], int]:
-    clauses: list[sql.Composable] = []
-    params: list[Any] = []
-    if query.owner_id is not None:
-        clauses.append(sql.SQL("owner_id = %s"))
-        params.append(query.owner_id)
-    if query.status is not None:
-        clauses.append(sql.SQL("status = %s"))
-        params.append(query.status)
+    where = (
+        Where()
+        .add_if("owner_id = %s", query.owner_id)
+        .add_if("engine = %s", query.engine)
+        .add_if("name LIKE %s", _contains_pattern(query.name_contains))
+    )
+    if query.status:
+        where.add("status = %s", query.status)
     else:
-        # Deleted stores are history: shown only when asked for by status.
-        clauses.append(sql.SQL("status <> 'deleted'"))
-    if query.engine is not None:
-        clauses.append(sql.SQL("engine = %s"))
-        params.append(query.engine)
-    if query.name_contains:
-        escaped = query.name_contains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        clauses.append(sql.SQL("name LIKE %s"))
-        params.append(f"%{escaped}%")
-    where = sql.SQL(" WHERE ") + sql.SQL(" AND ").join(clauses)
+        where.add("status <> 'deleted'")  # deleted stores are history: shown only when asked for
     # Deferred join: find the page's ids on the (partial) index first, then fetch only those rows,
     # so a deep offset never sorts whole rows. The list omits `spec`: no list response shows it.
     page = sql.SQL(
         "WITH page AS (SELECT id, created_at FROM stores{}"
         " ORDER BY created_at DESC, id DESC LIMIT %s OFFSET %s)"
         " SELECT {} FROM stores JOIN page USING (id, created_at) ORDER BY created_at DESC, id DESC"
-    ).format(where, sql.SQL(_LIST_COLUMNS))
-    rows = await (await conn.execute(page, [*params, query.limit, query.offset])).fetchall()
-    total_row = await (
-        await conn.execute(sql.SQL("SELECT count(*) AS n FROM stores{}").format(where), params)
-    ).fetchone()
+    ).format(where.sql(), sql.SQL(_LIST_COLUMNS))
+    rows = await (await conn.execute(page, [*where.params, query.limit, query.offset])).fetchall()
+    count = sql.SQL("SELECT count(*) AS n FROM stores{}").format(where.sql())
+    total_row = await (await conn.execute(count, where.params)).fetchone()
     return [dict(row) for row in rows], int(total_row["n"]) if total_row else 0
 
 
