@@ -1,0 +1,332 @@
+"""Git I/O for the fleet repo: a persistent bare working clone, commits built in bulk, one push.
+
+Cost per change must not grow with the repo or with process start-ups, so a whole batch of changes
+becomes commits in ONE `git fast-import` process (git rewrites only the trees on each changed path),
+files are compared by blob id computed in-process (an identical re-render makes no commit), current
+trees are read with ONE `git ls-tree` for the batch, and the chain is pushed ONCE, fast-forward only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import git
+
+log = logging.getLogger(__name__)
+
+# fast-import writes our commits to this private ref; only `push` publishes them.
+PENDING_REF = "refs/storefleet/pending"
+_GIT_TIMEOUT_S = 120
+
+
+class GitError(RuntimeError):
+    """A git operation failed; `temporary` says whether retrying later may help."""
+
+    def __init__(self, message: str, *, temporary: bool = True) -> None:
+        super().__init__(message)
+        self.temporary = temporary
+
+
+class PushRejected(GitError):
+    """The remote branch moved (someone else pushed): fetch, rebuild, push again."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class DirectoryChange:
+    """One commit: replace `directory` with `files` (None deletes the directory)."""
+
+    directory: str
+    files: dict[str, bytes] | None
+    message: str
+
+
+@dataclass(frozen=True)
+class CommitInfo:
+    sha: str
+    parents: tuple[str, ...]
+    author: str
+    time: str  # ISO 8601 committer date
+    message: str
+    trailers: dict[str, str] = field(default_factory=dict)
+    paths: tuple[str, ...] = ()
+
+    @property
+    def summary(self) -> str:
+        return self.message.split("\n", 1)[0]
+
+
+def blob_id(data: bytes) -> str:
+    """The id git gives a blob with these bytes (sha1 of a 'blob <size>\\0' header and the data)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+def parse_trailers(message: str) -> dict[str, str]:
+    """`Key: value` lines of the message's last paragraph (git's trailer block)."""
+    paragraphs = [p for p in message.strip().split("\n\n") if p.strip()]
+    if len(paragraphs) < 2:
+        return {}
+    trailers: dict[str, str] = {}
+    for line in paragraphs[-1].splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key and " " not in key.strip():
+            trailers[key.strip()] = value.strip()
+    return trailers
+
+
+class FleetRepo:
+    """A bare clone of the fleet repo at `path`, tracking `branch` of `remote_url`.
+
+    Not thread-safe (GitPython keeps persistent cat-file processes): one instance per thread.
+    """
+
+    def __init__(
+        self, path: Path, remote_url: str, branch: str, identity: Identity, env: dict[str, str] | None = None
+    ) -> None:
+        self.path = path
+        self.remote_url = remote_url
+        self.branch = branch
+        self.identity = identity
+        # Extra environment for git (credential helpers, ssh command); never logged.
+        self._env = {**os.environ, **(env or {}), "GIT_TERMINAL_PROMPT": "0"}
+        self._repo: git.Repo | None = None
+
+    # ---- set-up -----------------------------------------------------------------------------------
+    def open(self) -> FleetRepo:
+        if not (self.path / "HEAD").exists():
+            self.path.mkdir(parents=True, exist_ok=True)
+            self._git("init", "--bare", "--quiet", str(self.path), cwd=self.path.parent)
+            self._git("remote", "add", "origin", self.remote_url)
+        self._git("remote", "set-url", "origin", self.remote_url)
+        self._git("config", "gc.auto", "0")  # packing is scheduled, not triggered mid-batch
+        self._repo = git.Repo(self.path)
+        return self
+
+    def close(self) -> None:
+        if self._repo is not None:
+            self._repo.close()
+            self._repo = None
+
+    @property
+    def remote_ref(self) -> str:
+        return f"refs/remotes/origin/{self.branch}"
+
+    # ---- reading ----------------------------------------------------------------------------------
+    def fetch(self) -> str | None:
+        """Fetch the branch; return the remote head (None while the branch does not exist yet)."""
+        refspec = f"+refs/heads/{self.branch}:{self.remote_ref}"
+        result = self._run(["git", "fetch", "--quiet", "--no-tags", "origin", refspec], check=False)
+        if result.returncode != 0:
+            if "couldn't find remote ref" in result.stderr:
+                return None
+            raise GitError(f"fetch failed: {_first_line(result.stderr)}")
+        return self.resolve(self.remote_ref)
+
+    def resolve(self, rev: str) -> str | None:
+        result = self._run(["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], check=False)
+        return result.stdout.strip() or None
+
+    def read_file(self, rev: str, path: str) -> bytes | None:
+        try:
+            _, kind, _, data = self._repo_or_fail().git.get_object_data(f"{rev}:{path}")
+        except ValueError:  # cat-file answers "missing"
+            return None
+        return bytes(data) if kind in (b"blob", "blob") else None
+
+    def read_directory(self, rev: str, directory: str) -> dict[str, bytes] | None:
+        entries = self.list_directories(rev, [directory]).get(directory)
+        if entries is None:
+            return None
+        files = {name: self.read_file(rev, f"{directory}/{name}") for name in entries}
+        return {name: data for name, data in files.items() if data is not None}
+
+    def list_directories(self, rev: str | None, directories: Iterable[str]) -> dict[str, dict[str, str]]:
+        """{directory: {file name: blob id}} for the directories that exist at `rev` (one git call)."""
+        wanted = sorted(set(directories))
+        if rev is None or not wanted:
+            return {}
+        out = self._run(["git", "ls-tree", "-r", "-z", rev, "--", *wanted]).stdout
+        found: dict[str, dict[str, str]] = {}
+        for record in filter(None, out.split("\0")):
+            meta, path = record.split("\t", 1)
+            directory, _, name = path.rpartition("/")
+            found.setdefault(directory, {})[name] = meta.split()[2]
+        return found
+
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
+        result = self._run(["git", "merge-base", "--is-ancestor", ancestor, descendant], check=False)
+        return result.returncode == 0
+
+    def log(self, rev_range: str, paths: Sequence[str] = (), *, limit: int | None = None) -> list[CommitInfo]:
+        """Commits in `rev_range` (newest first) touching `paths`, with trailers and changed paths."""
+        args = [
+            "git",
+            "log",
+            "--no-renames",
+            "--name-only",
+            "-z",
+            "--format=%x1e%H%x1f%P%x1f%an%x1f%cI%x1f%B%x1f",
+        ]
+        if limit is not None:
+            args.append(f"--max-count={limit}")
+        out = self._run([*args, rev_range, "--", *paths]).stdout
+        return [_parse_log_record(record) for record in out.split("\x1e") if record.strip("\0\n")]
+
+    # ---- writing ----------------------------------------------------------------------------------
+    def build_commits(self, base: str | None, changes: Sequence[DirectoryChange]) -> list[str | None]:
+        """Commit each change on top of the previous one, starting from `base`, in one fast-import run.
+
+        Returns the new commit id per change, or None where the change would not alter a byte.
+        The commits land on PENDING_REF only; nothing is published until `push`.
+        """
+        current = self.list_directories(base, (c.directory for c in changes))
+        stream = _FastImportStream(self.identity)
+        marks: list[str | None] = []
+        stream.reset(base)
+        for change in changes:
+            wanted = None if change.files is None else {n: blob_id(d) for n, d in change.files.items()}
+            if wanted == current.get(change.directory) or (
+                wanted is None and change.directory not in current
+            ):
+                marks.append(None)
+                continue
+            marks.append(stream.commit(change))
+            if wanted is None:
+                current.pop(change.directory, None)
+            else:
+                current[change.directory] = wanted
+        if not any(marks):
+            return [None] * len(changes)
+        shas = self._run_fast_import(stream.finish())
+        return [shas[mark] if mark else None for mark in marks]
+
+    def push(self, sha: str) -> None:
+        """Fast-forward the remote branch to `sha`; never forces. Raises PushRejected if it moved."""
+        started = time.perf_counter()
+        result = self._run(
+            ["git", "push", "--porcelain", "--quiet", "origin", f"{sha}:refs/heads/{self.branch}"],
+            check=False,
+        )
+        if result.returncode != 0:
+            rejected = any(line.startswith("!") for line in result.stdout.splitlines())
+            reason = _first_line(result.stdout + "\n" + result.stderr)
+            if rejected:
+                raise PushRejected(f"push rejected: {reason}")
+            raise GitError(f"push failed: {reason}")
+        self._run(["git", "update-ref", self.remote_ref, sha])
+        log.debug("pushed %s in %.1f ms", sha[:12], (time.perf_counter() - started) * 1000)
+
+    # ---- helpers ----------------------------------------------------------------------------------
+    def _run_fast_import(self, stream: bytes) -> dict[str, str]:
+        with tempfile.NamedTemporaryFile(dir=self.path, prefix="marks-") as marks_file:
+            self._run(
+                ["git", "fast-import", "--quiet", "--force", "--done", f"--export-marks={marks_file.name}"],
+                stdin=stream,
+            )
+            marks = Path(marks_file.name).read_text().split("\n")
+        return dict(line.split(" ", 1) for line in marks if line)
+
+    def _repo_or_fail(self) -> git.Repo:
+        if self._repo is None:
+            raise GitError("the fleet repo is not open", temporary=False)
+        return self._repo
+
+    def _git(self, *args: str, cwd: Path | None = None) -> str:
+        return self._run(["git", *args], cwd=cwd).stdout
+
+    def _run(
+        self, args: list[str], *, check: bool = True, stdin: bytes | None = None, cwd: Path | None = None
+    ) -> _Result:
+        try:
+            result = subprocess.run(  # noqa: S603 - git with arguments we build, no shell
+                args,
+                cwd=cwd or self.path,
+                env=self._env,
+                input=stdin,
+                capture_output=True,
+                timeout=_GIT_TIMEOUT_S,
+                check=False,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise GitError(f"git {args[1]} timed out") from exc
+        out = _Result(result.returncode, _text(result.stdout), _text(result.stderr))
+        if check and out.returncode != 0:
+            raise GitError(f"git {args[1]} failed: {_first_line(out.stderr)}")
+        return out
+
+
+@dataclass(frozen=True)
+class _Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
+
+
+class _FastImportStream:
+    """Builds a `git fast-import` stream: one commit per directory change on PENDING_REF."""
+
+    def __init__(self, identity: Identity) -> None:
+        self._identity = identity
+        self._parts: list[bytes] = []
+        self._next_mark = 1
+
+    def reset(self, base: str | None) -> None:
+        self._parts.append(f"reset {PENDING_REF}\n".encode())
+        if base:
+            self._parts.append(f"from {base}\n".encode())
+        self._parts.append(b"\n")
+
+    def commit(self, change: DirectoryChange) -> str:
+        mark = f":{self._next_mark}"
+        self._next_mark += 1
+        who = f"{self._identity.name} <{self._identity.email}> {int(time.time())} +0000"
+        message = change.message.encode()
+        self._parts.append(f"commit {PENDING_REF}\nmark {mark}\nauthor {who}\ncommitter {who}\n".encode())
+        self._parts.append(b"data %d\n%s\n" % (len(message), message))
+        # Deleting the directory first drops files a new rendering no longer has.
+        self._parts.append(f"D {change.directory}\n".encode())
+        for name, data in sorted((change.files or {}).items()):
+            self._parts.append(f"M 100644 inline {change.directory}/{name}\n".encode())
+            self._parts.append(b"data %d\n%s\n" % (len(data), data))
+        self._parts.append(b"\n")
+        return mark
+
+    def finish(self) -> bytes:
+        return b"".join([*self._parts, b"done\n"])
+
+
+def _parse_log_record(record: str) -> CommitInfo:
+    sha, parents, author, when, body, names = record.split("\x1f", 5)
+    paths = tuple(p for p in names.strip("\0\n").split("\0") if p.strip("\n"))
+    message = body.strip("\n")
+    return CommitInfo(
+        sha=sha.strip("\0\n"),
+        parents=tuple(parents.split()),
+        author=author,
+        time=when,
+        message=message,
+        trailers=parse_trailers(message),
+        paths=tuple(p.strip("\n") for p in paths),
+    )
+
+
+def _first_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[0] if lines else "no output"

@@ -1,0 +1,44 @@
+"""Kubernetes and DNS naming rules shared by the renderer and the validator (pure)."""
+
+from __future__ import annotations
+
+import re
+
+# The labels every object of a store carries (the watcher, the UIs and kubectl select on them).
+LABEL_TENANT = "storefleet.io/tenant"
+LABEL_STORE = "storefleet.io/store"
+LABEL_ENGINE = "storefleet.io/engine"
+LABEL_MANAGED_BY = "app.kubernetes.io/managed-by"
+MANAGED_BY = "storefleet"
+
+DNS_LABEL_MAX = 63
+DNS_SUBDOMAIN_MAX = 253
+LABEL_VALUE_MAX = 63
+
+_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+_LABEL_NAME = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
+
+
+def is_dns_label(value: str) -> bool:
+    """RFC 1123 label as Kubernetes uses it: lower-case alphanumerics and '-', at most 63 characters."""
+    return len(value) <= DNS_LABEL_MAX and bool(_DNS_LABEL.match(value))
+
+
+def is_dns_subdomain(value: str) -> bool:
+    """RFC 1123 subdomain: dot-separated DNS labels, at most 253 characters."""
+    return 0 < len(value) <= DNS_SUBDOMAIN_MAX and all(is_dns_label(part) for part in value.split("."))
+
+
+def label_key_errors(key: str) -> list[str]:
+    """Why `key` is not a valid label or annotation key ([prefix/]name); empty when it is."""
+    prefix, _, name = key.rpartition("/")
+    errors = []
+    if "/" in key and not is_dns_subdomain(prefix):
+        errors.append(f"key {key!r}: prefix {prefix!r} is not a DNS-1123 subdomain")
+    if not (0 < len(name) <= LABEL_VALUE_MAX and _LABEL_NAME.match(name)):
+        errors.append(f"key {key!r}: name part must be 1-63 alphanumerics, '-', '_' or '.'")
+    return errors
+
+
+def is_label_value(value: str) -> bool:
+    return value == "" or (len(value) <= LABEL_VALUE_MAX and bool(_LABEL_NAME.match(value)))

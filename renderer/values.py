@@ -1,0 +1,124 @@
+"""The values contract between the renderer and the `ecommerce-store` chart (pure).
+
+Flux passes these as HelmRelease `spec.values`, Argo CD as Application `spec.source.helm.valuesObject`;
+the chart accepts exactly these keys, with the same meaning under both engines. Quantities are strings.
+
+```yaml
+store:
+  id: st-abcdefgh23        # store id: also the namespace and the Helm release name
+  name: acme-shop          # the tenant's name for the store (a DNS label)
+  tenant: u-abcdefgh23     # owner id
+engine: woocommerce        # woocommerce | medusa
+theme: storefront          # storefront | astra; present for WooCommerce only
+plan: small                # small | medium | large, for display: the sizes below are concrete
+resources:                 # the application container (WordPress / Medusa server)
+  requests: {cpu: 100m, memory: 256Mi}
+  limits: {cpu: 500m, memory: 512Mi}
+database:
+  resources:               # the database container (MariaDB / PostgreSQL)
+    requests: {cpu: 100m, memory: 256Mi}
+    limits: {cpu: 500m, memory: 512Mi}
+persistence:
+  size: 2Gi                # application data volume (wp-content, Medusa uploads)
+  databaseSize: 2Gi        # database volume
+  storageClass: local-path # optional; absent: leave storageClassName unset (cluster default)
+ingress:
+  className: nginx         # IngressClass name
+  host: acme-shop-abcdefgh23.localhost   # see manifests.store_host
+  tls: false               # serve HTTPS on host, certificate in Secret <store.id>-tls
+credentials:               # Argo CD only: rendering there cannot `lookup`, so the platform
+  existingSecret: st-abcdefgh23-credentials  # creates this Secret; absent (Flux): the chart
+                           # generates the passwords and keeps them stable with `lookup`
+```
+
+Never in values: a password, a token, any secret material. Secrets are made in the cluster.
+
+Plan sizes (`PLAN_SIZES` is the one place they are defined; CPU and memory as request / limit):
+
+| plan   | app CPU     | app memory    | DB CPU      | DB memory     | app volume | DB volume |
+|--------|-------------|---------------|-------------|---------------|------------|-----------|
+| small  | 100m / 500m | 256Mi / 512Mi | 100m / 500m | 256Mi / 512Mi | 2Gi        | 2Gi       |
+| medium | 250m / 1    | 512Mi / 1Gi   | 250m / 1    | 512Mi / 1Gi   | 5Gi        | 10Gi      |
+| large  | 500m / 2    | 1Gi / 2Gi     | 500m / 2    | 1Gi / 2Gi     | 20Gi       | 40Gi      |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from storefleet.renderer.profile import GitOpsEngine, RenderProfile
+from storefleet.renderer.spec import Plan, StoreSpec
+
+
+@dataclass(frozen=True)
+class Resources:
+    cpu_request: str
+    cpu_limit: str
+    memory_request: str
+    memory_limit: str
+
+    def to_values(self) -> dict[str, Any]:
+        return {
+            "requests": {"cpu": self.cpu_request, "memory": self.memory_request},
+            "limits": {"cpu": self.cpu_limit, "memory": self.memory_limit},
+        }
+
+
+@dataclass(frozen=True)
+class PlanSize:
+    app: Resources
+    database: Resources
+    app_storage: str
+    database_storage: str
+
+
+PLAN_SIZES: Mapping[Plan, PlanSize] = MappingProxyType(
+    {
+        Plan.SMALL: PlanSize(
+            Resources("100m", "500m", "256Mi", "512Mi"),
+            Resources("100m", "500m", "256Mi", "512Mi"),
+            "2Gi",
+            "2Gi",
+        ),
+        Plan.MEDIUM: PlanSize(
+            Resources("250m", "1", "512Mi", "1Gi"), Resources("250m", "1", "512Mi", "1Gi"), "5Gi", "10Gi"
+        ),
+        Plan.LARGE: PlanSize(
+            Resources("500m", "2", "1Gi", "2Gi"), Resources("500m", "2", "1Gi", "2Gi"), "20Gi", "40Gi"
+        ),
+    }
+)
+
+
+def credentials_secret_name(spec: StoreSpec) -> str:
+    """The Secret (in the store namespace) the platform pre-creates for Argo CD stores."""
+    return f"{spec.store_id}-credentials"
+
+
+def chart_values(spec: StoreSpec, profile: RenderProfile, host: str) -> dict[str, Any]:
+    """The chart values for one store under `profile` (see the module docstring for the contract)."""
+    size = PLAN_SIZES[spec.plan]
+    persistence: dict[str, Any] = {"size": size.app_storage, "databaseSize": size.database_storage}
+    if profile.resolved_storage_class is not None:
+        persistence["storageClass"] = profile.resolved_storage_class
+    values: dict[str, Any] = {
+        "store": {"id": spec.store_id, "name": spec.name, "tenant": spec.tenant},
+        "engine": spec.engine.value,
+        "plan": spec.plan.value,
+        "resources": size.app.to_values(),
+        "database": {"resources": size.database.to_values()},
+        "persistence": persistence,
+        "ingress": {
+            "className": profile.resolved_ingress_class,
+            "host": host,
+            "tls": profile.resolved_tls,
+        },
+    }
+    if spec.theme is not None:
+        values["theme"] = spec.theme.value
+    if profile.gitops_engine is GitOpsEngine.ARGOCD:
+        values["credentials"] = {"existingSecret": credentials_secret_name(spec)}
+    return values
