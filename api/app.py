@@ -7,6 +7,7 @@ import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from anyio import to_thread
 from fastapi import FastAPI
@@ -20,7 +21,16 @@ from storefleet.api.core.errors import install_error_handlers
 from storefleet.api.core.middleware import RequestContextMiddleware
 from storefleet.api.db.migrate import apply_migrations
 from storefleet.api.db.pool import open_pool
-from storefleet.api.health.checks import database_check
+from storefleet.api.fleet.context import (
+    fleet_configured,
+    fleet_context,
+    local_fleet_repo_path,
+    serves_local_repo,
+)
+from storefleet.api.fleet.endpoints import router as fleet_router
+from storefleet.api.fleet.git_http import build_router as build_git_router
+from storefleet.api.fleet.runtime import FleetRuntime
+from storefleet.api.health.checks import CheckResult, database_check
 from storefleet.api.health.endpoints import router as health_router
 from storefleet.api.metrics.endpoints import router as metrics_router
 from storefleet.api.settings import ConfigurationError, Settings
@@ -58,9 +68,12 @@ def create_app(settings: Settings, *, lifecycle: Lifecycle | None = None, migrat
         pool = await open_pool(settings, conninfo)
         app.state.pool = pool
         app.state.health_checks = {"database": database_check(pool)}
+        fleet = _start_fleet(app, settings, pool, conninfo)
         try:
             yield
         finally:
+            if fleet is not None:
+                await fleet.stop()
             await pool.close()
 
     app = FastAPI(
@@ -79,6 +92,46 @@ def create_app(settings: Settings, *, lifecycle: Lifecycle | None = None, migrat
     app.state.health_checks = {}  # filled in the lifespan: name -> HealthCheck
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware)
-    for router in (health_router, auth_router, users_router, stores_router, audit_router, metrics_router):
+    for router in (
+        health_router,
+        auth_router,
+        users_router,
+        stores_router,
+        audit_router,
+        metrics_router,
+        fleet_router,
+    ):
         app.include_router(router)
+    if serves_local_repo(settings):
+        push_token = settings.fleet_git_http_push_token
+        app.include_router(
+            build_git_router(
+                local_fleet_repo_path(settings).parent, push_token.get_secret_value() if push_token else None
+            )
+        )
     return app
+
+
+def _start_fleet(app: FastAPI, settings: Settings, pool: Any, conninfo: str) -> FleetRuntime | None:
+    app.state.fleet = app.state.fleet_reader = None
+    if not fleet_configured(settings):
+        app.state.health_checks["fleet"] = _not_configured
+        return None
+    public_url = settings.public_url or "http://127.0.0.1:8000"
+    fleet = FleetRuntime.create(
+        fleet_context(settings, public_url),
+        pool,
+        conninfo,
+        writer=settings.run_fleet_writer,
+        sync=settings.run_git_sync,
+    )
+    app.state.fleet, app.state.fleet_reader = fleet, fleet.reader
+    app.state.health_checks["fleet"] = fleet.health
+    fleet.start()
+    return fleet
+
+
+async def _not_configured() -> CheckResult:
+    return CheckResult(
+        "not_configured", {"message": "no fleet repo: set FLEET_REPO_URL or run `storefleet up`"}
+    )

@@ -16,6 +16,7 @@ from storefleet import __version__
 from storefleet.api.core.logging import configure_logging
 from storefleet.api.db.embedded import EmbeddedPostgres, EmbeddedPostgresError
 from storefleet.api.db.migrate import apply_migrations
+from storefleet.api.fleet_cli import fleet
 from storefleet.api.settings import ConfigurationError, Environment, Settings
 from storefleet.api.state_dir import StateDirBusy, hold_state_dir, load_or_create_secret
 
@@ -64,8 +65,13 @@ def main() -> None:
 )
 def up(host: str, port: int, state_dir: Path | None) -> None:
     """Run the whole platform on embedded defaults (development)."""
-    if "STOREFLEET_ENV" not in os.environ:
-        os.environ["STOREFLEET_ENV"] = Environment.DEVELOPMENT.value
+    for name, value in (
+        ("STOREFLEET_ENV", Environment.DEVELOPMENT.value),
+        ("RUN_FLEET_WRITER", "true"),
+        ("RUN_GIT_SYNC", "true"),
+        ("PUBLIC_URL", f"http://{host}:{port}"),
+    ):
+        os.environ.setdefault(name, value)
     settings = _load_settings(state_dir=state_dir.resolve() if state_dir else None)
     configure_logging(settings.log_level, settings.log_format)
     settings.state_dir.mkdir(parents=True, exist_ok=True)
@@ -78,6 +84,8 @@ def up(host: str, port: int, state_dir: Path | None) -> None:
             secret = load_or_create_secret(settings.state_dir / "jwt-secret")
             settings = settings.model_copy(update={"jwt_secret": SecretStr(secret)})
         settings = stack.enter_context(_embedded_database(settings, stack))
+        if settings.fleet_repo_url is None:
+            _ensure_local_fleet(settings)
         log.info(
             "storefleet %s starting on http://%s:%s (state in %s)",
             __version__,
@@ -116,6 +124,38 @@ def migrate(state_dir: Path | None) -> None:
     )
 
 
+@main.command()
+def writer() -> None:
+    """Run the fleet writer (and, with RUN_GIT_SYNC=true, the git-side sync) without HTTP."""
+    import asyncio
+
+    from storefleet.api.workers import run_fleet_workers
+
+    settings = _load_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    try:
+        asyncio.run(run_fleet_workers(settings))
+    except ConfigurationError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_CONFIG)
+
+
+def _ensure_local_fleet(settings: Settings) -> None:
+    """Create <state-dir>/fleet.git from the gitops-template on first use."""
+    from storefleet.api.fleet.context import local_fleet_repo_path
+    from storefleet.api.fleet.local_remote import ensure_local_fleet_repo
+    from storefleet.renderer.gitrepo import Identity
+    from storefleet.renderer.profile import GitOpsEngine
+    from storefleet.renderer.template import instantiate_template
+
+    served_url = f"{(settings.public_url or 'http://127.0.0.1:8000').rstrip('/')}/git/fleet.git"
+    files = instantiate_template(
+        GitOpsEngine(settings.gitops_engine), settings.cluster_name, served_url, settings.fleet_branch
+    )
+    identity = Identity(settings.fleet_author_name, settings.fleet_author_email)
+    ensure_local_fleet_repo(local_fleet_repo_path(settings), settings.fleet_branch, identity, files)
+
+
 def _serve(settings: Settings, host: str, port: int) -> bool:
     from storefleet.api.app import create_app
     from storefleet.api.server import serve
@@ -126,3 +166,6 @@ def _serve(settings: Settings, host: str, port: int) -> bool:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_CONFIG)
     return serve(app, settings, host=host, port=port)
+
+
+main.add_command(fleet)

@@ -83,6 +83,31 @@ class Settings(BaseSettings):
         default=frozenset(), alias="EXTRA_RESERVED_STORE_NAMES"
     )
 
+    # ---- the fleet repo ------------------------------------------------------------------------
+    fleet_repo_url: str | None = Field(default=None, alias="FLEET_REPO_URL")
+    fleet_branch: str = Field(default="main", pattern=r"^[A-Za-z0-9._/-]{1,100}$", alias="FLEET_BRANCH")
+    # Token for an https remote, handed to git through an askpass helper; never in a URL or a log.
+    fleet_repo_token: SecretStr | None = Field(default=None, alias="FLEET_REPO_TOKEN")
+    fleet_ssh_key_path: Path | None = Field(default=None, alias="FLEET_SSH_KEY_PATH")
+    fleet_author_name: str = Field(default="storefleet", alias="FLEET_AUTHOR_NAME")
+    fleet_author_email: str = Field(default="storefleet@localhost", alias="FLEET_AUTHOR_EMAIL")
+    fleet_batch_size: int = Field(default=200, ge=1, le=5000, alias="FLEET_BATCH_SIZE")
+    fleet_poll_interval_s: float = Field(default=2.0, gt=0, alias="FLEET_POLL_INTERVAL_S")
+    fleet_push_retries: int = Field(default=5, ge=0, alias="FLEET_PUSH_RETRIES")
+    fleet_sync_interval_s: float = Field(default=3.0, gt=0, alias="FLEET_SYNC_INTERVAL_S")
+    fleet_webhook_secret: SecretStr | None = Field(default=None, alias="FLEET_WEBHOOK_SECRET")
+    # Basic-auth password that allows `git push` to the repo served at /git/fleet.git (unset: read-only).
+    fleet_git_http_push_token: SecretStr | None = Field(default=None, alias="FLEET_GIT_HTTP_PUSH_TOKEN")
+    gitops_engine: str = Field(default="flux", pattern="^(flux|argocd)$", alias="GITOPS_ENGINE")
+    values_profile: str = Field(default="local", pattern="^(local|vps)$", alias="VALUES_PROFILE")
+    store_domain: str = Field(default="localhost", alias="STORE_DOMAIN")
+    cluster_name: str = Field(
+        default="local", pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", alias="CLUSTER_NAME"
+    )
+    public_url: str | None = Field(default=None, alias="PUBLIC_URL")
+    run_fleet_writer: bool = Field(default=False, alias="RUN_FLEET_WRITER")
+    run_git_sync: bool = Field(default=False, alias="RUN_GIT_SYNC")
+
     @field_validator("reserved_store_names", mode="before")
     @classmethod
     def _split_names(cls, value: object) -> object:

@@ -40,6 +40,8 @@ async def enqueue(conn: Connection, entry: OutboxEntry) -> int:
     )
     row = await cur.fetchone()
     assert row is not None
+    # Wakes the fleet writer when the transaction commits (repeats within one transaction collapse).
+    await conn.execute("SELECT pg_notify('storefleet_outbox', '')")
     return int(row["id"])
 
 

@@ -1,15 +1,26 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from storefleet.api.audit.schemas import AuditEventList, AuditEventOut
 from storefleet.api.auth.dependencies import CurrentActor
+from storefleet.api.core.errors import ServiceUnavailable
 from storefleet.api.db.pool import DbConnection
+from storefleet.api.fleet.reader import FleetReader
 from storefleet.api.stores import service
 from storefleet.api.stores.repository import StoreQuery
-from storefleet.api.stores.schemas import CreateStoreRequest, StoreList, StoreOut
+from storefleet.api.stores.schemas import (
+    CreateStoreRequest,
+    HistoryEntryOut,
+    RollbackRequest,
+    StoreHistory,
+    StoreList,
+    StoreOut,
+    UpdateStoreRequest,
+)
 from storefleet.api.stores.state_machine import StoreStatus
 from storefleet.renderer.spec import Engine
 
@@ -22,6 +33,17 @@ Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 
 def _out(store: dict[str, Any]) -> StoreOut:
     return StoreOut.model_validate(store)
+
+
+class FleetNotConfigured(ServiceUnavailable):
+    code = "FLEET_NOT_CONFIGURED"
+
+
+def _reader(request: Request) -> FleetReader:
+    reader: FleetReader | None = getattr(request.app.state, "fleet_reader", None)
+    if reader is None:
+        raise FleetNotConfigured("No fleet repo is configured (set FLEET_REPO_URL, or run `storefleet up`).")
+    return reader
 
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED, operation_id="createStore")
@@ -50,8 +72,9 @@ async def list_stores(
 ) -> StoreList:
     """Stores visible to the caller, newest first. Deleted stores appear only with `status=deleted`.
     `owner_id` narrows an admin's view to one tenant; a tenant always sees only its own stores."""
-    query = StoreQuery(owner_id=owner_id, status=status_filter, engine=engine, limit=limit, offset=offset,
-                       name_contains=q)  # fmt: skip
+    query = StoreQuery(
+        owner_id=owner_id, status=status_filter, engine=engine, limit=limit, offset=offset, name_contains=q
+    )
     stores, total = await service.list_visible(conn, actor, query)
     return StoreList(stores=[_out(s) for s in stores], total=total, limit=limit, offset=offset)
 
@@ -81,4 +104,53 @@ async def store_logs(
     events, total = await service.store_events(conn, actor, store_id, limit=limit, offset=offset)
     return AuditEventList(
         events=[AuditEventOut.model_validate(e) for e in events], total=total, limit=limit, offset=offset
+    )
+
+
+@router.patch("/{store_id}", status_code=status.HTTP_202_ACCEPTED, operation_id="updateStore")
+async def update_store(
+    store_id: StoreId, body: UpdateStoreRequest, response: Response, conn: DbConnection, actor: CurrentActor
+) -> StoreOut:
+    """Change theme and/or plan: `202`, state `updating`, a new commit. A request that changes
+    nothing answers `200` with the store as it is."""
+    store, changed = await service.update_store(conn, actor, store_id, body)
+    if not changed:
+        response.status_code = status.HTTP_200_OK
+    return _out(store)
+
+
+@router.post("/{store_id}/rollback", status_code=status.HTTP_202_ACCEPTED, operation_id="rollbackStore")
+async def rollback_store(
+    store_id: StoreId,
+    request: Request,
+    conn: DbConnection,
+    actor: CurrentActor,
+    body: RollbackRequest | None = None,
+) -> StoreOut:
+    """Revert one of the store's commits (default: its latest) as a new commit. Reverting the commit
+    that created the store deletes it."""
+    commit = body.commit if body else None
+    return _out(await service.rollback_store(conn, _reader(request), actor, store_id, commit))
+
+
+@router.get("/{store_id}/history", operation_id="getStoreHistory")
+async def store_history(
+    store_id: StoreId, request: Request, conn: DbConnection, actor: CurrentActor, limit: Limit = 50
+) -> StoreHistory:
+    """The store's commits in the fleet repo, newest first (from `git log -- <store dir>`)."""
+    entries = await service.store_history(conn, _reader(request), actor, store_id, limit)
+    return StoreHistory(
+        commits=[
+            HistoryEntryOut(
+                sha=e.sha,
+                short_sha=e.sha[:12],
+                action=e.action,
+                summary=e.summary,
+                actor=e.actor,
+                time=datetime.fromisoformat(e.time),
+                request_id=e.request_id,
+                change_id=e.change_id,
+            )
+            for e in entries
+        ]
     )

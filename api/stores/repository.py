@@ -66,8 +66,10 @@ async def insert_store(conn: Connection, store: NewStore) -> dict[str, Any]:
     return dict(row)
 
 
-async def get_store(conn: Connection, store_id: str) -> dict[str, Any] | None:
-    cur = await conn.execute(f"SELECT {_COLUMNS} FROM stores WHERE id = %s", (store_id,))
+async def get_store(conn: Connection, store_id: str, *, for_update: bool = False) -> dict[str, Any] | None:
+    """The store row; `for_update` locks it until the transaction ends (read-modify-write)."""
+    lock = " FOR UPDATE" if for_update else ""
+    cur = await conn.execute(f"SELECT {_COLUMNS} FROM stores WHERE id = %s{lock}", (store_id,))
     row = await cur.fetchone()
     return dict(row) if row else None
 
@@ -121,3 +123,17 @@ async def update_status(
     )
     row = await cur.fetchone()
     return dict(row) if row else None
+
+
+async def update_spec(
+    conn: Connection, store_id: str, spec: dict[str, Any], spec_hash: str
+) -> dict[str, Any]:
+    """Replace the desired spec (and the columns mirrored from it)."""
+    cur = await conn.execute(
+        "UPDATE stores SET spec = %s, spec_hash = %s, name = %s, engine = %s, theme = %s, plan = %s,"
+        f" updated_at = now() WHERE id = %s RETURNING {_COLUMNS}",
+        (Jsonb(spec), spec_hash, spec["name"], spec["engine"], spec.get("theme"), spec["plan"], store_id),
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return dict(row)

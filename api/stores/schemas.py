@@ -48,3 +48,39 @@ class StoreList(BaseModel):
     total: int
     limit: int
     offset: int
+
+
+class UpdateStoreRequest(BaseModel):
+    """Change what the store runs; the name and engine are fixed at creation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    theme: Theme | None = Field(default=None, description="WooCommerce only")
+    plan: Plan | None = None
+
+
+class RollbackRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    commit: str | None = Field(
+        default=None,
+        min_length=7,
+        max_length=40,
+        pattern=r"^[0-9a-f]+$",
+        description="The store's commit to revert (full or abbreviated sha); default: its latest",
+    )
+
+
+class HistoryEntryOut(BaseModel):
+    sha: str
+    short_sha: str
+    action: str
+    summary: str
+    actor: str
+    time: datetime
+    request_id: str | None
+    change_id: int | None
+
+
+class StoreHistory(BaseModel):
+    commits: list[HistoryEntryOut]

@@ -15,14 +15,21 @@ from storefleet.api.core.actor import Actor
 from storefleet.api.core.errors import Conflict, NotFound, ValidationFailed
 from storefleet.api.core.ids import id_pattern, new_id
 from storefleet.api.db.pool import Connection
+from storefleet.api.fleet.reader import FleetReader, HistoryEntry
 from storefleet.api.metrics import registry as metrics
 from storefleet.api.outbox import repository as outbox
 from storefleet.api.stores import repository
 from storefleet.api.stores.names import StoreNameError, validate_store_name
 from storefleet.api.stores.repository import NewStore, StoreQuery
-from storefleet.api.stores.schemas import CreateStoreRequest
-from storefleet.api.stores.state_machine import InvalidTransition, StoreStatus, check_transition
-from storefleet.renderer.spec import StoreSpec
+from storefleet.api.stores.schemas import CreateStoreRequest, UpdateStoreRequest
+from storefleet.api.stores.state_machine import (
+    InvalidTransition,
+    StoreStatus,
+    can_transition,
+    check_transition,
+)
+from storefleet.renderer.manifests import store_dir
+from storefleet.renderer.spec import Engine, StoreSpec
 
 STORE_ID_PREFIX = "st"
 _STORE_ID = id_pattern(STORE_ID_PREFIX)
@@ -153,14 +160,18 @@ async def _enqueue(
             spec_hash=store["spec_hash"] if action != "delete" else None,
             request_id=request_context.current_request_id(),
             actor_id=actor.id,
-            params=params or {},
+            # the actor's name rides along for the commit's Requested-By trailer
+            params={"actor": f"{actor.name} ({actor.id})", **(params or {})},
         ),
     )
 
 
-async def get_visible(conn: Connection, actor: Actor, store_id: str) -> dict[str, Any]:
+async def get_visible(
+    conn: Connection, actor: Actor, store_id: str, *, for_update: bool = False
+) -> dict[str, Any]:
     """The store if this actor may see it. Someone else's store is 'not found', like a missing one."""
-    store = await repository.get_store(conn, store_id) if _STORE_ID.fullmatch(store_id) else None
+    found = _STORE_ID.fullmatch(store_id)
+    store = await repository.get_store(conn, store_id, for_update=for_update) if found else None
     if store is None or not (actor.is_admin or store["owner_id"] == actor.id):
         raise StoreNotFound(f"No store '{store_id[:64]}'.")
     return store
@@ -172,19 +183,23 @@ async def list_visible(conn: Connection, actor: Actor, query: StoreQuery) -> tup
     return await repository.list_stores(conn, query)
 
 
-async def delete_store(conn: Connection, actor: Actor, store_id: str) -> dict[str, Any]:
+async def delete_store(
+    conn: Connection, actor: Actor, store_id: str, params: dict[str, Any] | None = None
+) -> dict[str, Any]:
     async with conn.transaction():
-        store = await get_visible(conn, actor, store_id)
+        store = await get_visible(conn, actor, store_id, for_update=True)
         if store["status"] == StoreStatus.DELETING:
             return store  # already on its way: deleting twice is not an error
-        updated = await transition(conn, store, StoreStatus.DELETING, actor, message=MSG_DELETE_REQUESTED)
-        await _enqueue(conn, updated, "delete", actor)
+        updated = await transition(
+            conn, store, StoreStatus.DELETING, actor, message=MSG_DELETE_REQUESTED, detail=params
+        )
+        await _enqueue(conn, updated, "delete", actor, params)
     return updated
 
 
 async def retry_store(conn: Connection, actor: Actor, store_id: str) -> dict[str, Any]:
     async with conn.transaction():
-        store = await get_visible(conn, actor, store_id)
+        store = await get_visible(conn, actor, store_id, for_update=True)
         if store["status"] != StoreStatus.FAILED:
             raise InvalidStateTransition(
                 f"Only a failed store can be retried; this one is '{store['status']}'."
@@ -201,3 +216,111 @@ async def store_events(
     return await audit.list_visible(
         conn, actor, AuditFilter(store_id=store["id"]), limit=limit, offset=offset
     )
+
+
+# ---- changes of desired state: update and rollback ----------------------------------------------
+class NothingToRollBack(Conflict):
+    code = "NOTHING_TO_ROLL_BACK"
+
+
+class CommitNotFound(NotFound):
+    code = "COMMIT_NOT_FOUND"
+
+
+class StoreBusy(Conflict):
+    code = "STORE_BUSY"
+
+
+_EDITABLE = ("theme", "plan", "engine")  # spec fields a change may carry; identity fields never change
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {key: [before.get(key), after.get(key)] for key in _EDITABLE if before.get(key) != after.get(key)}
+
+
+async def _apply_spec(
+    conn: Connection,
+    actor: Actor,
+    store: dict[str, Any],
+    spec: StoreSpec,
+    action: str,
+    params: dict[str, Any],
+) -> dict[str, Any]:
+    """Move a ready/failed store to `updating` with a new desired spec, and enqueue its commit."""
+    if not can_transition(StoreStatus(store["status"]), StoreStatus.UPDATING):
+        raise StoreBusy(f"The store is {store['status']}; it can change once it is ready or failed.")
+    updated = await transition(
+        conn,
+        store,
+        StoreStatus.UPDATING,
+        actor,
+        message=MSG_AWAITING_COMMIT,
+        detail={"action": action, **params},
+    )
+    updated = await repository.update_spec(conn, store["id"], spec.to_document(), spec.spec_hash)
+    await _enqueue(conn, updated, action, actor, params)
+    return updated
+
+
+async def update_store(
+    conn: Connection, actor: Actor, store_id: str, req: UpdateStoreRequest
+) -> tuple[dict[str, Any], bool]:
+    """(store, changed). A request that changes nothing changes no state and makes no commit."""
+    async with conn.transaction():
+        store = await get_visible(conn, actor, store_id, for_update=True)
+        current = StoreSpec.model_validate(store["spec"])
+        wanted = req.model_dump(exclude_none=True)
+        if current.engine is Engine.MEDUSA and "theme" in wanted:
+            raise ValidationFailed(
+                "theme: applies to WooCommerce stores only",
+                details=[
+                    {"field": "theme", "message": "applies to WooCommerce stores only", "type": "value_error"}
+                ],
+            )
+        spec = StoreSpec.model_validate({**current.to_document(), **wanted})
+        changes = _changes(current.to_document(), spec.to_document())
+        if not changes:
+            return store, False
+        return await _apply_spec(conn, actor, store, spec, "update", {"changes": changes}), True
+
+
+async def rollback_store(
+    conn: Connection, reader: FleetReader, actor: Actor, store_id: str, commit: str | None
+) -> dict[str, Any]:
+    """`git revert` of one of the store's commits (default: its latest), as a new commit.
+
+    Reverting the commit that created the store deletes it. Otherwise the fields that commit changed
+    go back to what they were before it; fields changed by later commits keep their values."""
+    store = await get_visible(conn, actor, store_id)
+    directory = store_dir(StoreSpec.model_validate(store["spec"]))
+    history = await reader.history(directory, limit=500, needs=store["last_commit_sha"])
+    target = next((c for c in history if commit is None or c.sha.startswith(commit)), None)
+    if target is None:
+        if commit is None:
+            raise NothingToRollBack("The store has no commit in the fleet repo yet.")
+        raise CommitNotFound(f"Commit {commit} is not in this store's history.")
+    after = await reader.spec_at(target.sha, directory)
+    before = await reader.spec_at(f"{target.sha}^", directory) if target.parents else None
+    if after is None:
+        raise NothingToRollBack("That commit deleted the store; a deletion cannot be rolled back.")
+    if before is None:
+        return await delete_store(conn, actor, store_id, params={"reverts": target.sha})
+    async with conn.transaction():
+        store = await get_visible(conn, actor, store_id, for_update=True)
+        current = StoreSpec.model_validate(store["spec"])
+        reverted = {k: before.to_document()[k] for k in _changes(before.to_document(), after.to_document())}
+        spec = StoreSpec.model_validate({**current.to_document(), **reverted})
+        changes = _changes(current.to_document(), spec.to_document())
+        if not changes:
+            raise NothingToRollBack("The store already has the settings it had before that commit.")
+        return await _apply_spec(
+            conn, actor, store, spec, "rollback", {"reverts": target.sha, "changes": changes}
+        )
+
+
+async def store_history(
+    conn: Connection, reader: FleetReader, actor: Actor, store_id: str, limit: int
+) -> list[HistoryEntry]:
+    store = await get_visible(conn, actor, store_id)
+    directory = store_dir(StoreSpec.model_validate(store["spec"]))
+    return await reader.history(directory, limit=limit, needs=store["last_commit_sha"])

@@ -194,3 +194,52 @@ def test_migrate_command(database_url: str) -> None:
         env=_env(DATABASE_URL=database_url),
     )
     assert result.returncode == 0 and "schema is up to date" in result.stdout
+
+
+def _git(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
+    )
+
+
+def test_up_commits_a_new_store_within_two_seconds_and_serves_the_fleet_repo(
+    platform: Platform, tmp_path: Path
+) -> None:
+    platform.start()
+    fleet = platform.state_dir / "fleet.git"
+    before = _git("rev-list", "--count", "main", cwd=fleet).stdout.strip()
+    token = platform.api(
+        "POST",
+        "/api/v1/auth/register",
+        json={"email": "a@example.com", "username": "ann", "password": "password1"},
+    ).json()["token"]
+    accepted = time.monotonic()
+    store = platform.api(
+        "POST",
+        "/api/v1/stores",
+        json={"name": "acme-shop", "engine": "woocommerce"},
+        headers={"Authorization": f"Bearer {token}"},
+    ).json()
+    while _git("rev-list", "--count", "main", cwd=fleet).stdout.strip() == before:
+        assert time.monotonic() - accepted < 2.0, "no commit within 2 s"
+        time.sleep(0.02)
+    message = _git("log", "-1", "--format=%B", "main", cwd=fleet).stdout
+    assert f"Store-Id: {store['id']}" in message
+
+    clone = tmp_path / "clone"
+    result = _git("clone", "-q", f"{platform.url}/git/fleet.git", str(clone), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (clone / "tenants" / store["owner_id"] / store["id"] / "store.yaml").exists()
+    assert (clone / "clusters").is_dir()
+    # read-only: a push without the push token is refused
+    (clone / "x.md").write_text("x\n")
+    _git("add", "x.md", cwd=clone)
+    _git("-c", "user.name=x", "-c", "user.email=x@x", "commit", "-qm", "x", cwd=clone)
+    pushed = _git("push", "-q", "origin", "HEAD:main", cwd=clone)
+    assert pushed.returncode != 0
+    assert platform.signal(signal.SIGTERM) == 0

@@ -1,0 +1,105 @@
+"""The fleet as an API: its status (admins), re-baselining the sync, and the git push webhook."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Any
+
+from fastapi import APIRouter, Request, status
+from pydantic import BaseModel
+
+from storefleet.api.audit import service as audit
+from storefleet.api.auth.dependencies import AdminActor
+from storefleet.api.core.errors import AppError, NotFound, Unauthorized
+from storefleet.api.db.pool import DbConnection
+from storefleet.api.fleet import repository
+
+router = APIRouter(tags=["fleet"])
+
+
+class FleetStatus(BaseModel):
+    remote: str
+    branch: str
+    last_pushed_sha: str | None
+    last_synced_sha: str | None
+    sync_error: str | None
+    outbox_depth: int
+    outbox_oldest_age_seconds: float | None
+    writer_active: bool
+    sync_active: bool
+
+
+class WebhookAccepted(BaseModel):
+    status: str
+
+
+class WebhookNotConfigured(NotFound):
+    code = "WEBHOOK_NOT_CONFIGURED"
+
+
+class FleetDisabled(AppError):
+    status_code = 503
+    code = "FLEET_NOT_CONFIGURED"
+
+
+def _fleet(request: Request) -> Any:
+    fleet = getattr(request.app.state, "fleet", None)
+    if fleet is None:
+        raise FleetDisabled("No fleet repo is configured.")
+    return fleet
+
+
+@router.get("/api/v1/fleet", operation_id="getFleetStatus")
+async def fleet_status(request: Request, conn: DbConnection, _: AdminActor) -> FleetStatus:
+    """Where the fleet writer and the git-side sync stand (admins)."""
+    fleet = _fleet(request)
+    state = await repository.get_state(conn, fleet.context.repo_key)
+    depth, age = await repository.pending_count(conn)
+    return FleetStatus(
+        remote=fleet.context.remote_url,
+        branch=fleet.context.branch,
+        last_pushed_sha=state["last_pushed_sha"],
+        last_synced_sha=state["last_synced_sha"],
+        sync_error=state["sync_error"],
+        outbox_depth=depth,
+        outbox_oldest_age_seconds=age,
+        writer_active=fleet.writer_active,
+        sync_active=fleet.sync is not None,
+    )
+
+
+@router.post("/api/v1/fleet/sync/rebaseline", operation_id="rebaselineFleetSync")
+async def rebaseline(request: Request, conn: DbConnection, admin: AdminActor) -> FleetStatus:
+    """After the fleet branch was rewritten (force-push), accept its current head as the new baseline:
+    the sync resumes from there without acting on the rewritten history."""
+    fleet = _fleet(request)
+    head = await fleet.reader.call(lambda _repo, head: head, fetch="always")
+    async with conn.transaction():
+        await repository.get_state(conn, fleet.context.repo_key)
+        await repository.set_state(conn, fleet.context.repo_key, last_synced_sha=head, sync_error=None)
+        await audit.record(conn, "fleet.sync_rebaselined", admin, detail={"head": head})
+    return await fleet_status(request, conn, admin)
+
+
+def _signature_ok(secret: str, body: bytes, request: Request) -> bool:
+    expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    signature = request.headers.get("x-hub-signature-256", "")
+    token = request.headers.get("x-storefleet-token", "")
+    return hmac.compare_digest(signature, expected) or (bool(token) and hmac.compare_digest(token, secret))
+
+
+@router.post("/api/v1/webhooks/git", status_code=status.HTTP_202_ACCEPTED, operation_id="gitPushWebhook")
+async def git_webhook(request: Request) -> WebhookAccepted:
+    """A push to the fleet repo: sync now instead of at the next poll. Authenticated by an HMAC-SHA256
+    of the body in `X-Hub-Signature-256` (GitHub, Gitea) or the secret in `X-Storefleet-Token`."""
+    secret = request.app.state.settings.fleet_webhook_secret
+    if secret is None:
+        raise WebhookNotConfigured("No webhook secret is configured (FLEET_WEBHOOK_SECRET).")
+    body = await request.body()
+    if not _signature_ok(secret.get_secret_value(), body, request):
+        raise Unauthorized("The webhook signature does not match.")
+    fleet = getattr(request.app.state, "fleet", None)
+    if fleet is not None and fleet.sync is not None:
+        fleet.sync.wake.set()
+    return WebhookAccepted(status="sync scheduled")

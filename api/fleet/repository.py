@@ -1,0 +1,87 @@
+"""All SQL of the fleet writer and the git-side sync: the outbox queue and where each branch stands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from storefleet.api.db.pool import Connection
+
+OUTBOX_CHANNEL = "storefleet_outbox"
+
+
+async def pending_changes(conn: Connection, limit: int) -> list[dict[str, Any]]:
+    """The oldest unprocessed outbox rows that are due, with what a commit message needs of the store."""
+    cur = await conn.execute(
+        "SELECT o.*, s.name AS store_name, s.engine, s.last_commit_sha AS store_last_commit"
+        " FROM outbox o JOIN stores s ON s.id = o.store_id"
+        " WHERE o.processed_at IS NULL AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= now())"
+        " ORDER BY o.id LIMIT %s",
+        (limit,),
+    )
+    return [dict(row) for row in await cur.fetchall()]
+
+
+async def pending_count(conn: Connection) -> tuple[int, float | None]:
+    """(rows waiting, age in seconds of the oldest)."""
+    cur = await conn.execute(
+        "SELECT count(*) AS n, extract(epoch FROM now() - min(created_at))::float8 AS age"
+        " FROM outbox WHERE processed_at IS NULL"
+    )
+    row = await cur.fetchone()
+    return (int(row["n"]), row["age"]) if row else (0, None)
+
+
+async def mark_processed(conn: Connection, outbox_id: int, commit_sha: str | None, note: str | None) -> bool:
+    """Done, once: False when another writer already completed the row."""
+    cur = await conn.execute(
+        "UPDATE outbox SET processed_at = now(), commit_sha = %s, last_error = %s, attempts = attempts + 1"
+        " WHERE id = %s AND processed_at IS NULL",
+        (commit_sha, note, outbox_id),
+    )
+    return cur.rowcount == 1
+
+
+async def postpone(conn: Connection, outbox_ids: list[int], error: str, delay_s: float) -> None:
+    await conn.execute(
+        "UPDATE outbox SET attempts = attempts + 1, last_error = %s,"
+        " next_attempt_at = now() + make_interval(secs => %s) WHERE id = ANY(%s) AND processed_at IS NULL",
+        (error[:2000], delay_s, outbox_ids),
+    )
+
+
+async def set_store_commit(conn: Connection, store_id: str, sha: str) -> None:
+    await conn.execute(
+        "UPDATE stores SET last_commit_sha = %s, updated_at = now() WHERE id = %s", (sha, store_id)
+    )
+
+
+async def set_store_message(conn: Connection, store_id: str, message: str) -> None:
+    await conn.execute(
+        "UPDATE stores SET status_message = %s, updated_at = now() WHERE id = %s", (message, store_id)
+    )
+
+
+async def get_state(conn: Connection, repo_key: str) -> dict[str, Any]:
+    await conn.execute(
+        "INSERT INTO fleet_state (repo_key) VALUES (%s) ON CONFLICT (repo_key) DO NOTHING", (repo_key,)
+    )
+    cur = await conn.execute("SELECT * FROM fleet_state WHERE repo_key = %s", (repo_key,))
+    row = await cur.fetchone()
+    assert row is not None
+    return dict(row)
+
+
+async def set_state(conn: Connection, repo_key: str, **values: str | None) -> None:
+    allowed = {"last_pushed_sha", "last_synced_sha", "sync_error"}
+    assert set(values) <= allowed, values
+    assignments = ", ".join(f"{column} = %({column})s" for column in values)
+    await conn.execute(
+        f"UPDATE fleet_state SET {assignments}, updated_at = now() WHERE repo_key = %(key)s",
+        {**values, "key": repo_key},
+    )
+
+
+async def outbox_commit(conn: Connection, outbox_id: int) -> str | None:
+    cur = await conn.execute("SELECT commit_sha FROM outbox WHERE id = %s", (outbox_id,))
+    row = await cur.fetchone()
+    return row["commit_sha"] if row else None

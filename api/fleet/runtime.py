@@ -1,0 +1,88 @@
+"""The fleet components one process runs: the reader always, the writer and the git-side sync when
+the settings ask for them (`storefleet up` runs all three in-process)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from psycopg_pool import AsyncConnectionPool
+
+from storefleet.api.fleet.context import FleetContext
+from storefleet.api.fleet.reader import FleetReader
+from storefleet.api.fleet.writer import FleetWriter
+from storefleet.api.health.checks import CheckResult
+from storefleet.reconciler_watch.gitsync import GitSync
+
+log = logging.getLogger(__name__)
+_STOP_TIMEOUT_S = 30.0
+
+
+@dataclass
+class FleetRuntime:
+    context: FleetContext
+    reader: FleetReader
+    writer: FleetWriter | None = None
+    sync: GitSync | None = None
+    _stop: asyncio.Event = field(default_factory=asyncio.Event)
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    @property
+    def writer_active(self) -> bool:
+        return self.writer is not None and self.writer.holds_lock
+
+    @classmethod
+    def create(
+        cls, context: FleetContext, pool: AsyncConnectionPool[Any], conninfo: str, *, writer: bool, sync: bool
+    ) -> FleetRuntime:
+        reader = FleetReader(context.mirror_repo)
+        runtime = cls(context=context, reader=reader)
+        if writer:
+            runtime.writer = FleetWriter(pool, conninfo, context.work_repo, context.profile, context.writer)
+        if sync:
+            runtime.sync = GitSync(pool, reader, context.repo_key, context.sync_interval_s)
+        return runtime
+
+    def start(self) -> None:
+        if self.writer is not None:
+            self._tasks.append(
+                asyncio.create_task(self._guard("fleet writer", self.writer.run), name="fleet-writer")
+            )
+        if self.sync is not None:
+            self._tasks.append(asyncio.create_task(self._guard("git sync", self.sync.run), name="git-sync"))
+
+    async def _guard(self, name: str, run: Any) -> None:
+        # A crash of a background loop is logged and the loop restarts; the outbox keeps the work.
+        while not self._stop.is_set():
+            try:
+                await run(self._stop)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("%s crashed; restarting in 1s", name)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), timeout=1.0)
+
+    async def stop(self) -> None:
+        """Let the current batch finish (bounded), then close the clones."""
+        self._stop.set()
+        if self._tasks:
+            _, pending = await asyncio.wait(self._tasks, timeout=_STOP_TIMEOUT_S)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        await asyncio.to_thread(self.reader.close)
+
+    async def health(self) -> CheckResult:
+        details: dict[str, Any] = {"remote": self.context.remote_url, "branch": self.context.branch}
+        if self.writer is not None:
+            details["writer"] = "active" if self.writer.holds_lock else "standby"
+        if self.sync is not None:
+            report = self.sync.last_report
+            details["sync"] = {"head": report.head, "error": report.error}
+            if report.error:
+                return CheckResult("degraded", details)
+        return CheckResult("ok", details)

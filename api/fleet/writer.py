@@ -1,0 +1,239 @@
+"""The fleet writer: drains the outbox into commits, one per change, pushed once per batch.
+
+One writer per repo and branch across all processes (a PostgreSQL advisory lock); the others wait.
+Exactly-once: every commit carries its outbox row in a `Change-Id` trailer, and before building a
+batch the writer looks for those trailers on the remote, so a change pushed just before a crash is
+recorded, not pushed twice. Commits made locally but never pushed are dropped by the next batch,
+which always starts from the remote head.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from anyio import to_thread
+from psycopg.rows import dict_row
+from psycopg_pool import AsyncConnectionPool
+from pydantic import ValidationError
+
+from storefleet.api.fleet import repository, service
+from storefleet.renderer.commit_message import ChangeRecord, commit_message
+from storefleet.renderer.gitrepo import DirectoryChange, FleetRepo, GitError, PushRejected
+from storefleet.renderer.manifests import render_store, store_dir
+from storefleet.renderer.profile import RenderProfile
+from storefleet.renderer.spec import StoreSpec
+
+log = logging.getLogger(__name__)
+
+_SCAN_LIMIT = 2000  # commits searched for our trailers when the last pushed commit is unknown
+
+
+@dataclass(frozen=True)
+class WriterConfig:
+    repo_key: str
+    batch_size: int
+    poll_interval_s: float
+    push_retries: int
+    backoff_cap_s: float = 60.0
+
+
+def lock_key(repo_key: str) -> int:
+    """A stable signed 64-bit advisory-lock key for one repo and branch."""
+    return int.from_bytes(hashlib.sha256(repo_key.encode()).digest()[:8], "big", signed=True)
+
+
+class FleetWriter:
+    def __init__(
+        self,
+        pool: AsyncConnectionPool[Any],
+        conninfo: str,
+        repo_factory: Callable[[], FleetRepo],
+        profile: RenderProfile,
+        config: WriterConfig,
+    ) -> None:
+        self._pool = pool
+        self._conninfo = conninfo
+        self._repo_factory = repo_factory
+        self._repo: FleetRepo | None = None
+        self._profile = profile
+        self._config = config
+        self._failures = 0
+        self.holds_lock = False
+
+    # ---- the loop ---------------------------------------------------------------------------------
+    async def run(self, stop: asyncio.Event) -> None:
+        """Wait for the writer lock, then drain whenever the outbox is notified (or on a poll)."""
+        async with await psycopg.AsyncConnection.connect(
+            self._conninfo, autocommit=True, row_factory=dict_row
+        ) as lock:
+            while not stop.is_set():
+                row = await (
+                    await lock.execute(
+                        "SELECT pg_try_advisory_lock(%s) AS ok", (lock_key(self._config.repo_key),)
+                    )
+                ).fetchone()
+                if row and row["ok"]:
+                    break
+                await _sleep_until(stop, self._config.poll_interval_s)
+            if stop.is_set():
+                return
+            self.holds_lock = True
+            await lock.execute(f"LISTEN {repository.OUTBOX_CHANNEL}")
+            try:
+                await self._serve(lock, stop)
+            finally:
+                self.holds_lock = False
+                await to_thread.run_sync(self._close_repo)
+
+    async def _serve(self, lock: psycopg.AsyncConnection[Any], stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                while await self.drain_once() and not stop.is_set():
+                    pass
+                self._failures = 0
+                delay = self._config.poll_interval_s
+            except GitError as exc:
+                self._failures += 1
+                delay = self._backoff()
+                log.warning("fleet writer: %s; retrying in %.1fs", exc, delay)
+            await _wait_for_notify(lock, stop, delay)
+
+    def _backoff(self) -> float:
+        base = min(self._config.backoff_cap_s, 0.5 * 2.0 ** min(self._failures, 10))
+        return base / 2 + random.uniform(0, base / 2)  # noqa: S311 - jitter, not security
+
+    # ---- one batch --------------------------------------------------------------------------------
+    async def drain_once(self) -> int:
+        """Commit and push the next batch of pending changes; returns how many were completed."""
+        async with self._pool.connection() as conn:
+            changes = await repository.pending_changes(conn, self._config.batch_size)
+        if not changes:
+            return 0
+        for attempt in range(self._config.push_retries + 1):
+            try:
+                return await self._write_batch(changes)
+            except PushRejected as exc:
+                if attempt == self._config.push_retries:
+                    raise
+                log.info("fleet writer: %s; rebuilding on the new head", exc)
+                await asyncio.sleep(random.uniform(0, 0.05 * (attempt + 1)))  # noqa: S311
+        return 0
+
+    async def _write_batch(self, changes: list[dict[str, Any]]) -> int:
+        head = await to_thread.run_sync(self._open_repo().fetch)
+        async with self._pool.connection() as conn:
+            state = await repository.get_state(conn, self._config.repo_key)
+        pushed = await to_thread.run_sync(self._already_pushed, state["last_pushed_sha"], head, changes)
+        todo: list[dict[str, Any]] = []
+        async with self._pool.connection() as conn:
+            for change in changes:
+                if change["id"] in pushed:
+                    await service.complete_change(conn, change, pushed[change["id"]])
+                else:
+                    todo.append(change)
+        planned = await self._plan(todo)
+        shas = await to_thread.run_sync(self._repo_or_fail().build_commits, head, [p for _, p in planned])
+        tip = next((sha for sha in reversed(shas) if sha), None)
+        if tip:
+            await to_thread.run_sync(self._repo_or_fail().push, tip)
+        async with self._pool.connection() as conn:
+            for (change, _), sha in zip(planned, shas, strict=True):
+                await service.complete_change(conn, change, sha)
+            if tip:
+                await repository.set_state(conn, self._config.repo_key, last_pushed_sha=tip)
+        return len(changes)
+
+    async def _plan(self, changes: list[dict[str, Any]]) -> list[tuple[dict[str, Any], DirectoryChange]]:
+        planned = []
+        for change in changes:
+            try:
+                planned.append((change, self._directory_change(change)))
+            except (ValidationError, ValueError) as exc:
+                async with self._pool.connection() as conn:
+                    await service.reject_change(conn, change, f"the store spec cannot be rendered: {exc}")
+        return planned
+
+    def _directory_change(self, change: dict[str, Any]) -> DirectoryChange:
+        directory = f"tenants/{change['tenant']}/{change['store_id']}"
+        files = None
+        if change["action"] != "delete":
+            spec = StoreSpec.model_validate(change["spec"])
+            directory = store_dir(spec)
+            files = render_store(spec, self._profile)
+        return DirectoryChange(directory, files, commit_message(_record(change)))
+
+    def _already_pushed(
+        self, last_pushed: str | None, head: str | None, changes: list[dict[str, Any]]
+    ) -> dict[int, str]:
+        """{outbox id: commit} for pending changes whose commit is already on the remote branch."""
+        if head is None:
+            return {}
+        repo = self._repo_or_fail()
+        if last_pushed and repo.resolve(last_pushed) and repo.is_ancestor(last_pushed, head):
+            commits = repo.log(f"{last_pushed}..{head}")
+        else:
+            commits = repo.log(head, limit=_SCAN_LIMIT)
+        wanted = {str(change["id"]) for change in changes}
+        found: dict[int, str] = {}
+        for commit in commits:
+            change_id = commit.trailers.get("Change-Id")
+            if change_id in wanted and commit.trailers.get("Store-Id"):
+                found.setdefault(int(change_id), commit.sha)
+        return found
+
+    # ---- repo -------------------------------------------------------------------------------------
+    def _open_repo(self) -> FleetRepo:
+        if self._repo is None:
+            self._repo = self._repo_factory().open()
+        return self._repo
+
+    def _repo_or_fail(self) -> FleetRepo:
+        return self._open_repo()
+
+    def _close_repo(self) -> None:
+        if self._repo is not None:
+            self._repo.close()
+            self._repo = None
+
+
+def _record(change: dict[str, Any]) -> ChangeRecord:
+    action = change["action"]
+    if action == "retry":  # a retry commits only if the rendering changed since the store's last commit
+        action = "update" if change["store_last_commit"] else "create"
+    return ChangeRecord(
+        action=action,
+        change_id=change["id"],
+        store_id=change["store_id"],
+        store_name=change["store_name"],
+        tenant=change["tenant"],
+        engine=change["engine"],
+        spec_hash=change["spec_hash"],
+        request_id=change["request_id"],
+        actor=change["params"].get("actor"),
+        details=change["params"],
+    )
+
+
+async def _sleep_until(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+
+
+async def _wait_for_notify(conn: psycopg.AsyncConnection[Any], stop: asyncio.Event, wait_s: float) -> None:
+    """Return on an outbox notification, on `stop`, or after `wait_s` seconds.
+
+    Waits in short slices instead of cancelling the notification generator, which would leave the
+    connection mid-read."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait_s
+    while not stop.is_set() and loop.time() < deadline:
+        async for _ in conn.notifies(timeout=min(0.5, max(0.01, deadline - loop.time())), stop_after=1):
+            return

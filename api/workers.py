@@ -1,0 +1,37 @@
+"""`storefleet writer`: the fleet writer and the git-side sync as their own process (no HTTP)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from storefleet.api.db.pool import open_pool
+from storefleet.api.fleet.context import fleet_configured, fleet_context
+from storefleet.api.fleet.runtime import FleetRuntime
+from storefleet.api.settings import ConfigurationError, Settings
+
+log = logging.getLogger(__name__)
+
+
+async def run_fleet_workers(settings: Settings) -> None:
+    """Run until SIGTERM/SIGINT; the current batch finishes before the process exits."""
+    if settings.database_url is None:
+        raise ConfigurationError("DATABASE_URL is not set.")
+    if not fleet_configured(settings):
+        raise ConfigurationError("No fleet repo: set FLEET_REPO_URL.")
+    conninfo = settings.database_url.get_secret_value()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    pool = await open_pool(settings, conninfo)
+    context = fleet_context(settings, settings.public_url or "http://127.0.0.1:8000")
+    runtime = FleetRuntime.create(context, pool, conninfo, writer=True, sync=settings.run_git_sync)
+    runtime.start()
+    log.info("fleet writer started for %s (branch %s)", context.remote_url, context.branch)
+    try:
+        await stop.wait()
+    finally:
+        await runtime.stop()
+        await pool.close()

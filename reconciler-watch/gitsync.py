@@ -1,0 +1,146 @@
+"""Git-side sync: follow the fleet branch and carry changes people made in git back into the platform.
+
+Each new commit since the last one walked is classified. The platform's own commits (a `Change-Id`
+trailer naming an outbox row recorded with that very commit) need nothing. Any other commit — a human
+`git revert`, a hand edit, a merged pull request — updates each store directory it touched: a changed
+`store.yaml` becomes the store's desired spec (ready -> updating), a removed directory deletes the
+store, a new directory of a known tenant is adopted. Only explicit diffs between known commits act:
+a failed fetch, an empty branch or rewritten history changes nothing and is reported instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from psycopg_pool import AsyncConnectionPool
+
+from storefleet.api.audit import service as audit
+from storefleet.api.core.actor import Actor
+from storefleet.api.db.pool import Connection
+from storefleet.api.fleet import repository as fleet_repository
+from storefleet.api.fleet.reader import FleetReader
+from storefleet.reconciler_watch import sync_apply
+from storefleet.renderer.commit_message import CHANGE_ID
+from storefleet.renderer.gitrepo import CommitInfo, FleetRepo, GitError
+
+log = logging.getLogger(__name__)
+SYNC = Actor.system("git-sync")
+
+
+@dataclass
+class SyncReport:
+    head: str | None = None
+    commits: int = 0
+    external: int = 0
+    actions: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class _Walk:
+    head: str | None
+    commits: list[CommitInfo]  # oldest first
+    rewritten: bool
+
+
+def store_dirs(paths: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(tenant, store id) of every store directory among `paths`, in first-seen order."""
+    seen: dict[tuple[str, str], None] = {}
+    for path in paths:
+        parts = path.split("/")
+        if len(parts) >= 4 and parts[0] == "tenants":
+            seen.setdefault((parts[1], parts[2]), None)
+    return list(seen)
+
+
+class GitSync:
+    def __init__(self, pool: AsyncConnectionPool[Any], reader: FleetReader, repo_key: str, interval_s: float):
+        self._pool = pool
+        self._reader = reader
+        self._repo_key = repo_key
+        self._interval_s = interval_s
+        self.wake = asyncio.Event()
+        self.last_report = SyncReport()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                self.last_report = await self.sync_once()
+            except GitError as exc:
+                self.last_report = SyncReport(error=f"fetch failed: {exc}")
+                log.warning("git sync: %s", exc)
+            self.wake.clear()
+            waiters = {asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self.wake.wait())}
+            await asyncio.wait(waiters, timeout=self._interval_s, return_when=asyncio.FIRST_COMPLETED)
+            for task in waiters:
+                task.cancel()
+
+    async def sync_once(self) -> SyncReport:
+        async with self._pool.connection() as conn:
+            state = await fleet_repository.get_state(conn, self._repo_key)
+        last = state["last_synced_sha"]
+        walk = await self._reader.call(lambda repo, head: _walk(repo, head, last), fetch="always")
+        report = SyncReport(head=walk.head, commits=len(walk.commits))
+        if walk.head is None:
+            report.error = "the fleet branch does not exist (or is empty); nothing was changed"
+            return report
+        async with self._pool.connection() as conn:
+            if walk.rewritten:
+                return await self._report_rewrite(conn, state, last, walk.head, report)
+            for commit in walk.commits:
+                if not await _is_ours(conn, commit):
+                    report.external += 1
+                    report.actions += await self._apply_external(conn, commit)
+            await fleet_repository.set_state(conn, self._repo_key, last_synced_sha=walk.head, sync_error=None)
+        return report
+
+    async def _apply_external(self, conn: Connection, commit: CommitInfo) -> list[str]:
+        dirs = store_dirs(commit.paths)
+
+        def read(repo: FleetRepo, _: str | None) -> list[sync_apply.DirState]:
+            return [_dir_state(repo, commit.sha, f"tenants/{tenant}/{store_id}") for tenant, store_id in dirs]
+
+        by_dir = dict(zip(dirs, await self._reader.call(read, fetch="never"), strict=True))
+        actions = []
+        for (tenant, store_id), dir_state in by_dir.items():
+            actions.append(await sync_apply.apply_directory(conn, commit, tenant, store_id, dir_state))
+        return actions
+
+    async def _report_rewrite(
+        self, conn: Connection, state: dict[str, Any], last: str, head: str, report: SyncReport
+    ) -> SyncReport:
+        report.error = f"the fleet branch was rewritten: {last[:12]} is no longer an ancestor of {head[:12]}"
+        if state["sync_error"] != report.error:
+            log.error("git sync paused: %s; an operator must re-baseline it", report.error)
+            async with conn.transaction():
+                await fleet_repository.set_state(conn, self._repo_key, sync_error=report.error)
+                await audit.record(conn, "fleet.history_rewritten", SYNC, detail={"last": last, "head": head})
+        return report
+
+
+def _walk(repo: FleetRepo, head: str | None, last: str | None) -> _Walk:
+    if head is None:
+        return _Walk(None, [], rewritten=False)
+    if last is None or last == head:
+        return _Walk(head, [], rewritten=False)  # first run: the current head is the baseline
+    if repo.resolve(last) is None or not repo.is_ancestor(last, head):
+        return _Walk(head, [], rewritten=True)
+    return _Walk(head, list(reversed(repo.log(f"{last}..{head}", ["tenants"]))), rewritten=False)
+
+
+def _dir_state(repo: FleetRepo, sha: str, directory: str) -> sync_apply.DirState:
+    files = repo.read_directory(sha, directory)
+    if files is None:
+        return sync_apply.DirState(exists=False, store_yaml=None)
+    return sync_apply.DirState(exists=True, store_yaml=files.get("store.yaml"))
+
+
+async def _is_ours(conn: Connection, commit: CommitInfo) -> bool:
+    change_id = commit.trailers.get(CHANGE_ID, "")
+    if not change_id.isdigit():
+        return False
+    # A cherry-pick copies the trailers but not the commit id, so it still counts as external.
+    return await fleet_repository.outbox_commit(conn, int(change_id)) == commit.sha

@@ -1,0 +1,161 @@
+"""What one external commit means for one store directory it touched (the I/O step of the git-side
+sync; each call is one transaction)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from psycopg import errors as pg_errors
+
+from storefleet.api.audit import service as audit
+from storefleet.api.auth import repository as users
+from storefleet.api.core.actor import Actor
+from storefleet.api.db.pool import Connection
+from storefleet.api.fleet import repository as fleet_repository
+from storefleet.api.stores import repository as stores_repository
+from storefleet.api.stores import service as stores
+from storefleet.api.stores.state_machine import StoreStatus, can_transition
+from storefleet.renderer.gitrepo import CommitInfo
+from storefleet.renderer.manifests import parse_store_yaml
+from storefleet.renderer.spec import StoreSpec
+
+SYNC = Actor.system("git-sync")
+_GONE = (StoreStatus.DELETING, StoreStatus.DELETED)
+
+
+@dataclass(frozen=True)
+class DirState:
+    """A store directory at a commit: gone, present without store.yaml, or present with it."""
+
+    exists: bool
+    store_yaml: bytes | None
+
+
+def _origin(commit: CommitInfo) -> dict[str, str]:
+    return {"commit": commit.sha, "author": commit.author, "summary": commit.summary}
+
+
+async def apply_directory(
+    conn: Connection, commit: CommitInfo, tenant: str, store_id: str, state: DirState
+) -> str:
+    async with conn.transaction():
+        store = await stores_repository.get_store(conn, store_id, for_update=True)
+        if not state.exists:
+            return await _removed(conn, commit, store)
+        spec, problem = _read_spec(state, tenant, store_id)
+        if spec is None:
+            await audit.record(
+                conn,
+                "fleet.invalid_store_dir",
+                SYNC,
+                store_id=store_id,
+                tenant=store["owner_id"] if store else None,
+                detail={**_origin(commit), "problem": problem},
+            )
+            return f"ignored {store_id}: {problem}"
+        if store is None:
+            return await _adopt(conn, commit, spec)
+        return await _changed(conn, commit, store, spec)
+
+
+def _read_spec(state: DirState, tenant: str, store_id: str) -> tuple[StoreSpec | None, str]:
+    if state.store_yaml is None:
+        return None, "the directory has no store.yaml"
+    try:
+        spec = parse_store_yaml(state.store_yaml)
+    except ValueError as exc:
+        return None, f"store.yaml is not valid: {exc}"
+    if (spec.store_id, spec.tenant) != (store_id, tenant):
+        return None, "store.yaml names another store or tenant than its directory"
+    return spec, ""
+
+
+async def _removed(conn: Connection, commit: CommitInfo, store: dict[str, Any] | None) -> str:
+    if store is None or StoreStatus(store["status"]) in _GONE:
+        return "nothing to delete"
+    await stores.transition(
+        conn,
+        store,
+        StoreStatus.DELETING,
+        SYNC,
+        detail=_origin(commit),
+        message=f"removed from the fleet repo by {commit.author} in {commit.sha[:12]}",
+    )
+    await fleet_repository.set_store_commit(conn, store["id"], commit.sha)
+    return f"deleting {store['id']}"
+
+
+async def _changed(conn: Connection, commit: CommitInfo, store: dict[str, Any], spec: StoreSpec) -> str:
+    await fleet_repository.set_store_commit(conn, store["id"], commit.sha)
+    if spec.spec_hash == store["spec_hash"]:
+        return f"unchanged {store['id']}"
+    status = StoreStatus(store["status"])
+    if status in _GONE:
+        return f"ignored {store['id']}: it is {status}"
+    before = StoreSpec.model_validate(store["spec"]).to_document()
+    await stores_repository.update_spec(conn, store["id"], spec.to_document(), spec.spec_hash)
+    message = f"changed in git by {commit.author} ({commit.sha[:12]}); waiting for the cluster to apply"
+    if can_transition(status, StoreStatus.UPDATING):
+        await stores.transition(
+            conn,
+            {**store, "status": status},
+            StoreStatus.UPDATING,
+            SYNC,
+            message=message,
+            detail=_origin(commit),
+        )
+    await audit.record(
+        conn,
+        "store.changed_in_git",
+        SYNC,
+        store_id=store["id"],
+        tenant=store["owner_id"],
+        before=before,
+        after=spec.to_document(),
+        detail=_origin(commit),
+    )
+    return f"updated {store['id']}"
+
+
+async def _adopt(conn: Connection, commit: CommitInfo, spec: StoreSpec) -> str:
+    owner = await users.get_user(conn, spec.tenant)
+    if owner is None or not owner["is_active"]:
+        await audit.record(conn, "fleet.unknown_tenant", SYNC, store_id=spec.store_id, detail=_origin(commit))
+        return f"ignored {spec.store_id}: unknown tenant {spec.tenant}"
+    new = stores_repository.NewStore(
+        id=spec.store_id,
+        owner_id=spec.tenant,
+        name=spec.name,
+        engine=spec.engine,
+        theme=spec.theme,
+        plan=spec.plan,
+        status=StoreStatus.PROVISIONING,
+        status_message=f"adopted from the fleet repo ({commit.sha[:12]}); waiting for the cluster to apply",
+        spec=spec.to_document(),
+        spec_hash=spec.spec_hash,
+    )
+    try:
+        async with conn.transaction():
+            await stores_repository.insert_store(conn, new)
+    except pg_errors.UniqueViolation:
+        await audit.record(
+            conn,
+            "fleet.adopt_conflict",
+            SYNC,
+            store_id=spec.store_id,
+            tenant=spec.tenant,
+            detail={**_origin(commit), "problem": f"the tenant already has a store named {spec.name}"},
+        )
+        return f"ignored {spec.store_id}: name taken"
+    await fleet_repository.set_store_commit(conn, spec.store_id, commit.sha)
+    await audit.record(
+        conn,
+        "store.adopted",
+        SYNC,
+        store_id=spec.store_id,
+        tenant=spec.tenant,
+        after=spec.to_document(),
+        detail=_origin(commit),
+    )
+    return f"adopted {spec.store_id}"

@@ -1,0 +1,112 @@
+"""Fleet fixtures: a real bare remote seeded from the gitops-template, the API wired to it, and the
+writer and the git-side sync driven one step at a time on the app's own event loop."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from storefleet.api.app import create_app
+from storefleet.api.fleet.local_remote import ensure_local_fleet_repo
+from storefleet.api.fleet.writer import FleetWriter
+from storefleet.api.settings import Settings
+from storefleet.reconciler_watch.gitsync import GitSync
+from storefleet.renderer.gitrepo import Identity
+from storefleet.renderer.profile import GitOpsEngine
+from storefleet.renderer.template import instantiate_template
+
+CRD_DIR = (Path(__file__).parents[2] / "fixtures" / "crds").resolve()
+
+
+def git(*args: str, cwd: Path) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def fleet_remote(tmp_path: Path) -> Path:
+    path = tmp_path / "fleet-remote.git"
+    files = instantiate_template(GitOpsEngine.FLUX, "test", "http://127.0.0.1:8000/git/fleet.git", "main")
+    ensure_local_fleet_repo(path, "main", Identity("storefleet", "storefleet@localhost"), files)
+    return path
+
+
+@pytest.fixture
+def settings(settings: Settings, fleet_remote: Path) -> Settings:
+    return settings.model_copy(update={"fleet_repo_url": str(fleet_remote)})
+
+
+@pytest.fixture
+def client(settings: Settings, db: Any) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, migrate=False), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def _writer(client: TestClient, settings: Settings) -> FleetWriter:
+    fleet = client.app.state.fleet  # type: ignore[attr-defined]
+    assert settings.database_url is not None
+    ctx = fleet.context
+    return FleetWriter(
+        client.app.state.pool,
+        settings.database_url.get_secret_value(),  # type: ignore[attr-defined]
+        ctx.work_repo,
+        ctx.profile,
+        ctx.writer,
+    )
+
+
+@pytest.fixture
+def writer(client: TestClient, settings: Settings) -> FleetWriter:
+    return _writer(client, settings)
+
+
+@pytest.fixture
+def drain(client: TestClient, writer: FleetWriter) -> Callable[[], int]:
+    """Run the writer until the outbox is empty; returns how many changes it completed."""
+
+    def _drain() -> int:
+        total = 0
+        while done := client.portal.call(writer.drain_once):  # type: ignore[union-attr]
+            total += done
+        return total
+
+    return _drain
+
+
+@pytest.fixture
+def sync(client: TestClient) -> Callable[[], Any]:
+    fleet = client.app.state.fleet  # type: ignore[attr-defined]
+    git_sync = GitSync(client.app.state.pool, fleet.reader, fleet.context.repo_key, 1.0)  # type: ignore[attr-defined]
+    return lambda: client.portal.call(git_sync.sync_once)  # type: ignore[union-attr]
+
+
+class Clone:
+    """A person's working clone of the fleet repo."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def git(self, *args: str) -> str:
+        return git("-c", "user.name=Pat Engineer", "-c", "user.email=pat@example.com", *args, cwd=self.path)
+
+    def pull(self) -> None:
+        self.git("pull", "-q", "--ff-only")
+
+    def head(self) -> str:
+        return self.git("rev-parse", "HEAD").strip()
+
+
+@pytest.fixture
+def human(tmp_path: Path, fleet_remote: Path) -> Clone:
+    path = tmp_path / "human"
+    git("clone", "-q", str(fleet_remote), str(path), cwd=tmp_path)
+    return Clone(path)
+
+
+@pytest.fixture
+def crd_dir() -> Path:
+    return CRD_DIR

@@ -1,0 +1,128 @@
+"""Each store change becomes exactly one commit, with trailers, touching only its directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from storefleet.renderer.validate import validate_tree
+
+
+def _trailers(clone: Any, rev: str = "HEAD") -> dict[str, str]:
+    out = clone.git("log", "-1", "--format=%(trailers:only,unfold)", rev)
+    return dict(line.split(": ", 1) for line in out.strip().splitlines())
+
+
+def _changed(clone: Any, rev: str = "HEAD") -> list[str]:
+    return clone.git("diff-tree", "--no-commit-id", "--name-only", "-r", rev).split()
+
+
+def _count(clone: Any) -> int:
+    return int(clone.git("rev-list", "--count", "HEAD").strip())
+
+
+def test_create_commits_once_and_moves_to_provisioning(
+    client: TestClient, tenant: Any, new_store: Any, drain: Any, human: Any, db: Any, crd_dir: Path
+) -> None:
+    before = _count(human)
+    store = new_store(tenant, "acme-shop", theme="astra")
+    assert drain() == 1
+    human.pull()
+    assert _count(human) == before + 1
+    directory = f"tenants/{tenant.id}/{store['id']}"
+    assert {Path(p).parent.as_posix() for p in _changed(human)} == {directory}
+    trailers = _trailers(human)
+    assert trailers["Store-Id"] == store["id"] and trailers["Tenant"] == tenant.id
+    assert trailers["Action"] == "create" and trailers["Spec-Hash"] == store["spec_hash"]
+    assert trailers["Request-Id"] and trailers["Change-Id"] and trailers["Requested-By"].startswith("alice")
+    summary = human.git("log", "-1", "--format=%s")
+    assert summary.strip() == f"store: create acme-shop (woocommerce) for tenant {tenant.id}"
+    assert validate_tree(human.path, crd_dir) == []
+    got = client.get(f"/api/v1/stores/{store['id']}", headers=tenant.headers).json()
+    assert got["status"] == "provisioning" and got["last_commit_sha"] == human.head()
+    assert "waiting for the cluster" in got["status_message"]
+    outbox = db.execute("SELECT processed_at, commit_sha FROM outbox").fetchall()
+    assert [r["commit_sha"] for r in outbox] == [human.head()]
+    assert drain() == 0  # nothing left, nothing committed again
+
+
+def test_update_delete_and_identical_retry(
+    client: TestClient, tenant: Any, new_store: Any, drain: Any, human: Any, set_status: Any
+) -> None:
+    store = new_store(tenant, "acme-shop")
+    drain()
+    set_status(store["id"], "ready")
+    response = client.patch(f"/api/v1/stores/{store['id']}", json={"plan": "large"}, headers=tenant.headers)
+    assert response.status_code == 202 and response.json()["status"] == "updating"
+    assert response.json()["plan"] == "large"
+    drain()
+    human.pull()
+    assert _trailers(human)["Action"] == "update"
+    assert human.git("log", "-1", "--format=%s").strip() == "store: update acme-shop (plan small -> large)"
+    assert b"plan: large" in (human.path / f"tenants/{tenant.id}/{store['id']}/store.yaml").read_bytes()
+    # a retry that renders the same bytes makes no commit
+    set_status(store["id"], "failed")
+    commits = _count(human)
+    assert client.post(f"/api/v1/stores/{store['id']}/retry", headers=tenant.headers).status_code == 202
+    drain()
+    human.pull()
+    assert _count(human) == commits
+    assert (
+        client.get(f"/api/v1/stores/{store['id']}", headers=tenant.headers).json()["status"] == "provisioning"
+    )
+    assert client.delete(f"/api/v1/stores/{store['id']}", headers=tenant.headers).status_code == 202
+    drain()
+    human.pull()
+    assert _trailers(human)["Action"] == "delete"
+    assert not (human.path / f"tenants/{tenant.id}/{store['id']}").exists()
+    assert client.get(f"/api/v1/stores/{store['id']}", headers=tenant.headers).json()["status"] == "deleting"
+
+
+def test_patch_rules(
+    client: TestClient, tenant: Any, new_store: Any, drain: Any, set_status: Any, db: Any
+) -> None:
+    woo = new_store(tenant, "woo-shop")
+    medusa = new_store(tenant, "medusa-shop", engine="medusa")
+    drain()
+    busy = client.patch(f"/api/v1/stores/{woo['id']}", json={"plan": "medium"}, headers=tenant.headers)
+    assert busy.status_code == 409 and busy.json()["error"]["code"] == "STORE_BUSY"
+    set_status(woo["id"], "ready")
+    set_status(medusa["id"], "ready")
+    same = client.patch(f"/api/v1/stores/{woo['id']}", json={"plan": "small"}, headers=tenant.headers)
+    assert same.status_code == 200 and same.json()["status"] == "ready"
+    theme = client.patch(f"/api/v1/stores/{medusa['id']}", json={"theme": "astra"}, headers=tenant.headers)
+    assert theme.status_code == 422 and theme.json()["error"]["details"][0]["field"] == "theme"
+    for body in ({"plan": "huge"}, {"engine": "medusa"}, {"name": "other"}):
+        assert (
+            client.patch(f"/api/v1/stores/{woo['id']}", json=body, headers=tenant.headers).status_code == 422
+        )
+    pending = db.execute("SELECT count(*) AS n FROM outbox WHERE processed_at IS NULL").fetchone()["n"]
+    assert pending == 0
+
+
+def test_deleting_a_store_that_never_reached_git_completes_at_once(
+    client: TestClient, tenant: Any, new_store: Any, drain: Any, db: Any, human: Any
+) -> None:
+    store = new_store(tenant, "acme-shop")
+    db.execute("UPDATE outbox SET processed_at = now()")  # as if the create had been dropped
+    client.delete(f"/api/v1/stores/{store['id']}", headers=tenant.headers)
+    commits = _count(human)
+    drain()
+    human.pull()
+    assert _count(human) == commits
+    assert client.get(f"/api/v1/stores/{store['id']}", headers=tenant.headers).json()["status"] == "deleted"
+
+
+def test_many_changes_are_one_commit_each_and_one_push(
+    client: TestClient, tenant: Any, other_tenant: Any, new_store: Any, drain: Any, human: Any, db: Any
+) -> None:
+    before = _count(human)
+    for i in range(30):
+        new_store(tenant if i % 2 else other_tenant, f"shop-{i}")
+    assert drain() == 30
+    human.pull()
+    assert _count(human) == before + 30
+    ids = human.git("log", f"-{30}", "--format=%(trailers:key=Change-Id,valueonly)").split()
+    assert sorted(map(int, ids)) == [r["id"] for r in db.execute("SELECT id FROM outbox ORDER BY id")]
