@@ -22,6 +22,7 @@ from storefleet.api.core.actor import Actor
 from storefleet.api.db.pool import Connection
 from storefleet.api.fleet import repository as fleet_repository
 from storefleet.api.fleet.reader import FleetReader
+from storefleet.api.metrics import registry as metrics
 from storefleet.reconciler_watch import sync_apply
 from storefleet.renderer.commit_message import CHANGE_ID
 from storefleet.renderer.gitrepo import CommitInfo, FleetRepo, GitError
@@ -70,6 +71,7 @@ class GitSync:
             try:
                 self.last_report = await self.sync_once()
             except GitError as exc:
+                metrics.FLEET_SYNC_ERRORS.labels(kind="fetch").inc()
                 self.last_report = SyncReport(error=f"fetch failed: {exc}")
                 log.warning("git sync: %s", exc)
             self.wake.clear()
@@ -91,7 +93,9 @@ class GitSync:
             if walk.rewritten:
                 return await self._report_rewrite(conn, state, last, walk.head, report)
             for commit in walk.commits:
-                if not await _is_ours(conn, commit):
+                ours = await _is_ours(conn, commit)
+                metrics.FLEET_SYNC_COMMITS.labels(origin="platform" if ours else "external").inc()
+                if not ours:
                     report.external += 1
                     report.actions += await self._apply_external(conn, commit)
             await fleet_repository.set_state(conn, self._repo_key, last_synced_sha=walk.head, sync_error=None)
@@ -113,6 +117,7 @@ class GitSync:
         self, conn: Connection, state: dict[str, Any], last: str, head: str, report: SyncReport
     ) -> SyncReport:
         report.error = f"the fleet branch was rewritten: {last[:12]} is no longer an ancestor of {head[:12]}"
+        metrics.FLEET_SYNC_ERRORS.labels(kind="rewritten").inc()
         if state["sync_error"] != report.error:
             log.error("git sync paused: %s; an operator must re-baseline it", report.error)
             async with conn.transaction():

@@ -52,6 +52,7 @@ class DirectoryChange:
     directory: str
     files: dict[str, bytes] | None
     message: str
+    action: str = "update"  # for metrics and logs only
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from psycopg_pool import AsyncConnectionPool
 from pydantic import ValidationError
 
 from storefleet.api.fleet import repository, service
+from storefleet.api.metrics import registry as metrics
 from storefleet.renderer.commit_message import ChangeRecord, commit_message
 from storefleet.renderer.gitrepo import DirectoryChange, FleetRepo, GitError, PushRejected
 from storefleet.renderer.manifests import render_store, store_dir
@@ -115,12 +116,16 @@ class FleetWriter:
         """Commit and push the next batch of pending changes; returns how many were completed."""
         async with self._pool.connection() as conn:
             changes = await repository.pending_changes(conn, self._config.batch_size)
+            depth, age = await repository.pending_count(conn)
+        metrics.OUTBOX_DEPTH.set(depth)
+        metrics.OUTBOX_OLDEST_AGE.set(age or 0)
         if not changes:
             return 0
         for attempt in range(self._config.push_retries + 1):
             try:
                 return await self._write_batch(changes)
             except PushRejected as exc:
+                metrics.FLEET_PUSH_CONFLICTS.inc()
                 if attempt == self._config.push_retries:
                     raise
                 log.info("fleet writer: %s; rebuilding on the new head", exc)
@@ -143,10 +148,14 @@ class FleetWriter:
         shas = await to_thread.run_sync(self._repo_or_fail().build_commits, head, [p for _, p in planned])
         tip = next((sha for sha in reversed(shas) if sha), None)
         if tip:
-            await to_thread.run_sync(self._repo_or_fail().push, tip)
+            with metrics.FLEET_PUSH_SECONDS.time():
+                await to_thread.run_sync(self._repo_or_fail().push, tip)
+        metrics.FLEET_BATCH_CHANGES.observe(len(changes))
         async with self._pool.connection() as conn:
-            for (change, _), sha in zip(planned, shas, strict=True):
+            for (change, planned_change), sha in zip(planned, shas, strict=True):
                 await service.complete_change(conn, change, sha)
+                if sha:
+                    metrics.FLEET_COMMITS.labels(action=planned_change.action).inc()
             if tip:
                 await repository.set_state(conn, self._config.repo_key, last_pushed_sha=tip)
         return len(changes)
@@ -168,7 +177,8 @@ class FleetWriter:
             spec = StoreSpec.model_validate(change["spec"])
             directory = store_dir(spec)
             files = render_store(spec, self._profile)
-        return DirectoryChange(directory, files, commit_message(_record(change)))
+        record = _record(change)
+        return DirectoryChange(directory, files, commit_message(record), action=record.action)
 
     def _already_pushed(
         self, last_pushed: str | None, head: str | None, changes: list[dict[str, Any]]

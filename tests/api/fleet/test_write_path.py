@@ -126,3 +126,20 @@ def test_many_changes_are_one_commit_each_and_one_push(
     assert _count(human) == before + 30
     ids = human.git("log", f"-{30}", "--format=%(trailers:key=Change-Id,valueonly)").split()
     assert sorted(map(int, ids)) == [r["id"] for r in db.execute("SELECT id FROM outbox ORDER BY id")]
+
+
+def test_fleet_metrics_and_status(
+    client: TestClient, admin: Any, tenant: Any, new_store: Any, drain: Any, human: Any
+) -> None:
+    new_store(tenant, "acme-shop")
+    status = client.get("/api/v1/fleet", headers=admin.headers).json()
+    assert status["outbox_depth"] == 1 and status["outbox_oldest_age_seconds"] >= 0
+    drain()
+    human.pull()
+    status = client.get("/api/v1/fleet", headers=admin.headers).json()
+    assert status["outbox_depth"] == 0 and status["last_pushed_sha"] == human.head()
+    assert client.get("/api/v1/fleet", headers=tenant.headers).status_code == 403
+    body = client.get("/api/v1/metrics", headers=admin.headers).text
+    for name in ("fleet_commits_total{action=\"create\"}", "fleet_push_seconds_bucket", "outbox_depth",
+                 "outbox_oldest_age_seconds", "fleet_push_conflicts_total", "store_transitions_total"):  # fmt: skip
+        assert name in body, name
