@@ -45,9 +45,15 @@ def _write_files(dest: Path, files: dict[str, bytes]) -> None:
 @click.option("--repo-url", default=_DEFAULT_REPO_URL, show_default=True, help="URL the cluster pulls from.")
 @click.option("--branch", default="main", show_default=True, help="Branch the cluster follows.")
 @click.option("--git", "make_commit", is_flag=True, help="git init DEST (if needed) and commit the files.")
+@click.option(
+    "--push", "push_to", metavar="REMOTE", help="Also push the commit to an empty remote (implies --git)."
+)
 @click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
-def init(engine: str, cluster: str, repo_url: str, branch: str, make_commit: bool, dest: Path) -> None:
-    """Write a new fleet repo skeleton into DEST (existing files are never overwritten)."""
+def init(
+    engine: str, cluster: str, repo_url: str, branch: str, make_commit: bool, push_to: str | None, dest: Path
+) -> None:
+    """Write a new fleet repo skeleton into DEST (existing files are never overwritten); with --push,
+    publish it as the first commit of an empty remote (a non-empty branch there is left untouched)."""
     from storefleet.renderer.profile import GitOpsEngine
     from storefleet.renderer.template import TemplateError, instantiate_template
 
@@ -57,11 +63,15 @@ def init(engine: str, cluster: str, repo_url: str, branch: str, make_commit: boo
         raise click.BadParameter(str(exc)) from exc
     dest.mkdir(parents=True, exist_ok=True)
     _write_files(dest, files)
-    if make_commit:
+    if make_commit or push_to:
         if not (dest / ".git").exists():
             _git(dest, "init", "-q", "-b", branch)
         _git(dest, "add", "--", *files)
         _git(dest, "commit", "-q", "-m", f"fleet: initialise for cluster {cluster} ({engine})")
+    if push_to:
+        # A plain push: it fails rather than overwrite a branch that already has history.
+        _git(dest, "push", "-q", push_to, f"HEAD:refs/heads/{branch}")
+        click.echo(f"pushed the skeleton to {push_to} ({branch})")
     click.echo(f"wrote {len(files)} files to {dest} ({engine}, cluster {cluster})")
 
 
