@@ -157,8 +157,14 @@ async def update_account(
         before = {"role": user["role"], "is_active": user["is_active"]}
         after = {"role": updated["role"], "is_active": updated["is_active"]}
         if before != after:
-            await audit.record(conn, "auth.account_changed", admin, before=before, after=after,
-                               detail={"user_id": user_id, "username": user["username"]})  # fmt: skip
+            await audit.record(
+                conn,
+                "auth.account_changed",
+                admin,
+                before=before,
+                after=after,
+                detail={"user_id": user_id, "username": user["username"]},
+            )
     return updated
 
 

@@ -138,11 +138,13 @@ def test_init_pushes_to_an_empty_remote_and_never_over_history(tmp_path: Path) -
     subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
     first = _run("init", "--push", str(remote), str(tmp_path / "a"))
     assert first.returncode == 0, first.stderr
-    log = subprocess.run(["git", "-C", str(remote), "log", "--format=%s", "main"], capture_output=True, text=True,
-                         check=True).stdout  # fmt: skip
+    log = subprocess.run(
+        ["git", "-C", str(remote), "log", "--format=%s", "main"], capture_output=True, text=True, check=True
+    ).stdout
     assert log.splitlines() == ["fleet: initialise for cluster local (flux)"]
     again = _run("init", "--push", str(remote), str(tmp_path / "b"))
     assert again.returncode != 0
-    after = subprocess.run(["git", "-C", str(remote), "log", "--format=%s", "main"], capture_output=True, text=True,
-                           check=True).stdout  # fmt: skip
+    after = subprocess.run(
+        ["git", "-C", str(remote), "log", "--format=%s", "main"], capture_output=True, text=True, check=True
+    ).stdout
     assert after == log

@@ -20,10 +20,13 @@ def test_admin_lists_and_reads_accounts(client: TestClient, admin: Any, tenant: 
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "USER_NOT_FOUND"
 
 
-@pytest.mark.parametrize(("method", "path"), [("GET", "/api/v1/users"), ("GET", "/api/v1/users/{id}"),
-                                              ("PATCH", "/api/v1/users/{id}")])  # fmt: skip
-def test_tenants_cannot_manage_accounts(client: TestClient, tenant: Any, other_tenant: Any, method: str,
-                                        path: str) -> None:  # fmt: skip
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("GET", "/api/v1/users"), ("GET", "/api/v1/users/{id}"), ("PATCH", "/api/v1/users/{id}")],
+)
+def test_tenants_cannot_manage_accounts(
+    client: TestClient, tenant: Any, other_tenant: Any, method: str, path: str
+) -> None:
     response = client.request(
         method, path.format(id=other_tenant.id), headers=tenant.headers, json={"role": "admin"}
     )

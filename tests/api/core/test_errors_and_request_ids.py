@@ -74,8 +74,9 @@ def test_openapi_has_stable_operation_ids(client: TestClient) -> None:
         ("GET", "/api/v1/stores/st-abc%00defgh", None),
     ],
 )
-def test_nul_and_lone_surrogates_are_client_errors(client: TestClient, admin: Any, method: str, path: str,
-                                                   body: str | None) -> None:  # fmt: skip
+def test_nul_and_lone_surrogates_are_client_errors(
+    client: TestClient, admin: Any, method: str, path: str, body: str | None
+) -> None:
     headers = {**admin.headers, "content-type": "application/json"}
     response = client.request(method, path, content=body, headers=headers)
     assert 400 <= response.status_code < 500, response.text

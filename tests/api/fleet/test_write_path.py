@@ -140,6 +140,12 @@ def test_fleet_metrics_and_status(
     assert status["outbox_depth"] == 0 and status["last_pushed_sha"] == human.head()
     assert client.get("/api/v1/fleet", headers=tenant.headers).status_code == 403
     body = client.get("/api/v1/metrics", headers=admin.headers).text
-    for name in ("fleet_commits_total{action=\"create\"}", "fleet_push_seconds_bucket", "outbox_depth",
-                 "outbox_oldest_age_seconds", "fleet_push_conflicts_total", "store_transitions_total"):  # fmt: skip
+    for name in (
+        'fleet_commits_total{action="create"}',
+        "fleet_push_seconds_bucket",
+        "outbox_depth",
+        "outbox_oldest_age_seconds",
+        "fleet_push_conflicts_total",
+        "store_transitions_total",
+    ):
         assert name in body, name
