@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
+
+from storefleet.renderer.gitrepo import GitError
 
 
 def _store(client: TestClient, account: Any, store_id: str) -> dict[str, Any]:
@@ -12,44 +15,35 @@ def _store(client: TestClient, account: Any, store_id: str) -> dict[str, Any]:
     return body
 
 
-def _ready_store(
+@pytest.fixture
+def ready_store(
     client: TestClient, tenant: Any, new_store: Any, drain: Any, set_status: Any, sync: Any
 ) -> Any:
+    """A committed store, ready, whose plan the platform then changed to large (sync baselined)."""
     store = new_store(tenant, "acme-shop")
     drain()
     sync()  # baseline
     set_status(store["id"], "ready")
-    assert (
-        client.patch(
-            f"/api/v1/stores/{store['id']}", json={"plan": "large"}, headers=tenant.headers
-        ).status_code
-        == 202
-    )
+    response = client.patch(f"/api/v1/stores/{store['id']}", json={"plan": "large"}, headers=tenant.headers)
+    assert response.status_code == 202
     drain()
     set_status(store["id"], "ready")
     return store
 
 
 def test_the_platforms_own_commits_change_nothing(
-    client: TestClient, tenant: Any, new_store: Any, drain: Any, set_status: Any, sync: Any
+    client: TestClient, tenant: Any, sync: Any, ready_store: Any
 ) -> None:
-    store = _ready_store(client, tenant, new_store, drain, set_status, sync)
+    store = ready_store
     report = sync()
     assert report.commits == 1 and report.external == 0 and report.error is None
     assert _store(client, tenant, store["id"])["status"] == "ready"
 
 
 def test_a_human_git_revert_reverts_the_spec(
-    client: TestClient,
-    tenant: Any,
-    new_store: Any,
-    drain: Any,
-    set_status: Any,
-    sync: Any,
-    human: Any,
-    db: Any,
+    client: TestClient, tenant: Any, sync: Any, human: Any, db: Any, ready_store: Any
 ) -> None:
-    store = _ready_store(client, tenant, new_store, drain, set_status, sync)
+    store = ready_store
     sync()
     human.pull()
     human.git("revert", "--no-edit", "HEAD")
@@ -69,16 +63,9 @@ def test_a_human_git_revert_reverts_the_spec(
 
 
 def test_hand_edit_removal_and_adoption(
-    client: TestClient,
-    tenant: Any,
-    new_store: Any,
-    drain: Any,
-    set_status: Any,
-    sync: Any,
-    human: Any,
-    db: Any,
+    client: TestClient, tenant: Any, sync: Any, human: Any, db: Any, ready_store: Any
 ) -> None:
-    store = _ready_store(client, tenant, new_store, drain, set_status, sync)
+    store = ready_store
     sync()
     human.pull()
     directory = human.path / f"tenants/{tenant.id}/{store['id']}"
@@ -108,16 +95,9 @@ def test_hand_edit_removal_and_adoption(
 
 
 def test_bad_hand_edits_are_reported_not_applied(
-    client: TestClient,
-    tenant: Any,
-    new_store: Any,
-    drain: Any,
-    set_status: Any,
-    sync: Any,
-    human: Any,
-    db: Any,
+    client: TestClient, tenant: Any, sync: Any, human: Any, db: Any, ready_store: Any
 ) -> None:
-    store = _ready_store(client, tenant, new_store, drain, set_status, sync)
+    store = ready_store
     sync()
     human.pull()
     (human.path / f"tenants/{tenant.id}/{store['id']}/store.yaml").write_text("engine: [not valid\n")
@@ -137,16 +117,9 @@ def test_bad_hand_edits_are_reported_not_applied(
 
 
 def test_rewritten_history_pauses_the_sync_until_rebaselined(
-    client: TestClient,
-    admin: Any,
-    tenant: Any,
-    new_store: Any,
-    drain: Any,
-    set_status: Any,
-    sync: Any,
-    human: Any,
+    client: TestClient, admin: Any, tenant: Any, sync: Any, human: Any, ready_store: Any
 ) -> None:
-    store = _ready_store(client, tenant, new_store, drain, set_status, sync)
+    store = ready_store
     sync()
     human.pull()
     human.git("reset", "-q", "--hard", "HEAD~2")
@@ -166,16 +139,12 @@ def test_rewritten_history_pauses_the_sync_until_rebaselined(
 
 
 def test_a_failed_fetch_changes_nothing(
-    client: TestClient, tenant: Any, new_store: Any, drain: Any, set_status: Any, sync: Any, fleet_remote: Any
+    client: TestClient, tenant: Any, sync: Any, fleet_remote: Any, ready_store: Any
 ) -> None:
-    store = _ready_store(client, tenant, new_store, drain, set_status, sync)
+    store = ready_store
     moved = fleet_remote.with_name("moved.git")
     fleet_remote.rename(moved)
     try:
-        import pytest
-
-        from storefleet.renderer.gitrepo import GitError
-
         with pytest.raises(GitError):
             sync()
     finally:
