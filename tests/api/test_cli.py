@@ -34,8 +34,9 @@ def _env(**extra: str) -> dict[str, str]:
 
 
 class Platform:
-    def __init__(self, state_dir: Path) -> None:
+    def __init__(self, state_dir: Path, **env: str) -> None:
         self.state_dir = state_dir
+        self.env = env
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = state_dir.parent / f"up-{self.port}.log"
@@ -49,7 +50,7 @@ class Platform:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
-                env=_env(),
+                env=_env(**self.env),
             )
         while time.monotonic() - started < 60:
             assert self.proc.poll() is None, self.log.read_text()[-3000:]
@@ -207,9 +208,17 @@ def _git(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_up_commits_a_new_store_within_two_seconds_and_serves_the_fleet_repo(
-    platform: Platform, tmp_path: Path
-) -> None:
+def test_up_commits_a_new_store_within_two_seconds_and_serves_the_fleet_repo(tmp_path: Path) -> None:
+    platform = Platform(tmp_path / "state", FLEET_GIT_HTTP_PUSH_TOKEN="push-token-123")
+    try:
+        _commit_and_serve(platform, tmp_path)
+    finally:
+        if platform.proc and platform.proc.poll() is None:
+            platform.signal(signal.SIGKILL)
+        EmbeddedPostgres(platform.state_dir / "postgres").stop()
+
+
+def _commit_and_serve(platform: Platform, tmp_path: Path) -> None:
     platform.start()
     fleet = platform.state_dir / "fleet.git"
     before = _git("rev-list", "--count", "main", cwd=fleet).stdout.strip()
@@ -236,10 +245,12 @@ def test_up_commits_a_new_store_within_two_seconds_and_serves_the_fleet_repo(
     assert result.returncode == 0, result.stderr
     assert (clone / "tenants" / store["owner_id"] / store["id"] / "store.yaml").exists()
     assert (clone / "clusters").is_dir()
-    # read-only: a push without the push token is refused
+    # a push needs the push token as the basic-auth password
     (clone / "x.md").write_text("x\n")
     _git("add", "x.md", cwd=clone)
     _git("-c", "user.name=x", "-c", "user.email=x@x", "commit", "-qm", "x", cwd=clone)
-    pushed = _git("push", "-q", "origin", "HEAD:main", cwd=clone)
-    assert pushed.returncode != 0
+    assert _git("push", "-q", "origin", "HEAD:main", cwd=clone).returncode != 0
+    authed = f"http://pusher:push-token-123@127.0.0.1:{platform.port}/git/fleet.git"
+    assert _git("push", "-q", authed, "HEAD:main", cwd=clone).returncode == 0
+    assert _git("log", "-1", "--format=%s", "main", cwd=fleet).stdout.strip() == "x"
     assert platform.signal(signal.SIGTERM) == 0
