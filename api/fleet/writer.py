@@ -26,7 +26,7 @@ from pydantic import ValidationError
 
 from storefleet.api.fleet import repository, service
 from storefleet.api.metrics import registry as metrics
-from storefleet.renderer.commit_message import ChangeRecord, commit_message
+from storefleet.renderer.commit_message import CHANGE_ID, STORE_ID, ChangeRecord, commit_message
 from storefleet.renderer.gitrepo import DirectoryChange, FleetRepo, GitError, PushRejected
 from storefleet.renderer.manifests import render_store, store_dir
 from storefleet.renderer.profile import RenderProfile
@@ -191,12 +191,14 @@ class FleetWriter:
             commits = repo.log(f"{last_pushed}..{head}")
         else:
             commits = repo.log(head, limit=_SCAN_LIMIT)
-        wanted = {str(change["id"]) for change in changes}
+        # Outbox ids restart with a new database, so a Change-Id alone could name another
+        # installation's commit; with the (random) store id it names this change only.
+        wanted = {(str(change["id"]), change["store_id"]): change["id"] for change in changes}
         found: dict[int, str] = {}
         for commit in commits:
-            change_id = commit.trailers.get("Change-Id")
-            if change_id in wanted and commit.trailers.get("Store-Id"):
-                found.setdefault(int(change_id), commit.sha)
+            key = (commit.trailers.get(CHANGE_ID, ""), commit.trailers.get(STORE_ID, ""))
+            if key in wanted:
+                found.setdefault(wanted[key], commit.sha)
         return found
 
     # ---- repo -------------------------------------------------------------------------------------

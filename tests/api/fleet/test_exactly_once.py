@@ -138,3 +138,23 @@ def test_a_push_rejected_by_a_persons_commit_is_rebuilt_never_merged_or_forced(
     ids = _change_ids(human)
     assert sorted(ids) == [r["id"] for r in db.execute("SELECT id FROM outbox ORDER BY id")]
     assert human.git("log", "--merges", "--format=%H").strip() == ""  # never a merge
+
+
+def test_a_change_id_from_another_database_does_not_count_as_pushed(
+    client: TestClient, tenant: Any, new_store: Any, drain: Any, human: Any, db: Any
+) -> None:
+    """A fleet repo outlives a database (restore, reinstall): its old commits carry Change-Ids that
+    the new outbox reuses from 1. Those must not pass for the new changes."""
+    human.pull()
+    (human.path / "tenants/u-previous000/st-previous00").mkdir(parents=True)
+    (human.path / "tenants/u-previous000/st-previous00/store.yaml").write_text("old: install\n")
+    human.git("add", "-A")
+    human.git("commit", "-qm", "store: create old\n\nStore-Id: st-previous00\nChange-Id: 1\n")
+    human.git("push", "-q", "origin", "HEAD:main")
+    store = new_store(tenant, "acme-shop")
+    assert db.execute("SELECT id FROM outbox").fetchone()["id"] == 1
+    drain()
+    human.pull()
+    assert (human.path / f"tenants/{tenant.id}/{store['id']}/store.yaml").exists()
+    got = client.get(f"/api/v1/stores/{store['id']}", headers=tenant.headers).json()
+    assert got["last_commit_sha"] == human.head()
