@@ -113,7 +113,9 @@ def postmaster_pid(pgdata: Path) -> int | None:
 
 
 @contextlib.contextmanager
-def running_platform(prefix: str, startup_timeout_s: float, extra_env: Mapping[str, str]) -> Iterator[Platform]:
+def running_platform(
+    prefix: str, startup_timeout_s: float, extra_env: Mapping[str, str]
+) -> Iterator[Platform]:
     """`storefleet up` on a free loopback port in a fresh temp state dir, removed afterwards."""
     state_dir = Path(tempfile.mkdtemp(prefix=prefix))
     log_path = state_dir / "server.log"

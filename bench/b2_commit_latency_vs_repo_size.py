@@ -1,0 +1,348 @@
+"""B2: commit+push latency of ONE store change in a fleet repo of 10 stores vs one of 10,000.
+
+Prepares two local bare remotes seeded with the gitops-template, then fills them with real rendered
+store directories (one commit per store, all built in one `build_commits` batch and pushed once, as
+the fleet writer would have written them). Then, alternating between the two, it times what the
+fleet writer does for a batch of one change with the product's git layer
+(`storefleet.renderer.gitrepo.FleetRepo`): `fetch` + `build_commits` (one new store) + `push`, each
+repo through its own persistent bare working clone.
+
+Optionally (`--writer-reps`, default 20) it also times the whole write path: one `storefleet up` per
+remote (`FLEET_REPO_URL` = that remote), and for each change the time from `POST /api/v1/stores` until
+the remote's `main` holds its commit (outbox NOTIFY, the writer's SQL, rendering and git included).
+
+    .venv/bin/python bench/b2_commit_latency_vs_repo_size.py [--small 10] [--large 10000] [--reps 50]
+
+Prints a table with PASS/FAIL against the target (p50 ratio <= 1.5); the exit code is 0 whatever the
+figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from _harness import Platform, pct, print_machine, register, running_platform, verdict
+
+from storefleet.api.fleet.local_remote import ensure_local_fleet_repo
+from storefleet.renderer.commit_message import ChangeRecord, commit_message
+from storefleet.renderer.gitrepo import DirectoryChange, FleetRepo, Identity
+from storefleet.renderer.manifests import render_store, store_dir
+from storefleet.renderer.profile import GitOpsEngine, RenderProfile
+from storefleet.renderer.spec import StoreSpec
+from storefleet.renderer.template import instantiate_template
+
+RATIO_TARGET = 1.5
+ME = Identity("storefleet", "storefleet@localhost")
+PROFILE = RenderProfile()
+_B32 = "abcdefghijklmnopqrstuvwxyz234567"
+PHASES = ("fetch", "build_commits", "push")
+CHECK = "  remote check"  # part of push: receive-pack's connectivity check, re-run alone
+PREPARED_CHANGE_IDS = 10_000_000
+
+
+# ---- preparing the remotes -----------------------------------------------------------------------
+def base32(number: int, width: int = 10) -> str:
+    digits = []
+    for _ in range(width):
+        number, digit = divmod(number, 32)
+        digits.append(_B32[digit])
+    return "".join(reversed(digits))
+
+
+def spec_for(number: int, tenants: int) -> StoreSpec:
+    """Store `number` of a fleet spread round-robin over `tenants` tenants; engines and plans mixed."""
+    engine = "medusa" if number % 3 == 2 else "woocommerce"
+    return StoreSpec(
+        store_id=f"st-{base32(number)}",
+        tenant=f"u-{base32(number % tenants)}",
+        name=f"shop-{number:05d}",
+        engine=engine,
+        theme=("storefront", "astra")[number % 2] if engine == "woocommerce" else None,
+        plan=("small", "small", "medium", "small", "large")[number % 5],
+    )
+
+
+class QuickRender:
+    """`render_store` for thousands of specs in well under a second, byte for byte.
+
+    Renders once per (engine, theme, plan, name length) with sentinel identity values of the same shape,
+    then substitutes the real store id, tenant and name. Every `check_every`-th result is compared with
+    the real renderer and a mismatch is an error, so the files are what the fleet writer would write."""
+
+    def __init__(self, check_every: int = 97) -> None:
+        self._prototypes: dict[tuple[str, str | None, str, int], dict[str, bytes]] = {}
+        self._check_every = check_every
+        self._count = 0
+
+    def __call__(self, spec: StoreSpec) -> dict[str, bytes]:
+        key = (spec.engine.value, spec.theme.value if spec.theme else None, spec.plan.value, len(spec.name))
+        if key not in self._prototypes:
+            sentinel = spec.model_copy(update={"store_id": "st-xxxxxxxxxx", "tenant": "u-yyyyyyyyyy",
+                                               "name": "shop-" + "w" * (len(spec.name) - 5)})  # fmt: skip
+            self._prototypes[key] = render_store(sentinel, PROFILE)
+        swaps = [(b"shop-" + b"w" * (len(spec.name) - 5), spec.name.encode()),
+                 (b"xxxxxxxxxx", spec.store_id.removeprefix("st-").encode()),
+                 (b"yyyyyyyyyy", spec.tenant.removeprefix("u-").encode())]  # fmt: skip
+        files = {}
+        for name, data in self._prototypes[key].items():
+            for old, new in swaps:
+                data = data.replace(old, new)
+            files[name] = data
+        self._count += 1
+        if (self._count - 1) % self._check_every == 0 and files != render_store(spec, PROFILE):
+            raise RuntimeError(f"quick render differs from render_store for {spec}")
+        return files
+
+
+QUICK_RENDER = QuickRender()
+
+
+def store_change(spec: StoreSpec, change_id: int) -> DirectoryChange:
+    record = ChangeRecord(action="create", change_id=change_id, store_id=spec.store_id,
+                          store_name=spec.name, tenant=spec.tenant, engine=spec.engine.value,
+                          spec_hash=spec.spec_hash, request_id=f"req-bench-{change_id}",
+                          actor=spec.tenant)  # fmt: skip
+    return DirectoryChange(store_dir(spec), QUICK_RENDER(spec), commit_message(record))
+
+
+def git(*args: str, cwd: Path) -> str:
+    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+    if result.returncode != 0:
+        raise RuntimeError(f"git {' '.join(args)} failed: {result.stderr.strip()}")
+    return result.stdout
+
+
+def prepare_remote(root: Path, name: str, stores: int, tenants: int) -> Path:
+    """A bare remote: the template commit, then one commit per store (one batch, one push)."""
+    remote = root / f"{name}.git"
+    files = instantiate_template(GitOpsEngine.FLUX, "local", PROFILE.fleet_repo_url, "main")
+    ensure_local_fleet_repo(remote, "main", ME, files)
+    started = time.perf_counter()
+    # Change-Ids far above the outbox ids a fresh platform hands out: the writer's exactly-once check
+    # matches a pending change to any remote commit with the same Change-Id (see docs/benchmarks.md, B2).
+    changes = [
+        store_change(spec_for(n, min(tenants, stores)), PREPARED_CHANGE_IDS + n) for n in range(stores)
+    ]
+    rendered = time.perf_counter()
+    filler = FleetRepo(root / f"{name}-filler.git", str(remote), "main", ME).open()
+    try:
+        shas = filler.build_commits(filler.fetch(), changes)
+        tip = shas[-1]
+        assert tip is not None
+        filler.push(tip)
+    finally:
+        filler.close()
+    count = git("rev-list", "--count", "main", cwd=remote).strip()
+    print(f"{name}: {stores} stores, {count} commits; rendered in {rendered - started:.1f}s, "
+          f"committed and pushed in {time.perf_counter() - rendered:.1f}s")  # fmt: skip
+    return remote
+
+
+# ---- measuring the git layer ---------------------------------------------------------------------
+@dataclass
+class Samples:
+    name: str
+    stores: int
+    phases_ms: dict[str, list[float]] = field(default_factory=lambda: {p: [] for p in (*PHASES, CHECK)})
+    total_ms: list[float] = field(default_factory=list)
+
+
+def one_change(repo: FleetRepo, change: DirectoryChange, out: Samples) -> None:
+    """What the fleet writer does with git for a batch of one: fetch, build the commit, push it."""
+    t0 = time.perf_counter()
+    head = repo.fetch()
+    t1 = time.perf_counter()
+    sha = repo.build_commits(head, [change])[0]
+    t2 = time.perf_counter()
+    assert sha is not None
+    repo.push(sha)
+    t3 = time.perf_counter()
+    for phase, ms in zip(PHASES, ((t1 - t0) * 1000, (t2 - t1) * 1000, (t3 - t2) * 1000), strict=True):
+        out.phases_ms[phase].append(ms)
+    out.total_ms.append((t3 - t0) * 1000)
+    out.phases_ms[CHECK].append(connectivity_check_ms(Path(repo.remote_url), sha))
+
+
+def connectivity_check_ms(remote: Path, sha: str) -> float:
+    """Re-run, untimed above, the walk the remote's receive-pack did inside the push: its connectivity
+    check `rev-list --objects <new> --not <refs>`, which reads every tree of the old head."""
+    started = time.perf_counter()
+    git("rev-list", "--objects", "--quiet", sha, "--not", f"{sha}^", cwd=remote)
+    return (time.perf_counter() - started) * 1000
+
+
+@contextlib.contextmanager
+def working_clones(root: Path, remotes: dict[str, Path]) -> Iterator[dict[str, FleetRepo]]:
+    """One persistent bare working clone per remote, opened and fetched once (untimed), as the writer has."""
+    repos = {
+        name: FleetRepo(root / f"{name}-work.git", str(r), "main", ME).open() for name, r in remotes.items()
+    }
+    try:
+        for repo in repos.values():
+            repo.fetch()
+        yield repos
+    finally:
+        for repo in repos.values():
+            repo.close()
+
+
+def measure_git(
+    root: Path, remotes: dict[str, Path], sizes: dict[str, int], args: argparse.Namespace
+) -> list[Samples]:
+    samples = {name: Samples(name, sizes[name]) for name in remotes}
+    with working_clones(root, remotes) as repos:
+        number = 1_000_000
+        for rep in range(args.warmup + args.reps):
+            order = list(repos) if rep % 2 == 0 else list(reversed(repos))
+            for name in order:
+                number += 1
+                change = store_change(spec_for(number, min(args.tenants, sizes[name])), number)
+                target = samples[name] if rep >= args.warmup else Samples(name, 0)
+                one_change(repos[name], change, target)
+        for name, repo in repos.items():
+            packs = len(list((repo.path / "objects" / "pack").glob("*.pack")))
+            print(f"{name}: working clone holds {packs} pack files after the run")
+    return list(samples.values())
+
+
+# ---- measuring the whole write path (optional) ---------------------------------------------------
+def wait_ref_change(ref: Path, old: str, deadline_s: float) -> bool:
+    """Spin (1 ms) until the remote's loose ref file no longer says `old`."""
+    deadline = time.perf_counter() + deadline_s
+    while time.perf_counter() < deadline:
+        if ref.read_text() != old:
+            return True
+        time.sleep(0.001)
+    return False
+
+
+def create_and_wait(client: httpx.Client, headers: dict[str, str], ref: Path, name: str) -> float:
+    """ms from sending POST /api/v1/stores until the store's commit is on the remote's main."""
+    old = ref.read_text()
+    started = time.perf_counter()
+    response = client.post("/api/v1/stores", json={"name": name, "engine": "woocommerce"}, headers=headers)
+    if response.status_code != 202:
+        raise RuntimeError(f"create {name}: {response.status_code} {response.text[:300]}")
+    if not wait_ref_change(ref, old, 30.0):
+        raise RuntimeError(f"create {name}: no commit on the remote after 30s")
+    return (time.perf_counter() - started) * 1000
+
+
+@dataclass
+class WriterTarget:
+    name: str
+    stores: int
+    client: httpx.Client
+    headers: dict[str, str]
+    ref: Path
+
+
+def start_writer_targets(
+    stack: contextlib.ExitStack, remotes: dict[str, Path], sizes: dict[str, int], args: argparse.Namespace
+) -> list[WriterTarget]:
+    targets = []
+    for name, remote in remotes.items():
+        env = {"FLEET_REPO_URL": str(remote), "PASSWORD_HASH_PROFILE": "cheapest"}
+        plat: Platform = stack.enter_context(running_platform(f"sf-b2-{name}-", args.startup_timeout, env))
+        client = stack.enter_context(httpx.Client(base_url=plat.base_url, timeout=30.0, trust_env=False))
+        register(client, "bench-admin")
+        tenant = register(client, "bench-tenant")
+        ref = remote / "refs" / "heads" / "main"
+        target = WriterTarget(name, sizes[name], client, tenant.headers, ref)
+        create_and_wait(client, tenant.headers, ref, "warm-up")  # the writer's first fetch of the remote
+        targets.append(target)
+    return targets
+
+
+def measure_writer(
+    remotes: dict[str, Path], sizes: dict[str, int], args: argparse.Namespace
+) -> list[Samples]:
+    with contextlib.ExitStack() as stack:
+        targets = start_writer_targets(stack, remotes, sizes, args)
+        samples = {t.name: Samples(t.name, t.stores) for t in targets}
+        for rep in range(args.writer_reps):
+            for target in targets if rep % 2 == 0 else list(reversed(targets)):
+                ms = create_and_wait(target.client, target.headers, target.ref, f"shop-w{rep:04d}")
+                samples[target.name].total_ms.append(ms)
+                time.sleep(0.05)  # let the writer record its batch before the next change
+        return list(samples.values())
+
+
+# ---- report and main -----------------------------------------------------------------------------
+def summary(values: list[float]) -> str:
+    return f"{pct(values, 50):>8.1f}{pct(values, 99):>8.1f}{statistics.fmean(values):>8.1f}"
+
+
+def print_git_results(results: list[Samples], args: argparse.Namespace) -> None:
+    small, large = results
+    print(f"\nB2  one store change = fetch + build_commits + push through FleetRepo, {args.reps} reps per "
+          f"repo after {args.warmup} warm-up, alternating")  # fmt: skip
+    print(f"{'repo':<22}{'step':<16}{'p50':>8}{'p99':>8}{'mean':>8}  (ms)")
+    for r in results:
+        label = f"{r.stores} stores"
+        for phase in (*PHASES, CHECK):
+            print(f"{label:<22}{phase:<16}{summary(r.phases_ms[phase])}")
+        print(f"{label:<22}{'total':<16}{summary(r.total_ms)}")
+    ratio = pct(large.total_ms, 50) / pct(small.total_ms, 50)
+    print(f"p50 ratio {large.stores} / {small.stores} stores: {ratio:.2f}  "
+          f"(target <= {RATIO_TARGET}) {verdict(ratio <= RATIO_TARGET)}")  # fmt: skip
+
+
+def print_writer_results(results: list[Samples], args: argparse.Namespace) -> None:
+    small, large = results
+    print(f"\nB2 (information)  whole write path: POST /api/v1/stores -> commit on the remote's main, "
+          f"{args.writer_reps} changes per repo, one at a time, alternating")  # fmt: skip
+    print(f"{'repo':<22}{'':<16}{'p50':>8}{'p99':>8}{'mean':>8}  (ms)")
+    for r in results:
+        print(f"{f'{r.stores} stores':<22}{'end to end':<16}{summary(r.total_ms)}")
+    print(f"p50 ratio {large.stores} / {small.stores} stores: "
+          f"{pct(large.total_ms, 50) / pct(small.total_ms, 50):.2f}")  # fmt: skip
+
+
+def run(args: argparse.Namespace) -> None:
+    print_machine()
+    with tempfile.TemporaryDirectory(prefix="sf-b2-") as tmp:
+        root = Path(tmp)
+        sizes = {"small": args.small, "large": args.large}
+        remotes = {name: prepare_remote(root, name, stores, args.tenants) for name, stores in sizes.items()}
+        git_results = measure_git(root, remotes, sizes, args)
+        writer_results = measure_writer(remotes, sizes, args) if args.writer_reps else []
+    print_git_results(git_results, args)
+    if writer_results:
+        print_writer_results(writer_results, args)
+
+
+class _Help(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+    pass
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=_Help)
+    add = parser.add_argument
+    add("--small", type=int, default=10, help="stores in the small repo")
+    add("--large", type=int, default=10_000, help="stores in the large repo")
+    add("--tenants", type=int, default=100, help="tenants the stores are spread over (at most one per store)")
+    add("--reps", type=int, default=50, help="timed changes per repo through FleetRepo")
+    add("--warmup", type=int, default=3, help="untimed changes per repo first")
+    add("--writer-reps", type=int, default=20, help="timed changes per repo through storefleet up (0: skip)")
+    add("--startup-timeout", type=float, default=120.0, help="seconds to wait for /api/v1/health")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    run(parse_args(argv))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
