@@ -10,11 +10,13 @@ true there), while ruamel.yaml alone only guards against YAML 1.2 readings.
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.emitter import Emitter
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.representer import SafeRepresenter
 from ruamel.yaml.resolver import VersionedResolver
@@ -30,8 +32,7 @@ class _Representer(SafeRepresenter):
 
 
 def _represent_str(representer: SafeRepresenter, data: str) -> ScalarNode:
-    ambiguous = any(r.resolve(ScalarNode, data, (True, False)) != _STR_TAG for r in _RESOLVERS)
-    return representer.represent_scalar(_STR_TAG, data, style="'" if ambiguous else None)
+    return representer.represent_scalar(_STR_TAG, data, style="'" if _ambiguous(data) else None)
 
 
 _Representer.add_representer(str, _represent_str)
@@ -67,12 +68,106 @@ def dump(value: Any, *, header: str = "") -> bytes:
 
 def dump_all(documents: Sequence[Any], *, header: str = "") -> bytes:
     """Several documents separated by `---`, canonical bytes."""
+    ordered = [canonical(doc) for doc in documents]
+    try:
+        text = _direct_text(ordered)
+    except _Unsupported:
+        text = _ruamel_text(ordered)
+    comment = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
+    return (comment + text).encode()
+
+
+def _ruamel_text(documents: list[Any]) -> str:
     buffer = io.StringIO()
     yaml = _yaml()
     yaml.explicit_start = len(documents) > 1
-    yaml.dump_all([canonical(doc) for doc in documents], buffer)
-    comment = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
-    return (comment + buffer.getvalue()).encode()
+    yaml.dump_all(documents, buffer)
+    return buffer.getvalue()
+
+
+# ---- the direct path ----------------------------------------------------------------------------
+# ruamel.yaml's pure-Python pipeline costs ~7 ms per store (~200 nodes), most of a batch's time in the
+# fleet writer. Rendered manifests use a small subset of YAML — block mappings and sequences of plain or
+# single-quoted one-line scalars — which is written here directly, byte for byte as ruamel writes it
+# (a test compares the two on every golden and on generated documents). Each scalar's style is still
+# decided by ruamel's own analysis; anything outside the subset falls back to ruamel.
+
+
+class _Unsupported(Exception):
+    pass
+
+
+_ANALYZER = Emitter(io.StringIO())
+
+
+@functools.lru_cache(maxsize=65536)
+def _ambiguous(data: str) -> bool:
+    return any(r.resolve(ScalarNode, data, (True, False)) != _STR_TAG for r in _RESOLVERS)
+
+
+@functools.lru_cache(maxsize=65536)
+def _string(data: str) -> str:
+    if "?" in data:  # ruamel's analysis of '?' consults the serializer, which the bare analyzer lacks
+        raise _Unsupported
+    analysis = _ANALYZER.analyze_scalar(data)
+    if not _ambiguous(data) and analysis.allow_block_plain and not analysis.multiline and not analysis.empty:
+        return data
+    if len(data) > 1000 or "'" in data or "\n" in data or not analysis.allow_single_quoted:
+        raise _Unsupported
+    return f"'{data}'"
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, str):
+        return _string(value)
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if type(value) is int:
+        return str(value)
+    raise _Unsupported
+
+
+def _mapping(value: Mapping[Any, Any], indent: int, out: list[str], first_lead: str | None = None) -> None:
+    pad = " " * indent
+    for index, (key, item) in enumerate(value.items()):
+        if not isinstance(key, str):
+            raise _Unsupported
+        lead = first_lead if index == 0 and first_lead is not None else pad
+        head = f"{lead}{_string(key)}:"
+        if isinstance(item, Mapping):
+            out.append(f"{head} {{}}\n" if not item else head + "\n")
+            if item:
+                _mapping(item, indent + 2, out)
+        elif isinstance(item, list):
+            out.append(f"{head} []\n" if not item else head + "\n")
+            if item:
+                _sequence(item, indent + 2, out)
+        else:
+            out.append(f"{head} {_scalar(item)}\n")
+
+
+def _sequence(value: list[Any], indent: int, out: list[str]) -> None:
+    dash = " " * indent + "- "
+    for item in value:
+        if isinstance(item, Mapping) and item:
+            _mapping(item, indent + 2, out, first_lead=dash)
+        elif isinstance(item, Mapping | list):
+            raise _Unsupported
+        else:
+            out.append(f"{dash}{_scalar(item)}\n")
+
+
+def _direct_text(documents: list[Any]) -> str:
+    out: list[str] = []
+    for document in documents:
+        if not isinstance(document, Mapping) or not document:
+            raise _Unsupported
+        if len(documents) > 1:
+            out.append("---\n")
+        _mapping(document, 0, out)
+    return "".join(out)
 
 
 def load(data: bytes) -> Any:

@@ -19,24 +19,24 @@ MSG_DELETE_COMMITTED = "deletion committed {sha}; waiting for the cluster to rem
 
 
 async def complete_change(conn: Connection, change: dict[str, Any], commit_sha: str | None) -> None:
-    """Record that `change` is in git as `commit_sha` (None: it changed no byte). Idempotent."""
-    async with conn.transaction():
-        if not await repository.mark_processed(conn, change["id"], commit_sha, None):
-            return  # another writer finished it first
-        store = await stores_repository.get_store(conn, change["store_id"])
-        assert store is not None
-        if commit_sha:
-            await repository.set_store_commit(conn, store["id"], commit_sha)
-        await audit.record(
-            conn,
-            "store.committed",
-            WRITER,
-            store_id=store["id"],
-            tenant=store["owner_id"],
-            detail={"commit": commit_sha, "action": change["action"], "change_id": change["id"]},
-            request_id=change["request_id"],
-        )
-        await _advance(conn, store, change["action"], commit_sha)
+    """Record that `change` is in git as `commit_sha` (None: it changed no byte). Idempotent.
+    Runs in the caller's transaction (the writer completes a whole batch in one)."""
+    if not await repository.mark_processed(conn, change["id"], commit_sha, None):
+        return  # another writer finished it first
+    store = await stores_repository.get_store(conn, change["store_id"], for_update=True)
+    assert store is not None
+    if commit_sha:
+        await repository.set_store_commit(conn, store["id"], commit_sha)
+    await audit.record(
+        conn,
+        "store.committed",
+        WRITER,
+        store_id=store["id"],
+        tenant=store["owner_id"],
+        detail={"commit": commit_sha, "action": change["action"], "change_id": change["id"]},
+        request_id=change["request_id"],
+    )
+    await _advance(conn, store, change["action"], commit_sha)
 
 
 async def _advance(conn: Connection, store: dict[str, Any], action: str, sha: str | None) -> None:
@@ -60,27 +60,27 @@ async def _advance(conn: Connection, store: dict[str, Any], action: str, sha: st
 
 
 async def reject_change(conn: Connection, change: dict[str, Any], error: str) -> None:
-    """A change that can never be committed (e.g. its spec no longer renders): fail its store."""
-    async with conn.transaction():
-        if not await repository.mark_processed(conn, change["id"], None, error):
-            return
-        store = await stores_repository.get_store(conn, change["store_id"])
-        assert store is not None
-        await audit.record(
+    """A change that can never be committed (e.g. its spec no longer renders): fail its store.
+    Runs in the caller's transaction."""
+    if not await repository.mark_processed(conn, change["id"], None, error):
+        return
+    store = await stores_repository.get_store(conn, change["store_id"], for_update=True)
+    assert store is not None
+    await audit.record(
+        conn,
+        "store.commit_failed",
+        WRITER,
+        store_id=store["id"],
+        tenant=store["owner_id"],
+        detail={"action": change["action"], "change_id": change["id"], "error": error},
+        request_id=change["request_id"],
+    )
+    if can_transition(StoreStatus(store["status"]), StoreStatus.FAILED):
+        await stores.transition(
             conn,
-            "store.commit_failed",
+            store,
+            StoreStatus.FAILED,
             WRITER,
-            store_id=store["id"],
-            tenant=store["owner_id"],
-            detail={"action": change["action"], "change_id": change["id"], "error": error},
-            request_id=change["request_id"],
+            error=error,
+            message="the change could not be written to the fleet repo",
         )
-        if can_transition(StoreStatus(store["status"]), StoreStatus.FAILED):
-            await stores.transition(
-                conn,
-                store,
-                StoreStatus.FAILED,
-                WRITER,
-                error=error,
-                message="the change could not be written to the fleet repo",
-            )

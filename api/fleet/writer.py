@@ -138,7 +138,7 @@ class FleetWriter:
             state = await repository.get_state(conn, self._config.repo_key)
         pushed = await to_thread.run_sync(self._already_pushed, state["last_pushed_sha"], head, changes)
         todo: list[dict[str, Any]] = []
-        async with self._pool.connection() as conn:
+        async with self._pool.connection() as conn, conn.transaction():
             for change in changes:
                 if change["id"] in pushed:
                     await service.complete_change(conn, change, pushed[change["id"]])
@@ -151,7 +151,9 @@ class FleetWriter:
             with metrics.FLEET_PUSH_SECONDS.time():
                 await to_thread.run_sync(self._repo_or_fail().push, tip)
         metrics.FLEET_BATCH_CHANGES.observe(len(changes))
-        async with self._pool.connection() as conn:
+        # One transaction for the batch: one WAL flush instead of one per change. If it fails, the rows
+        # stay pending and the next batch finds their commits by trailer.
+        async with self._pool.connection() as conn, conn.transaction():
             for (change, planned_change), sha in zip(planned, shas, strict=True):
                 await service.complete_change(conn, change, sha)
                 if sha:
@@ -161,14 +163,22 @@ class FleetWriter:
         return len(changes)
 
     async def _plan(self, changes: list[dict[str, Any]]) -> list[tuple[dict[str, Any], DirectoryChange]]:
+        # Rendering is CPU work: off the event loop, so the API keeps answering during a big batch.
+        rendered = await to_thread.run_sync(lambda: [self._try_render(change) for change in changes])
         planned = []
-        for change in changes:
-            try:
-                planned.append((change, self._directory_change(change)))
-            except (ValidationError, ValueError) as exc:
-                async with self._pool.connection() as conn:
-                    await service.reject_change(conn, change, f"the store spec cannot be rendered: {exc}")
+        for change, result in zip(changes, rendered, strict=True):
+            if isinstance(result, DirectoryChange):
+                planned.append((change, result))
+            else:
+                async with self._pool.connection() as conn, conn.transaction():
+                    await service.reject_change(conn, change, f"the store spec cannot be rendered: {result}")
         return planned
+
+    def _try_render(self, change: dict[str, Any]) -> DirectoryChange | str:
+        try:
+            return self._directory_change(change)
+        except (ValidationError, ValueError) as exc:
+            return str(exc)
 
     def _directory_change(self, change: dict[str, Any]) -> DirectoryChange:
         directory = f"tenants/{change['tenant']}/{change['store_id']}"

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 import yaml
 
 from storefleet.renderer import yamlio
+from storefleet.renderer.manifests import render_store
+from storefleet.renderer.profile import GitOpsEngine, RenderProfile, ValuesProfile
 
 AMBIGUOUS = [
     "yes",
@@ -105,3 +108,46 @@ def test_several_documents() -> None:
     data = yamlio.dump_all([{"a": 1}, {"b": 2}])
     assert data == b"---\na: 1\n---\nb: 2\n"
     assert list(yaml.safe_load_all(data)) == [{"a": 1}, {"b": 2}]
+
+
+_TRICKY = ["on", "off", "yes", "NO", "y", "n", "~", "null", "Null", "", " ", " lead", "trail ", "0755", "0o17",
+           "1e3", "12:30", "why?", "a ?b", "2024-01-01", ".inf", "-", "- x", "a: b", "#x", "x #y", "@at", "`tick", "%pct", "{x}",
+           "[x]", "*star", "&amp", "!bang", "|pipe", ">gt", "it's", 'say "hi"', "multi\nline", "tab\there",
+           "ünïcode", "日本", "x" * 1200, "st-abcdefgh23", "10Gi", "250m", "1", "true", "http://x:8/y?z=1"]  # fmt: skip
+
+
+def _random_document(rng: random.Random, depth: int = 0) -> Any:
+    roll = rng.random()
+    if depth > 3 or roll < 0.35:
+        return rng.choice([*_TRICKY, 0, 7, -3, True, False, None])
+    if roll < 0.7:
+        return {
+            rng.choice(_TRICKY[:40]) + str(i): _random_document(rng, depth + 1)
+            for i in range(rng.randint(0, 4))
+        }
+    return [_random_document(rng, depth + 1) for _ in range(rng.randint(0, 3))]
+
+
+def test_the_direct_writer_matches_ruamel_byte_for_byte() -> None:
+    rng = random.Random(20261122)
+    direct = 0
+    for _ in range(3000):
+        documents = [yamlio.canonical({"root": _random_document(rng)}) for _ in range(rng.randint(1, 2))]
+        try:
+            text = yamlio._direct_text(documents)
+        except yamlio._Unsupported:
+            continue
+        direct += 1
+        assert text == yamlio._ruamel_text(documents), documents
+    assert direct > 500  # the comparison really exercised the direct path
+
+
+def test_every_rendered_store_takes_the_direct_path(make_spec: Any) -> None:
+    for engine in GitOpsEngine:
+        for values_profile in ValuesProfile:
+            profile = RenderProfile(gitops_engine=engine, values_profile=values_profile)
+            for spec in (make_spec(), make_spec(engine="medusa", plan="large"), make_spec(theme="astra")):
+                for name, data in render_store(spec, profile).items():
+                    documents = list(yaml.safe_load_all(data))
+                    ordered = [yamlio.canonical(d) for d in documents]
+                    assert yamlio._direct_text(ordered) == yamlio._ruamel_text(ordered), name

@@ -149,3 +149,24 @@ def test_fleet_metrics_and_status(
         "store_transitions_total",
     ):
         assert name in body, name
+
+
+def test_a_change_that_cannot_render_fails_its_store_and_not_the_batch(
+    client: TestClient, tenant: Any, new_store: Any, drain: Any, human: Any, db: Any
+) -> None:
+    broken = new_store(tenant, "broken-shop")
+    fine = new_store(tenant, "fine-shop")
+    db.execute(
+        """UPDATE outbox SET spec = jsonb_set(spec, '{engine}', '"magento"') WHERE store_id = %s""",
+        (broken["id"],),
+    )
+    assert drain() == 2  # both handled: one committed, one refused
+    human.pull()
+    assert (human.path / f"tenants/{tenant.id}/{fine['id']}").is_dir()
+    assert not (human.path / f"tenants/{tenant.id}/{broken['id']}").exists()
+    failed = client.get(f"/api/v1/stores/{broken['id']}", headers=tenant.headers).json()
+    assert failed["status"] == "failed" and "cannot be rendered" in failed["error"]
+    row = db.execute(
+        "SELECT processed_at, last_error FROM outbox WHERE store_id = %s", (broken["id"],)
+    ).fetchone()
+    assert row["processed_at"] is not None and "magento" in row["last_error"]
