@@ -1,4 +1,7 @@
-"""FastAPI dependencies: the signed-in user, and the admin-only guard."""
+"""FastAPI dependencies: the signed-in user, and the admin-only guard.
+
+All `async def`: FastAPI runs a plain `def` dependency in a worker thread, a thread hop per request.
+"""
 
 from __future__ import annotations
 
@@ -16,12 +19,12 @@ from storefleet.api.db.pool import DbConnection
 _bearer = HTTPBearer(auto_error=False, description="JWT from /api/v1/auth/login or /register")
 
 
-def get_tokens(request: Request) -> Tokens:
+async def get_tokens(request: Request) -> Tokens:
     tokens: Tokens = request.app.state.tokens
     return tokens
 
 
-def get_passwords(request: Request) -> Passwords:
+async def get_passwords(request: Request) -> Passwords:
     passwords: Passwords = request.app.state.passwords
     return passwords
 
@@ -41,14 +44,14 @@ async def current_user(
 CurrentUser = Annotated[dict[str, Any], Depends(current_user)]
 
 
-def current_actor(user: CurrentUser) -> Actor:
+async def current_actor(user: CurrentUser) -> Actor:
     return service.actor_of(user)
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
-def admin_actor(actor: CurrentActor) -> Actor:
+async def admin_actor(actor: CurrentActor) -> Actor:
     if not actor.is_admin:
         raise Forbidden("This needs an admin account.")
     return actor
