@@ -1,7 +1,7 @@
 # storefleet — every entry point a developer or CI needs. Each target bootstraps what it uses.
 #   make up      run the platform on embedded defaults (PostgreSQL + local state in STATE_DIR)
 #   make test    install what the tests need, then run linters and the whole test suite
-#   make lint    ruff, mypy, import-linter
+#   make lint    ruff, mypy, import-linter, hadolint
 #   make bench   the benchmarks in bench/ (figures printed, recorded in docs/benchmarks.md)
 #   make lock    re-resolve constraints.txt from pyproject.toml in a clean virtualenv
 
@@ -51,6 +51,8 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	find . \( -path ./.venv -o -path '*/node_modules' -o -path ./.git \) -prune -o \
+		\( -name Dockerfile -o -name '*.Dockerfile' \) -type f -print0 | sort -z | xargs -0 -t $(BIN)/hadolint
 
 pytest: $(DEV_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

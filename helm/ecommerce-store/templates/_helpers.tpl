@@ -1,0 +1,161 @@
+{{/* Names: the release name is the store id (renderer), so object names stay short and readable. */}}
+{{- define "store.fullname" -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* "<release>-<component>", cut to a DNS label. */}}
+{{- define "store.componentName" -}}
+{{- printf "%s-%s" (include "store.fullname" .root) .component | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "store.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Selector labels: never change after install (Deployment selectors are immutable). */}}
+{{- define "store.selectorLabels" -}}
+app.kubernetes.io/name: {{ .root.Chart.Name }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{/* Every object carries the storefleet.io labels itself too, since Argo CD (unlike Flux's
+     commonMetadata) adds none: the watcher, the UIs and kubectl select on them. */}}
+{{- define "store.labels" -}}
+helm.sh/chart: {{ include "store.chart" . }}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: storefleet
+storefleet.io/tenant: {{ .Values.store.tenant | quote }}
+storefleet.io/store: {{ .Values.store.id | quote }}
+storefleet.io/engine: {{ .Values.engine | quote }}
+{{- end -}}
+
+{{- define "store.componentLabels" -}}
+{{ include "store.labels" .root }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{/* Pod template labels: selector labels plus the storefleet.io ones. */}}
+{{- define "store.podLabels" -}}
+{{ include "store.selectorLabels" . }}
+app.kubernetes.io/part-of: storefleet
+storefleet.io/tenant: {{ .root.Values.store.tenant | quote }}
+storefleet.io/store: {{ .root.Values.store.id | quote }}
+storefleet.io/engine: {{ .root.Values.engine | quote }}
+{{- end -}}
+
+{{- define "store.image" -}}
+{{- printf "%s:%s" .repository .tag -}}
+{{- end -}}
+
+{{- define "store.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}{{ include "store.fullname" . }}{{- else -}}default{{- end -}}
+{{- end -}}
+
+{{/* The passwords: the platform's Secret (Argo CD) or the one this chart generates. Both are
+     "<store id>-credentials" under the renderer (renderer/values.py credentials_secret_name). */}}
+{{- define "store.credentialsSecret" -}}
+{{- .Values.credentials.existingSecret | default (printf "%s-credentials" (include "store.fullname" .)) -}}
+{{- end -}}
+
+{{- define "store.host" -}}
+{{- .Values.ingress.host | default (printf "%s.%s" .Values.store.id .Values.ingress.domain) -}}
+{{- end -}}
+
+{{- define "store.url" -}}
+{{- printf "%s://%s" (ternary "https" "http" .Values.ingress.tls) (include "store.host" .) -}}
+{{- end -}}
+
+{{- define "store.tlsSecret" -}}
+{{- printf "%s-tls" .Values.store.id -}}
+{{- end -}}
+
+{{- define "store.adminEmail" -}}
+{{- .Values.setup.adminEmail | default (printf "admin@%s" (include "store.host" .)) -}}
+{{- end -}}
+
+{{/* The plan's limits (quota, container maximum). */}}
+{{- define "store.plan" -}}
+{{- toYaml (get .Values.plans .Values.plan) -}}
+{{- end -}}
+
+{{/* A container that may not escalate and keeps no capability (non-root images). */}}
+{{- define "store.restrictedContainer" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: {{ .readOnly | default false }}
+runAsNonRoot: true
+capabilities:
+  drop: [ALL]
+{{- end -}}
+
+{{- define "store.storageClass" -}}
+{{- with .Values.persistence.storageClass }}
+storageClassName: {{ . | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* A PVC's requested size: the value, unless the volume exists and may not grow (persistence.expand
+     false; lookup sees it under Flux), in which case the size it was created with, so that a plan change
+     does not fail the whole upgrade on a storage class without expansion. */}}
+{{- define "store.pvcSize" -}}
+{{- $size := .size -}}
+{{- if not .root.Values.persistence.expand -}}
+{{- $existing := lookup "v1" "PersistentVolumeClaim" .root.Release.Namespace .name -}}
+{{- if $existing -}}{{- $size = $existing.spec.resources.requests.storage -}}{{- end -}}
+{{- end -}}
+{{- $size -}}
+{{- end -}}
+
+{{/* The credentials each engine needs. Keys are what the containers read as files. */}}
+{{- define "store.credentialKeys" -}}
+{{- if eq .Values.engine "woocommerce" -}}
+{{- list "mariadb-root-password" "mariadb-password" "wordpress-admin-password" "wordpress-auth-key" "wordpress-secure-auth-key" "wordpress-logged-in-key" "wordpress-nonce-key" "wordpress-auth-salt" "wordpress-secure-auth-salt" "wordpress-logged-in-salt" "wordpress-nonce-salt" | toJson -}}
+{{- else -}}
+{{- list "postgres-password" "medusa-jwt-secret" "medusa-cookie-secret" "medusa-admin-password" | toJson -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The application Service and port the ingress "/" and `helm test` use. */}}
+{{- define "store.webService" -}}
+{{- if eq .Values.engine "woocommerce" -}}{{ include "store.componentName" (dict "root" . "component" "wordpress") }}{{- else -}}{{ include "store.componentName" (dict "root" . "component" "storefront") }}{{- end -}}
+{{- end -}}
+
+{{/* Medusa's environment. Secrets come from the credentials Secret by reference (never in the pod
+     spec); DATABASE_URL is expanded by the kubelet from $(POSTGRES_PASSWORD). The generated
+     passwords are alphanumeric, so the URL needs no escaping. */}}
+{{- define "store.medusaEnv" -}}
+{{- $root := .root -}}
+{{- $secret := include "store.credentialsSecret" $root -}}
+- name: POSTGRES_PASSWORD
+  valueFrom:
+    secretKeyRef: {name: {{ $secret }}, key: postgres-password}
+- name: DATABASE_URL
+  value: postgres://medusa:$(POSTGRES_PASSWORD)@{{ include "store.componentName" (dict "root" $root "component" "postgresql") }}:5432/medusa
+- name: JWT_SECRET
+  valueFrom:
+    secretKeyRef: {name: {{ $secret }}, key: medusa-jwt-secret}
+- name: COOKIE_SECRET
+  valueFrom:
+    secretKeyRef: {name: {{ $secret }}, key: medusa-cookie-secret}
+{{- if $root.Values.redis.enabled }}
+- name: REDIS_URL
+  value: redis://{{ include "store.componentName" (dict "root" $root "component" "redis") }}:6379
+{{- end }}
+# Storefront and backend share one origin (the Ingress routes by path).
+- name: STORE_CORS
+  value: {{ .url | quote }}
+- name: ADMIN_CORS
+  value: {{ .url | quote }}
+- name: AUTH_CORS
+  value: {{ .url | quote }}
+- name: MEDUSA_BACKEND_URL
+  value: {{ .url | quote }}
+- name: MEDUSA_DISABLE_TELEMETRY
+  value: "true"
+# Secure cookies need HTTPS (docs: never production mode over plain http).
+- name: NODE_ENV
+  value: {{ ternary "production" "development" $root.Values.ingress.tls | quote }}
+{{- end -}}

@@ -1,0 +1,164 @@
+"""helm/storefleet (the platform): defaults and the ci/ value sets lint, render valid Kubernetes objects,
+and keep the invariants: labels, probes on /health/live and /health/ready, resources, least-privilege
+RBAC, secrets by reference, generated in the cluster."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Any
+
+import helm_python as helm
+import pytest
+import yaml
+
+CHART = Path(__file__).resolve().parents[2] / "helm" / "storefleet"
+VALUE_SETS = {"defaults": {}} | {
+    p.stem: yaml.safe_load(p.read_text()) for p in sorted((CHART / "ci").glob("*.yaml"))
+}
+# ServiceMonitor is a Prometheus Operator CRD: kubernetes-validate has no schema for it.
+NO_SCHEMA = {"ServiceMonitor"}
+
+
+@pytest.fixture(params=list(VALUE_SETS), ids=list(VALUE_SETS))
+def rendered(request: pytest.FixtureRequest, render_platform: Any) -> tuple[str, list[dict[str, Any]]]:
+    return request.param, render_platform(VALUE_SETS[request.param])
+
+
+@pytest.mark.parametrize("name", list(VALUE_SETS))
+def test_helm_lint_has_no_errors(name: str) -> None:
+    report = helm.lint(CHART, VALUE_SETS[name], strict=True, namespace="storefleet")
+    assert [m for m in report["messages"] if m["severity"] >= 2] + report["errors"] == []
+
+
+def test_objects_are_valid_kubernetes(rendered: tuple[str, list[dict[str, Any]]], kit: Any) -> None:
+    _, objects = rendered
+    assert [e for o in objects if o["kind"] not in NO_SCHEMA for e in kit.k8s_errors(o)] == []
+
+
+def test_defaults(render_platform: Any, kit: Any) -> None:
+    objects = render_platform({})
+    names = {(o["kind"], o["metadata"]["name"]) for o in objects}
+    assert {
+        ("Deployment", "storefleet-api"),
+        ("Deployment", "storefleet-writer"),
+        ("Service", "storefleet"),
+        ("Secret", "storefleet"),
+        ("ServiceAccount", "storefleet"),
+        ("ClusterRole", "storefleet"),
+        ("ClusterRoleBinding", "storefleet"),
+        ("PodDisruptionBudget", "storefleet-api"),
+        ("PodDisruptionBudget", "storefleet-writer"),
+        ("Pod", "storefleet-test-health"),
+    } <= names
+    assert not {"Ingress", "ServiceMonitor"} & set(kit.kinds(objects))
+    assert ("Deployment", "storefleet-watcher") not in names  # `storefleet watch` is not released yet
+
+
+def test_labels_resources_probes(rendered: tuple[str, list[dict[str, Any]]], kit: Any) -> None:
+    _, objects = rendered
+    for obj in objects:
+        labels = obj["metadata"]["labels"]
+        assert labels["app.kubernetes.io/name"] == "storefleet", obj["_template"]
+        assert labels["app.kubernetes.io/instance"] == "storefleet"
+        assert labels["app.kubernetes.io/part-of"] == "storefleet"
+    for obj, spec, _ in kit.pod_specs(objects):
+        for container in spec["containers"]:
+            assert set(container["resources"]["limits"]) == {"cpu", "memory"}
+            assert set(container["resources"]["requests"]) == {"cpu", "memory"}
+            assert container["securityContext"]["readOnlyRootFilesystem"] is True
+            if kit.is_hook(obj):
+                continue
+            assert container["livenessProbe"]["httpGet"]["path"] == "/health/live"
+            assert container["readinessProbe"]["httpGet"]["path"] == "/health/ready"
+        if not kit.is_hook(obj):
+            assert spec["securityContext"]["runAsNonRoot"] is True
+
+
+def test_roles_and_commands(render_platform: Any) -> None:
+    deployments = {
+        o["metadata"]["name"]: o
+        for o in render_platform(VALUE_SETS["all-on-values"])
+        if o["kind"] == "Deployment"
+    }
+
+    def env(name: str) -> dict[str, Any]:
+        container = deployments[name]["spec"]["template"]["spec"]["containers"][0]
+        return {e["name"]: e.get("value", e.get("valueFrom")) for e in container["env"]}
+
+    assert deployments["storefleet-api"]["spec"]["template"]["spec"]["containers"][0]["args"][0] == "api"
+    assert env("storefleet-api")["RUN_FLEET_WRITER"] == "false"
+    assert env("storefleet-writer")["RUN_FLEET_WRITER"] == "true"
+    assert deployments["storefleet-watcher"]["spec"]["template"]["spec"]["containers"][0]["args"] == ["watch"]
+    assert env("storefleet-api")["DATABASE_URL"] == {
+        "secretKeyRef": {"name": "storefleet-db-app", "key": "uri"}
+    }
+    assert env("storefleet-api")["FLEET_REPO_TOKEN"] == {
+        "secretKeyRef": {"name": "storefleet-fleet-token", "key": "token"}
+    }
+
+
+def test_secret_generated_or_existing(render_platform: Any) -> None:
+    (secret,) = [o for o in render_platform({}) if o["kind"] == "Secret"]
+    assert set(secret["data"]) == {"JWT_SECRET", "FLEET_WEBHOOK_SECRET"} and "stringData" not in secret
+    assert all(len(base64.b64decode(v)) >= 48 for v in secret["data"].values())
+    (again,) = [o for o in render_platform({}) if o["kind"] == "Secret"]
+    assert again["data"]["JWT_SECRET"] != secret["data"]["JWT_SECRET"]  # generated, not from values
+    objects = render_platform(VALUE_SETS["existing-secret-values"])
+    assert "Secret" not in [o["kind"] for o in objects]
+    api = next(o for o in objects if o["metadata"]["name"] == "storefleet-api")
+    container = api["spec"]["template"]["spec"]["containers"][0]
+    assert container["envFrom"] == [{"secretRef": {"name": "storefleet-secrets"}}]
+    assert not {"JWT_SECRET", "DATABASE_URL"} & {e["name"] for e in container["env"]}
+
+
+def test_cluster_role_is_least_privilege(render_platform: Any) -> None:
+    def rules(values: dict[str, Any]) -> list[dict[str, Any]]:
+        return next(o for o in render_platform(values) if o["kind"] == "ClusterRole")["rules"]
+
+    for values in ({}, VALUE_SETS["all-on-values"]):
+        for rule in rules(values):
+            assert "*" not in rule["verbs"] and "*" not in rule["resources"] and "*" not in rule["apiGroups"]
+            assert not {"escalate", "bind", "impersonate"} & set(rule["verbs"])
+    granted = {(g, r) for rule in rules({}) for g in rule["apiGroups"] for r in rule["resources"]}
+    assert {
+        ("helm.toolkit.fluxcd.io", "helmreleases"),
+        ("argoproj.io", "applications"),
+        ("kustomize.toolkit.fluxcd.io", "kustomizations"),
+        ("source.toolkit.fluxcd.io", "gitrepositories"),
+    } <= granted
+    assert ("", "secrets") not in granted  # per store namespace, from the store chart's Role
+    wide = {
+        (g, r)
+        for rule in rules(VALUE_SETS["all-on-values"])
+        for g in rule["apiGroups"]
+        for r in rule["resources"]
+    }
+    assert {("", "secrets"), ("batch", "jobs"), ("", "pods/log")} <= wide
+
+
+def test_store_chart_role_binds_the_platform_service_account(
+    render_platform: Any, render_store: Any, kit: Any
+) -> None:
+    account = next(o for o in render_platform({}) if o["kind"] == "ServiceAccount")
+    binding = next(o for o in render_store(kit.store_values("medusa")) if o["kind"] == "RoleBinding")
+    assert binding["subjects"] == [
+        {"kind": "ServiceAccount", "name": account["metadata"]["name"], "namespace": "storefleet"}
+    ]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"config": {"gitopsEngine": "jenkins"}},
+        {"config": {"extraEnv": {"JWT_SECRET": "x"}}},
+        {"config": {"fleetRepoUrl": "https://user:token@git.example.com/fleet.git"}},
+        {"api": {"replicas": 0}},
+        {"rbac": {"storeAccess": "admin"}},
+        {"secret": {"databaseUrlFrom": {"name": "", "key": "uri"}}},
+    ],
+    ids=["engine", "secret-in-extraEnv", "credentials-in-url", "no-api", "rbac", "no-database"],
+)
+def test_schema_rejects(values: dict[str, Any], platform_chart: helm.Chart) -> None:
+    with pytest.raises(helm.HelmValuesError):
+        platform_chart.validate_schema(values)

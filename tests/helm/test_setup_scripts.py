@@ -1,0 +1,152 @@
+"""The setup ConfigMap (`<release>-setup`): its scripts render, parse (`bash -n`, `node --check`), and
+read every secret from the mounted credentials files: run against recording stand-ins for `wp` and
+`medusa`, no password ever appears in an argument."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+PASSWORD = "s3cret-from-the-mounted-secret-0123456789"
+
+FAKE_WP = r"""#!/usr/bin/env bash
+# Records each call; answers like a fresh WordPress (nothing installed, nothing found).
+printf '%s\n' "$*" >>"$FAKE_LOG"
+case "$*" in
+  *--prompt=admin_password*) cat >"$FAKE_STDIN" ;;
+esac
+case "$*" in
+  *"is-installed"*) [[ -e "$FAKE_LOG.second" ]] ;;
+  *"is-active"*) [[ -e "$FAKE_LOG.second" ]] || grep -q " activate" "$FAKE_LOG" ;;
+  *"post create"*) echo 42 ;;
+  *"--format=count"*) echo 3 ;;
+  *) exit 0 ;;
+esac
+"""
+
+FAKE_MEDUSA = r"""#!/usr/bin/env bash
+printf '%s\n' "$*" >>"$FAKE_LOG"
+if [[ $1 == exec ]]; then
+  [[ $(cat "$MEDUSA_ADMIN_PASSWORD_FILE") == "$EXPECTED" ]] || exit 9
+  echo "creating region"; echo "STOREFLEET_PUBLISHABLE_KEY=pk_0123abcd"
+fi
+"""
+
+
+def _setup(render_store: Any, kit: Any, engine: str) -> dict[str, str]:
+    objects = render_store(kit.profile_values("values-vps.yaml", engine))
+    (config,) = [
+        o for o in objects if o["kind"] == "ConfigMap" and o["metadata"]["name"] == f"{kit.STORE_ID}-setup"
+    ]
+    return config["data"]
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> dict[str, str]:
+    secrets = tmp_path / "credentials"
+    secrets.mkdir()
+    for key in ("wordpress-admin-password", "medusa-admin-password"):
+        (secrets / key).write_text(PASSWORD + "\n")
+    (tmp_path / "bin").mkdir()
+    return {
+        "PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}",
+        "SECRETS_DIR": str(secrets),
+        "SETUP_DIR": str(tmp_path / "setup"),
+        "FAKE_LOG": str(tmp_path / "calls.log"),
+        "FAKE_STDIN": str(tmp_path / "stdin"),
+        "EXPECTED": PASSWORD,
+        "HOME": str(tmp_path),
+        "root": str(tmp_path),
+    }
+
+
+def _write(data: dict[str, str], directory: Path) -> None:
+    directory.mkdir(exist_ok=True)
+    for name, text in data.items():
+        (directory / name).write_text(text)
+
+
+@pytest.mark.parametrize("engine", ["woocommerce", "medusa"])
+def test_scripts_parse(engine: str, render_store: Any, kit: Any, tmp_path: Path) -> None:
+    data = _setup(render_store, kit, engine)
+    _write(data, tmp_path)
+    scripts = [name for name in data if name.endswith(".sh")]
+    assert scripts == [f"{engine}-setup.sh"]
+    for name in scripts:
+        subprocess.run(["bash", "-n", str(tmp_path / name)], check=True)
+        text = data[name]
+        assert text.startswith("#!/usr/bin/env bash") and "set -euo pipefail" in text
+    subprocess.run(["bash", "-n", str(tmp_path / "store.env")], check=True)
+    if engine == "medusa":
+        if shutil.which("node") is None:
+            pytest.skip("node is not installed")
+        subprocess.run(["node", "--check", str(tmp_path / "medusa-setup.js")], check=True)
+
+
+def test_store_env_has_the_store_and_no_secret(render_store: Any, kit: Any) -> None:
+    env = _setup(render_store, kit, "woocommerce")["store.env"]
+    assert "STORE_URL='https://acme-shop-abcdefgh23.localhost'" in env
+    assert "STORE_NAME='acme-shop'" in env and "STORE_THEME='storefront'" in env
+    assert "password" not in env.lower()
+
+
+def test_woocommerce_setup_reads_the_password_from_the_mounted_file(
+    render_store: Any, kit: Any, sandbox: dict[str, str]
+) -> None:
+    root = Path(sandbox["root"])
+    _write(_setup(render_store, kit, "woocommerce"), Path(sandbox["SETUP_DIR"]))
+    (root / "bin" / "wp").write_text(FAKE_WP)
+    (root / "bin" / "wp").chmod(0o755)
+    env = {k: v for k, v in sandbox.items() if k != "root"}
+    script = Path(sandbox["SETUP_DIR"]) / "woocommerce-setup.sh"
+    result = subprocess.run(["bash", str(script)], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    calls = Path(sandbox["FAKE_LOG"]).read_text()
+    assert PASSWORD not in calls  # never an argument
+    assert Path(sandbox["FAKE_STDIN"]).read_text().strip() == PASSWORD  # but given on stdin
+    order = [
+        "core install",
+        "plugin install woocommerce --version=9.5.2",
+        "theme install storefront",
+        "option update woocommerce_cart_page_id 42",
+        "option update woocommerce_currency USD",
+        "rewrite structure /%postname%/",
+        "option update woocommerce_cod_settings",
+        "wc product create --name=Classic T-Shirt",
+        "wc tool run regenerate_product_lookup_tables",
+    ]
+    positions = [calls.find(step) for step in order]
+    assert -1 not in positions and positions == sorted(positions), dict(zip(order, positions, strict=True))
+    assert "--admin_email=admin@acme-shop-abcdefgh23.localhost" in calls
+    # Re-run on an installed site: nothing is installed twice.
+    Path(sandbox["FAKE_LOG"]).write_text("")
+    Path(sandbox["FAKE_LOG"] + ".second").touch()
+    result = subprocess.run(["bash", str(script)], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    again = Path(sandbox["FAKE_LOG"]).read_text()
+    assert "core install" not in again and "plugin install" not in again and "theme install" not in again
+
+
+def test_medusa_setup_reads_the_password_from_the_mounted_file(
+    render_store: Any, kit: Any, sandbox: dict[str, str]
+) -> None:
+    root = Path(sandbox["root"])
+    _write(_setup(render_store, kit, "medusa"), Path(sandbox["SETUP_DIR"]))
+    app = root / "app"
+    (app / "node_modules" / ".bin").mkdir(parents=True)
+    medusa = app / "node_modules" / ".bin" / "medusa"
+    medusa.write_text(FAKE_MEDUSA)
+    medusa.chmod(0o755)
+    env = {k: v for k, v in sandbox.items() if k != "root"} | {"MEDUSA_APP_DIR": str(app)}
+    script = Path(sandbox["SETUP_DIR"]) / "medusa-setup.sh"
+    result = subprocess.run(["bash", str(script)], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "publishable-key=pk_0123abcd"
+    calls = Path(sandbox["FAKE_LOG"]).read_text().splitlines()
+    assert calls == ["db:migrate", f"exec {sandbox['SETUP_DIR']}/medusa-setup.js"]
+    assert PASSWORD not in "\n".join(calls)

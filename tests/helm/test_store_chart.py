@@ -1,0 +1,265 @@
+"""helm/ecommerce-store: {woocommerce, medusa} x {values.yaml, values-local.yaml, values-vps.yaml} render,
+lint, validate against the Kubernetes schemas, and keep the per-object invariants."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Any
+
+import helm_python as helm
+import pytest
+import yaml
+
+ENGINES = ("woocommerce", "medusa")
+PROFILES = ("values.yaml", "values-local.yaml", "values-vps.yaml")
+MATRIX = [(engine, profile) for engine in ENGINES for profile in PROFILES]
+CHART = Path(__file__).resolve().parents[2] / "helm" / "ecommerce-store"
+CI_SETS = sorted(p.name for p in (CHART / "ci").glob("*.yaml"))
+INGRESS_CONTROLLER_NAMESPACES = ("ingress-nginx", "kube-system")
+
+
+@pytest.fixture(params=MATRIX, ids=[f"{e}-{p.removesuffix('.yaml')}" for e, p in MATRIX])
+def case(request: pytest.FixtureRequest, kit: Any, render_store: Any) -> dict[str, Any]:
+    engine, profile = request.param
+    values = kit.profile_values(profile, engine)
+    return {"engine": engine, "profile": profile, "values": values, "objects": render_store(values)}
+
+
+def test_helm_lint_has_no_errors(kit: Any) -> None:
+    for engine, profile in MATRIX:
+        report = helm.lint(CHART, kit.profile_values(profile, engine), strict=True, namespace=kit.STORE_ID)
+        problems = [m for m in report["messages"] if m["severity"] >= 2] + report["errors"]
+        assert problems == [], (engine, profile, problems)
+
+
+def test_every_object_is_valid_kubernetes(case: dict[str, Any], kit: Any) -> None:
+    errors = [error for obj in case["objects"] for error in kit.k8s_errors(obj)]
+    assert errors == []
+
+
+def test_engine_objects(case: dict[str, Any], kit: Any) -> None:
+    names = {(o["kind"], o["metadata"]["name"]) for o in case["objects"]}
+    if case["engine"] == "woocommerce":
+        expected = {("Deployment", "st-abcdefgh23-wordpress"), ("StatefulSet", "st-abcdefgh23-mariadb")}
+        absent = "medusa"
+    else:
+        expected = {
+            ("Deployment", "st-abcdefgh23-medusa"),
+            ("Deployment", "st-abcdefgh23-storefront"),
+            ("StatefulSet", "st-abcdefgh23-postgresql"),
+            ("ConfigMap", "st-abcdefgh23-storefront"),
+        }
+        absent = "wordpress"
+    assert expected <= names
+    assert not [n for _, n in names if absent in n]
+    assert ("ConfigMap", "st-abcdefgh23-setup") in names
+    assert ("ServiceAccount", "st-abcdefgh23") in names
+    sa = next(o for o in case["objects"] if o["kind"] == "ServiceAccount")
+    assert sa["automountServiceAccountToken"] is False
+    tests = [o for o in case["objects"] if o["kind"] == "Pod"]
+    assert len(tests) == 2 and all(o["metadata"]["annotations"]["helm.sh/hook"] == "test" for o in tests)
+
+
+def test_labels_on_every_object(case: dict[str, Any], kit: Any) -> None:
+    expected = {
+        "storefleet.io/tenant": "u-abcdefgh23",
+        "storefleet.io/store": kit.STORE_ID,
+        "storefleet.io/engine": case["engine"],
+        "app.kubernetes.io/instance": kit.STORE_ID,
+        "app.kubernetes.io/managed-by": "Helm",
+        "app.kubernetes.io/part-of": "storefleet",
+    }
+    for obj in case["objects"]:
+        labels = obj["metadata"].get("labels", {})
+        assert expected.items() <= labels.items(), obj["_template"]
+    for obj in case["objects"]:
+        if obj["kind"] in kit.WORKLOADS:
+            pod_labels = obj["spec"]["template"]["metadata"]["labels"]
+            assert {k: expected[k] for k in ("storefleet.io/store", "storefleet.io/tenant")}.items() <= (
+                pod_labels.items()
+            )
+            assert obj["spec"]["selector"]["matchLabels"].items() <= pod_labels.items()
+
+
+def test_resources_and_probes_on_every_container(case: dict[str, Any], kit: Any) -> None:
+    for obj, spec, _ in kit.pod_specs(case["objects"]):
+        for container in spec.get("initContainers", []) + spec["containers"]:
+            for bound in ("requests", "limits"):
+                assert set(container["resources"][bound]) >= {"cpu", "memory"}, (obj["_template"], container)
+        if kit.is_hook(obj):
+            continue  # run-to-completion `helm test` pods: a probe means nothing there
+        for container in spec["containers"]:
+            assert "readinessProbe" in container and "livenessProbe" in container, obj["_template"]
+
+
+def test_no_container_runs_privileged_or_with_a_token(case: dict[str, Any], kit: Any) -> None:
+    for obj, spec, _ in kit.pod_specs(case["objects"]):
+        assert spec["automountServiceAccountToken"] is False, obj["_template"]
+        for container in spec.get("initContainers", []) + spec["containers"]:
+            context = container["securityContext"]
+            assert context["allowPrivilegeEscalation"] is False
+            assert context["capabilities"]["drop"] == ["ALL"]
+            assert not context.get("privileged")
+            # Only WordPress's Apache starts as root (binds :80, drops to www-data).
+            if container["name"] != "wordpress":
+                assert context["runAsNonRoot"] is True, (obj["_template"], container["name"])
+
+
+def _target_ports(objects: list[dict[str, Any]], service: dict[str, Any]) -> set[int]:
+    selector = service["spec"]["selector"]
+    ports: set[int] = set()
+    for port in service["spec"]["ports"]:
+        target = port["targetPort"]
+        if isinstance(target, int):
+            ports.add(target)
+            continue
+        for obj in objects:
+            if obj["kind"] in ("Deployment", "StatefulSet") and selector.items() <= (
+                obj["spec"]["template"]["metadata"]["labels"].items()
+            ):
+                for container in obj["spec"]["template"]["spec"]["containers"]:
+                    ports |= {p["containerPort"] for p in container.get("ports", []) if p["name"] == target}
+    return ports
+
+
+def test_network_policy_admits_both_ingress_controllers(case: dict[str, Any]) -> None:
+    objects = case["objects"]
+    policies = [o for o in objects if o["kind"] == "NetworkPolicy"]
+    if case["profile"] == "values-local.yaml":
+        assert policies == []  # laptop CNIs that ignore NetworkPolicy: none rendered
+        return
+    (policy,) = policies
+    assert policy["spec"]["podSelector"] == {} and set(policy["spec"]["policyTypes"]) == {"Ingress", "Egress"}
+    ingress = next(o for o in objects if o["kind"] == "Ingress")
+    backends = {
+        path["backend"]["service"]["name"]
+        for rule in ingress["spec"]["rules"]
+        for path in rule["http"]["paths"]
+    }
+    services = [o for o in objects if o["kind"] == "Service" and o["metadata"]["name"] in backends]
+    needed = set().union(*(_target_ports(objects, s) for s in services))
+    assert needed == ({80} if case["engine"] == "woocommerce" else {9000, 8080})
+    for namespace in INGRESS_CONTROLLER_NAMESPACES:
+        admitted: set[int] = set()
+        for rule in policy["spec"]["ingress"]:
+            sources = [peer.get("namespaceSelector", {}).get("matchLabels", {}) for peer in rule["from"]]
+            if {"kubernetes.io/metadata.name": namespace} in sources:
+                admitted |= {p["port"] for p in rule.get("ports", [])}
+        assert needed <= admitted, (namespace, needed, admitted)
+    # app -> database inside the namespace; egress has DNS and no private range
+    assert {"from": [{"podSelector": {}}]} in policy["spec"]["ingress"]
+    blocks = [
+        peer["ipBlock"]
+        for rule in policy["spec"]["egress"]
+        for peer in rule.get("to", [])
+        if "ipBlock" in peer
+    ]
+    assert "10.0.0.0/8" in blocks[0]["except"] and "169.254.0.0/16" in blocks[0]["except"]
+    assert any(p.get("port") == 53 for rule in policy["spec"]["egress"] for p in rule.get("ports", []))
+
+
+def test_quota_and_limit_range_present_and_fit(case: dict[str, Any], kit: Any) -> None:
+    kit.check_quota_fit(case["objects"])
+
+
+def test_secrets_are_generated_never_from_values(case: dict[str, Any], kit: Any, render_store: Any) -> None:
+    secrets = [o for o in case["objects"] if o["kind"] == "Secret"]
+    assert [s["metadata"]["name"] for s in secrets] == [f"{kit.STORE_ID}-credentials"]
+    (secret,) = secrets
+    assert "stringData" not in secret
+    assert secret["metadata"]["annotations"]["helm.sh/resource-policy"] == "keep"
+    scalars = {str(v) for v in _scalars(case["values"])}
+    decoded = {base64.b64decode(v).decode() for v in secret["data"].values()}
+    assert not decoded & scalars
+    assert all(len(v) >= 32 for v in decoded)
+    again = next(o for o in render_store(case["values"]) if o["kind"] == "Secret")
+    assert set(again["data"].values()).isdisjoint(secret["data"].values())  # random: made at render time
+    # No password anywhere else: env values never carry one, only secretKeyRefs and *_FILE paths.
+    text = yaml.safe_dump([{k: v for k, v in o.items() if k != "_template"} for o in case["objects"]])
+    assert not any(value in text for value in decoded)
+
+
+def _scalars(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _scalars(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _scalars(v)]
+    return [value]
+
+
+def test_existing_secret_renders_no_secret_and_is_used(kit: Any, render_store: Any) -> None:
+    for engine in ENGINES:
+        values = kit.store_values(engine, credentials={"existingSecret": f"{kit.STORE_ID}-credentials"})
+        objects = render_store(values)
+        assert "Secret" not in kit.kinds(objects)
+        text = yaml.safe_dump([{k: v for k, v in o.items() if k != "_template"} for o in objects])
+        assert f"{kit.STORE_ID}-credentials" in text
+
+
+def test_secret_template_keeps_values_with_lookup() -> None:
+    template = (CHART / "templates" / "secret.yaml").read_text()
+    assert 'lookup "v1" "Secret"' in template and "randAlphaNum" in template
+    assert ".Values.credentials.existingSecret" in template
+
+
+def test_tls_block_exactly_in_vps_profile(case: dict[str, Any], kit: Any) -> None:
+    ingress = next(o for o in case["objects"] if o["kind"] == "Ingress")
+    if case["profile"] == "values-vps.yaml":
+        assert ingress["spec"]["tls"] == [
+            {"hosts": ["acme-shop-abcdefgh23.localhost"], "secretName": f"{kit.STORE_ID}-tls"}
+        ]
+        assert ingress["metadata"]["annotations"]["cert-manager.io/cluster-issuer"] == "letsencrypt"
+        assert ingress["spec"]["ingressClassName"] == "traefik"
+    else:
+        assert "tls" not in ingress["spec"]
+        assert "cert-manager.io/cluster-issuer" not in ingress["metadata"]["annotations"]
+        assert ingress["spec"]["ingressClassName"] == "nginx"
+
+
+def test_medusa_ingress_routes_api_paths_to_the_backend(kit: Any, render_store: Any) -> None:
+    objects = render_store(kit.store_values("medusa"))
+    ingress = next(o for o in objects if o["kind"] == "Ingress")
+    routes = {
+        p["path"]: p["backend"]["service"]["name"] for p in ingress["spec"]["rules"][0]["http"]["paths"]
+    }
+    medusa, storefront = f"{kit.STORE_ID}-medusa", f"{kit.STORE_ID}-storefront"
+    assert routes == {"/store": medusa, "/auth": medusa, "/admin": medusa, "/health": medusa, "/": storefront}
+
+
+def test_storage_class_and_sizes_follow_values(kit: Any, render_store: Any) -> None:
+    for engine in ENGINES:
+        values = kit.store_values(
+            engine, persistence={"size": "5Gi", "databaseSize": "10Gi", "storageClass": "fast"}
+        )
+        claims = [o for o in render_store(values) if o["kind"] == "PersistentVolumeClaim"]
+        assert sorted(c["spec"]["resources"]["requests"]["storage"] for c in claims) == ["10Gi", "5Gi"]
+        assert {c["spec"]["storageClassName"] for c in claims} == {"fast"}
+        default = [o for o in render_store(kit.store_values(engine)) if o["kind"] == "PersistentVolumeClaim"]
+        assert all("storageClassName" not in c["spec"] for c in default)
+
+
+@pytest.mark.parametrize("ci_set", CI_SETS)
+def test_ci_value_sets(ci_set: str, kit: Any, render_store: Any) -> None:
+    values = yaml.safe_load((CHART / "ci" / ci_set).read_text())
+    report = helm.lint(CHART, values, strict=True)
+    assert [m for m in report["messages"] if m["severity"] >= 2] + report["errors"] == []
+    objects = render_store(values)
+    assert [e for o in objects for e in kit.k8s_errors(o)] == []
+    kit.check_quota_fit(objects)
+
+
+def test_notes_name_the_urls(store_chart: helm.Chart, kit: Any) -> None:
+    out = store_chart.render(
+        kit.profile_values("values-vps.yaml", "medusa"), name=kit.STORE_ID, namespace=kit.STORE_ID
+    )
+    notes = out["ecommerce-store/templates/NOTES.txt"]
+    assert "https://acme-shop-abcdefgh23.localhost/" in notes and "helm test" in notes
+
+
+def test_chart_version_is_the_renderers() -> None:
+    from storefleet.renderer.profile import RenderProfile
+
+    chart = yaml.safe_load((CHART / "Chart.yaml").read_text())
+    assert chart["apiVersion"] == "v2"
+    assert chart["version"] == RenderProfile().chart_version
