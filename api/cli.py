@@ -86,6 +86,8 @@ def up(host: str, port: int, state_dir: Path | None) -> None:
         settings = stack.enter_context(_embedded_database(settings, stack))
         if settings.fleet_repo_url is None:
             _ensure_local_fleet(settings)
+        if settings.run_fleet_writer:
+            settings = _start_writer_process(settings, stack)
         log.info(
             "storefleet %s starting on http://%s:%s (state in %s)",
             __version__,
@@ -140,6 +142,25 @@ def writer() -> None:
         sys.exit(EXIT_CONFIG)
 
 
+def _start_writer_process(settings: Settings, stack: ExitStack) -> Settings:
+    """Run the fleet writer as its own process beside the API (as in production), so committing a
+    big batch never competes with answering requests for the API's event loop; stopped (by the
+    ExitStack) before the embedded database."""
+    from storefleet.api.supervisor import SupervisedProcess, child_environment, storefleet_command
+
+    assert settings.database_url is not None
+    env = child_environment(
+        DATABASE_URL=settings.database_url.get_secret_value(),
+        STOREFLEET_STATE_DIR=str(settings.state_dir),
+        RUN_FLEET_WRITER="true",
+        RUN_GIT_SYNC="false",
+    )
+    writer = SupervisedProcess("fleet writer", storefleet_command("writer"), env)
+    writer.start()
+    stack.callback(writer.stop)
+    return settings.model_copy(update={"run_fleet_writer": False})
+
+
 def _ensure_local_fleet(settings: Settings) -> None:
     """Create <state-dir>/fleet.git from the gitops-template on first use."""
     from storefleet.api.fleet.context import local_fleet_repo_path
@@ -169,3 +190,7 @@ def _serve(settings: Settings, host: str, port: int) -> bool:
 
 
 main.add_command(fleet)
+
+
+if __name__ == "__main__":
+    main()

@@ -44,24 +44,29 @@ def _json(value: dict[str, Any] | None) -> Jsonb | None:
     return Jsonb(value) if value is not None else None
 
 
+_INSERT = (
+    "INSERT INTO audit_events"
+    " (event, request_id, actor_id, actor, store_id, tenant, ip, before, after, detail)"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
+
+
+def _params(row: AuditEventRow) -> tuple[Any, ...]:
+    return (
+        row.event, row.request_id, row.actor_id, row.actor, row.store_id, row.tenant, row.ip,
+        _json(row.before), _json(row.after), _json(row.detail),
+    )  # fmt: skip
+
+
+async def insert_events(conn: Connection, rows: list[AuditEventRow]) -> None:
+    """Many rows in one pipelined round trip (psycopg's executemany)."""
+    if rows:
+        async with conn.cursor() as cur:
+            await cur.executemany(_INSERT, [_params(row) for row in rows])
+
+
 async def insert_event(conn: Connection, row: AuditEventRow) -> int:
-    cur = await conn.execute(
-        "INSERT INTO audit_events"
-        " (event, request_id, actor_id, actor, store_id, tenant, ip, before, after, detail)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
-        (
-            row.event,
-            row.request_id,
-            row.actor_id,
-            row.actor,
-            row.store_id,
-            row.tenant,
-            row.ip,
-            _json(row.before),
-            _json(row.after),
-            _json(row.detail),
-        ),
-    )
+    cur = await conn.execute(_INSERT + " RETURNING id", _params(row))
     created = await cur.fetchone()
     assert created is not None
     return int(created["id"])

@@ -22,6 +22,31 @@ SECURITY_EVENTS = frozenset(
 )
 
 
+def event_row(
+    event: str,
+    actor: Actor,
+    *,
+    store_id: str | None = None,
+    tenant: str | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    detail: dict[str, Any] | None = None,
+    request_id: str | None = None,
+) -> AuditEventRow:
+    return AuditEventRow(
+        event=event,
+        request_id=request_id or request_context.current_request_id(),
+        actor_id=actor.id,
+        actor=actor.name,
+        store_id=store_id,
+        tenant=tenant,
+        ip=request_context.current_client_ip(),
+        before=before,
+        after=after,
+        detail=detail,
+    )
+
+
 async def record(
     conn: Connection,
     event: str,
@@ -34,22 +59,17 @@ async def record(
     detail: dict[str, Any] | None = None,
     request_id: str | None = None,
 ) -> int:
-    row = AuditEventRow(
-        event=event,
-        request_id=request_id or request_context.current_request_id(),
-        actor_id=actor.id,
-        actor=actor.name,
-        store_id=store_id,
-        tenant=tenant,
-        ip=request_context.current_client_ip(),
-        before=before,
-        after=after,
-        detail=detail,
-    )
+    row = event_row(event, actor, store_id=store_id, tenant=tenant, before=before, after=after, detail=detail,
+                    request_id=request_id)  # fmt: skip
     event_id = await repository.insert_event(conn, row)
     if event in SECURITY_EVENTS:
         metrics.SECURITY_EVENTS.labels(event=event.removeprefix("auth.")).inc()
     return event_id
+
+
+async def record_many(conn: Connection, rows: list[AuditEventRow]) -> None:
+    """Store events (never security events) in one round trip."""
+    await repository.insert_events(conn, rows)
 
 
 async def list_visible(

@@ -85,3 +85,27 @@ async def outbox_commit(conn: Connection, outbox_id: int) -> str | None:
     cur = await conn.execute("SELECT commit_sha FROM outbox WHERE id = %s", (outbox_id,))
     row = await cur.fetchone()
     return row["commit_sha"] if row else None
+
+
+async def mark_processed_many(conn: Connection, done: list[tuple[int, str | None]]) -> set[int]:
+    """Mark (outbox id, commit) pairs done in one statement; returns the ids this call completed
+    (a row another writer already completed is left alone)."""
+    ids, shas = (list(column) for column in zip(*done, strict=True))
+    cur = await conn.execute(
+        "UPDATE outbox o SET processed_at = now(), commit_sha = d.sha, last_error = NULL,"
+        " attempts = o.attempts + 1 FROM unnest(%s::bigint[], %s::text[]) AS d(id, sha)"
+        " WHERE o.id = d.id AND o.processed_at IS NULL RETURNING o.id",
+        (ids, shas),
+    )
+    return {row["id"] for row in await cur.fetchall()}
+
+
+async def set_store_fields(conn: Connection, column: str, values: dict[str, str]) -> None:
+    """One text column of many stores in one statement (`last_commit_sha` or `status_message`)."""
+    assert column in ("last_commit_sha", "status_message"), column
+    if values:
+        await conn.execute(
+            f"UPDATE stores s SET {column} = d.value, updated_at = now()"
+            " FROM unnest(%s::text[], %s::text[]) AS d(id, value) WHERE s.id = d.id",
+            (list(values), list(values.values())),
+        )

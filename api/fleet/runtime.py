@@ -78,8 +78,9 @@ class FleetRuntime:
 
     async def health(self) -> CheckResult:
         details: dict[str, Any] = {"remote": self.context.remote_url, "branch": self.context.branch}
-        if self.writer is not None:
-            details["writer"] = "active" if self.writer.holds_lock else "standby"
+        details["writer"] = (
+            ("active" if self.writer.holds_lock else "standby") if self.writer else "another process"
+        )
         if self.sync is not None:
             report = self.sync.last_report
             details["sync"] = {"head": report.head, "error": report.error}

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from storefleet.api.audit import service as audit
+from storefleet.api.audit.repository import AuditEventRow
 from storefleet.api.core.actor import Actor
 from storefleet.api.db.pool import Connection
 from storefleet.api.fleet import repository
@@ -18,45 +20,71 @@ MSG_UNCHANGED = "nothing to change in the fleet repo; waiting for the cluster"
 MSG_DELETE_COMMITTED = "deletion committed {sha}; waiting for the cluster to remove the store"
 
 
-async def complete_change(conn: Connection, change: dict[str, Any], commit_sha: str | None) -> None:
-    """Record that `change` is in git as `commit_sha` (None: it changed no byte). Idempotent.
-    Runs in the caller's transaction (the writer completes a whole batch in one)."""
-    if not await repository.mark_processed(conn, change["id"], commit_sha, None):
-        return  # another writer finished it first
-    store = await stores_repository.get_store(conn, change["store_id"], for_update=True)
-    assert store is not None
-    if commit_sha:
-        await repository.set_store_commit(conn, store["id"], commit_sha)
-    await audit.record(
-        conn,
-        "store.committed",
-        WRITER,
-        store_id=store["id"],
-        tenant=store["owner_id"],
-        detail={"commit": commit_sha, "action": change["action"], "change_id": change["id"]},
-        request_id=change["request_id"],
-    )
-    await _advance(conn, store, change["action"], commit_sha)
+@dataclass(frozen=True)
+class _Step:
+    """What one committed change does to its store besides recording the commit."""
+
+    transition: StoreStatus | None = None
+    message: str | None = None
 
 
-async def _advance(conn: Connection, store: dict[str, Any], action: str, sha: str | None) -> None:
+def _decide(store: dict[str, Any], action: str, sha: str | None) -> _Step:
     status = StoreStatus(store["status"])
     short = sha[:12] if sha else ""
     waiting = MSG_WAITING_FOR_CLUSTER.format(sha=short) if sha else MSG_UNCHANGED
     if action in ("create", "retry") and status is StoreStatus.REQUESTED:
-        await stores.transition(conn, store, StoreStatus.PROVISIONING, WRITER, message=waiting)
-    elif action == "delete" and status is StoreStatus.DELETING:
+        return _Step(StoreStatus.PROVISIONING, waiting)
+    if action == "delete" and status is StoreStatus.DELETING:
         if sha is None and store["last_commit_sha"] is None:
             # Never reached git, so nothing can be running: the deletion is complete.
-            await stores.transition(
-                conn, store, StoreStatus.DELETED, WRITER, message="deleted before it was committed"
-            )
-        else:
-            await repository.set_store_message(
-                conn, store["id"], MSG_DELETE_COMMITTED.format(sha=short or "earlier")
-            )
-    elif action in ("update", "rollback") and status is StoreStatus.UPDATING:
-        await repository.set_store_message(conn, store["id"], waiting)
+            return _Step(StoreStatus.DELETED, "deleted before it was committed")
+        return _Step(message=MSG_DELETE_COMMITTED.format(sha=short or "earlier"))
+    if action in ("update", "rollback") and status is StoreStatus.UPDATING:
+        return _Step(message=waiting)
+    return _Step()
+
+
+async def complete_changes(conn: Connection, done: list[tuple[dict[str, Any], str | None]]) -> None:
+    """Record that each change is in git as its commit (None: it changed no byte), in the caller's
+    transaction and in a fixed number of statements per batch. Idempotent: a change another writer
+    already completed is skipped."""
+    if not done:
+        return
+    fresh = await repository.mark_processed_many(conn, [(change["id"], sha) for change, sha in done])
+    done = [(change, sha) for change, sha in done if change["id"] in fresh]
+    stores_by_id = await stores_repository.get_stores(
+        conn, sorted({c["store_id"] for c, _ in done}), for_update=True
+    )
+    commits: dict[str, str] = {}
+    messages: dict[str, str] = {}
+    moves: list[tuple[dict[str, Any], StoreStatus, str | None]] = []
+    events = []
+    for change, sha in done:  # in outbox order, on in-memory copies that follow each step
+        store = stores_by_id[change["store_id"]]
+        if sha:
+            commits[store["id"]] = store["last_commit_sha"] = sha
+        events.append(_committed_event(store, change, sha))
+        step = _decide(store, change["action"], sha)
+        if step.transition is not None:
+            moves.append((dict(store), step.transition, step.message))
+            store["status"] = step.transition
+        elif step.message is not None:
+            messages[store["id"]] = step.message
+    await repository.set_store_fields(conn, "last_commit_sha", commits)
+    await audit.record_many(conn, events)
+    await stores.transition_many(conn, moves, WRITER)
+    await repository.set_store_fields(conn, "status_message", messages)
+
+
+def _committed_event(store: dict[str, Any], change: dict[str, Any], sha: str | None) -> AuditEventRow:
+    return audit.event_row(
+        "store.committed",
+        WRITER,
+        store_id=store["id"],
+        tenant=store["owner_id"],
+        detail={"commit": sha, "action": change["action"], "change_id": change["id"]},
+        request_id=change["request_id"],
+    )
 
 
 async def reject_change(conn: Connection, change: dict[str, Any], error: str) -> None:

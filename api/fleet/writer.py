@@ -137,13 +137,9 @@ class FleetWriter:
         async with self._pool.connection() as conn:
             state = await repository.get_state(conn, self._config.repo_key)
         pushed = await to_thread.run_sync(self._already_pushed, state["last_pushed_sha"], head, changes)
-        todo: list[dict[str, Any]] = []
         async with self._pool.connection() as conn, conn.transaction():
-            for change in changes:
-                if change["id"] in pushed:
-                    await service.complete_change(conn, change, pushed[change["id"]])
-                else:
-                    todo.append(change)
+            await service.complete_changes(conn, [(c, pushed[c["id"]]) for c in changes if c["id"] in pushed])
+        todo = [change for change in changes if change["id"] not in pushed]
         planned = await self._plan(todo)
         shas = await to_thread.run_sync(self._repo_or_fail().build_commits, head, [p for _, p in planned])
         tip = next((sha for sha in reversed(shas) if sha), None)
@@ -154,12 +150,14 @@ class FleetWriter:
         # One transaction for the batch: one WAL flush instead of one per change. If it fails, the rows
         # stay pending and the next batch finds their commits by trailer.
         async with self._pool.connection() as conn, conn.transaction():
-            for (change, planned_change), sha in zip(planned, shas, strict=True):
-                await service.complete_change(conn, change, sha)
-                if sha:
-                    metrics.FLEET_COMMITS.labels(action=planned_change.action).inc()
+            await service.complete_changes(
+                conn, [(change, sha) for (change, _), sha in zip(planned, shas, strict=True)]
+            )
             if tip:
                 await repository.set_state(conn, self._config.repo_key, last_pushed_sha=tip)
+        for (_, planned_change), sha in zip(planned, shas, strict=True):
+            if sha:
+                metrics.FLEET_COMMITS.labels(action=planned_change.action).inc()
         return len(changes)
 
     async def _plan(self, changes: list[dict[str, Any]]) -> list[tuple[dict[str, Any], DirectoryChange]]:

@@ -16,6 +16,7 @@ _COLUMNS = (
     " last_commit_sha, created_at, updated_at, deleted_at"
 )
 _LIST_COLUMNS = ", ".join(f"stores.{c.strip()}" for c in _COLUMNS.split(",") if c.strip() != "spec")
+_ALIASED_COLUMNS = ", ".join(f"s.{c.strip()}" for c in _COLUMNS.split(","))
 LIVE_NAME_CONSTRAINT = "stores_owner_live_name_key"
 
 
@@ -137,3 +138,30 @@ async def update_spec(
     row = await cur.fetchone()
     assert row is not None
     return dict(row)
+
+
+async def get_stores(
+    conn: Connection, store_ids: list[str], *, for_update: bool = False
+) -> dict[str, dict[str, Any]]:
+    """Several stores by id; `for_update` locks them in id order (no deadlock between two batches)."""
+    lock = " FOR UPDATE" if for_update else ""
+    cur = await conn.execute(
+        f"SELECT {_COLUMNS} FROM stores WHERE id = ANY(%s) ORDER BY id{lock}", (store_ids,)
+    )
+    return {row["id"]: dict(row) for row in await cur.fetchall()}
+
+
+async def update_status_many(
+    conn: Connection, moves: list[tuple[str, str, str, str | None]]
+) -> list[dict[str, Any]]:
+    """(id, expected, target, message) for stores appearing once each: the optimistic update of
+    `update_status`, for many stores in one statement. Returns the rows that moved."""
+    ids, expected, targets, messages = (list(column) for column in zip(*moves, strict=True))
+    cur = await conn.execute(
+        "UPDATE stores s SET status = d.target, status_message = d.message, error = NULL, updated_at = now(),"
+        " deleted_at = CASE WHEN d.target = 'deleted' THEN now() ELSE s.deleted_at END"
+        " FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[]) AS d(id, expected, target, message)"
+        f" WHERE s.id = d.id AND s.status = d.expected RETURNING {_ALIASED_COLUMNS}",
+        (ids, expected, targets, messages),
+    )
+    return [dict(row) for row in await cur.fetchall()]

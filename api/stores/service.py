@@ -9,7 +9,7 @@ from typing import Any
 from psycopg import errors as pg_errors
 
 from storefleet.api.audit import service as audit
-from storefleet.api.audit.repository import AuditFilter
+from storefleet.api.audit.repository import AuditEventRow, AuditFilter
 from storefleet.api.core import request_context
 from storefleet.api.core.actor import Actor
 from storefleet.api.core.errors import Conflict, NotFound, ValidationFailed
@@ -78,8 +78,21 @@ async def transition(
         raise StateConflict(
             "The store changed while this request was being handled; reload it and try again."
         )
-    await audit.record(
-        conn,
+    await audit.record_many(conn, [_transition_event(store, current, target, actor, message, error, detail)])
+    metrics.STORE_TRANSITIONS.labels(from_status=current.value, to_status=target.value).inc()
+    return updated
+
+
+def _transition_event(
+    store: dict[str, Any],
+    current: StoreStatus,
+    target: StoreStatus,
+    actor: Actor,
+    message: str | None,
+    error: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEventRow:
+    return audit.event_row(
         "store.transition",
         actor,
         store_id=store["id"],
@@ -88,8 +101,40 @@ async def transition(
         after={"status": target.value, "message": message, "error": error},
         detail=detail,
     )
-    metrics.STORE_TRANSITIONS.labels(from_status=current.value, to_status=target.value).inc()
-    return updated
+
+
+async def transition_many(
+    conn: Connection, moves: list[tuple[dict[str, Any], StoreStatus, str | None]], actor: Actor
+) -> list[dict[str, Any]]:
+    """`transition` for many stores in a few statements (the fleet writer's batches). A store that
+    moved meanwhile is skipped, not an error: the writer only follows up on what it committed."""
+    for store, target, _ in moves:
+        check_transition(StoreStatus(store["status"]), target)
+    moved: list[dict[str, Any]] = []
+    for round_ in _rounds(moves):
+        rows = await repository.update_status_many(
+            conn, [(s["id"], s["status"], target.value, message) for s, target, message in round_]
+        )
+        done = {row["id"] for row in rows}
+        applied = [(s, target, message) for s, target, message in round_ if s["id"] in done]
+        events = [_transition_event(s, StoreStatus(s["status"]), t, actor, m) for s, t, m in applied]
+        await audit.record_many(conn, events)
+        for store, target, _ in applied:
+            metrics.STORE_TRANSITIONS.labels(from_status=store["status"], to_status=target.value).inc()
+        moved += rows
+    return moved
+
+
+def _rounds(moves: list[Any]) -> list[list[Any]]:
+    """Split moves so each store appears at most once per round (one UPDATE cannot move a row twice)."""
+    rounds: list[list[Any]] = []
+    for move in moves:
+        slot = next((r for r in rounds if all(m[0]["id"] != move[0]["id"] for m in r)), None)
+        if slot is None:
+            slot = []
+            rounds.append(slot)
+        slot.append(move)
+    return rounds
 
 
 def _checked_name(name: str, extra_reserved: frozenset[str]) -> str:

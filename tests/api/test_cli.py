@@ -106,11 +106,34 @@ def test_up_cold_start_restart_and_crash_recovery(platform: Platform) -> None:
     listed = platform.api("GET", "/api/v1/stores", headers=headers).json()
     assert [s["name"] for s in listed["stores"]] == ["acme-shop"]
 
-    # a killed run leaves its database running and a stale lock: the next start recovers
+    # a killed run leaves its database running and a stale lock: the next start recovers; its writer
+    # process does not outlive it
+    writers_before = _writer_pids(platform.state_dir)
+    assert len(writers_before) == 1
     platform.signal(signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while _writer_pids(platform.state_dir) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _writer_pids(platform.state_dir), "the writer outlived a killed storefleet up"
     platform.start()
     assert platform.api("GET", "/api/v1/stores", headers=headers).json()["total"] == 1
     assert platform.signal(signal.SIGINT) == 0
+
+
+def _writer_pids(state_dir: Path) -> list[int]:
+    """`storefleet writer` processes started for this state dir."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().split(b"\0")
+            environ = (proc / "environ").read_bytes()
+        except OSError:
+            continue
+        if b"writer" in cmdline[:3] and f"STOREFLEET_STATE_DIR={state_dir}".encode() in environ:
+            pids.append(int(proc.name))
+    return pids
 
 
 def test_second_up_on_the_same_state_dir_is_refused(platform: Platform) -> None:

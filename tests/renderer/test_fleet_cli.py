@@ -142,6 +142,30 @@ def test_init_pushes_to_an_empty_remote_and_never_over_history(tmp_path: Path) -
         ["git", "-C", str(remote), "log", "--format=%s", "main"], capture_output=True, text=True, check=True
     ).stdout
     assert log.splitlines() == ["fleet: initialise for cluster local (flux)"]
+    # the fleet moves on (an identical skeleton pushed in the same second would be the same commit)
+    work = tmp_path / "work"
+    subprocess.run(["git", "clone", "-q", "-b", "main", str(remote), str(work)], check=True)
+    subprocess.run(
+        [
+            "git",
+            "-C",
+            str(work),
+            "-c",
+            "user.name=p",
+            "-c",
+            "user.email=p@x",
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            "a store",
+        ],
+        check=True,
+    )
+    subprocess.run(["git", "-C", str(work), "push", "-q", "origin", "HEAD:main"], check=True)
+    log = subprocess.run(
+        ["git", "-C", str(remote), "log", "--format=%s", "main"], capture_output=True, text=True, check=True
+    ).stdout
     again = _run("init", "--push", str(remote), str(tmp_path / "b"))
     assert again.returncode != 0
     after = subprocess.run(
