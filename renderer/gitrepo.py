@@ -88,8 +88,21 @@ def parse_trailers(message: str) -> dict[str, str]:
     return trailers
 
 
+def is_local_repo(url: str) -> bool:
+    """A remote given as a path to a bare repository on this machine (not a `file://` URL)."""
+    path = Path(url)
+    return (
+        "://" not in url and path.is_absolute() and (path / "HEAD").is_file() and (path / "objects").is_dir()
+    )
+
+
 class FleetRepo:
     """A bare clone of the fleet repo at `path`, tracking `branch` of `remote_url`.
+
+    When the remote is a bare repository on this machine (`storefleet up`'s own fleet.git), the
+    commits are built in it directly and published with a compare-and-swap `update-ref`: the same
+    fast-forward-only, never-clobber rule as a push, without receive-pack's connectivity walk, whose
+    cost grows with every store directory in the repo (bench B2). `file://` URLs keep the push path.
 
     Not thread-safe (GitPython keeps persistent cat-file processes): one instance per thread.
     """
@@ -97,16 +110,21 @@ class FleetRepo:
     def __init__(
         self, path: Path, remote_url: str, branch: str, identity: Identity, env: dict[str, str] | None = None
     ) -> None:
-        self.path = path
+        self.direct = is_local_repo(remote_url)
+        self.path = Path(remote_url) if self.direct else path
         self.remote_url = remote_url
         self.branch = branch
         self.identity = identity
+        self._fetched_head: str | None = None
         # Extra environment for git (credential helpers, ssh command); never logged.
         self._env = {**os.environ, **(env or {}), "GIT_TERMINAL_PROMPT": "0"}
         self._repo: git.Repo | None = None
 
     # ---- set-up -----------------------------------------------------------------------------------
     def open(self) -> FleetRepo:
+        if self.direct:
+            self._repo = git.Repo(self.path)
+            return self
         if not (self.path / "HEAD").exists():
             self.path.mkdir(parents=True, exist_ok=True)
             self._git("init", "--bare", "--quiet", str(self.path), cwd=self.path.parent)
@@ -123,11 +141,16 @@ class FleetRepo:
 
     @property
     def remote_ref(self) -> str:
-        return f"refs/remotes/origin/{self.branch}"
+        return f"refs/heads/{self.branch}" if self.direct else f"refs/remotes/origin/{self.branch}"
 
     # ---- reading ----------------------------------------------------------------------------------
     def fetch(self) -> str | None:
         """Fetch the branch; return the remote head (None while the branch does not exist yet)."""
+        if self.direct:
+            if not (self.path / "HEAD").is_file():
+                raise GitError(f"the fleet repo {self.path} is not there")
+            self._fetched_head = self.resolve(self.remote_ref)
+            return self._fetched_head
         refspec = f"+refs/heads/{self.branch}:{self.remote_ref}"
         result = self._run(["git", "fetch", "--quiet", "--no-tags", "origin", refspec], check=False)
         if result.returncode != 0:
@@ -212,11 +235,16 @@ class FleetRepo:
         if not any(marks):
             return [None] * len(changes)
         shas = self._run_fast_import(stream.finish())
+        if self.direct:  # the objects stay; only the branch update publishes them
+            self._run(["git", "update-ref", "-d", PENDING_REF])
         return [shas[mark] if mark else None for mark in marks]
 
     def push(self, sha: str) -> None:
         """Fast-forward the remote branch to `sha`; never forces. Raises PushRejected if it moved."""
         started = time.perf_counter()
+        if self.direct:
+            self._update_branch(sha)
+            return
         result = self._run(
             ["git", "push", "--porcelain", "--quiet", "origin", f"{sha}:refs/heads/{self.branch}"],
             check=False,
@@ -229,6 +257,16 @@ class FleetRepo:
             raise GitError(f"push failed: {reason}")
         self._run(["git", "update-ref", self.remote_ref, sha])
         log.debug("pushed %s in %.1f ms", sha[:12], (time.perf_counter() - started) * 1000)
+
+    def _update_branch(self, sha: str) -> None:
+        """Move the branch from the head last fetched to `sha`, atomically, only if nobody moved it."""
+        old = self._fetched_head or "0" * 40
+        if self._fetched_head and not self.is_ancestor(self._fetched_head, sha):
+            raise GitError("refusing a non-fast-forward update of the fleet branch", temporary=False)
+        result = self._run(["git", "update-ref", "-m", "storefleet", self.remote_ref, sha, old], check=False)
+        if result.returncode != 0:
+            raise PushRejected(f"the branch moved: {_first_line(result.stderr)}")
+        self._fetched_head = sha
 
     # ---- helpers ----------------------------------------------------------------------------------
     def _run_fast_import(self, stream: bytes) -> dict[str, str]:

@@ -31,9 +31,12 @@ def remote(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def repo(tmp_path: Path, remote: Path) -> FleetRepo:
-    fleet = FleetRepo(tmp_path / "work.git", str(remote), "main", ME).open()
+@pytest.fixture(params=["direct", "push"])
+def repo(request: pytest.FixtureRequest, tmp_path: Path, remote: Path) -> FleetRepo:
+    """Both ways to publish: straight into a local bare repo, and a push over a transport."""
+    url = str(remote) if request.param == "direct" else f"file://{remote}"
+    fleet = FleetRepo(tmp_path / "work.git", url, "main", ME).open()
+    assert fleet.direct is (request.param == "direct")
     yield fleet
     fleet.close()
 
@@ -69,7 +72,7 @@ def test_one_commit_per_change_touching_only_its_directory(repo: FleetRepo, remo
     assert git("diff-tree", "--no-commit-id", "--name-only", "-r", shas[1], cwd=remote).split() == [
         "tenants/t1/s2/a.yaml"
     ]
-    commits = repo.log("refs/remotes/origin/main")
+    commits = repo.log(repo.remote_ref)
     assert [c.trailers["Change-Id"] for c in commits] == ["2", "1"]
     assert commits[0].paths == ("tenants/t1/s2/a.yaml",) and commits[0].author == "storefleet"
 
@@ -137,4 +140,15 @@ def test_unreachable_remote_is_a_temporary_error(tmp_path: Path) -> None:
     with pytest.raises(GitError) as excinfo:
         fleet.fetch()
     assert excinfo.value.temporary
+    fleet.close()
+
+
+def test_direct_mode_leaves_no_private_ref_in_the_served_repo(tmp_path: Path, remote: Path) -> None:
+    fleet = FleetRepo(tmp_path / "unused.git", str(remote), "main", ME).open()
+    fleet.fetch()
+    sha = fleet.build_commits(None, [change("s1", {"a.yaml": b"1\n"})])[0]
+    assert sha is not None
+    fleet.push(sha)
+    assert git("for-each-ref", "--format=%(refname)", cwd=remote).split() == ["refs/heads/main"]
+    assert not (tmp_path / "unused.git").exists()
     fleet.close()

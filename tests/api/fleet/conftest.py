@@ -35,9 +35,12 @@ def fleet_remote(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def settings(settings: Settings, fleet_remote: Path) -> Settings:
-    return settings.model_copy(update={"fleet_repo_url": str(fleet_remote)})
+@pytest.fixture(params=["local", "file-url"])
+def settings(request: pytest.FixtureRequest, settings: Settings, fleet_remote: Path) -> Settings:
+    """Every fleet test runs against both ways the writer publishes: straight into a local bare repo
+    (what `storefleet up` uses) and a push over a git transport (every network remote)."""
+    url = str(fleet_remote) if request.param == "local" else f"file://{fleet_remote}"
+    return settings.model_copy(update={"fleet_repo_url": url})
 
 
 @pytest.fixture
