@@ -1,11 +1,13 @@
 """Shared pieces of the benchmarks that run the real `storefleet up` (not a benchmark itself).
 
 The platform in a temp state dir, accounts registered through the API, /proc memory readings, the
-machine and code banner, percentiles. `make bench` runs only `bench/b*.py`, so this module is skipped.
+machine and code banner, percentiles, and the command line every script ends with (`bench_main`).
+`make bench` runs only `bench/b*.py`, so this module is skipped.
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import math
 import os
@@ -17,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -197,3 +199,27 @@ def code_version() -> str:
         return "unknown (git not available)"
     changed = [line[3:] for line in dirty.stdout.splitlines()]
     return head.stdout.strip() + (f" + uncommitted changes in {', '.join(changed)}" if changed else "")
+
+
+# ---- command line --------------------------------------------------------------------------------
+class Help(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+    """`--help`: the script's docstring as written, and each option's default."""
+
+
+def bench_main(
+    doc: str | None,
+    add_options: Callable[[Callable[..., argparse.Action]], None],
+    run: Callable[[argparse.Namespace], None],
+    argv: Sequence[str] | None = None,
+) -> int:
+    """Parse the script's options (`add_options` gets `parser.add_argument`), then `run` them; exit 0.
+
+    Every script starts `storefleet up`, so `--startup-timeout` is added here, after the script's own.
+    """
+    parser = argparse.ArgumentParser(description=doc, formatter_class=Help)
+    add_options(parser.add_argument)
+    parser.add_argument(
+        "--startup-timeout", type=float, default=120.0, help="seconds to wait for /api/v1/health"
+    )
+    run(parser.parse_args(argv))
+    return 0

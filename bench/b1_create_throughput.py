@@ -25,6 +25,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ import psycopg
 from _harness import (
     Account,
     Platform,
+    bench_main,
     pct,
     postmaster_pid,
     print_machine,
@@ -442,26 +444,13 @@ def run(args: argparse.Namespace) -> None:
     print_checks(result, naive)
 
 
-class _Help(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
-    pass
-
-
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=_Help)
-    add = parser.add_argument
+def add_options(add: Callable[..., argparse.Action]) -> None:
     add("--tenants", type=int, default=10, help="tenants, each with its own client thread")
     add("--per-tenant", type=int, default=100, help="stores each tenant creates")
     add("--naive", type=int, default=1_000, help="changes replayed through the naive git loop")
     add("--naive-budget", type=float, default=120.0, help="max seconds for the naive loop")
     add("--budget", type=float, default=300.0, help="max seconds until every store is on the remote")
-    add("--startup-timeout", type=float, default=120.0, help="seconds to wait for /api/v1/health")
-    return parser.parse_args(argv)
-
-
-def main(argv: list[str] | None = None) -> int:
-    run(parse_args(argv))
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(bench_main(__doc__, add_options, run))

@@ -26,12 +26,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from _harness import Platform, pct, print_machine, register, running_platform, verdict
+from _harness import Platform, bench_main, pct, print_machine, register, running_platform, verdict
 
 from storefleet.api.fleet.local_remote import ensure_local_fleet_repo
 from storefleet.renderer.commit_message import ChangeRecord, commit_message
@@ -322,27 +322,14 @@ def run(args: argparse.Namespace) -> None:
         print_writer_results(writer_results, args)
 
 
-class _Help(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
-    pass
-
-
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=_Help)
-    add = parser.add_argument
+def add_options(add: Callable[..., argparse.Action]) -> None:
     add("--small", type=int, default=10, help="stores in the small repo")
     add("--large", type=int, default=10_000, help="stores in the large repo")
     add("--tenants", type=int, default=100, help="tenants the stores are spread over (at most one per store)")
     add("--reps", type=int, default=50, help="timed changes per repo through FleetRepo")
     add("--warmup", type=int, default=3, help="untimed changes per repo first")
     add("--writer-reps", type=int, default=20, help="timed changes per repo through storefleet up (0: skip)")
-    add("--startup-timeout", type=float, default=120.0, help="seconds to wait for /api/v1/health")
-    return parser.parse_args(argv)
-
-
-def main(argv: list[str] | None = None) -> int:
-    run(parse_args(argv))
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(bench_main(__doc__, add_options, run))

@@ -16,19 +16,11 @@ import argparse
 import contextlib
 import hashlib
 import json
-import math
-import os
-import platform
 import random
-import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -36,11 +28,18 @@ from typing import Any
 
 import httpx
 import psycopg
+from _harness import (
+    Account,
+    bench_main,
+    pct,
+    postmaster_pid,
+    print_machine,
+    proc_status,
+    register,
+    running_platform,
+    verdict,
+)
 
-REPO = Path(__file__).resolve().parent.parent
-STOREFLEET = REPO / ".venv" / "bin" / "storefleet"
-HOST = "127.0.0.1"
-PASSWORD = "bench-password-0123"
 P99_TARGET_MS = 20.0
 RSS_TARGET_MB = 150.0
 _B32 = "abcdefghijklmnopqrstuvwxyz234567"
@@ -65,111 +64,7 @@ _STORE_COLUMNS = (
 )  # fmt: skip
 
 
-# ---- running the platform ------------------------------------------------------------------------
-@dataclass
-class Platform:
-    proc: subprocess.Popen[bytes]
-    base_url: str
-    state_dir: Path
-    log_path: Path
-
-    @property
-    def conninfo(self) -> str:
-        return f"host={self.state_dir / 'postgres'} port=5432 user=postgres dbname=storefleet"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _server_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "STOREFLEET_STATE_DIR")}
-    env.update(STOREFLEET_ENV="development", LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1")
-    return env
-
-
-def wait_healthy(plat: Platform, timeout_s: float) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if plat.proc.poll() is not None:
-            raise RuntimeError(f"storefleet up exited with {plat.proc.returncode}:\n{_log_tail(plat)}")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{plat.base_url}/api/v1/health", timeout=2.0, trust_env=False).status_code == 200:
-                return
-        time.sleep(0.2)
-    raise RuntimeError(f"no healthy server after {timeout_s:.0f}s:\n{_log_tail(plat)}")
-
-
-def _log_tail(plat: Platform, lines: int = 30) -> str:
-    with contextlib.suppress(OSError):
-        return "\n".join(plat.log_path.read_text(errors="replace").splitlines()[-lines:])
-    return "(no log)"
-
-
-def stop_platform(plat: Platform, timeout_s: float = 60.0) -> int | None:
-    """SIGTERM and wait (the server stops its embedded PostgreSQL); SIGKILL + pg_ctl stop as a fallback."""
-    if plat.proc.poll() is None:
-        plat.proc.send_signal(signal.SIGTERM)
-        try:
-            plat.proc.wait(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            print(f"! no exit {timeout_s:.0f}s after SIGTERM; killing pid {plat.proc.pid}", file=sys.stderr)
-            plat.proc.kill()
-            plat.proc.wait(timeout=10)
-    _stop_orphaned_postgres(plat.state_dir / "postgres")
-    return plat.proc.returncode
-
-
-def _stop_orphaned_postgres(pgdata: Path) -> None:
-    if postmaster_pid(pgdata) is None:
-        return
-    from storefleet.api.db.embedded import EmbeddedPostgres
-
-    print("! embedded PostgreSQL still running after the server exited; stopping it", file=sys.stderr)
-    EmbeddedPostgres(pgdata).stop()
-
-
-@contextlib.contextmanager
-def running_platform(startup_timeout_s: float) -> Iterator[Platform]:
-    state_dir = Path(tempfile.mkdtemp(prefix="sf-b4-"))
-    log_path = state_dir / "server.log"
-    port = free_port()
-    args = [str(STOREFLEET), "up", "--host", HOST, "--port", str(port), "--state-dir", str(state_dir)]
-    try:
-        with log_path.open("wb") as log:
-            proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                    env=_server_env(), cwd=state_dir)  # fmt: skip
-        plat = Platform(proc, f"http://{HOST}:{port}", state_dir, log_path)
-        try:
-            wait_healthy(plat, startup_timeout_s)
-            yield plat
-        finally:
-            code = stop_platform(plat)
-            print(f"server stopped (exit code {code})")
-    finally:
-        shutil.rmtree(state_dir, ignore_errors=True)
-
-
-# ---- accounts and data ---------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Account:
-    id: str
-    role: str
-    headers: dict[str, str]
-
-
-def register(client: httpx.Client, username: str) -> Account:
-    body = {"email": f"{username}@example.com", "username": username, "password": PASSWORD}
-    response = client.post("/api/v1/auth/register", json=body)
-    if response.status_code != 201:
-        raise RuntimeError(f"register {username}: {response.status_code} {response.text}")
-    data = response.json()
-    return Account(data["user"]["id"], data["user"]["role"], {"Authorization": f"Bearer {data['token']}"})
-
-
+# ---- data ----------------------------------------------------------------------------------------
 def random_id(rng: random.Random, prefix: str, taken: set[str]) -> str:
     while True:
         candidate = f"{prefix}-{''.join(rng.choices(_B32, k=10))}"
@@ -245,8 +140,7 @@ class Latency:
     total: int
 
     def pct(self, p: float) -> float:
-        ordered = sorted(self.samples_ms)
-        return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+        return pct(self.samples_ms, p)
 
 
 def time_requests(
@@ -276,24 +170,6 @@ def time_requests(
     return Latency(label, samples, len(first.content), int(first.json()["total"]))
 
 
-def proc_status(pid: int) -> dict[str, float]:
-    """VmRSS and VmHWM of `pid` in MB (MiB)."""
-    fields: dict[str, float] = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            fields[key] = int(value.split()[0]) / 1024
-    return fields
-
-
-def postmaster_pid(pgdata: Path) -> int | None:
-    with contextlib.suppress(OSError, ValueError, IndexError):
-        pid = int((pgdata / "postmaster.pid").read_text().splitlines()[0])
-        if Path(f"/proc/{pid}").exists():
-            return pid
-    return None
-
-
 def postgres_memory(pgdata: Path) -> tuple[int, float, float]:
     """(processes, sum of RSS MB, sum of PSS MB) of the postmaster and its children.
 
@@ -315,10 +191,6 @@ def postgres_memory(pgdata: Path) -> tuple[int, float, float]:
 
 
 # ---- report --------------------------------------------------------------------------------------
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "FAIL"
-
-
 def print_latency(results: list[Latency], args: argparse.Namespace) -> None:
     print(f"\nB4  GET /api/v1/stores, {args.stores} stores, {args.requests} sequential requests "
           f"after {args.warmup} warm-up, one keep-alive connection")  # fmt: skip
@@ -345,28 +217,6 @@ def print_memory(pid: int, phases: list[tuple[str, dict[str, float]]], pg: tuple
           f"RSS sum {pg[1]:.1f} MB, PSS sum {pg[2]:.1f} MB")  # fmt: skip
 
 
-def print_machine() -> None:
-    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                  if line.startswith("MemTotal:"))  # fmt: skip
-    print(f"machine: {os.cpu_count()} CPUs, {mem_kb / 1024**2:.1f} GiB RAM, {platform.platform()}, "
-          f"Python {platform.python_version()}; {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")  # fmt: skip
-
-
-def code_version() -> str:
-    """The commit measured, and which files under api/ differ from it (uncommitted edits)."""
-    git = ["git", "-C", str(REPO)]
-    try:
-        head = subprocess.run(
-            [*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=10
-        )
-        dirty = subprocess.run([*git, "status", "--porcelain", "--", "api", "renderer", "pyproject.toml"],
-                               capture_output=True, text=True, timeout=10)  # fmt: skip
-    except (OSError, subprocess.TimeoutExpired):
-        return "unknown (git not available)"
-    changed = [line[3:] for line in dirty.stdout.splitlines()]
-    return head.stdout.strip() + (f" + uncommitted changes in {', '.join(changed)}" if changed else "")
-
-
 # ---- main ----------------------------------------------------------------------------------------
 def run_scenarios(
     client: httpx.Client, admin: Account, tenant: Account, args: argparse.Namespace
@@ -385,9 +235,8 @@ def run_scenarios(
 
 def run(args: argparse.Namespace) -> None:
     print_machine()
-    print(f"code: {code_version()}")
     with (
-        running_platform(args.startup_timeout) as plat,
+        running_platform("sf-b4-", args.startup_timeout, {}) as plat,
         httpx.Client(base_url=plat.base_url, timeout=10.0, trust_env=False) as client,
     ):
         phases = [("after start (healthy)", proc_status(plat.proc.pid))]
@@ -405,13 +254,7 @@ def run(args: argparse.Namespace) -> None:
         print_memory(plat.proc.pid, phases, pg)
 
 
-class _Help(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
-    pass
-
-
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=_Help)
-    add = parser.add_argument
+def add_options(add: Callable[..., argparse.Action]) -> None:
     add("--stores", type=int, default=10_000, help="stores to seed")
     add("--tenant-stores", type=int, default=1_000, help="how many of them the measured tenant owns")
     add("--filler-users", type=int, default=49, help="other tenants (SQL-inserted) owning the rest")
@@ -420,14 +263,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     add("--limit", type=int, default=50, help="page size")
     add("--deep-offset", type=int, default=5_000, help="offset of the deep page")
     add("--budget", type=float, default=300.0, help="max seconds per scenario")
-    add("--startup-timeout", type=float, default=120.0, help="seconds to wait for /api/v1/health")
-    return parser.parse_args(argv)
-
-
-def main(argv: list[str] | None = None) -> int:
-    run(parse_args(argv))
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(bench_main(__doc__, add_options, run))
