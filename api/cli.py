@@ -158,7 +158,26 @@ def _start_writer_process(settings: Settings, stack: ExitStack) -> Settings:
     writer = SupervisedProcess("fleet writer", storefleet_command("writer"), env)
     writer.start()
     stack.callback(writer.stop)
+    _wait_for_writer(settings)
     return settings.model_copy(update={"run_fleet_writer": False})
+
+
+def _wait_for_writer(settings: Settings, timeout_s: float = 15.0) -> None:
+    """Serve only once the writer holds its lock, so the first store is committed at once."""
+    import time
+
+    from storefleet.api.fleet.context import fleet_context
+    from storefleet.api.fleet.writer import writer_is_active
+
+    assert settings.database_url is not None
+    conninfo = settings.database_url.get_secret_value()
+    repo_key = fleet_context(settings, settings.public_url or "http://127.0.0.1:8000").repo_key
+    deadline = time.monotonic() + timeout_s
+    while not writer_is_active(conninfo, repo_key):
+        if time.monotonic() > deadline:
+            log.warning("the fleet writer is not active after %.0fs; serving anyway", timeout_s)
+            return
+        time.sleep(0.1)
 
 
 def _ensure_local_fleet(settings: Settings) -> None:

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 
+from storefleet.api.db.migrate import apply_migrations
 from storefleet.api.db.pool import open_pool
 from storefleet.api.fleet.context import fleet_configured, fleet_context
 from storefleet.api.fleet.runtime import FleetRuntime
@@ -25,6 +26,8 @@ async def run_fleet_workers(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    # The schema must exist before the first batch, whichever process starts first (idempotent).
+    await asyncio.to_thread(apply_migrations, conninfo)
     pool = await open_pool(settings, conninfo)
     context = fleet_context(settings, settings.public_url or "http://127.0.0.1:8000")
     runtime = FleetRuntime.create(context, pool, conninfo, writer=True, sync=settings.run_git_sync)

@@ -51,6 +51,19 @@ def lock_key(repo_key: str) -> int:
     return int.from_bytes(hashlib.sha256(repo_key.encode()).digest()[:8], "big", signed=True)
 
 
+def writer_is_active(conninfo: str, repo_key: str) -> bool:
+    """Whether some process holds the writer lock of this repo and branch (pg_locks shows a bigint
+    advisory key as its high and low 32 bits)."""
+    key = lock_key(repo_key) & 0xFFFFFFFFFFFFFFFF
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            " AND classid = %s AND objid = %s AND objsubid = 1)",
+            (key >> 32, key & 0xFFFFFFFF),
+        ).fetchone()
+    return bool(row and row[0])
+
+
 class FleetWriter:
     def __init__(
         self,

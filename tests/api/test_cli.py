@@ -83,6 +83,7 @@ def platform(tmp_path: Path) -> Iterator[Platform]:
 def test_up_cold_start_restart_and_crash_recovery(platform: Platform) -> None:
     cold = platform.start()
     assert cold < COLD_START_BUDGET_S, f"cold start took {cold:.1f}s"
+    assert "crashed" not in platform.log.read_text(), "a background loop failed during start-up"
     health = platform.api("GET", "/api/v1/health").json()
     assert health["checks"]["database"]["status"] == "ok"
     reg = platform.api(
