@@ -92,8 +92,12 @@ class GitSync:
         async with self._pool.connection() as conn:
             if walk.rewritten:
                 return await self._report_rewrite(conn, state, last, walk.head, report)
+            recorded = await fleet_repository.outbox_commits(
+                conn, [i for c in walk.commits if (i := _change_id(c))]
+            )
             for commit in walk.commits:
-                ours = await _is_ours(conn, commit)
+                # A cherry-pick copies the trailers but not the commit id, so it still counts as external.
+                ours = recorded.get(_change_id(commit) or -1) == commit.sha
                 metrics.FLEET_SYNC_COMMITS.labels(origin="platform" if ours else "external").inc()
                 if not ours:
                     report.external += 1
@@ -143,9 +147,6 @@ def _dir_state(repo: FleetRepo, sha: str, directory: str) -> sync_apply.DirState
     return sync_apply.DirState(exists=True, store_yaml=files.get("store.yaml"))
 
 
-async def _is_ours(conn: Connection, commit: CommitInfo) -> bool:
+def _change_id(commit: CommitInfo) -> int | None:
     change_id = commit.trailers.get(CHANGE_ID, "")
-    if not change_id.isdigit():
-        return False
-    # A cherry-pick copies the trailers but not the commit id, so it still counts as external.
-    return await fleet_repository.outbox_commit(conn, int(change_id)) == commit.sha
+    return int(change_id) if change_id.isdigit() else None

@@ -82,12 +82,12 @@ async def _removed(conn: Connection, commit: CommitInfo, store: dict[str, Any] |
         detail=_origin(commit),
         message=f"removed from the fleet repo by {commit.author} in {commit.sha[:12]}",
     )
-    await fleet_repository.set_store_commit(conn, store["id"], commit.sha)
+    await fleet_repository.set_store_fields(conn, "last_commit_sha", {store["id"]: commit.sha})
     return f"deleting {store['id']}"
 
 
 async def _changed(conn: Connection, commit: CommitInfo, store: dict[str, Any], spec: StoreSpec) -> str:
-    await fleet_repository.set_store_commit(conn, store["id"], commit.sha)
+    await fleet_repository.set_store_fields(conn, "last_commit_sha", {store["id"]: commit.sha})
     if spec.spec_hash == store["spec_hash"]:
         return f"unchanged {store['id']}"
     status = StoreStatus(store["status"])
@@ -148,7 +148,7 @@ async def _adopt(conn: Connection, commit: CommitInfo, spec: StoreSpec) -> str:
             detail={**_origin(commit), "problem": f"the tenant already has a store named {spec.name}"},
         )
         return f"ignored {spec.store_id}: name taken"
-    await fleet_repository.set_store_commit(conn, spec.store_id, commit.sha)
+    await fleet_repository.set_store_fields(conn, "last_commit_sha", {spec.store_id: commit.sha})
     await audit.record(
         conn,
         "store.adopted",

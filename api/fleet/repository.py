@@ -10,11 +10,11 @@ OUTBOX_CHANNEL = "storefleet_outbox"
 
 
 async def pending_changes(conn: Connection, limit: int) -> list[dict[str, Any]]:
-    """The oldest unprocessed outbox rows that are due, with what a commit message needs of the store."""
+    """The oldest unprocessed outbox rows, with what a commit message needs of the store."""
     cur = await conn.execute(
         "SELECT o.*, s.name AS store_name, s.engine, s.last_commit_sha AS store_last_commit"
         " FROM outbox o JOIN stores s ON s.id = o.store_id"
-        " WHERE o.processed_at IS NULL AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= now())"
+        " WHERE o.processed_at IS NULL"
         " ORDER BY o.id LIMIT %s",
         (limit,),
     )
@@ -41,26 +41,6 @@ async def mark_processed(conn: Connection, outbox_id: int, commit_sha: str | Non
     return cur.rowcount == 1
 
 
-async def postpone(conn: Connection, outbox_ids: list[int], error: str, delay_s: float) -> None:
-    await conn.execute(
-        "UPDATE outbox SET attempts = attempts + 1, last_error = %s,"
-        " next_attempt_at = now() + make_interval(secs => %s) WHERE id = ANY(%s) AND processed_at IS NULL",
-        (error[:2000], delay_s, outbox_ids),
-    )
-
-
-async def set_store_commit(conn: Connection, store_id: str, sha: str) -> None:
-    await conn.execute(
-        "UPDATE stores SET last_commit_sha = %s, updated_at = now() WHERE id = %s", (sha, store_id)
-    )
-
-
-async def set_store_message(conn: Connection, store_id: str, message: str) -> None:
-    await conn.execute(
-        "UPDATE stores SET status_message = %s, updated_at = now() WHERE id = %s", (message, store_id)
-    )
-
-
 async def get_state(conn: Connection, repo_key: str) -> dict[str, Any]:
     await conn.execute(
         "INSERT INTO fleet_state (repo_key) VALUES (%s) ON CONFLICT (repo_key) DO NOTHING", (repo_key,)
@@ -81,10 +61,12 @@ async def set_state(conn: Connection, repo_key: str, **values: str | None) -> No
     )
 
 
-async def outbox_commit(conn: Connection, outbox_id: int) -> str | None:
-    cur = await conn.execute("SELECT commit_sha FROM outbox WHERE id = %s", (outbox_id,))
-    row = await cur.fetchone()
-    return row["commit_sha"] if row else None
+async def outbox_commits(conn: Connection, outbox_ids: list[int]) -> dict[int, str | None]:
+    """{outbox id: the commit it was recorded with} for the ids that exist (one query per walk)."""
+    if not outbox_ids:
+        return {}
+    cur = await conn.execute("SELECT id, commit_sha FROM outbox WHERE id = ANY(%s)", (outbox_ids,))
+    return {row["id"]: row["commit_sha"] for row in await cur.fetchall()}
 
 
 async def mark_processed_many(conn: Connection, done: list[tuple[int, str | None]]) -> set[int]:

@@ -154,11 +154,11 @@ class FleetWriter:
             await service.complete_changes(conn, [(c, pushed[c["id"]]) for c in changes if c["id"] in pushed])
         todo = [change for change in changes if change["id"] not in pushed]
         planned = await self._plan(todo)
-        shas = await to_thread.run_sync(self._repo_or_fail().build_commits, head, [p for _, p in planned])
+        shas = await to_thread.run_sync(self._open_repo().build_commits, head, [p for _, p in planned])
         tip = next((sha for sha in reversed(shas) if sha), None)
         if tip:
             with metrics.FLEET_PUSH_SECONDS.time():
-                await to_thread.run_sync(self._repo_or_fail().push, tip)
+                await to_thread.run_sync(self._open_repo().push, tip)
         metrics.FLEET_BATCH_CHANGES.observe(len(changes))
         # One transaction for the batch: one WAL flush instead of one per change. If it fails, the rows
         # stay pending and the next batch finds their commits by trailer.
@@ -207,7 +207,7 @@ class FleetWriter:
         """{outbox id: commit} for pending changes whose commit is already on the remote branch."""
         if head is None:
             return {}
-        repo = self._repo_or_fail()
+        repo = self._open_repo()
         if last_pushed and repo.resolve(last_pushed) and repo.is_ancestor(last_pushed, head):
             commits = repo.log(f"{last_pushed}..{head}")
         else:
@@ -227,9 +227,6 @@ class FleetWriter:
         if self._repo is None:
             self._repo = self._repo_factory().open()
         return self._repo
-
-    def _repo_or_fail(self) -> FleetRepo:
-        return self._open_repo()
 
     def _close_repo(self) -> None:
         if self._repo is not None:

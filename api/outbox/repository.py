@@ -43,8 +43,3 @@ async def enqueue(conn: Connection, entry: OutboxEntry) -> int:
     # Wakes the fleet writer when the transaction commits (repeats within one transaction collapse).
     await conn.execute("SELECT pg_notify('storefleet_outbox', '')")
     return int(row["id"])
-
-
-async def entries_for_store(conn: Connection, store_id: str) -> list[dict[str, Any]]:
-    cur = await conn.execute("SELECT * FROM outbox WHERE store_id = %s ORDER BY id", (store_id,))
-    return [dict(row) for row in await cur.fetchall()]

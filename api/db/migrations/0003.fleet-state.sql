@@ -8,5 +8,3 @@ CREATE TABLE fleet_state (
     sync_error      text,                      -- set when the sync stopped for an operator (rewritten history)
     updated_at      timestamptz NOT NULL DEFAULT now()
 );
-
-ALTER TABLE outbox ADD COLUMN next_attempt_at timestamptz;
