@@ -34,6 +34,7 @@ from storefleet.api.fleet.runtime import FleetRuntime
 from storefleet.api.health.checks import CheckResult, database_check
 from storefleet.api.health.endpoints import router as health_router
 from storefleet.api.metrics.endpoints import router as metrics_router
+from storefleet.api.outbox.doorbell import OutboxDoorbell
 from storefleet.api.settings import ConfigurationError, Settings
 from storefleet.api.stores.endpoints import router as stores_router
 
@@ -66,8 +67,10 @@ def create_app(settings: Settings, *, lifecycle: Lifecycle | None = None, migrat
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if migrate:
             await to_thread.run_sync(apply_migrations, conninfo)
-        pool = await open_pool(settings, conninfo)
-        app.state.pool = pool
+        doorbell = OutboxDoorbell()
+        pool = await open_pool(settings, conninfo, on_return=doorbell.connection_returned)
+        doorbell.attach(pool)
+        app.state.pool, app.state.outbox_doorbell = pool, doorbell
         app.state.health_checks = {"database": database_check(pool)}
         fleet = _start_fleet(app, settings, pool, conninfo)
         # Everything allocated so far lives as long as the process: keep it out of the garbage
@@ -76,6 +79,7 @@ def create_app(settings: Settings, *, lifecycle: Lifecycle | None = None, migrat
         try:
             yield
         finally:
+            await doorbell.aclose()
             if fleet is not None:
                 await fleet.stop()
             await pool.close()

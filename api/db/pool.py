@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated, Any
 
 import psycopg
@@ -24,8 +24,16 @@ _TRUST_RECENT_S = 2.0
 _returned_at: weakref.WeakKeyDictionary[psycopg.AsyncConnection[Any], float] = weakref.WeakKeyDictionary()
 
 
-async def _mark_returned(conn: psycopg.AsyncConnection[Any]) -> None:
-    _returned_at[conn] = time.monotonic()
+ReturnHook = Callable[[psycopg.AsyncConnection[Any]], Awaitable[None]]
+
+
+def _on_return(hook: ReturnHook | None) -> ReturnHook:
+    async def mark_returned(conn: psycopg.AsyncConnection[Any]) -> None:
+        _returned_at[conn] = time.monotonic()
+        if hook is not None:
+            await hook(conn)
+
+    return mark_returned
 
 
 async def _check_if_idle(conn: psycopg.AsyncConnection[Any]) -> None:
@@ -33,7 +41,11 @@ async def _check_if_idle(conn: psycopg.AsyncConnection[Any]) -> None:
         await AsyncConnectionPool.check_connection(conn)
 
 
-async def open_pool(settings: Settings, conninfo: str) -> AsyncConnectionPool[Any]:
+async def open_pool(
+    settings: Settings, conninfo: str, *, on_return: ReturnHook | None = None
+) -> AsyncConnectionPool[Any]:
+    """`on_return` runs as each connection comes back, its transactions finished (e.g. to wake a
+    worker for what they committed)."""
     pool: AsyncConnectionPool[Any] = AsyncConnectionPool(
         conninfo,
         min_size=settings.db_pool_min_size,
@@ -47,7 +59,7 @@ async def open_pool(settings: Settings, conninfo: str) -> AsyncConnectionPool[An
         },
         # A connection that died with its server is found and replaced before a request gets it.
         check=_check_if_idle,
-        reset=_mark_returned,
+        reset=_on_return(on_return),
         timeout=settings.db_connect_timeout_s,
         open=False,
         name="storefleet",

@@ -6,8 +6,6 @@ from typing import Any
 
 from storefleet.api.db.pool import Connection
 
-OUTBOX_CHANNEL = "storefleet_outbox"
-
 
 async def pending_changes(conn: Connection, limit: int) -> list[dict[str, Any]]:
     """The oldest unprocessed outbox rows, with what a commit message needs of the store."""

@@ -26,6 +26,7 @@ from pydantic import ValidationError
 
 from storefleet.api.fleet import repository, service
 from storefleet.api.metrics import registry as metrics
+from storefleet.api.outbox.doorbell import OUTBOX_CHANNEL
 from storefleet.renderer.commit_message import CHANGE_ID, STORE_ID, ChangeRecord, commit_message
 from storefleet.renderer.gitrepo import DirectoryChange, FleetRepo, GitError, PushRejected
 from storefleet.renderer.manifests import render_store, store_dir
@@ -100,7 +101,7 @@ class FleetWriter:
             if stop.is_set():
                 return
             self.holds_lock = True
-            await lock.execute(f"LISTEN {repository.OUTBOX_CHANNEL}")
+            await lock.execute(f"LISTEN {OUTBOX_CHANNEL}")
             try:
                 await self._serve(lock, stop)
             finally:

@@ -9,6 +9,7 @@ from typing import Any
 from psycopg.types.json import Jsonb
 
 from storefleet.api.db.pool import Connection
+from storefleet.api.outbox.doorbell import note_enqueued
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,6 @@ async def enqueue(conn: Connection, entry: OutboxEntry) -> int:
     )
     row = await cur.fetchone()
     assert row is not None
-    # Wakes the fleet writer when the transaction commits (repeats within one transaction collapse).
-    await conn.execute("SELECT pg_notify('storefleet_outbox', '')")
+    # The writer is woken once this connection is back in the pool, after the commit (see doorbell).
+    note_enqueued(conn)
     return int(row["id"])
