@@ -1,0 +1,211 @@
+"""The read-path semantics as one pure function: `decide(observed, store) -> Decision | None`.
+
+No I/O: the caller gathers the cluster objects (and the fleet repo's ancestor check) into `Observed`,
+and applies the result with optimistic locking. The rules (docs/architecture.md, "The read path"):
+
+- ready only when the applier applied a fleet revision that *contains* the store's commit and reports
+  healthy for it, and the post-install setup Job for the store's current setup key succeeded;
+- failed only from terminal signals about that revision (Flux `Stalled`, or `Ready=False` at the
+  current generation with no `Reconciling`; Argo CD operation `Failed`/`Error`, an `*Error` condition,
+  `Degraded` after the operation ended), from a failed setup Job, or from the timeout;
+- everything else is still working: at most the store's message changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from storefleet.api.stores.state_machine import StoreStatus
+from storefleet.reconciler_watch.observed import ArgoApp, Condition, FluxRelease, Observed
+
+S = StoreStatus
+MSG_WAITING_FOR_APPLY = "committed {sha}; waiting for the cluster to apply"
+MAX_MESSAGE = 500
+
+
+@dataclass(frozen=True)
+class StoreView:
+    """The store as the watcher needs it (one row of `stores`)."""
+
+    id: str
+    status: StoreStatus
+    last_commit_sha: str | None
+    since: datetime  # when the store entered its current status
+    setup_key: str  # what the post-install setup depends on, for the current spec
+    setup_done_key: str | None  # the setup key whose Job last succeeded
+    status_message: str | None = None
+    # Set when the platform asked the applier to retry (Flux reset/reconcile request token, or an
+    # Argo CD sync operation): until the applier has handled it, its old status says nothing.
+    retry_token: str | None = None
+    retry_requested_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    provisioning: timedelta = timedelta(minutes=10)
+    deletion: timedelta = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Decision:
+    status: StoreStatus | None  # the transition to make; None keeps the status
+    message: str
+    reason: str  # a short machine word for audit rows and metrics
+    error: str | None = None
+    start_setup: bool = False
+
+
+def decide(observed: Observed, store: StoreView, timeouts: Timeouts | None = None) -> Decision | None:
+    limits = timeouts or Timeouts()
+    if store.status in (S.PROVISIONING, S.UPDATING):
+        decision = _converging(observed, store, limits)
+    elif store.status is S.DELETING:
+        decision = _deleting(observed, store, limits)
+    else:
+        return None  # requested/pending: not committed yet; ready/failed/deleted: settled
+    if decision.status is None and decision.message == store.status_message and not decision.start_setup:
+        return None
+    return decision
+
+
+# ---- provisioning / updating ------------------------------------------------------------------------
+def _converging(observed: Observed, store: StoreView, limits: Timeouts) -> Decision:
+    applier = observed.applier
+    if isinstance(applier, FluxRelease):
+        verdict = _flux(applier, store)
+    elif isinstance(applier, ArgoApp):
+        verdict = _argo(applier, store)
+    else:
+        verdict = _Verdict("working", _waiting(store), "not_applied")
+    if verdict.state == "failed":
+        return Decision(S.FAILED, _clip(verdict.message), verdict.reason, error=_clip(verdict.message))
+    if verdict.state == "healthy":
+        setup = _setup(observed, store)
+        if setup is None:
+            return Decision(S.READY, f"ready at {(store.last_commit_sha or '')[:12]}", "healthy")
+        # A running setup Job is bounded by its own activeDeadlineSeconds, not by this timeout.
+        return setup
+    if observed.now - store.since > limits.provisioning:
+        minutes = int(limits.provisioning.total_seconds() // 60)
+        message = _clip(f"timed out after {minutes} min: {verdict.message}")
+        return Decision(S.FAILED, message, "timeout", error=message)
+    return Decision(None, _clip(verdict.message), verdict.reason)
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    state: str  # healthy | failed | working
+    message: str
+    reason: str
+
+
+def _waiting(store: StoreView) -> str:
+    return MSG_WAITING_FOR_APPLY.format(sha=(store.last_commit_sha or "")[:12]).replace(" ;", ";")
+
+
+def _flux(release: FluxRelease, store: StoreView) -> _Verdict:
+    if not release.contains_commit:
+        return _Verdict("working", _waiting(store), "not_applied")
+    if store.retry_token and release.last_handled_reconcile_at != store.retry_token:
+        return _Verdict("working", "retry requested; waiting for Flux to reconcile the release", "retrying")
+    generation = release.generation
+    ready, stalled = release.conditions.get("Ready"), release.conditions.get("Stalled")
+    reconciling = release.conditions.get("Reconciling")
+    if stalled and stalled.is_true and _at(stalled, generation):
+        return _Verdict("failed", f"Helm: {stalled.message or stalled.reason}", "stalled")
+    current = ready is not None and _at(ready, generation)
+    if current and ready is not None and ready.is_false and not (reconciling and reconciling.is_true):
+        return _Verdict("failed", f"Helm: {ready.message or ready.reason}", "ready_false")
+    if current and ready is not None and ready.is_true and release.observed_generation == generation:
+        return _Verdict("healthy", ready.message, "healthy")
+    return _Verdict("working", _flux_progress(release, ready, reconciling), "progressing")
+
+
+def _at(condition: Condition, generation: int) -> bool:
+    return condition.observed_generation is None or condition.observed_generation == generation
+
+
+def _flux_progress(release: FluxRelease, ready: Condition | None, reconciling: Condition | None) -> str:
+    action = "upgrade" if release.generation > 1 else "install"
+    source = reconciling if reconciling and reconciling.is_true else ready
+    detail = source.message if source and source.message else "waiting for the helm-controller"
+    return f"Helm {action}: {detail}"
+
+
+def _argo(app: ArgoApp, store: StoreView) -> _Verdict:
+    if not app.contains_commit:
+        return _Verdict("working", _waiting(store), "not_applied")
+    floor = store.retry_requested_at
+    started = app.operation_started_at
+    current_operation = floor is None or (started is not None and started >= floor)
+    if store.retry_token and not current_operation:
+        return _Verdict("working", "retry requested; waiting for Argo CD to sync", "retrying")
+    if current_operation and app.operation_phase in ("Failed", "Error"):
+        phase = app.operation_phase.lower()
+        return _Verdict("failed", f"Argo CD sync {phase}: {app.operation_message}", "sync_failed")
+    errors = [c for c in app.error_conditions if _since(c, floor)]
+    if errors:
+        return _Verdict("failed", f"Argo CD {errors[0].type}: {errors[0].message}", "error_condition")
+    operation_over = app.operation_phase in (None, "Succeeded", "Failed", "Error")
+    if app.health_status == "Degraded" and operation_over and current_operation:
+        detail = app.health_message or "see the application"
+        return _Verdict("failed", f"Argo CD: degraded: {detail}", "degraded")
+    synced = app.sync_status == "Synced" and app.operation_phase in (None, "Succeeded")
+    if synced and app.health_status == "Healthy":
+        return _Verdict("healthy", "synced and healthy", "healthy")
+    return _Verdict("working", _argo_progress(app), "progressing")
+
+
+def _since(condition: Condition, floor: datetime | None) -> bool:
+    """Whether a condition may be about the current attempt (undated ones are taken as current)."""
+    return floor is None or condition.last_transition is None or condition.last_transition >= floor
+
+
+def _argo_progress(app: ArgoApp) -> str:
+    if app.operation_phase == "Running":
+        return f"Argo CD sync running: {app.operation_message or 'applying'}"
+    if app.sync_status != "Synced":
+        return f"Argo CD: {app.sync_status or 'Unknown'}; waiting for the sync"
+    health = app.health_status or "Unknown"
+    return f"Argo CD: {health}: {app.health_message}" if app.health_message else f"Argo CD: {health}"
+
+
+def _setup(observed: Observed, store: StoreView) -> Decision | None:
+    """None when setup is done for the current key; otherwise what setup needs next."""
+    if store.setup_done_key == store.setup_key:
+        return None
+    job = observed.setup_job
+    if job is None:
+        return Decision(None, "running the post-install setup", "setup_started", start_setup=True)
+    if job.succeeded:
+        return None
+    if job.failed:
+        tail = f"\n{job.log_tail.strip()}" if job.log_tail.strip() else ""
+        summary = f"post-install setup failed: {job.failure_reason or 'the Job failed'}"
+        return Decision(S.FAILED, _clip(summary), "setup_failed", error=_clip(summary + tail, 2000))
+    return Decision(None, "running the post-install setup", "setup_running")
+
+
+# ---- deleting ------------------------------------------------------------------------------------------
+def _deleting(observed: Observed, store: StoreView, limits: Timeouts) -> Decision:
+    if observed.applier is None and not observed.namespace_present:
+        return Decision(S.DELETED, "deleted", "gone")
+    still = _still_there(observed, store)
+    if observed.now - store.since > limits.deletion:
+        minutes = int(limits.deletion.total_seconds() // 60)
+        message = _clip(f"deletion timed out after {minutes} min; still there: {', '.join(still)}")
+        return Decision(S.FAILED, message, "deletion_timeout", error=message)
+    return Decision(None, _clip(f"deleting; waiting for {', '.join(still)} to go"), "deleting")
+
+
+def _still_there(observed: Observed, store: StoreView) -> list[str]:
+    kind = "HelmRelease" if isinstance(observed.applier, FluxRelease) else "Application"
+    still = [f"{kind} {store.id}"] if observed.applier is not None else []
+    if observed.namespace_present:
+        still.append(f"namespace {store.id}")
+    return still + list(observed.leftovers)
+
+
+def _clip(text: str, limit: int = MAX_MESSAGE) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

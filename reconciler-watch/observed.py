@@ -1,0 +1,163 @@
+"""What the watcher observed in the cluster, reduced to what `decide` needs. Pure: parsing only.
+
+The parsers take the raw JSON objects the Kubernetes API returns (HelmRelease, Application, Job) and
+keep the fields the read-path semantics in docs/architecture.md depend on. Anything missing parses to
+"unknown", which `decide` treats as still working.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Condition:
+    type: str
+    status: str  # "True" | "False" | "Unknown"
+    reason: str = ""
+    message: str = ""
+    observed_generation: int | None = None
+    last_transition: datetime | None = None
+
+    @property
+    def is_true(self) -> bool:
+        return self.status == "True"
+
+    @property
+    def is_false(self) -> bool:
+        return self.status == "False"
+
+
+@dataclass(frozen=True)
+class FluxRelease:
+    """A HelmRelease, plus the fleet revision the tenants Kustomization last applied."""
+
+    generation: int
+    observed_generation: int | None
+    conditions: dict[str, Condition]
+    # Whether the revision the Kustomization applied contains the store's commit (an ancestor check the
+    # I/O step makes in the fleet repo); None when nothing was applied yet or the check was impossible.
+    contains_commit: bool | None
+    last_handled_reconcile_at: str | None = None
+    deleting: bool = False
+
+
+@dataclass(frozen=True)
+class ArgoApp:
+    sync_status: str | None  # Synced | OutOfSync | Unknown
+    health_status: str | None  # Healthy | Progressing | Degraded | Suspended | Missing | Unknown
+    health_message: str
+    operation_phase: str | None  # Running | Succeeded | Failed | Error | Terminating; None: no operation
+    operation_message: str
+    operation_started_at: datetime | None
+    error_conditions: tuple[Condition, ...]
+    # Whether status.sync.revision contains the store's commit (see FluxRelease.contains_commit).
+    contains_commit: bool | None
+    deleting: bool = False
+
+
+@dataclass(frozen=True)
+class SetupJob:
+    name: str
+    succeeded: bool
+    failed: bool
+    failure_reason: str = ""
+    log_tail: str = ""
+
+
+@dataclass(frozen=True)
+class Observed:
+    """One store's slice of the cluster at one moment."""
+
+    now: datetime
+    applier: FluxRelease | ArgoApp | None  # None: the HelmRelease/Application does not exist
+    namespace_present: bool = True
+    setup_job: SetupJob | None = None  # the Job for the store's current setup key and attempt
+    leftovers: tuple[str, ...] = field(default_factory=tuple)  # what still blocks a deletion
+
+
+def parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def parse_conditions(raw: Any) -> dict[str, Condition]:
+    conditions: dict[str, Condition] = {}
+    for item in raw if isinstance(raw, list) else []:
+        if not isinstance(item, dict) or not isinstance(item.get("type"), str):
+            continue
+        generation = item.get("observedGeneration")
+        conditions[item["type"]] = Condition(
+            type=item["type"],
+            status=str(item.get("status", "Unknown")),
+            reason=str(item.get("reason") or ""),
+            message=str(item.get("message") or ""),
+            observed_generation=generation if isinstance(generation, int) else None,
+            last_transition=parse_time(item.get("lastTransitionTime")),
+        )
+    return conditions
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def parse_helmrelease(obj: dict[str, Any], contains_commit: bool | None) -> FluxRelease:
+    meta, status = _mapping(obj.get("metadata")), _mapping(obj.get("status"))
+    observed = status.get("observedGeneration")
+    handled = status.get("lastHandledReconcileAt")
+    return FluxRelease(
+        generation=int(meta.get("generation") or 0),
+        observed_generation=observed if isinstance(observed, int) else None,
+        conditions=parse_conditions(status.get("conditions")),
+        contains_commit=contains_commit,
+        last_handled_reconcile_at=handled if isinstance(handled, str) else None,
+        deleting=bool(meta.get("deletionTimestamp")),
+    )
+
+
+def argo_revision(obj: dict[str, Any]) -> str | None:
+    """The fleet commit an Application is synced to (status.sync.revision)."""
+    revision = _mapping(_mapping(obj.get("status")).get("sync")).get("revision")
+    return revision if isinstance(revision, str) and revision else None
+
+
+def parse_application(obj: dict[str, Any], contains_commit: bool | None) -> ArgoApp:
+    status = _mapping(obj.get("status"))
+    sync, health = _mapping(status.get("sync")), _mapping(status.get("health"))
+    operation = status.get("operationState")
+    operation = operation if isinstance(operation, dict) else None
+    errors = tuple(
+        condition for condition in parse_conditions(status.get("conditions")).values()
+        if condition.type.endswith("Error")
+    )  # fmt: skip
+    return ArgoApp(
+        sync_status=sync.get("status"),
+        health_status=health.get("status"),
+        health_message=str(health.get("message") or ""),
+        operation_phase=operation.get("phase") if operation else None,
+        operation_message=str(operation.get("message") or "") if operation else "",
+        operation_started_at=parse_time(operation.get("startedAt")) if operation else None,
+        error_conditions=errors,
+        contains_commit=contains_commit,
+        deleting=bool(_mapping(obj.get("metadata")).get("deletionTimestamp")),
+    )
+
+
+def parse_job(obj: dict[str, Any], log_tail: str = "") -> SetupJob:
+    meta, status = _mapping(obj.get("metadata")), _mapping(obj.get("status"))
+    conditions = parse_conditions(status.get("conditions"))
+    complete, failed = conditions.get("Complete"), conditions.get("Failed")
+    return SetupJob(
+        name=str(meta.get("name", "")),
+        succeeded=bool(complete and complete.is_true) or int(status.get("succeeded") or 0) > 0,
+        failed=bool(failed and failed.is_true),
+        failure_reason=(failed.message or failed.reason) if failed and failed.is_true else "",
+        log_tail=log_tail,
+    )

@@ -1,0 +1,233 @@
+"""`decide` as a table: every condition combination the read-path semantics name, for both appliers,
+plus properties checked over the whole product of Flux signals."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from storefleet.api.stores.state_machine import StoreStatus as S
+from storefleet.reconciler_watch.decide import Decision, StoreView, Timeouts, decide
+from storefleet.reconciler_watch.observed import ArgoApp, Condition, FluxRelease, Observed, SetupJob
+
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+SINCE = NOW - timedelta(minutes=2)
+G = 3
+SHA = "0123456789abcdef0123456789abcdef01234567"
+STORE = StoreView(
+    id="st-abcdefgh23", status=S.PROVISIONING, last_commit_sha=SHA, since=SINCE,
+    setup_key="k1", setup_done_key="k1", status_message=None,
+)  # fmt: skip
+
+
+def cond(type_: str, status: str, gen: int | None = G, reason: str = "", message: str = "") -> Condition:
+    return Condition(type_, status, reason or type_, message or f"{type_} is {status}", gen)
+
+
+def flux(
+    *conditions: Condition, observed: int | None = G, contains: bool | None = True, **kw: object
+) -> FluxRelease:
+    return FluxRelease(G, observed, {c.type: c for c in conditions}, contains, **kw)  # type: ignore[arg-type]
+
+
+def argo(
+    sync: str | None = "Synced",
+    health: str | None = "Healthy",
+    phase: str | None = "Succeeded",
+    errors: tuple[Condition, ...] = (),
+    contains: bool | None = True,
+    started: datetime | None = SINCE,
+) -> ArgoApp:
+    return ArgoApp(sync, health, "", phase, "op message", started, errors, contains)  # fmt: skip
+
+
+def run(applier: FluxRelease | ArgoApp | None, store: StoreView = STORE, **kw: object) -> Decision | None:
+    return decide(Observed(now=NOW, applier=applier, **kw), store)  # type: ignore[arg-type]
+
+
+def outcome(decision: Decision | None) -> str:
+    if decision is None:
+        return "none"
+    if decision.start_setup:
+        return "start_setup"
+    return str(decision.status) if decision.status else "working"
+
+
+def rdy(status: str, gen: int | None = G, reason: str = "") -> Condition:
+    return cond("Ready", status, gen, reason)
+
+
+def stl(status: str, gen: int | None = G) -> Condition:
+    return cond("Stalled", status, gen, "RetriesExceeded")
+
+
+def rec(status: str) -> Condition:
+    return cond("Reconciling", status, reason="Progressing")
+
+
+READY_AT_G = rdy("True", reason="InstallSucceeded")
+FLUX_TABLE = [
+    ("no HelmRelease yet", None, "working"),
+    ("revision without our commit", flux(READY_AT_G, contains=False), "working"),
+    ("nothing applied yet (no revision)", flux(READY_AT_G, contains=None), "working"),
+    ("Ready=True at G, observedGeneration G", flux(READY_AT_G), "ready"),
+    ("Ready=True at G, status.observedGeneration behind", flux(READY_AT_G, observed=G - 1), "working"),
+    ("Ready=True for an older generation", flux(rdy("True", G - 1)), "working"),
+    ("Ready=Unknown while progressing", flux(rdy("Unknown"), rec("True")), "working"),
+    ("Ready=False at G with Reconciling", flux(rdy("False"), rec("True")), "working"),
+    ("Ready=False at G, Reconciling=False", flux(rdy("False"), rec("False")), "failed"),
+    ("Ready=False at G, no Reconciling", flux(rdy("False", reason="InstallFailed")), "failed"),
+    ("Ready=False for an older generation", flux(rdy("False", G - 1)), "working"),
+    ("Stalled=True at G (RetriesExceeded)", flux(stl("True")), "failed"),
+    ("Stalled=True with Reconciling", flux(stl("True"), rec("True")), "failed"),
+    ("Stalled=True for an older generation", flux(stl("True", G - 1), rdy("Unknown")), "working"),
+    ("Stalled=False, Ready=True", flux(stl("False"), READY_AT_G), "ready"),
+    ("no conditions at all", flux(), "working"),
+    ("conditions without observedGeneration", flux(rdy("True", None)), "ready"),
+]
+
+
+@pytest.mark.parametrize(("case", "applier", "expected"), FLUX_TABLE, ids=[row[0] for row in FLUX_TABLE])
+def test_flux(case: str, applier: FluxRelease | None, expected: str) -> None:
+    assert outcome(run(applier)) == expected
+
+
+ARGO_TABLE = [
+    ("synced, healthy, operation succeeded", argo(), "ready"),
+    ("synced, healthy, no operation", argo(phase=None), "ready"),
+    ("synced to a revision without our commit", argo(contains=False), "working"),
+    ("out of sync", argo(sync="OutOfSync", health="Healthy", phase=None), "working"),
+    ("operation running", argo(phase="Running", health="Progressing"), "working"),
+    ("healthy but operation still running", argo(phase="Running"), "working"),
+    ("progressing after the sync", argo(health="Progressing"), "working"),
+    ("health missing", argo(health="Missing", sync="OutOfSync", phase=None), "working"),
+    ("operation failed", argo(phase="Failed", health="Progressing"), "failed"),
+    ("operation error", argo(phase="Error", health="Missing"), "failed"),
+    ("SyncError condition", argo(errors=(cond("SyncError", "True", None),), health="Progressing"), "failed"),
+    ("ComparisonError condition", argo(errors=(cond("ComparisonError", "True", None),)), "failed"),
+    ("degraded after the operation ended", argo(health="Degraded"), "failed"),
+    ("degraded with no operation", argo(health="Degraded", phase=None), "failed"),
+    ("degraded while the operation runs", argo(health="Degraded", phase="Running"), "working"),
+    ("suspended", argo(health="Suspended", phase=None), "working"),
+]
+
+
+@pytest.mark.parametrize(("case", "applier", "expected"), ARGO_TABLE, ids=[row[0] for row in ARGO_TABLE])
+def test_argo(case: str, applier: ArgoApp, expected: str) -> None:
+    assert outcome(run(applier)) == expected
+
+
+def test_a_retry_ignores_the_failure_it_retries_until_the_applier_handled_it() -> None:
+    retried = replace(STORE, retry_token="2026-11-22T11:59:00Z", retry_requested_at=SINCE)
+    stalled = flux(cond("Stalled", "True", reason="RetriesExceeded"), last_handled_reconcile_at="old")
+    assert outcome(run(stalled, retried)) == "working"
+    handled = replace(stalled, last_handled_reconcile_at=retried.retry_token)
+    assert outcome(run(handled, retried)) == "failed"
+    old_operation = argo(phase="Failed", started=SINCE - timedelta(seconds=1))
+    assert outcome(run(old_operation, retried)) == "working"
+    assert outcome(run(replace(old_operation, operation_started_at=SINCE), retried)) == "failed"
+    old_error = cond("SyncError", "True", None)
+    old_error = replace(old_error, last_transition=SINCE - timedelta(seconds=5))
+    assert outcome(run(argo(errors=(old_error,), started=NOW), retried)) == "ready"
+
+
+SETUP_STORE = replace(STORE, setup_done_key=None)
+JOB = SetupJob("st-abcdefgh23-setup-k1-0", succeeded=False, failed=False)
+SETUP_TABLE = [
+    ("healthy, setup never ran: start it", None, "start_setup"),
+    ("setup running", JOB, "working"),
+    ("setup succeeded", replace(JOB, succeeded=True), "ready"),
+    ("setup failed", replace(JOB, failed=True, failure_reason="BackoffLimitExceeded"), "failed"),
+]
+
+
+@pytest.mark.parametrize(("case", "job", "expected"), SETUP_TABLE, ids=[row[0] for row in SETUP_TABLE])
+@pytest.mark.parametrize("applier", [flux(READY_AT_G), argo()], ids=["flux", "argo"])
+def test_setup(case: str, job: SetupJob | None, expected: str, applier: FluxRelease | ArgoApp) -> None:
+    assert outcome(run(applier, SETUP_STORE, setup_job=job)) == expected
+
+
+def test_a_failed_setup_carries_the_log_tail_in_the_error() -> None:
+    job = replace(JOB, failed=True, failure_reason="BackoffLimitExceeded", log_tail="wp: error\nexit 1\n")
+    decision = run(flux(READY_AT_G), SETUP_STORE, setup_job=job)
+    assert decision is not None and decision.error is not None
+    assert decision.error.endswith("wp: error\nexit 1") and "BackoffLimitExceeded" in decision.error
+
+
+def test_a_running_setup_is_not_cut_short_by_the_provisioning_timeout() -> None:
+    late = replace(SETUP_STORE, since=NOW - timedelta(hours=1))
+    assert outcome(run(flux(READY_AT_G), late, setup_job=JOB)) == "working"
+
+
+@pytest.mark.parametrize("applier", [None, flux(cond("Ready", "Unknown")), argo(phase="Running")])
+def test_the_timeout_fails_a_store_that_is_still_working(applier: FluxRelease | ArgoApp | None) -> None:
+    late = replace(STORE, since=NOW - timedelta(minutes=11))
+    decision = run(applier, late)
+    assert decision is not None and decision.status is S.FAILED and decision.reason == "timeout"
+    assert decision.message.startswith("timed out after 10 min: ")
+    patient = Timeouts(timedelta(minutes=30))
+    assert outcome(decide(Observed(now=NOW, applier=applier), late, patient)) == "working"
+
+
+def test_only_a_changed_message_is_a_decision() -> None:
+    first = run(None)
+    assert first is not None and first.message == f"committed {SHA[:12]}; waiting for the cluster to apply"
+    assert run(None, replace(STORE, status_message=first.message)) is None
+
+
+@pytest.mark.parametrize("status", [S.REQUESTED, S.PENDING_APPROVAL, S.READY, S.FAILED, S.DELETED])
+def test_settled_or_uncommitted_stores_are_left_alone(status: S) -> None:
+    for applier in (None, flux(cond("Stalled", "True")), argo(phase="Failed")):
+        assert run(applier, replace(STORE, status=status)) is None
+
+
+DELETING = replace(STORE, status=S.DELETING)
+DELETE_TABLE = [
+    ("release and namespace gone", None, False, "deleted"),
+    ("release gone, namespace still there", None, True, "working"),
+    ("release still there", flux(READY_AT_G), False, "working"),
+    ("application being deleted", replace(argo(), deleting=True), True, "working"),
+]
+
+
+DELETE_IDS = [row[0] for row in DELETE_TABLE]
+
+
+@pytest.mark.parametrize(("case", "applier", "ns", "expected"), DELETE_TABLE, ids=DELETE_IDS)
+def test_deleting(case: str, applier: FluxRelease | ArgoApp | None, ns: bool, expected: str) -> None:
+    assert outcome(run(applier, DELETING, namespace_present=ns)) == expected
+
+
+def test_a_stuck_deletion_fails_and_says_what_is_left() -> None:
+    late = replace(DELETING, since=NOW - timedelta(minutes=11))
+    decision = run(None, late, namespace_present=True, leftovers=("PVC data-st-abcdefgh23-mariadb-0",))
+    assert decision is not None and decision.status is S.FAILED
+    assert "namespace st-abcdefgh23" in decision.message
+    assert "PVC data-st-abcdefgh23-mariadb-0" in decision.message
+
+
+READY_OPTIONS = [None, "True", "False", "Unknown"]
+GENERATIONS = [G, G - 1, None]
+
+
+@pytest.mark.parametrize("contains", [True, False, None])
+def test_flux_properties_over_every_combination(contains: bool | None) -> None:
+    """Whatever the signals: ready needs our commit and Ready=True at G; failed needs our commit and a
+    terminal signal (Stalled, or Ready=False at G without Reconciling)."""
+    for ready, ready_gen, stalled, reconciling, observed in itertools.product(
+        READY_OPTIONS, GENERATIONS, [None, "True", "False"], [None, "True", "False"], [G, G - 1, None]
+    ):
+        conditions = [cond(t, v, ready_gen) for t, v in (("Ready", ready), ("Stalled", stalled)) if v]
+        conditions += [cond("Reconciling", reconciling)] if reconciling else []
+        result = outcome(run(flux(*conditions, observed=observed, contains=contains)))
+        at_g = ready_gen in (G, None)
+        if result == "ready":
+            assert contains and ready == "True" and at_g and observed == G and stalled != "True"
+        if result == "failed":
+            terminal = (stalled == "True" and at_g) or (ready == "False" and at_g and reconciling != "True")
+            assert contains and terminal
+        if contains and stalled == "True" and at_g:
+            assert result == "failed"
