@@ -37,6 +37,7 @@ from storefleet.api.metrics.endpoints import router as metrics_router
 from storefleet.api.outbox.doorbell import OutboxDoorbell
 from storefleet.api.settings import ConfigurationError, Settings
 from storefleet.api.stores.endpoints import router as stores_router
+from storefleet.reconciler_watch.factory import build_watcher, cluster_from_settings
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,7 @@ def create_app(settings: Settings, *, lifecycle: Lifecycle | None = None, migrat
         doorbell.attach(pool)
         app.state.pool, app.state.outbox_doorbell = pool, doorbell
         app.state.health_checks = {"database": database_check(pool)}
+        _connect_cluster(app, settings)
         fleet = _start_fleet(app, settings, pool, conninfo)
         # Everything allocated so far lives as long as the process: keep it out of the garbage
         # collector's full passes, which otherwise walk it and show up as latency spikes.
@@ -135,8 +137,25 @@ def _start_fleet(app: FastAPI, settings: Settings, pool: Any, conninfo: str) -> 
     )
     app.state.fleet, app.state.fleet_reader = fleet, fleet.reader
     app.state.health_checks["fleet"] = fleet.health
+    if settings.cluster_configured and settings.run_watcher:
+        fleet.watcher = build_watcher(settings, pool, conninfo, fleet.reader)
+        app.state.health_checks["cluster"] = fleet.cluster_health
     fleet.start()
     return fleet
+
+
+def _connect_cluster(app: FastAPI, settings: Settings) -> None:
+    """The cluster the API reads for credentials and resources (the watcher may run elsewhere)."""
+    app.state.cluster = cluster_from_settings(settings) if settings.cluster_configured else None
+    if app.state.cluster is None:
+        app.state.health_checks["cluster"] = _cluster_not_configured
+
+
+async def _cluster_not_configured() -> CheckResult:
+    return CheckResult(
+        "not_configured",
+        {"message": "cluster: not configured (set KUBECONFIG); stores wait in provisioning"},
+    )
 
 
 async def _not_configured() -> CheckResult:

@@ -69,6 +69,7 @@ def up(host: str, port: int, state_dir: Path | None) -> None:
         ("STOREFLEET_ENV", Environment.DEVELOPMENT.value),
         ("RUN_FLEET_WRITER", "true"),
         ("RUN_GIT_SYNC", "true"),
+        ("RUN_WATCHER", "true"),
         ("PUBLIC_URL", f"http://{host}:{port}"),
     ):
         os.environ.setdefault(name, value)
@@ -137,6 +138,22 @@ def writer() -> None:
     configure_logging(settings.log_level, settings.log_format)
     try:
         asyncio.run(run_fleet_workers(settings))
+    except ConfigurationError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_CONFIG)
+
+
+@main.command()
+def watch() -> None:
+    """Run the cluster watcher (and, with RUN_GIT_SYNC=true, the git-side sync) without HTTP."""
+    import asyncio
+
+    from storefleet.api.workers import run_watcher
+
+    settings = _load_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    try:
+        asyncio.run(run_watcher(settings))
     except ConfigurationError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_CONFIG)

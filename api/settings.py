@@ -105,6 +105,22 @@ class Settings(BaseSettings):
         default="local", pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", alias="CLUSTER_NAME"
     )
     public_url: str | None = Field(default=None, alias="PUBLIC_URL")
+    # The cluster the watcher reads: a kubeconfig file, or the pod's service account in a cluster.
+    kubeconfig: Path | None = Field(default=None, alias="KUBECONFIG")
+    kube_context: str | None = Field(default=None, alias="KUBE_CONTEXT")
+    kube_in_cluster: bool = Field(default=False, alias="KUBE_IN_CLUSTER")
+    provisioning_timeout_s: float = Field(default=600.0, gt=0, alias="PROVISIONING_TIMEOUT_S")
+    deletion_timeout_s: float = Field(default=600.0, gt=0, alias="DELETION_TIMEOUT_S")
+    watch_resync_interval_s: float = Field(default=300.0, gt=0, alias="WATCH_RESYNC_INTERVAL_S")
+    watch_tick_s: float = Field(default=5.0, gt=0, alias="WATCH_TICK_S")
+    flux_namespace: str = Field(
+        default="flux-system", pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", alias="FLUX_NAMESPACE"
+    )
+    flux_kustomization: str = Field(default="tenants", alias="FLUX_KUSTOMIZATION")
+    argocd_namespace: str = Field(
+        default="argocd", pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", alias="ARGOCD_NAMESPACE"
+    )
+    run_watcher: bool = Field(default=False, alias="RUN_WATCHER")
     run_fleet_writer: bool = Field(default=False, alias="RUN_FLEET_WRITER")
     run_git_sync: bool = Field(default=False, alias="RUN_GIT_SYNC")
 
@@ -120,6 +136,10 @@ class Settings(BaseSettings):
         if self.db_pool_min_size > self.db_pool_max_size:
             raise ValueError("DB_POOL_MIN_SIZE must not exceed DB_POOL_MAX_SIZE")
         return self
+
+    @property
+    def cluster_configured(self) -> bool:
+        return self.kubeconfig is not None or self.kube_in_cluster
 
     @property
     def is_development(self) -> bool:

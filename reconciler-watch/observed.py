@@ -76,6 +76,7 @@ class Observed:
     namespace_present: bool = True
     setup_job: SetupJob | None = None  # the Job for the store's current setup key and attempt
     leftovers: tuple[str, ...] = field(default_factory=tuple)  # what still blocks a deletion
+    revision: str | None = None  # the fleet revision the applier reports (audited with transitions)
 
 
 def parse_time(value: Any) -> datetime | None:

@@ -74,6 +74,7 @@ def fleet_context(settings: Settings, public_url: str) -> FleetContext:
         domain=settings.store_domain,
         fleet_repo_url=_cluster_url(settings.fleet_repo_url, served_url),
         fleet_branch=settings.fleet_branch,
+        argocd_namespace=settings.argocd_namespace,
     )
     return FleetContext(
         remote_url=remote,

@@ -84,8 +84,9 @@ async def set_store_fields(conn: Connection, column: str, values: dict[str, str]
     """One text column of many stores in one statement (`last_commit_sha` or `status_message`)."""
     assert column in ("last_commit_sha", "status_message"), column
     if values:
+        committed = ", committed_at = now()" if column == "last_commit_sha" else ""
         await conn.execute(
-            f"UPDATE stores s SET {column} = d.value, updated_at = now()"
+            f"UPDATE stores s SET {column} = d.value, updated_at = now(){committed}"
             " FROM unnest(%s::text[], %s::text[]) AS d(id, value) WHERE s.id = d.id",
             (list(values), list(values.values())),
         )

@@ -16,6 +16,7 @@ from storefleet.api.fleet.reader import FleetReader
 from storefleet.api.fleet.writer import FleetWriter
 from storefleet.api.health.checks import CheckResult
 from storefleet.reconciler_watch.gitsync import GitSync
+from storefleet.reconciler_watch.watcher import ClusterWatcher
 
 log = logging.getLogger(__name__)
 _STOP_TIMEOUT_S = 30.0
@@ -27,6 +28,7 @@ class FleetRuntime:
     reader: FleetReader
     writer: FleetWriter | None = None
     sync: GitSync | None = None
+    watcher: ClusterWatcher | None = None
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -53,6 +55,10 @@ class FleetRuntime:
             )
         if self.sync is not None:
             self._tasks.append(asyncio.create_task(self._guard("git sync", self.sync.run), name="git-sync"))
+        if self.watcher is not None:
+            self._tasks.append(
+                asyncio.create_task(self._guard("cluster watcher", self.watcher.run), name="cluster-watcher")
+            )
 
     async def _guard(self, name: str, run: Any) -> None:
         # A crash of a background loop is logged and the loop restarts; the outbox keeps the work.
@@ -75,6 +81,20 @@ class FleetRuntime:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
         await asyncio.to_thread(self.reader.close)
+
+    async def cluster_health(self) -> CheckResult:
+        if self.watcher is None:
+            return CheckResult("ok", {"watcher": "another process"})
+        details: dict[str, Any] = {"engine": self.watcher.config.engine, "watches": {}}
+        degraded = False
+        for informer in self.watcher.informers.values():
+            details["watches"][informer.resource.plural] = {
+                "synced": informer.synced.is_set(),
+                "resource_version": informer.resource_version,
+                "error": informer.last_error,
+            }
+            degraded = degraded or informer.last_error is not None or not informer.synced.is_set()
+        return CheckResult("degraded" if degraded else "ok", details)
 
     async def health(self) -> CheckResult:
         details: dict[str, Any] = {"remote": self.context.remote_url, "branch": self.context.branch}

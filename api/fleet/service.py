@@ -14,6 +14,9 @@ from storefleet.api.stores import repository as stores_repository
 from storefleet.api.stores import service as stores
 from storefleet.api.stores.state_machine import StoreStatus, can_transition
 
+# NOTIFY channel: commits were published (the cluster watcher nudges the applier).
+FLEET_PUSHED_CHANNEL = "storefleet_fleet_pushed"
+
 WRITER = Actor.system("fleet-writer")
 MSG_WAITING_FOR_CLUSTER = "committed {sha}; waiting for the cluster to apply"
 MSG_UNCHANGED = "nothing to change in the fleet repo; waiting for the cluster"
@@ -74,6 +77,9 @@ async def complete_changes(conn: Connection, done: list[tuple[dict[str, Any], st
     await audit.record_many(conn, events)
     await stores.transition_many(conn, moves, WRITER)
     await repository.set_store_fields(conn, "status_message", messages)
+    if commits:
+        # Tells the cluster watcher (wherever it runs) to nudge the applier; once per batch.
+        await conn.execute("SELECT pg_notify(%s, '')", (FLEET_PUSHED_CHANNEL,))
 
 
 def _committed_event(store: dict[str, Any], change: dict[str, Any], sha: str | None) -> AuditEventRow:

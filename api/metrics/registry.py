@@ -23,3 +23,18 @@ OUTBOX_DEPTH = Gauge("outbox_depth", "Outbox changes not yet in git")
 OUTBOX_OLDEST_AGE = Gauge("outbox_oldest_age_seconds", "Age of the oldest outbox change not yet in git")
 FLEET_SYNC_COMMITS = Counter("fleet_sync_commits_total", "Commits walked by the git-side sync", ["origin"])
 FLEET_SYNC_ERRORS = Counter("fleet_sync_errors_total", "Git-side sync problems", ["kind"])
+
+RECONCILE_LAG = Histogram(
+    "reconcile_lag_seconds",
+    "From a store's commit to the watcher seeing it ready",
+    buckets=(0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800),
+)
+WATCHER_EVENTS = Counter(
+    "watcher_events_total", "Cluster watch events the watcher handled", ["resource", "type"]
+)
+WATCHER_RELISTS = Counter(
+    "watcher_relists_total", "Full relists of a watched kind (start, resync, 410 Gone)", ["resource"]
+)
+SETUP_JOBS = Counter(
+    "setup_jobs_total", "Post-install setup Jobs the watcher created or saw finish", ["outcome"]
+)

@@ -13,7 +13,7 @@ from storefleet.api.db.where import Where
 
 _COLUMNS = (
     "id, owner_id, name, engine, theme, plan, status, status_message, error, spec, spec_hash,"
-    " last_commit_sha, created_at, updated_at, deleted_at"
+    " last_commit_sha, created_at, updated_at, deleted_at, status_changed_at, committed_at"
 )
 _LIST_COLUMNS = ", ".join(f"stores.{c.strip()}" for c in _COLUMNS.split(",") if c.strip() != "spec")
 _ALIASED_COLUMNS = ", ".join(f"s.{c.strip()}" for c in _COLUMNS.split(","))
@@ -118,7 +118,7 @@ async def update_status(
     """Move the store only if it is still in `expected` (optimistic lock); None when it was not."""
     cur = await conn.execute(
         "UPDATE stores SET status = %s, status_message = %s, error = %s, updated_at = now(),"
-        " deleted_at = CASE WHEN %s = 'deleted' THEN now() ELSE deleted_at END"
+        " status_changed_at = now(), deleted_at = CASE WHEN %s = 'deleted' THEN now() ELSE deleted_at END"
         f" WHERE id = %s AND status = %s RETURNING {_COLUMNS}",
         (target, message, error, target, store_id, expected),
     )
@@ -158,10 +158,22 @@ async def update_status_many(
     `update_status`, for many stores in one statement. Returns the rows that moved."""
     ids, expected, targets, messages = (list(column) for column in zip(*moves, strict=True))
     cur = await conn.execute(
-        "UPDATE stores s SET status = d.target, status_message = d.message, error = NULL, updated_at = now(),"
+        "UPDATE stores s SET status = d.target, status_message = d.message, error = NULL,"
+        " updated_at = now(), status_changed_at = now(),"
         " deleted_at = CASE WHEN d.target = 'deleted' THEN now() ELSE s.deleted_at END"
         " FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[]) AS d(id, expected, target, message)"
         f" WHERE s.id = d.id AND s.status = d.expected RETURNING {_ALIASED_COLUMNS}",
         (ids, expected, targets, messages),
     )
     return [dict(row) for row in await cur.fetchall()]
+
+
+async def mark_retry(conn: Connection, store_id: str) -> None:
+    """A retry: the applier must handle a new request token before its old status counts again, and
+    the post-install setup, if it runs, runs as a new Job."""
+    await conn.execute(
+        "UPDATE stores SET retry_requested_at = now(),"
+        " retry_token = to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"
+        " setup_attempt = setup_attempt + 1 WHERE id = %s",
+        (store_id,),
+    )

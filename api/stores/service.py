@@ -250,6 +250,7 @@ async def retry_store(conn: Connection, actor: Actor, store_id: str) -> dict[str
                 f"Only a failed store can be retried; this one is '{store['status']}'."
             )
         updated = await transition(conn, store, StoreStatus.REQUESTED, actor, message=MSG_RETRY_REQUESTED)
+        await repository.mark_retry(conn, store["id"])
         await _enqueue(conn, updated, "retry", actor)
     return updated
 

@@ -1,0 +1,124 @@
+"""Applying the watcher's decisions: transitions with optimistic locking and an audit row carrying
+the observed revision, status messages in one statement per batch, setup Jobs, Argo CD Secrets."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from kubernetes.client.exceptions import ApiException
+from psycopg_pool import AsyncConnectionPool
+
+from storefleet.api.core.actor import Actor
+from storefleet.api.core.errors import Conflict
+from storefleet.api.metrics import registry as metrics
+from storefleet.api.stores import repository as stores_repository
+from storefleet.api.stores import service as stores_service
+from storefleet.api.stores.state_machine import StoreStatus
+from storefleet.reconciler_watch import watch_repository as repository
+from storefleet.reconciler_watch.cluster import Cluster
+from storefleet.reconciler_watch.credentials import credentials_secret
+from storefleet.reconciler_watch.decide import Decision, StoreView
+from storefleet.reconciler_watch.observed import Observed
+from storefleet.reconciler_watch.setup_job import SetupTemplateError, build_job
+
+if TYPE_CHECKING:
+    from storefleet.reconciler_watch.watcher import WatcherConfig
+
+log = logging.getLogger(__name__)
+WATCHER = Actor.system("watcher")
+Decided = tuple[dict[str, Any], StoreView, Decision, Observed]
+
+
+class StoreUpdater:
+    def __init__(self, pool: AsyncConnectionPool[Any], cluster: Cluster, config: WatcherConfig) -> None:
+        self._pool, self._cluster, self._config = pool, cluster, config
+        self._secrets_ensured: set[str] = set()
+
+    async def apply(self, decided: list[Decided]) -> None:
+        messages: dict[str, tuple[str, str]] = {}
+        for row, view, decision, observed in decided:
+            if decision.start_setup:
+                decision = await self._start_setup(row, view, decision)
+            if decision.status is None:
+                messages[row["id"]] = (row["status"], decision.message)
+            else:
+                await self._transition(row, view, decision, observed)
+        if messages:
+            async with self._pool.connection() as conn:
+                await repository.set_messages(conn, messages)
+
+    async def _transition(
+        self, row: dict[str, Any], view: StoreView, decision: Decision, observed: Observed
+    ) -> None:
+        assert decision.status is not None
+        detail = {"reason": decision.reason, "observed_revision": observed.revision}
+        async with self._pool.connection() as conn, conn.transaction():
+            store = await stores_repository.get_store(conn, row["id"], for_update=True)
+            if store is None or store["status"] != row["status"]:
+                return  # it moved while we looked (an API call, another watcher): judge it again later
+            try:
+                await stores_service.transition(
+                    conn,
+                    store,
+                    decision.status,
+                    WATCHER,
+                    message=decision.message,
+                    error=decision.error,
+                    detail=detail,
+                )
+            except Conflict:
+                return
+            if decision.status is StoreStatus.READY:
+                await repository.record_ready(conn, row["id"], view.setup_key, observed.revision)
+        if decision.status is StoreStatus.READY and row.get("committed_at"):
+            metrics.RECONCILE_LAG.observe((datetime.now(UTC) - row["committed_at"]).total_seconds())
+        if decision.reason in ("setup_failed",):
+            metrics.SETUP_JOBS.labels(outcome="failed").inc()
+        log.info("store %s: %s -> %s (%s)", row["id"], row["status"], decision.status, decision.reason)
+
+    async def _start_setup(self, row: dict[str, Any], view: StoreView, decision: Decision) -> Decision:
+        store_id = row["id"]
+        try:
+            config_map = await asyncio.to_thread(self._cluster.read_config_map, store_id, f"{store_id}-setup")
+            job = build_job(
+                config_map,
+                store_id=store_id,
+                tenant=row["owner_id"],
+                key=view.setup_key,
+                attempt=row["setup_attempt"],
+            )
+            created = await asyncio.to_thread(self._cluster.create_job, store_id, job)
+        except SetupTemplateError as exc:
+            message = f"post-install setup cannot start: {exc}"
+            return Decision(StoreStatus.FAILED, message, "setup_unavailable", error=message)
+        except ApiException as exc:
+            log.warning("store %s: could not create the setup Job: %s", store_id, exc.reason)
+            return Decision(
+                None, "post-install setup: waiting for the cluster to accept the Job", "setup_pending"
+            )
+        if created:
+            metrics.SETUP_JOBS.labels(outcome="created").inc()
+        return Decision(None, "running the post-install setup", "setup_started")
+
+    def ensure_argo_secret(self, row: dict[str, Any]) -> bool:
+        """Argo CD renders the chart without cluster access, so the credentials Secret must exist
+        before the chart's pods start: create the namespace (Argo CD adopts it when it syncs
+        namespace.yaml) and the Secret. Returns whether the namespace exists now."""
+        store_id = row["id"]
+        if store_id in self._secrets_ensured:
+            return True
+        labels = {"storefleet.io/store": store_id, "storefleet.io/tenant": row["owner_id"],
+                  "app.kubernetes.io/managed-by": "storefleet"}  # fmt: skip
+        try:
+            self._cluster.create_namespace(store_id, labels)
+            self._cluster.create_secret(
+                store_id, credentials_secret(store_id, row["owner_id"], row["engine"])
+            )
+        except ApiException as exc:
+            log.warning("store %s: could not create its credentials Secret: %s", store_id, exc.reason)
+            return False
+        self._secrets_ensured.add(store_id)
+        return True

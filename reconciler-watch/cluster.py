@@ -1,0 +1,271 @@
+"""The watcher's only door to the Kubernetes API: a small interface over the official client.
+
+Synchronous (the `kubernetes` client is); callers run it in worker threads. Everything the watcher
+reads or writes in the cluster goes through here, so a test points it at another API server by URL.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kubernetes import client, config, watch
+from kubernetes.client.exceptions import ApiException
+
+log = logging.getLogger(__name__)
+
+STORE_LABEL = "storefleet.io/store"
+SETUP_LABEL = "storefleet.io/setup"
+MANAGED_SELECTOR = "app.kubernetes.io/managed-by=storefleet"
+JSON_MERGE_PATCH = "application/merge-patch+json"
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One kind the watcher lists and watches (`group` "" is the core API)."""
+
+    group: str
+    version: str
+    plural: str
+    namespace: str | None = None  # None: across all namespaces
+    label_selector: str | None = None
+
+    @property
+    def key(self) -> str:
+        scope = self.namespace or "*"
+        return f"{self.group or 'core'}/{self.version}/{self.plural}@{scope}"
+
+
+HELMRELEASES = Resource("helm.toolkit.fluxcd.io", "v2", "helmreleases", label_selector=STORE_LABEL)
+APPLICATIONS = Resource("argoproj.io", "v1alpha1", "applications", label_selector=STORE_LABEL)
+SETUP_JOBS = Resource("batch", "v1", "jobs", label_selector=SETUP_LABEL)
+NAMESPACES = Resource("", "v1", "namespaces", label_selector=STORE_LABEL)
+
+
+def kustomizations(namespace: str) -> Resource:
+    return Resource("kustomize.toolkit.fluxcd.io", "v1", "kustomizations", namespace=namespace)
+
+
+class Gone(Exception):
+    """The watch's resourceVersion is too old (HTTP 410): relist."""
+
+
+def load_api_client(kubeconfig: Path | None, context: str | None = None) -> client.ApiClient:
+    """From a kubeconfig file when one is given, else the in-cluster service account."""
+    configuration = client.Configuration()
+    loaders: Any = config  # the loaders are untyped
+    if kubeconfig is not None:
+        loaders.load_kube_config(
+            config_file=str(kubeconfig), context=context, client_configuration=configuration
+        )
+    else:
+        loaders.load_incluster_config(client_configuration=configuration)
+    return client.ApiClient(configuration)
+
+
+class Cluster:
+    def __init__(self, api_client: client.ApiClient, request_timeout_s: float = 10.0) -> None:
+        self.api_client = api_client
+        # Typed as Any: the client's generated signatures want model objects, and plain JSON dicts
+        # (which it serialises the same way) keep this module free of model classes.
+        self._custom: Any = client.CustomObjectsApi(api_client)
+        self._core: Any = client.CoreV1Api(api_client)
+        self._batch: Any = client.BatchV1Api(api_client)
+        self._apps: Any = client.AppsV1Api(api_client)
+        self._networking: Any = client.NetworkingV1Api(api_client)
+        self._timeout = request_timeout_s
+
+    # ---- list + watch ----------------------------------------------------------------------------
+    def _list_fn(self, resource: Resource) -> Any:
+        if resource.group in ("", "batch"):
+            api = self._core if resource.group == "" else self._batch
+            name = (
+                "list_namespace"
+                if resource.plural == "namespaces"
+                else f"list_{resource.plural[:-1]}_for_all_namespaces"
+            )
+            return getattr(api, name)
+        if resource.namespace:
+            return self._custom.list_namespaced_custom_object
+        return self._custom.list_cluster_custom_object
+
+    def _list_kwargs(self, resource: Resource) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {}
+        if resource.group not in ("", "batch"):
+            kwargs.update(group=resource.group, version=resource.version, plural=resource.plural)
+            if resource.namespace:
+                kwargs["namespace"] = resource.namespace
+        if resource.label_selector:
+            kwargs["label_selector"] = resource.label_selector
+        return kwargs
+
+    def list_objects(self, resource: Resource) -> tuple[list[dict[str, Any]], str]:
+        """Every object (as plain JSON) and the list's resourceVersion."""
+        kwargs = self._list_kwargs(resource)
+        fn = self._list_fn(resource)
+        body = self._plain(fn(_request_timeout=self._timeout, **kwargs))
+        return list(body.get("items") or []), str((body.get("metadata") or {}).get("resourceVersion") or "")
+
+    def watch_objects(
+        self, resource: Resource, resource_version: str, timeout_s: int
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(type, object) events after `resource_version`, until the server ends the stream."""
+        watcher: Any = watch.Watch  # untyped in the client
+        stream = watcher().stream(
+            self._list_fn(resource),
+            resource_version=resource_version,
+            timeout_seconds=timeout_s,
+            _request_timeout=timeout_s + 10,
+            allow_watch_bookmarks=True,
+            **self._list_kwargs(resource),
+        )
+        try:
+            for event in stream:
+                obj = event.get("raw_object") or event.get("object")
+                if event.get("type") == "ERROR":
+                    if isinstance(obj, dict) and obj.get("code") == 410:
+                        raise Gone(str(obj.get("message", "resource version too old")))
+                    raise ApiException(
+                        status=obj.get("code", 500) if isinstance(obj, dict) else 500, reason=str(obj)
+                    )
+                if isinstance(obj, dict):
+                    yield str(event["type"]), obj
+        except ApiException as exc:
+            if exc.status == 410:
+                raise Gone(str(exc.reason)) from exc
+            raise
+
+    # ---- reads ----------------------------------------------------------------------------------------
+    def namespace_exists(self, name: str) -> bool:
+        try:
+            self._core.read_namespace(name, _request_timeout=self._timeout)
+        except ApiException as exc:
+            if exc.status == 404:
+                return False
+            raise
+        return True
+
+    def leftovers(self, namespace: str) -> list[str]:
+        """What still holds a store namespace up: its finalizers and PersistentVolumeClaims."""
+        found: list[str] = []
+        try:
+            ns = self._core.read_namespace(namespace, _request_timeout=self._timeout)
+        except ApiException as exc:
+            if exc.status == 404:
+                return found
+            raise
+        finalizers = list((ns.spec.finalizers if ns.spec else None) or []) + list(
+            ns.metadata.finalizers or []
+        )
+        if finalizers:
+            found.append(f"namespace finalizers {', '.join(finalizers)}")
+        pvcs = self._core.list_namespaced_persistent_volume_claim(namespace, _request_timeout=self._timeout)
+        found += [f"PVC {claim.metadata.name}" for claim in pvcs.items]
+        return found
+
+    def read_config_map(self, namespace: str, name: str) -> dict[str, Any] | None:
+        return self._read(self._core.read_namespaced_config_map, name, namespace)
+
+    def read_secret(self, namespace: str, name: str) -> dict[str, Any] | None:
+        return self._read(self._core.read_namespaced_secret, name, namespace)
+
+    def read_job(self, namespace: str, name: str) -> dict[str, Any] | None:
+        return self._read(self._batch.read_namespaced_job, name, namespace)
+
+    def job_log_tail(self, namespace: str, job_name: str, lines: int = 20) -> str:
+        """The last lines of the newest pod of a Job ('' when there is none)."""
+        pods = self._core.list_namespaced_pod(
+            namespace, label_selector=f"job-name={job_name}", _request_timeout=self._timeout
+        )
+        if not pods.items:
+            return ""
+        newest = max(pods.items, key=lambda pod: pod.metadata.creation_timestamp or 0)
+        try:
+            text = self._core.read_namespaced_pod_log(
+                newest.metadata.name, namespace, tail_lines=lines, _request_timeout=self._timeout
+            )
+        except ApiException as exc:
+            log.info("no log for %s/%s: %s", namespace, newest.metadata.name, exc.reason)
+            return ""
+        return str(text)
+
+    def workloads(self, namespace: str) -> dict[str, list[dict[str, Any]]]:
+        """Deployments, StatefulSets, Pods and Ingresses of one namespace, as plain JSON."""
+        calls = {
+            "deployments": self._apps.list_namespaced_deployment,
+            "statefulsets": self._apps.list_namespaced_stateful_set,
+            "pods": self._core.list_namespaced_pod,
+            "ingresses": self._networking.list_namespaced_ingress,
+        }
+        return {
+            kind: list(self._plain(call(namespace, _request_timeout=self._timeout)).get("items") or [])
+            for kind, call in calls.items()
+        }
+
+    def _read(self, call: Any, name: str, namespace: str) -> dict[str, Any] | None:
+        try:
+            return self._plain(call(name, namespace, _request_timeout=self._timeout))
+        except ApiException as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    def _plain(self, obj: Any) -> dict[str, Any]:
+        """A client model (or an already plain dict) as the API's JSON."""
+        api: Any = self.api_client  # sanitize_for_serialization is untyped
+        plain = obj if isinstance(obj, dict) else api.sanitize_for_serialization(obj)
+        return plain if isinstance(plain, dict) else {}
+
+    # ---- writes ---------------------------------------------------------------------------------------
+    def create_job(self, namespace: str, job: dict[str, Any]) -> bool:
+        """Create the Job; False when one with that name exists already (a restart found it)."""
+        return self._create(
+            lambda: self._batch.create_namespaced_job(namespace, job, _request_timeout=self._timeout)
+        )
+
+    def delete_job(self, namespace: str, name: str) -> None:
+        try:
+            self._batch.delete_namespaced_job(
+                name, namespace, propagation_policy="Background", _request_timeout=self._timeout
+            )
+        except ApiException as exc:
+            if exc.status != 404:
+                raise
+
+    def create_namespace(self, name: str, labels: dict[str, str]) -> bool:
+        body = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": labels}}
+        return self._create(lambda: self._core.create_namespace(body, _request_timeout=self._timeout))
+
+    def create_secret(self, namespace: str, secret: dict[str, Any]) -> bool:
+        return self._create(
+            lambda: self._core.create_namespaced_secret(namespace, secret, _request_timeout=self._timeout)
+        )
+
+    def annotate(self, resource: Resource, namespace: str, name: str, annotations: dict[str, str]) -> bool:
+        """Merge-patch annotations onto a custom object; False when it does not exist."""
+        return self.merge_patch(resource, namespace, name, {"metadata": {"annotations": annotations}})
+
+    def merge_patch(self, resource: Resource, namespace: str, name: str, body: dict[str, Any]) -> bool:
+        try:
+            self._custom.patch_namespaced_custom_object(
+                resource.group, resource.version, namespace, resource.plural, name, body,
+                _request_timeout=self._timeout, _content_type=JSON_MERGE_PATCH,
+            )  # fmt: skip
+        except ApiException as exc:
+            if exc.status == 404:
+                return False
+            raise
+        return True
+
+    @staticmethod
+    def _create(call: Any) -> bool:
+        try:
+            call()
+        except ApiException as exc:
+            if exc.status == 409:
+                return False
+            raise
+        return True

@@ -1,0 +1,49 @@
+"""The per-store credentials Secret. Flux renders the chart against the cluster, so the chart's
+`lookup` keeps generated passwords stable; Argo CD renders without cluster access, so for Argo CD
+stores the watcher creates this Secret before the chart needs it (`credentials.existingSecret`).
+Never written to git."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from typing import Any
+
+from storefleet.reconciler_watch.setup_job import STORE_LABEL
+
+CREDENTIAL_KEYS: dict[str, tuple[str, ...]] = {
+    # the same keys as `store.credentialKeys` in helm/ecommerce-store/templates/_helpers.tpl
+    "woocommerce": (
+        "mariadb-root-password", "mariadb-password", "wordpress-admin-password", "wordpress-auth-key",
+        "wordpress-secure-auth-key", "wordpress-logged-in-key", "wordpress-nonce-key", "wordpress-auth-salt",
+        "wordpress-secure-auth-salt", "wordpress-logged-in-salt", "wordpress-nonce-salt",
+    ),
+    "medusa": ("postgres-password", "medusa-jwt-secret", "medusa-cookie-secret", "medusa-admin-password"),
+}  # fmt: skip
+ADMIN_PASSWORD_KEY = {"woocommerce": "wordpress-admin-password", "medusa": "medusa-admin-password"}
+_ALPHABET = string.ascii_letters + string.digits
+
+
+def credentials_secret_name(store_id: str) -> str:
+    return f"{store_id}-credentials"
+
+
+def credentials_secret(store_id: str, tenant: str, engine: str) -> dict[str, Any]:
+    """A new Secret with a random 48-character value per key (what the chart's template generates)."""
+    values = {key: "".join(secrets.choice(_ALPHABET) for _ in range(48)) for key in CREDENTIAL_KEYS[engine]}
+    return {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "type": "Opaque",
+        "metadata": {
+            "name": credentials_secret_name(store_id),
+            "namespace": store_id,
+            "labels": {
+                STORE_LABEL: store_id,
+                "storefleet.io/tenant": tenant,
+                "app.kubernetes.io/managed-by": "storefleet",
+            },
+            "annotations": {"helm.sh/resource-policy": "keep"},
+        },
+        "stringData": values,
+    }

@@ -1,0 +1,40 @@
+"""Building the cluster watcher from the settings (the one place that loads a kubeconfig)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from psycopg_pool import AsyncConnectionPool
+
+from storefleet.api.fleet.reader import FleetReader
+from storefleet.api.settings import Settings
+from storefleet.reconciler_watch.cluster import Cluster, load_api_client
+from storefleet.reconciler_watch.decide import Timeouts
+from storefleet.reconciler_watch.watcher import ClusterWatcher, WatcherConfig
+
+
+def watcher_config(settings: Settings) -> WatcherConfig:
+    return WatcherConfig(
+        engine=settings.gitops_engine,
+        timeouts=Timeouts(
+            provisioning=timedelta(seconds=settings.provisioning_timeout_s),
+            deletion=timedelta(seconds=settings.deletion_timeout_s),
+        ),
+        flux_namespace=settings.flux_namespace,
+        flux_kustomization=settings.flux_kustomization,
+        argocd_namespace=settings.argocd_namespace,
+        tick_s=settings.watch_tick_s,
+        resync_interval_s=settings.watch_resync_interval_s,
+    )
+
+
+def cluster_from_settings(settings: Settings) -> Cluster:
+    kubeconfig = settings.kubeconfig if not settings.kube_in_cluster else None
+    return Cluster(load_api_client(kubeconfig, settings.kube_context))
+
+
+def build_watcher(
+    settings: Settings, pool: AsyncConnectionPool[Any], conninfo: str, reader: FleetReader
+) -> ClusterWatcher:
+    return ClusterWatcher(pool, conninfo, cluster_from_settings(settings), reader, watcher_config(settings))

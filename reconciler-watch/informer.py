@@ -1,0 +1,119 @@
+"""List + watch one kind into a local cache, like client-go's informer, in a worker thread.
+
+It lists once (the cache and a resourceVersion), then watches from that resourceVersion; a stream
+that ends or breaks is resumed from the last resourceVersion seen, with backoff on errors; `410 Gone`
+(the version is too old) and the periodic full resync relist. A relist reports objects that vanished
+meanwhile as DELETED, so nothing is missed across a gap.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from storefleet.reconciler_watch.cluster import Cluster, Gone, Resource
+
+log = logging.getLogger(__name__)
+
+Key = tuple[str, str]  # (namespace, name)
+EventSink = Callable[[str, dict[str, Any]], None]  # (ADDED | MODIFIED | DELETED | SYNCED, object)
+
+
+def object_key(obj: dict[str, Any]) -> Key:
+    meta = obj.get("metadata") or {}
+    return str(meta.get("namespace") or ""), str(meta.get("name") or "")
+
+
+class Informer:
+    def __init__(
+        self,
+        cluster: Cluster,
+        resource: Resource,
+        sink: EventSink,
+        *,
+        watch_timeout_s: int = 300,
+        resync_interval_s: float = 300.0,
+        backoff_cap_s: float = 30.0,
+    ) -> None:
+        self.resource = resource
+        self._cluster = cluster
+        self._sink = sink
+        self._watch_timeout_s = watch_timeout_s
+        self._resync_interval_s = resync_interval_s
+        self._backoff_cap_s = backoff_cap_s
+        self._cache: dict[Key, dict[str, Any]] = {}
+        self._lock = threading.Lock()
+        self.resource_version: str | None = None
+        self.synced = threading.Event()
+        self.relists = 0
+        self.errors = 0
+        self.last_error: str | None = None
+
+    # ---- the cache ---------------------------------------------------------------------------------
+    def get(self, namespace: str, name: str) -> dict[str, Any] | None:
+        with self._lock:
+            return self._cache.get((namespace, name))
+
+    def items(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self._cache.values())
+
+    # ---- the loop ------------------------------------------------------------------------------------
+    def run(self, stop: threading.Event) -> None:
+        failures, listed_at = 0, 0.0
+        while not stop.is_set():
+            try:
+                if self.resource_version is None or time.monotonic() - listed_at > self._resync_interval_s:
+                    self._relist()
+                    listed_at = time.monotonic()
+                self._watch(stop)
+                failures = 0
+            except Gone as exc:
+                log.info("watch of %s expired (%s): relisting", self.resource.key, exc)
+                self.resource_version = None
+            except Exception as exc:  # any API or network error: back off, reconnect
+                failures += 1
+                self.errors += 1
+                self.last_error = f"{type(exc).__name__}: {exc}"[:300]
+                delay = min(self._backoff_cap_s, 0.5 * 2 ** min(failures, 8))
+                delay = delay / 2 + random.uniform(0, delay / 2)  # noqa: S311 - jitter, not security
+                log.warning("watch of %s failed (%s); retrying in %.1fs", self.resource.key, exc, delay)
+                stop.wait(delay)
+
+    def _relist(self) -> None:
+        items, version = self._cluster.list_objects(self.resource)
+        fresh = {object_key(obj): obj for obj in items}
+        with self._lock:
+            gone = [obj for key, obj in self._cache.items() if key not in fresh]
+            self._cache = fresh
+        self.resource_version = version or None
+        self.relists += 1
+        self.last_error = None
+        for obj in gone:
+            self._sink("DELETED", obj)
+        for obj in items:
+            self._sink("SYNCED", obj)
+        self.synced.set()
+
+    def _watch(self, stop: threading.Event) -> None:
+        assert self.resource_version is not None
+        for kind, obj in self._cluster.watch_objects(
+            self.resource, self.resource_version, self._watch_timeout_s
+        ):
+            version = (obj.get("metadata") or {}).get("resourceVersion")
+            if version:
+                self.resource_version = str(version)
+            if kind == "BOOKMARK":
+                continue
+            with self._lock:
+                if kind == "DELETED":
+                    self._cache.pop(object_key(obj), None)
+                else:
+                    self._cache[object_key(obj)] = obj
+            self._sink(kind, obj)
+            if stop.is_set():
+                return

@@ -1,0 +1,61 @@
+"""The post-install setup Job: which setup a spec needs, the Job's deterministic name, and the Job
+object built from the manifest the chart renders into ConfigMap `<store>-setup` (key `job.yaml`).
+
+Pure: no cluster access. The chart knows what the setup pod needs (images, volumes, database env);
+the watcher only names the Job, labels it, and decides when to create it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import yaml
+
+SETUP_LABEL = "storefleet.io/setup"
+STORE_LABEL = "storefleet.io/store"
+SETUP_KEY_ANNOTATION = "storefleet.io/setup-key"
+# The spec fields the post-install setup depends on: a change of plan resizes pods, a change of
+# theme needs the setup again.
+_SETUP_FIELDS = ("engine", "name", "theme")
+
+
+class SetupTemplateError(ValueError):
+    """The chart's setup ConfigMap is missing or holds no usable Job manifest."""
+
+
+def setup_key(spec: dict[str, Any]) -> str:
+    relevant = {field: spec.get(field) for field in _SETUP_FIELDS}
+    return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:10]
+
+
+def job_name(store_id: str, key: str, attempt: int) -> str:
+    """Stable for one store, setup key and attempt, so a restarted watcher finds its Job again."""
+    return f"{store_id}-setup-{key[:8]}-{attempt}"
+
+
+def build_job(
+    config_map: dict[str, Any] | None, *, store_id: str, tenant: str, key: str, attempt: int
+) -> dict[str, Any]:
+    """The Job to create in the store namespace, from the chart's `job.yaml`."""
+    data = (config_map or {}).get("data") or {}
+    manifest = data.get("job.yaml")
+    if not isinstance(manifest, str) or not manifest.strip():
+        raise SetupTemplateError(f"ConfigMap {store_id}-setup has no job.yaml (is the chart up to date?)")
+    try:
+        job = yaml.safe_load(manifest)
+    except yaml.YAMLError as exc:
+        raise SetupTemplateError(f"job.yaml in ConfigMap {store_id}-setup is not YAML: {exc}") from exc
+    if not isinstance(job, dict) or job.get("kind") != "Job" or not isinstance(job.get("spec"), dict):
+        raise SetupTemplateError(f"job.yaml in ConfigMap {store_id}-setup is not a Job manifest")
+    name = job_name(store_id, key, attempt)
+    metadata = job.setdefault("metadata", {})
+    metadata.update(name=name, namespace=store_id)
+    metadata.pop("generateName", None)
+    labels = {STORE_LABEL: store_id, "storefleet.io/tenant": tenant, SETUP_LABEL: "true"}
+    metadata["labels"] = {**(metadata.get("labels") or {}), **labels}
+    metadata["annotations"] = {**(metadata.get("annotations") or {}), SETUP_KEY_ANNOTATION: key}
+    template_meta = job["spec"].setdefault("template", {}).setdefault("metadata", {})
+    template_meta["labels"] = {**(template_meta.get("labels") or {}), **labels}
+    return job

@@ -1,0 +1,275 @@
+"""The cluster watcher: informers feed store ids that changed; each batch of them is observed,
+decided (`decide`, pure) and applied (`apply.StoreUpdater`) — the I/O around the pure core.
+
+Triggers: a watch event on a store's HelmRelease/Application, setup Job or namespace; a move of the
+Flux Kustomization (a new fleet revision applied: every converging store); a push (the writer's
+NOTIFY: nudge the applier); and a periodic tick over every converging store (timeouts, stores the
+writer just committed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+from psycopg_pool import AsyncConnectionPool
+
+from storefleet.api.fleet.reader import FleetReader
+from storefleet.api.fleet.service import FLEET_PUSHED_CHANNEL
+from storefleet.api.metrics import registry as metrics
+from storefleet.api.stores.state_machine import StoreStatus
+from storefleet.reconciler_watch import watch_repository as repository
+from storefleet.reconciler_watch.apply import StoreUpdater
+from storefleet.reconciler_watch.cluster import (
+    APPLICATIONS,
+    HELMRELEASES,
+    NAMESPACES,
+    SETUP_JOBS,
+    STORE_LABEL,
+    Cluster,
+    Resource,
+    kustomizations,
+)
+from storefleet.reconciler_watch.decide import StoreView, Timeouts, decide
+from storefleet.reconciler_watch.informer import Informer
+from storefleet.reconciler_watch.nudge import Nudger
+from storefleet.reconciler_watch.observed import (
+    Observed,
+    argo_revision,
+    parse_application,
+    parse_helmrelease,
+    parse_job,
+)
+from storefleet.reconciler_watch.setup_job import job_name, setup_key
+
+log = logging.getLogger(__name__)
+_ALL = "*"
+
+
+@dataclass(frozen=True)
+class WatcherConfig:
+    engine: str  # flux | argocd
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    flux_namespace: str = "flux-system"
+    flux_kustomization: str = "tenants"
+    flux_source: str = "fleet"
+    argocd_namespace: str = "argocd"
+    tick_s: float = 5.0
+    resync_interval_s: float = 300.0
+    watch_timeout_s: int = 300
+
+
+class ClusterWatcher:
+    def __init__(
+        self,
+        pool: AsyncConnectionPool[Any],
+        conninfo: str,
+        cluster: Cluster,
+        reader: FleetReader,
+        config: WatcherConfig,
+    ) -> None:
+        self._pool, self._conninfo, self._cluster, self._reader, self.config = (
+            pool,
+            conninfo,
+            cluster,
+            reader,
+            config,
+        )
+        self._applier = HELMRELEASES if config.engine == "flux" else APPLICATIONS
+        resources = [self._applier, SETUP_JOBS, NAMESPACES]
+        if config.engine == "flux":
+            resources.append(kustomizations(config.flux_namespace))
+        self.informers = {
+            r.key: Informer(cluster, r, self._sink(r), watch_timeout_s=config.watch_timeout_s,
+                            resync_interval_s=config.resync_interval_s)
+            for r in resources
+        }  # fmt: skip
+        self.nudger = Nudger(cluster, config)
+        self.updater = StoreUpdater(pool, cluster, config)
+        self._dirty: set[str] = set()
+        self._wake = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._ancestry: dict[tuple[str, str], bool] = {}
+        self.evaluations = 0
+
+    # ---- events from the informer threads -------------------------------------------------------------
+    def _sink(self, resource: Resource) -> Any:
+        kustomization = resource.plural == "kustomizations"
+
+        def on_event(kind: str, obj: dict[str, Any]) -> None:
+            metrics.WATCHER_EVENTS.labels(resource=resource.plural, type=kind).inc()
+            labels = (obj.get("metadata") or {}).get("labels") or {}
+            store = _ALL if kustomization else labels.get(STORE_LABEL)
+            if store and self._loop is not None:
+                self._loop.call_soon_threadsafe(self._mark, str(store))
+
+        return on_event
+
+    def _mark(self, store_id: str) -> None:
+        self._dirty.add(store_id)
+        self._wake.set()
+
+    # ---- the loop --------------------------------------------------------------------------------------
+    async def run(self, stop: asyncio.Event) -> None:
+        self._loop = asyncio.get_running_loop()
+        halt = threading.Event()
+        threads = [
+            threading.Thread(
+                target=informer.run, args=(halt,), name=f"watch-{informer.resource.plural}", daemon=True
+            )
+            for informer in self.informers.values()
+        ]
+        for thread in threads:
+            thread.start()
+        pushes = asyncio.create_task(self._follow_pushes(stop), name="watch-pushes")
+        try:
+            await asyncio.to_thread(self._wait_synced, halt)
+            await self._serve(stop)
+        finally:
+            halt.set()
+            pushes.cancel()
+            await asyncio.gather(pushes, return_exceptions=True)
+
+    def _wait_synced(self, halt: threading.Event) -> None:
+        for informer in self.informers.values():
+            while not informer.synced.wait(0.5) and not halt.is_set():
+                pass
+
+    async def _serve(self, stop: asyncio.Event) -> None:
+        self._dirty.add(_ALL)
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self.config.tick_s)
+            self._wake.clear()
+            dirty, self._dirty = self._dirty or {_ALL}, set()
+            try:
+                await self.evaluate(None if _ALL in dirty else sorted(dirty))
+            except (psycopg.Error, OSError) as exc:
+                log.warning("watcher: could not evaluate stores (%s); retrying", exc)
+                self._dirty |= dirty
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=1.0)
+
+    async def _follow_pushes(self, stop: asyncio.Event) -> None:
+        """Nudge the applier after every push of the fleet writer (any process) — best effort."""
+        while not stop.is_set():
+            try:
+                async with await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True) as conn:
+                    await conn.execute(f"LISTEN {FLEET_PUSHED_CHANNEL}")
+                    async for _ in conn.notifies():
+                        await asyncio.to_thread(self.nudger.fleet_changed)
+            except (psycopg.Error, OSError) as exc:
+                log.info("watcher: push notifications interrupted (%s)", exc)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=2.0)
+
+    # ---- one evaluation --------------------------------------------------------------------------------
+    async def evaluate(self, store_ids: list[str] | None) -> int:
+        """Observe, decide and apply for these stores (None: every converging store)."""
+        async with self._pool.connection() as conn:
+            rows = await repository.converging_stores(conn, store_ids)
+        now = datetime.now(UTC)
+        decided = []
+        for row in rows:
+            if row["change_pending"]:
+                continue  # the writer has not committed the latest change yet: nothing to judge
+            view = store_view(row)
+            observed = await self._observe(row, view, now)
+            decision = decide(observed, view, self.config.timeouts)
+            self.evaluations += 1
+            if decision is not None:
+                decided.append((row, view, decision, observed))
+        await self.updater.apply(decided)
+        for row, view, decision, _ in decided:
+            if decision.reason == "retrying":
+                await asyncio.to_thread(self.nudger.retry, row, view)
+        return len(decided)
+
+    async def _observe(self, row: dict[str, Any], view: StoreView, now: datetime) -> Observed:
+        store_id = row["id"]
+        namespace_present = self.informers[NAMESPACES.key].get("", store_id) is not None
+        if self.config.engine == "argocd" and row["status"] != "deleting" and not namespace_present:
+            namespace_present = await asyncio.to_thread(self.updater.ensure_argo_secret, row)
+        raw = self._applier_object(store_id)
+        applier, revision = None, None
+        if raw is not None:
+            revision = self._applied_revision(raw)
+            contains = await self._contains(view.last_commit_sha, revision)
+            applier = (
+                parse_helmrelease(raw, contains)
+                if self.config.engine == "flux"
+                else parse_application(raw, contains)
+            )
+        job_raw = self.informers[SETUP_JOBS.key].get(
+            store_id, job_name(store_id, view.setup_key, row["setup_attempt"])
+        )
+        job = None
+        if job_raw is not None:
+            job = parse_job(job_raw)
+            if job.failed:
+                tail = await asyncio.to_thread(self._cluster.job_log_tail, store_id, job.name)
+                job = parse_job(job_raw, tail)
+        leftovers: tuple[str, ...] = ()
+        if row["status"] == "deleting" and now - view.since > self.config.timeouts.deletion:
+            leftovers = tuple(await asyncio.to_thread(self._cluster.leftovers, store_id))
+        return Observed(now, applier, namespace_present, job, leftovers, revision)
+
+    def _applier_object(self, store_id: str) -> dict[str, Any] | None:
+        namespace = store_id if self.config.engine == "flux" else self.config.argocd_namespace
+        return self.informers[self._applier.key].get(namespace, store_id)
+
+    def _applied_revision(self, raw: dict[str, Any]) -> str | None:
+        if self.config.engine == "argocd":
+            return argo_revision(raw)
+        resource = kustomizations(self.config.flux_namespace)
+        kustomization = self.informers[resource.key].get(
+            self.config.flux_namespace, self.config.flux_kustomization
+        )
+        applied = ((kustomization or {}).get("status") or {}).get("lastAppliedRevision")
+        return flux_revision_sha(applied)
+
+    async def _contains(self, commit: str | None, revision: str | None) -> bool | None:
+        if not commit or not revision:
+            return None
+        key = (commit, revision)
+        if key not in self._ancestry:
+            try:
+                self._ancestry[key] = await self._reader.call(
+                    lambda repo, _: repo.is_ancestor(commit, revision), fetch="never", needs=revision
+                )
+            except Exception as exc:  # an unknown revision (not fetched yet): undecided, not false
+                log.info("watcher: cannot check %s against %s: %s", commit[:12], revision[:12], exc)
+                return None
+            if len(self._ancestry) > 100_000:
+                self._ancestry.clear()
+        return self._ancestry[key]
+
+
+def flux_revision_sha(revision: Any) -> str | None:
+    """`main@sha1:<sha>` (Flux v2 source revisions) or a bare sha -> the sha."""
+    if not isinstance(revision, str) or not revision:
+        return None
+    return revision.rsplit(":", 1)[-1] if ":" in revision else revision.rsplit("/", 1)[-1]
+
+
+def store_view(row: dict[str, Any]) -> StoreView:
+    since = row["status_changed_at"]
+    if row.get("committed_at") and row["committed_at"] > since:
+        since = row["committed_at"]  # a change committed after the status changed restarts the clock
+    return StoreView(
+        id=row["id"],
+        status=StoreStatus(row["status"]),
+        last_commit_sha=row["last_commit_sha"],
+        since=since,
+        setup_key=setup_key(row["spec"]),
+        setup_done_key=row["setup_done_key"],
+        status_message=row["status_message"],
+        retry_token=row["retry_token"],
+        retry_requested_at=row["retry_requested_at"],
+    )
