@@ -21,6 +21,9 @@ SETUP_KEY_ANNOTATION = "storefleet.io/setup-key"
 _SETUP_FIELDS = ("engine", "name", "theme")
 
 
+_HELM_ONLY_LABELS = ("app.kubernetes.io/instance", "helm.sh/chart")
+
+
 class SetupTemplateError(ValueError):
     """The chart's setup ConfigMap is missing or holds no usable Job manifest."""
 
@@ -53,9 +56,14 @@ def build_job(
     metadata = job.setdefault("metadata", {})
     metadata.update(name=name, namespace=store_id)
     metadata.pop("generateName", None)
-    labels = {STORE_LABEL: store_id, "storefleet.io/tenant": tenant, SETUP_LABEL: "true"}
-    metadata["labels"] = {**(metadata.get("labels") or {}), **labels}
+    labels = {STORE_LABEL: store_id, "storefleet.io/tenant": tenant, SETUP_LABEL: "true",
+              "app.kubernetes.io/managed-by": "storefleet"}  # fmt: skip
+    # The watcher owns the Job, not Helm; and Argo CD (label tracking) would prune an object carrying
+    # the Application's instance label that is not in its manifests.
+    chart_labels = {k: v for k, v in (metadata.get("labels") or {}).items() if k not in _HELM_ONLY_LABELS}
+    metadata["labels"] = {**chart_labels, **labels}
     metadata["annotations"] = {**(metadata.get("annotations") or {}), SETUP_KEY_ANNOTATION: key}
     template_meta = job["spec"].setdefault("template", {}).setdefault("metadata", {})
-    template_meta["labels"] = {**(template_meta.get("labels") or {}), **labels}
+    pod_labels = {k: v for k, v in (template_meta.get("labels") or {}).items() if k not in _HELM_ONLY_LABELS}
+    template_meta["labels"] = {**pod_labels, **labels}
     return job

@@ -152,6 +152,28 @@ def pod_specs(objects: list[Obj]) -> Iterator[tuple[Obj, Obj, int]]:
             yield obj, obj["spec"], 1
 
 
+def setup_config(objects: list[Obj]) -> Obj:
+    """The setup ConfigMap `<release>-setup`."""
+    (config,) = [
+        o
+        for o in objects
+        if o["kind"] == "ConfigMap" and o["metadata"]["labels"]["app.kubernetes.io/component"] == "setup"
+    ]
+    return config
+
+
+def setup_job(objects: list[Obj]) -> Obj:
+    """The Job in the setup ConfigMap's job.yaml, named and placed as the watcher creates it:
+    `<store id>-setup-<spec hash prefix>` in the store's namespace (the release's name)."""
+    config = setup_config(objects)
+    job: Obj = yaml.safe_load(config["data"]["job.yaml"])
+    release = config["metadata"]["labels"]["app.kubernetes.io/instance"]
+    job["metadata"] |= {"name": f"{release}-setup-0123abcd", "namespace": release}
+    job["metadata"].setdefault("annotations", {})
+    job["_template"] = f"{config['_template']} (job.yaml)"
+    return job
+
+
 def is_hook(obj: Obj) -> bool:
     return "helm.sh/hook" in obj["metadata"]["annotations"]
 
@@ -173,13 +195,15 @@ def quantity(value: str | int) -> float:
 
 def check_quota_fit(objects: list[Obj]) -> None:
     """The plan's pods fit the namespace: each container under the LimitRange maximum, the sum of all
-    pods (workloads at their replicas, Recreate so no surge, plus the test pods) under the quota."""
+    pods (workloads at their replicas, Recreate so no surge, plus the setup Job and the test pods)
+    under the quota."""
     assert kinds(objects).count("ResourceQuota") == 1 and kinds(objects).count("LimitRange") == 1
     quota = next(o for o in objects if o["kind"] == "ResourceQuota")["spec"]["hard"]
     maximum = next(o for o in objects if o["kind"] == "LimitRange")["spec"]["limits"][0]["max"]
     totals = {"requests.cpu": 0.0, "limits.cpu": 0.0, "requests.memory": 0.0, "limits.memory": 0.0}
     pods = 0
-    for obj, spec, replicas in pod_specs(objects):
+    job = setup_job(objects)
+    for obj, spec, replicas in [*pod_specs(objects), (job, job["spec"]["template"]["spec"], 1)]:
         pods += replicas
         for container in spec["containers"]:
             for resource in ("cpu", "memory"):

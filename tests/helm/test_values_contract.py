@@ -108,6 +108,10 @@ REJECTED = {
     "bad store id": _with("store.id", "St_1"),
     "unknown key (typo)": _with("persistance", {"size": "2Gi"}),
     "secret material in values": _with("credentials.password", "hunter2"),
+    "negative setup retries": _with("setup.backoffLimit", -1),
+    "setup deadline as a string": _with("setup.activeDeadlineSeconds", "900"),
+    "setup deadline too short": _with("setup.activeDeadlineSeconds", 30),
+    "setup Job gone before the watcher looks": _with("setup.ttlSecondsAfterFinished", 0),
 }
 
 

@@ -159,3 +159,68 @@ storageClassName: {{ . | quote }}
 - name: NODE_ENV
   value: {{ ternary "production" "development" $root.Values.ingress.tls | quote }}
 {{- end -}}
+
+{{/* WordPress's environment, for the Deployment and the setup Job alike, so WP-CLI in the Job sees
+     the same wp-config.php settings as the site. Passwords and salts are files from the mounted
+     credentials Secret ("store.credentialsMount"): wp-config-docker.php reads every *_FILE variable
+     from the file it names. */}}
+{{- define "store.wordpressEnv" -}}
+- name: WORDPRESS_DB_HOST
+  value: {{ include "store.componentName" (dict "root" . "component" "mariadb") }}
+- name: WORDPRESS_DB_NAME
+  value: wordpress
+- name: WORDPRESS_DB_USER
+  value: wordpress
+- name: WORDPRESS_DB_PASSWORD_FILE
+  value: /etc/storefleet/credentials/mariadb-password
+{{- range list "AUTH_KEY" "SECURE_AUTH_KEY" "LOGGED_IN_KEY" "NONCE_KEY" "AUTH_SALT" "SECURE_AUTH_SALT" "LOGGED_IN_SALT" "NONCE_SALT" }}
+- name: WORDPRESS_{{ . }}_FILE
+  value: /etc/storefleet/credentials/wordpress-{{ . | lower | replace "_" "-" }}
+{{- end }}
+{{- if .Values.ingress.tls }}
+# TLS ends at the ingress: trust its X-Forwarded-Proto so WordPress builds https URLs.
+- name: WORDPRESS_CONFIG_EXTRA
+  value: |
+    if (($_SERVER['HTTP_X_FORWARDED_PROTO'] ?? '') === 'https') { $_SERVER['HTTPS'] = 'on'; }
+{{- end }}
+{{- end -}}
+
+{{/* The credentials Secret as read-only files, where the *_FILE variables and the setup scripts'
+     $SECRETS_DIR look for them. */}}
+{{- define "store.credentialsMount" -}}
+- name: credentials
+  mountPath: /etc/storefleet/credentials
+  readOnly: true
+{{- end -}}
+
+{{- define "store.credentialsVolume" -}}
+- name: credentials
+  secret:
+    secretName: {{ include "store.credentialsSecret" . }}
+{{- end -}}
+
+{{/* WordPress's volumes as the Deployment mounts them, for the setup Job too: wp-content (plugins,
+     themes, uploads) is the one persistent part of a site; core comes from the image. */}}
+{{- define "store.wordpressMounts" -}}
+- name: wp-content
+  mountPath: /var/www/html/wp-content
+{{ include "store.credentialsMount" . }}
+{{- end -}}
+
+{{- define "store.wordpressVolumes" -}}
+- name: wp-content
+  persistentVolumeClaim:
+    claimName: {{ include "store.componentName" (dict "root" . "component" "wordpress") }}
+{{ include "store.credentialsVolume" . }}
+{{- end -}}
+
+{{/* The setup's image (values) and command: the Job in the setup ConfigMap's job.yaml runs them, and
+     the ConfigMap's annotations name them for display. WooCommerce runs in WP-CLI, Medusa in its own
+     backend image (the script needs the application's node_modules). */}}
+{{- define "store.setupImageValues" -}}
+{{- ternary .Values.setup.cliImage .Values.medusa.image (eq .Values.engine "woocommerce") | toJson -}}
+{{- end -}}
+
+{{- define "store.setupCommand" -}}
+{{- list "bash" (printf "/etc/storefleet/setup/%s-setup.sh" .Values.engine) | toJson -}}
+{{- end -}}
