@@ -1,7 +1,31 @@
-"""The test Kubernetes API's fixtures, for the tests of this folder."""
+"""Fixtures for this folder: the test Kubernetes API (tests/kube/fixtures.py), a fleet repo and the
+applier doubles on it."""
 
 from __future__ import annotations
 
-from tests.kube.fixtures import kube_api
+from pathlib import Path
 
-__all__ = ["kube_api"]
+import pytest
+
+from tests.kube.argo_double import ArgoDouble
+from tests.kube.cluster import KubeCluster
+from tests.kube.fixtures import kube_api
+from tests.kube.flux_double import FluxDouble
+from tests.kube.gitfleet import GitFleet
+
+__all__ = ["argo", "fleet", "flux", "kube_api"]
+
+
+@pytest.fixture
+def fleet(tmp_path: Path) -> GitFleet:
+    return GitFleet(tmp_path / "fleet")
+
+
+@pytest.fixture
+def flux(kube_api: KubeCluster, fleet: GitFleet) -> FluxDouble:
+    return FluxDouble(kube_api, fleet.bare)
+
+
+@pytest.fixture
+def argo(kube_api: KubeCluster, fleet: GitFleet) -> ArgoDouble:
+    return ArgoDouble(kube_api, fleet.bare)

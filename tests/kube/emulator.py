@@ -18,7 +18,7 @@ from kmock import KubernetesEmulator
 from tests.kube import discovery, errors, patches
 from tests.kube.errors import ApiError
 from tests.kube.resources import Registry, ResourceType
-from tests.kube.selectors import Matcher, SelectorError, field_selector, label_selector
+from tests.kube.selectors import Matcher, field_selector, label_selector
 from tests.kube.store import ObjectStore
 from tests.kube.watches import Subscriber
 
@@ -156,7 +156,7 @@ class KubeAPI(KubernetesEmulator):
             return await self._serve(request)
         except ApiError as error:
             return _json(error.status(), error.code)
-        except SelectorError as error:
+        except ValueError as error:  # a selector, limit or timeout it cannot read (SelectorError too)
             return _json(errors.bad_request(str(error)).status(), 400)
 
     async def _serve(self, request: kmock.Request) -> aiohttp.web.StreamResponse:
@@ -191,7 +191,8 @@ class KubeAPI(KubernetesEmulator):
         if method == "DELETE":
             matches = self._matcher(target, params)
             for obj in [o for o in self.store.items(target.rt, target.namespace) if matches(o)]:
-                self.store.delete(target.rt, target.scope, obj["metadata"]["name"], _delete_options(request))
+                namespace, name = obj["metadata"].get("namespace", ""), obj["metadata"]["name"]
+                self.store.delete(target.rt, namespace, name, _delete_options(request))
             return _json(_SUCCESS)
         raise errors.not_allowed(method)
 
@@ -224,7 +225,7 @@ class KubeAPI(KubernetesEmulator):
         try:
             document = patches.decode(content_type, request.text)
             current = self.store.find(target.rt, target.scope, name)
-            if current is None and content_type == patches.APPLY:
+            if current is None and content_type == patches.APPLY and isinstance(document, dict):
                 # Server-side apply creates what does not exist yet.
                 return self.store.create(
                     target.rt,

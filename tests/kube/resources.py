@@ -77,9 +77,8 @@ class ResourceType:
 
     @property
     def subresources(self) -> tuple[str, ...]:
-        extra: tuple[str, ...] = ()
-        if not self.group:
-            extra = {"pods": ("log",), "namespaces": ("finalize",)}.get(self.plural, ())
+        # (namespaces/finalize is not served: nothing in storefleet calls it)
+        extra = ("log",) if not self.group and self.plural == "pods" else ()
         return (("status",) if self.status else ()) + extra
 
 

@@ -8,14 +8,13 @@ import copy
 import re
 import secrets
 import uuid
-from collections import deque
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 from tests.kube import errors
 from tests.kube.resources import Registry, ResourceType
-from tests.kube.watches import Event, Subscriber
+from tests.kube.watches import Event, History, Subscriber
 
 Obj = dict[str, Any]
 DEFAULT_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
@@ -43,30 +42,13 @@ def _generation_content(rt: ResourceType, obj: Obj) -> Obj:
     return {key: value for key, value in obj.items() if key not in skipped}
 
 
-class _History:
-    """One resource's recent events; a watch may resume from any resourceVersion after `floor`."""
-
-    def __init__(self, limit: int) -> None:
-        self.events: deque[Event] = deque()
-        self.limit = limit
-        self.floor = 0
-        self.subscribers: set[Subscriber] = set()
-
-    def append(self, event: Event) -> None:
-        if len(self.events) >= self.limit:
-            self.floor = self.events.popleft().rv
-        self.events.append(event)
-        for subscriber in self.subscribers:
-            subscriber.offer(event)
-
-
 class ObjectStore:
     def __init__(self, registry: Registry, history_limit: int = 1000) -> None:
         self.registry = registry
         self.history_limit = history_limit
         self.rv = 0
         self._objects: dict[str, dict[tuple[str, str], Obj]] = {}
-        self._histories: dict[str, _History] = {}
+        self._histories: dict[str, History] = {}
         self._expired_below = 0
         self.held_namespaces: set[str] = set()
         self.reset()
@@ -76,8 +58,8 @@ class ObjectStore:
     def _table(self, rt: ResourceType) -> dict[tuple[str, str], Obj]:
         return self._objects.setdefault(rt.key, {})
 
-    def history(self, rt: ResourceType) -> _History:
-        return self._histories.setdefault(rt.key, _History(self.history_limit))
+    def history(self, rt: ResourceType) -> History:
+        return self._histories.setdefault(rt.key, History(self.history_limit))
 
     def find(self, rt: ResourceType, namespace: str, name: str) -> Obj | None:
         return self._table(rt).get((namespace if rt.namespaced else "", name))

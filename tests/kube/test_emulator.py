@@ -210,6 +210,8 @@ def test_owner_references_are_collected(kube_api: KubeCluster) -> None:
     batch.delete_namespaced_job("collecting", "st-a", propagation_policy="Background")
     pods = api.list_namespaced_pod("st-a").items
     assert [(p.metadata.name, p.metadata.owner_references) for p in pods] == [("orphaning-pod", [])]
+    api.delete_collection_namespaced_pod("st-a", label_selector="!app")
+    assert api.list_namespaced_pod("st-a").items == []
 
 
 def test_pod_log_tail(kube_api: KubeCluster) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,3 +57,20 @@ class Subscriber:
 
     def close(self) -> None:
         self.queue.put_nowait(None)
+
+
+class History:
+    """One resource's recent events; a watch may resume from any resourceVersion after `floor`."""
+
+    def __init__(self, limit: int) -> None:
+        self.events: deque[Event] = deque()
+        self.limit = limit
+        self.floor = 0
+        self.subscribers: set[Subscriber] = set()
+
+    def append(self, event: Event) -> None:
+        if len(self.events) >= self.limit:
+            self.floor = self.events.popleft().rv
+        self.events.append(event)
+        for subscriber in self.subscribers:
+            subscriber.offer(event)
