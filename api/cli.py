@@ -130,30 +130,24 @@ def migrate(state_dir: Path | None) -> None:
 @main.command()
 def writer() -> None:
     """Run the fleet writer (and, with RUN_GIT_SYNC=true, the git-side sync) without HTTP."""
-    import asyncio
-
-    from storefleet.api.workers import run_fleet_workers
-
-    settings = _load_settings()
-    configure_logging(settings.log_level, settings.log_format)
-    try:
-        asyncio.run(run_fleet_workers(settings))
-    except ConfigurationError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(EXIT_CONFIG)
+    _run_worker("writer")
 
 
 @main.command()
 def watch() -> None:
     """Run the cluster watcher (and, with RUN_GIT_SYNC=true, the git-side sync) without HTTP."""
+    _run_worker("watch")
+
+
+def _run_worker(kind: str) -> None:
     import asyncio
 
-    from storefleet.api.workers import run_watcher
+    from storefleet.api.workers import run_fleet_workers, run_watcher
 
     settings = _load_settings()
     configure_logging(settings.log_level, settings.log_format)
     try:
-        asyncio.run(run_watcher(settings))
+        asyncio.run(run_watcher(settings) if kind == "watch" else run_fleet_workers(settings))
     except ConfigurationError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_CONFIG)

@@ -17,47 +17,42 @@ from storefleet.reconciler_watch.factory import build_watcher
 log = logging.getLogger(__name__)
 
 
-def _prepare(settings: Settings) -> tuple[str, asyncio.Event]:
+async def run_watcher(settings: Settings) -> None:
+    """The cluster watcher until SIGTERM/SIGINT."""
+    if not settings.cluster_configured:
+        raise ConfigurationError("No cluster: set KUBECONFIG (or KUBE_IN_CLUSTER=true in a pod).")
+    await _run(settings, writer=False, watcher=True)
+
+
+async def run_fleet_workers(settings: Settings) -> None:
+    """The fleet writer until SIGTERM/SIGINT; the current batch finishes before the process exits."""
+    await _run(settings, writer=True, watcher=False)
+
+
+async def _run(settings: Settings, *, writer: bool, watcher: bool) -> None:
     if settings.database_url is None:
         raise ConfigurationError("DATABASE_URL is not set.")
     if not fleet_configured(settings):
         raise ConfigurationError("No fleet repo: set FLEET_REPO_URL.")
+    conninfo = settings.database_url.get_secret_value()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    return settings.database_url.get_secret_value(), stop
-
-
-async def run_watcher(settings: Settings) -> None:
-    """The cluster watcher until SIGTERM/SIGINT."""
-    conninfo, stop = _prepare(settings)
-    if not settings.cluster_configured:
-        raise ConfigurationError("No cluster: set KUBECONFIG (or KUBE_IN_CLUSTER=true in a pod).")
-    await asyncio.to_thread(apply_migrations, conninfo)
-    pool = await open_pool(settings, conninfo)
-    context = fleet_context(settings, settings.public_url or "http://127.0.0.1:8000")
-    runtime = FleetRuntime.create(context, pool, conninfo, writer=False, sync=settings.run_git_sync)
-    runtime.watcher = build_watcher(settings, pool, conninfo, runtime.reader)
-    runtime.start()
-    log.info("cluster watcher started (%s)", settings.gitops_engine)
-    try:
-        await stop.wait()
-    finally:
-        await runtime.stop()
-        await pool.close()
-
-
-async def run_fleet_workers(settings: Settings) -> None:
-    """Run until SIGTERM/SIGINT; the current batch finishes before the process exits."""
-    conninfo, stop = _prepare(settings)
     # The schema must exist before the first batch, whichever process starts first (idempotent).
     await asyncio.to_thread(apply_migrations, conninfo)
     pool = await open_pool(settings, conninfo)
     context = fleet_context(settings, settings.public_url or "http://127.0.0.1:8000")
-    runtime = FleetRuntime.create(context, pool, conninfo, writer=True, sync=settings.run_git_sync)
+    runtime = FleetRuntime.create(context, pool, conninfo, writer=writer, sync=settings.run_git_sync)
+    if watcher:
+        runtime.watcher = build_watcher(settings, pool, conninfo, runtime.reader)
     runtime.start()
-    log.info("fleet writer started for %s (branch %s)", context.remote_url, context.branch)
+    log.info(
+        "%s started for %s (branch %s)",
+        "watcher" if watcher else "fleet writer",
+        context.remote_url,
+        context.branch,
+    )
     try:
         await stop.wait()
     finally:

@@ -75,7 +75,7 @@ class StoreUpdater:
                 await repository.record_ready(conn, row["id"], view.setup_key, observed.revision)
         if decision.status is StoreStatus.READY and row.get("committed_at"):
             metrics.RECONCILE_LAG.observe((datetime.now(UTC) - row["committed_at"]).total_seconds())
-        if decision.reason in ("setup_failed",):
+        if decision.reason == "setup_failed":
             metrics.SETUP_JOBS.labels(outcome="failed").inc()
         log.info("store %s: %s -> %s (%s)", row["id"], row["status"], decision.status, decision.reason)
 

@@ -74,8 +74,6 @@ class Cluster:
         self._custom: Any = client.CustomObjectsApi(api_client)
         self._core: Any = client.CoreV1Api(api_client)
         self._batch: Any = client.BatchV1Api(api_client)
-        self._apps: Any = client.AppsV1Api(api_client)
-        self._networking: Any = client.NetworkingV1Api(api_client)
         self._timeout = request_timeout_s
 
     # ---- list + watch ----------------------------------------------------------------------------
@@ -139,15 +137,6 @@ class Cluster:
             raise
 
     # ---- reads ----------------------------------------------------------------------------------------
-    def namespace_exists(self, name: str) -> bool:
-        try:
-            self._core.read_namespace(name, _request_timeout=self._timeout)
-        except ApiException as exc:
-            if exc.status == 404:
-                return False
-            raise
-        return True
-
     def leftovers(self, namespace: str) -> list[str]:
         """What still holds a store namespace up: its finalizers and PersistentVolumeClaims."""
         found: list[str] = []
@@ -169,9 +158,6 @@ class Cluster:
     def read_config_map(self, namespace: str, name: str) -> dict[str, Any] | None:
         return self._read(self._core.read_namespaced_config_map, name, namespace)
 
-    def read_secret(self, namespace: str, name: str) -> dict[str, Any] | None:
-        return self._read(self._core.read_namespaced_secret, name, namespace)
-
     def read_job(self, namespace: str, name: str) -> dict[str, Any] | None:
         return self._read(self._batch.read_namespaced_job, name, namespace)
 
@@ -191,19 +177,6 @@ class Cluster:
             log.info("no log for %s/%s: %s", namespace, newest.metadata.name, exc.reason)
             return ""
         return str(text)
-
-    def workloads(self, namespace: str) -> dict[str, list[dict[str, Any]]]:
-        """Deployments, StatefulSets, Pods and Ingresses of one namespace, as plain JSON."""
-        calls = {
-            "deployments": self._apps.list_namespaced_deployment,
-            "statefulsets": self._apps.list_namespaced_stateful_set,
-            "pods": self._core.list_namespaced_pod,
-            "ingresses": self._networking.list_namespaced_ingress,
-        }
-        return {
-            kind: list(self._plain(call(namespace, _request_timeout=self._timeout)).get("items") or [])
-            for kind, call in calls.items()
-        }
 
     def _read(self, call: Any, name: str, namespace: str) -> dict[str, Any] | None:
         try:
@@ -226,15 +199,6 @@ class Cluster:
             lambda: self._batch.create_namespaced_job(namespace, job, _request_timeout=self._timeout)
         )
 
-    def delete_job(self, namespace: str, name: str) -> None:
-        try:
-            self._batch.delete_namespaced_job(
-                name, namespace, propagation_policy="Background", _request_timeout=self._timeout
-            )
-        except ApiException as exc:
-            if exc.status != 404:
-                raise
-
     def create_namespace(self, name: str, labels: dict[str, str]) -> bool:
         body = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": labels}}
         return self._create(lambda: self._core.create_namespace(body, _request_timeout=self._timeout))
@@ -243,10 +207,6 @@ class Cluster:
         return self._create(
             lambda: self._core.create_namespaced_secret(namespace, secret, _request_timeout=self._timeout)
         )
-
-    def annotate(self, resource: Resource, namespace: str, name: str, annotations: dict[str, str]) -> bool:
-        """Merge-patch annotations onto a custom object; False when it does not exist."""
-        return self.merge_patch(resource, namespace, name, {"metadata": {"annotations": annotations}})
 
     def merge_patch(self, resource: Resource, namespace: str, name: str, body: dict[str, Any]) -> bool:
         try:

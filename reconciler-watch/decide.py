@@ -101,7 +101,9 @@ class _Verdict:
 
 
 def _waiting(store: StoreView) -> str:
-    return MSG_WAITING_FOR_APPLY.format(sha=(store.last_commit_sha or "")[:12]).replace(" ;", ";")
+    if not store.last_commit_sha:
+        return "committed; waiting for the cluster to apply"
+    return MSG_WAITING_FOR_APPLY.format(sha=store.last_commit_sha[:12])
 
 
 def _flux(release: FluxRelease, store: StoreView) -> _Verdict:
