@@ -197,12 +197,13 @@ def _ensure_local_fleet(settings: Settings) -> None:
     from storefleet.api.fleet.local_remote import ensure_local_fleet_repo
     from storefleet.renderer.gitrepo import Identity
     from storefleet.renderer.profile import GitOpsEngine
-    from storefleet.renderer.template import instantiate_template
+    from storefleet.renderer.template import instantiate_template, vendored_chart
 
     served_url = f"{(settings.public_url or 'http://127.0.0.1:8000').rstrip('/')}/git/fleet.git"
     files = instantiate_template(
         GitOpsEngine(settings.gitops_engine), settings.cluster_name, served_url, settings.fleet_branch
     )
+    files.update(vendored_chart())
     identity = Identity(settings.fleet_author_name, settings.fleet_author_email)
     ensure_local_fleet_repo(local_fleet_repo_path(settings), settings.fleet_branch, identity, files)
 

@@ -44,23 +44,39 @@ def _write_files(dest: Path, files: dict[str, bytes]) -> None:
 @click.option("--cluster", default="local", show_default=True, help="Cluster name: clusters/<NAME>/.")
 @click.option("--repo-url", default=_DEFAULT_REPO_URL, show_default=True, help="URL the cluster pulls from.")
 @click.option("--branch", default="main", show_default=True, help="Branch the cluster follows.")
+@click.option(
+    "--chart/--no-chart",
+    "with_chart",
+    default=True,
+    show_default=True,
+    help="Vendor the ecommerce-store chart under charts/ (leave it out to serve it from a Helm repo).",
+)
 @click.option("--git", "make_commit", is_flag=True, help="git init DEST (if needed) and commit the files.")
 @click.option(
     "--push", "push_to", metavar="REMOTE", help="Also push the commit to an empty remote (implies --git)."
 )
 @click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
-def init(
-    engine: str, cluster: str, repo_url: str, branch: str, make_commit: bool, push_to: str | None, dest: Path
+def init(  # noqa: PLR0913 - one parameter per command-line option
+    engine: str,
+    cluster: str,
+    repo_url: str,
+    branch: str,
+    with_chart: bool,
+    make_commit: bool,
+    push_to: str | None,
+    dest: Path,
 ) -> None:
     """Write a new fleet repo skeleton into DEST (existing files are never overwritten); with --push,
     publish it as the first commit of an empty remote (a non-empty branch there is left untouched)."""
     from storefleet.renderer.profile import GitOpsEngine
-    from storefleet.renderer.template import TemplateError, instantiate_template
+    from storefleet.renderer.template import TemplateError, instantiate_template, vendored_chart
 
     try:
         files = instantiate_template(GitOpsEngine(engine), cluster, repo_url, branch)
     except TemplateError as exc:
         raise click.BadParameter(str(exc)) from exc
+    if with_chart:
+        files.update(vendored_chart())
     dest.mkdir(parents=True, exist_ok=True)
     _write_files(dest, files)
     if make_commit or push_to:

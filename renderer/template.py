@@ -15,6 +15,7 @@ from storefleet.renderer.names import is_dns_label, is_dns_subdomain
 from storefleet.renderer.profile import GitOpsEngine, RenderProfile, is_branch_name, is_repo_url
 
 TEMPLATE_DIR = "gitops_template"
+CHART_DIR = "ecommerce_store_chart"
 COMMON = "common"
 _DEFAULTS = RenderProfile()
 
@@ -85,3 +86,14 @@ def instantiate_template(
         "__ARGOCD_NAMESPACE__": argocd_namespace,
     }
     return substitute(template_files(engine), placeholders)
+
+
+def vendored_chart(chart_path: str = _DEFAULTS.chart_path) -> dict[str, bytes]:
+    """The `ecommerce-store` chart shipped with this release, placed at `chart_path` in the fleet repo.
+
+    HelmReleases and Applications point at `chart_path` in the fleet repo itself, so a new fleet repo
+    carries the chart (a platform that serves it from an OCI/Helm repo instead leaves it out).
+    """
+    root = resources.files("storefleet.renderer") / CHART_DIR
+    prefix = chart_path.strip("/") + "/"
+    return dict(sorted(_walk(root, prefix)))

@@ -269,6 +269,8 @@ def _commit_and_serve(platform: Platform, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (clone / "tenants" / store["owner_id"] / store["id"] / "store.yaml").exists()
     assert (clone / "clusters").is_dir()
+    # the HelmRelease's chart path resolves inside the served repo
+    assert (clone / "charts" / "ecommerce-store" / "Chart.yaml").is_file()
     # a push needs the push token as the basic-auth password
     (clone / "x.md").write_text("x\n")
     _git("add", "x.md", cwd=clone)

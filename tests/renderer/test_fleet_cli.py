@@ -38,13 +38,26 @@ def _add_store(root: Path, spec: Any, engine: GitOpsEngine) -> Path:
 
 def test_init_writes_the_flux_skeleton(tmp_path: Path) -> None:
     dest = tmp_path / "fleet"
-    result = _run("init", "--cluster", "kind", "--repo-url", "https://git.example.com/fleet.git", str(dest))
+    result = _run(
+        "init", "--no-chart", "--cluster", "kind", "--repo-url", "https://git.example.com/fleet.git", str(dest)
+    )
     assert result.returncode == 0, result.stderr
     assert "wrote 5 files" in result.stdout
+    assert not (dest / "charts").exists()
     source = yaml.safe_load((dest / "clusters/kind/fleet-source.yaml").read_text())
     assert source["spec"]["url"] == "https://git.example.com/fleet.git"
     assert (dest / ".sourceignore").is_file() and (dest / "tenants/README.md").is_file()
     assert not (dest / ".git").exists()
+
+
+def test_init_vendors_the_chart_the_store_manifests_point_at(tmp_path: Path) -> None:
+    assert _run("init", str(tmp_path)).returncode == 0
+    chart_root = Path(__file__).parents[2] / "helm" / "ecommerce-store"
+    shipped = sorted(p.relative_to(chart_root) for p in chart_root.rglob("*") if p.is_file())
+    vendored_root = tmp_path / RenderProfile().chart_path
+    assert sorted(p.relative_to(vendored_root) for p in vendored_root.rglob("*") if p.is_file()) == shipped
+    for rel in shipped:
+        assert (vendored_root / rel).read_bytes() == (chart_root / rel).read_bytes(), rel
 
 
 def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
