@@ -56,7 +56,7 @@ def _write_files(dest: Path, files: dict[str, bytes]) -> None:
     "--push", "push_to", metavar="REMOTE", help="Also push the commit to an empty remote (implies --git)."
 )
 @click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
-def init(  # noqa: PLR0913 - one parameter per command-line option
+def init(
     engine: str,
     cluster: str,
     repo_url: str,

@@ -103,17 +103,20 @@ class StoreUpdater:
             metrics.SETUP_JOBS.labels(outcome="created").inc()
         return Decision(None, "running the post-install setup", "setup_started")
 
-    def ensure_argo_secret(self, row: dict[str, Any]) -> bool:
+    def argo_secret_ensured(self, store_id: str) -> bool:
+        return store_id in self._secrets_ensured
+
+    def ensure_argo_secret(self, row: dict[str, Any], namespace_present: bool) -> bool:
         """Argo CD renders the chart without cluster access, so the credentials Secret must exist
-        before the chart's pods start: create the namespace (Argo CD adopts it when it syncs
-        namespace.yaml) and the Secret. Returns whether the namespace exists now."""
+        before the chart's pods start: create the namespace unless it exists (Argo CD adopts it when
+        it syncs namespace.yaml) and the Secret (an existing one is kept: it holds the passwords the
+        store's data was made with). Returns whether both exist now."""
         store_id = row["id"]
-        if store_id in self._secrets_ensured:
-            return True
         labels = {"storefleet.io/store": store_id, "storefleet.io/tenant": row["owner_id"],
                   "app.kubernetes.io/managed-by": "storefleet"}  # fmt: skip
         try:
-            self._cluster.create_namespace(store_id, labels)
+            if not namespace_present:
+                self._cluster.create_namespace(store_id, labels)
             self._cluster.create_secret(
                 store_id, credentials_secret(store_id, row["owner_id"], row["engine"])
             )

@@ -115,7 +115,9 @@ def _flux(release: FluxRelease, store: StoreView) -> _Verdict:
     ready, stalled = release.conditions.get("Ready"), release.conditions.get("Stalled")
     reconciling = release.conditions.get("Reconciling")
     if stalled and stalled.is_true and _at(stalled, generation):
-        return _Verdict("failed", f"Helm: {stalled.message or stalled.reason}", "stalled")
+        # Stalled says that retries ran out; Ready=False says why the last attempt failed.
+        cause = f": {ready.message}" if ready is not None and ready.is_false and ready.message else ""
+        return _Verdict("failed", f"Helm: {stalled.message or stalled.reason}{cause}", "stalled")
     current = ready is not None and _at(ready, generation)
     if current and ready is not None and ready.is_false and not (reconciling and reconciling.is_true):
         return _Verdict("failed", f"Helm: {ready.message or ready.reason}", "ready_false")
@@ -140,7 +142,10 @@ def _argo(app: ArgoApp, store: StoreView) -> _Verdict:
         return _Verdict("working", _waiting(store), "not_applied")
     floor = store.retry_requested_at
     started = app.operation_started_at
-    current_operation = floor is None or (started is not None and started >= floor)
+    # Argo CD stamps operations to the second, so the retry's own sync is known by its token; any
+    # later operation (an automated sync after a new commit) by its start.
+    ours = store.retry_token is not None and app.operation_retry_token == store.retry_token
+    current_operation = floor is None or ours or (started is not None and started >= floor)
     if store.retry_token and not current_operation:
         return _Verdict("working", "retry requested; waiting for Argo CD to sync", "retrying")
     if current_operation and app.operation_phase in ("Failed", "Error"):

@@ -17,6 +17,7 @@ from kubernetes.client.exceptions import ApiException
 from urllib3.exceptions import HTTPError
 
 from storefleet.reconciler_watch.cluster import APPLICATIONS, HELMRELEASES, Cluster, Resource, kustomizations
+from storefleet.reconciler_watch.observed import RETRY_INFO
 
 if TYPE_CHECKING:
     from storefleet.reconciler_watch.decide import StoreView
@@ -64,6 +65,7 @@ class Nudger:
             operation = {
                 "sync": {"syncStrategy": {"hook": {}}},
                 "initiatedBy": {"username": "storefleet", "automated": False},
+                "info": [{"name": RETRY_INFO, "value": view.retry_token}],
             }
             self._try(APPLICATIONS, self._config.argocd_namespace, store_id, {"operation": operation})
 

@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+# The name of the operation.info item that carries the platform's retry token on a retry's sync.
+RETRY_INFO = "storefleet.io/retry-token"
+
 
 @dataclass(frozen=True)
 class Condition:
@@ -56,6 +59,8 @@ class ArgoApp:
     # Whether status.sync.revision contains the store's commit (see FluxRelease.contains_commit).
     contains_commit: bool | None
     deleting: bool = False
+    # The platform's retry token, when the operation is the sync a retry asked for (operation.info).
+    operation_retry_token: str | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +134,14 @@ def argo_revision(obj: dict[str, Any]) -> str | None:
     return revision if isinstance(revision, str) and revision else None
 
 
+def _retry_token(operation: dict[str, Any] | None) -> str | None:
+    info = _mapping(_mapping(operation).get("operation")).get("info")
+    for item in info if isinstance(info, list) else []:
+        if isinstance(item, dict) and item.get("name") == RETRY_INFO and isinstance(item.get("value"), str):
+            return str(item["value"])
+    return None
+
+
 def parse_application(obj: dict[str, Any], contains_commit: bool | None) -> ArgoApp:
     status = _mapping(obj.get("status"))
     sync, health = _mapping(status.get("sync")), _mapping(status.get("health"))
@@ -148,6 +161,7 @@ def parse_application(obj: dict[str, Any], contains_commit: bool | None) -> Argo
         error_conditions=errors,
         contains_commit=contains_commit,
         deleting=bool(_mapping(obj.get("metadata")).get("deletionTimestamp")),
+        operation_retry_token=_retry_token(operation),
     )
 
 

@@ -194,8 +194,12 @@ class ClusterWatcher:
     async def _observe(self, row: dict[str, Any], view: StoreView, now: datetime) -> Observed:
         store_id = row["id"]
         namespace_present = self.informers[NAMESPACES.key].get("", store_id) is not None
-        if self.config.engine == "argocd" and row["status"] != "deleting" and not namespace_present:
-            namespace_present = await asyncio.to_thread(self.updater.ensure_argo_secret, row)
+        # Argo CD may create the namespace first (namespace.yaml syncs with the root app), so the
+        # Secret is checked whether or not the namespace exists yet.
+        argo_installing = self.config.engine == "argocd" and row["status"] != "deleting"
+        if argo_installing and not self.updater.argo_secret_ensured(store_id):
+            created = await asyncio.to_thread(self.updater.ensure_argo_secret, row, namespace_present)
+            namespace_present = namespace_present or created
         raw = self._applier_object(store_id)
         applier, revision = None, None
         if raw is not None:

@@ -65,7 +65,7 @@ def _pod_status(pod: Obj, succeed: bool) -> Obj:
     }
 
 
-def _job_status(job: Obj, succeed: bool) -> Obj:
+def terminal_job_status(job: Obj, succeed: bool) -> Obj:
     if succeed:
         reason, message = "CompletionsReached", "Reached expected number of succeeded pods"
         kinds, counts = ("SuccessCriteriaMet", "Complete"), {"succeeded": 1, "completionTime": _now()}
@@ -86,5 +86,5 @@ def finish_job(kube: Kube, job: Obj, succeed: bool) -> str:
     existing = kube.get("v1", "Pod", job["metadata"]["namespace"], pod["metadata"]["name"])
     pod = existing or kube.create(pod)
     kube.write_status(pod, _pod_status(pod, succeed))
-    kube.write_status(job, _job_status(job, succeed))
+    kube.write_status(job, terminal_job_status(job, succeed))
     return str(pod["metadata"]["name"])

@@ -4,6 +4,7 @@ history a watch resumes from. Synchronous: it runs on the server's event loop th
 
 from __future__ import annotations
 
+import base64
 import copy
 import re
 import secrets
@@ -177,6 +178,7 @@ class ObjectStore:
             metadata.pop(key, None)
         metadata.update(uid=str(uuid.uuid4()), creationTimestamp=now(), generation=1)
         self._create_defaults(rt, obj)
+        _fold_string_data(rt, obj)
         metadata["resourceVersion"] = self._next_rv()
         self._table(rt)[(namespace if rt.namespaced else "", name)] = obj
         self._emit(rt, "ADDED", obj)
@@ -255,6 +257,7 @@ class ObjectStore:
         if expected and expected != old["metadata"]["resourceVersion"]:
             raise errors.conflict(rt, name)
         result = self._merge_endpoint(rt, old, new, subresource)
+        _fold_string_data(rt, result)
         for key in ("name", "namespace", "resourceVersion", "generation", *_IMMUTABLE_META):
             result["metadata"].pop(key, None)
             if key in old["metadata"]:
@@ -409,3 +412,14 @@ class ObjectStore:
         self._table(rt).pop(("", name))
         self._emit(rt, "DELETED", removed)
         return True
+
+
+def _fold_string_data(rt: ResourceType, obj: Obj) -> None:
+    """Secrets: `stringData` is write-only; the API server merges it into `data` (base64), over
+    any key of the same name, and never returns it."""
+    if rt.group or rt.plural != "secrets" or "stringData" not in obj:
+        return
+    plain = obj.pop("stringData") or {}
+    data = obj.get("data") or {}
+    data.update({key: base64.b64encode(str(value).encode()).decode() for key, value in plain.items()})
+    obj["data"] = data

@@ -293,3 +293,12 @@ def test_shutdown_does_not_wait_for_open_watches() -> None:
         started = time.monotonic()
     assert time.monotonic() - started < 2
     response.release_conn()
+
+
+def test_secret_string_data_is_folded_into_data(kube_api: KubeCluster) -> None:
+    core: Any = kubernetes.client.CoreV1Api(kube_api.api_client())  # Any: a plain JSON body
+    body = {"metadata": {"name": "s"}, "data": {"a": "eA==", "b": "eA=="}, "stringData": {"b": "two"}}
+    created = core.create_namespaced_secret("default", body)
+    assert created.data == {"a": "eA==", "b": "dHdv"} and created.string_data is None
+    stored = kube_api.objects("v1", "Secret", "default")[0]
+    assert "stringData" not in stored

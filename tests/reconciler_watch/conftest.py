@@ -1,10 +1,12 @@
 """The watcher's tests: the real API and fleet writer on a real bare remote, the real `kubernetes`
-client against the test Kubernetes API, and a watcher the test drives."""
+client against the test Kubernetes API, the applier doubles on the same remote, and a watcher the test
+starts and stops."""
 
 from __future__ import annotations
 
-import subprocess
+import asyncio
 from collections.abc import Iterator
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -14,16 +16,19 @@ from fastapi.testclient import TestClient
 from storefleet.api.app import create_app
 from storefleet.api.fleet.local_remote import ensure_local_fleet_repo
 from storefleet.api.settings import Settings
+from storefleet.reconciler_watch.factory import build_watcher
+from storefleet.reconciler_watch.watcher import ClusterWatcher
 from storefleet.renderer.gitrepo import Identity
 from storefleet.renderer.profile import GitOpsEngine
 from storefleet.renderer.template import instantiate_template
+from tests.kube.applier import Applier
+from tests.kube.argo_double import ArgoDouble
+from tests.kube.cluster import KubeCluster
 from tests.kube.fixtures import kube_api
+from tests.kube.flux_double import FluxDouble
+from tests.reconciler_watch.support import git
 
-__all__ = ["kube_api"]
-
-
-def git(*args: str, cwd: Path) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
+__all__ = ["git", "kube_api"]
 
 
 @pytest.fixture(params=["flux"])
@@ -41,14 +46,16 @@ def fleet_remote(tmp_path: Path, engine: str) -> Path:
 
 @pytest.fixture
 def settings(settings: Settings, fleet_remote: Path, engine: str, kube_api: Any, tmp_path: Path) -> Settings:
-    """The writer runs in the app; the watcher is built by each test (RUN_WATCHER off)."""
+    """The writer and the git-side sync run in the app; the watcher is started by `watcher`."""
     return settings.model_copy(
         update={
             "fleet_repo_url": str(fleet_remote),
             "gitops_engine": engine,
             "run_fleet_writer": True,
+            "run_git_sync": True,
             "fleet_poll_interval_s": 0.2,
             "kubeconfig": kube_api.write_kubeconfig(tmp_path / "kubeconfig"),
+            "watch_tick_s": 0.2,
         }
     )
 
@@ -57,3 +64,55 @@ def settings(settings: Settings, fleet_remote: Path, engine: str, kube_api: Any,
 def client(settings: Settings, db: Any) -> Iterator[TestClient]:
     with TestClient(create_app(settings, migrate=False), raise_server_exceptions=False) as test_client:
         yield test_client
+
+
+class WatcherRunner:
+    """Starts and stops watchers in the app's event loop, as `storefleet up` runs one in-process."""
+
+    def __init__(self, client: TestClient, settings: Settings) -> None:
+        self.client, self.settings = client, settings
+        self.current: ClusterWatcher | None = None
+        self._stop: asyncio.Event | None = None
+        self._done: Future[None] | None = None
+
+    @property
+    def portal(self) -> Any:
+        return self.client.portal
+
+    def start(self) -> ClusterWatcher:
+        assert self.current is None, "one watcher at a time"
+        app: Any = self.client.app
+        assert self.settings.database_url is not None
+        conninfo = self.settings.database_url.get_secret_value()
+        self.current = build_watcher(self.settings, app.state.pool, conninfo, app.state.fleet_reader)
+        self._stop = self.portal.call(asyncio.Event)
+        self._done = self.portal.start_task_soon(self.current.run, self._stop)
+        return self.current
+
+    def stop(self) -> None:
+        """A clean stop; the watcher's threads and streams end with it."""
+        if self.current is None:
+            return
+        assert self._stop is not None and self._done is not None
+        self.portal.call(self._stop.set)
+        self._done.result(timeout=15)
+        self.current = None
+
+
+@pytest.fixture
+def watchers(client: TestClient, settings: Settings) -> Iterator[WatcherRunner]:
+    runner = WatcherRunner(client, settings)
+    yield runner
+    runner.stop()
+
+
+@pytest.fixture
+def watcher(watchers: WatcherRunner) -> ClusterWatcher:
+    return watchers.start()
+
+
+@pytest.fixture
+def applier(kube_api: KubeCluster, fleet_remote: Path, engine: str) -> Applier:
+    """The engine's applier double, reading the remote the writer pushes to."""
+    double = FluxDouble if engine == "flux" else ArgoDouble
+    return double(kube_api, fleet_remote)

@@ -231,3 +231,25 @@ def test_flux_properties_over_every_combination(contains: bool | None) -> None:
             assert contains and terminal
         if contains and stalled == "True" and at_g:
             assert result == "failed"
+
+
+def test_a_stall_names_the_last_attempts_error() -> None:
+    why = cond("Ready", "False", G, "InstallFailed", "timed out waiting for the condition")
+    stall = cond("Stalled", "True", G, "RetriesExceeded", "Failed to install after 4 attempt(s)")
+    decision = run(flux(stall, why))
+    assert decision is not None and decision.status is S.FAILED
+    expected = "Helm: Failed to install after 4 attempt(s): timed out waiting for the condition"
+    assert decision.message == expected
+    alone = run(flux(stall, rdy("Unknown")))
+    assert alone is not None and alone.message == "Helm: Failed to install after 4 attempt(s)"
+
+
+def test_argo_knows_the_retrys_own_sync_by_its_token_within_the_same_second() -> None:
+    requested = NOW.replace(microsecond=500_000)
+    retried = replace(STORE, retry_token="t-1", retry_requested_at=requested)
+    same_second = requested.replace(microsecond=0)  # Argo CD's startedAt has no fraction
+    theirs = argo(started=same_second)
+    assert outcome(run(theirs, retried)) == "working"  # an operation from before the request
+    ours = replace(theirs, operation_retry_token="t-1")
+    assert outcome(run(ours, retried)) == "ready"
+    assert outcome(run(replace(ours, operation_phase="Failed"), retried)) == "failed"

@@ -4,9 +4,6 @@ ready, and a Stalled release fails it."""
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -14,10 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from kubernetes import client as k8s
 
-from storefleet.api.settings import Settings
-from storefleet.reconciler_watch.factory import build_watcher
 from storefleet.reconciler_watch.watcher import ClusterWatcher
-from tests.reconciler_watch.conftest import git
+from tests.reconciler_watch.support import git, provisioned, status_of, wait_for
 
 FLUX_NS = "flux-system"
 JOB_YAML = """apiVersion: batch/v1
@@ -34,16 +29,6 @@ spec:
           image: wordpress:cli
           command: [bash, /etc/storefleet/setup/woocommerce-setup.sh]
 """
-
-
-def wait_for(check: Callable[[], Any], timeout_s: float = 10.0, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 class FluxByHand:
@@ -109,38 +94,6 @@ class FluxByHand:
 @pytest.fixture
 def flux(kube_api: Any) -> FluxByHand:
     return FluxByHand(kube_api.api_client())
-
-
-@pytest.fixture
-def watcher(client: TestClient, settings: Settings) -> Iterator[ClusterWatcher]:
-    app: Any = client.app
-    assert settings.database_url is not None
-    built = build_watcher(settings.model_copy(update={"watch_tick_s": 0.2}), app.state.pool,
-                          settings.database_url.get_secret_value(), app.state.fleet_reader)  # fmt: skip
-    stop = client.portal.call(asyncio.Event)  # type: ignore[union-attr]
-    done = client.portal.start_task_soon(built.run, stop)  # type: ignore[union-attr]
-    yield built
-    client.portal.call(stop.set)  # type: ignore[union-attr]
-    done.result(timeout=10)
-
-
-def provisioned(client: TestClient, tenant: Any, name: str) -> dict[str, Any]:
-    created = client.post(
-        "/api/v1/stores", json={"name": name, "engine": "woocommerce"}, headers=tenant.headers
-    )
-    assert created.status_code == 202, created.text
-
-    def committed() -> dict[str, Any] | None:
-        body: dict[str, Any] = client.get(
-            f"/api/v1/stores/{created.json()['id']}", headers=tenant.headers
-        ).json()
-        return body if body["status"] == "provisioning" else None
-
-    return wait_for(committed, what="the writer's commit")  # type: ignore[no-any-return]
-
-
-def status_of(client: TestClient, tenant: Any, store_id: str) -> dict[str, Any]:
-    return client.get(f"/api/v1/stores/{store_id}", headers=tenant.headers).json()  # type: ignore[no-any-return]
 
 
 def test_ready_only_after_the_revision_contains_the_commit_and_setup_succeeded(

@@ -1,0 +1,76 @@
+"""Helpers for the watcher's end-to-end tests: waiting, the API as a tenant sees it, git on the remote."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+
+def git(*args: str, cwd: Path) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def wait_for(check: Callable[[], Any], timeout_s: float = 15.0, what: str = "condition") -> Any:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def status_of(client: TestClient, account: Any, store_id: str) -> dict[str, Any]:
+    response = client.get(f"/api/v1/stores/{store_id}", headers=account.headers)
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def wait_status(client: TestClient, account: Any, store_id: str, status: str, timeout_s: float = 15.0) -> Any:
+    """The store once it has `status`; fails at once if it settles in another terminal-ish status."""
+
+    def reached() -> dict[str, Any] | None:
+        store = status_of(client, account, store_id)
+        return store if store["status"] == status else None
+
+    try:
+        return wait_for(reached, timeout_s, what=f"status {status}")
+    except AssertionError as exc:
+        store = status_of(client, account, store_id)
+        raise AssertionError(f"{exc}; the store is {store['status']}: {store['status_message']}") from None
+
+
+def create(client: TestClient, account: Any, name: str, **fields: Any) -> dict[str, Any]:
+    body = {"name": name, "engine": "woocommerce", **fields}
+    created = client.post("/api/v1/stores", json=body, headers=account.headers)
+    assert created.status_code == 202, created.text
+    return created.json()  # type: ignore[no-any-return]
+
+
+def provisioned(client: TestClient, account: Any, name: str, **fields: Any) -> dict[str, Any]:
+    """A new store once the writer has committed it (status provisioning)."""
+    created = create(client, account, name, **fields)
+    return wait_status(client, account, created["id"], "provisioning")  # type: ignore[no-any-return]
+
+
+def events(client: TestClient, account: Any, store_id: str) -> list[dict[str, Any]]:
+    """The store's audit events, oldest first."""
+    response = client.get(f"/api/v1/stores/{store_id}/logs?limit=100", headers=account.headers)
+    assert response.status_code == 200, response.text
+    return sorted(response.json()["events"], key=lambda e: e["id"])
+
+
+def transitions(client: TestClient, account: Any, store_id: str) -> list[str]:
+    """The statuses the store moved to, in order (from its audit trail)."""
+    moves = []
+    for event in events(client, account, store_id):
+        after = (event.get("after") or {}).get("status")
+        before = (event.get("before") or {}).get("status")
+        if after and after != before:
+            moves.append(after)
+    return moves

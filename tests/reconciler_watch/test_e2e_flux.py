@@ -1,0 +1,174 @@
+"""The whole loop under Flux, in one process: API -> fleet writer -> bare remote -> Flux double ->
+test Kubernetes API -> watcher (real informers over HTTP) -> PostgreSQL -> API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from storefleet.reconciler_watch.watcher import ClusterWatcher
+from tests.kube.applier import Applier
+from tests.kube.flux_double import HR_API
+from tests.reconciler_watch.support import (
+    create,
+    events,
+    git,
+    status_of,
+    transitions,
+    wait_for,
+    wait_status,
+)
+
+
+def setup_jobs(applier: Applier, store_id: str) -> list[dict[str, Any]]:
+    return applier.kube.list_objects("batch/v1", "Job", store_id, labels="storefleet.io/setup")
+
+
+def finish_setup(applier: Applier, store_id: str, *, succeed: bool = True, log: str = "") -> str:
+    """Wait for the store's next setup Job and end it; returns its name."""
+    names = wait_for(lambda: applier.finish_jobs(store_id, succeed=succeed, log=log), what="a setup Job")
+    assert len(names) == 1, names
+    return str(names[0])
+
+
+def ready_events(client: TestClient, account: Any, store_id: str) -> list[dict[str, Any]]:
+    return [e for e in events(client, account, store_id) if (e.get("after") or {}).get("status") == "ready"]
+
+
+def test_create_then_update_each_reach_ready_at_their_own_commit(
+    client: TestClient, tenant: Any, applier: Applier, watcher: ClusterWatcher
+) -> None:
+    with applier.run_in_background():
+        store = create(client, tenant, "loop-shop", theme="storefront")
+        sid = store["id"]
+        wait_for(lambda: setup_jobs(applier, sid), what="the setup Job")
+        # the release is ready, but the store is not until its post-install setup has succeeded
+        assert status_of(client, tenant, sid)["status"] == "provisioning"
+        finish_setup(applier, sid)
+        ready = wait_status(client, tenant, sid, "ready")
+        first_ready = ready_events(client, tenant, sid)[-1]
+        assert first_ready["detail"]["observed_revision"] == ready["last_commit_sha"]
+
+        updated = client.patch(f"/api/v1/stores/{sid}", json={"theme": "astra"}, headers=tenant.headers)
+        assert updated.status_code == 202, updated.text
+        assert updated.json()["status"] == "updating"
+        # a theme change asks for the setup again (a new Job, the first one stays as it ended)
+        wait_for(lambda: len(setup_jobs(applier, sid)) == 2, what="the update's setup Job")
+        assert status_of(client, tenant, sid)["status"] == "updating"
+        finish_setup(applier, sid)
+        after = wait_status(client, tenant, sid, "ready")
+
+    assert after["theme"] == "astra" and after["last_commit_sha"] != ready["last_commit_sha"]
+    assert ready_events(client, tenant, sid)[-1]["detail"]["observed_revision"] == after["last_commit_sha"]
+    release = applier.kube.get(HR_API, "HelmRelease", sid, sid)
+    assert release is not None and release["spec"]["values"]["theme"] == "astra"
+    assert transitions(client, tenant, sid) == ["requested", "provisioning", "ready", "updating", "ready"]
+
+
+def test_a_plan_change_needs_no_new_setup(
+    client: TestClient, tenant: Any, applier: Applier, watcher: ClusterWatcher
+) -> None:
+    with applier.run_in_background():
+        sid = create(client, tenant, "plan-shop")["id"]
+        finish_setup(applier, sid)
+        wait_status(client, tenant, sid, "ready")
+        changed = client.patch(f"/api/v1/stores/{sid}", json={"plan": "medium"}, headers=tenant.headers)
+        assert changed.status_code == 202, changed.text
+        after = wait_status(client, tenant, sid, "ready")
+    assert len(setup_jobs(applier, sid)) == 1
+    assert after["plan"] == "medium"
+
+
+def test_a_human_git_revert_takes_the_store_back_and_ready_ties_to_the_revert(
+    client: TestClient, tenant: Any, applier: Applier, watcher: ClusterWatcher, tmp_path: Path,
+    fleet_remote: Path,
+) -> None:  # fmt: skip
+    with applier.run_in_background():
+        sid = create(client, tenant, "revert-shop", theme="storefront")["id"]
+        finish_setup(applier, sid)
+        wait_status(client, tenant, sid, "ready")
+        client.patch(f"/api/v1/stores/{sid}", json={"plan": "large"}, headers=tenant.headers)
+        updated = wait_status(client, tenant, sid, "ready")
+        wait_for(lambda: ready_events(client, tenant, sid)[-1]["detail"]["observed_revision"]
+                 == updated["last_commit_sha"])  # fmt: skip
+
+        clone = tmp_path / "human"
+        git("clone", "-q", str(fleet_remote), str(clone), cwd=tmp_path)
+        git("-c", "user.name=Pat Engineer", "-c", "user.email=pat@example.com",
+            "revert", "--no-edit", updated["last_commit_sha"], cwd=clone)  # fmt: skip
+        revert_sha = git("rev-parse", "HEAD", cwd=clone)
+        git("push", "-q", "origin", "HEAD:main", cwd=clone)
+
+        reverted = wait_for(
+            lambda: (s := status_of(client, tenant, sid))["last_commit_sha"] == revert_sha and s,
+            what="the git-side sync to take the revert",
+        )
+        assert reverted["plan"] == "small"
+        final = wait_status(client, tenant, sid, "ready")
+        wait_for(lambda: ready_events(client, tenant, sid)[-1]["detail"]["observed_revision"] == revert_sha,
+                 what="ready at the revert commit")  # fmt: skip
+
+    assert final["plan"] == "small" and final["last_commit_sha"] == revert_sha
+    release = applier.kube.get(HR_API, "HelmRelease", sid, sid)
+    assert release is not None and release["spec"]["values"]["plan"] == "small"
+    assert transitions(client, tenant, sid)[-2:] == ["updating", "ready"]
+
+
+def test_delete_is_deleted_only_when_the_release_and_namespace_are_gone(
+    client: TestClient, tenant: Any, applier: Applier, watcher: ClusterWatcher
+) -> None:
+    with applier.run_in_background():
+        sid = create(client, tenant, "gone-shop")["id"]
+        finish_setup(applier, sid)
+        wait_status(client, tenant, sid, "ready")
+        applier.cluster.hold_namespace(sid)  # the namespace lingers (a finalizer still working)
+        assert client.delete(f"/api/v1/stores/{sid}", headers=tenant.headers).status_code == 202
+        wait_for(lambda: applier.kube.get(HR_API, "HelmRelease", sid, sid) is None, what="the release gone")
+        wait_for(lambda: applier.kube.get("v1", "Namespace", None, sid) is not None)
+        assert status_of(client, tenant, sid)["status"] == "deleting"
+        applier.cluster.release_namespace(sid)
+        wait_status(client, tenant, sid, "deleted")
+    assert transitions(client, tenant, sid)[-2:] == ["deleting", "deleted"]
+
+
+def test_a_stalled_install_fails_and_a_retry_reinstalls_to_ready(
+    client: TestClient, tenant: Any, applier: Applier, watcher: ClusterWatcher
+) -> None:
+    sid = create(client, tenant, "stall-shop")["id"]
+    applier.fail(sid, times=None, message="timed out waiting for the condition")
+    with applier.run_in_background():
+        failed = wait_status(client, tenant, sid, "failed")
+        assert "Failed to install after" in failed["status_message"]
+        assert "timed out waiting for the condition" in (failed["error"] or failed["status_message"])
+        assert setup_jobs(applier, sid) == []
+
+        applier.clear_failures(sid)
+        retried = client.post(f"/api/v1/stores/{sid}/retry", headers=tenant.headers)
+        assert retried.status_code == 202, retried.text
+        # the watcher's nudge (resetAt) ends the stall; the double reinstalls
+        finish_setup(applier, sid)
+        wait_status(client, tenant, sid, "ready")
+    release = applier.kube.get(HR_API, "HelmRelease", sid, sid)
+    assert release is not None and release["status"]["lastHandledResetAt"]
+    assert transitions(client, tenant, sid) == ["requested", "provisioning", "failed", "requested",
+                                                "provisioning", "ready"]  # fmt: skip
+
+
+def test_a_failed_setup_job_fails_the_store_with_its_log_tail_and_retry_reruns_it(
+    client: TestClient, tenant: Any, applier: Applier, watcher: ClusterWatcher
+) -> None:
+    log = "\n".join(f"step {n}" for n in range(40)) + "\nError: could not reach the database\n"
+    with applier.run_in_background():
+        sid = create(client, tenant, "setup-shop")["id"]
+        first = finish_setup(applier, sid, succeed=False, log=log)
+        failed = wait_status(client, tenant, sid, "failed")
+        assert "could not reach the database" in failed["error"]
+        assert "step 0\n" not in failed["error"]  # the tail, not the whole log
+
+        assert client.post(f"/api/v1/stores/{sid}/retry", headers=tenant.headers).status_code == 202
+        second = finish_setup(applier, sid)
+        wait_status(client, tenant, sid, "ready")
+    assert first != second  # a new attempt, a new Job: the failed one is kept for its log
+    assert {job["metadata"]["name"] for job in setup_jobs(applier, sid)} == {first, second}
