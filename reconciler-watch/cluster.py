@@ -6,9 +6,12 @@ reads or writes in the cluster goes through here, so a test points it at another
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +50,34 @@ NAMESPACES = Resource("", "v1", "namespaces", label_selector=STORE_LABEL)
 
 def kustomizations(namespace: str) -> Resource:
     return Resource("kustomize.toolkit.fluxcd.io", "v1", "kustomizations", namespace=namespace)
+
+
+@dataclass(frozen=True)
+class SecretValue:
+    """One key of a Secret: `exists` is False when the Secret is absent, `value` None when the key
+    is (or is not UTF-8). The value never shows in a repr, so it cannot reach a log by accident."""
+
+    exists: bool
+    value: str | None = field(default=None, repr=False)
+
+
+# The kinds `namespace_objects` lists in a store namespace (plural -> API group, list method).
+STORE_OBJECT_KINDS: dict[str, tuple[str, str]] = {
+    "pods": ("core", "list_namespaced_pod"),
+    "deployments": ("apps", "list_namespaced_deployment"),
+    "statefulsets": ("apps", "list_namespaced_stateful_set"),
+    "ingresses": ("networking", "list_namespaced_ingress"),
+}
+
+
+@dataclass(frozen=True)
+class NamespaceObjects:
+    """What one namespace holds, as plain JSON. `namespace` is None when it does not exist;
+    `forbidden` names the kinds this client may not list there (RBAC), whose lists stay empty."""
+
+    namespace: dict[str, Any] | None
+    objects: dict[str, list[dict[str, Any]]]
+    forbidden: tuple[str, ...] = ()
 
 
 class Gone(Exception):
@@ -191,6 +222,59 @@ class Cluster:
         api: Any = self.api_client  # sanitize_for_serialization is untyped
         plain = obj if isinstance(obj, dict) else api.sanitize_for_serialization(obj)
         return plain if isinstance(plain, dict) else {}
+
+    # ---- reads for the API: credentials, a store's objects -------------------------------------------
+    def read_secret_value(self, namespace: str, name: str, key: str) -> SecretValue:
+        """One decoded key of a Secret. Read as raw JSON: no other key is decoded or kept in a model."""
+        try:
+            secret = self._get_json(self._core.read_namespaced_secret, name, namespace)
+        except ApiException as exc:
+            if exc.status == 404:
+                return SecretValue(exists=False)
+            raise
+        encoded = (secret.get("data") or {}).get(key)
+        if not isinstance(encoded, str) or not encoded:
+            return SecretValue(exists=True)
+        try:
+            return SecretValue(exists=True, value=base64.b64decode(encoded, validate=True).decode())
+        except (binascii.Error, UnicodeDecodeError):
+            return SecretValue(exists=True)
+
+    def namespace_objects(self, namespace: str) -> NamespaceObjects:
+        """The namespace and its pods, deployments, statefulsets and ingresses (`STORE_OBJECT_KINDS`)."""
+        try:
+            ns = self._get_json(self._core.read_namespace, namespace)
+        except ApiException as exc:
+            if exc.status == 404:
+                return NamespaceObjects(None, {kind: [] for kind in STORE_OBJECT_KINDS})
+            raise
+        apis: dict[str, Any] = {
+            "core": self._core,
+            "apps": client.AppsV1Api(self.api_client),
+            "networking": client.NetworkingV1Api(self.api_client),
+        }
+        objects: dict[str, list[dict[str, Any]]] = {}
+        forbidden: list[str] = []
+        for kind, (group, method) in STORE_OBJECT_KINDS.items():
+            try:
+                objects[kind] = list(
+                    self._get_json(getattr(apis[group], method), namespace).get("items") or []
+                )
+            except ApiException as exc:
+                if exc.status != 403:
+                    raise
+                forbidden.append(kind)
+                objects[kind] = []
+        return NamespaceObjects(ns, objects, tuple(forbidden))
+
+    def _get_json(self, call: Any, *args: Any) -> dict[str, Any]:
+        """A GET answered as raw JSON (no client model: cheaper, and tolerant of partial objects)."""
+        response = call(*args, _preload_content=False, _request_timeout=self._timeout)
+        try:
+            body = json.loads(response.data or b"{}")
+        finally:
+            response.release_conn()
+        return body if isinstance(body, dict) else {}
 
     # ---- writes ---------------------------------------------------------------------------------------
     def create_job(self, namespace: str, job: dict[str, Any]) -> bool:

@@ -11,6 +11,7 @@ from storefleet.api.core.errors import ServiceUnavailable
 from storefleet.api.db.pool import DbConnection
 from storefleet.api.fleet.reader import FleetReader
 from storefleet.api.stores import service
+from storefleet.api.stores.cluster_endpoints import router as cluster_router
 from storefleet.api.stores.repository import StoreQuery
 from storefleet.api.stores.schemas import (
     CreateStoreRequest,
@@ -154,3 +155,7 @@ async def store_history(
             for e in entries
         ]
     )
+
+
+# What the platform reads from the cluster about a store: credentials and Kubernetes objects.
+router.include_router(cluster_router)

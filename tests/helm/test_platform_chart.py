@@ -127,14 +127,16 @@ def test_cluster_role_is_least_privilege(render_platform: Any) -> None:
         ("kustomize.toolkit.fluxcd.io", "kustomizations"),
         ("source.toolkit.fluxcd.io", "gitrepositories"),
     } <= granted
-    assert ("", "secrets") not in granted  # per store namespace, from the store chart's Role
+    secret_verbs = {v for rule in rules({}) if "secrets" in rule["resources"] for v in rule["verbs"]}
+    assert secret_verbs == {"create"}  # reading any Secret is granted per store namespace only
     wide = {
         (g, r)
         for rule in rules(VALUE_SETS["all-on-values"])
         for g in rule["apiGroups"]
         for r in rule["resources"]
     }
-    assert {("", "secrets"), ("batch", "jobs"), ("", "pods/log")} <= wide
+    assert {("", "secrets"), ("batch", "jobs"), ("", "pods/log"), ("", "configmaps")} <= wide
+    assert {("apps", "deployments"), ("networking.k8s.io", "ingresses")} <= wide
 
 
 def test_store_chart_role_binds_the_platform_service_account(
@@ -145,6 +147,43 @@ def test_store_chart_role_binds_the_platform_service_account(
     assert binding["subjects"] == [
         {"kind": "ServiceAccount", "name": account["metadata"]["name"], "namespace": "storefleet"}
     ]
+
+
+# Every request the watcher and the API make in a store namespace: (verb, group, resource, name or None).
+STORE_NAMESPACE_CALLS = [
+    ("get", "", "configmaps", "{id}-setup"),  # the setup Job's manifest
+    ("create", "batch", "jobs", None),
+    ("list", "", "pods", None),  # the Job's pod, and the dashboard's resources view
+    ("get", "", "pods/log", None),  # the failed setup's log tail, the Medusa publishable key
+    ("get", "", "secrets", "{id}-credentials"),  # GET /stores/{id}/credentials
+    ("create", "", "secrets", None),  # the storefront key
+    ("patch", "", "secrets", "{id}-storefront-key"),
+    ("list", "apps", "deployments", None),
+    ("list", "apps", "statefulsets", None),
+    ("list", "networking.k8s.io", "ingresses", None),
+]
+
+
+def _allows(rules: list[dict[str, Any]], verb: str, group: str, resource: str, name: str | None) -> bool:
+    return any(
+        verb in rule["verbs"]
+        and group in rule["apiGroups"]
+        and resource in rule["resources"]
+        and (not rule.get("resourceNames") or name in rule["resourceNames"])
+        for rule in rules
+    )
+
+
+def test_store_chart_role_grants_every_call_the_platform_makes_in_the_namespace(
+    render_store: Any, kit: Any
+) -> None:
+    values = kit.store_values("medusa")
+    store_id = values["store"]["id"]
+    role = next(o for o in render_store(values) if o["kind"] == "Role")
+    for verb, group, resource, name in STORE_NAMESPACE_CALLS:
+        named = name.format(id=store_id) if name else None
+        assert _allows(role["rules"], verb, group, resource, named), (verb, group, resource, named)
+    assert not _allows(role["rules"], "get", "", "secrets", f"{store_id}-other")
 
 
 @pytest.mark.parametrize(

@@ -39,7 +39,13 @@ def _add_store(root: Path, spec: Any, engine: GitOpsEngine) -> Path:
 def test_init_writes_the_flux_skeleton(tmp_path: Path) -> None:
     dest = tmp_path / "fleet"
     result = _run(
-        "init", "--no-chart", "--cluster", "kind", "--repo-url", "https://git.example.com/fleet.git", str(dest)
+        "init",
+        "--no-chart",
+        "--cluster",
+        "kind",
+        "--repo-url",
+        "https://git.example.com/fleet.git",
+        str(dest),
     )
     assert result.returncode == 0, result.stderr
     assert "wrote 5 files" in result.stdout

@@ -1,0 +1,96 @@
+"""HTTP for what the platform reads from the cluster about one store: its admin credentials and its
+Kubernetes objects. Included in the stores router (same prefix, same tag)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, Response
+
+from storefleet.api.auth.dependencies import CurrentActor
+from storefleet.api.db.pool import DbConnection
+from storefleet.api.settings import Settings
+from storefleet.api.stores import cluster_service
+from storefleet.api.stores.cluster_schemas import StoreCredentials, StoreResources
+from storefleet.reconciler_watch.cluster import Cluster
+from storefleet.renderer.profile import GitOpsEngine, RenderProfile, ValuesProfile
+
+router = APIRouter(tags=["stores"])
+
+StoreId = Annotated[str, Path(max_length=64, description="Store id, e.g. st-abcdefgh23")]
+
+_ERRORS_503 = {
+    "description": "`CLUSTER_NOT_CONFIGURED` (no cluster configured) or `CLUSTER_UNAVAILABLE` (the cluster "
+    "cannot be reached or answered an error; with `Retry-After`)"
+}
+_ERROR_404 = {"description": "`STORE_NOT_FOUND`: no such store, or another tenant's"}
+
+AdminAccess = Annotated[
+    bool,
+    Query(
+        description="Admins only: read the credentials of a store another tenant owns. Without it such "
+        "a read is refused (`403 ADMIN_ACCESS_FLAG_REQUIRED`); with it the read is allowed and audited "
+        "as admin access (`store.credentials_read`, `detail.access = admin`). Ignored for the owner."
+    ),
+]
+
+
+def _cluster(request: Request) -> Cluster | None:
+    cluster: Cluster | None = getattr(request.app.state, "cluster", None)
+    return cluster
+
+
+def _profile(settings: Settings) -> RenderProfile:
+    """The render settings the store hosts depend on (the same as the fleet writer's)."""
+    return RenderProfile(
+        gitops_engine=GitOpsEngine(settings.gitops_engine),
+        values_profile=ValuesProfile(settings.values_profile),
+        domain=settings.store_domain,
+    )
+
+
+@router.get(
+    "/{store_id}/credentials",
+    operation_id="getStoreCredentials",
+    responses={
+        403: {"description": "`ADMIN_ACCESS_FLAG_REQUIRED`: an admin who does not own the store, without "
+              "`admin_access=true` (the attempt is audited)"},
+        404: _ERROR_404,
+        409: {"description": "`CREDENTIALS_NOT_AVAILABLE`: not installed yet, deleted or being deleted, or "
+              "the Secret lacks the password; the message says which"},
+        503: _ERRORS_503,
+    },
+)  # fmt: skip
+async def get_store_credentials(
+    store_id: StoreId,
+    request: Request,
+    response: Response,
+    conn: DbConnection,
+    actor: CurrentActor,
+    admin_access: AdminAccess = False,
+) -> StoreCredentials:
+    """The store's admin login (URL, user name, password, e-mail), read from its credentials Secret in
+    the cluster. The store's owner may read it; an admin may read another tenant's only with
+    `admin_access=true`. Every read, and every refused admin attempt, is a security event in the
+    audit trail (never with the password). The answer is never cached (`Cache-Control: no-store`)."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+    settings: Settings = request.app.state.settings
+    return await cluster_service.read_credentials(
+        conn, _cluster(request), actor, store_id, admin_access=admin_access, profile=_profile(settings)
+    )
+
+
+@router.get(
+    "/{store_id}/resources",
+    operation_id="getStoreResources",
+    responses={404: _ERROR_404, 503: _ERRORS_503},
+)
+async def get_store_resources(
+    store_id: StoreId, request: Request, conn: DbConnection, actor: CurrentActor
+) -> StoreResources:
+    """The pods, deployments, statefulsets and ingresses in the store's namespace, as the cluster
+    reports them now, with their readiness and a summary of what keeps the store from being ready.
+    Before the namespace exists (or after deletion) the lists are empty and `namespace_present` is
+    false. Pods of the post-install setup Job are listed with their phase but do not count."""
+    return await cluster_service.read_resources(conn, _cluster(request), actor, store_id)

@@ -1,0 +1,205 @@
+"""Use cases that read a store from the Kubernetes cluster: its admin credentials and its objects.
+
+Authorisation comes first and never depends on the cluster: someone else's store is `404` exactly as
+for a missing one (`service.get_visible`), and an admin reads another tenant's credentials only with
+an explicit `admin_access` flag. The `Cluster` client is synchronous, so every call runs in a worker
+thread under a deadline; whatever goes wrong in the cluster becomes a `503`, never a `500`.
+
+The password is returned to the caller and nowhere else: it is never logged, never audited.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal, NoReturn, TypeVar
+
+import anyio
+from anyio import to_thread
+from kubernetes.client.exceptions import ApiException
+from urllib3.exceptions import HTTPError as TransportError
+
+from storefleet.api.audit import service as audit
+from storefleet.api.core.actor import Actor
+from storefleet.api.core.errors import Conflict, Forbidden, ServiceUnavailable
+from storefleet.api.db.pool import Connection
+from storefleet.api.stores import readiness
+from storefleet.api.stores.cluster_schemas import StoreCredentials, StoreResources
+from storefleet.api.stores.service import get_visible
+from storefleet.api.stores.state_machine import StoreStatus
+from storefleet.reconciler_watch.cluster import Cluster, SecretValue
+from storefleet.reconciler_watch.credentials import ADMIN_PASSWORD_KEY, credentials_secret_name
+from storefleet.renderer.manifests import store_host, store_url
+from storefleet.renderer.profile import RenderProfile
+from storefleet.renderer.spec import Engine, StoreSpec
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+CLUSTER_DEADLINE_S = 15.0  # one use case's cluster calls, all together
+RETRY_AFTER_S = "5"
+DEFAULT_ADMIN_USER = "admin"  # the chart's setup.adminUser; the renderer never overrides it
+EVENT_CREDENTIALS_READ = "store.credentials_read"
+EVENT_CREDENTIALS_DENIED = "store.credentials_denied"
+
+_NOT_YET_INSTALLED = frozenset(
+    {StoreStatus.REQUESTED, StoreStatus.PENDING_APPROVAL, StoreStatus.PROVISIONING}
+)
+
+
+class ClusterNotConfigured(ServiceUnavailable):
+    code = "CLUSTER_NOT_CONFIGURED"
+
+
+class ClusterUnavailable(ServiceUnavailable):
+    code = "CLUSTER_UNAVAILABLE"
+
+
+class AdminAccessFlagRequired(Forbidden):
+    code = "ADMIN_ACCESS_FLAG_REQUIRED"
+
+
+class CredentialsNotAvailable(Conflict):
+    code = "CREDENTIALS_NOT_AVAILABLE"
+
+
+@dataclass(frozen=True)
+class StoreLinks:
+    store_url: str
+    admin_url: str
+    host: str
+
+
+def store_links(spec: StoreSpec, profile: RenderProfile) -> StoreLinks:
+    """Where the store and its admin live, exactly as the chart's ingress and setup compute them."""
+    url = store_url(spec, profile)
+    admin = f"{url}/wp-admin/" if spec.engine is Engine.WOOCOMMERCE else f"{url}/admin"
+    return StoreLinks(store_url=url, admin_url=admin, host=store_host(spec, profile))
+
+
+# ---- calling the cluster ----------------------------------------------------------------------------
+def require_cluster(cluster: Cluster | None) -> Cluster:
+    if cluster is None:
+        raise ClusterNotConfigured(
+            "No Kubernetes cluster is configured for this platform (set KUBECONFIG or KUBE_IN_CLUSTER=true), "
+            "so it cannot read what runs in the cluster."
+        )
+    return cluster
+
+
+def _unavailable(message: str) -> ClusterUnavailable:
+    return ClusterUnavailable(message, headers={"Retry-After": RETRY_AFTER_S})
+
+
+async def in_cluster(fn: Callable[..., T], *args: Any) -> T:
+    """`fn(*args)` in a worker thread, bounded by `CLUSTER_DEADLINE_S`; cluster failures -> 503."""
+    try:
+        with anyio.fail_after(CLUSTER_DEADLINE_S):
+            return await to_thread.run_sync(fn, *args, abandon_on_cancel=True)
+    except TimeoutError as exc:
+        raise _unavailable(f"The cluster did not answer within {CLUSTER_DEADLINE_S:g} s; try again.") from exc
+    except ApiException as exc:
+        log.warning("cluster API error: HTTP %s %s", exc.status, exc.reason)
+        if exc.status in (401, 403):
+            raise _unavailable(
+                f"The cluster refused the platform's account (HTTP {exc.status}); "
+                "an operator must grant it access."
+            ) from exc
+        raise _unavailable(f"The cluster answered HTTP {exc.status or 'error'}; try again.") from exc
+    except (TransportError, OSError) as exc:
+        log.warning("cluster unreachable: %s", type(exc).__name__)
+        raise _unavailable("The cluster cannot be reached right now; try again.") from exc
+
+
+# ---- credentials -------------------------------------------------------------------------------------
+async def _refuse_admin(conn: Connection, actor: Actor, store: dict[str, Any]) -> NoReturn:
+    await audit.record(
+        conn,
+        EVENT_CREDENTIALS_DENIED,
+        actor,
+        store_id=store["id"],
+        tenant=store["owner_id"],
+        detail={"reason": AdminAccessFlagRequired.code, "admin_access": False},
+    )
+    raise AdminAccessFlagRequired(
+        "This store belongs to another tenant. To read its credentials as an admin, repeat the request "
+        "with `admin_access=true`; the read is audited as admin access."
+    )
+
+
+def _not_available(store: dict[str, Any], lookup: SecretValue | None, secret: str, key: str) -> str:
+    """Why there are no credentials to return (the 409's message)."""
+    status = StoreStatus(store["status"])
+    if status is StoreStatus.DELETED:
+        return "The store was deleted; its credentials were removed with it."
+    if status is StoreStatus.DELETING:
+        return "The store is being deleted; its credentials are no longer available."
+    if lookup is not None and lookup.exists:
+        return f"The store's credentials Secret has no '{key}' entry yet."
+    if status in _NOT_YET_INSTALLED:
+        return (
+            f"The store is still being provisioned ({status.value}); "
+            "its credentials exist once it is installed."
+        )
+    if status is StoreStatus.FAILED:
+        return "The store failed before its credentials were created; retry it."
+    return f"The store's credentials Secret '{secret}' was not found in the cluster."
+
+
+async def read_credentials(
+    conn: Connection,
+    cluster: Cluster | None,
+    actor: Actor,
+    store_id: str,
+    *,
+    admin_access: bool,
+    profile: RenderProfile,
+) -> StoreCredentials:
+    """The store's admin login from the cluster Secret `<store-id>-credentials`, audited."""
+    store = await get_visible(conn, actor, store_id)
+    is_owner = store["owner_id"] == actor.id
+    if not is_owner and not admin_access:
+        await _refuse_admin(conn, actor, store)
+    spec = StoreSpec.model_validate(store["spec"])
+    secret, key = credentials_secret_name(spec.store_id), ADMIN_PASSWORD_KEY[spec.engine.value]
+    if StoreStatus(store["status"]) in (StoreStatus.DELETED, StoreStatus.DELETING):
+        raise CredentialsNotAvailable(_not_available(store, None, secret, key))
+    lookup = await in_cluster(require_cluster(cluster).read_secret_value, spec.store_id, secret, key)
+    if lookup.value is None:
+        raise CredentialsNotAvailable(_not_available(store, lookup, secret, key))
+    access: Literal["owner", "admin"] = "owner" if is_owner else "admin"
+    # Audited before the password leaves: if the audit row cannot be written, nothing is disclosed.
+    await audit.record(
+        conn,
+        EVENT_CREDENTIALS_READ,
+        actor,
+        store_id=spec.store_id,
+        tenant=store["owner_id"],
+        detail={"access": access, "admin_access": access == "admin", "secret": secret, "key": key},
+    )
+    links = store_links(spec, profile)
+    email = f"admin@{links.host}"
+    return StoreCredentials(
+        store_id=spec.store_id,
+        engine=spec.engine,
+        store_url=links.store_url,
+        admin_url=links.admin_url,
+        username=DEFAULT_ADMIN_USER if spec.engine is Engine.WOOCOMMERCE else email,
+        password=lookup.value,
+        email=email,
+        access=access,
+    )
+
+
+# ---- resources ---------------------------------------------------------------------------------------
+async def read_resources(
+    conn: Connection, cluster: Cluster | None, actor: Actor, store_id: str
+) -> StoreResources:
+    """The store namespace's pods, deployments, statefulsets and ingresses, with readiness."""
+    store = await get_visible(conn, actor, store_id)
+    namespace = store["id"]
+    found = await in_cluster(require_cluster(cluster).namespace_objects, namespace)
+    return readiness.store_resources(
+        store["id"], namespace, found.namespace, found.objects, unreadable=found.forbidden
+    )
