@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from kubernetes.client.exceptions import ApiException
 from psycopg_pool import AsyncConnectionPool
+from urllib3.exceptions import HTTPError
 
 from storefleet.api.core.actor import Actor
 from storefleet.api.core.errors import Conflict
@@ -21,8 +23,9 @@ from storefleet.reconciler_watch import watch_repository as repository
 from storefleet.reconciler_watch.cluster import Cluster
 from storefleet.reconciler_watch.credentials import credentials_secret
 from storefleet.reconciler_watch.decide import Decision, StoreView
-from storefleet.reconciler_watch.observed import Observed
+from storefleet.reconciler_watch.observed import Observed, SetupJob
 from storefleet.reconciler_watch.setup_job import SetupTemplateError, build_job
+from storefleet.reconciler_watch.storefront_key import publishable_key, storefront_key_secret
 
 if TYPE_CHECKING:
     from storefleet.reconciler_watch.watcher import WatcherConfig
@@ -36,6 +39,7 @@ class StoreUpdater:
     def __init__(self, pool: AsyncConnectionPool[Any], cluster: Cluster, config: WatcherConfig) -> None:
         self._pool, self._cluster, self._config = pool, cluster, config
         self._secrets_ensured: set[str] = set()
+        self._keys_published: set[str] = set()  # setup Job names
 
     async def apply(self, decided: list[Decided]) -> None:
         messages: dict[str, tuple[str, str]] = {}
@@ -102,6 +106,27 @@ class StoreUpdater:
         if created:
             metrics.SETUP_JOBS.labels(outcome="created").inc()
         return Decision(None, "running the post-install setup", "setup_started")
+
+    async def publish_storefront_key(self, row: dict[str, Any], job: SetupJob) -> SetupJob:
+        """Medusa: keep the publishable key the setup printed in Secret `<store>-storefront-key`,
+        which the storefront mounts. A setup that reported no key has failed; a cluster error leaves
+        the Job as if still running, so the next evaluation tries again."""
+        store_id = row["id"]
+        if job.name in self._keys_published:
+            return job
+        try:
+            tail = await asyncio.to_thread(self._cluster.job_log_tail, store_id, job.name, 5)
+            key = publishable_key(tail)
+            if key is None:
+                reason = "the setup reported no publishable API key"
+                return replace(job, succeeded=False, failed=True, failure_reason=reason, log_tail=tail)
+            secret = storefront_key_secret(store_id, row["owner_id"], key)
+            await asyncio.to_thread(self._cluster.put_secret, store_id, secret)
+        except (ApiException, HTTPError, OSError) as exc:
+            log.warning("store %s: could not store the storefront key: %s", store_id, exc)
+            return replace(job, succeeded=False)
+        self._keys_published.add(job.name)
+        return job
 
     def argo_secret_ensured(self, store_id: str) -> bool:
         return store_id in self._secrets_ensured

@@ -292,6 +292,19 @@ class Cluster:
             lambda: self._core.create_namespaced_secret(namespace, secret, _request_timeout=self._timeout)
         )
 
+    def put_secret(self, namespace: str, secret: dict[str, Any]) -> None:
+        """Create the Secret, or overwrite the keys it sets on the existing one (a JSON merge patch:
+        other keys stay)."""
+        if self._create(
+            lambda: self._core.create_namespaced_secret(namespace, secret, _request_timeout=self._timeout)
+        ):
+            return
+        patch = {key: secret[key] for key in ("data", "stringData") if key in secret}
+        self._core.patch_namespaced_secret(
+            secret["metadata"]["name"], namespace, patch, _request_timeout=self._timeout,
+            _content_type=JSON_MERGE_PATCH,
+        )  # fmt: skip
+
     def merge_patch(self, resource: Resource, namespace: str, name: str, body: dict[str, Any]) -> bool:
         try:
             self._custom.patch_namespaced_custom_object(

@@ -219,6 +219,8 @@ class ClusterWatcher:
             if job.failed:
                 tail = await asyncio.to_thread(self._cluster.job_log_tail, store_id, job.name)
                 job = parse_job(job_raw, tail)
+            elif job.succeeded and row["engine"] == "medusa" and view.setup_done_key != view.setup_key:
+                job = await self.updater.publish_storefront_key(row, job)
         leftovers: tuple[str, ...] = ()
         if row["status"] == "deleting" and now - view.since > self.config.timeouts.deletion:
             leftovers = tuple(await asyncio.to_thread(self._cluster.leftovers, store_id))

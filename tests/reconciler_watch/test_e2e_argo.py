@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from storefleet.reconciler_watch.credentials import ADMIN_PASSWORD_KEY, credentials_secret_name
+from storefleet.reconciler_watch.storefront_key import storefront_key_secret_name
 from storefleet.reconciler_watch.watcher import ClusterWatcher
 from tests.kube.applier import Applier
 from tests.kube.argo_double import API
@@ -34,7 +35,7 @@ def test_install_to_ready_with_the_credentials_secret_made_in_the_cluster_only(
     with applier.run_in_background():
         store = create(client, tenant, "argo-shop", engine="medusa")
         sid = store["id"]
-        finish_setup(applier, sid)
+        finish_setup(applier, sid, log="seeded 8 products\npublishable-key=pk_01JSTOREFRONT\n")
         ready = wait_status(client, tenant, sid, "ready")
 
     secret = applier.kube.get("v1", "Secret", sid, credentials_secret_name(sid))
@@ -42,6 +43,11 @@ def test_install_to_ready_with_the_credentials_secret_made_in_the_cluster_only(
     assert secret["metadata"]["labels"]["app.kubernetes.io/managed-by"] == "storefleet"
     password = base64.b64decode(secret["data"][ADMIN_PASSWORD_KEY["medusa"]]).decode()
     assert len(password) == 48
+    storefront = applier.kube.get("v1", "Secret", sid, storefront_key_secret_name(sid))
+    assert (
+        storefront is not None
+        and base64.b64decode(storefront["data"]["publishable-key"]) == b"pk_01JSTOREFRONT"
+    )
     app = application(applier, sid)
     values = app["spec"]["source"]["helm"]["valuesObject"]
     assert values["credentials"]["existingSecret"] == secret["metadata"]["name"]
@@ -99,3 +105,14 @@ def test_delete_removes_the_application_and_namespace_then_deleted(
         wait_status(client, tenant, sid, "deleted")
     assert applier.kube.get(API, "Application", "argocd", sid) is None
     wait_for(lambda: applier.kube.get("v1", "Namespace", None, sid) is None)
+
+
+def test_a_medusa_setup_that_reports_no_publishable_key_fails_the_store(
+    client: TestClient, tenant: Any, applier: Applier, watcher: ClusterWatcher
+) -> None:
+    with applier.run_in_background():
+        sid = create(client, tenant, "argo-nokey", engine="medusa")["id"]
+        finish_setup(applier, sid, log="seeded 8 products\n")
+        failed = wait_status(client, tenant, sid, "failed")
+    assert "no publishable API key" in failed["error"] and "seeded 8 products" in failed["error"]
+    assert applier.kube.get("v1", "Secret", sid, storefront_key_secret_name(sid)) is None
