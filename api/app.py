@@ -73,7 +73,7 @@ def create_app(settings: Settings, *, lifecycle: Lifecycle | None = None, migrat
         doorbell.attach(pool)
         app.state.pool, app.state.outbox_doorbell = pool, doorbell
         app.state.health_checks = {"database": database_check(pool)}
-        _connect_cluster(app, settings)
+        _cluster_health(app)
         fleet = _start_fleet(app, settings, pool, conninfo)
         # Everything allocated so far lives as long as the process: keep it out of the garbage
         # collector's full passes, which otherwise walk it and show up as latency spikes.
@@ -96,6 +96,9 @@ def create_app(settings: Settings, *, lifecycle: Lifecycle | None = None, migrat
         redoc_url=None,
     )
     app.state.settings = settings
+    # The cluster the API reads for credentials and resources (the watcher may run elsewhere). Only
+    # the kubeconfig is read here, so a bad one stops start-up with a clear error; nothing connects.
+    app.state.cluster = cluster_from_settings(settings) if settings.cluster_configured else None
     app.state.tokens = tokens
     app.state.passwords = Passwords(settings.password_hash_profile)
     app.state.lifecycle = lifecycle or Lifecycle()
@@ -144,9 +147,7 @@ def _start_fleet(app: FastAPI, settings: Settings, pool: Any, conninfo: str) -> 
     return fleet
 
 
-def _connect_cluster(app: FastAPI, settings: Settings) -> None:
-    """The cluster the API reads for credentials and resources (the watcher may run elsewhere)."""
-    app.state.cluster = cluster_from_settings(settings) if settings.cluster_configured else None
+def _cluster_health(app: FastAPI) -> None:
     if app.state.cluster is None:
         app.state.health_checks["cluster"] = _cluster_not_configured
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from kubernetes.config.config_exception import ConfigException
 from psycopg_pool import AsyncConnectionPool
 
 from storefleet.api.fleet.reader import FleetReader
-from storefleet.api.settings import Settings
+from storefleet.api.settings import ConfigurationError, Settings
 from storefleet.reconciler_watch.cluster import Cluster, load_api_client
 from storefleet.reconciler_watch.decide import Timeouts
 from storefleet.reconciler_watch.watcher import ClusterWatcher, WatcherConfig
@@ -30,8 +31,14 @@ def watcher_config(settings: Settings) -> WatcherConfig:
 
 
 def cluster_from_settings(settings: Settings) -> Cluster:
+    """The cluster client; a kubeconfig that cannot be used is a start-up error that says why."""
     kubeconfig = settings.kubeconfig if not settings.kube_in_cluster else None
-    return Cluster(load_api_client(kubeconfig, settings.kube_context))
+    source = "the in-cluster service account" if kubeconfig is None else f"KUBECONFIG={kubeconfig}"
+    try:
+        return Cluster(load_api_client(kubeconfig, settings.kube_context))
+    except (ConfigException, OSError, ValueError, KeyError, TypeError) as exc:
+        hint = " (set KUBE_CONTEXT to one of its contexts)" if "context" in str(exc).lower() else ""
+        raise ConfigurationError(f"cannot use the cluster configuration from {source}: {exc}{hint}") from exc
 
 
 def build_watcher(

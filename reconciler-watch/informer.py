@@ -20,6 +20,7 @@ from storefleet.reconciler_watch.cluster import Cluster, Gone, Resource
 log = logging.getLogger(__name__)
 
 Key = tuple[str, str]  # (namespace, name)
+_QUICK_END_S = 1.0
 EventSink = Callable[[str, dict[str, Any]], None]  # (ADDED | MODIFIED | DELETED | SYNCED, object)
 
 
@@ -70,8 +71,14 @@ class Informer:
                 if self.resource_version is None or time.monotonic() - listed_at > self._resync_interval_s:
                     self._relist()
                     listed_at = time.monotonic()
+                started = time.monotonic()
                 self._watch(stop)
-                failures = 0
+                # A watch ends normally at its timeout; one that a server keeps ending at once must
+                # not turn into a busy loop of reconnects.
+                quick = time.monotonic() - started < _QUICK_END_S
+                failures = failures + 1 if quick else 0
+                if quick:
+                    stop.wait(self._delay(failures))
             except Gone as exc:
                 log.info("watch of %s expired (%s): relisting", self.resource.key, exc)
                 self.resource_version = None
@@ -79,10 +86,14 @@ class Informer:
                 failures += 1
                 self.errors += 1
                 self.last_error = f"{type(exc).__name__}: {exc}"[:300]
-                delay = min(self._backoff_cap_s, 0.5 * 2 ** min(failures, 8))
-                delay = delay / 2 + random.uniform(0, delay / 2)  # noqa: S311 - jitter, not security
+                delay = self._delay(failures)
                 log.warning("watch of %s failed (%s); retrying in %.1fs", self.resource.key, exc, delay)
                 stop.wait(delay)
+
+    def _delay(self, failures: int) -> float:
+        """Exponential from 0.5 s, capped, with full jitter over its upper half."""
+        delay = min(self._backoff_cap_s, 0.5 * float(2 ** min(failures, 8)))
+        return delay / 2 + random.uniform(0, delay / 2)  # noqa: S311 - jitter, not security
 
     def _relist(self) -> None:
         items, version = self._cluster.list_objects(self.resource)
