@@ -87,8 +87,7 @@ def _converging(observed: Observed, store: StoreView, limits: Timeouts) -> Decis
         # A running setup Job is bounded by its own activeDeadlineSeconds, not by this timeout.
         return setup
     if observed.now - store.since > limits.provisioning:
-        minutes = int(limits.provisioning.total_seconds() // 60)
-        message = _clip(f"timed out after {minutes} min: {verdict.message}")
+        message = _clip(f"timed out after {_span(limits.provisioning)}: {verdict.message}")
         return Decision(S.FAILED, message, "timeout", error=message)
     return Decision(None, _clip(verdict.message), verdict.reason)
 
@@ -200,8 +199,7 @@ def _deleting(observed: Observed, store: StoreView, limits: Timeouts) -> Decisio
         return Decision(S.DELETED, "deleted", "gone")
     still = _still_there(observed, store)
     if observed.now - store.since > limits.deletion:
-        minutes = int(limits.deletion.total_seconds() // 60)
-        message = _clip(f"deletion timed out after {minutes} min; still there: {', '.join(still)}")
+        message = _clip(f"deletion timed out after {_span(limits.deletion)}; still there: {', '.join(still)}")
         return Decision(S.FAILED, message, "deletion_timeout", error=message)
     return Decision(None, _clip(f"deleting; waiting for {', '.join(still)} to go"), "deleting")
 
@@ -216,3 +214,9 @@ def _still_there(observed: Observed, store: StoreView) -> list[str]:
 
 def _clip(text: str, limit: int = MAX_MESSAGE) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _span(limit: timedelta) -> str:
+    """A timeout as a person says it: "10 min", "90 s"."""
+    seconds = int(limit.total_seconds())
+    return f"{seconds // 60} min" if seconds >= 60 and seconds % 60 == 0 else f"{seconds} s"

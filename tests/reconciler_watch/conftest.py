@@ -79,12 +79,14 @@ class WatcherRunner:
     def portal(self) -> Any:
         return self.client.portal
 
-    def start(self) -> ClusterWatcher:
+    def start(self, **overrides: Any) -> ClusterWatcher:
+        """A new watcher; `overrides` are Settings fields (e.g. deletion_timeout_s)."""
         assert self.current is None, "one watcher at a time"
         app: Any = self.client.app
         assert self.settings.database_url is not None
         conninfo = self.settings.database_url.get_secret_value()
-        self.current = build_watcher(self.settings, app.state.pool, conninfo, app.state.fleet_reader)
+        settings = self.settings.model_copy(update=overrides)
+        self.current = build_watcher(settings, app.state.pool, conninfo, app.state.fleet_reader)
         self._stop = self.portal.call(asyncio.Event)
         self._done = self.portal.start_task_soon(self.current.run, self._stop)
         return self.current

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from storefleet.reconciler_watch.watcher import ClusterWatcher
 from tests.kube.applier import Applier
 from tests.kube.flux_double import HR_API
+from tests.reconciler_watch.conftest import WatcherRunner
 from tests.reconciler_watch.support import (
     create,
     events,
@@ -172,3 +173,19 @@ def test_a_failed_setup_job_fails_the_store_with_its_log_tail_and_retry_reruns_i
         wait_status(client, tenant, sid, "ready")
     assert first != second  # a new attempt, a new Job: the failed one is kept for its log
     assert {job["metadata"]["name"] for job in setup_jobs(applier, sid)} == {first, second}
+
+
+def test_a_deletion_that_outlasts_its_timeout_fails_naming_what_is_left(
+    client: TestClient, tenant: Any, applier: Applier, watchers: WatcherRunner
+) -> None:
+    watchers.start(deletion_timeout_s=1.0)
+    with applier.run_in_background():
+        sid = create(client, tenant, "stuck-shop")["id"]
+        finish_setup(applier, sid)
+        wait_status(client, tenant, sid, "ready")
+        applier.cluster.hold_namespace(sid)  # a finalizer in the namespace never finishes
+        assert client.delete(f"/api/v1/stores/{sid}", headers=tenant.headers).status_code == 202
+        failed = wait_status(client, tenant, sid, "failed")
+    assert failed["error"].startswith("deletion timed out after 1 s; still there: ")
+    assert f"namespace {sid}" in failed["error"]
+    assert transitions(client, tenant, sid)[-2:] == ["deleting", "failed"]
