@@ -12,7 +12,8 @@ from typing import Any
 from storefleet.reconciler_watch.setup_job import STORE_LABEL
 
 CREDENTIAL_KEYS: dict[str, tuple[str, ...]] = {
-    # the same keys as `store.credentialKeys` in helm/ecommerce-store/templates/_helpers.tpl
+    # the same keys as `store.credentialKeys` in helm/ecommerce-store/templates/_helpers.tpl (a chart
+    # test renders both engines and compares)
     "woocommerce": (
         "mariadb-root-password", "mariadb-password", "wordpress-admin-password", "wordpress-auth-key",
         "wordpress-secure-auth-key", "wordpress-logged-in-key", "wordpress-nonce-key", "wordpress-auth-salt",

@@ -11,6 +11,8 @@ import helm_python as helm
 import pytest
 import yaml
 
+from storefleet.reconciler_watch.credentials import ADMIN_PASSWORD_KEY, CREDENTIAL_KEYS
+
 ENGINES = ("woocommerce", "medusa")
 PROFILES = ("values.yaml", "values-local.yaml", "values-vps.yaml")
 MATRIX = [(engine, profile) for engine in ENGINES for profile in PROFILES]
@@ -263,3 +265,11 @@ def test_chart_version_is_the_renderers() -> None:
     chart = yaml.safe_load((CHART / "Chart.yaml").read_text())
     assert chart["apiVersion"] == "v2"
     assert chart["version"] == RenderProfile().chart_version
+
+
+def test_the_watcher_makes_the_same_credential_keys_as_the_chart(kit: Any, render_store: Any) -> None:
+    """Argo CD stores get their Secret from the watcher, Flux stores from the chart: same keys."""
+    for engine in ENGINES:
+        secret = next(o for o in render_store(kit.store_values(engine)) if o["kind"] == "Secret")
+        assert sorted(secret["data"]) == sorted(CREDENTIAL_KEYS[engine]), engine
+        assert ADMIN_PASSWORD_KEY[engine] in secret["data"]
