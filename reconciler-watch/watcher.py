@@ -129,17 +129,18 @@ class ClusterWatcher:
             thread.start()
         pushes = asyncio.create_task(self._follow_pushes(stop), name="watch-pushes")
         try:
-            await asyncio.to_thread(self._wait_synced, halt)
+            await self._wait_synced(stop)
             await self._serve(stop)
         finally:
             halt.set()
             pushes.cancel()
             await asyncio.gather(pushes, return_exceptions=True)
 
-    def _wait_synced(self, halt: threading.Event) -> None:
-        for informer in self.informers.values():
-            while not informer.synced.wait(0.5) and not halt.is_set():
-                pass
+    async def _wait_synced(self, stop: asyncio.Event) -> None:
+        """Until every informer has listed once, or a stop (an unreachable cluster must not hold it)."""
+        while not stop.is_set() and not all(i.synced.is_set() for i in self.informers.values()):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=0.1)
 
     async def _serve(self, stop: asyncio.Event) -> None:
         self._dirty.add(_ALL)

@@ -6,8 +6,10 @@ from __future__ import annotations
 import copy
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from tests.kube.applier import Applier
 from tests.kube.cluster import KubeCluster
 from tests.kube.jobs import terminal_job_status
 from tests.kube.store import ObjectStore
+from tests.reconciler_watch.conftest import WatcherRunner
 from tests.reconciler_watch.support import create, status_of, transitions, wait_for, wait_status
 from tests.reconciler_watch.test_e2e_flux import finish_setup, setup_jobs
 
@@ -132,3 +135,22 @@ def test_a_410_gone_on_the_watch_relists_and_misses_nothing(
         wait_status(client, tenant, sid, "ready")
     assert jobs_informer.relists > relists
     assert transitions(client, tenant, sid) == ["requested", "provisioning", "ready"]
+
+
+def test_a_watcher_that_cannot_reach_the_cluster_stops_at_once(
+    watchers: WatcherRunner, tmp_path: Path
+) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    dead = tmp_path / "dead-kubeconfig"
+    dead.write_text(
+        "apiVersion: v1\nkind: Config\ncurrent-context: dead\n"
+        f"clusters: [{{name: dead, cluster: {{server: 'http://127.0.0.1:{port}'}}}}]\n"
+        "contexts: [{name: dead, context: {cluster: dead, user: u}}]\nusers: [{name: u, user: {}}]\n"
+    )
+    watcher = watchers.start(kubeconfig=dead)
+    wait_for(lambda: any(i.errors for i in watcher.informers.values()), what="a failed list")
+    started = time.monotonic()
+    watchers.stop()
+    assert time.monotonic() - started < 2.0
