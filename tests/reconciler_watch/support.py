@@ -10,6 +10,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from tests.kube.applier import Applier
+
 
 def git(*args: str, cwd: Path) -> str:
     return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
@@ -74,3 +76,21 @@ def transitions(client: TestClient, account: Any, store_id: str) -> list[str]:
         if after and after != before:
             moves.append(after)
     return moves
+
+
+def setup_jobs(applier: Applier, store_id: str) -> list[dict[str, Any]]:
+    return applier.kube.list_objects("batch/v1", "Job", store_id, labels="storefleet.io/setup")
+
+
+def finish_setup(applier: Applier, store_id: str, *, succeed: bool = True, log: str = "") -> str:
+    """Wait for the store's next setup Job and end it; returns its name."""
+    names = wait_for(lambda: applier.finish_jobs(store_id, succeed=succeed, log=log), what="a setup Job")
+    assert len(names) == 1, names
+    return str(names[0])
+
+
+def installed(client: TestClient, account: Any, applier: Applier, name: str, **fields: Any) -> dict[str, Any]:
+    """A new store taken to ready through the applier (running in the background) and its setup."""
+    store_id = create(client, account, name, **fields)["id"]
+    finish_setup(applier, store_id)
+    return wait_status(client, account, store_id, "ready")  # type: ignore[no-any-return]

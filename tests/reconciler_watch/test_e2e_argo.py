@@ -16,8 +16,17 @@ from storefleet.reconciler_watch.storefront_key import storefront_key_secret_nam
 from storefleet.reconciler_watch.watcher import ClusterWatcher
 from tests.kube.applier import Applier
 from tests.kube.argo_double import API
-from tests.reconciler_watch.support import create, events, git, transitions, wait_for, wait_status
-from tests.reconciler_watch.test_e2e_flux import finish_setup, setup_jobs
+from tests.reconciler_watch.support import (
+    create,
+    events,
+    finish_setup,
+    git,
+    installed,
+    setup_jobs,
+    transitions,
+    wait_for,
+    wait_status,
+)
 
 pytestmark = pytest.mark.parametrize("engine", ["argocd"], indirect=True)
 
@@ -98,9 +107,7 @@ def test_delete_removes_the_application_and_namespace_then_deleted(
     client: TestClient, tenant: Any, applier: Applier, watcher: ClusterWatcher
 ) -> None:
     with applier.run_in_background():
-        sid = create(client, tenant, "argo-gone")["id"]
-        finish_setup(applier, sid)
-        wait_status(client, tenant, sid, "ready")
+        sid = installed(client, tenant, applier, "argo-gone")["id"]
         assert client.delete(f"/api/v1/stores/{sid}", headers=tenant.headers).status_code == 202
         wait_status(client, tenant, sid, "deleted")
     assert applier.kube.get(API, "Application", "argocd", sid) is None

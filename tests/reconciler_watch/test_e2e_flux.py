@@ -15,23 +15,15 @@ from tests.reconciler_watch.conftest import WatcherRunner
 from tests.reconciler_watch.support import (
     create,
     events,
+    finish_setup,
     git,
+    installed,
+    setup_jobs,
     status_of,
     transitions,
     wait_for,
     wait_status,
 )
-
-
-def setup_jobs(applier: Applier, store_id: str) -> list[dict[str, Any]]:
-    return applier.kube.list_objects("batch/v1", "Job", store_id, labels="storefleet.io/setup")
-
-
-def finish_setup(applier: Applier, store_id: str, *, succeed: bool = True, log: str = "") -> str:
-    """Wait for the store's next setup Job and end it; returns its name."""
-    names = wait_for(lambda: applier.finish_jobs(store_id, succeed=succeed, log=log), what="a setup Job")
-    assert len(names) == 1, names
-    return str(names[0])
 
 
 def ready_events(client: TestClient, account: Any, store_id: str) -> list[dict[str, Any]]:
@@ -72,9 +64,7 @@ def test_a_plan_change_needs_no_new_setup(
     client: TestClient, tenant: Any, applier: Applier, watcher: ClusterWatcher
 ) -> None:
     with applier.run_in_background():
-        sid = create(client, tenant, "plan-shop")["id"]
-        finish_setup(applier, sid)
-        wait_status(client, tenant, sid, "ready")
+        sid = installed(client, tenant, applier, "plan-shop")["id"]
         changed = client.patch(f"/api/v1/stores/{sid}", json={"plan": "medium"}, headers=tenant.headers)
         assert changed.status_code == 202, changed.text
         after = wait_status(client, tenant, sid, "ready")
@@ -87,9 +77,7 @@ def test_a_human_git_revert_takes_the_store_back_and_ready_ties_to_the_revert(
     fleet_remote: Path,
 ) -> None:  # fmt: skip
     with applier.run_in_background():
-        sid = create(client, tenant, "revert-shop", theme="storefront")["id"]
-        finish_setup(applier, sid)
-        wait_status(client, tenant, sid, "ready")
+        sid = installed(client, tenant, applier, "revert-shop", theme="storefront")["id"]
         client.patch(f"/api/v1/stores/{sid}", json={"plan": "large"}, headers=tenant.headers)
         updated = wait_status(client, tenant, sid, "ready")
         wait_for(lambda: ready_events(client, tenant, sid)[-1]["detail"]["observed_revision"]
@@ -121,9 +109,7 @@ def test_delete_is_deleted_only_when_the_release_and_namespace_are_gone(
     client: TestClient, tenant: Any, applier: Applier, watcher: ClusterWatcher
 ) -> None:
     with applier.run_in_background():
-        sid = create(client, tenant, "gone-shop")["id"]
-        finish_setup(applier, sid)
-        wait_status(client, tenant, sid, "ready")
+        sid = installed(client, tenant, applier, "gone-shop")["id"]
         applier.cluster.hold_namespace(sid)  # the namespace lingers (a finalizer still working)
         assert client.delete(f"/api/v1/stores/{sid}", headers=tenant.headers).status_code == 202
         wait_for(lambda: applier.kube.get(HR_API, "HelmRelease", sid, sid) is None, what="the release gone")
@@ -180,9 +166,7 @@ def test_a_deletion_that_outlasts_its_timeout_fails_naming_what_is_left(
 ) -> None:
     watchers.start(deletion_timeout_s=1.0)
     with applier.run_in_background():
-        sid = create(client, tenant, "stuck-shop")["id"]
-        finish_setup(applier, sid)
-        wait_status(client, tenant, sid, "ready")
+        sid = installed(client, tenant, applier, "stuck-shop")["id"]
         applier.cluster.hold_namespace(sid)  # a finalizer in the namespace never finishes
         assert client.delete(f"/api/v1/stores/{sid}", headers=tenant.headers).status_code == 202
         failed = wait_status(client, tenant, sid, "failed")

@@ -25,8 +25,15 @@ from tests.kube.cluster import KubeCluster
 from tests.kube.jobs import terminal_job_status
 from tests.kube.store import ObjectStore
 from tests.reconciler_watch.conftest import WatcherRunner
-from tests.reconciler_watch.support import create, status_of, transitions, wait_for, wait_status
-from tests.reconciler_watch.test_e2e_flux import finish_setup, setup_jobs
+from tests.reconciler_watch.support import (
+    create,
+    finish_setup,
+    setup_jobs,
+    status_of,
+    transitions,
+    wait_for,
+    wait_status,
+)
 
 STOREFLEET = str(Path(sys.executable).parent / "storefleet")
 
