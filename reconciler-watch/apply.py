@@ -15,6 +15,7 @@ from urllib3.exceptions import HTTPError
 
 from storefleet.api.core.actor import Actor
 from storefleet.api.core.errors import Conflict
+from storefleet.api.db.pool import Connection
 from storefleet.api.metrics import registry as metrics
 from storefleet.api.stores import repository as stores_repository
 from storefleet.api.stores import service as stores_service
@@ -32,6 +33,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 WATCHER = Actor.system("watcher")
+# The transitions of a batch share a transaction (one commit, not one per store); at most this many,
+# so that API calls on those stores wait for the row locks only briefly.
+TRANSITIONS_PER_COMMIT = 100
+# Setup Jobs created at the same time: each waits on two API calls, so a wave of stores turning
+# healthy together is not served one Job after another.
+SETUP_CONCURRENCY = 4
 Decided = tuple[dict[str, Any], StoreView, Decision, Observed]
 
 
@@ -43,58 +50,86 @@ class StoreUpdater:
 
     async def apply(self, decided: list[Decided]) -> None:
         messages: dict[str, tuple[str, str]] = {}
+        moves: list[Decided] = []
+        started = await self._start_setups([(row, view) for row, view, d, _ in decided if d.start_setup])
         for row, view, decision, observed in decided:
-            if decision.start_setup:
-                decision = await self._start_setup(row, view, decision)
+            decision = started.get(row["id"], decision)
             if decision.status is None:
                 messages[row["id"]] = (row["status"], decision.message)
             else:
-                await self._transition(row, view, decision, observed)
+                moves.append((row, view, decision, observed))
+        for start in range(0, len(moves), TRANSITIONS_PER_COMMIT):
+            await self._transitions(moves[start : start + TRANSITIONS_PER_COMMIT])
         if messages:
             async with self._pool.connection() as conn:
                 await repository.set_messages(conn, messages)
 
+    async def _transitions(self, moves: list[Decided]) -> None:
+        """Several transitions in one transaction. A store that moved meanwhile is skipped before
+        anything is written for it, so the others still commit."""
+        async with self._pool.connection() as conn, conn.transaction():
+            made = [move for move in moves if await self._transition(conn, *move)]
+        for row, _, decision, _ in made:
+            self._transitioned(row, decision)
+
     async def _transition(
-        self, row: dict[str, Any], view: StoreView, decision: Decision, observed: Observed
-    ) -> None:
+        self, conn: Connection, row: dict[str, Any], view: StoreView, decision: Decision, observed: Observed
+    ) -> bool:
         assert decision.status is not None
         detail = {"reason": decision.reason, "observed_revision": observed.revision}
-        async with self._pool.connection() as conn, conn.transaction():
-            store = await stores_repository.get_store(conn, row["id"], for_update=True)
-            if store is None or store["status"] != row["status"]:
-                return  # it moved while we looked (an API call, another watcher): judge it again later
-            try:
-                await stores_service.transition(
-                    conn,
-                    store,
-                    decision.status,
-                    WATCHER,
-                    message=decision.message,
-                    error=decision.error,
-                    detail=detail,
-                )
-            except Conflict:
-                return
-            if decision.status is StoreStatus.READY:
-                await repository.record_ready(conn, row["id"], view.setup_key, observed.revision)
+        store = await stores_repository.get_store(conn, row["id"], for_update=True)
+        if store is None or store["status"] != row["status"]:
+            return False  # it moved while we looked (an API call, another watcher): judge it again later
+        try:
+            await stores_service.transition(
+                conn,
+                store,
+                decision.status,
+                WATCHER,
+                message=decision.message,
+                error=decision.error,
+                detail=detail,
+            )
+        except Conflict:
+            return False
+        if decision.status is StoreStatus.READY:
+            await repository.record_ready(conn, row["id"], view.setup_key, observed.revision)
+        return True
+
+    @staticmethod
+    def _transitioned(row: dict[str, Any], decision: Decision) -> None:
         if decision.status is StoreStatus.READY and row.get("committed_at"):
             metrics.RECONCILE_LAG.observe((datetime.now(UTC) - row["committed_at"]).total_seconds())
         if decision.reason == "setup_failed":
             metrics.SETUP_JOBS.labels(outcome="failed").inc()
         log.info("store %s: %s -> %s (%s)", row["id"], row["status"], decision.status, decision.reason)
 
-    async def _start_setup(self, row: dict[str, Any], view: StoreView, decision: Decision) -> Decision:
+    async def _start_setups(self, stores: list[tuple[dict[str, Any], StoreView]]) -> dict[str, Decision]:
+        """The setup Jobs of a batch, a few at a time (each is a read and a create in the cluster)."""
+        limit = asyncio.Semaphore(SETUP_CONCURRENCY)
+
+        async def start(row: dict[str, Any], view: StoreView) -> tuple[str, Decision]:
+            async with limit:
+                return row["id"], await self._start_setup(row, view)
+
+        return dict(await asyncio.gather(*(start(row, view) for row, view in stores)))
+
+    def _create_setup_job(self, row: dict[str, Any], view: StoreView) -> bool:
+        store_id = row["id"]
+        config_map = self._cluster.read_config_map(store_id, f"{store_id}-setup")
+        job = build_job(
+            config_map,
+            store_id=store_id,
+            tenant=row["owner_id"],
+            key=view.setup_key,
+            attempt=row["setup_attempt"],
+        )
+        return self._cluster.create_job(store_id, job)
+
+    async def _start_setup(self, row: dict[str, Any], view: StoreView) -> Decision:
         store_id = row["id"]
         try:
-            config_map = await asyncio.to_thread(self._cluster.read_config_map, store_id, f"{store_id}-setup")
-            job = build_job(
-                config_map,
-                store_id=store_id,
-                tenant=row["owner_id"],
-                key=view.setup_key,
-                attempt=row["setup_attempt"],
-            )
-            created = await asyncio.to_thread(self._cluster.create_job, store_id, job)
+            created = await asyncio.to_thread(self._create_setup_job, row, view)
         except SetupTemplateError as exc:
             message = f"post-install setup cannot start: {exc}"
             return Decision(StoreStatus.FAILED, message, "setup_unavailable", error=message)

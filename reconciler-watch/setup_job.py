@@ -21,6 +21,8 @@ SETUP_KEY_ANNOTATION = "storefleet.io/setup-key"
 _SETUP_FIELDS = ("engine", "name", "theme")
 
 
+# libyaml's safe loader parses a Job manifest ~10x faster than the pure-Python one.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _HELM_ONLY_LABELS = ("app.kubernetes.io/instance", "helm.sh/chart")
 
 
@@ -47,7 +49,7 @@ def build_job(
     if not isinstance(manifest, str) or not manifest.strip():
         raise SetupTemplateError(f"ConfigMap {store_id}-setup has no job.yaml (is the chart up to date?)")
     try:
-        job = yaml.safe_load(manifest)
+        job = yaml.load(manifest, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader, the C one if built
     except yaml.YAMLError as exc:
         raise SetupTemplateError(f"job.yaml in ConfigMap {store_id}-setup is not YAML: {exc}") from exc
     if not isinstance(job, dict) or job.get("kind") != "Job" or not isinstance(job.get("spec"), dict):

@@ -25,6 +25,7 @@ from storefleet.api.fleet.service import FLEET_PUSHED_CHANNEL
 from storefleet.api.metrics import registry as metrics
 from storefleet.api.stores.state_machine import StoreStatus
 from storefleet.reconciler_watch import watch_repository as repository
+from storefleet.reconciler_watch.ancestry import Ancestry
 from storefleet.reconciler_watch.apply import StoreUpdater
 from storefleet.reconciler_watch.cluster import (
     APPLICATIONS,
@@ -95,7 +96,7 @@ class ClusterWatcher:
         self._dirty: set[str] = set()
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._ancestry: dict[tuple[str, str], bool] = {}
+        self._ancestry = Ancestry()
         self.evaluations = 0
 
     # ---- events from the informer threads -------------------------------------------------------------
@@ -244,18 +245,15 @@ class ClusterWatcher:
     async def _contains(self, commit: str | None, revision: str | None) -> bool | None:
         if not commit or not revision:
             return None
-        key = (commit, revision)
-        if key not in self._ancestry:
+        if not self._ancestry.known(revision):
             try:
-                self._ancestry[key] = await self._reader.call(
-                    lambda repo, _: repo.is_ancestor(commit, revision), fetch="never", needs=revision
+                await self._reader.call(
+                    lambda repo, _: self._ancestry.learn(revision, repo), fetch="never", needs=revision
                 )
             except Exception as exc:  # an unknown revision (not fetched yet): undecided, not false
-                log.info("watcher: cannot check %s against %s: %s", commit[:12], revision[:12], exc)
+                log.info("watcher: cannot list the commits of %s: %s", revision[:12], exc)
                 return None
-            if len(self._ancestry) > 100_000:
-                self._ancestry.clear()
-        return self._ancestry[key]
+        return self._ancestry.contains(revision, commit)
 
 
 def flux_revision_sha(revision: Any) -> str | None:

@@ -190,6 +190,11 @@ class FleetRepo:
             found.setdefault(directory, {})[name] = meta.split()[2]
         return found
 
+    def commits(self, revision: str, exclude: Sequence[str] = ()) -> list[str]:
+        """The commits reachable from `revision` and not from any of `exclude` (one git call)."""
+        args = ["git", "rev-list", revision, *(f"^{sha}" for sha in exclude), "--"]
+        return self._run(args).stdout.split()
+
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:
         result = self._run(["git", "merge-base", "--is-ancestor", ancestor, descendant], check=False)
         return result.returncode == 0
