@@ -124,11 +124,31 @@ class Settings(BaseSettings):
     run_fleet_writer: bool = Field(default=False, alias="RUN_FLEET_WRITER")
     run_git_sync: bool = Field(default=False, alias="RUN_GIT_SYNC")
 
+    # Guardrails, shared by every replica through PostgreSQL. 0 disables a limit.
+    max_stores_per_user: int = Field(default=5, ge=0, alias="MAX_STORES_PER_USER")
+    max_stores_total: int = Field(default=1000, ge=0, alias="MAX_STORES_TOTAL")
+    store_creation_cooldown_s: float = Field(default=30.0, ge=0, alias="STORE_CREATION_COOLDOWN_S")
+    login_rate_limit: int = Field(default=10, ge=0, alias="LOGIN_RATE_LIMIT")  # per IP+email per 15 min
+    login_lockout_threshold: int = Field(default=5, ge=0, alias="LOGIN_LOCKOUT_THRESHOLD")
+    login_lockout_s: float = Field(default=900.0, gt=0, alias="LOGIN_LOCKOUT_S")
+    registration_rate_limit: int = Field(default=5, ge=0, alias="REGISTRATION_RATE_LIMIT")  # per IP per hour
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = Field(default=(), alias="TRUSTED_PROXIES")
+    max_body_bytes: int = Field(default=256 * 1024, ge=1024, alias="MAX_BODY_BYTES")
+    request_timeout_s: float = Field(default=30.0, gt=0, alias="REQUEST_TIMEOUT_S")
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(default=(), alias="CORS_ORIGINS")
+
     @field_validator("reserved_store_names", mode="before")
     @classmethod
     def _split_names(cls, value: object) -> object:
         if isinstance(value, str):
             return frozenset(part.strip().lower() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("trusted_proxies", "cors_origins", mode="before")
+    @classmethod
+    def _split_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
 
     @model_validator(mode="after")
