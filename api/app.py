@@ -18,7 +18,10 @@ from storefleet.api.audit.endpoints import router as audit_router
 from storefleet.api.auth.credentials import Passwords, Tokens
 from storefleet.api.auth.endpoints import router as auth_router
 from storefleet.api.auth.endpoints import users_router
+from storefleet.api.core.client_ip import parse_trusted_proxies
 from storefleet.api.core.errors import install_error_handlers
+from storefleet.api.core.http_guards import install_inner_guards, install_outer_guards
+from storefleet.api.core.http_metrics import HttpMetricsMiddleware
 from storefleet.api.core.middleware import RequestContextMiddleware
 from storefleet.api.db.migrate import apply_migrations
 from storefleet.api.db.pool import open_pool
@@ -61,6 +64,7 @@ def _jwt_secret(settings: Settings) -> str:
 def create_app(settings: Settings, *, lifecycle: Lifecycle | None = None, migrate: bool = True) -> FastAPI:
     if settings.database_url is None:
         raise ConfigurationError("DATABASE_URL is not set (or run `storefleet up` for an embedded database).")
+    settings.check_database_url()
     conninfo = settings.database_url.get_secret_value()
     tokens = Tokens(_jwt_secret(settings), settings.jwt_ttl_seconds)
 
@@ -104,7 +108,13 @@ def create_app(settings: Settings, *, lifecycle: Lifecycle | None = None, migrat
     app.state.lifecycle = lifecycle or Lifecycle()
     app.state.health_checks = {}  # filled in the lifespan: name -> HealthCheck
     install_error_handlers(app)
-    app.add_middleware(RequestContextMiddleware)
+    install_inner_guards(app, settings)  # body limit, timeout: inside, so their errors carry the request id
+    app.add_middleware(
+        RequestContextMiddleware, trusted_proxies=parse_trusted_proxies(settings.trusted_proxies)
+    )
+    install_outer_guards(app, settings)  # CORS, security headers: around everything, 500s included
+    # Outermost (added last): it counts every answer, the last-resort 500s included.
+    app.add_middleware(HttpMetricsMiddleware)
     for router in (
         health_router,
         auth_router,

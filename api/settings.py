@@ -7,6 +7,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -136,6 +138,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=256 * 1024, ge=1024, alias="MAX_BODY_BYTES")
     request_timeout_s: float = Field(default=30.0, gt=0, alias="REQUEST_TIMEOUT_S")
     cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(default=(), alias="CORS_ORIGINS")
+    # Cookies/HTTP auth on cross-origin requests. The API takes bearer tokens, which need no
+    # credentials mode, so it stays off unless a browser client really needs it.
+    cors_allow_credentials: bool = Field(default=False, alias="CORS_ALLOW_CREDENTIALS")
 
     @field_validator("reserved_store_names", mode="before")
     @classmethod
@@ -164,6 +169,37 @@ class Settings(BaseSettings):
     @property
     def is_development(self) -> bool:
         return self.env is Environment.DEVELOPMENT
+
+    def check_database_url(self) -> None:
+        """Fail start-up unless DATABASE_URL is set and reads as a libpq URL or key=value conninfo.
+        The message never repeats the value: it may hold a password."""
+        if self.database_url is None:
+            raise ConfigurationError(
+                "DATABASE_URL is not set (or run `storefleet up` for an embedded database)."
+            )
+        value = self.database_url.get_secret_value().strip()
+        scheme, has_scheme, _ = value.partition("://")
+        if has_scheme and scheme not in ("postgresql", "postgres"):
+            raise ConfigurationError(
+                f"DATABASE_URL must be a PostgreSQL URL (postgresql://...), not a {scheme[:20]}:// URL."
+            )
+        try:
+            parsed = conninfo_to_dict(value)
+        except psycopg.Error:
+            parsed = {}
+        if not parsed:
+            raise ConfigurationError(
+                "DATABASE_URL is neither a postgresql:// URL nor a libpq conninfo string"
+                " (host=... dbname=... user=...)."
+            )
+
+    def check_cors(self) -> None:
+        """`*` with credentials would let any web site act with a visitor's credentials."""
+        if "*" in self.cors_origins and self.cors_allow_credentials:
+            raise ConfigurationError(
+                "CORS_ORIGINS='*' cannot be combined with CORS_ALLOW_CREDENTIALS=true: any web site "
+                "could then make credentialed requests. List the allowed origins instead."
+            )
 
     def check_jwt_secret(self) -> None:
         """Fail start-up unless the JWT secret is real (development may run without one)."""

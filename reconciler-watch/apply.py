@@ -102,7 +102,20 @@ class StoreUpdater:
             metrics.RECONCILE_LAG.observe((datetime.now(UTC) - row["committed_at"]).total_seconds())
         if decision.reason == "setup_failed":
             metrics.SETUP_JOBS.labels(outcome="failed").inc()
-        log.info("store %s: %s -> %s (%s)", row["id"], row["status"], decision.status, decision.reason)
+        log.info(
+            "store %s: %s -> %s (%s)",
+            row["id"],
+            row["status"],
+            decision.status,
+            decision.reason,
+            extra={
+                "store_id": row["id"],
+                "tenant": row["owner_id"],
+                "phase": str(decision.status),
+                "from_phase": row["status"],
+                "reason": decision.reason,
+            },
+        )
 
     async def _start_setups(self, stores: list[tuple[dict[str, Any], StoreView]]) -> dict[str, Decision]:
         """The setup Jobs of a batch, a few at a time (each is a read and a create in the cluster)."""

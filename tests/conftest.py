@@ -18,7 +18,7 @@ from storefleet.api.settings import Settings
 
 TEST_JWT_SECRET = "test-secret-0123456789abcdefghijklmnopqrstuvwxyz"
 PASSWORD = "correct-horse-battery"
-_TABLES = "audit_events, outbox, stores, users"
+_TABLES = "audit_events, outbox, stores, users, rate_limit_counters"
 
 
 @pytest.fixture(scope="session")
@@ -63,6 +63,16 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         PASSWORD_HASH_PROFILE="cheapest",
         DB_POOL_MIN_SIZE=1,
         DB_POOL_MAX_SIZE=4,
+        # Store-creation guardrails off: tests create many stores quickly; tests/api/stores/
+        # test_guardrails.py turns them on.
+        MAX_STORES_PER_USER=0,
+        MAX_STORES_TOTAL=0,
+        STORE_CREATION_COOLDOWN_S=0,
+        # Sign-in guardrails off likewise (every test client shares one address); tests/api/auth/
+        # turns each on in the tests about it.
+        LOGIN_RATE_LIMIT=0,
+        LOGIN_LOCKOUT_THRESHOLD=0,
+        REGISTRATION_RATE_LIMIT=0,
     )
 
 

@@ -18,6 +18,9 @@ SECURITY_EVENTS = frozenset(
         "auth.login_failed",
         "auth.password_changed",
         "auth.account_changed",
+        # sign-in and registration guardrails (api/auth/guardrails.py)
+        "auth.account_locked",
+        "auth.rate_limited",
         # reads of a store's admin credentials from the cluster, and admins refused without the flag
         "store.credentials_read",
         "store.credentials_denied",

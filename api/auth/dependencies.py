@@ -12,6 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from storefleet.api.auth import service
 from storefleet.api.auth.credentials import Passwords, Tokens
+from storefleet.api.auth.guardrails import AuthLimits
 from storefleet.api.core.actor import Actor
 from storefleet.api.core.errors import Forbidden, Unauthorized
 from storefleet.api.db.pool import DbConnection
@@ -27,6 +28,13 @@ async def get_tokens(request: Request) -> Tokens:
 async def get_passwords(request: Request) -> Passwords:
     passwords: Passwords = request.app.state.passwords
     return passwords
+
+
+async def get_auth_limits(request: Request) -> AuthLimits:
+    limits: AuthLimits | None = getattr(request.app.state, "auth_limits", None)
+    if limits is None:  # built once per app from its settings, on first use
+        limits = request.app.state.auth_limits = AuthLimits.from_settings(request.app.state.settings)
+    return limits
 
 
 async def current_user(
@@ -60,3 +68,4 @@ async def admin_actor(actor: CurrentActor) -> Actor:
 AdminActor = Annotated[Actor, Depends(admin_actor)]
 TokensDep = Annotated[Tokens, Depends(get_tokens)]
 PasswordsDep = Annotated[Passwords, Depends(get_passwords)]
+AuthLimitsDep = Annotated[AuthLimits, Depends(get_auth_limits)]

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, status
 
 from storefleet.api.auth import service
-from storefleet.api.auth.dependencies import AdminActor, CurrentUser, PasswordsDep, TokensDep
+from storefleet.api.auth.dependencies import AdminActor, AuthLimitsDep, CurrentUser, PasswordsDep, TokensDep
 from storefleet.api.auth.schemas import (
     AuthResponse,
     LoginRequest,
@@ -31,17 +31,25 @@ def _response(session: service.Session) -> AuthResponse:
 
 @router.post("/register", status_code=status.HTTP_201_CREATED, operation_id="register")
 async def register(
-    body: RegisterRequest, conn: DbConnection, passwords: PasswordsDep, tokens: TokensDep
+    body: RegisterRequest,
+    conn: DbConnection,
+    passwords: PasswordsDep,
+    tokens: TokensDep,
+    limits: AuthLimitsDep,
 ) -> AuthResponse:
-    """Create an account. The very first account of a platform becomes its admin."""
-    return _response(await service.register(conn, passwords, tokens, body))
+    """Create an account. The very first account of a platform becomes its admin. Limited per client IP
+    (REGISTRATION_RATE_LIMIT an hour): past it, `429 RATE_LIMITED` with `Retry-After`."""
+    return _response(await service.register(conn, passwords, tokens, limits, body))
 
 
 @router.post("/login", operation_id="login")
 async def login(
-    body: LoginRequest, conn: DbConnection, passwords: PasswordsDep, tokens: TokensDep
+    body: LoginRequest, conn: DbConnection, passwords: PasswordsDep, tokens: TokensDep, limits: AuthLimitsDep
 ) -> AuthResponse:
-    return _response(await service.login(conn, passwords, tokens, body))
+    """Sign in. Past LOGIN_RATE_LIMIT attempts per client IP and account in 15 minutes: `429 RATE_LIMITED`;
+    an account locked after LOGIN_LOCKOUT_THRESHOLD consecutive failures: `423 ACCOUNT_LOCKED` (both with
+    `Retry-After`), even for the right password."""
+    return _response(await service.login(conn, passwords, tokens, limits, body))
 
 
 @router.get("/me", operation_id="getCurrentUser")

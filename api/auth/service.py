@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from anyio import to_thread
 from psycopg import errors as pg_errors
 
 from storefleet.api.audit import service as audit
-from storefleet.api.auth import repository
+from storefleet.api.auth import guardrails, repository
 from storefleet.api.auth.credentials import InvalidToken, Passwords, Tokens
+from storefleet.api.auth.guardrails import AuthLimits
 from storefleet.api.auth.schemas import (
     LoginRequest,
     PasswordChangeRequest,
@@ -64,7 +65,10 @@ def _raise_conflict(conflicts: dict[str, bool]) -> None:
         raise UsernameTaken("This username is taken; choose another.")
 
 
-async def register(conn: Connection, passwords: Passwords, tokens: Tokens, req: RegisterRequest) -> Session:
+async def register(
+    conn: Connection, passwords: Passwords, tokens: Tokens, limits: AuthLimits, req: RegisterRequest
+) -> Session:
+    await guardrails.enforce_registration_rate(conn, limits)  # before the hash: refusing must be cheap
     password_hash = await to_thread.run_sync(passwords.hash, req.password)
     email, username = str(req.email).strip(), req.username.strip()
     try:
@@ -88,26 +92,58 @@ async def register(conn: Connection, passwords: Passwords, tokens: Tokens, req: 
     return Session(user=user, token=token, expires_at=expires)
 
 
-async def login(conn: Connection, passwords: Passwords, tokens: Tokens, req: LoginRequest) -> Session:
-    user = await repository.find_user_for_login(conn, req.identifier)
+async def login(
+    conn: Connection, passwords: Passwords, tokens: Tokens, limits: AuthLimits, req: LoginRequest
+) -> Session:
+    identifier = req.identifier
+    # Before the hash, so a flood of guesses costs us one upsert each, not an argon2 run.
+    await guardrails.enforce_login_rate(conn, limits, identifier)
+    user = await repository.find_user_for_login(conn, identifier)
+    if user is not None and limits.lockout_threshold and (locked := guardrails.lock_of(user)):
+        # A locked account refuses even the right password, so guessing on during the lock is useless.
+        await _refuse_locked(conn, user, identifier, locked)
     valid = await to_thread.run_sync(passwords.verify, user["password_hash"] if user else None, req.password)
     if not valid or user is None or not user["is_active"]:
-        async with conn.transaction():
-            await audit.record(
-                conn,
-                "auth.login_failed",
-                actor_of(user) if user else ANONYMOUS,
-                detail={
-                    "identifier": req.identifier[:254],
-                    "reason": "inactive" if valid else "bad_credentials",
-                },
-            )
-        # One message for unknown account and wrong password, so sign-in does not reveal who exists.
-        raise InvalidCredentials("The email/username or password is wrong.")
+        await _refuse_login(conn, limits, user, identifier, "inactive" if valid else "bad_credentials")
     async with conn.transaction():
-        await audit.record(conn, "auth.login_succeeded", actor_of(user))
+        unlocked = not limits.lockout_threshold or await repository.clear_failed_logins(conn, user["id"])
+        if unlocked:
+            await audit.record(conn, "auth.login_succeeded", actor_of(user))
+    if not unlocked:  # locked by a concurrent failed sign-in since it was read
+        await _refuse_locked(conn, user, identifier, await guardrails.current_lock(conn, user["id"]))
     token, expires = tokens.issue(user["id"], user["token_version"])
     return Session(user=user, token=token, expires_at=expires)
+
+
+async def _audit_failed_login(
+    conn: Connection, user: dict[str, Any] | None, identifier: str, reason: str
+) -> None:
+    actor = actor_of(user) if user else ANONYMOUS
+    await audit.record(
+        conn, "auth.login_failed", actor, detail={"identifier": identifier[:254], "reason": reason}
+    )
+
+
+async def _refuse_locked(
+    conn: Connection, user: dict[str, Any], identifier: str, locked: guardrails.AccountLocked
+) -> NoReturn:
+    await _audit_failed_login(conn, user, identifier, "locked")
+    raise locked
+
+
+async def _refuse_login(
+    conn: Connection, limits: AuthLimits, user: dict[str, Any] | None, identifier: str, reason: str
+) -> NoReturn:
+    locked = None
+    async with conn.transaction():
+        if reason == "bad_credentials":
+            # Unknown accounts run the same UPDATE (matching nothing), so both cost the same.
+            locked = await guardrails.count_failure(conn, limits, user, actor_of(user) if user else ANONYMOUS)
+        await _audit_failed_login(conn, user, identifier, reason)
+    if locked is not None:
+        raise locked
+    # One message for unknown account and wrong password, so sign-in does not reveal who exists.
+    raise InvalidCredentials("The email/username or password is wrong.")
 
 
 async def change_password(

@@ -13,6 +13,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from storefleet.api.core import request_context
+from storefleet.api.core.client_ip import TrustedProxies, resolve_client_ip
 from storefleet.api.core.errors import internal_error_response
 
 REQUEST_ID_HEADER = "x-request-id"
@@ -21,21 +22,25 @@ log = logging.getLogger(__name__)
 
 
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, trusted_proxies: TrustedProxies = ()) -> None:
         self.app = app
+        self.trusted_proxies = trusted_proxies
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         supplied = None
+        forwarded_for: list[str] = []
         for name, value in scope["headers"]:
-            if name == b"x-request-id":
+            if name == b"x-request-id" and supplied is None:
                 supplied = value.decode("latin-1")
-                break
+            elif name == b"x-forwarded-for":
+                forwarded_for.append(value.decode("latin-1"))
         request_id = request_context.accept_request_id(supplied)
         client = scope.get("client")
-        tokens = request_context.bind(request_id, client[0] if client else None)
+        client_ip = resolve_client_ip(client[0] if client else None, forwarded_for, self.trusted_proxies)
+        tokens = request_context.bind(request_id, client_ip)
         started = time.perf_counter()
         status_holder: dict[str, int | bool] = {"status": 500, "started": False}
 

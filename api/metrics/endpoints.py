@@ -4,11 +4,14 @@ from fastapi import APIRouter, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from storefleet.api.auth.dependencies import AdminActor
+from storefleet.api.db.pool import DbConnection
+from storefleet.api.metrics.database_gauges import refresh_database_gauges
 
 router = APIRouter(tags=["metrics"])
 
 
 @router.get("/api/v1/metrics", operation_id="getMetrics", response_class=Response)
-async def metrics(_: AdminActor) -> Response:
+async def metrics(_: AdminActor, conn: DbConnection) -> Response:
     """Prometheus metrics (admins only)."""
+    await refresh_database_gauges(conn)
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -1,4 +1,5 @@
-"""The platform's Prometheus metrics, defined once (prometheus-client's default registry)."""
+"""The platform's Prometheus metrics, defined once, on prometheus-client's default registry (which
+also carries its process, platform and GC collectors: `process_*`, `python_*`)."""
 
 from __future__ import annotations
 
@@ -38,3 +39,45 @@ WATCHER_RELISTS = Counter(
 SETUP_JOBS = Counter(
     "setup_jobs_total", "Post-install setup Jobs the watcher created or saw finish", ["outcome"]
 )
+
+# ---- HTTP (api/core/http_metrics.py) -----------------------------------------------------------------
+# `route` is the route template (`/api/v1/stores/{store_id}`), never the raw path: one series per route.
+HTTP_REQUESTS = Counter("http_requests_total", "HTTP requests answered", ["method", "route", "status"])
+HTTP_REQUEST_DURATION = Histogram(
+    "http_request_duration_seconds",
+    "Time from a request's arrival to the end of its response",
+    ["method", "route"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
+
+# ---- stores, from the database at scrape time (api/metrics/database_gauges.py) ----------------------
+STORES = Gauge("stores_total", "Stores per status", ["status"])
+ACTIVE_PROVISIONING = Gauge(
+    "active_provisioning_operations", "Stores in a transitional status (requested, provisioning, ...)"
+)
+OLDEST_TRANSITIONAL_AGE = Gauge(
+    "store_oldest_transitional_age_seconds",
+    "Time the longest-waiting store has spent in its current transitional status",
+)
+
+# ---- store outcomes, at the transition (api/metrics/store_events.py) -------------------------------
+STORE_PROVISIONING_DURATION = Histogram(
+    "store_provisioning_duration_seconds",
+    "From a store's creation to its first ready",
+    ["engine"],
+    buckets=(5, 10, 30, 60, 120, 180, 300, 450, 600, 900, 1200, 1800, 3600),
+)
+STORE_PROVISIONING_FAILURES = Counter(
+    "store_provisioning_failures_total", "Stores that moved to failed", ["engine", "reason"]
+)
+
+# ---- circuit breakers ----------------------------------------------------------------------------------
+# 0 closed, 1 half-open, 2 open. Defined ahead of the breakers themselves (a later change) so that
+# dashboards and alerts exist already; until then every dependency reads 0.
+CIRCUIT_CLOSED, CIRCUIT_HALF_OPEN, CIRCUIT_OPEN = 0, 1, 2
+CIRCUIT_DEPENDENCIES = ("git_remote", "github", "kubernetes")
+CIRCUIT_BREAKER_STATE = Gauge(
+    "circuit_breaker_state", "Circuit breaker state: 0 closed, 1 half-open, 2 open", ["dependency"]
+)
+for _dependency in CIRCUIT_DEPENDENCIES:
+    CIRCUIT_BREAKER_STATE.labels(dependency=_dependency).set(CIRCUIT_CLOSED)

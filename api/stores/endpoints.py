@@ -12,6 +12,7 @@ from storefleet.api.db.pool import DbConnection
 from storefleet.api.fleet.reader import FleetReader
 from storefleet.api.stores import service
 from storefleet.api.stores.cluster_endpoints import router as cluster_router
+from storefleet.api.stores.guardrails import CreationLimits
 from storefleet.api.stores.repository import StoreQuery
 from storefleet.api.stores.schemas import (
     CreateStoreRequest,
@@ -52,8 +53,13 @@ async def create_store(
     body: CreateStoreRequest, request: Request, conn: DbConnection, actor: CurrentActor
 ) -> StoreOut:
     """Accept a store request. It is committed to the fleet repo asynchronously (state `requested`)."""
-    extra_reserved: frozenset[str] = request.app.state.settings.reserved_store_names
-    return _out(await service.create_store(conn, actor, body, extra_reserved))
+    settings = request.app.state.settings
+    limits = CreationLimits(
+        per_user=settings.max_stores_per_user,
+        total=settings.max_stores_total,
+        cooldown_s=settings.store_creation_cooldown_s,
+    )
+    return _out(await service.create_store(conn, actor, body, settings.reserved_store_names, limits))
 
 
 @router.get("", operation_id="listStores")

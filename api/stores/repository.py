@@ -177,3 +177,44 @@ async def mark_retry(conn: Connection, store_id: str) -> None:
         " setup_attempt = setup_attempt + 1 WHERE id = %s",
         (store_id,),
     )
+
+
+# ---- creation guardrails (see stores/guardrails.py) ----------------------------------------------
+# Two-int advisory keys (a key space apart from the bigint keys of the writer and registrations):
+# the first int names the lock, the second the owner (hashtext collisions only serialise more).
+_CREATE_LOCK_PER_OWNER = 0x5F0C0001
+_CREATE_LOCK_GLOBAL = 0x5F0C0002
+
+
+async def lock_creations_of_owner(conn: Connection, owner_id: str) -> None:
+    """Serialise store creation per owner until the transaction ends, on every replica."""
+    await conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (_CREATE_LOCK_PER_OWNER, owner_id))
+
+
+async def lock_creations_globally(conn: Connection) -> None:
+    """Serialise every store creation until the transaction ends (taken only near the global cap)."""
+    await conn.execute("SELECT pg_advisory_xact_lock(%s, 0)", (_CREATE_LOCK_GLOBAL,))
+
+
+async def count_live_stores(conn: Connection, owner_id: str | None = None) -> int:
+    """Stores not `deleted` (of one owner, or of everyone); walks the partial live-store indexes."""
+    if owner_id is None:
+        cur = await conn.execute("SELECT count(*) AS n FROM stores WHERE status <> 'deleted'")
+    else:
+        cur = await conn.execute(
+            "SELECT count(*) AS n FROM stores WHERE owner_id = %s AND status <> 'deleted'", (owner_id,)
+        )
+    row = await cur.fetchone()
+    return int(row["n"]) if row else 0
+
+
+async def seconds_since_last_creation(conn: Connection, owner_id: str) -> float | None:
+    """Seconds since the owner's latest store was created (deleted ones included), on the database's
+    clock so every replica agrees; None if the owner never created one."""
+    cur = await conn.execute(
+        "SELECT extract(epoch FROM clock_timestamp() - max(created_at))::float8 AS elapsed"
+        " FROM stores WHERE owner_id = %s",
+        (owner_id,),
+    )
+    row = await cur.fetchone()
+    return None if row is None or row["elapsed"] is None else float(row["elapsed"])

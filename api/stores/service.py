@@ -17,8 +17,10 @@ from storefleet.api.core.ids import id_pattern, new_id
 from storefleet.api.db.pool import Connection
 from storefleet.api.fleet.reader import FleetReader, HistoryEntry
 from storefleet.api.metrics import registry as metrics
+from storefleet.api.metrics.store_events import observe_transition
 from storefleet.api.outbox import repository as outbox
 from storefleet.api.stores import repository
+from storefleet.api.stores.guardrails import NO_LIMITS, CreationLimits, check_creation_allowed
 from storefleet.api.stores.names import StoreNameError, validate_store_name
 from storefleet.api.stores.repository import NewStore, StoreQuery
 from storefleet.api.stores.schemas import CreateStoreRequest, UpdateStoreRequest
@@ -80,6 +82,7 @@ async def transition(
         )
     await audit.record_many(conn, [_transition_event(store, current, target, actor, message, error, detail)])
     metrics.STORE_TRANSITIONS.labels(from_status=current.value, to_status=target.value).inc()
+    observe_transition(store, current.value, target.value, detail)
     return updated
 
 
@@ -147,8 +150,14 @@ def _checked_name(name: str, extra_reserved: frozenset[str]) -> str:
 
 
 async def create_store(
-    conn: Connection, actor: Actor, req: CreateStoreRequest, extra_reserved: frozenset[str] = frozenset()
+    conn: Connection,
+    actor: Actor,
+    req: CreateStoreRequest,
+    extra_reserved: frozenset[str] = frozenset(),
+    limits: CreationLimits = NO_LIMITS,
 ) -> dict[str, Any]:
+    """Insert the store, its outbox row and its audit row in one transaction, once the guardrails
+    (checked under locks in that same transaction) allow it."""
     assert actor.id is not None
     name = _checked_name(req.name, extra_reserved)
     spec = StoreSpec(
@@ -161,6 +170,7 @@ async def create_store(
     )
     try:
         async with conn.transaction():
+            await check_creation_allowed(conn, actor, limits)
             store = await repository.insert_store(
                 conn,
                 NewStore(

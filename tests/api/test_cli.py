@@ -210,6 +210,26 @@ def test_api_command_refuses_a_missing_or_placeholder_jwt_secret(database_url: s
         assert "JWT_SECRET" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("extra", "named"),
+    [
+        ({"DATABASE_URL": "mysql://app:hunter2@db/x"}, "DATABASE_URL"),
+        ({"CORS_ORIGINS": "*", "CORS_ALLOW_CREDENTIALS": "true"}, "CORS_ORIGINS"),
+    ],
+)
+def test_api_command_refuses_unsafe_settings(database_url: str, extra: dict[str, str], named: str) -> None:
+    env = {"DATABASE_URL": database_url, "JWT_SECRET": "k" * 48, **extra}
+    result = subprocess.run(
+        [STOREFLEET, "api", "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=_env(STOREFLEET_ENV="production", **env),
+    )
+    assert result.returncode == 2, result.stderr
+    assert named in result.stderr and "hunter2" not in result.stderr
+
+
 def test_migrate_command(database_url: str) -> None:
     result = subprocess.run(
         [STOREFLEET, "migrate"],

@@ -1,0 +1,43 @@
+"""Gauges whose truth is in PostgreSQL, recomputed when Prometheus scrapes.
+
+Why at scrape time (in the endpoint) rather than a refresher task or a custom Collector: the values
+are only ever read by a scrape, so computing them then is both the freshest and the cheapest option
+(one grouped query per scrape interval instead of one every few seconds, whether anyone looks or
+not); no background task has to be started, stopped or supervised; and a Collector would need a
+synchronous database call inside prometheus-client's rendering. The scrape already needs the
+database (the admin check reads the user), so this adds no new way for it to fail. Every API replica
+reports the same values: aggregate them with `max`, not `sum`.
+"""
+
+from __future__ import annotations
+
+from storefleet.api.db.pool import Connection
+from storefleet.api.fleet import repository as fleet_repository
+from storefleet.api.metrics import registry as metrics
+from storefleet.api.metrics import repository
+from storefleet.api.stores.state_machine import StoreStatus
+
+# Stores an operation is under way for. `pending_approval` waits for a person, not for the platform,
+# so it is left out (it would otherwise trip the "stuck provisioning" alert).
+TRANSITIONAL = frozenset(
+    {StoreStatus.REQUESTED, StoreStatus.PROVISIONING, StoreStatus.UPDATING, StoreStatus.DELETING}
+)
+
+
+async def refresh_database_gauges(conn: Connection) -> None:
+    await _refresh_store_gauges(conn)
+    # The fleet writer sets these too, but only in its own process (a child process under
+    # `storefleet up`, its own Deployment in production): read them here so the API reports them.
+    depth, age = await fleet_repository.pending_count(conn)
+    metrics.OUTBOX_DEPTH.set(depth)
+    metrics.OUTBOX_OLDEST_AGE.set(age or 0)
+
+
+async def _refresh_store_gauges(conn: Connection) -> None:
+    counts = {row.status: row for row in await repository.stores_by_status(conn)}
+    for status in StoreStatus:
+        row = counts.get(status.value)
+        metrics.STORES.labels(status=status.value).set(row.count if row else 0)
+    transitional = [counts[s.value] for s in TRANSITIONAL if s.value in counts]
+    metrics.ACTIVE_PROVISIONING.set(sum(row.count for row in transitional))
+    metrics.OLDEST_TRANSITIONAL_AGE.set(max((row.oldest_age_s for row in transitional), default=0.0))
