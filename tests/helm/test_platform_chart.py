@@ -16,8 +16,8 @@ CHART = Path(__file__).resolve().parents[2] / "helm" / "storefleet"
 VALUE_SETS = {"defaults": {}} | {
     p.stem: yaml.safe_load(p.read_text()) for p in sorted((CHART / "ci").glob("*.yaml"))
 }
-# ServiceMonitor is a Prometheus Operator CRD: kubernetes-validate has no schema for it.
-NO_SCHEMA = {"ServiceMonitor"}
+# ServiceMonitor and PodMonitor are Prometheus Operator CRDs: kubernetes-validate has no schema for them.
+NO_SCHEMA = {"ServiceMonitor", "PodMonitor"}
 
 
 @pytest.fixture(params=list(VALUE_SETS), ids=list(VALUE_SETS))
@@ -52,7 +52,7 @@ def test_defaults(render_platform: Any, kit: Any) -> None:
         ("Pod", "storefleet-test-health"),
     } <= names
     assert not {"Ingress", "ServiceMonitor"} & set(kit.kinds(objects))
-    assert ("Deployment", "storefleet-watcher") not in names  # `storefleet watch` is not released yet
+    assert ("Deployment", "storefleet-watcher") in names
 
 
 def test_labels_resources_probes(rendered: tuple[str, list[dict[str, Any]]], kit: Any) -> None:
@@ -89,7 +89,11 @@ def test_roles_and_commands(render_platform: Any) -> None:
     assert deployments["storefleet-api"]["spec"]["template"]["spec"]["containers"][0]["args"][0] == "api"
     assert env("storefleet-api")["RUN_FLEET_WRITER"] == "false"
     assert env("storefleet-writer")["RUN_FLEET_WRITER"] == "true"
-    assert deployments["storefleet-watcher"]["spec"]["template"]["spec"]["containers"][0]["args"] == ["watch"]
+    # the watcher runs as `api` (probes, metrics) with only the watcher on
+    assert deployments["storefleet-watcher"]["spec"]["template"]["spec"]["containers"][0]["args"][0] == "api"
+    assert env("storefleet-watcher")["RUN_WATCHER"] == "true"
+    assert env("storefleet-watcher")["RUN_FLEET_WRITER"] == "false"
+    assert all(env(name)["KUBE_IN_CLUSTER"] == "true" for name in deployments)
     assert env("storefleet-api")["DATABASE_URL"] == {
         "secretKeyRef": {"name": "storefleet-db-app", "key": "uri"}
     }
@@ -201,3 +205,15 @@ def test_store_chart_role_grants_every_call_the_platform_makes_in_the_namespace(
 def test_schema_rejects(values: dict[str, Any], platform_chart: helm.Chart) -> None:
     with pytest.raises(helm.HelmValuesError):
         platform_chart.validate_schema(values)
+
+
+def test_the_worker_pods_are_scraped_beside_the_service(render_platform: Any) -> None:
+    objects = render_platform({"serviceMonitor": {"enabled": True}})
+    monitor = next(o for o in objects if o["kind"] == "PodMonitor")
+    (expression,) = monitor["spec"]["selector"]["matchExpressions"]
+    assert set(expression["values"]) == {"writer", "watcher"}
+    (endpoint,) = monitor["spec"]["podMetricsEndpoints"]
+    assert endpoint["path"] == "/api/v1/metrics" and endpoint["authorization"]["type"] == "Bearer"
+    workers = [o for o in objects if o["kind"] == "Deployment" and
+               o["metadata"]["labels"]["app.kubernetes.io/component"] in expression["values"]]  # fmt: skip
+    assert len(workers) == 2

@@ -44,6 +44,10 @@ app.kubernetes.io/component: {{ .component }}
   value: {{ .Values.config.environment | quote }}
 - name: STOREFLEET_STATE_DIR
   value: /var/lib/storefleet
+# The cluster through the pod's ServiceAccount: the watcher follows it, the API reads a store's
+# credentials and resources from it.
+- name: KUBE_IN_CLUSTER
+  value: "true"
 - name: GITOPS_ENGINE
   value: {{ .Values.config.gitopsEngine | quote }}
 - name: VALUES_PROFILE
