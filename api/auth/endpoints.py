@@ -16,6 +16,7 @@ from storefleet.api.auth.schemas import (
     UserOut,
     UserUpdateRequest,
 )
+from storefleet.api.core.openapi import error_responses
 from storefleet.api.db.pool import DbConnection
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -29,7 +30,12 @@ def _response(session: service.Session) -> AuthResponse:
     return AuthResponse(token=session.token, expires_at=session.expires_at, user=_user_out(session.user))
 
 
-@router.post("/register", status_code=status.HTTP_201_CREATED, operation_id="register")
+@router.post(
+    "/register",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="register",
+    responses=error_responses(409, 422, 429, _409="`EMAIL_TAKEN` or `USERNAME_TAKEN`"),
+)
 async def register(
     body: RegisterRequest,
     conn: DbConnection,
@@ -42,7 +48,13 @@ async def register(
     return _response(await service.register(conn, passwords, tokens, limits, body))
 
 
-@router.post("/login", operation_id="login")
+@router.post(
+    "/login",
+    operation_id="login",
+    responses=error_responses(
+        401, 422, 423, 429, _401="`INVALID_CREDENTIALS` (an unknown or inactive account too)"
+    ),
+)
 async def login(
     body: LoginRequest, conn: DbConnection, passwords: PasswordsDep, tokens: TokensDep, limits: AuthLimitsDep
 ) -> AuthResponse:
@@ -52,12 +64,16 @@ async def login(
     return _response(await service.login(conn, passwords, tokens, limits, body))
 
 
-@router.get("/me", operation_id="getCurrentUser")
+@router.get("/me", operation_id="getCurrentUser", responses=error_responses(401))
 async def me(user: CurrentUser) -> UserOut:
     return _user_out(user)
 
 
-@router.patch("/password", operation_id="changePassword")
+@router.patch(
+    "/password",
+    operation_id="changePassword",
+    responses=error_responses(400, 401, 422, _400="`INVALID_CURRENT_PASSWORD`"),
+)
 async def change_password(
     body: PasswordChangeRequest,
     user: CurrentUser,
@@ -69,7 +85,7 @@ async def change_password(
     return _response(await service.change_password(conn, passwords, tokens, user, body))
 
 
-users_router = APIRouter(prefix="/api/v1/users", tags=["users"])
+users_router = APIRouter(prefix="/api/v1/users", tags=["users"], responses=error_responses(401, 403, 422))
 UserId = Annotated[str, Path(max_length=64, pattern=r"^[a-z0-9-]+$")]
 
 
@@ -89,12 +105,20 @@ async def list_users(
     return UserList(users=[_user_out(u) for u in users], total=total, limit=limit, offset=offset)
 
 
-@users_router.get("/{user_id}", operation_id="getUser")
+@users_router.get(
+    "/{user_id}", operation_id="getUser", responses=error_responses(404, _404="`USER_NOT_FOUND`")
+)
 async def get_user(user_id: UserId, conn: DbConnection, _: AdminActor) -> UserOut:
     return _user_out(await service.get_account(conn, user_id))
 
 
-@users_router.patch("/{user_id}", operation_id="updateUser")
+@users_router.patch(
+    "/{user_id}",
+    operation_id="updateUser",
+    responses=error_responses(
+        404, 409, _404="`USER_NOT_FOUND`", _409="`LAST_ADMIN`: the last active admin would be lost"
+    ),
+)
 async def update_user(
     user_id: UserId, body: UserUpdateRequest, conn: DbConnection, admin: AdminActor
 ) -> UserOut:

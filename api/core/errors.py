@@ -133,8 +133,16 @@ async def _handle_validation(_: Request, exc: Exception) -> JSONResponse:
     return _render(422, ValidationFailed.code, message, details)
 
 
+# FastAPI's answer to a body it cannot decode at all (e.g. bytes that are not UTF-8, as a JSON body must
+# be): the same 422 as a body that is not valid JSON, not a 400 of another shape.
+_UNPARSABLE_BODY = "There was an error parsing the body"
+
+
 async def _handle_http(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and exc.detail == _UNPARSABLE_BODY:
+        message, details = describe_validation_errors([{"type": "json_invalid"}])
+        return _render(422, ValidationFailed.code, message, details)
     code = _STATUS_CODES.get(exc.status_code, "HTTP_ERROR")
     message = exc.detail if isinstance(exc.detail, str) else "The request could not be served."
     if exc.status_code == 404 and message == "Not Found":

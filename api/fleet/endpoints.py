@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from storefleet.api.audit import service as audit
 from storefleet.api.auth.dependencies import AdminActor
 from storefleet.api.core.errors import AppError, NotFound, Unauthorized
+from storefleet.api.core.openapi import error_responses
 from storefleet.api.db.pool import DbConnection
 from storefleet.api.fleet import repository
 
@@ -50,7 +51,10 @@ def _fleet(request: Request) -> Any:
     return fleet
 
 
-@router.get("/api/v1/fleet", operation_id="getFleetStatus")
+_ADMIN = error_responses(401, 403, 503, _503="`FLEET_NOT_CONFIGURED`")
+
+
+@router.get("/api/v1/fleet", operation_id="getFleetStatus", responses=_ADMIN)
 async def fleet_status(request: Request, conn: DbConnection, _: AdminActor) -> FleetStatus:
     """Where the fleet writer and the git-side sync stand (admins)."""
     fleet = _fleet(request)
@@ -69,7 +73,7 @@ async def fleet_status(request: Request, conn: DbConnection, _: AdminActor) -> F
     )
 
 
-@router.post("/api/v1/fleet/sync/rebaseline", operation_id="rebaselineFleetSync")
+@router.post("/api/v1/fleet/sync/rebaseline", operation_id="rebaselineFleetSync", responses=_ADMIN)
 async def rebaseline(request: Request, conn: DbConnection, admin: AdminActor) -> FleetStatus:
     """After the fleet branch was rewritten (force-push), accept its current head as the new baseline:
     the sync resumes from there without acting on the rewritten history."""
@@ -89,7 +93,17 @@ def _signature_ok(secret: str, body: bytes, request: Request) -> bool:
     return hmac.compare_digest(signature, expected) or (bool(token) and hmac.compare_digest(token, secret))
 
 
-@router.post("/api/v1/webhooks/git", status_code=status.HTTP_202_ACCEPTED, operation_id="gitPushWebhook")
+@router.post(
+    "/api/v1/webhooks/git",
+    status_code=status.HTTP_202_ACCEPTED,
+    operation_id="gitPushWebhook",
+    responses=error_responses(
+        401,
+        404,
+        _401="the signature does not match",
+        _404="`WEBHOOK_NOT_CONFIGURED`: no FLEET_WEBHOOK_SECRET",
+    ),
+)
 async def git_webhook(request: Request) -> WebhookAccepted:
     """A push to the fleet repo: sync now instead of at the next poll. Authenticated by an HMAC-SHA256
     of the body in `X-Hub-Signature-256` (GitHub, Gitea) or the secret in `X-Storefleet-Token`."""

@@ -22,7 +22,11 @@ async def _report(request: Request) -> tuple[bool, dict[str, Any]]:
     return healthy, body
 
 
-@router.get("/api/v1/health", operation_id="getHealth")
+@router.get(
+    "/api/v1/health",
+    operation_id="getHealth",
+    responses={503: {"description": "A component is not healthy (the same body as 200)"}},
+)
 @router.get("/health", include_in_schema=False)
 async def health(request: Request) -> JSONResponse:
     """Component health: 200 when every component is healthy, 503 otherwise, with the details."""
@@ -37,7 +41,11 @@ async def live() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/health/ready", operation_id="getReadiness")
+@router.get(
+    "/health/ready",
+    operation_id="getReadiness",
+    responses={503: {"description": "Shutting down, or a component is not healthy"}},
+)
 @router.get("/api/v1/health/ready", include_in_schema=False)
 async def ready(request: Request) -> JSONResponse:
     """Ready for traffic: not shutting down, and the database answers."""

@@ -4,13 +4,19 @@ from fastapi import APIRouter, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from storefleet.api.auth.dependencies import AdminActor
+from storefleet.api.core.openapi import error_responses
 from storefleet.api.db.pool import DbConnection
 from storefleet.api.metrics.database_gauges import refresh_database_gauges
 
 router = APIRouter(tags=["metrics"])
 
 
-@router.get("/api/v1/metrics", operation_id="getMetrics", response_class=Response)
+@router.get(
+    "/api/v1/metrics",
+    operation_id="getMetrics",
+    response_class=Response,
+    responses={**error_responses(401, 403), 200: {"content": {CONTENT_TYPE_LATEST: {}}}},
+)
 async def metrics(_: AdminActor, conn: DbConnection) -> Response:
     """Prometheus metrics (admins only)."""
     await refresh_database_gauges(conn)

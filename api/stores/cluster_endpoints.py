@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from storefleet.api.auth.dependencies import CurrentActor
+from storefleet.api.core.openapi import error_responses
 from storefleet.api.db.pool import DbConnection
 from storefleet.api.settings import Settings
 from storefleet.api.stores import cluster_service
@@ -19,11 +20,13 @@ router = APIRouter(tags=["stores"])
 
 StoreId = Annotated[str, Path(max_length=64, description="Store id, e.g. st-abcdefgh23")]
 
-_ERRORS_503 = {
-    "description": "`CLUSTER_NOT_CONFIGURED` (no cluster configured) or `CLUSTER_UNAVAILABLE` (the cluster "
-    "cannot be reached or answered an error; with `Retry-After`)"
-}
-_ERROR_404 = {"description": "`STORE_NOT_FOUND`: no such store, or another tenant's"}
+_ERRORS = error_responses(
+    404,
+    503,
+    _404="`STORE_NOT_FOUND`: no such store, or another tenant's",
+    _503="`CLUSTER_NOT_CONFIGURED` (no cluster configured) or `CLUSTER_UNAVAILABLE` (the cluster "
+    "cannot be reached or answered an error; with `Retry-After`)",
+)
 
 AdminAccess = Annotated[
     bool,
@@ -52,15 +55,16 @@ def _profile(settings: Settings) -> RenderProfile:
 @router.get(
     "/{store_id}/credentials",
     operation_id="getStoreCredentials",
-    responses={
-        403: {"description": "`ADMIN_ACCESS_FLAG_REQUIRED`: an admin who does not own the store, without "
-              "`admin_access=true` (the attempt is audited)"},
-        404: _ERROR_404,
-        409: {"description": "`CREDENTIALS_NOT_AVAILABLE`: not installed yet, deleted or being deleted, or "
-              "the Secret lacks the password; the message says which"},
-        503: _ERRORS_503,
-    },
-)  # fmt: skip
+    responses=_ERRORS
+    | error_responses(
+        403,
+        409,
+        _403="`ADMIN_ACCESS_FLAG_REQUIRED`: an admin who does not own the store, without "
+        "`admin_access=true` (the attempt is audited)",
+        _409="`CREDENTIALS_NOT_AVAILABLE`: not installed yet, deleted or being deleted, or "
+        "the Secret lacks the password; the message says which",
+    ),
+)
 async def get_store_credentials(
     store_id: StoreId,
     request: Request,
@@ -84,7 +88,7 @@ async def get_store_credentials(
 @router.get(
     "/{store_id}/resources",
     operation_id="getStoreResources",
-    responses={404: _ERROR_404, 503: _ERRORS_503},
+    responses=_ERRORS,
 )
 async def get_store_resources(
     store_id: StoreId, request: Request, conn: DbConnection, actor: CurrentActor

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query, Request, Response, status
 from storefleet.api.audit.schemas import AuditEventList, AuditEventOut
 from storefleet.api.auth.dependencies import CurrentActor
 from storefleet.api.core.errors import ServiceUnavailable
+from storefleet.api.core.openapi import error_responses
 from storefleet.api.db.pool import DbConnection
 from storefleet.api.fleet.reader import FleetReader
 from storefleet.api.stores import service
@@ -26,7 +27,12 @@ from storefleet.api.stores.schemas import (
 from storefleet.api.stores.state_machine import StoreStatus
 from storefleet.renderer.spec import Engine
 
-router = APIRouter(prefix="/api/v1/stores", tags=["stores"])
+router = APIRouter(prefix="/api/v1/stores", tags=["stores"], responses=error_responses(401, 422))
+_NOT_FOUND = error_responses(404, _404="`STORE_NOT_FOUND`: no such store, or another tenant's")
+_STATE = error_responses(
+    409, _409="`INVALID_STATE_TRANSITION`, `STATE_CONFLICT` or `STORE_BUSY`: not allowed in the store's state"
+)
+_NO_FLEET = error_responses(503, _503="`FLEET_NOT_CONFIGURED`")
 
 StoreId = Annotated[str, Path(max_length=64, description="Store id, e.g. st-abcdefgh23")]
 Limit = Annotated[int, Query(ge=1, le=100)]
@@ -48,7 +54,17 @@ def _reader(request: Request) -> FleetReader:
     return reader
 
 
-@router.post("", status_code=status.HTTP_202_ACCEPTED, operation_id="createStore")
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    operation_id="createStore",
+    responses=error_responses(
+        409,
+        429,
+        _409="`STORE_NAME_TAKEN`",
+        _429="`STORE_LIMIT_EXCEEDED`, `CREATION_COOLDOWN` or `PLATFORM_STORE_LIMIT`",
+    ),
+)
 async def create_store(
     body: CreateStoreRequest, request: Request, conn: DbConnection, actor: CurrentActor
 ) -> StoreOut:
@@ -86,24 +102,34 @@ async def list_stores(
     return StoreList(stores=[_out(s) for s in stores], total=total, limit=limit, offset=offset)
 
 
-@router.get("/{store_id}", operation_id="getStore")
+@router.get("/{store_id}", operation_id="getStore", responses=_NOT_FOUND)
 async def get_store(store_id: StoreId, conn: DbConnection, actor: CurrentActor) -> StoreOut:
     return _out(await service.get_visible(conn, actor, store_id))
 
 
-@router.delete("/{store_id}", status_code=status.HTTP_202_ACCEPTED, operation_id="deleteStore")
+@router.delete(
+    "/{store_id}",
+    status_code=status.HTTP_202_ACCEPTED,
+    operation_id="deleteStore",
+    responses=_NOT_FOUND | _STATE,
+)
 async def delete_store(store_id: StoreId, conn: DbConnection, actor: CurrentActor) -> StoreOut:
     """Ask for deletion (state `deleting`); repeating it while deleting is harmless."""
     return _out(await service.delete_store(conn, actor, store_id))
 
 
-@router.post("/{store_id}/retry", status_code=status.HTTP_202_ACCEPTED, operation_id="retryStore")
+@router.post(
+    "/{store_id}/retry",
+    status_code=status.HTTP_202_ACCEPTED,
+    operation_id="retryStore",
+    responses=_NOT_FOUND | _STATE,
+)
 async def retry_store(store_id: StoreId, conn: DbConnection, actor: CurrentActor) -> StoreOut:
     """Try a failed store again (state `requested`). Only allowed from `failed`."""
     return _out(await service.retry_store(conn, actor, store_id))
 
 
-@router.get("/{store_id}/logs", operation_id="getStoreLogs")
+@router.get("/{store_id}/logs", operation_id="getStoreLogs", responses=_NOT_FOUND)
 async def store_logs(
     store_id: StoreId, conn: DbConnection, actor: CurrentActor, limit: Limit = 100, offset: Offset = 0
 ) -> AuditEventList:
@@ -114,7 +140,12 @@ async def store_logs(
     )
 
 
-@router.patch("/{store_id}", status_code=status.HTTP_202_ACCEPTED, operation_id="updateStore")
+@router.patch(
+    "/{store_id}",
+    status_code=status.HTTP_202_ACCEPTED,
+    operation_id="updateStore",
+    responses={200: {"model": StoreOut, "description": "Nothing changes"}} | _NOT_FOUND | _STATE,
+)
 async def update_store(
     store_id: StoreId, body: UpdateStoreRequest, response: Response, conn: DbConnection, actor: CurrentActor
 ) -> StoreOut:
@@ -126,7 +157,14 @@ async def update_store(
     return _out(store)
 
 
-@router.post("/{store_id}/rollback", status_code=status.HTTP_202_ACCEPTED, operation_id="rollbackStore")
+@router.post(
+    "/{store_id}/rollback",
+    status_code=status.HTTP_202_ACCEPTED,
+    operation_id="rollbackStore",
+    responses=error_responses(404, _404="`STORE_NOT_FOUND` or `COMMIT_NOT_FOUND`")
+    | error_responses(409, _409="`NOTHING_TO_ROLL_BACK`, or not allowed in the store's state")
+    | _NO_FLEET,
+)
 async def rollback_store(
     store_id: StoreId,
     request: Request,
@@ -140,7 +178,7 @@ async def rollback_store(
     return _out(await service.rollback_store(conn, _reader(request), actor, store_id, commit))
 
 
-@router.get("/{store_id}/history", operation_id="getStoreHistory")
+@router.get("/{store_id}/history", operation_id="getStoreHistory", responses=_NOT_FOUND | _NO_FLEET)
 async def store_history(
     store_id: StoreId, request: Request, conn: DbConnection, actor: CurrentActor, limit: Limit = 50
 ) -> StoreHistory:
