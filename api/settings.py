@@ -96,6 +96,10 @@ class Settings(BaseSettings):
     fleet_batch_size: int = Field(default=200, ge=1, le=5000, alias="FLEET_BATCH_SIZE")
     fleet_poll_interval_s: float = Field(default=2.0, gt=0, alias="FLEET_POLL_INTERVAL_S")
     fleet_push_retries: int = Field(default=5, ge=0, alias="FLEET_PUSH_RETRIES")
+    # The circuit breaker around the writer's git remote: consecutive failures that open it, and how
+    # long it stays open before one trial call.
+    git_circuit_failures: int = Field(default=5, ge=1, alias="GIT_CIRCUIT_FAILURES")
+    git_circuit_reset_s: float = Field(default=30.0, gt=0, alias="GIT_CIRCUIT_RESET_S")
     fleet_sync_interval_s: float = Field(default=3.0, gt=0, alias="FLEET_SYNC_INTERVAL_S")
     fleet_webhook_secret: SecretStr | None = Field(default=None, alias="FLEET_WEBHOOK_SECRET")
     # Basic-auth password that allows `git push` to the repo served at /git/fleet.git (unset: read-only).

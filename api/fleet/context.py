@@ -88,6 +88,8 @@ def fleet_context(settings: Settings, public_url: str) -> FleetContext:
             batch_size=settings.fleet_batch_size,
             poll_interval_s=settings.fleet_poll_interval_s,
             push_retries=settings.fleet_push_retries,
+            circuit_failures=settings.git_circuit_failures,
+            circuit_reset_s=settings.git_circuit_reset_s,
         ),
         sync_interval_s=settings.fleet_sync_interval_s,
     )

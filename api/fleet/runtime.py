@@ -101,9 +101,13 @@ class FleetRuntime:
         details["writer"] = (
             ("active" if self.writer.holds_lock else "standby") if self.writer else "another process"
         )
+        degraded = False
+        if self.writer is not None:
+            # Open (or half-open) circuit: the remote is failing; creates still go into the outbox.
+            details["circuit"] = self.writer.circuit.details()
+            degraded = details["circuit"]["state"] != "closed"
         if self.sync is not None:
             report = self.sync.last_report
             details["sync"] = {"head": report.head, "error": report.error}
-            if report.error:
-                return CheckResult("degraded", details)
-        return CheckResult("ok", details)
+            degraded = degraded or report.error is not None
+        return CheckResult("degraded" if degraded else "ok", details)

@@ -25,6 +25,7 @@ from psycopg_pool import AsyncConnectionPool
 from pydantic import ValidationError
 
 from storefleet.api.fleet import repository, service
+from storefleet.api.fleet.circuit import CircuitOpenError, RemoteCircuit
 from storefleet.api.metrics import registry as metrics
 from storefleet.api.outbox.doorbell import OUTBOX_CHANNEL
 from storefleet.renderer.commit_message import CHANGE_ID, STORE_ID, ChangeRecord, commit_message
@@ -45,6 +46,8 @@ class WriterConfig:
     poll_interval_s: float
     push_retries: int
     backoff_cap_s: float = 60.0
+    circuit_failures: int = 5  # consecutive remote failures that open the git_remote circuit
+    circuit_reset_s: float = 30.0  # how long an open circuit waits before a trial call
 
 
 def lock_key(repo_key: str) -> int:
@@ -82,6 +85,8 @@ class FleetWriter:
         self._config = config
         self._failures = 0
         self.holds_lock = False
+        # fetch and push go through this breaker; everything else the writer does is local
+        self.circuit = RemoteCircuit(config.circuit_failures, config.circuit_reset_s)
 
     # ---- the loop ---------------------------------------------------------------------------------
     async def run(self, stop: asyncio.Event) -> None:
@@ -115,9 +120,15 @@ class FleetWriter:
                     pass
                 self._failures = 0
                 delay = self._config.poll_interval_s
+            except CircuitOpenError:
+                # The remote is not called until the breaker allows a trial; the changes wait in the
+                # outbox (new ones are still accepted). Notifications do not wake us meanwhile.
+                await _sleep_until(stop, max(self.circuit.retry_in(), 0.05))
+                continue
             except GitError as exc:
                 self._failures += 1
-                delay = self._backoff()
+                # Backoff (exponential, jittered) until the circuit opens; then its reset timeout.
+                delay = self.circuit.retry_in() if self.circuit.is_open else self._backoff()
                 log.warning("fleet writer: %s; retrying in %.1fs", exc, delay)
             await _wait_for_notify(lock, stop, delay)
 
@@ -147,7 +158,7 @@ class FleetWriter:
         return 0
 
     async def _write_batch(self, changes: list[dict[str, Any]]) -> int:
-        head = await to_thread.run_sync(self._open_repo().fetch)
+        head = await to_thread.run_sync(self.circuit.call, self._open_repo().fetch)
         async with self._pool.connection() as conn:
             state = await repository.get_state(conn, self._config.repo_key)
         pushed = await to_thread.run_sync(self._already_pushed, state["last_pushed_sha"], head, changes)
@@ -159,7 +170,7 @@ class FleetWriter:
         tip = next((sha for sha in reversed(shas) if sha), None)
         if tip:
             with metrics.FLEET_PUSH_SECONDS.time():
-                await to_thread.run_sync(self._open_repo().push, tip)
+                await to_thread.run_sync(self.circuit.call, self._open_repo().push, tip)
         metrics.FLEET_BATCH_CHANGES.observe(len(changes))
         # One transaction for the batch: one WAL flush instead of one per change. If it fails, the rows
         # stay pending and the next batch finds their commits by trailer.

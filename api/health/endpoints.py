@@ -9,6 +9,7 @@ from storefleet import __version__
 from storefleet.api.health.checks import run_checks
 
 router = APIRouter(tags=["health"])
+READINESS_CHECK = "database"
 
 
 async def _report(request: Request) -> tuple[bool, dict[str, Any]]:
@@ -48,11 +49,14 @@ async def live() -> dict[str, str]:
 )
 @router.get("/api/v1/health/ready", include_in_schema=False)
 async def ready(request: Request) -> JSONResponse:
-    """Ready for traffic: not shutting down, and the database answers."""
+    """Ready for traffic: not shutting down, and the database answers. Nothing else: with the git
+    remote or the cluster out of reach the API still accepts changes into the outbox, and taking
+    it out of the load balancer would lose exactly those requests."""
     if request.app.state.lifecycle.shutting_down:
         return JSONResponse({"status": "shutting_down"}, status_code=503)
-    healthy, body = await _report(request)
+    _, body = await _report(request)
+    ready = body["checks"].get(READINESS_CHECK, {}).get("status") == "ok"
     return JSONResponse(
-        {"status": "ok" if healthy else "not_ready", "checks": body["checks"]},
-        status_code=200 if healthy else 503,
+        {"status": "ok" if ready else "not_ready", "checks": body["checks"]},
+        status_code=200 if ready else 503,
     )

@@ -1,0 +1,92 @@
+"""The circuit breaker around the writer's git remote: remote failures open it, a push conflict
+(the branch moved) does not, and a trial call after the reset timeout closes it again."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from prometheus_client import REGISTRY
+
+from storefleet.api.fleet.circuit import CircuitOpenError
+from storefleet.api.fleet.writer import FleetWriter
+from storefleet.api.settings import Settings
+from storefleet.renderer.gitrepo import FleetRepo, GitError
+
+RESET_S = 0.3
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"git_circuit_failures": 1, "git_circuit_reset_s": RESET_S})
+
+
+def _gauge() -> float | None:
+    return REGISTRY.get_sample_value("circuit_breaker_state", {"dependency": "git_remote"})
+
+
+def test_a_push_conflict_does_not_open_the_circuit(
+    client: TestClient,
+    tenant: Any,
+    new_store: Any,
+    drain: Any,
+    writer: FleetWriter,
+    human: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Even with a circuit that opens on the first failure, two rejected pushes (a person pushed in
+    between) are rebuilt and pushed: the circuit stays closed."""
+    for i in range(3):
+        new_store(tenant, f"shop-{i}")
+    real_push = FleetRepo.push
+    pushes = {"n": 0}
+
+    def human_pushes_first(self: FleetRepo, sha: str) -> None:
+        pushes["n"] += 1
+        if pushes["n"] <= 2:
+            human.pull()
+            (human.path / f"notes-{pushes['n']}.md").write_text("a person was here\n")
+            human.git("add", "-A")
+            human.git("commit", "-qm", f"hand edit {pushes['n']}")
+            human.git("push", "-q", "origin", "HEAD:main")
+        real_push(self, sha)
+
+    monkeypatch.setattr(FleetRepo, "push", human_pushes_first)
+    assert drain() == 3
+    assert pushes["n"] == 3
+    assert writer.circuit.state == "closed" and writer.circuit.last_error is None
+    assert _gauge() == 0
+
+
+def test_remote_failures_open_the_circuit_and_a_trial_closes_it(
+    client: TestClient,
+    tenant: Any,
+    new_store: Any,
+    drain: Any,
+    writer: FleetWriter,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    new_store(tenant, "shop-a")
+    calls = {"n": 0}
+
+    def unreachable(self: FleetRepo) -> str | None:
+        calls["n"] += 1
+        raise GitError("fetch failed: could not read from remote repository")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(FleetRepo, "fetch", unreachable)
+        with pytest.raises(GitError, match="could not read"):  # the failure that trips it
+            drain()
+        assert writer.circuit.state == "open" and _gauge() == 2
+        assert "could not read" in (writer.circuit.details()["last_error"] or "")
+        with pytest.raises(CircuitOpenError):  # open: the remote is not called
+            drain()
+        assert calls["n"] == 1
+        assert 0 < writer.circuit.retry_in() <= RESET_S
+
+    time.sleep(RESET_S + 0.05)
+    assert drain() == 1  # the trial (half-open) succeeds and closes the circuit
+    assert writer.circuit.state == "closed" and _gauge() == 0
+    assert writer.circuit.last_error is None
