@@ -16,7 +16,7 @@ from storefleet.api.fleet.local_remote import ensure_local_fleet_repo
 from storefleet.api.fleet.writer import FleetWriter
 from storefleet.api.settings import Settings
 from storefleet.reconciler_watch.gitsync import GitSync
-from storefleet.renderer.gitrepo import Identity
+from storefleet.renderer.gitrepo import FleetRepo, Identity
 from storefleet.renderer.profile import GitOpsEngine
 from storefleet.renderer.template import instantiate_template
 
@@ -108,6 +108,31 @@ def human(tmp_path: Path, fleet_remote: Path) -> Clone:
     path = tmp_path / "human"
     git("clone", "-q", str(fleet_remote), str(path), cwd=tmp_path)
     return Clone(path)
+
+
+@pytest.fixture
+def human_races_pushes(human: Clone, monkeypatch: pytest.MonkeyPatch) -> Callable[[int], dict[str, int]]:
+    """`race(n)`: before each of the writer's next n pushes, a person pushes a commit of their own,
+    so those pushes are rejected (the branch moved). Returns the count of pushes made."""
+
+    def race(times: int) -> dict[str, int]:
+        real_push = FleetRepo.push
+        pushes = {"n": 0}
+
+        def human_pushes_first(self: FleetRepo, sha: str) -> None:
+            pushes["n"] += 1
+            if pushes["n"] <= times:
+                human.pull()
+                (human.path / f"notes-{pushes['n']}.md").write_text("a person was here\n")
+                human.git("add", "-A")
+                human.git("commit", "-qm", f"hand edit {pushes['n']}")
+                human.git("push", "-q", "origin", "HEAD:main")
+            real_push(self, sha)
+
+        monkeypatch.setattr(FleetRepo, "push", human_pushes_first)
+        return pushes
+
+    return race
 
 
 @pytest.fixture

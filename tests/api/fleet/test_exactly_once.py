@@ -108,6 +108,7 @@ def test_a_push_rejected_by_a_persons_commit_is_rebuilt_never_merged_or_forced(
     new_store: Any,
     drain: Any,
     human: Any,
+    human_races_pushes: Any,
     db: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -115,21 +116,9 @@ def test_a_push_rejected_by_a_persons_commit_is_rebuilt_never_merged_or_forced(
     batch is rebuilt on the new head, and the person's commits stay."""
     for i in range(6):
         new_store(tenant, f"shop-{i}")
-    real_push = FleetRepo.push
-    pushes = {"n": 0}
-
-    def human_pushes_first(self: FleetRepo, sha: str) -> None:
-        pushes["n"] += 1
-        if pushes["n"] <= 2:
-            human.pull()
-            (human.path / f"notes-{pushes['n']}.md").write_text("a person was here\n")
-            human.git("add", "-A")
-            human.git("commit", "-qm", f"hand edit {pushes['n']}")
-            human.git("push", "-q", "origin", "HEAD:main")
-        real_push(self, sha)
-
-    monkeypatch.setattr(FleetRepo, "push", human_pushes_first)
+    pushes = human_races_pushes(2)
     assert drain() == 6
+    assert pushes["n"] == 3  # two rejected, then the rebuilt batch
     monkeypatch.undo()
     human.pull()
     log = human.git("log", "--format=%s").splitlines()

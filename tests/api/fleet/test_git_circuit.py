@@ -33,27 +33,13 @@ def test_a_push_conflict_does_not_open_the_circuit(
     new_store: Any,
     drain: Any,
     writer: FleetWriter,
-    human: Any,
-    monkeypatch: pytest.MonkeyPatch,
+    human_races_pushes: Any,
 ) -> None:
     """Even with a circuit that opens on the first failure, two rejected pushes (a person pushed in
     between) are rebuilt and pushed: the circuit stays closed."""
     for i in range(3):
         new_store(tenant, f"shop-{i}")
-    real_push = FleetRepo.push
-    pushes = {"n": 0}
-
-    def human_pushes_first(self: FleetRepo, sha: str) -> None:
-        pushes["n"] += 1
-        if pushes["n"] <= 2:
-            human.pull()
-            (human.path / f"notes-{pushes['n']}.md").write_text("a person was here\n")
-            human.git("add", "-A")
-            human.git("commit", "-qm", f"hand edit {pushes['n']}")
-            human.git("push", "-q", "origin", "HEAD:main")
-        real_push(self, sha)
-
-    monkeypatch.setattr(FleetRepo, "push", human_pushes_first)
+    pushes = human_races_pushes(2)
     assert drain() == 3
     assert pushes["n"] == 3
     assert writer.circuit.state == "closed" and writer.circuit.last_error is None
