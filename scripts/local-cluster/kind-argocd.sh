@@ -34,25 +34,7 @@ Environment (defaults in brackets):
 EOF
 }
 
-NO_WAIT=0
-while (($# > 0)); do
-    case $1 in
-        --state-dir)
-            [[ $# -ge 2 ]] || die "--state-dir needs a directory."
-            STATE_DIR=$2
-            shift 2
-            ;;
-        --no-wait)
-            NO_WAIT=1
-            shift
-            ;;
-        -h | --help)
-            usage
-            exit 0
-            ;;
-        *) die "Unknown argument '$1' (see --help)." ;;
-    esac
-done
+parse_bootstrap_args "$@"
 set_engine argocd
 lc_derive
 

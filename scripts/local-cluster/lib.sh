@@ -61,6 +61,30 @@ die() {
 
 # ---- settings ----------------------------------------------------------------------------------------
 
+# The kind-*.sh options: --state-dir DIR (sets STATE_DIR), --no-wait (NO_WAIT=1), -h/--help (the
+# caller's `usage`).
+parse_bootstrap_args() {
+    NO_WAIT=0
+    while (($# > 0)); do
+        case $1 in
+            --state-dir)
+                [[ $# -ge 2 ]] || die "--state-dir needs a directory."
+                STATE_DIR=$2
+                shift 2
+                ;;
+            --no-wait)
+                NO_WAIT=1
+                shift
+                ;;
+            -h | --help)
+                usage
+                exit 0
+                ;;
+            *) die "Unknown argument '$1' (see --help)." ;;
+        esac
+    done
+}
+
 default_state_dir() { printf '%s/storefleet-kind-%s' "${XDG_STATE_HOME:-$HOME/.local/state}" "$1"; }
 
 # set_engine flux|argocd: the engine's bootstrap files and default state dir.
