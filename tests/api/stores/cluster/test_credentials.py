@@ -29,6 +29,19 @@ def _install_secret(kube: KubeCluster, store: dict[str, Any], *, without: str | 
     k.put(kube, k.namespace(store["id"]), k.secret(store["id"], credentials_secret_name(store["id"]), values))
 
 
+@pytest.fixture
+def installed(kube_api: KubeCluster, new_store: Any, set_status: Any) -> Any:
+    """`installed(account)`: a ready store of `account` with its credentials Secret in the cluster."""
+
+    def _installed(account: Any) -> dict[str, Any]:
+        store: dict[str, Any] = new_store(account)
+        set_status(store["id"], "ready")
+        _install_secret(kube_api, store)
+        return store
+
+    return _installed
+
+
 def _credential_events(db: Any) -> list[dict[str, Any]]:
     return list(
         db.execute(
@@ -103,12 +116,8 @@ def test_owner_reads_the_admin_login(
     assert PASSWORD not in caplog.text
 
 
-def test_the_owners_trail_shows_the_read(
-    client: TestClient, kube_api: KubeCluster, tenant: Any, new_store: Any, set_status: Any
-) -> None:
-    store = new_store(tenant)
-    set_status(store["id"], "ready")
-    _install_secret(kube_api, store)
+def test_the_owners_trail_shows_the_read(client: TestClient, tenant: Any, installed: Any) -> None:
+    store = installed(tenant)
     assert client.get(URL.format(id=store["id"]), headers=tenant.headers).status_code == 200
     trail = client.get(f"/api/v1/stores/{store['id']}/logs", headers=tenant.headers).json()["events"]
     assert trail[0]["event"] == "store.credentials_read"
@@ -136,17 +145,9 @@ def test_another_tenant_gets_not_found_like_an_unknown_store(
 
 
 def test_an_admin_needs_the_flag_and_the_refusal_is_audited(
-    client: TestClient,
-    kube_api: KubeCluster,
-    tenant: Any,
-    admin: Any,
-    new_store: Any,
-    set_status: Any,
-    db: Any,
+    client: TestClient, tenant: Any, admin: Any, db: Any, installed: Any
 ) -> None:
-    store = new_store(tenant)
-    set_status(store["id"], "ready")
-    _install_secret(kube_api, store)
+    store = installed(tenant)
     before = _security_count("store.credentials_denied")
 
     response = client.get(URL.format(id=store["id"]), headers=admin.headers)
@@ -163,17 +164,9 @@ def test_an_admin_needs_the_flag_and_the_refusal_is_audited(
 
 
 def test_an_admin_with_the_flag_reads_and_is_audited_as_admin_access(
-    client: TestClient,
-    kube_api: KubeCluster,
-    tenant: Any,
-    admin: Any,
-    new_store: Any,
-    set_status: Any,
-    db: Any,
+    client: TestClient, tenant: Any, admin: Any, db: Any, installed: Any
 ) -> None:
-    store = new_store(tenant)
-    set_status(store["id"], "ready")
-    _install_secret(kube_api, store)
+    store = installed(tenant)
 
     response = client.get(URL.format(id=store["id"]), params={"admin_access": "true"}, headers=admin.headers)
 
@@ -188,11 +181,9 @@ def test_an_admin_with_the_flag_reads_and_is_audited_as_admin_access(
 
 
 def test_an_admin_reads_their_own_store_without_the_flag(
-    client: TestClient, kube_api: KubeCluster, admin: Any, new_store: Any, set_status: Any
+    client: TestClient, admin: Any, installed: Any
 ) -> None:
-    store = new_store(admin)
-    set_status(store["id"], "ready")
-    _install_secret(kube_api, store)
+    store = installed(admin)
     response = client.get(URL.format(id=store["id"]), headers=admin.headers)
     assert response.status_code == 200 and response.json()["access"] == "owner"
 
