@@ -23,6 +23,7 @@ from storefleet.api.core.errors import install_error_handlers
 from storefleet.api.core.http_guards import install_inner_guards, install_outer_guards
 from storefleet.api.core.http_metrics import HttpMetricsMiddleware
 from storefleet.api.core.middleware import RequestContextMiddleware
+from storefleet.api.core.spa import install_spa
 from storefleet.api.db.migrate import apply_migrations
 from storefleet.api.db.pool import open_pool
 from storefleet.api.fleet.context import (
@@ -34,7 +35,7 @@ from storefleet.api.fleet.context import (
 from storefleet.api.fleet.endpoints import router as fleet_router
 from storefleet.api.fleet.git_http import build_router as build_git_router
 from storefleet.api.fleet.runtime import FleetRuntime
-from storefleet.api.health.checks import CheckResult, database_check
+from storefleet.api.health.checks import CheckResult, database_check, watcher_lag_check
 from storefleet.api.health.endpoints import router as health_router
 from storefleet.api.metrics.endpoints import router as metrics_router
 from storefleet.api.outbox.doorbell import OutboxDoorbell
@@ -76,7 +77,9 @@ def create_app(settings: Settings, *, lifecycle: Lifecycle | None = None, migrat
         pool = await open_pool(settings, conninfo, on_return=doorbell.connection_returned)
         doorbell.attach(pool)
         app.state.pool, app.state.outbox_doorbell = pool, doorbell
-        app.state.health_checks = {"database": database_check(pool)}
+        app.state.health_checks = {"database": database_check(pool), "watcher": _cluster_not_configured}
+        if settings.cluster_configured:
+            app.state.health_checks["watcher"] = watcher_lag_check(pool, settings.provisioning_timeout_s)
         _cluster_health(app)
         fleet = _start_fleet(app, settings, pool, conninfo)
         # Everything allocated so far lives as long as the process: keep it out of the garbage
@@ -125,6 +128,7 @@ def create_app(settings: Settings, *, lifecycle: Lifecycle | None = None, migrat
         fleet_router,
     ):
         app.include_router(router)
+    install_spa(app, settings.frontend_dist)
     if serves_local_repo(settings):
         push_token = settings.fleet_git_http_push_token
         app.include_router(

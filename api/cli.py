@@ -128,6 +128,19 @@ def migrate(state_dir: Path | None) -> None:
 
 
 @main.command()
+def openapi() -> None:
+    """Print the API's OpenAPI document (what the dashboard's client is generated from)."""
+    import json
+
+    from storefleet.api.app import create_app
+
+    # The document depends on the routes only: nothing connects, so placeholders stand in for the
+    # settings a real start needs.
+    settings = Settings(DATABASE_URL="postgresql://openapi@localhost/none", JWT_SECRET="x" * 48)
+    click.echo(json.dumps(create_app(settings).openapi(), indent=2, sort_keys=True))
+
+
+@main.command()
 def writer() -> None:
     """Run the fleet writer (and, with RUN_GIT_SYNC=true, the git-side sync) without HTTP."""
     _run_worker("writer")

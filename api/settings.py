@@ -111,6 +111,11 @@ class Settings(BaseSettings):
         default="local", pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", alias="CLUSTER_NAME"
     )
     public_url: str | None = Field(default=None, alias="PUBLIC_URL")
+    # A web page per fleet commit, `{sha}` replaced (e.g. https://github.com/acme/fleet/commit/{sha}):
+    # the dashboard links each history entry there. Unset: no links.
+    fleet_commit_url: str | None = Field(default=None, pattern=r"\{sha\}", alias="FLEET_COMMIT_URL")
+    # The dashboard's production build, served at `/`. Unset: frontend/dist of a source checkout.
+    frontend_dist: Path | None = Field(default=None, alias="FRONTEND_DIST")
     # The cluster the watcher reads: a kubeconfig file, or the pod's service account in a cluster.
     kubeconfig: Path | None = Field(default=None, alias="KUBECONFIG")
     kube_context: str | None = Field(default=None, alias="KUBE_CONTEXT")

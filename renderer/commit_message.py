@@ -42,6 +42,9 @@ def _summary(change: ChangeRecord) -> str:
         return f"store: delete {name}"
     if change.action == "rollback":
         reverted = str(change.details.get("reverts", ""))[:12]
+        restored = str(change.details.get("restores", ""))[:12]
+        if restored:
+            return f"store: roll back {name} (to {restored})"
         return f"store: roll back {name}" + (f" (revert {reverted})" if reverted else "")
     changed = change.details.get("changes") or {}
     parts = [f"{key} {old} -> {new}" for key, (old, new) in sorted(changed.items())]

@@ -73,6 +73,8 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         LOGIN_RATE_LIMIT=0,
         LOGIN_LOCKOUT_THRESHOLD=0,
         REGISTRATION_RATE_LIMIT=0,
+        # No dashboard build, whatever frontend/dist holds: tests/api/core/test_spa.py serves one.
+        FRONTEND_DIST=str(tmp_path / "no-dashboard"),
     )
 
 

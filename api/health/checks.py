@@ -10,6 +10,8 @@ from typing import Any
 
 from psycopg_pool import AsyncConnectionPool
 
+from storefleet.api.metrics.repository import oldest_unreconciled_commit_age
+
 CHECK_TIMEOUT_S = 2.0
 
 
@@ -35,6 +37,24 @@ def database_check(pool: AsyncConnectionPool[Any]) -> HealthCheck:
         except Exception as exc:  # any failure means "down"; the reason is reported, not raised
             return CheckResult("down", {"error": type(exc).__name__})
         return CheckResult("ok", {"latency_ms": round((time.perf_counter() - started) * 1000, 2)})
+
+    return check
+
+
+def watcher_lag_check(pool: AsyncConnectionPool[Any], stuck_after_s: float) -> HealthCheck:
+    """How far the cluster is behind the fleet repo, read from the stores (so it holds wherever the
+    watcher runs): the oldest commit not yet seen applied. Degraded once that passes the
+    provisioning timeout, when stores should have failed rather than still be waiting."""
+
+    async def check() -> CheckResult:
+        try:
+            async with asyncio.timeout(CHECK_TIMEOUT_S), pool.connection(timeout=CHECK_TIMEOUT_S) as conn:
+                waiting, oldest = await oldest_unreconciled_commit_age(conn)
+        except Exception as exc:  # the database check reports the cause; this one only cannot tell
+            return CheckResult("down", {"error": type(exc).__name__})
+        lag = round(oldest or 0.0, 1)
+        details = {"lag_seconds": lag, "stores_waiting": waiting}
+        return CheckResult("degraded" if lag > stuck_after_s else "ok", details)
 
     return check
 

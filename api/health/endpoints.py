@@ -1,14 +1,32 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 
 from storefleet import __version__
 from storefleet.api.health.checks import run_checks
 
 router = APIRouter(tags=["health"])
+
+
+class ComponentHealth(BaseModel):
+    """One component's state and what it reports about itself (the fields vary by component)."""
+
+    model_config = ConfigDict(extra="allow")
+    status: Literal["ok", "degraded", "down", "not_configured"]
+
+
+class HealthReport(BaseModel):
+    status: Literal["ok", "degraded"]
+    version: str
+    checks: dict[str, ComponentHealth] = Field(
+        description="database, fleet (writer, circuit, sync), cluster (watches), watcher (lag_seconds)"
+    )
+
+
 READINESS_CHECK = "database"
 
 
@@ -26,7 +44,10 @@ async def _report(request: Request) -> tuple[bool, dict[str, Any]]:
 @router.get(
     "/api/v1/health",
     operation_id="getHealth",
-    responses={503: {"description": "A component is not healthy (the same body as 200)"}},
+    responses={
+        200: {"model": HealthReport, "description": "Every component is healthy"},
+        503: {"model": HealthReport, "description": "A component is not healthy"},
+    },
 )
 @router.get("/health", include_in_schema=False)
 async def health(request: Request) -> JSONResponse:

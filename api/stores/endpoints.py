@@ -1,25 +1,20 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from storefleet.api.audit.schemas import AuditEventList, AuditEventOut
 from storefleet.api.auth.dependencies import CurrentActor
-from storefleet.api.core.errors import ServiceUnavailable
 from storefleet.api.core.openapi import error_responses
 from storefleet.api.db.pool import DbConnection
-from storefleet.api.fleet.reader import FleetReader
 from storefleet.api.stores import service
 from storefleet.api.stores.cluster_endpoints import router as cluster_router
 from storefleet.api.stores.guardrails import CreationLimits
+from storefleet.api.stores.history_endpoints import router as history_router
 from storefleet.api.stores.repository import StoreQuery
 from storefleet.api.stores.schemas import (
     CreateStoreRequest,
-    HistoryEntryOut,
-    RollbackRequest,
-    StoreHistory,
     StoreList,
     StoreOut,
     UpdateStoreRequest,
@@ -41,17 +36,6 @@ Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 
 def _out(store: dict[str, Any]) -> StoreOut:
     return StoreOut.model_validate(store)
-
-
-class FleetNotConfigured(ServiceUnavailable):
-    code = "FLEET_NOT_CONFIGURED"
-
-
-def _reader(request: Request) -> FleetReader:
-    reader: FleetReader | None = getattr(request.app.state, "fleet_reader", None)
-    if reader is None:
-        raise FleetNotConfigured("No fleet repo is configured (set FLEET_REPO_URL, or run `storefleet up`).")
-    return reader
 
 
 @router.post(
@@ -157,49 +141,6 @@ async def update_store(
     return _out(store)
 
 
-@router.post(
-    "/{store_id}/rollback",
-    status_code=status.HTTP_202_ACCEPTED,
-    operation_id="rollbackStore",
-    responses=error_responses(404, _404="`STORE_NOT_FOUND` or `COMMIT_NOT_FOUND`")
-    | error_responses(409, _409="`NOTHING_TO_ROLL_BACK`, or not allowed in the store's state")
-    | _NO_FLEET,
-)
-async def rollback_store(
-    store_id: StoreId,
-    request: Request,
-    conn: DbConnection,
-    actor: CurrentActor,
-    body: RollbackRequest | None = None,
-) -> StoreOut:
-    """Revert one of the store's commits (default: its latest) as a new commit. Reverting the commit
-    that created the store deletes it."""
-    commit = body.commit if body else None
-    return _out(await service.rollback_store(conn, _reader(request), actor, store_id, commit))
-
-
-@router.get("/{store_id}/history", operation_id="getStoreHistory", responses=_NOT_FOUND | _NO_FLEET)
-async def store_history(
-    store_id: StoreId, request: Request, conn: DbConnection, actor: CurrentActor, limit: Limit = 50
-) -> StoreHistory:
-    """The store's commits in the fleet repo, newest first (from `git log -- <store dir>`)."""
-    entries = await service.store_history(conn, _reader(request), actor, store_id, limit)
-    return StoreHistory(
-        commits=[
-            HistoryEntryOut(
-                sha=e.sha,
-                short_sha=e.sha[:12],
-                action=e.action,
-                summary=e.summary,
-                actor=e.actor,
-                time=datetime.fromisoformat(e.time),
-                request_id=e.request_id,
-                change_id=e.change_id,
-            )
-            for e in entries
-        ]
-    )
-
-
-# What the platform reads from the cluster about a store: credentials and Kubernetes objects.
+# A store's commits and their rollback; what the platform reads from the cluster about it.
+router.include_router(history_router)
 router.include_router(cluster_router)

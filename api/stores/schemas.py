@@ -1,8 +1,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from storefleet.api.core.types import Text
 from storefleet.api.stores.state_machine import StoreStatus
@@ -59,16 +68,39 @@ class UpdateStoreRequest(BaseModel):
     plan: Plan | None = None
 
 
+CommitSha = Annotated[str, StringConstraints(min_length=7, max_length=40, pattern=r"^[0-9a-f]+$")]
+
+
 class RollbackRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    commit: str | None = Field(
+    commit: CommitSha | None = Field(
         default=None,
-        min_length=7,
-        max_length=40,
-        pattern=r"^[0-9a-f]+$",
-        description="The store's commit to revert (full or abbreviated sha); default: its latest",
+        description="Revert this one commit of the store (full or abbreviated sha); default: its latest",
     )
+    to_commit: CommitSha | None = Field(
+        default=None,
+        description="Instead, give the store the settings it had at this commit (every later change undone)",
+    )
+
+    @model_validator(mode="after")
+    def _one_target(self) -> RollbackRequest:
+        if self.commit is not None and self.to_commit is not None:
+            raise ValueError("give either commit (revert it) or to_commit (restore it), not both")
+        return self
+
+
+class RollbackChange(BaseModel):
+    field: str
+    current: str | None
+    after: str | None
+
+
+class RollbackPreview(BaseModel):
+    mode: Literal["revert", "restore"]
+    commit: str = Field(description="The full sha of the commit reverted or restored")
+    deletes_store: bool = Field(description="Reverting the store's creation deletes it")
+    changes: list[RollbackChange]
 
 
 class HistoryEntryOut(BaseModel):
@@ -80,6 +112,7 @@ class HistoryEntryOut(BaseModel):
     time: datetime
     request_id: str | None
     change_id: int | None
+    commit_url: str | None = Field(description="A web page of the commit (FLEET_COMMIT_URL), if configured")
 
 
 class StoreHistory(BaseModel):

@@ -274,15 +274,7 @@ async def store_events(
     )
 
 
-# ---- changes of desired state: update and rollback ----------------------------------------------
-class NothingToRollBack(Conflict):
-    code = "NOTHING_TO_ROLL_BACK"
-
-
-class CommitNotFound(NotFound):
-    code = "COMMIT_NOT_FOUND"
-
-
+# ---- changes of desired state: update (rollback: rollback.py) ------------------------------------
 class StoreBusy(Conflict):
     code = "STORE_BUSY"
 
@@ -290,11 +282,11 @@ class StoreBusy(Conflict):
 _EDITABLE = ("theme", "plan", "engine")  # spec fields a change may carry; identity fields never change
 
 
-def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+def spec_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {key: [before.get(key), after.get(key)] for key in _EDITABLE if before.get(key) != after.get(key)}
 
 
-async def _apply_spec(
+async def apply_spec(
     conn: Connection,
     actor: Actor,
     store: dict[str, Any],
@@ -334,44 +326,10 @@ async def update_store(
                 ],
             )
         spec = StoreSpec.model_validate({**current.to_document(), **wanted})
-        changes = _changes(current.to_document(), spec.to_document())
+        changes = spec_changes(current.to_document(), spec.to_document())
         if not changes:
             return store, False
-        return await _apply_spec(conn, actor, store, spec, "update", {"changes": changes}), True
-
-
-async def rollback_store(
-    conn: Connection, reader: FleetReader, actor: Actor, store_id: str, commit: str | None
-) -> dict[str, Any]:
-    """`git revert` of one of the store's commits (default: its latest), as a new commit.
-
-    Reverting the commit that created the store deletes it. Otherwise the fields that commit changed
-    go back to what they were before it; fields changed by later commits keep their values."""
-    store = await get_visible(conn, actor, store_id)
-    directory = store_dir(StoreSpec.model_validate(store["spec"]))
-    history = await reader.history(directory, limit=500, needs=store["last_commit_sha"])
-    target = next((c for c in history if commit is None or c.sha.startswith(commit)), None)
-    if target is None:
-        if commit is None:
-            raise NothingToRollBack("The store has no commit in the fleet repo yet.")
-        raise CommitNotFound(f"Commit {commit} is not in this store's history.")
-    after = await reader.spec_at(target.sha, directory)
-    before = await reader.spec_at(f"{target.sha}^", directory) if target.parents else None
-    if after is None:
-        raise NothingToRollBack("That commit deleted the store; a deletion cannot be rolled back.")
-    if before is None:
-        return await delete_store(conn, actor, store_id, params={"reverts": target.sha})
-    async with conn.transaction():
-        store = await get_visible(conn, actor, store_id, for_update=True)
-        current = StoreSpec.model_validate(store["spec"])
-        reverted = {k: before.to_document()[k] for k in _changes(before.to_document(), after.to_document())}
-        spec = StoreSpec.model_validate({**current.to_document(), **reverted})
-        changes = _changes(current.to_document(), spec.to_document())
-        if not changes:
-            raise NothingToRollBack("The store already has the settings it had before that commit.")
-        return await _apply_spec(
-            conn, actor, store, spec, "rollback", {"reverts": target.sha, "changes": changes}
-        )
+        return await apply_spec(conn, actor, store, spec, "update", {"changes": changes}), True
 
 
 async def store_history(

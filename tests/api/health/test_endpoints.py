@@ -48,3 +48,26 @@ def test_metrics_are_for_admins(client: TestClient, admin: Any, tenant: Any, new
     assert forbidden.status_code == 403 and forbidden.json()["error"]["code"] == "FORBIDDEN"
     body = client.get("/api/v1/metrics", headers=admin.headers).text
     assert 'security_events_total{event="registered"}' in body
+
+
+def test_watcher_lag_is_the_oldest_commit_the_cluster_has_not_caught_up_with(
+    client: TestClient, tenant: Any, new_store: Any, db: Any
+) -> None:
+    from storefleet.api.health.checks import watcher_lag_check
+
+    app: Any = client.app
+    assert client.get("/api/v1/health").json()["checks"]["watcher"]["status"] == "not_configured"
+    check = watcher_lag_check(app.state.pool, stuck_after_s=600)
+    app.state.health_checks["watcher"] = check
+    store = new_store(tenant)
+    idle = client.get("/api/v1/health").json()["checks"]["watcher"]
+    assert idle == {"status": "ok", "lag_seconds": 0.0, "stores_waiting": 0}
+    db.execute(
+        "UPDATE stores SET status = 'provisioning', committed_at = now() - interval '15 minutes'"
+        " WHERE id = %s",
+        (store["id"],),
+    )
+    response = client.get("/api/v1/health")
+    watcher = response.json()["checks"]["watcher"]
+    assert response.status_code == 503 and watcher["status"] == "degraded"
+    assert watcher["stores_waiting"] == 1 and 899 < watcher["lag_seconds"] < 1000
