@@ -18,6 +18,8 @@ from storefleet.api.audit.endpoints import router as audit_router
 from storefleet.api.auth.credentials import Passwords, Tokens
 from storefleet.api.auth.endpoints import router as auth_router
 from storefleet.api.auth.endpoints import users_router
+from storefleet.api.core.bulkhead import Bulkhead
+from storefleet.api.core.circuit import KUBERNETES, RemoteCircuit
 from storefleet.api.core.client_ip import parse_trusted_proxies
 from storefleet.api.core.errors import install_error_handlers
 from storefleet.api.core.http_guards import install_inner_guards, install_outer_guards
@@ -40,6 +42,7 @@ from storefleet.api.health.endpoints import router as health_router
 from storefleet.api.metrics.endpoints import router as metrics_router
 from storefleet.api.outbox.doorbell import OutboxDoorbell
 from storefleet.api.settings import ConfigurationError, Settings
+from storefleet.api.stores.cluster_service import not_a_cluster_failure
 from storefleet.api.stores.endpoints import router as stores_router
 from storefleet.reconciler_watch.factory import build_watcher, cluster_from_settings
 
@@ -106,6 +109,11 @@ def create_app(settings: Settings, *, lifecycle: Lifecycle | None = None, migrat
     # The cluster the API reads for credentials and resources (the watcher may run elsewhere). Only
     # the kubeconfig is read here, so a bad one stops start-up with a clear error; nothing connects.
     app.state.cluster = cluster_from_settings(settings) if settings.cluster_configured else None
+    app.state.kube_circuit = RemoteCircuit(
+        settings.kube_circuit_failures, settings.kube_circuit_reset_s, KUBERNETES, not_a_cluster_failure
+    )
+    app.state.kube_bulkhead = Bulkhead(KUBERNETES, settings.outbound_concurrency, settings.outbound_queue)
+    app.state.fleet_bulkhead = Bulkhead("fleet_repo", settings.outbound_concurrency, settings.outbound_queue)
     app.state.tokens = tokens
     app.state.passwords = Passwords(settings.password_hash_profile)
     app.state.lifecycle = lifecycle or Lifecycle()

@@ -100,6 +100,12 @@ class Settings(BaseSettings):
     # long it stays open before one trial call.
     git_circuit_failures: int = Field(default=5, ge=1, alias="GIT_CIRCUIT_FAILURES")
     git_circuit_reset_s: float = Field(default=30.0, gt=0, alias="GIT_CIRCUIT_RESET_S")
+    kube_circuit_failures: int = Field(default=5, ge=1, alias="KUBE_CIRCUIT_FAILURES")
+    kube_circuit_reset_s: float = Field(default=30.0, gt=0, alias="KUBE_CIRCUIT_RESET_S")
+    # Calls from the API to one dependency (the cluster, the fleet repo) at once, and how many more
+    # may wait for a slot; beyond that a request gets 503 OVERLOADED with Retry-After at once.
+    outbound_concurrency: int = Field(default=8, ge=1, alias="OUTBOUND_CONCURRENCY")
+    outbound_queue: int = Field(default=32, ge=0, alias="OUTBOUND_QUEUE")
     fleet_sync_interval_s: float = Field(default=3.0, gt=0, alias="FLEET_SYNC_INTERVAL_S")
     fleet_webhook_secret: SecretStr | None = Field(default=None, alias="FLEET_WEBHOOK_SECRET")
     # Basic-auth password that allows `git push` to the repo served at /git/fleet.git (unset: read-only).

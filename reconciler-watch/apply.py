@@ -13,6 +13,7 @@ from kubernetes.client.exceptions import ApiException
 from psycopg_pool import AsyncConnectionPool
 from urllib3.exceptions import HTTPError
 
+from storefleet.api.core import request_context
 from storefleet.api.core.actor import Actor
 from storefleet.api.core.errors import Conflict
 from storefleet.api.db.pool import Connection
@@ -81,15 +82,16 @@ class StoreUpdater:
         if store is None or store["status"] != row["status"]:
             return False  # it moved while we looked (an API call, another watcher): judge it again later
         try:
-            await stores_service.transition(
-                conn,
-                store,
-                decision.status,
-                WATCHER,
-                message=decision.message,
-                error=decision.error,
-                detail=detail,
-            )
+            with request_context.acting_for(row.get("last_request_id")):
+                await stores_service.transition(
+                    conn,
+                    store,
+                    decision.status,
+                    WATCHER,
+                    message=decision.message,
+                    error=decision.error,
+                    detail=detail,
+                )
         except Conflict:
             return False
         if decision.status is StoreStatus.READY:
@@ -102,20 +104,21 @@ class StoreUpdater:
             metrics.RECONCILE_LAG.observe((datetime.now(UTC) - row["committed_at"]).total_seconds())
         if decision.reason == "setup_failed":
             metrics.SETUP_JOBS.labels(outcome="failed").inc()
-        log.info(
-            "store %s: %s -> %s (%s)",
-            row["id"],
-            row["status"],
-            decision.status,
-            decision.reason,
-            extra={
-                "store_id": row["id"],
-                "tenant": row["owner_id"],
-                "phase": str(decision.status),
-                "from_phase": row["status"],
-                "reason": decision.reason,
-            },
-        )
+        with request_context.acting_for(row.get("last_request_id")):
+            log.info(
+                "store %s: %s -> %s (%s)",
+                row["id"],
+                row["status"],
+                decision.status,
+                decision.reason,
+                extra={
+                    "store_id": row["id"],
+                    "tenant": row["owner_id"],
+                    "phase": str(decision.status),
+                    "from_phase": row["status"],
+                    "reason": decision.reason,
+                },
+            )
 
     async def _start_setups(self, stores: list[tuple[dict[str, Any], StoreView]]) -> dict[str, Decision]:
         """The setup Jobs of a batch, a few at a time (each is a read and a create in the cluster)."""

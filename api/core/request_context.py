@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 _request_id: ContextVar[str | None] = ContextVar("storefleet_request_id", default=None)
@@ -39,3 +41,14 @@ def unbind(tokens: tuple[object, object]) -> None:
     rid_token, ip_token = tokens
     _request_id.reset(rid_token)  # type: ignore[arg-type]
     _client_ip.reset(ip_token)  # type: ignore[arg-type]
+
+
+@contextmanager
+def acting_for(request_id: str | None) -> Iterator[None]:
+    """Work done later on behalf of a request (the watcher's events about the commit it asked for):
+    logs and audit rows in the block carry that request's id."""
+    token = _request_id.set(request_id)
+    try:
+        yield
+    finally:
+        _request_id.reset(token)

@@ -81,10 +81,12 @@ async def mark_processed_many(conn: Connection, done: list[tuple[int, str | None
 
 
 async def set_store_fields(conn: Connection, column: str, values: dict[str, str]) -> None:
-    """One text column of many stores in one statement (`last_commit_sha` or `status_message`)."""
-    assert column in ("last_commit_sha", "status_message"), column
+    """One text column of many stores in one statement (`last_commit_sha`, `last_request_id` or
+    `status_message`)."""
+    assert column in ("last_commit_sha", "last_request_id", "status_message"), column
     if values:
-        committed = ", committed_at = now()" if column == "last_commit_sha" else ""
+        # A new commit drops the previous one's request id: a person's commit has none.
+        committed = ", committed_at = now(), last_request_id = NULL" if column == "last_commit_sha" else ""
         await conn.execute(
             f"UPDATE stores s SET {column} = d.value, updated_at = now(){committed}"
             " FROM unnest(%s::text[], %s::text[]) AS d(id, value) WHERE s.id = d.id",

@@ -59,6 +59,7 @@ async def complete_changes(conn: Connection, done: list[tuple[dict[str, Any], st
         conn, sorted({c["store_id"] for c, _ in done}), for_update=True
     )
     commits: dict[str, str] = {}
+    request_ids: dict[str, str] = {}
     messages: dict[str, str] = {}
     moves: list[tuple[dict[str, Any], StoreStatus, str | None]] = []
     events = []
@@ -66,6 +67,8 @@ async def complete_changes(conn: Connection, done: list[tuple[dict[str, Any], st
         store = stores_by_id[change["store_id"]]
         if sha:
             commits[store["id"]] = store["last_commit_sha"] = sha
+            if change.get("request_id"):
+                request_ids[store["id"]] = change["request_id"]
         events.append(_committed_event(store, change, sha))
         step = _decide(store, change["action"], sha)
         if step.transition is not None:
@@ -74,6 +77,7 @@ async def complete_changes(conn: Connection, done: list[tuple[dict[str, Any], st
         elif step.message is not None:
             messages[store["id"]] = step.message
     await repository.set_store_fields(conn, "last_commit_sha", commits)
+    await repository.set_store_fields(conn, "last_request_id", request_ids)
     await audit.record_many(conn, events)
     await stores.transition_many(conn, moves, WRITER)
     await repository.set_store_fields(conn, "status_message", messages)

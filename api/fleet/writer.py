@@ -16,6 +16,7 @@ import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import psycopg
@@ -24,8 +25,8 @@ from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 from pydantic import ValidationError
 
+from storefleet.api.core.circuit import CircuitOpenError, RemoteCircuit
 from storefleet.api.fleet import repository, service
-from storefleet.api.fleet.circuit import CircuitOpenError, RemoteCircuit
 from storefleet.api.metrics import registry as metrics
 from storefleet.api.outbox.doorbell import OUTBOX_CHANNEL
 from storefleet.renderer.commit_message import CHANGE_ID, STORE_ID, ChangeRecord, commit_message
@@ -158,7 +159,7 @@ class FleetWriter:
         return 0
 
     async def _write_batch(self, changes: list[dict[str, Any]]) -> int:
-        head = await to_thread.run_sync(self.circuit.call, self._open_repo().fetch)
+        head = await to_thread.run_sync(partial(self.circuit.call, self._open_repo().fetch, partial=True))
         async with self._pool.connection() as conn:
             state = await repository.get_state(conn, self._config.repo_key)
         pushed = await to_thread.run_sync(self._already_pushed, state["last_pushed_sha"], head, changes)
@@ -171,6 +172,8 @@ class FleetWriter:
         if tip:
             with metrics.FLEET_PUSH_SECONDS.time():
                 await to_thread.run_sync(self.circuit.call, self._open_repo().push, tip)
+        else:
+            self.circuit.round_succeeded()
         metrics.FLEET_BATCH_CHANGES.observe(len(changes))
         # One transaction for the batch: one WAL flush instead of one per change. If it fails, the rows
         # stay pending and the next batch finds their commits by trailer.

@@ -71,9 +71,20 @@ STORE_PROVISIONING_FAILURES = Counter(
     "store_provisioning_failures_total", "Stores that moved to failed", ["engine", "reason"]
 )
 
-# ---- circuit breakers ----------------------------------------------------------------------------------
-# 0 closed, 1 half-open, 2 open. Defined ahead of the breakers themselves (a later change) so that
-# dashboards and alerts exist already; until then every dependency reads 0.
+# ---- outbound dependencies: bulkheads and circuit breakers -------------------------------------------
+OUTBOUND_IN_FLIGHT = Gauge(
+    "outbound_in_flight",
+    "Calls to a dependency under way in this process (bulkhead slots taken)",
+    ["dependency"],
+)
+OUTBOUND_REJECTED = Counter(
+    "outbound_rejected_total",
+    "Requests refused with 503 because a dependency's bulkhead was full",
+    ["dependency"],
+)
+
+# 0 closed, 1 half-open, 2 open; every dependency is listed from the start (GitHub's breaker comes
+# with pull-request mode and reads 0 until then).
 CIRCUIT_CLOSED, CIRCUIT_HALF_OPEN, CIRCUIT_OPEN = 0, 1, 2
 CIRCUIT_DEPENDENCIES = ("git_remote", "github", "kubernetes")
 CIRCUIT_BREAKER_STATE = Gauge(

@@ -13,6 +13,7 @@ from storefleet.api.db.pool import DbConnection
 from storefleet.api.settings import Settings
 from storefleet.api.stores import cluster_service
 from storefleet.api.stores.cluster_schemas import StoreCredentials, StoreResources
+from storefleet.api.stores.cluster_service import ClusterAccess
 from storefleet.reconciler_watch.cluster import Cluster
 from storefleet.renderer.profile import GitOpsEngine, RenderProfile, ValuesProfile
 
@@ -24,8 +25,10 @@ _ERRORS = error_responses(
     404,
     503,
     _404="`STORE_NOT_FOUND`: no such store, or another tenant's",
-    _503="`CLUSTER_NOT_CONFIGURED` (no cluster configured) or `CLUSTER_UNAVAILABLE` (the cluster "
-    "cannot be reached or answered an error; with `Retry-After`)",
+    _503="`CLUSTER_NOT_CONFIGURED` (no cluster configured), `CLUSTER_UNAVAILABLE` (the cluster "
+    "cannot be reached, answered an error, or failed repeatedly and is not called until its circuit's "
+    "reset time; with `Retry-After`) or `OVERLOADED` (too many requests waiting for the cluster; with "
+    "`Retry-After`)",
 )
 
 AdminAccess = Annotated[
@@ -38,9 +41,10 @@ AdminAccess = Annotated[
 ]
 
 
-def _cluster(request: Request) -> Cluster | None:
-    cluster: Cluster | None = getattr(request.app.state, "cluster", None)
-    return cluster
+def _cluster(request: Request) -> ClusterAccess | None:
+    state = request.app.state
+    cluster: Cluster | None = getattr(state, "cluster", None)
+    return ClusterAccess(cluster, state.kube_circuit, state.kube_bulkhead) if cluster else None
 
 
 def _profile(settings: Settings) -> RenderProfile:

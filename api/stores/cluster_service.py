@@ -11,6 +11,7 @@ The password is returned to the caller and nowhere else: it is never logged, nev
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, NoReturn, TypeVar
@@ -22,6 +23,8 @@ from urllib3.exceptions import HTTPError as TransportError
 
 from storefleet.api.audit import service as audit
 from storefleet.api.core.actor import Actor
+from storefleet.api.core.bulkhead import Bulkhead
+from storefleet.api.core.circuit import CircuitOpenError, RemoteCircuit
 from storefleet.api.core.errors import Conflict, Forbidden, ServiceUnavailable
 from storefleet.api.db.pool import Connection
 from storefleet.api.stores import readiness
@@ -38,7 +41,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 CLUSTER_DEADLINE_S = 15.0  # one use case's cluster calls, all together
-RETRY_AFTER_S = "5"
+RETRY_AFTER_S = 5.0
 DEFAULT_ADMIN_USER = "admin"  # the chart's setup.adminUser; the renderer never overrides it
 EVENT_CREDENTIALS_READ = "store.credentials_read"
 EVENT_CREDENTIALS_DENIED = "store.credentials_denied"
@@ -79,37 +82,69 @@ def store_links(spec: StoreSpec, profile: RenderProfile) -> StoreLinks:
 
 
 # ---- calling the cluster ----------------------------------------------------------------------------
-def require_cluster(cluster: Cluster | None) -> Cluster:
-    if cluster is None:
+@dataclass(frozen=True)
+class ClusterAccess:
+    """The cluster client and what guards the API's calls to it: a circuit breaker (a failing cluster
+    is not called again until its reset time) and a bulkhead (a slow one cannot tie up every worker)."""
+
+    cluster: Cluster
+    circuit: RemoteCircuit
+    bulkhead: Bulkhead
+
+    async def call(self, fn: Callable[..., T], *args: Any) -> T:
+        """`fn(*args)` in a worker thread, bounded by `CLUSTER_DEADLINE_S`; cluster failures -> 503."""
+        async with self.bulkhead.slot():
+            try:
+                with anyio.fail_after(CLUSTER_DEADLINE_S):
+                    result: T = await to_thread.run_sync(self.circuit.call, fn, *args, abandon_on_cancel=True)
+                    return result
+            except CircuitOpenError as exc:
+                raise _unavailable(
+                    "The cluster failed repeatedly; the platform waits before calling it again.",
+                    retry_after_s=self.circuit.retry_in(),
+                ) from exc
+            except TimeoutError as exc:
+                raise _unavailable(
+                    f"The cluster did not answer within {CLUSTER_DEADLINE_S:g} s; try again."
+                ) from exc
+            except ApiException as exc:
+                raise _api_error(exc) from exc
+            except (TransportError, OSError) as exc:
+                log.warning("cluster unreachable: %s", type(exc).__name__)
+                raise _unavailable("The cluster cannot be reached right now; try again.") from exc
+
+
+def not_a_cluster_failure(exc: BaseException) -> bool:
+    """The cluster answered, and refused this one request (4xx but 429): it is up."""
+    return (
+        isinstance(exc, ApiException)
+        and exc.status is not None
+        and 400 <= exc.status < 500
+        and exc.status != 429
+    )
+
+
+def require_cluster(access: ClusterAccess | None) -> ClusterAccess:
+    if access is None:
         raise ClusterNotConfigured(
             "No Kubernetes cluster is configured for this platform (set KUBECONFIG or KUBE_IN_CLUSTER=true), "
             "so it cannot read what runs in the cluster."
         )
-    return cluster
+    return access
 
 
-def _unavailable(message: str) -> ClusterUnavailable:
-    return ClusterUnavailable(message, headers={"Retry-After": RETRY_AFTER_S})
+def _unavailable(message: str, retry_after_s: float = RETRY_AFTER_S) -> ClusterUnavailable:
+    return ClusterUnavailable(message, headers={"Retry-After": str(max(1, math.ceil(retry_after_s)))})
 
 
-async def in_cluster(fn: Callable[..., T], *args: Any) -> T:
-    """`fn(*args)` in a worker thread, bounded by `CLUSTER_DEADLINE_S`; cluster failures -> 503."""
-    try:
-        with anyio.fail_after(CLUSTER_DEADLINE_S):
-            return await to_thread.run_sync(fn, *args, abandon_on_cancel=True)
-    except TimeoutError as exc:
-        raise _unavailable(f"The cluster did not answer within {CLUSTER_DEADLINE_S:g} s; try again.") from exc
-    except ApiException as exc:
-        log.warning("cluster API error: HTTP %s %s", exc.status, exc.reason)
-        if exc.status in (401, 403):
-            raise _unavailable(
-                f"The cluster refused the platform's account (HTTP {exc.status}); "
-                "an operator must grant it access."
-            ) from exc
-        raise _unavailable(f"The cluster answered HTTP {exc.status or 'error'}; try again.") from exc
-    except (TransportError, OSError) as exc:
-        log.warning("cluster unreachable: %s", type(exc).__name__)
-        raise _unavailable("The cluster cannot be reached right now; try again.") from exc
+def _api_error(exc: ApiException) -> ClusterUnavailable:
+    log.warning("cluster API error: HTTP %s %s", exc.status, exc.reason)
+    if exc.status in (401, 403):
+        return _unavailable(
+            f"The cluster refused the platform's account (HTTP {exc.status}); "
+            "an operator must grant it access."
+        )
+    return _unavailable(f"The cluster answered HTTP {exc.status or 'error'}; try again.")
 
 
 # ---- credentials -------------------------------------------------------------------------------------
@@ -149,7 +184,7 @@ def _not_available(store: dict[str, Any], lookup: SecretValue | None, secret: st
 
 async def read_credentials(
     conn: Connection,
-    cluster: Cluster | None,
+    cluster: ClusterAccess | None,
     actor: Actor,
     store_id: str,
     *,
@@ -165,7 +200,8 @@ async def read_credentials(
     secret, key = credentials_secret_name(spec.store_id), ADMIN_PASSWORD_KEY[spec.engine.value]
     if StoreStatus(store["status"]) in (StoreStatus.DELETED, StoreStatus.DELETING):
         raise CredentialsNotAvailable(_not_available(store, None, secret, key))
-    lookup = await in_cluster(require_cluster(cluster).read_secret_value, spec.store_id, secret, key)
+    guarded = require_cluster(cluster)
+    lookup = await guarded.call(guarded.cluster.read_secret_value, spec.store_id, secret, key)
     if lookup.value is None:
         raise CredentialsNotAvailable(_not_available(store, lookup, secret, key))
     access: Literal["owner", "admin"] = "owner" if is_owner else "admin"
@@ -194,12 +230,13 @@ async def read_credentials(
 
 # ---- resources ---------------------------------------------------------------------------------------
 async def read_resources(
-    conn: Connection, cluster: Cluster | None, actor: Actor, store_id: str
+    conn: Connection, cluster: ClusterAccess | None, actor: Actor, store_id: str
 ) -> StoreResources:
     """The store namespace's pods, deployments, statefulsets and ingresses, with readiness."""
     store = await get_visible(conn, actor, store_id)
     namespace = store["id"]
-    found = await in_cluster(require_cluster(cluster).namespace_objects, namespace)
+    guarded = require_cluster(cluster)
+    found = await guarded.call(guarded.cluster.namespace_objects, namespace)
     return readiness.store_resources(
         store["id"], namespace, found.namespace, found.objects, unreadable=found.forbidden
     )

@@ -3,6 +3,7 @@ Included in the stores router (same prefix, same tag)."""
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Annotated
 
@@ -10,6 +11,7 @@ from fastapi import APIRouter, Path, Query, Request, status
 from pydantic import ConfigDict
 
 from storefleet.api.auth.dependencies import CurrentActor
+from storefleet.api.core.bulkhead import Bulkhead
 from storefleet.api.core.errors import ServiceUnavailable
 from storefleet.api.core.openapi import error_responses
 from storefleet.api.db.pool import DbConnection
@@ -28,8 +30,12 @@ from storefleet.api.stores.schemas import (
 router = APIRouter(tags=["stores"])
 
 StoreId = Annotated[str, Path(max_length=64, description="Store id, e.g. st-abcdefgh23")]
-_NO_FLEET = error_responses(503, _503="`FLEET_NOT_CONFIGURED`")
 _NOT_FOUND = error_responses(404, _404="`STORE_NOT_FOUND`: no such store, or another tenant's")
+_NO_FLEET = error_responses(
+    503,
+    _503="`FLEET_NOT_CONFIGURED`, or `OVERLOADED` (too many reads of the fleet repo waiting; "
+    "with `Retry-After`)",
+)
 _ROLLBACK_ERRORS = (
     error_responses(404, _404="`STORE_NOT_FOUND` or `COMMIT_NOT_FOUND`")
     | error_responses(409, _409="`NOTHING_TO_ROLL_BACK`, or not allowed in the store's state")
@@ -54,6 +60,12 @@ def _reader(request: Request) -> FleetReader:
     return reader
 
 
+def _fleet_slot(request: Request) -> AbstractAsyncContextManager[None]:
+    """The fleet repo clone answers one read at a time: a bounded queue waits, the rest get 503."""
+    bulkhead: Bulkhead = request.app.state.fleet_bulkhead
+    return bulkhead.slot()
+
+
 @router.post(
     "/{store_id}/rollback",
     status_code=status.HTTP_202_ACCEPTED,
@@ -71,9 +83,10 @@ async def rollback_store(
     latest; reverting the creation deletes the store), or restore the settings it had at a commit
     (`to_commit`)."""
     body = body or RollbackRequest()
-    store = await rollback.rollback_store(
-        conn, _reader(request), actor, store_id, commit=body.commit, to_commit=body.to_commit
-    )
+    async with _fleet_slot(request):
+        store = await rollback.rollback_store(
+            conn, _reader(request), actor, store_id, commit=body.commit, to_commit=body.to_commit
+        )
     return StoreOut.model_validate(store)
 
 
@@ -86,9 +99,10 @@ async def preview_rollback(
     query: Annotated[RollbackQuery, Query()],
 ) -> RollbackPreview:
     """What `POST .../rollback` with the same `commit` or `to_commit` would change, changing nothing."""
-    plan = await rollback.preview_rollback(
-        conn, _reader(request), actor, store_id, commit=query.commit, to_commit=query.to_commit
-    )
+    async with _fleet_slot(request):
+        plan = await rollback.preview_rollback(
+            conn, _reader(request), actor, store_id, commit=query.commit, to_commit=query.to_commit
+        )
     return _preview(plan)
 
 
@@ -112,7 +126,8 @@ async def store_history(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> StoreHistory:
     """The store's commits in the fleet repo, newest first (from `git log -- <store dir>`)."""
-    entries = await service.store_history(conn, _reader(request), actor, store_id, limit)
+    async with _fleet_slot(request):
+        entries = await service.store_history(conn, _reader(request), actor, store_id, limit)
     commit_url = request.app.state.settings.fleet_commit_url
     return StoreHistory(commits=[_entry(e, commit_url) for e in entries])
 

@@ -173,3 +173,31 @@ def test_a_deletion_that_outlasts_its_timeout_fails_naming_what_is_left(
     assert failed["error"].startswith("deletion timed out after 1 s; still there: ")
     assert f"namespace {sid}" in failed["error"]
     assert transitions(client, tenant, sid)[-2:] == ["deleting", "failed"]
+
+
+def test_the_watchers_events_carry_the_request_id_of_the_commit_they_are_about(
+    client: TestClient, tenant: Any, applier: Applier, watcher: ClusterWatcher, fleet_remote: Path
+) -> None:
+    with applier.run_in_background():
+        created = client.post(
+            "/api/v1/stores",
+            json={"name": "traced-shop", "engine": "woocommerce"},
+            headers={**tenant.headers, "X-Request-ID": "req-create-trace"},
+        )
+        sid = created.json()["id"]
+        finish_setup(applier, sid)
+        ready = wait_status(client, tenant, sid, "ready")
+        client.patch(
+            f"/api/v1/stores/{sid}",
+            json={"plan": "medium"},
+            headers={**tenant.headers, "X-Request-ID": "req-update-trace"},
+        )
+        wait_for(lambda: status_of(client, tenant, sid)["last_commit_sha"] != ready["last_commit_sha"])
+        wait_status(client, tenant, sid, "ready")
+    by_watcher = [e for e in events(client, tenant, sid) if e["actor"] == "system:watcher"]
+    assert [(e["after"]["status"], e["request_id"]) for e in by_watcher] == [
+        ("ready", "req-create-trace"),
+        ("ready", "req-update-trace"),
+    ]
+    trailer = git("log", "-1", "--format=%(trailers:key=Request-Id,valueonly)", "main", cwd=fleet_remote)
+    assert trailer.strip() == "req-update-trace"

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
 
-from storefleet.api.fleet.circuit import CircuitOpenError
+from storefleet.api.core.circuit import CircuitOpenError, RemoteCircuit
 from storefleet.api.fleet.writer import FleetWriter
 from storefleet.api.settings import Settings
 from storefleet.renderer.gitrepo import FleetRepo, GitError
@@ -76,3 +76,31 @@ def test_remote_failures_open_the_circuit_and_a_trial_closes_it(
     assert drain() == 1  # the trial (half-open) succeeds and closes the circuit
     assert writer.circuit.state == "closed" and _gauge() == 0
     assert writer.circuit.last_error is None
+
+
+def test_a_remote_that_fetches_but_refuses_every_push_opens_the_circuit(
+    client: TestClient,
+    tenant: Any,
+    new_store: Any,
+    drain: Any,
+    writer: FleetWriter,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A round is fetch + push: the fetch's success must not wipe the push failures before it."""
+    writer.circuit = RemoteCircuit(failures=3, reset_s=RESET_S)
+    new_store(tenant, "shop-a")
+
+    def refused(self: FleetRepo, tip: str) -> None:
+        raise GitError("push failed: the remote hung up unexpectedly")
+
+    monkeypatch.setattr(FleetRepo, "push", refused)
+    for _ in range(3):
+        with pytest.raises(GitError, match="hung up"):
+            drain()
+    assert writer.circuit.state == "open"
+    with pytest.raises(CircuitOpenError):
+        drain()
+    monkeypatch.undo()
+    time.sleep(RESET_S + 0.05)
+    assert drain() == 1 and writer.circuit.state == "closed"
+    assert writer.circuit.details()["consecutive_failures"] == 0

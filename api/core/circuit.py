@@ -1,9 +1,16 @@
-"""The circuit breaker around the fleet writer's git remote (fetch and push), built on pybreaker.
+"""Circuit breakers around the platform's remote dependencies, built on pybreaker: the fleet
+writer's git remote (fetch and push) and the Kubernetes API the API reads.
 
 After `failures` consecutive remote failures (unreachable, refused, authentication, timeout) the
 circuit opens: calls fail at once with `CircuitBreakerError` without touching the remote, and the
-writer waits until `reset_s` has passed; then one trial call goes through (half-open), closing the
-circuit on success or opening it again. Changes stay in the outbox meanwhile, so nothing is lost.
+caller waits until `reset_s` has passed; then one trial call goes through (half-open), closing the
+circuit on success or opening it again. For the git remote, changes stay in the outbox meanwhile,
+so nothing is lost; for the Kubernetes API, reads answer 503 with `Retry-After` at once.
+
+A writer's round is a fetch and then a push, and the round is what succeeds or fails: a fetch is a
+*partial* call, whose failure counts but whose success does not reset the count (else a remote that
+serves fetches but refuses every push would never open the circuit). The push, or a round that
+had nothing to push (`round_succeeded`), resets it.
 
 A push rejected because the branch moved (`PushRejected`) is the normal conflict the writer rebuilds
 on: it proves the remote answers, so it never counts as a failure (pybreaker records it as a success).
@@ -12,9 +19,11 @@ Neither does a `GitError` marked not temporary (a local refusal, not the remote'
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import pybreaker
@@ -25,6 +34,7 @@ from storefleet.renderer.gitrepo import GitError, PushRejected
 log = logging.getLogger(__name__)
 
 GIT_REMOTE = "git_remote"
+KUBERNETES = "kubernetes"
 _GAUGE = {
     pybreaker.STATE_CLOSED: metrics.CIRCUIT_CLOSED,
     pybreaker.STATE_HALF_OPEN: metrics.CIRCUIT_HALF_OPEN,
@@ -35,32 +45,73 @@ T = TypeVar("T")
 CircuitOpenError = pybreaker.CircuitBreakerError
 
 
-def _not_a_remote_failure(exc: BaseException) -> bool:
+def not_a_git_remote_failure(exc: BaseException) -> bool:
     return isinstance(exc, PushRejected) or (isinstance(exc, GitError) and not exc.temporary)
+
+
+class _RoundStorage(pybreaker.CircuitMemoryStorage):
+    """pybreaker's in-memory state, except that a partial call's success keeps the failure count."""
+
+    def __init__(self) -> None:
+        super().__init__(pybreaker.STATE_CLOSED)
+        self._partial = threading.local()
+
+    def reset_counter(self) -> None:
+        if not getattr(self._partial, "active", False):
+            super().reset_counter()
+
+    def force_reset_counter(self) -> None:
+        super().reset_counter()
+
+    @contextlib.contextmanager
+    def partial(self) -> Iterator[None]:
+        self._partial.active = True
+        try:
+            yield
+        finally:
+            self._partial.active = False
 
 
 class RemoteCircuit(pybreaker.CircuitBreakerListener):
     """One breaker for one dependency; its state drives `circuit_breaker_state{dependency}`."""
 
-    def __init__(self, failures: int, reset_s: float, dependency: str = GIT_REMOTE) -> None:
+    def __init__(
+        self,
+        failures: int,
+        reset_s: float,
+        dependency: str = GIT_REMOTE,
+        not_a_failure: Callable[[BaseException], bool] = not_a_git_remote_failure,
+    ) -> None:
         self.dependency = dependency
         self.reset_s = reset_s
         self.last_error: str | None = None
         self._opened_at = 0.0  # monotonic
         self._lock = threading.Lock()
+        self._storage = _RoundStorage()
         self._breaker = pybreaker.CircuitBreaker(
             fail_max=failures,
+            state_storage=self._storage,
             reset_timeout=reset_s,
-            exclude=[_not_a_remote_failure],
+            exclude=[not_a_failure],
             listeners=[self],
             name=dependency,
             throw_new_error_on_trip=False,  # the call that trips the circuit raises its own error
         )
         metrics.CIRCUIT_BREAKER_STATE.labels(dependency=dependency).set(metrics.CIRCUIT_CLOSED)
 
-    def call(self, func: Any, *args: Any) -> Any:
-        """Run a remote operation through the breaker (from a worker thread: it blocks)."""
-        return self._breaker.call(func, *args)
+    def call(self, func: Any, *args: Any, partial: bool = False) -> Any:
+        """Run a remote operation through the breaker (from a worker thread: it blocks). A `partial`
+        call (the first half of a round) cannot reset the failure count by succeeding."""
+        if not partial:
+            return self._breaker.call(func, *args)
+        with self._storage.partial():
+            return self._breaker.call(func, *args)
+
+    def round_succeeded(self) -> None:
+        """The round ended well without a closing call (nothing to push)."""
+        if self.state == pybreaker.STATE_CLOSED:
+            self._storage.force_reset_counter()
+            self.last_error = None
 
     @property
     def state(self) -> str:
