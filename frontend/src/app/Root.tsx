@@ -1,0 +1,11 @@
+import { Outlet } from "react-router-dom";
+import { SessionWatcher } from "./SessionWatcher";
+
+export function Root() {
+  return (
+    <>
+      <SessionWatcher />
+      <Outlet />
+    </>
+  );
+}

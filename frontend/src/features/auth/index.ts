@@ -1,0 +1,3 @@
+export { LoginPage } from "./routes/LoginPage";
+export { RegisterPage } from "./routes/RegisterPage";
+export { useCurrentUser } from "./api/get-current-user";

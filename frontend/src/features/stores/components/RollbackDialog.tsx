@@ -1,0 +1,77 @@
+import { ConfirmDialog } from "@/components/ConfirmDialog";
+import { ErrorAlert } from "@/components/ErrorAlert";
+import { Alert } from "@/components/ui/alert";
+import { Skeleton } from "@/components/ui/skeleton";
+import { useRollbackPreview } from "../api/preview-rollback";
+import { useRollbackStore } from "../api/rollback-store";
+import type { HistoryEntry } from "../api/get-store-history";
+
+type RollbackDialogProps = { storeId: string; commit: HistoryEntry | null; onClose: () => void };
+
+function shown(value: string | null): string {
+  return value ?? "(none)";
+}
+
+/** Confirm a rollback after seeing exactly which settings it changes. */
+export function RollbackDialog({ storeId, commit, onClose }: RollbackDialogProps) {
+  const preview = useRollbackPreview(storeId, commit?.sha ?? null);
+  const rollback = useRollbackStore();
+  const nothingToDo = preview.data !== undefined && preview.data.changes.length === 0 && !preview.data.deletes_store;
+
+  function confirm() {
+    if (!commit) return;
+    rollback.mutate({ storeId, toCommit: commit.sha }, { onSuccess: onClose });
+  }
+
+  return (
+    <ConfirmDialog
+      open={commit !== null}
+      onOpenChange={(open) => {
+        if (!open) {
+          rollback.reset();
+          onClose();
+        }
+      }}
+      title={`Roll back to ${commit?.short_sha ?? ""}?`}
+      description="The store gets the settings it had at this commit. This is a new commit: history is kept, nothing is erased."
+      confirmLabel="Roll back"
+      busy={rollback.isPending}
+      confirmDisabled={!preview.data || nothingToDo}
+      onConfirm={confirm}
+    >
+      {preview.isPending && <Skeleton className="h-16 w-full" />}
+      <ErrorAlert error={preview.error} title="Cannot preview this rollback" />
+      {preview.data?.deletes_store && (
+        <Alert tone="warning" title="This deletes the store">
+          At this commit the store did not exist yet.
+        </Alert>
+      )}
+      {nothingToDo && (
+        <Alert tone="info">The store already has the settings of this commit; nothing would change.</Alert>
+      )}
+      {preview.data && preview.data.changes.length > 0 && (
+        <table className="w-full text-left text-sm" aria-label="What changes">
+          <thead>
+            <tr className="text-xs uppercase text-slate-500">
+              <th className="py-1 pr-2 font-medium">Setting</th>
+              <th className="py-1 pr-2 font-medium">Now</th>
+              <th className="py-1 font-medium">After</th>
+            </tr>
+          </thead>
+          <tbody>
+            {preview.data.changes.map((change) => (
+              <tr key={change.field} className="border-t border-slate-100">
+                <td className="py-1 pr-2 font-medium">{change.field}</td>
+                <td className="py-1 pr-2 text-red-800 line-through">{shown(change.current)}</td>
+                <td className="py-1 text-green-800">{shown(change.after)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <div className="mt-3">
+        <ErrorAlert error={rollback.error} title="The rollback was refused" />
+      </div>
+    </ConfirmDialog>
+  );
+}

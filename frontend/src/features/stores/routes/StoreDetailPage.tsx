@@ -1,0 +1,174 @@
+import { useId, type ReactNode } from "react";
+import { Link, useParams } from "react-router-dom";
+import { ErrorAlert } from "@/components/ErrorAlert";
+import { PageHeader } from "@/components/PageHeader";
+import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
+import { Skeleton } from "@/components/ui/skeleton";
+import { isApiError } from "@/lib/api/errors";
+import { shortSha } from "@/lib/format";
+import { useSession } from "@/lib/session";
+import { useStore } from "../api/get-store";
+import { useStoreEvents } from "../api/get-store-events";
+import { CredentialsPanel } from "../components/CredentialsPanel";
+import { DeleteStore, RetryButton } from "../components/DangerZone";
+import { HistoryList } from "../components/HistoryList";
+import { ResourcesPanel } from "../components/ResourcesPanel";
+import { SettingsForm } from "../components/SettingsForm";
+import { StatusChip } from "../components/StatusChip";
+import { StatusTimeline } from "../components/StatusTimeline";
+import { ENGINE_LABELS, storeLinks, type Store } from "../lib/status";
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  const headingId = useId();
+  return (
+    <Card>
+      <section aria-labelledby={headingId}>
+        <CardHeader>
+          <CardTitle id={headingId}>{title}</CardTitle>
+        </CardHeader>
+        <CardContent>{children}</CardContent>
+      </section>
+    </Card>
+  );
+}
+
+function BackLink() {
+  return (
+    <p className="mb-2 text-sm">
+      <Link className="text-blue-700 underline" to="/stores">
+        ← Stores
+      </Link>
+    </p>
+  );
+}
+
+function Overview({ store }: { store: Store }) {
+  const links = storeLinks(store);
+  return (
+    <dl className="grid gap-3 text-sm sm:grid-cols-2">
+      <div>
+        <dt className="text-xs text-slate-500">Status</dt>
+        <dd>
+          <StatusChip store={store} />
+        </dd>
+      </div>
+      <div>
+        <dt className="text-xs text-slate-500">Engine · theme · plan</dt>
+        <dd>{[ENGINE_LABELS[store.engine], store.theme, store.plan].filter(Boolean).join(" · ")}</dd>
+      </div>
+      <div>
+        <dt className="text-xs text-slate-500">Last commit</dt>
+        <dd className="font-mono">{shortSha(store.last_commit_sha)}</dd>
+      </div>
+      <div>
+        <dt className="text-xs text-slate-500">URLs</dt>
+        <dd>
+          {links ? (
+            <span className="flex flex-wrap gap-3">
+              <a className="text-blue-700 underline" href={links.storefront} target="_blank" rel="noreferrer">
+                Storefront
+              </a>
+              {links.admin && (
+                <a className="text-blue-700 underline" href={links.admin} target="_blank" rel="noreferrer">
+                  Admin
+                </a>
+              )}
+            </span>
+          ) : store.status === "ready" ? (
+            "Shown with the credentials below"
+          ) : (
+            "Available once the store is ready"
+          )}
+        </dd>
+      </div>
+    </dl>
+  );
+}
+
+function StoreDetail({ store }: { store: Store }) {
+  const session = useSession();
+  const events = useStoreEvents(store.id, store.updated_at);
+  const isOwner = session?.user.id === store.owner_id;
+  const gone = store.status === "deleted";
+  return (
+    <>
+      <BackLink />
+      <PageHeader title={store.name} description={<code className="text-xs">{store.id}</code>} />
+      <div className="grid gap-4 lg:grid-cols-[3fr_2fr]">
+        <div className="min-w-0 space-y-4">
+          <Section title="Overview">
+            <Overview store={store} />
+            <div className="mt-3">
+              <RetryButton store={store} />
+            </div>
+          </Section>
+          <Section title="Git history">
+            <HistoryList store={store} />
+          </Section>
+          {!gone && (
+            <Section title="Settings">
+              <SettingsForm key={`${store.theme}:${store.plan}`} store={store} />
+            </Section>
+          )}
+          {!gone && (
+            <Section title="Cluster resources">
+              <ResourcesPanel storeId={store.id} />
+            </Section>
+          )}
+        </div>
+        <div className="min-w-0 space-y-4">
+          <Section title="Timeline">
+            {events.error ? (
+              <ErrorAlert error={events.error} />
+            ) : events.data ? (
+              <StatusTimeline events={events.data.events} />
+            ) : (
+              <Skeleton className="h-32 w-full" />
+            )}
+          </Section>
+          {isOwner && !gone && (
+            <Section title="Admin credentials">
+              <CredentialsPanel store={store} />
+            </Section>
+          )}
+          {!gone && (
+            <Section title="Delete">
+              <DeleteStore store={store} />
+            </Section>
+          )}
+        </div>
+      </div>
+    </>
+  );
+}
+
+export function StoreDetailPage() {
+  const { storeId = "" } = useParams();
+  const store = useStore(storeId);
+  if (store.isPending) {
+    return (
+      <div aria-busy="true" aria-label="Loading store" className="space-y-4">
+        <Skeleton className="h-8 w-48" />
+        <Skeleton className="h-40 w-full" />
+      </div>
+    );
+  }
+  if (store.error) {
+    const notFound = isApiError(store.error) && (store.error.status === 404 || store.error.status === 422);
+    return (
+      <>
+        <BackLink />
+        {notFound ? (
+          <ErrorAlert
+            error={store.error}
+            title="Store not found"
+            message="There is no store with this address, or it belongs to someone else."
+          />
+        ) : (
+          <ErrorAlert error={store.error} title="The store could not be loaded" />
+        )}
+      </>
+    );
+  }
+  return <StoreDetail store={store.data} />;
+}
