@@ -1,0 +1,9 @@
+export function Spinner({ label, fullPage = false }: { label: string; fullPage?: boolean }) {
+  const spinner = (
+    <div role="status" className="flex items-center gap-3 text-gray-600">
+      <span className="h-5 w-5 animate-spin rounded-full border-2 border-gray-300 border-t-brand" aria-hidden="true" />
+      <span>{label}…</span>
+    </div>
+  );
+  return fullPage ? <div className="flex min-h-screen items-center justify-center">{spinner}</div> : spinner;
+}

@@ -1,0 +1,88 @@
+import { useState, type FormEvent } from "react";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { listShippingOptions, setShippingMethod } from "../../api/store";
+import type { Cart, ShippingOption } from "../../api/types";
+import { ErrorMessage } from "../../components/ErrorMessage";
+import { Price } from "../../components/Price";
+import { Spinner } from "../../components/Spinner";
+import { validateShipping } from "../../lib/checkoutValidation";
+import { useCart } from "../../state/CartContext";
+import { useStore } from "../../state/StoreContext";
+
+function optionAmount(option: ShippingOption): number | null {
+  return option.calculated_price?.calculated_amount ?? option.amount;
+}
+
+export function ShippingStep({
+  cart,
+  selected,
+  setSelected,
+  onBack,
+  onDone,
+}: {
+  cart: Cart;
+  selected: string | null;
+  setSelected(id: string): void;
+  onBack(): void;
+  onDone(): void;
+}) {
+  const { client } = useStore();
+  const { replaceCart } = useCart();
+  const [error, setError] = useState<string | null>(null);
+  const options = useQuery({ queryKey: ["shipping-options", cart.id, cart.shipping_address?.country_code], queryFn: () => listShippingOptions(client, cart.id) });
+  const save = useMutation({
+    mutationFn: (optionId: string) => setShippingMethod(client, cart.id, optionId),
+    onSuccess: (updated) => {
+      replaceCart(updated);
+      onDone();
+    },
+  });
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const problem = validateShipping(selected, (options.data ?? []).map((option) => option.id));
+    setError(problem);
+    if (!problem && selected) save.mutate(selected);
+  };
+
+  return (
+    <form onSubmit={submit} noValidate data-testid="shipping-step">
+      <fieldset>
+        <legend className="text-xl font-semibold">Shipping method</legend>
+        <div className="mt-6 space-y-3">
+          {options.isPending && <Spinner label="Loading shipping methods" />}
+          {options.isError && <ErrorMessage error={options.error} />}
+          {options.data?.length === 0 && <p className="text-gray-700">No shipping methods reach this address. Go back and check it.</p>}
+          {options.data?.map((option) => (
+            <label key={option.id} className={`flex cursor-pointer items-center justify-between rounded-lg border p-4 ${selected === option.id ? "border-brand ring-1 ring-brand" : "border-gray-300"}`}>
+              <span className="flex items-center gap-3">
+                <input type="radio" name="shipping-option" value={option.id} checked={selected === option.id} onChange={() => setSelected(option.id)} />
+                <span>
+                  <span className="block font-medium">{option.name}</span>
+                  {option.type?.description && <span className="block text-sm text-gray-600">{option.type.description}</span>}
+                </span>
+              </span>
+              <Price amount={optionAmount(option)} currencyCode={cart.currency_code} />
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      {error && (
+        <p role="alert" className="mt-4 text-sm text-red-700">
+          {error}
+        </p>
+      )}
+      <div className="mt-4">
+        <ErrorMessage error={save.error} />
+      </div>
+      <div className="mt-6 flex gap-3">
+        <button type="button" className="btn-secondary" onClick={onBack}>
+          Back
+        </button>
+        <button type="submit" className="btn-primary" disabled={save.isPending} data-testid="shipping-continue">
+          {save.isPending ? "Saving…" : "Continue to review"}
+        </button>
+      </div>
+    </form>
+  );
+}
