@@ -1,6 +1,7 @@
 # storefleet — every entry point a developer or CI needs. Each target bootstraps what it uses.
-#   make up      run the platform on embedded defaults (PostgreSQL + local state in STATE_DIR)
-#   make test    install what the tests need, then run linters and the whole test suite
+#   make up      build the dashboard, then run the platform on embedded defaults (PostgreSQL + local state)
+#   make test    install what the tests need, then run linters and every test suite (Python, dashboard,
+#                storefront against a real Medusa)
 #   make lint    ruff, mypy, import-linter, hadolint
 #   make bench   the benchmarks in bench/ (figures printed, recorded in docs/benchmarks.md)
 #   make lock    re-resolve constraints.txt from pyproject.toml in a clean virtualenv
@@ -23,10 +24,14 @@ RUNTIME_STAMP := $(VENV)/.stamp-runtime
 DEV_STAMP := $(VENV)/.stamp-dev
 DEPS := pyproject.toml constraints.txt
 
-.PHONY: help up test lint pytest bench lock clean
+DASHBOARD_BUILD := frontend/dist/index.html
+DASHBOARD_SOURCES := $(shell find frontend/src frontend/index.html frontend/package-lock.json frontend/openapi.json \
+	frontend/vite.config.ts frontend/tailwind.config.ts -type f 2>/dev/null)
+
+.PHONY: help up test lint pytest frontend-test storefront-test bench lock clean
 
 help:
-	@sed -n '2,7p' Makefile | sed 's/^# *//'
+	@sed -n '2,8p' Makefile | sed 's/^# *//'
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "storefleet needs Python >= 3.11")'
@@ -41,10 +46,22 @@ $(DEV_STAMP): $(BIN)/python $(DEPS)
 	$(PIP) install -q -c constraints.txt --no-build-isolation -e '.[dev]'
 	@touch $@ $(RUNTIME_STAMP)
 
-up: $(RUNTIME_STAMP)
+up: $(RUNTIME_STAMP) $(DASHBOARD_BUILD)
 	$(BIN)/storefleet up --host $(HOST) --port $(PORT) $(UP_ARGS)
 
-test: $(DEV_STAMP) lint pytest
+# The dashboard the platform serves at /: rebuilt when its sources change.
+$(DASHBOARD_BUILD): $(DASHBOARD_SOURCES)
+	cd frontend && (npm ci --no-audit --no-fund || npm install --no-audit --no-fund) && npm run build
+
+test: $(DEV_STAMP) lint pytest frontend-test storefront-test
+
+# Dashboard: lint, types, unit tests, build, then the browser tests against the real platform.
+frontend-test: $(DEV_STAMP)
+	bash frontend/scripts/test.sh
+
+# Shop SPA: lint, types, unit tests, build, then the browser tests against a real Medusa v2 backend.
+storefront-test: $(DEV_STAMP)
+	PYTHON=$(abspath $(BIN)/python) bash storefront-medusa/scripts/test.sh
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
@@ -71,3 +88,5 @@ lock:
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .import_linter_cache build src/*.egg-info
+	rm -rf frontend/node_modules frontend/dist storefront-medusa/node_modules storefront-medusa/dist \
+		storefront-medusa/backend/node_modules storefront-medusa/.cache

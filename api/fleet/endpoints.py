@@ -7,7 +7,7 @@ import hmac
 from typing import Any
 
 from fastapi import APIRouter, Request, status
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from storefleet.api.audit import service as audit
 from storefleet.api.auth.dependencies import AdminActor
@@ -27,8 +27,9 @@ class FleetStatus(BaseModel):
     sync_error: str | None
     outbox_depth: int
     outbox_oldest_age_seconds: float | None
-    writer_active: bool
-    sync_active: bool
+    writer_active: bool = Field(description="Some process (this one or another) holds the writer lock")
+    writer_in_this_process: bool = Field(description="This API process is the one writing")
+    sync_active: bool = Field(description="This process runs the git-side sync")
 
 
 class WebhookAccepted(BaseModel):
@@ -68,7 +69,8 @@ async def fleet_status(request: Request, conn: DbConnection, _: AdminActor) -> F
         sync_error=state["sync_error"],
         outbox_depth=depth,
         outbox_oldest_age_seconds=age,
-        writer_active=fleet.writer_active,
+        writer_active=fleet.writer_active or await repository.writer_lock_held(conn, fleet.context.repo_key),
+        writer_in_this_process=fleet.writer_active,
         sync_active=fleet.sync is not None,
     )
 

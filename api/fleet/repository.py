@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from storefleet.api.db.pool import Connection
@@ -92,3 +93,21 @@ async def set_store_fields(conn: Connection, column: str, values: dict[str, str]
             " FROM unnest(%s::text[], %s::text[]) AS d(id, value) WHERE s.id = d.id",
             (list(values), list(values.values())),
         )
+
+
+async def writer_lock_held(conn: Connection, repo_key: str) -> bool:
+    """Whether some session holds the writer lock of this repo and branch (pg_locks shows a bigint
+    advisory key as its high and low 32 bits)."""
+    key = writer_lock_key(repo_key) & 0xFFFFFFFFFFFFFFFF
+    cur = await conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+        " AND classid = %s AND objid = %s AND objsubid = 1) AS held",
+        (key >> 32, key & 0xFFFFFFFF),
+    )
+    row = await cur.fetchone()
+    return bool(row and row["held"])
+
+
+def writer_lock_key(repo_key: str) -> int:
+    """A stable signed 64-bit advisory-lock key for one repo and branch."""
+    return int.from_bytes(hashlib.sha256(repo_key.encode()).digest()[:8], "big", signed=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import logging
 import random
 from collections.abc import Callable
@@ -51,9 +50,7 @@ class WriterConfig:
     circuit_reset_s: float = 30.0  # how long an open circuit waits before a trial call
 
 
-def lock_key(repo_key: str) -> int:
-    """A stable signed 64-bit advisory-lock key for one repo and branch."""
-    return int.from_bytes(hashlib.sha256(repo_key.encode()).digest()[:8], "big", signed=True)
+lock_key = repository.writer_lock_key
 
 
 def writer_is_active(conninfo: str, repo_key: str) -> bool:

@@ -14,8 +14,8 @@ from storefleet.api.settings import Settings
 from storefleet.api.stores import cluster_service
 from storefleet.api.stores.cluster_schemas import StoreCredentials, StoreResources
 from storefleet.api.stores.cluster_service import ClusterAccess
+from storefleet.api.stores.links import render_profile
 from storefleet.reconciler_watch.cluster import Cluster
-from storefleet.renderer.profile import GitOpsEngine, RenderProfile, ValuesProfile
 
 router = APIRouter(tags=["stores"])
 
@@ -47,15 +47,6 @@ def _cluster(request: Request) -> ClusterAccess | None:
     return ClusterAccess(cluster, state.kube_circuit, state.kube_bulkhead) if cluster else None
 
 
-def _profile(settings: Settings) -> RenderProfile:
-    """The render settings the store hosts depend on (the same as the fleet writer's)."""
-    return RenderProfile(
-        gitops_engine=GitOpsEngine(settings.gitops_engine),
-        values_profile=ValuesProfile(settings.values_profile),
-        domain=settings.store_domain,
-    )
-
-
 @router.get(
     "/{store_id}/credentials",
     operation_id="getStoreCredentials",
@@ -85,7 +76,7 @@ async def get_store_credentials(
     response.headers["Pragma"] = "no-cache"
     settings: Settings = request.app.state.settings
     return await cluster_service.read_credentials(
-        conn, _cluster(request), actor, store_id, admin_access=admin_access, profile=_profile(settings)
+        conn, _cluster(request), actor, store_id, admin_access=admin_access, profile=render_profile(settings)
     )
 
 

@@ -29,11 +29,11 @@ from storefleet.api.core.errors import Conflict, Forbidden, ServiceUnavailable
 from storefleet.api.db.pool import Connection
 from storefleet.api.stores import readiness
 from storefleet.api.stores.cluster_schemas import StoreCredentials, StoreResources
+from storefleet.api.stores.links import store_links
 from storefleet.api.stores.service import get_visible
 from storefleet.api.stores.state_machine import StoreStatus
 from storefleet.reconciler_watch.cluster import Cluster, SecretValue
 from storefleet.reconciler_watch.credentials import ADMIN_PASSWORD_KEY, credentials_secret_name
-from storefleet.renderer.manifests import store_host, store_url
 from storefleet.renderer.profile import RenderProfile
 from storefleet.renderer.spec import Engine, StoreSpec
 
@@ -65,20 +65,6 @@ class AdminAccessFlagRequired(Forbidden):
 
 class CredentialsNotAvailable(Conflict):
     code = "CREDENTIALS_NOT_AVAILABLE"
-
-
-@dataclass(frozen=True)
-class StoreLinks:
-    store_url: str
-    admin_url: str
-    host: str
-
-
-def store_links(spec: StoreSpec, profile: RenderProfile) -> StoreLinks:
-    """Where the store and its admin live, exactly as the chart's ingress and setup compute them."""
-    url = store_url(spec, profile)
-    admin = f"{url}/wp-admin/" if spec.engine is Engine.WOOCOMMERCE else f"{url}/admin"
-    return StoreLinks(store_url=url, admin_url=admin, host=store_host(spec, profile))
 
 
 # ---- calling the cluster ----------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 
@@ -12,6 +12,7 @@ from storefleet.api.stores import service
 from storefleet.api.stores.cluster_endpoints import router as cluster_router
 from storefleet.api.stores.guardrails import CreationLimits
 from storefleet.api.stores.history_endpoints import router as history_router
+from storefleet.api.stores.links import Presenter
 from storefleet.api.stores.repository import StoreQuery
 from storefleet.api.stores.schemas import (
     CreateStoreRequest,
@@ -34,10 +35,6 @@ Limit = Annotated[int, Query(ge=1, le=100)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 
 
-def _out(store: dict[str, Any]) -> StoreOut:
-    return StoreOut.model_validate(store)
-
-
 @router.post(
     "",
     status_code=status.HTTP_202_ACCEPTED,
@@ -50,7 +47,7 @@ def _out(store: dict[str, Any]) -> StoreOut:
     ),
 )
 async def create_store(
-    body: CreateStoreRequest, request: Request, conn: DbConnection, actor: CurrentActor
+    body: CreateStoreRequest, request: Request, conn: DbConnection, actor: CurrentActor, present: Presenter
 ) -> StoreOut:
     """Accept a store request. It is committed to the fleet repo asynchronously (state `requested`)."""
     settings = request.app.state.settings
@@ -59,13 +56,14 @@ async def create_store(
         total=settings.max_stores_total,
         cooldown_s=settings.store_creation_cooldown_s,
     )
-    return _out(await service.create_store(conn, actor, body, settings.reserved_store_names, limits))
+    return present(await service.create_store(conn, actor, body, settings.reserved_store_names, limits))
 
 
 @router.get("", operation_id="listStores")
 async def list_stores(
     conn: DbConnection,
     actor: CurrentActor,
+    present: Presenter,
     status_filter: Annotated[StoreStatus | None, Query(alias="status")] = None,
     engine: Engine | None = None,
     q: Annotated[
@@ -83,12 +81,14 @@ async def list_stores(
         owner_id=owner_id, status=status_filter, engine=engine, limit=limit, offset=offset, name_contains=q
     )
     stores, total = await service.list_visible(conn, actor, query)
-    return StoreList(stores=[_out(s) for s in stores], total=total, limit=limit, offset=offset)
+    return StoreList(stores=[present(s) for s in stores], total=total, limit=limit, offset=offset)
 
 
 @router.get("/{store_id}", operation_id="getStore", responses=_NOT_FOUND)
-async def get_store(store_id: StoreId, conn: DbConnection, actor: CurrentActor) -> StoreOut:
-    return _out(await service.get_visible(conn, actor, store_id))
+async def get_store(
+    store_id: StoreId, conn: DbConnection, actor: CurrentActor, present: Presenter
+) -> StoreOut:
+    return present(await service.get_visible(conn, actor, store_id))
 
 
 @router.delete(
@@ -97,9 +97,11 @@ async def get_store(store_id: StoreId, conn: DbConnection, actor: CurrentActor) 
     operation_id="deleteStore",
     responses=_NOT_FOUND | _STATE,
 )
-async def delete_store(store_id: StoreId, conn: DbConnection, actor: CurrentActor) -> StoreOut:
+async def delete_store(
+    store_id: StoreId, conn: DbConnection, actor: CurrentActor, present: Presenter
+) -> StoreOut:
     """Ask for deletion (state `deleting`); repeating it while deleting is harmless."""
-    return _out(await service.delete_store(conn, actor, store_id))
+    return present(await service.delete_store(conn, actor, store_id))
 
 
 @router.post(
@@ -108,9 +110,11 @@ async def delete_store(store_id: StoreId, conn: DbConnection, actor: CurrentActo
     operation_id="retryStore",
     responses=_NOT_FOUND | _STATE,
 )
-async def retry_store(store_id: StoreId, conn: DbConnection, actor: CurrentActor) -> StoreOut:
+async def retry_store(
+    store_id: StoreId, conn: DbConnection, actor: CurrentActor, present: Presenter
+) -> StoreOut:
     """Try a failed store again (state `requested`). Only allowed from `failed`."""
-    return _out(await service.retry_store(conn, actor, store_id))
+    return present(await service.retry_store(conn, actor, store_id))
 
 
 @router.get("/{store_id}/logs", operation_id="getStoreLogs", responses=_NOT_FOUND)
@@ -131,14 +135,19 @@ async def store_logs(
     responses={200: {"model": StoreOut, "description": "Nothing changes"}} | _NOT_FOUND | _STATE,
 )
 async def update_store(
-    store_id: StoreId, body: UpdateStoreRequest, response: Response, conn: DbConnection, actor: CurrentActor
+    store_id: StoreId,
+    body: UpdateStoreRequest,
+    response: Response,
+    conn: DbConnection,
+    actor: CurrentActor,
+    present: Presenter,
 ) -> StoreOut:
     """Change theme and/or plan: `202`, state `updating`, a new commit. A request that changes
     nothing answers `200` with the store as it is."""
     store, changed = await service.update_store(conn, actor, store_id, body)
     if not changed:
         response.status_code = status.HTTP_200_OK
-    return _out(store)
+    return present(store)
 
 
 # A store's commits and their rollback; what the platform reads from the cluster about it.

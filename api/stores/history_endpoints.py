@@ -17,6 +17,7 @@ from storefleet.api.core.openapi import error_responses
 from storefleet.api.db.pool import DbConnection
 from storefleet.api.fleet.reader import FleetReader, HistoryEntry
 from storefleet.api.stores import rollback, service
+from storefleet.api.stores.links import Presenter
 from storefleet.api.stores.rollback import RollbackPlan
 from storefleet.api.stores.schemas import (
     HistoryEntryOut,
@@ -77,6 +78,7 @@ async def rollback_store(
     request: Request,
     conn: DbConnection,
     actor: CurrentActor,
+    present: Presenter,
     body: RollbackRequest | None = None,
 ) -> StoreOut:
     """Roll back through a new commit: revert one of the store's commits (`commit`, default its
@@ -87,7 +89,7 @@ async def rollback_store(
         store = await rollback.rollback_store(
             conn, _reader(request), actor, store_id, commit=body.commit, to_commit=body.to_commit
         )
-    return StoreOut.model_validate(store)
+    return present(store)
 
 
 @router.get("/{store_id}/rollback/preview", operation_id="previewStoreRollback", responses=_ROLLBACK_ERRORS)

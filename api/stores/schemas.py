@@ -50,6 +50,8 @@ class StoreOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     deleted_at: datetime | None
+    store_url: str | None = Field(default=None, description="The shop, once installed (ready or updating)")
+    admin_url: str | None = Field(default=None, description="The shop's admin, once installed")
 
 
 class StoreList(BaseModel):

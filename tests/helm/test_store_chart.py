@@ -50,7 +50,6 @@ def test_engine_objects(case: dict[str, Any], kit: Any) -> None:
             ("Deployment", "st-abcdefgh23-medusa"),
             ("Deployment", "st-abcdefgh23-storefront"),
             ("StatefulSet", "st-abcdefgh23-postgresql"),
-            ("ConfigMap", "st-abcdefgh23-storefront"),
         }
         absent = "wordpress"
     assert expected <= names
@@ -273,3 +272,27 @@ def test_the_watcher_makes_the_same_credential_keys_as_the_chart(kit: Any, rende
         secret = next(o for o in render_store(kit.store_values(engine)) if o["kind"] == "Secret")
         assert sorted(secret["data"]) == sorted(CREDENTIAL_KEYS[engine]), engine
         assert ADMIN_PASSWORD_KEY[engine] in secret["data"]
+
+
+def test_the_storefront_gets_its_runtime_config_from_env_and_its_key_from_the_secret(
+    render_store: Any, kit: Any
+) -> None:
+    objects = render_store(
+        kit.profile_values("values-vps.yaml", "medusa") | {"storefront": {"logoUrl": "/logo.svg"}}
+    )
+    deployment = next(o for o in objects if o["metadata"]["name"] == f"{kit.STORE_ID}-storefront")
+    container = deployment["spec"]["template"]["spec"]["containers"][0]
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    assert env["STORE_NAME"] and env["MEDUSA_BACKEND_URL"].startswith("https://")
+    assert env["LOGO_URL"] == "/logo.svg" and env["BRAND_PRIMARY"].startswith("#")
+    key_file = env["MEDUSA_PUBLISHABLE_KEY_FILE"]
+    mount = next(m for m in container["volumeMounts"] if key_file.startswith(m["mountPath"] + "/"))
+    volume = next(v for v in deployment["spec"]["template"]["spec"]["volumes"] if v["name"] == mount["name"])
+    assert volume["secret"] == {
+        "secretName": f"{kit.STORE_ID}-storefront-key",
+        "optional": True,
+        "items": [{"key": "publishable-key", "path": key_file.rsplit("/", 1)[1]}],
+    }
+    # the image's nginx serves exactly that file as /publishable-key
+    nginx = (Path(__file__).parents[2] / "storefront-medusa" / "nginx" / "default.conf").read_text()
+    assert f"alias {key_file};" in nginx

@@ -13,6 +13,7 @@ from storefleet.reconciler_watch.storefront_key import (
     storefront_key_secret_name,
 )
 
+BACKEND_SEED = Path(__file__).parents[2] / "storefront-medusa" / "backend" / "scripts" / "seed.sh"
 SETUP_SCRIPT = Path(__file__).parents[2] / "helm" / "ecommerce-store" / "files" / "medusa-setup.sh"
 
 
@@ -33,7 +34,10 @@ def test_publishable_key_from_the_log(log: str, expected: str | None) -> None:
 
 
 def test_the_setup_script_reports_the_line_the_watcher_reads() -> None:
-    assert "printf 'publishable-key=%s\\n' \"$key\"" in SETUP_SCRIPT.read_text()
+    """The chart's setup hands over to the backend image's seed, which prints the line last."""
+    assert SETUP_SCRIPT.read_text().rstrip().endswith('exec bash "$MEDUSA_APP_DIR/scripts/seed.sh"')
+    assert "printf 'publishable-key=%s\\n' \"$key\"" in BACKEND_SEED.read_text()
+    assert publishable_key("migrating\npublishable-key=pk_01ab\n") == "pk_01ab"
 
 
 def test_the_secret_is_labelled_and_named_as_the_chart_mounts_it() -> None:
