@@ -1,0 +1,1 @@
+from tests.github.fixtures import github, github_client  # noqa: F401
