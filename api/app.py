@@ -41,6 +41,7 @@ from storefleet.api.health.checks import CheckResult, database_check, watcher_la
 from storefleet.api.health.endpoints import router as health_router
 from storefleet.api.metrics.endpoints import router as metrics_router
 from storefleet.api.outbox.doorbell import OutboxDoorbell
+from storefleet.api.pulls.endpoints import router as github_router
 from storefleet.api.settings import ConfigurationError, Settings
 from storefleet.api.stores.cluster_service import not_a_cluster_failure
 from storefleet.api.stores.endpoints import router as stores_router
@@ -69,6 +70,7 @@ def create_app(settings: Settings, *, lifecycle: Lifecycle | None = None, migrat
     if settings.database_url is None:
         raise ConfigurationError("DATABASE_URL is not set (or run `storefleet up` for an embedded database).")
     settings.check_database_url()
+    settings.check_write_mode()
     conninfo = settings.database_url.get_secret_value()
     tokens = Tokens(_jwt_secret(settings), settings.jwt_ttl_seconds)
 
@@ -134,6 +136,7 @@ def create_app(settings: Settings, *, lifecycle: Lifecycle | None = None, migrat
         audit_router,
         metrics_router,
         fleet_router,
+        github_router,
     ):
         app.include_router(router)
     install_spa(app, settings.frontend_dist)
@@ -159,6 +162,7 @@ def _start_fleet(app: FastAPI, settings: Settings, pool: Any, conninfo: str) -> 
         conninfo,
         writer=settings.run_fleet_writer,
         sync=settings.run_git_sync,
+        settings=settings,
     )
     app.state.fleet, app.state.fleet_reader = fleet, fleet.reader
     app.state.health_checks["fleet"] = fleet.health

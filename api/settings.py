@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
@@ -141,6 +141,34 @@ class Settings(BaseSettings):
     run_fleet_writer: bool = Field(default=False, alias="RUN_FLEET_WRITER")
     run_git_sync: bool = Field(default=False, alias="RUN_GIT_SYNC")
 
+    # Pull-request mode (docs/pull-request-mode.md): each change is proposed as a GitHub pull request
+    # against FLEET_BRANCH instead of pushed; FLEET_REPO_URL stays the URL the platform reads from.
+    write_mode: Literal["push", "pull-request"] = Field(default="push", alias="WRITE_MODE")
+    github_api_url: str = Field(default="https://api.github.com", alias="GITHUB_API_URL")
+    github_repository: str | None = Field(
+        default=None, pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", alias="GITHUB_REPOSITORY"
+    )
+    github_token: SecretStr | None = Field(default=None, alias="GITHUB_TOKEN")
+    github_app_id: str | None = Field(default=None, alias="GITHUB_APP_ID")
+    github_app_installation_id: int | None = Field(default=None, alias="GITHUB_APP_INSTALLATION_ID")
+    github_app_private_key_path: Path | None = Field(default=None, alias="GITHUB_APP_PRIVATE_KEY_PATH")
+    github_webhook_secret: SecretStr | None = Field(default=None, alias="GITHUB_WEBHOOK_SECRET")
+    # GitHub's advice for integrations, PyGithub's defaults: a pause between requests, a longer one
+    # between writes (60 writes a minute stays under the 80 content-creating requests allowed). 0: none.
+    github_seconds_between_requests: float = Field(
+        default=0.25, ge=0, alias="GITHUB_SECONDS_BETWEEN_REQUESTS"
+    )
+    github_seconds_between_writes: float = Field(default=1.0, ge=0, alias="GITHUB_SECONDS_BETWEEN_WRITES")
+    github_circuit_failures: int = Field(default=5, ge=1, alias="GITHUB_CIRCUIT_FAILURES")
+    github_circuit_reset_s: float = Field(default=60.0, gt=0, alias="GITHUB_CIRCUIT_RESET_S")
+    # Changes merged without review, still through a pull request: `action:who` rules, `who` being
+    # `admin`, `any` or a tenant id, e.g. "delete:admin,update:u-abcdefgh23".
+    pr_auto_merge: str = Field(default="", alias="PR_AUTO_MERGE")
+    pr_merge_method: Literal["merge", "squash", "rebase"] = Field(default="merge", alias="PR_MERGE_METHOD")
+    # The backup to webhooks: open pull requests are re-read this often, at most PR_POLL_BATCH a time.
+    pr_poll_interval_s: float = Field(default=60.0, gt=0, alias="PR_POLL_INTERVAL_S")
+    pr_poll_batch: int = Field(default=50, ge=1, le=1000, alias="PR_POLL_BATCH")
+
     # Guardrails, shared by every replica through PostgreSQL. 0 disables a limit.
     max_stores_per_user: int = Field(default=5, ge=0, alias="MAX_STORES_PER_USER")
     max_stores_total: int = Field(default=1000, ge=0, alias="MAX_STORES_TOTAL")
@@ -215,6 +243,20 @@ class Settings(BaseSettings):
                 "CORS_ORIGINS='*' cannot be combined with CORS_ALLOW_CREDENTIALS=true: any web site "
                 "could then make credentialed requests. List the allowed origins instead."
             )
+
+    def check_write_mode(self) -> None:
+        """Pull-request mode needs a GitHub repository, credentials, and the repo's git URL to read."""
+        if self.write_mode != "pull-request":
+            return
+        required = {"GITHUB_REPOSITORY": self.github_repository, "FLEET_REPO_URL": self.fleet_repo_url}
+        missing = [name for name, value in required.items() if not value]
+        app = self.github_app_id and self.github_app_installation_id and self.github_app_private_key_path
+        if self.github_token is None and not app:
+            missing.append(
+                "GITHUB_TOKEN (or GITHUB_APP_ID + GITHUB_APP_INSTALLATION_ID + GITHUB_APP_PRIVATE_KEY_PATH)"
+            )
+        if missing:
+            raise ConfigurationError(f"WRITE_MODE=pull-request needs {', '.join(missing)}.")
 
     def check_jwt_secret(self) -> None:
         """Fail start-up unless the JWT secret is real (development may run without one)."""

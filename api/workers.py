@@ -43,7 +43,9 @@ async def _run(settings: Settings, *, writer: bool, watcher: bool) -> None:
     await asyncio.to_thread(apply_migrations, conninfo)
     pool = await open_pool(settings, conninfo)
     context = fleet_context(settings, settings.public_url or "http://127.0.0.1:8000")
-    runtime = FleetRuntime.create(context, pool, conninfo, writer=writer, sync=settings.run_git_sync)
+    runtime = FleetRuntime.create(
+        context, pool, conninfo, writer=writer, sync=settings.run_git_sync, settings=settings
+    )
     if watcher:
         runtime.watcher = build_watcher(settings, pool, conninfo, runtime.reader)
     runtime.start()

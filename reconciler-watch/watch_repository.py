@@ -12,7 +12,10 @@ _COLUMNS = (
     "s.id, s.owner_id, s.engine, s.status, s.status_message, s.spec, s.last_commit_sha,"
     " s.status_changed_at, s.committed_at, s.setup_done_key, s.setup_attempt, s.retry_token,"
     " s.retry_requested_at, s.updated_at, s.last_request_id,"
-    " EXISTS (SELECT 1 FROM outbox o WHERE o.store_id = s.id AND o.processed_at IS NULL) AS change_pending"
+    # A change is pending while it waits in the outbox or in an open pull request (pull-request mode).
+    " (EXISTS (SELECT 1 FROM outbox o WHERE o.store_id = s.id AND o.processed_at IS NULL)"
+    "  OR EXISTS (SELECT 1 FROM pull_requests p WHERE p.store_id = s.id AND p.state = 'open'))"
+    " AS change_pending"
 )
 
 

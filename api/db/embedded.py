@@ -151,6 +151,8 @@ class EmbeddedPostgres:
         if self._running_server() is None:
             return
         self._run_as = ensure_service_user()
+        if self._run_as.uid is not None:  # the path may have lost its search permission meanwhile
+            ensure_traversable(self.pgdata.parent)
         self._run(["pg_ctl", "-D", str(self.pgdata), "-w", "-t", "60", "-m", "fast", "stop"])
         log.info("stopped embedded PostgreSQL on %s", self.pgdata)
 

@@ -15,6 +15,9 @@ from storefleet.api.fleet.context import FleetContext
 from storefleet.api.fleet.reader import FleetReader
 from storefleet.api.fleet.writer import FleetWriter
 from storefleet.api.health.checks import CheckResult
+from storefleet.api.pulls.runtime import build_pull_request_writer
+from storefleet.api.pulls.writer import PullRequestWriter
+from storefleet.api.settings import Settings
 from storefleet.reconciler_watch.gitsync import GitSync
 from storefleet.reconciler_watch.watcher import ClusterWatcher
 
@@ -26,7 +29,7 @@ _STOP_TIMEOUT_S = 30.0
 class FleetRuntime:
     context: FleetContext
     reader: FleetReader
-    writer: FleetWriter | None = None
+    writer: FleetWriter | PullRequestWriter | None = None
     sync: GitSync | None = None
     watcher: ClusterWatcher | None = None
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
@@ -38,11 +41,21 @@ class FleetRuntime:
 
     @classmethod
     def create(
-        cls, context: FleetContext, pool: AsyncConnectionPool[Any], conninfo: str, *, writer: bool, sync: bool
+        cls,
+        context: FleetContext,
+        pool: AsyncConnectionPool[Any],
+        conninfo: str,
+        *,
+        writer: bool,
+        sync: bool,
+        settings: Settings | None = None,
     ) -> FleetRuntime:
+        """`settings` choose the writer: pushes (the default), or pull requests (WRITE_MODE)."""
         reader = FleetReader(context.mirror_repo)
         runtime = cls(context=context, reader=reader)
-        if writer:
+        if writer and settings is not None and settings.write_mode == "pull-request":
+            runtime.writer = build_pull_request_writer(settings, context, pool, conninfo, reader)
+        elif writer:
             runtime.writer = FleetWriter(pool, conninfo, context.work_repo, context.profile, context.writer)
         if sync:
             runtime.sync = GitSync(pool, reader, context.repo_key, context.sync_interval_s)
@@ -103,8 +116,9 @@ class FleetRuntime:
         )
         degraded = False
         if self.writer is not None:
-            # Open (or half-open) circuit: the remote is failing; creates still go into the outbox.
+            # Open (or half-open) circuit: the remote or GitHub fails; creates still go into the outbox.
             details["circuit"] = self.writer.circuit.details()
+            details["write_mode"] = "pull-request" if isinstance(self.writer, PullRequestWriter) else "push"
             degraded = details["circuit"]["state"] != "closed"
         if self.sync is not None:
             report = self.sync.last_report

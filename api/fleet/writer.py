@@ -22,17 +22,15 @@ import psycopg
 from anyio import to_thread
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
-from pydantic import ValidationError
 
 from storefleet.api.core.circuit import CircuitOpenError, RemoteCircuit
 from storefleet.api.fleet import repository, service
+from storefleet.api.fleet.changes import try_render
 from storefleet.api.metrics import registry as metrics
 from storefleet.api.outbox.doorbell import OUTBOX_CHANNEL
-from storefleet.renderer.commit_message import CHANGE_ID, STORE_ID, ChangeRecord, commit_message
+from storefleet.renderer.commit_message import CHANGE_ID, STORE_ID
 from storefleet.renderer.gitrepo import DirectoryChange, FleetRepo, GitError, PushRejected
-from storefleet.renderer.manifests import render_store, store_dir
 from storefleet.renderer.profile import RenderProfile
-from storefleet.renderer.spec import StoreSpec
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +99,7 @@ class FleetWriter:
                 ).fetchone()
                 if row and row["ok"]:
                     break
-                await _sleep_until(stop, self._config.poll_interval_s)
+                await sleep_until(stop, self._config.poll_interval_s)
             if stop.is_set():
                 return
             self.holds_lock, self._lock_session = True, lock
@@ -122,14 +120,14 @@ class FleetWriter:
             except CircuitOpenError:
                 # The remote is not called until the breaker allows a trial; the changes wait in the
                 # outbox (new ones are still accepted). Notifications do not wake us meanwhile.
-                await _sleep_until(stop, max(self.circuit.retry_in(), 0.05))
+                await sleep_until(stop, max(self.circuit.retry_in(), 0.05))
                 continue
             except GitError as exc:
                 self._failures += 1
                 # Backoff (exponential, jittered) until the circuit opens; then its reset timeout.
                 delay = self.circuit.retry_in() if self.circuit.is_open else self._backoff()
                 log.warning("fleet writer: %s; retrying in %.1fs", exc, delay)
-            await _wait_for_notify(lock, stop, delay)
+            await wait_for_notify(lock, stop, delay)
 
     def _backoff(self) -> float:
         base = min(self._config.backoff_cap_s, 0.5 * 2.0 ** min(self._failures, 10))
@@ -198,7 +196,7 @@ class FleetWriter:
 
     async def _plan(self, changes: list[dict[str, Any]]) -> list[tuple[dict[str, Any], DirectoryChange]]:
         # Rendering is CPU work: off the event loop, so the API keeps answering during a big batch.
-        rendered = await to_thread.run_sync(lambda: [self._try_render(change) for change in changes])
+        rendered = await to_thread.run_sync(lambda: [try_render(change, self._profile) for change in changes])
         planned = []
         for change, result in zip(changes, rendered, strict=True):
             if isinstance(result, DirectoryChange):
@@ -207,22 +205,6 @@ class FleetWriter:
                 async with self._pool.connection() as conn, conn.transaction():
                     await service.reject_change(conn, change, f"the store spec cannot be rendered: {result}")
         return planned
-
-    def _try_render(self, change: dict[str, Any]) -> DirectoryChange | str:
-        try:
-            return self._directory_change(change)
-        except (ValidationError, ValueError) as exc:
-            return str(exc)
-
-    def _directory_change(self, change: dict[str, Any]) -> DirectoryChange:
-        directory = f"tenants/{change['tenant']}/{change['store_id']}"
-        files = None
-        if change["action"] != "delete":
-            spec = StoreSpec.model_validate(change["spec"])
-            directory = store_dir(spec)
-            files = render_store(spec, self._profile)
-        record = _record(change)
-        return DirectoryChange(directory, files, commit_message(record), action=record.action)
 
     def _already_pushed(
         self, last_pushed: str | None, head: str | None, changes: list[dict[str, Any]]
@@ -257,30 +239,12 @@ class FleetWriter:
             self._repo = None
 
 
-def _record(change: dict[str, Any]) -> ChangeRecord:
-    action = change["action"]
-    if action == "retry":  # a retry commits only if the rendering changed since the store's last commit
-        action = "update" if change["store_last_commit"] else "create"
-    return ChangeRecord(
-        action=action,
-        change_id=change["id"],
-        store_id=change["store_id"],
-        store_name=change["store_name"],
-        tenant=change["tenant"],
-        engine=change["engine"],
-        spec_hash=change["spec_hash"],
-        request_id=change["request_id"],
-        actor=change["params"].get("actor"),
-        details=change["params"],
-    )
-
-
-async def _sleep_until(stop: asyncio.Event, seconds: float) -> None:
+async def sleep_until(stop: asyncio.Event, seconds: float) -> None:
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), timeout=seconds)
 
 
-async def _wait_for_notify(conn: psycopg.AsyncConnection[Any], stop: asyncio.Event, wait_s: float) -> None:
+async def wait_for_notify(conn: psycopg.AsyncConnection[Any], stop: asyncio.Event, wait_s: float) -> None:
     """Return on an outbox notification, on `stop`, or after `wait_s` seconds.
 
     Waits in short slices instead of cancelling the notification generator, which would leave the

@@ -92,3 +92,11 @@ CIRCUIT_BREAKER_STATE = Gauge(
 )
 for _dependency in CIRCUIT_DEPENDENCIES:
     CIRCUIT_BREAKER_STATE.labels(dependency=_dependency).set(CIRCUIT_CLOSED)
+
+# ---- GitHub (pull-request mode) ---------------------------------------------------------------------
+GITHUB_RATE_LIMIT_REMAINING = Gauge("github_rate_limit_remaining", "GitHub API requests left in the window")
+GITHUB_RATE_LIMIT = Gauge("github_rate_limit", "GitHub API requests allowed per window")
+GITHUB_THROTTLED = Counter(
+    "github_throttled_total", "GitHub answers that asked the platform to wait", ["kind"]
+)
+PULL_REQUESTS = Counter("pull_requests_total", "Pull requests opened and how they ended", ["event"])

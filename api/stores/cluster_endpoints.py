@@ -14,7 +14,7 @@ from storefleet.api.settings import Settings
 from storefleet.api.stores import cluster_service
 from storefleet.api.stores.cluster_schemas import StoreCredentials, StoreResources
 from storefleet.api.stores.cluster_service import ClusterAccess
-from storefleet.api.stores.links import render_profile
+from storefleet.api.stores.presenter import render_profile
 from storefleet.reconciler_watch.cluster import Cluster
 
 router = APIRouter(tags=["stores"])

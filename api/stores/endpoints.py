@@ -12,7 +12,7 @@ from storefleet.api.stores import service
 from storefleet.api.stores.cluster_endpoints import router as cluster_router
 from storefleet.api.stores.guardrails import CreationLimits
 from storefleet.api.stores.history_endpoints import router as history_router
-from storefleet.api.stores.links import Presenter
+from storefleet.api.stores.presenter import Presenter
 from storefleet.api.stores.repository import StoreQuery
 from storefleet.api.stores.schemas import (
     CreateStoreRequest,

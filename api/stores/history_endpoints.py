@@ -17,7 +17,7 @@ from storefleet.api.core.openapi import error_responses
 from storefleet.api.db.pool import DbConnection
 from storefleet.api.fleet.reader import FleetReader, HistoryEntry
 from storefleet.api.stores import rollback, service
-from storefleet.api.stores.links import Presenter
+from storefleet.api.stores.presenter import Presenter
 from storefleet.api.stores.rollback import RollbackPlan
 from storefleet.api.stores.schemas import (
     HistoryEntryOut,

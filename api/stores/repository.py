@@ -13,7 +13,7 @@ from storefleet.api.db.where import Where
 
 _COLUMNS = (
     "id, owner_id, name, engine, theme, plan, status, status_message, error, spec, spec_hash,"
-    " last_commit_sha, created_at, updated_at, deleted_at, status_changed_at, committed_at"
+    " last_commit_sha, created_at, updated_at, deleted_at, status_changed_at, committed_at, pull_request_url"
 )
 _LIST_COLUMNS = ", ".join(f"stores.{c.strip()}" for c in _COLUMNS.split(",") if c.strip() != "spec")
 _ALIASED_COLUMNS = ", ".join(f"s.{c.strip()}" for c in _COLUMNS.split(","))

@@ -52,6 +52,9 @@ class StoreOut(BaseModel):
     deleted_at: datetime | None
     store_url: str | None = Field(default=None, description="The shop, once installed (ready or updating)")
     admin_url: str | None = Field(default=None, description="The shop's admin, once installed")
+    pull_request_url: str | None = Field(
+        default=None, description="Pull-request mode: the pull request that waits for review"
+    )
 
 
 class StoreList(BaseModel):

@@ -215,8 +215,9 @@ async def _enqueue(
             spec_hash=store["spec_hash"] if action != "delete" else None,
             request_id=request_context.current_request_id(),
             actor_id=actor.id,
-            # the actor's name rides along for the commit's Requested-By trailer
-            params={"actor": f"{actor.name} ({actor.id})", **(params or {})},
+            # the actor's name rides along for the commit's Requested-By trailer; the role for the
+            # pull-request mode's auto-merge rules
+            params={"actor": f"{actor.name} ({actor.id})", "actor_role": actor.role, **(params or {})},
         ),
     )
 

@@ -1,0 +1,78 @@
+"""All SQL of pull-request mode: the pull requests opened for outbox changes, and where they stand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from storefleet.api.db.pool import Connection
+
+_COLUMNS = (
+    "id, store_id, change_id, action, number, url, branch, head_sha, state, merge_commit_sha,"
+    " created_at, updated_at, closed_at"
+)
+
+
+async def insert(
+    conn: Connection, change: dict[str, Any], action: str, number: int, url: str, branch: str, head_sha: str
+) -> bool:
+    """Record the pull request of an outbox change; False if it was recorded already."""
+    cur = await conn.execute(
+        "INSERT INTO pull_requests (store_id, change_id, action, number, url, branch, head_sha)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING id",
+        (change["store_id"], change["id"], action, number, url, branch, head_sha),
+    )
+    return await cur.fetchone() is not None
+
+
+async def get_by_number(conn: Connection, number: int, *, for_update: bool = False) -> dict[str, Any] | None:
+    lock = " FOR UPDATE" if for_update else ""
+    cur = await conn.execute(f"SELECT {_COLUMNS} FROM pull_requests WHERE number = %s{lock}", (number,))
+    return await cur.fetchone()
+
+
+async def open_for_store(conn: Connection, store_id: str) -> list[dict[str, Any]]:
+    cur = await conn.execute(
+        f"SELECT {_COLUMNS} FROM pull_requests WHERE store_id = %s AND state = 'open' ORDER BY id",
+        (store_id,),
+    )
+    return await cur.fetchall()
+
+
+async def open_pulls(conn: Connection, limit: int) -> list[dict[str, Any]]:
+    """The open pull requests least recently looked at first (a bounded poll covers them all in turn)."""
+    cur = await conn.execute(
+        f"SELECT {_COLUMNS} FROM pull_requests WHERE state = 'open' ORDER BY updated_at LIMIT %s",
+        (limit,),
+    )
+    return await cur.fetchall()
+
+
+async def touch(conn: Connection, ids: list[int]) -> None:
+    if ids:
+        await conn.execute("UPDATE pull_requests SET updated_at = now() WHERE id = ANY(%s)", (ids,))
+
+
+async def set_outcome(conn: Connection, pull_id: int, state: str, merge_commit_sha: str | None) -> None:
+    await conn.execute(
+        "UPDATE pull_requests SET state = %s, merge_commit_sha = %s, updated_at = now(), closed_at = now()"
+        " WHERE id = %s",
+        (state, merge_commit_sha, pull_id),
+    )
+
+
+async def set_head(conn: Connection, pull_id: int, head_sha: str) -> None:
+    await conn.execute(
+        "UPDATE pull_requests SET head_sha = %s, updated_at = now() WHERE id = %s", (head_sha, pull_id)
+    )
+
+
+async def set_store_pull_request_url(conn: Connection, store_id: str, url: str | None) -> None:
+    await conn.execute(
+        "UPDATE stores SET pull_request_url = %s, updated_at = now() WHERE id = %s", (url, store_id)
+    )
+
+
+async def change_request_id(conn: Connection, change_id: int) -> str | None:
+    cur = await conn.execute("SELECT request_id FROM outbox WHERE id = %s", (change_id,))
+    row = await cur.fetchone()
+    return row["request_id"] if row else None

@@ -1,0 +1,139 @@
+"""What a pull request's life means for its store: opened (waiting for review), merged (the cluster
+applies it, the watcher takes over), closed without merge (the store fails). Each call is one
+transaction and idempotent, so the webhook and the poll may both report the same event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from storefleet.api.audit import service as audit
+from storefleet.api.core import request_context
+from storefleet.api.core.actor import Actor
+from storefleet.api.db.pool import Connection
+from storefleet.api.fleet import repository as fleet_repository
+from storefleet.api.fleet import service as fleet_service
+from storefleet.api.metrics import registry as metrics
+from storefleet.api.pulls import repository
+from storefleet.api.pulls.github import PullInfo
+from storefleet.api.stores import repository as stores_repository
+from storefleet.api.stores import service as stores
+from storefleet.api.stores.state_machine import StoreStatus, can_transition
+
+PULLS = Actor.system("pull-requests")
+CLOSED_WITHOUT_MERGE = "pull request closed without merge"
+MSG_DELETED_UNAPPROVED = "deleted before it was approved"
+_AFTER_MERGE = {"create": StoreStatus.PROVISIONING}  # update/rollback stay updating, delete stays deleting
+
+
+async def record_opened(
+    conn: Connection, change: dict[str, Any], action: str, pull: PullInfo, commit_sha: str
+) -> list[dict[str, Any]]:
+    """The change is proposed: its outbox row is done (with the proposed commit), the store waits for
+    review. Returns the store's older open pull requests, which this one supersedes."""
+    async with conn.transaction():
+        if not await repository.insert(
+            conn, change, action, pull.number, pull.url, pull.head_ref, pull.head_sha
+        ):
+            return []
+        await fleet_repository.mark_processed_many(conn, [(change["id"], commit_sha)])
+        store = await stores_repository.get_store(conn, change["store_id"], for_update=True)
+        assert store is not None
+        older = [p for p in await repository.open_for_store(conn, store["id"]) if p["number"] != pull.number]
+        await repository.set_store_pull_request_url(conn, store["id"], pull.url)
+        message = f"pull request #{pull.number} waits for review: {pull.url}"
+        with request_context.acting_for(change["request_id"]):
+            await _audit(conn, "opened", store, number=pull.number, url=pull.url, branch=pull.head_ref)
+            if StoreStatus(store["status"]) is StoreStatus.REQUESTED:
+                await stores.transition(conn, store, StoreStatus.PENDING_APPROVAL, PULLS, message=message)
+            else:
+                await fleet_repository.set_store_fields(conn, "status_message", {store["id"]: message})
+    metrics.PULL_REQUESTS.labels(event="opened").inc()
+    return older
+
+
+async def record_outcome(conn: Connection, pull: PullInfo) -> str:
+    """Apply what GitHub says of a pull request we opened; returns what happened (for logs)."""
+    async with conn.transaction():
+        row = await repository.get_by_number(conn, pull.number, for_update=True)
+        if row is None:
+            return f"#{pull.number}: not ours"
+        if row["state"] != "open":
+            return f"#{pull.number}: already {row['state']}"
+        if pull.state == "open":
+            if pull.head_sha != row["head_sha"]:  # a reviewer pushed to the branch
+                await repository.set_head(conn, row["id"], pull.head_sha)
+            return f"#{pull.number}: open"
+        store = await stores_repository.get_store(conn, row["store_id"], for_update=True)
+        assert store is not None
+        with request_context.acting_for(await repository.change_request_id(conn, row["change_id"])):
+            if pull.merged and pull.merge_commit_sha:
+                await _merged(conn, row, store, pull.merge_commit_sha)
+                return f"#{pull.number}: merged as {pull.merge_commit_sha[:12]}"
+            await _closed(conn, row, store)
+            return f"#{pull.number}: closed without merge"
+
+
+async def _merged(conn: Connection, row: dict[str, Any], store: dict[str, Any], sha: str) -> None:
+    await repository.set_outcome(conn, row["id"], "merged", sha)
+    await repository.set_store_pull_request_url(conn, store["id"], None)
+    await fleet_repository.set_store_fields(conn, "last_commit_sha", {store["id"]: sha})
+    request_id = request_context.current_request_id()
+    if request_id:
+        await fleet_repository.set_store_fields(conn, "last_request_id", {store["id"]: request_id})
+    await _audit(conn, "merged", store, number=row["number"], merge_commit=sha)
+    message = fleet_service.MSG_WAITING_FOR_CLUSTER.format(sha=sha[:12])
+    target = _AFTER_MERGE.get(row["action"])
+    if target is not None and can_transition(StoreStatus(store["status"]), target):
+        await stores.transition(conn, store, target, PULLS, message=message, detail={"merge_commit": sha})
+    else:
+        await fleet_repository.set_store_fields(conn, "status_message", {store["id"]: message})
+    # Tells the cluster watcher (wherever it runs) to nudge the applier, as a push does.
+    await conn.execute("SELECT pg_notify(%s, '')", (fleet_service.FLEET_PUSHED_CHANNEL,))
+    metrics.PULL_REQUESTS.labels(event="merged").inc()
+
+
+async def _closed(conn: Connection, row: dict[str, Any], store: dict[str, Any]) -> None:
+    await repository.set_outcome(conn, row["id"], "closed", None)
+    metrics.PULL_REQUESTS.labels(event="closed").inc()
+    await _audit(conn, "closed", store, number=row["number"])
+    if await repository.open_for_store(conn, store["id"]):
+        return  # superseded by a newer pull request: that one decides
+    await repository.set_store_pull_request_url(conn, store["id"], None)
+    status = StoreStatus(store["status"])
+    if status is StoreStatus.DELETING and store["last_commit_sha"] is None:
+        # Deleted before its creation was ever merged: nothing of it is in git or the cluster.
+        await stores.transition(
+            conn, store, StoreStatus.DELETED, PULLS, message="deleted before it was approved"
+        )
+    elif can_transition(status, StoreStatus.FAILED):
+        await stores.transition(conn, store, StoreStatus.FAILED, PULLS, error=CLOSED_WITHOUT_MERGE,
+                                message=CLOSED_WITHOUT_MERGE, detail={"number": row["number"]})  # fmt: skip
+
+
+async def withdraw_unmerged(conn: Connection, change: dict[str, Any]) -> list[dict[str, Any]]:
+    """A deletion of a store whose creation was never merged: nothing to propose. The change is done
+    without a commit (the store becomes deleted) and its open pull requests are returned, to close."""
+    async with conn.transaction():
+        pulls = await repository.open_for_store(conn, change["store_id"])
+        for pull in pulls:
+            await repository.set_outcome(conn, pull["id"], "closed", None)
+        await repository.set_store_pull_request_url(conn, change["store_id"], None)
+        await fleet_service.complete_changes(conn, [(change, None)])
+    return pulls
+
+
+async def _audit(conn: Connection, event: str, store: dict[str, Any], **detail: Any) -> None:
+    await audit.record(
+        conn,
+        f"store.pull_request_{event}",
+        PULLS,
+        store_id=store["id"],
+        tenant=store["owner_id"],
+        detail=detail,
+    )
+
+
+async def open_pulls(conn: Connection, limit: int) -> list[dict[str, Any]]:
+    pulls = await repository.open_pulls(conn, limit)
+    await repository.touch(conn, [p["id"] for p in pulls])
+    return pulls

@@ -1,0 +1,178 @@
+"""The pull-request writer: in WRITE_MODE=pull-request it takes the fleet writer's place, proposing
+each outbox change as a pull request instead of pushing it, and follows the open ones.
+
+The same lock as the push writer (one writer per repo and branch), the same loop (outbox NOTIFY or a
+poll), the same rendering and commit message. Idempotent across crashes: the branch name is derived
+from the change, so a retried change moves its branch and finds its open pull request by that name
+instead of opening a second. Between batches it re-reads a bounded number of open pull requests: the
+backup for a missed webhook.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from anyio import to_thread
+from psycopg.rows import dict_row
+from psycopg_pool import AsyncConnectionPool
+from pybreaker import CircuitBreakerError
+
+from storefleet.api.fleet import repository as fleet_repository
+from storefleet.api.fleet import service as fleet_service
+from storefleet.api.fleet.changes import change_record, try_render
+from storefleet.api.fleet.reader import FleetReader
+from storefleet.api.fleet.writer import lock_key, sleep_until, wait_for_notify
+from storefleet.api.outbox.doorbell import OUTBOX_CHANNEL
+from storefleet.api.pulls import service
+from storefleet.api.pulls.auto_merge import AutoMergeRules
+from storefleet.api.pulls.github import GitHubGateway, GitHubThrottled, PullInfo
+from storefleet.api.pulls.proposal import Proposal, propose
+from storefleet.renderer.gitrepo import DirectoryChange, FleetRepo, GitError
+from storefleet.renderer.profile import RenderProfile
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PullRequestConfig:
+    repo_key: str
+    batch_size: int
+    poll_interval_s: float  # the outbox poll (NOTIFY wakes it sooner)
+    follow_interval_s: float  # how often open pull requests are re-read
+    follow_batch: int
+    auto_merge: AutoMergeRules
+    merge_method: str
+
+
+class PullRequestWriter:
+    def __init__(
+        self,
+        pool: AsyncConnectionPool[Any],
+        conninfo: str,
+        gateway: GitHubGateway,
+        reader: FleetReader,
+        profile: RenderProfile,
+        config: PullRequestConfig,
+    ) -> None:
+        self._pool, self._conninfo, self._gateway, self._reader = pool, conninfo, gateway, reader
+        self._profile, self._config = profile, config
+        self.circuit = gateway.circuit
+        self.holds_lock = False
+        self._followed_at = 0.0
+
+    async def run(self, stop: asyncio.Event) -> None:
+        async with await psycopg.AsyncConnection.connect(
+            self._conninfo, autocommit=True, row_factory=dict_row
+        ) as lock:
+            while not stop.is_set():
+                row = await (await lock.execute(
+                    "SELECT pg_try_advisory_lock(%s) AS ok", (lock_key(self._config.repo_key),)
+                )).fetchone()  # fmt: skip
+                if row and row["ok"]:
+                    break
+                await sleep_until(stop, self._config.poll_interval_s)
+            if stop.is_set():
+                return
+            self.holds_lock = True
+            await lock.execute(f"LISTEN {OUTBOX_CHANNEL}")
+            try:
+                await self._serve(lock, stop)
+            finally:
+                self.holds_lock = False
+
+    async def _serve(self, lock: psycopg.AsyncConnection[Any], stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            delay = self._config.poll_interval_s
+            try:
+                while await self.drain_once() and not stop.is_set():
+                    pass
+                if time.monotonic() - self._followed_at >= self._config.follow_interval_s:
+                    await self.follow_once()
+            except GitHubThrottled as exc:
+                log.warning("pull requests: %s", exc)  # the changes wait in the outbox
+                delay = exc.retry_after_s
+            except CircuitBreakerError:
+                delay = max(self.circuit.retry_in(), 0.05)
+            except (GitError, OSError) as exc:
+                log.warning("pull requests: %s; retrying in %.1fs", exc, delay)
+            await wait_for_notify(lock, stop, delay)
+
+    # ---- proposing ---------------------------------------------------------------------------------
+    async def drain_once(self) -> int:
+        """Propose the next batch of pending changes; returns how many were completed."""
+        async with self._pool.connection() as conn:
+            changes = await fleet_repository.pending_changes(conn, self._config.batch_size)
+        if not changes:
+            return 0
+        base_sha, base_tree = await to_thread.run_sync(self._gateway.base)
+        for change in changes:
+            await self._propose(change, base_sha, base_tree)
+        return len(changes)
+
+    async def _propose(self, change: dict[str, Any], base_sha: str, base_tree: str) -> None:
+        rendered = await to_thread.run_sync(try_render, change, self._profile)
+        if isinstance(rendered, str):
+            async with self._pool.connection() as conn, conn.transaction():
+                await fleet_service.reject_change(
+                    conn, change, f"the store spec cannot be rendered: {rendered}"
+                )
+            return
+        if change["action"] == "delete" and not change["store_last_commit"]:
+            async with self._pool.connection() as conn:
+                withdrawn = await service.withdraw_unmerged(conn, change)
+            await self._close_all(withdrawn, "The store was deleted before this change was merged.")
+            return
+        proposal = propose(change_record(change), rendered, await self._existing_files(rendered, base_sha))
+        pull, commit_sha = await to_thread.run_sync(self._open, proposal, base_sha, base_tree)
+        async with self._pool.connection() as conn:
+            older = await service.record_opened(conn, change, change_record(change).action, pull, commit_sha)
+        await self._close_all(older, f"Superseded by #{pull.number}.")
+        if self._config.auto_merge.allows(change):
+            await self._auto_merge(pull)
+
+    def _open(self, proposal: Proposal, base_sha: str, base_tree: str) -> tuple[PullInfo, str]:
+        commit_sha = self._gateway.commit(proposal, base_sha, base_tree)
+        self._gateway.point_branch(proposal.branch, commit_sha)
+        pull = self._gateway.open_pull(proposal)
+        return pull, commit_sha
+
+    async def _existing_files(self, change: DirectoryChange, base_sha: str) -> list[str]:
+        """The store directory's files on the base branch (read from the local clone of the repo)."""
+
+        def read(repo: FleetRepo, _: str | None) -> list[str]:
+            return sorted(repo.list_directories(base_sha, [change.directory]).get(change.directory, {}))
+
+        return await self._reader.call(read, fetch="never", needs=base_sha)
+
+    async def _auto_merge(self, pull: PullInfo) -> None:
+        await to_thread.run_sync(
+            self._gateway.merge_pull, pull.number, self._config.merge_method, pull.head_sha
+        )
+        await self._record(await to_thread.run_sync(self._gateway.get_pull, pull.number))
+
+    async def _close_all(self, pulls: list[dict[str, Any]], comment: str) -> None:
+        for pull in pulls:
+            await to_thread.run_sync(self._gateway.close_pull, pull["number"], comment)
+            await to_thread.run_sync(self._gateway.delete_branch, pull["branch"])
+
+    # ---- following ---------------------------------------------------------------------------------
+    async def follow_once(self) -> int:
+        """Re-read the open pull requests least recently looked at; returns how many ended."""
+        self._followed_at = time.monotonic()
+        async with self._pool.connection() as conn:
+            pulls = await service.open_pulls(conn, self._config.follow_batch)
+        ended = 0
+        for pull in pulls:
+            info = await to_thread.run_sync(self._gateway.get_pull, pull["number"])
+            ended += info.state != "open"
+            await self._record(info)
+        return ended
+
+    async def _record(self, pull: PullInfo) -> None:
+        async with self._pool.connection() as conn:
+            log.info("pull request %s", await service.record_outcome(conn, pull))

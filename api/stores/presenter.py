@@ -1,0 +1,31 @@
+"""How the store endpoints answer: a store row, with the links the platform's settings give it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from storefleet.api.settings import Settings
+from storefleet.api.stores.links import store_out
+from storefleet.api.stores.schemas import StoreOut
+from storefleet.renderer.profile import GitOpsEngine, RenderProfile, ValuesProfile
+
+
+def render_profile(settings: Settings) -> RenderProfile:
+    """The render settings the store hosts depend on (the same as the fleet writer's)."""
+    return RenderProfile(
+        gitops_engine=GitOpsEngine(settings.gitops_engine),
+        values_profile=ValuesProfile(settings.values_profile),
+        domain=settings.store_domain,
+    )
+
+
+def _presenter(request: Request) -> Callable[[dict[str, Any]], StoreOut]:
+    profile = render_profile(request.app.state.settings)
+    return lambda store: store_out(store, profile)
+
+
+# An endpoint's way to turn a store row into its answer.
+Presenter = Annotated[Callable[[dict[str, Any]], StoreOut], Depends(_presenter)]
