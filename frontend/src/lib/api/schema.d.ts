@@ -447,6 +447,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks/github": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Github Webhook
+         * @description GitHub's `pull_request` events for the pull requests the platform opened (pull-request mode):
+         *     a merge moves the store on, a close without merge fails it. Authenticated by the HMAC-SHA256 of
+         *     the body in `X-Hub-Signature-256`. Other events (`ping` included) are acknowledged and ignored.
+         */
+        post: operations["githubWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;
@@ -947,6 +969,11 @@ export interface components {
             /** Owner Id */
             owner_id: string;
             plan: components["schemas"]["Plan"];
+            /**
+             * Pull Request Url
+             * @description Pull-request mode: the pull request that waits for review
+             */
+            pull_request_url?: string | null;
             /** Spec Hash */
             spec_hash: string;
             status: components["schemas"]["StoreStatus"];
@@ -1053,6 +1080,11 @@ export interface components {
         };
         /** WebhookAccepted */
         WebhookAccepted: {
+            /** Status */
+            status: string;
+        };
+        /** WebhookResult */
+        WebhookResult: {
             /** Status */
             status: string;
         };
@@ -2440,6 +2472,53 @@ export interface operations {
             };
             /** @description `WEBHOOK_NOT_CONFIGURED`: no FLEET_WEBHOOK_SECRET */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    githubWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookResult"];
+                };
+            };
+            /** @description the `X-Hub-Signature-256` signature does not match */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `WEBHOOK_NOT_CONFIGURED`: no GITHUB_WEBHOOK_SECRET */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -99,6 +99,19 @@ describe("a store's page", () => {
     expect(screen.queryByText("s3cret-pass")).not.toBeInTheDocument();
   });
 
+  it("links the pull request a store waits on, in pull-request mode", async () => {
+    signIn();
+    const pending = makeStore({
+      status: "pending_approval",
+      pull_request_url: "https://github.example.com/acme/fleet/pull/7",
+    });
+    server.use(...storeDetailHandlers(pending));
+    renderApp(`/stores/${pending.id}`);
+    const link = await screen.findByRole("link", { name: "Waiting for review on GitHub" });
+    expect(link).toHaveAttribute("href", pending.pull_request_url);
+    expect(screen.getByText("Awaiting approval")).toBeInTheDocument();
+  });
+
   it("offers no credentials to someone who does not own the store", async () => {
     signIn(makeUser({ id: "u-admin00001", role: "admin" }));
     server.use(...storeDetailHandlers(store));

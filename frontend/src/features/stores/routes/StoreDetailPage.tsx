@@ -60,6 +60,16 @@ function Overview({ store }: { store: Store }) {
         <dt className="text-xs text-slate-500">Last commit</dt>
         <dd className="font-mono">{shortSha(store.last_commit_sha)}</dd>
       </div>
+      {store.pull_request_url && (
+        <div className="sm:col-span-2">
+          <dt className="text-xs text-slate-500">Pull request</dt>
+          <dd>
+            <a className="text-blue-700 underline" href={store.pull_request_url} target="_blank" rel="noreferrer">
+              Waiting for review on GitHub
+            </a>
+          </dd>
+        </div>
+      )}
       <div>
         <dt className="text-xs text-slate-500">URLs</dt>
         <dd>
