@@ -297,3 +297,27 @@ def test_a_reviewers_push_to_the_pull_request_flows_back_through_the_git_side_sy
     assert report.external >= 1 and f"updated {store['id']}" in report.actions
     after = _store(client, tenant, store["id"])
     assert after["plan"] == "medium" and after["status"] == "provisioning"
+
+
+def test_the_writer_loop_waits_out_a_rate_limit_and_then_proposes(
+    client: TestClient, tenant: Any, new_store: Any, writer: Any, github: GitHubDouble
+) -> None:
+    """The running writer (not a test driving it step by step) backs off by Retry-After and tries again."""
+    import asyncio
+    import time
+
+    github.throttle_next(2, status=403, retry_after_s=1)
+    store = new_store(tenant, "acme-shop")
+    stop = client.portal.call(asyncio.Event)
+    running = client.portal.start_task_soon(writer.run, stop)
+    try:
+        deadline = time.monotonic() + 15
+        while not _pulls(github) and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        client.portal.call(stop.set)
+        running.result(timeout=15)
+    assert len(_pulls(github)) == 1
+    throttled = [r for r in github.requests if r.status == 403]
+    assert len(throttled) == 2  # both answered with Retry-After, both waited out
+    assert _store(client, tenant, store["id"])["status"] == "pending_approval"
