@@ -1,6 +1,7 @@
 """Rollback: a store's desired state taken back through a new commit, never by rewriting history.
 
-Two shapes, both planned by `plan_rollback` (which changes nothing, so it also answers previews):
+Two shapes, each read from git (`_read_target`) and then planned against the store's current spec
+(`_plan`, pure), which changes nothing, so the same steps answer previews:
 - revert: `git revert` of one of the store's commits (default: its latest). The fields that commit
   changed go back to what they were before it; fields changed by later commits keep their values.
   Reverting the commit that created the store deletes it.
