@@ -120,6 +120,9 @@ class FleetRuntime:
             details["circuit"] = self.writer.circuit.details()
             details["write_mode"] = "pull-request" if isinstance(self.writer, PullRequestWriter) else "push"
             degraded = details["circuit"]["state"] != "closed"
+            if isinstance(self.writer, PullRequestWriter) and self.writer.last_error:
+                details["last_error"] = self.writer.last_error
+                degraded = True
         if self.sync is not None:
             report = self.sync.last_report
             details["sync"] = {"head": report.head, "error": report.error}

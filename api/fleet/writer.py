@@ -130,8 +130,7 @@ class FleetWriter:
             await wait_for_notify(lock, stop, delay)
 
     def _backoff(self) -> float:
-        base = min(self._config.backoff_cap_s, 0.5 * 2.0 ** min(self._failures, 10))
-        return base / 2 + random.uniform(0, base / 2)  # noqa: S311 - jitter, not security
+        return backoff_delay(self._failures, self._config.backoff_cap_s)
 
     # ---- one batch --------------------------------------------------------------------------------
     async def drain_once(self) -> int:
@@ -237,6 +236,12 @@ class FleetWriter:
         if self._repo is not None:
             self._repo.close()
             self._repo = None
+
+
+def backoff_delay(failures: int, cap_s: float) -> float:
+    """Exponential backoff with jitter ("equal jitter"): half the step fixed, half random."""
+    base = min(cap_s, 0.5 * 2.0 ** min(failures, 10))
+    return base / 2 + random.uniform(0, base / 2)  # noqa: S311 - jitter, not security
 
 
 async def sleep_until(stop: asyncio.Event, seconds: float) -> None:

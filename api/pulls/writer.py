@@ -18,6 +18,7 @@ from typing import Any
 
 import psycopg
 from anyio import to_thread
+from github import GithubException
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 from pybreaker import CircuitBreakerError
@@ -26,7 +27,7 @@ from storefleet.api.fleet import repository as fleet_repository
 from storefleet.api.fleet import service as fleet_service
 from storefleet.api.fleet.changes import change_record, try_render
 from storefleet.api.fleet.reader import FleetReader
-from storefleet.api.fleet.writer import lock_key, sleep_until, wait_for_notify
+from storefleet.api.fleet.writer import backoff_delay, lock_key, sleep_until, wait_for_notify
 from storefleet.api.outbox.doorbell import OUTBOX_CHANNEL
 from storefleet.api.pulls import service
 from storefleet.api.pulls.auto_merge import AutoMergeRules
@@ -36,6 +37,7 @@ from storefleet.renderer.gitrepo import DirectoryChange, FleetRepo, GitError
 from storefleet.renderer.profile import RenderProfile
 
 log = logging.getLogger(__name__)
+BACKOFF_CAP_S = 300.0
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ class PullRequestWriter:
         self._profile, self._config = profile, config
         self.circuit = gateway.circuit
         self.holds_lock = False
+        self.last_error: str | None = None  # the last failure, for the health report
+        self._failures = 0
         self._followed_at = 0.0
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -93,13 +97,19 @@ class PullRequestWriter:
                     pass
                 if time.monotonic() - self._followed_at >= self._config.follow_interval_s:
                     await self.follow_once()
+                self._failures, self.last_error = 0, None
             except GitHubThrottled as exc:
                 log.warning("pull requests: %s", exc)  # the changes wait in the outbox
                 delay = exc.retry_after_s
             except CircuitBreakerError:
                 delay = max(self.circuit.retry_in(), 0.05)
-            except (GitError, OSError) as exc:
-                log.warning("pull requests: %s; retrying in %.1fs", exc, delay)
+            except (GithubException, GitError, OSError) as exc:
+                # GitHub failing, refusing (a 4xx: e.g. credentials, permissions) or out of reach: the
+                # changes wait in the outbox; retried with backoff, the cause in the health report.
+                self._failures += 1
+                self.last_error = f"{type(exc).__name__}: {exc}"[:500]
+                delay = backoff_delay(self._failures, BACKOFF_CAP_S)
+                log.warning("pull requests: %s; retrying in %.1fs", self.last_error, delay)
             await wait_for_notify(lock, stop, delay)
 
     # ---- proposing ---------------------------------------------------------------------------------

@@ -321,3 +321,31 @@ def test_the_writer_loop_waits_out_a_rate_limit_and_then_proposes(
     throttled = [r for r in github.requests if r.status == 403]
     assert len(throttled) == 2  # both answered with Retry-After, both waited out
     assert _store(client, tenant, store["id"])["status"] == "pending_approval"
+
+
+def test_github_refusing_the_token_keeps_the_change_and_says_why_in_the_health_report(
+    client: TestClient, tenant: Any, new_store: Any, writer: Any, github: GitHubDouble
+) -> None:
+    """A bad token is GitHub's 401 on every call: the loop backs off, the change waits in the outbox,
+    and the fleet check of /api/v1/health says what is wrong."""
+    import asyncio
+    import time
+
+    github.token = "another-token"  # the platform's token no longer works
+    store = new_store(tenant, "acme-shop")
+    app: Any = client.app
+    app.state.fleet.writer = writer  # the health report reads the running writer
+    stop = client.portal.call(asyncio.Event)
+    running = client.portal.start_task_soon(writer.run, stop)
+    try:
+        deadline = time.monotonic() + 10
+        while writer.last_error is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        fleet = client.get("/api/v1/health").json()["checks"]["fleet"]
+    finally:
+        client.portal.call(stop.set)
+        running.result(timeout=15)
+        app.state.fleet.writer = None
+    assert fleet["status"] == "degraded" and "Bad credentials" in fleet["last_error"]
+    assert "another-token" not in fleet["last_error"] and "test-token" not in fleet["last_error"]
+    assert _store(client, tenant, store["id"])["status"] == "requested" and not _pulls(github)
