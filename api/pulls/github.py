@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import github
 from github import Auth, Github, GithubException, InputGitTreeElement, RateLimitExceededException
 from github.PullRequest import PullRequest
 from github.Repository import Repository
@@ -200,8 +199,12 @@ class GitHubGateway:
         return GitHubThrottled(kind, max(1.0, wait))
 
     def _observe_quota(self) -> None:
-        remaining, limit = self._client._Github__requester.rate_limiting  # type: ignore[attr-defined]
-        if limit >= 0:  # set by the last answer's headers; no request of its own
+        """The quota from the last answer's headers. PyGithub's public `rate_limiting` would call
+        /rate_limit when an answer had none (GitHub Enterprise without limits), so read what its
+        requester kept, and report nothing when there is nothing."""
+        requester = getattr(self._client, "_Github__requester", None)
+        remaining, limit = getattr(requester, "rate_limiting", (-1, -1))
+        if limit >= 0:
             metrics.GITHUB_RATE_LIMIT_REMAINING.set(remaining)
             metrics.GITHUB_RATE_LIMIT.set(limit)
 
@@ -210,6 +213,3 @@ def _rate_limited(exc: GithubException) -> bool:
     headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
     message = str((exc.data or {}).get("message", "")) if isinstance(exc.data, dict) else ""
     return headers.get("x-ratelimit-remaining") == "0" or "retry-after" in headers or "rate limit" in message
-
-
-__all__ = ["GITHUB", "GitHubGateway", "GitHubThrottled", "PullInfo", "github"]
