@@ -31,11 +31,14 @@ async def record_opened(
     """The change is proposed: its outbox row is done (with the proposed commit), the store waits for
     review. Returns the store's older open pull requests, which this one supersedes."""
     async with conn.transaction():
-        if not await repository.insert(
+        recorded = await repository.insert(
             conn, change, action, pull.number, pull.url, pull.head_ref, pull.head_sha
-        ):
-            return []
+        )
+        # Done either way: a pull request already recorded (for this change, or for an earlier one
+        # whose branch it found open) proposes this change too.
         await fleet_repository.mark_processed_many(conn, [(change["id"], commit_sha)])
+        if not recorded:
+            return []
         store = await stores_repository.get_store(conn, change["store_id"], for_update=True)
         assert store is not None
         older = [p for p in await repository.open_for_store(conn, store["id"]) if p["number"] != pull.number]
