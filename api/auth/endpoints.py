@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, status
 
-from storefleet.api.auth import service
+from storefleet.api.auth import guardrails, service
 from storefleet.api.auth.dependencies import AdminActor, AuthLimitsDep, CurrentUser, PasswordsDep, TokensDep
 from storefleet.api.auth.schemas import (
     AuthResponse,
@@ -72,7 +72,9 @@ async def me(user: CurrentUser) -> UserOut:
 @router.patch(
     "/password",
     operation_id="changePassword",
-    responses=error_responses(400, 401, 422, _400="`INVALID_CURRENT_PASSWORD`"),
+    responses=error_responses(
+        400, 401, 422, 429, _400="`INVALID_CURRENT_PASSWORD`", _429="`RATE_LIMITED` (with `Retry-After`)"
+    ),
 )
 async def change_password(
     body: PasswordChangeRequest,
@@ -80,8 +82,11 @@ async def change_password(
     conn: DbConnection,
     passwords: PasswordsDep,
     tokens: TokensDep,
+    limits: AuthLimitsDep,
 ) -> AuthResponse:
-    """Change the password; tokens issued before the change stop working, a new one is returned."""
+    """Change the password; tokens issued before the change stop working, a new one is returned.
+    Attempts per account are limited like sign-ins (`LOGIN_RATE_LIMIT` per 15 minutes)."""
+    await guardrails.enforce_password_change_rate(conn, limits, user["id"])
     return _response(await service.change_password(conn, passwords, tokens, user, body))
 
 

@@ -73,6 +73,15 @@ async def enforce_login_rate(conn: Connection, limits: AuthLimits, identifier: s
         await _enforce(conn, "login", key, limits.login_attempts, LOGIN_WINDOW, detail)
 
 
+async def enforce_password_change_rate(conn: Connection, limits: AuthLimits, user_id: str) -> None:
+    """Count this password change for the account, wherever it comes from: with a stolen token, the
+    current password is all that stands between an attacker and the account, so guessing it is
+    limited like signing in (LOGIN_RATE_LIMIT attempts per window)."""
+    if limits.login_attempts:
+        key = _counter_key("password", user_id)
+        await _enforce(conn, "password", key, limits.login_attempts, LOGIN_WINDOW, {"user_id": user_id})
+
+
 async def enforce_registration_rate(conn: Connection, limits: AuthLimits) -> None:
     """Count this registration attempt for the client IP; refuse it past the limit."""
     if limits.registrations:
@@ -96,7 +105,7 @@ async def _enforce(
             ANONYMOUS,
             detail={"scope": scope, "limit": limit, "window_s": int(window.total_seconds()), **detail},
         )
-    noun = "sign-in" if scope == "login" else "registration"
+    noun = {"login": "sign-in", "password": "password change"}.get(scope, scope)
     raise RateLimited(
         f"Too many {noun} attempts; try again in {retry_after_s} seconds.",
         details={"retry_after_s": retry_after_s},

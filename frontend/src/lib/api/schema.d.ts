@@ -79,6 +79,7 @@ export interface paths {
         /**
          * Change Password
          * @description Change the password; tokens issued before the change stop working, a new one is returned.
+         *     Attempts per account are limited like sign-ins (`LOGIN_RATE_LIMIT` per 15 minutes).
          */
         patch: operations["changePassword"];
         trace?: never;
@@ -1296,6 +1297,15 @@ export interface operations {
             };
             /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED` (with `Retry-After`) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
