@@ -76,3 +76,17 @@ async def change_request_id(conn: Connection, change_id: int) -> str | None:
     cur = await conn.execute("SELECT request_id FROM outbox WHERE id = %s", (change_id,))
     row = await cur.fetchone()
     return row["request_id"] if row else None
+
+
+async def ended_with_branch(conn: Connection, limit: int) -> list[dict[str, Any]]:
+    """Ended pull requests whose branch is still there, oldest first."""
+    cur = await conn.execute(
+        f"SELECT {_COLUMNS} FROM pull_requests WHERE state <> 'open' AND branch_deleted_at IS NULL"
+        " ORDER BY closed_at LIMIT %s",
+        (limit,),
+    )
+    return await cur.fetchall()
+
+
+async def mark_branch_deleted(conn: Connection, pull_id: int) -> None:
+    await conn.execute("UPDATE pull_requests SET branch_deleted_at = now() WHERE id = %s", (pull_id,))

@@ -136,6 +136,14 @@ async def _audit(conn: Connection, event: str, store: dict[str, Any], **detail: 
     )
 
 
+async def branches_to_delete(conn: Connection, limit: int) -> list[dict[str, Any]]:
+    return await repository.ended_with_branch(conn, limit)
+
+
+async def branch_deleted(conn: Connection, pull_id: int) -> None:
+    await repository.mark_branch_deleted(conn, pull_id)
+
+
 async def open_pulls(conn: Connection, limit: int) -> list[dict[str, Any]]:
     pulls = await repository.open_pulls(conn, limit)
     await repository.touch(conn, [p["id"] for p in pulls])

@@ -181,7 +181,17 @@ class PullRequestWriter:
             info = await to_thread.run_sync(self._gateway.get_pull, pull["number"])
             ended += info.state != "open"
             await self._record(info)
+        await self._delete_ended_branches()
         return ended
+
+    async def _delete_ended_branches(self) -> None:
+        """The branches of pull requests that ended (seen by the poll or by the webhook) go."""
+        async with self._pool.connection() as conn:
+            pulls = await service.branches_to_delete(conn, self._config.follow_batch)
+        for pull in pulls:
+            await to_thread.run_sync(self._gateway.delete_branch, pull["branch"])
+            async with self._pool.connection() as conn:
+                await service.branch_deleted(conn, pull["id"])
 
     async def _record(self, pull: PullInfo) -> None:
         async with self._pool.connection() as conn:

@@ -107,9 +107,13 @@ def test_without_webhooks_the_poll_follows_the_pull_request(
     propose()
     assert follow() == 0  # still open
     (pull,) = _pulls(github)
+    assert github.branch_sha(pull.head_ref) is not None  # an open pull request keeps its branch
     github.merge_in_ui(pull.number, "squash")
     assert follow() == 1
     assert _store(client, tenant, store["id"])["status"] == "provisioning"
+    assert github.branch_sha(pull.head_ref) is None  # a merged one's branch is deleted
+    follow()
+    assert len([r for r in github.requests if r.method == "DELETE"]) == 1  # and only once
 
 
 def test_a_crash_after_opening_the_pull_request_does_not_open_a_second(
