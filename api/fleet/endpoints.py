@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from typing import Any
 
@@ -13,6 +12,7 @@ from storefleet.api.audit import service as audit
 from storefleet.api.auth.dependencies import AdminActor
 from storefleet.api.core.errors import AppError, NotFound, Unauthorized
 from storefleet.api.core.openapi import error_responses
+from storefleet.api.core.webhook_signature import signature_matches
 from storefleet.api.db.pool import DbConnection
 from storefleet.api.fleet import repository
 
@@ -89,10 +89,10 @@ async def rebaseline(request: Request, conn: DbConnection, admin: AdminActor) ->
 
 
 def _signature_ok(secret: str, body: bytes, request: Request) -> bool:
-    expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    signature = request.headers.get("x-hub-signature-256", "")
     token = request.headers.get("x-storefleet-token", "")
-    return hmac.compare_digest(signature, expected) or (bool(token) and hmac.compare_digest(token, secret))
+    return signature_matches(secret, body, request.headers.get("x-hub-signature-256", "")) or (
+        bool(token) and hmac.compare_digest(token.encode(), secret.encode())
+    )
 
 
 @router.post(

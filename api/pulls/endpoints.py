@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
 
@@ -12,6 +10,7 @@ from pydantic import BaseModel
 
 from storefleet.api.core.errors import NotFound, Unauthorized, ValidationFailed
 from storefleet.api.core.openapi import error_responses
+from storefleet.api.core.webhook_signature import signature_matches
 from storefleet.api.pulls import service
 from storefleet.api.pulls.github import PullInfo
 
@@ -25,11 +24,6 @@ class GitHubWebhookNotConfigured(NotFound):
 
 class WebhookResult(BaseModel):
     status: str
-
-
-def signature_matches(secret: str, body: bytes, signature: str) -> bool:
-    expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(signature.encode(), expected.encode())
 
 
 def _pull_request(body: bytes) -> PullInfo:
