@@ -33,7 +33,9 @@ if [ -z "${E2E_PLATFORM_CMD:-}" ] && [ -z "${E2E_BASE_URL:-}" ] && [ ! -x ../.ve
 fi
 
 step "install (npm ci)"
-npm ci --no-audit --no-fund || npm install --no-audit --no-fund
+# Exactly package-lock.json: when npm refuses it (out of sync with package.json, or lacking another
+# platform's optional packages), its message says why; regenerate it with ../scripts/relock-npm.sh.
+npm ci --no-audit --no-fund
 
 step "generate the API client types from openapi.json"
 npm run --silent generate:api

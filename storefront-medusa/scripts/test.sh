@@ -50,11 +50,11 @@ install_deps() {
     log "$dir: node_modules up to date"
     return 0
   fi
-  # A lock made on one platform may lack another's optional packages, and `npm ci` then refuses it:
-  # fall back to a plain install (same pinned versions). Its complaint is only shown if both fail.
-  if ! (cd "$dir" && npm ci >"$RUN_DIR/npm-ci.log" 2>&1); then
-    log "$dir: npm ci refused the lockfile; npm install instead"
-    (cd "$dir" && npm install) || { cat "$RUN_DIR/npm-ci.log" >&2; return 1; }
+  # Exactly the lockfile, never a re-resolution: when npm refuses it (out of sync with package.json,
+  # or lacking another platform's optional packages), its own message says why.
+  if ! (cd "$dir" && npm ci); then
+    log "$dir: npm ci refused package-lock.json; to regenerate it: bash scripts/relock-npm.sh $dir (from the repository root)"
+    return 1
   fi
   cp "$dir/package-lock.json" "$stamp"
 }
