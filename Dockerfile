@@ -1,20 +1,31 @@
 # syntax=docker/dockerfile:1
-# The storefleet image: one image, the `storefleet` command picks the role (api, writer, migrate; watch
-# later). Build from the repository root: docker build -t ghcr.io/storefleet/storefleet:0.1.0 .
-# When the dashboard (frontend/) has a build, add a node stage here and copy its dist into the API's
-# static directory: the API serves it at /, so it needs no image of its own.
+# The storefleet image: one image, the `storefleet` command picks the role (api, writer, watch,
+# migrate, fleet init). Build from the repository root (.dockerignore lets in exactly what the stages
+# read): docker build -t ghcr.io/storefleet/storefleet:<version> . (the version: src/storefleet/__init__.py)
 
+# The dashboard's production build; the API serves it at /, so it needs no image of its own.
+FROM node:20.18.1-bookworm-slim AS dashboard
+ENV PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 NPM_CONFIG_AUDIT=false NPM_CONFIG_FUND=false
+WORKDIR /src/frontend
+COPY frontend/package.json frontend/package-lock.json ./
+RUN npm ci
+COPY frontend/ ./
+RUN npm run build
+
+# The wheel, built from the folders themselves (pyproject.toml maps them to storefleet.*; setup.py
+# copies the chart, the gitops-template and the dashboard into it).
 FROM python:3.11.11-slim-bookworm AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 WORKDIR /src
 RUN python -m venv /opt/storefleet
-COPY pyproject.toml constraints.txt README.md ./
-COPY src/ src/
+COPY pyproject.toml setup.py MANIFEST.in constraints.txt README.md ./
+COPY src/storefleet/ src/storefleet/
 COPY api/ api/
 COPY renderer/ renderer/
 COPY reconciler-watch/ reconciler-watch/
 COPY gitops-template/ gitops-template/
-# src/storefleet holds symlinks into the folders above; a regular (non-editable) install copies them.
+COPY helm/ecommerce-store/ helm/ecommerce-store/
+COPY --from=dashboard /src/frontend/dist/ frontend/dist/
 RUN /opt/storefleet/bin/pip install --no-compile -c constraints.txt . \
     && /opt/storefleet/bin/python -m compileall -q /opt/storefleet/lib
 

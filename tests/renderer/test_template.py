@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import sys
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -217,41 +213,6 @@ def test_package_data_holds_every_template_file() -> None:
             common = (REPO / "gitops-template" / "common" / rel).is_file()
             shipped.add(f"common/{rel}" if common else f"{folder}/{rel}")
     assert shipped == _template_tree()
-
-
-def test_the_wheel_ships_the_template(tmp_path: Path) -> None:
-    source = tmp_path / "src"
-    source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy2(REPO / name, source / name)
-    for name in ("api", "renderer", "reconciler-watch", "gitops-template", "src"):
-        shutil.copytree(
-            REPO / name,
-            source / name,
-            symlinks=True,
-            ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"),
-        )
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(tmp_path),
-            ".",
-        ],
-        cwd=source,
-        check=True,
-        timeout=300,
-    )
-    (wheel,) = tmp_path.glob("storefleet-*.whl")
-    names = set(zipfile.ZipFile(wheel).namelist())
-    prefix = "storefleet/renderer/gitops_template/"
-    assert {n.removeprefix(prefix) for n in names if n.startswith(prefix)} == _template_tree()
 
 
 def test_validation_skips_chart_templates_flux_bootstrap_and_git(tmp_path: Path, crd_dir: Path) -> None:
