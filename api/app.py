@@ -8,7 +8,7 @@ import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from anyio import to_thread
 from fastapi import FastAPI
@@ -45,7 +45,9 @@ from storefleet.api.pulls.endpoints import router as github_router
 from storefleet.api.settings import ConfigurationError, Settings
 from storefleet.api.stores.cluster_service import not_a_cluster_failure
 from storefleet.api.stores.endpoints import router as stores_router
-from storefleet.reconciler_watch.factory import build_watcher, cluster_from_settings
+
+if TYPE_CHECKING:
+    from storefleet.reconciler_watch.cluster import Cluster
 
 log = logging.getLogger(__name__)
 
@@ -110,14 +112,14 @@ def create_app(settings: Settings, *, lifecycle: Lifecycle | None = None, migrat
     app.state.settings = settings
     # The cluster the API reads for credentials and resources (the watcher may run elsewhere). Only
     # the kubeconfig is read here, so a bad one stops start-up with a clear error; nothing connects.
-    app.state.cluster = cluster_from_settings(settings) if settings.cluster_configured else None
+    app.state.cluster = _cluster_client(settings) if settings.cluster_configured else None
     app.state.kube_circuit = RemoteCircuit(
         settings.kube_circuit_failures, settings.kube_circuit_reset_s, KUBERNETES, not_a_cluster_failure
     )
     app.state.kube_bulkhead = Bulkhead(KUBERNETES, settings.outbound_concurrency, settings.outbound_queue)
     app.state.fleet_bulkhead = Bulkhead("fleet_repo", settings.outbound_concurrency, settings.outbound_queue)
     app.state.tokens = tokens
-    app.state.passwords = Passwords(settings.password_hash_profile)
+    app.state.passwords = Passwords(settings.password_hash_profile, settings.password_hash_concurrency)
     app.state.lifecycle = lifecycle or Lifecycle()
     app.state.health_checks = {}  # filled in the lifespan: name -> HealthCheck
     install_error_handlers(app)
@@ -167,10 +169,20 @@ def _start_fleet(app: FastAPI, settings: Settings, pool: Any, conninfo: str) -> 
     app.state.fleet, app.state.fleet_reader = fleet, fleet.reader
     app.state.health_checks["fleet"] = fleet.health
     if settings.cluster_configured and settings.run_watcher:
+        from storefleet.reconciler_watch.factory import build_watcher  # the kubernetes client: only now
+
         fleet.watcher = build_watcher(settings, pool, conninfo, fleet.reader)
         app.state.health_checks["cluster"] = fleet.cluster_health
     fleet.start()
     return fleet
+
+
+def _cluster_client(settings: Settings) -> Cluster:
+    # Imported here: the kubernetes client is ~14 MB of memory that a platform without a cluster
+    # never needs.
+    from storefleet.reconciler_watch.factory import cluster_from_settings
+
+    return cluster_from_settings(settings)
 
 
 def _cluster_health(app: FastAPI) -> None:

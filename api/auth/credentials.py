@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 
-import jwt
+from anyio import CapacityLimiter, to_thread
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from storefleet.api.auth import jwt_hs256
 from storefleet.api.settings import PasswordHashProfile
 
 TOKEN_ISSUER = "storefleet"  # noqa: S105 - a claim value, not a secret
-TOKEN_ALGORITHM = "HS256"  # noqa: S105 - an algorithm name, not a secret
+TOKEN_ALGORITHM = jwt_hs256.ALGORITHM
+_REQUIRED_CLAIMS = ("sub", "exp", "iat", "iss")
 
 _PROFILES = {
     PasswordHashProfile.RFC_9106_LOW_MEMORY: profiles.RFC_9106_LOW_MEMORY,
@@ -23,30 +25,39 @@ _PROFILES = {
 }
 
 
-# Each argon2 hash holds its memory cost (64 MiB in the default profile) while it runs; a burst of
-# sign-ins must queue here rather than multiply that by the thread pool's size.
-MAX_CONCURRENT_HASHES = 2
+# Each argon2 hash holds its memory cost (64 MiB in the default profile) while it runs: a burst of
+# sign-ins must queue for a slot rather than multiply that by the thread pool's size (40).
+DEFAULT_HASH_CONCURRENCY = 2
 
 
 class Passwords:
-    def __init__(self, profile: PasswordHashProfile) -> None:
+    """argon2id hashing and verification, each in a worker thread, at most `concurrency` at once per
+    process. Waiting callers wait on the event loop, holding no thread, so a sign-in storm costs
+    neither memory beyond `concurrency` hashes nor the threads other work needs."""
+
+    def __init__(self, profile: PasswordHashProfile, concurrency: int = DEFAULT_HASH_CONCURRENCY) -> None:
         self._hasher = PasswordHasher.from_parameters(_PROFILES[profile])
-        self._slots = threading.BoundedSemaphore(MAX_CONCURRENT_HASHES)
+        self.concurrency = concurrency
+        # anyio's limiter on the to-thread call: the bound holds until each thread returns, also for
+        # a caller cancelled meanwhile (its hash runs to the end in its slot).
+        self._slots = CapacityLimiter(concurrency)
 
     @cached_property
     def _decoy_hash(self) -> str:
         # Verified against when the account does not exist, so both paths cost the same time.
-        return self.hash("decoy-password-for-timing")
+        # Computed on first use, in the worker thread (and the slot) of that verification.
+        return self._hasher.hash("decoy-password-for-timing")
 
-    def hash(self, password: str) -> str:
-        with self._slots:
-            return self._hasher.hash(password)
+    async def hash(self, password: str) -> str:
+        return await to_thread.run_sync(self._hasher.hash, password, limiter=self._slots)
 
-    def verify(self, stored_hash: str | None, password: str) -> bool:
+    async def verify(self, stored_hash: str | None, password: str) -> bool:
+        return await to_thread.run_sync(self._verify_now, stored_hash, password, limiter=self._slots)
+
+    def _verify_now(self, stored_hash: str | None, password: str) -> bool:
         against = stored_hash or self._decoy_hash
         try:
-            with self._slots:
-                matches = self._hasher.verify(against, password)
+            matches = self._hasher.verify(against, password)
         except (VerificationError, InvalidHashError):
             return False
         return matches and stored_hash is not None
@@ -71,20 +82,16 @@ class Tokens:
         issued = now or datetime.now(UTC)
         expires = issued + self._ttl
         claims = {"sub": user_id, "ver": token_version, "iss": TOKEN_ISSUER, "iat": issued, "exp": expires}
-        return jwt.encode(claims, self._secret, algorithm=TOKEN_ALGORITHM), expires
+        return jwt_hs256.encode(claims, self._secret), expires
 
     def read(self, token: str) -> TokenClaims:
         try:
-            claims = jwt.decode(
-                token,
-                self._secret,
-                algorithms=[TOKEN_ALGORITHM],
-                issuer=TOKEN_ISSUER,
-                options={"require": ["sub", "exp", "iat", "iss"]},
+            claims = jwt_hs256.decode(
+                token, self._secret, issuer=TOKEN_ISSUER, required=_REQUIRED_CLAIMS, now=time.time()
             )
-        except jwt.ExpiredSignatureError as exc:
+        except jwt_hs256.TokenExpired as exc:
             raise InvalidToken("the token has expired; sign in again") from exc
-        except jwt.PyJWTError as exc:
+        except jwt_hs256.TokenError as exc:
             raise InvalidToken("the token is not valid") from exc
         version = claims.get("ver")
         if not isinstance(claims["sub"], str) or not isinstance(version, int):

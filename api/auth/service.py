@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NoReturn
 
-from anyio import to_thread
 from psycopg import errors as pg_errors
 
 from storefleet.api.audit import service as audit
@@ -69,7 +68,7 @@ async def register(
     conn: Connection, passwords: Passwords, tokens: Tokens, limits: AuthLimits, req: RegisterRequest
 ) -> Session:
     await guardrails.enforce_registration_rate(conn, limits)  # before the hash: refusing must be cheap
-    password_hash = await to_thread.run_sync(passwords.hash, req.password)
+    password_hash = await passwords.hash(req.password)
     email, username = str(req.email).strip(), req.username.strip()
     try:
         async with conn.transaction():
@@ -102,7 +101,7 @@ async def login(
     if user is not None and limits.lockout_threshold and (locked := guardrails.lock_of(user)):
         # A locked account refuses even the right password, so guessing on during the lock is useless.
         await _refuse_locked(conn, user, identifier, locked)
-    valid = await to_thread.run_sync(passwords.verify, user["password_hash"] if user else None, req.password)
+    valid = await passwords.verify(user["password_hash"] if user else None, req.password)
     if not valid or user is None or not user["is_active"]:
         await _refuse_login(conn, limits, user, identifier, "inactive" if valid else "bad_credentials")
     async with conn.transaction():
@@ -149,9 +148,9 @@ async def _refuse_login(
 async def change_password(
     conn: Connection, passwords: Passwords, tokens: Tokens, user: dict[str, Any], req: PasswordChangeRequest
 ) -> Session:
-    if not await to_thread.run_sync(passwords.verify, user["password_hash"], req.current_password):
+    if not await passwords.verify(user["password_hash"], req.current_password):
         raise WrongCurrentPassword("The current password is wrong.")
-    new_hash = await to_thread.run_sync(passwords.hash, req.new_password)
+    new_hash = await passwords.hash(req.new_password)
     async with conn.transaction():
         # Bumps the token version: every token issued before this change stops working.
         updated = await repository.set_password(conn, user["id"], new_hash)

@@ -24,10 +24,11 @@ class OutboxEntry:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-async def enqueue(conn: Connection, entry: OutboxEntry) -> int:
-    cur = await conn.execute(
+async def enqueue(conn: Connection, entry: OutboxEntry) -> None:
+    # Nothing is read back: no caller needs the row's id.
+    await conn.execute(
         "INSERT INTO outbox (store_id, tenant, action, spec, spec_hash, params, request_id, actor_id)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
         (
             entry.store_id,
             entry.tenant,
@@ -39,8 +40,5 @@ async def enqueue(conn: Connection, entry: OutboxEntry) -> int:
             entry.actor_id,
         ),
     )
-    row = await cur.fetchone()
-    assert row is not None
     # The writer is woken once this connection is back in the pool, after the commit (see doorbell).
     note_enqueued(conn)
-    return int(row["id"])

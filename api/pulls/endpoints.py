@@ -12,7 +12,7 @@ from storefleet.api.core.errors import NotFound, Unauthorized, ValidationFailed
 from storefleet.api.core.openapi import error_responses
 from storefleet.api.core.webhook_signature import signature_matches
 from storefleet.api.pulls import service
-from storefleet.api.pulls.github import PullInfo
+from storefleet.api.pulls.pull_info import PullInfo
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["fleet"])

@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from github import Auth, Github, GithubException, InputGitTreeElement, RateLimitExceededException
-from github.PullRequest import PullRequest
 from github.Repository import Repository
 
 from storefleet.api.core.circuit import RemoteCircuit
 from storefleet.api.metrics import registry as metrics
 from storefleet.api.pulls.proposal import FILE_MODE, Proposal
+from storefleet.api.pulls.pull_info import PullInfo
 from storefleet.api.settings import ConfigurationError, Settings
 
 GITHUB = "github"
@@ -36,29 +35,6 @@ class GitHubThrottled(Exception):
     def __init__(self, kind: str, retry_after_s: float) -> None:
         super().__init__(f"GitHub {kind} rate limit: retry in {retry_after_s:.0f}s")
         self.kind, self.retry_after_s = kind, retry_after_s
-
-
-@dataclass(frozen=True)
-class PullInfo:
-    number: int
-    url: str
-    state: str  # open | closed
-    merged: bool
-    merge_commit_sha: str | None
-    head_ref: str
-    head_sha: str
-
-    @classmethod
-    def of(cls, pull: PullRequest) -> PullInfo:
-        return cls(pull.number, pull.html_url, pull.state, bool(pull.merged), pull.merge_commit_sha,
-                   pull.head.ref, pull.head.sha)  # fmt: skip
-
-    @classmethod
-    def from_event(cls, pull: dict[str, Any]) -> PullInfo:
-        """From a `pull_request` webhook's payload (the same shape as the REST answer)."""
-        head = pull["head"]
-        return cls(int(pull["number"]), str(pull["html_url"]), str(pull["state"]), bool(pull.get("merged")),
-                   pull.get("merge_commit_sha"), str(head["ref"]), str(head["sha"]))  # fmt: skip
 
 
 def not_a_github_failure(exc: BaseException) -> bool:

@@ -14,7 +14,7 @@ from storefleet.api.fleet import repository as fleet_repository
 from storefleet.api.fleet import service as fleet_service
 from storefleet.api.metrics import registry as metrics
 from storefleet.api.pulls import repository
-from storefleet.api.pulls.github import PullInfo
+from storefleet.api.pulls.pull_info import PullInfo
 from storefleet.api.stores import repository as stores_repository
 from storefleet.api.stores import service as stores
 from storefleet.api.stores.state_machine import StoreStatus, can_transition

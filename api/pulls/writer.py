@@ -31,8 +31,9 @@ from storefleet.api.fleet.writer import backoff_delay, lock_key, sleep_until, wa
 from storefleet.api.outbox.doorbell import OUTBOX_CHANNEL
 from storefleet.api.pulls import service
 from storefleet.api.pulls.auto_merge import AutoMergeRules
-from storefleet.api.pulls.github import GitHubGateway, GitHubThrottled, PullInfo
+from storefleet.api.pulls.github import GitHubGateway, GitHubThrottled
 from storefleet.api.pulls.proposal import Proposal, propose
+from storefleet.api.pulls.pull_info import PullInfo
 from storefleet.renderer.gitrepo import DirectoryChange, FleetRepo, GitError
 from storefleet.renderer.profile import RenderProfile
 

@@ -3,7 +3,7 @@ Kubernetes objects. Included in the stores router (same prefix, same tag)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
@@ -15,7 +15,9 @@ from storefleet.api.stores import cluster_service
 from storefleet.api.stores.cluster_schemas import StoreCredentials, StoreResources
 from storefleet.api.stores.cluster_service import ClusterAccess
 from storefleet.api.stores.presenter import render_profile
-from storefleet.reconciler_watch.cluster import Cluster
+
+if TYPE_CHECKING:
+    from storefleet.reconciler_watch.cluster import Cluster  # loads the kubernetes client
 
 router = APIRouter(tags=["stores"])
 

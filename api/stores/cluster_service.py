@@ -14,12 +14,10 @@ import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, TypeVar
 
 import anyio
 from anyio import to_thread
-from kubernetes.client.exceptions import ApiException
-from urllib3.exceptions import HTTPError as TransportError
 
 from storefleet.api.audit import service as audit
 from storefleet.api.core.actor import Actor
@@ -32,10 +30,15 @@ from storefleet.api.stores.cluster_schemas import StoreCredentials, StoreResourc
 from storefleet.api.stores.links import store_links
 from storefleet.api.stores.service import get_visible
 from storefleet.api.stores.state_machine import StoreStatus
-from storefleet.reconciler_watch.cluster import Cluster, SecretValue
-from storefleet.reconciler_watch.credentials import ADMIN_PASSWORD_KEY, credentials_secret_name
 from storefleet.renderer.profile import RenderProfile
 from storefleet.renderer.spec import Engine, StoreSpec
+
+if TYPE_CHECKING:
+    # The kubernetes client costs ~14 MB of memory at import: it is loaded only where a cluster is
+    # configured (by the client built from the kubeconfig), never by a platform without one.
+    from kubernetes.client.exceptions import ApiException
+
+    from storefleet.reconciler_watch.cluster import Cluster, SecretValue
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -79,6 +82,11 @@ class ClusterAccess:
 
     async def call(self, fn: Callable[..., T], *args: Any) -> T:
         """`fn(*args)` in a worker thread, bounded by `CLUSTER_DEADLINE_S`; cluster failures -> 503."""
+        # Loaded with `self.cluster` already: importing them here keeps them out of a platform
+        # without a cluster.
+        from kubernetes.client.exceptions import ApiException
+        from urllib3.exceptions import HTTPError as TransportError
+
         async with self.bulkhead.slot():
             try:
                 with anyio.fail_after(CLUSTER_DEADLINE_S):
@@ -102,6 +110,9 @@ class ClusterAccess:
 
 def not_a_cluster_failure(exc: BaseException) -> bool:
     """The cluster answered, and refused this one request (4xx but 429): it is up."""
+    # Asked only about what a configured cluster's client raised, so the import costs nothing then.
+    from kubernetes.client.exceptions import ApiException
+
     return (
         isinstance(exc, ApiException)
         and exc.status is not None
@@ -182,6 +193,9 @@ async def read_credentials(
     is_owner = store["owner_id"] == actor.id
     if not is_owner and not admin_access:
         await _refuse_admin(conn, actor, store)
+    # The watcher's naming (and its chart parsing, PyYAML): loaded on the first credentials read.
+    from storefleet.reconciler_watch.credentials import ADMIN_PASSWORD_KEY, credentials_secret_name
+
     spec = StoreSpec.model_validate(store["spec"])
     secret, key = credentials_secret_name(spec.store_id), ADMIN_PASSWORD_KEY[spec.engine.value]
     if StoreStatus(store["status"]) in (StoreStatus.DELETED, StoreStatus.DELETING):

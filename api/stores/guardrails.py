@@ -62,34 +62,41 @@ NO_LIMITS = CreationLimits()
 
 async def check_creation_allowed(conn: Connection, actor: Actor, limits: CreationLimits) -> None:
     """Raise if `actor` may not create a store now. Call inside the create transaction, before the
-    insert: the locks taken here are held until it commits, so the next create sees this one."""
+    insert: the locks taken here are held until it commits, so the next create sees this one.
+
+    Two round trips whatever is enabled: the owner's lock, then every count in one statement (which
+    must start after the lock is granted, for its snapshot to see the creation it waited for)."""
     assert actor.id is not None
     cooldown_s = 0.0 if actor.is_admin else limits.cooldown_s
+    if not (limits.per_user or cooldown_s or limits.total):
+        return
     if limits.per_user or cooldown_s:
         await repository.lock_creations_of_owner(conn, actor.id)
-        await _check_per_user_cap(conn, actor.id, limits.per_user)
-        await _check_cooldown(conn, actor.id, cooldown_s)
-    if limits.total:
-        await _check_total_cap(conn, limits.total)
+    counts = await repository.creation_counts(
+        conn,
+        actor.id,
+        owner_live=bool(limits.per_user),
+        since_last=bool(cooldown_s),
+        total_live=bool(limits.total),
+    )
+    _check_per_user_cap(actor.id, limits.per_user, counts.owner_live)
+    _check_cooldown(actor.id, cooldown_s, counts.since_last_s)
+    if counts.total_live is not None:
+        await _check_total_cap(conn, limits.total, counts.total_live)
 
 
-async def _check_per_user_cap(conn: Connection, owner_id: str, limit: int) -> None:
-    if not limit:
+def _check_per_user_cap(owner_id: str, limit: int, active: int | None) -> None:
+    if not limit or active is None or active < limit:
         return
-    active = await repository.count_live_stores(conn, owner_id)
-    if active >= limit:
-        _refused("per_user", owner_id, limit=limit, active=active)
-        raise StoreLimitExceeded(
-            f"You have {active} stores; the limit is {limit} per user. Delete one to create another.",
-            details={"limit": limit, "active": active},
-        )
+    _refused("per_user", owner_id, limit=limit, active=active)
+    raise StoreLimitExceeded(
+        f"You have {active} stores; the limit is {limit} per user. Delete one to create another.",
+        details={"limit": limit, "active": active},
+    )
 
 
-async def _check_cooldown(conn: Connection, owner_id: str, cooldown_s: float) -> None:
-    if not cooldown_s:
-        return
-    elapsed = await repository.seconds_since_last_creation(conn, owner_id)
-    if elapsed is None or elapsed >= cooldown_s:
+def _check_cooldown(owner_id: str, cooldown_s: float, elapsed: float | None) -> None:
+    if not cooldown_s or elapsed is None or elapsed >= cooldown_s:
         return
     retry_after = max(1, math.ceil(cooldown_s - elapsed))
     _refused("cooldown", owner_id, limit=cooldown_s, retry_after_s=retry_after)
@@ -100,8 +107,7 @@ async def _check_cooldown(conn: Connection, owner_id: str, cooldown_s: float) ->
     )
 
 
-async def _check_total_cap(conn: Connection, limit: int) -> None:
-    active = await repository.count_live_stores(conn)
+async def _check_total_cap(conn: Connection, limit: int, active: int) -> None:
     if active < limit - GLOBAL_LOCK_MARGIN:
         return
     # Near the cap: serialise creates cluster-wide and count again, now that every create which

@@ -22,8 +22,13 @@ def render_profile(settings: Settings) -> RenderProfile:
     )
 
 
-def _presenter(request: Request) -> Callable[[dict[str, Any]], StoreOut]:
-    profile = render_profile(request.app.state.settings)
+async def _presenter(request: Request) -> Callable[[dict[str, Any]], StoreOut]:
+    # A coroutine although it awaits nothing: FastAPI runs a plain-function dependency in a worker
+    # thread, and that hop (a thread wake-up and a GIL hand-over each way) on every store request
+    # queued the event loop behind the thread under load.
+    profile: RenderProfile | None = getattr(request.app.state, "render_profile", None)
+    if profile is None:  # built once per app from its settings (validating it is not free)
+        profile = request.app.state.render_profile = render_profile(request.app.state.settings)
     return lambda store: store_out(store, profile)
 
 

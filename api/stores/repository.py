@@ -196,25 +196,44 @@ async def lock_creations_globally(conn: Connection) -> None:
     await conn.execute("SELECT pg_advisory_xact_lock(%s, 0)", (_CREATE_LOCK_GLOBAL,))
 
 
-async def count_live_stores(conn: Connection, owner_id: str | None = None) -> int:
-    """Stores not `deleted` (of one owner, or of everyone); walks the partial live-store indexes."""
-    if owner_id is None:
-        cur = await conn.execute("SELECT count(*) AS n FROM stores WHERE status <> 'deleted'")
-    else:
-        cur = await conn.execute(
-            "SELECT count(*) AS n FROM stores WHERE owner_id = %s AND status <> 'deleted'", (owner_id,)
-        )
+@dataclass(frozen=True)
+class CreationCounts:
+    """What the creation guardrails weigh; None for what was not asked."""
+
+    owner_live: int | None  # the owner's stores not `deleted`
+    since_last_s: float | None  # seconds since the owner's latest creation (None: never created one)
+    total_live: int | None  # everyone's stores not `deleted`
+
+
+_OWNER_LIVE = "(SELECT count(*) FROM stores WHERE owner_id = %(owner)s AND status <> 'deleted')"
+_SINCE_LAST = (
+    "(SELECT extract(epoch FROM clock_timestamp() - max(created_at))::float8"
+    " FROM stores WHERE owner_id = %(owner)s)"
+)
+_TOTAL_LIVE = "(SELECT count(*) FROM stores WHERE status <> 'deleted')"
+
+
+async def creation_counts(
+    conn: Connection, owner_id: str, *, owner_live: bool, since_last: bool, total_live: bool
+) -> CreationCounts:
+    """The asked-for counts in one statement (one round trip, one snapshot). Run it after the locks
+    of `lock_creations_of_owner`: a statement's snapshot is taken when it starts, so a count in the
+    statement that waited for the lock would miss the creation it waited for."""
+    parts = {"owner_live": owner_live, "since_last": since_last, "total_live": total_live}
+    fragments = {"owner_live": _OWNER_LIVE, "since_last": _SINCE_LAST, "total_live": _TOTAL_LIVE}
+    columns = ", ".join(f"{fragments[n] if wanted else 'NULL'} AS {n}" for n, wanted in parts.items())
+    cur = await conn.execute(f"SELECT {columns}", {"owner": owner_id})
+    row = await cur.fetchone()
+    assert row is not None
+    return CreationCounts(
+        owner_live=None if row["owner_live"] is None else int(row["owner_live"]),
+        since_last_s=None if row["since_last"] is None else float(row["since_last"]),
+        total_live=None if row["total_live"] is None else int(row["total_live"]),
+    )
+
+
+async def count_live_stores(conn: Connection) -> int:
+    """Everyone's stores not `deleted`; walks the partial live-store index."""
+    cur = await conn.execute(f"SELECT {_TOTAL_LIVE} AS n")
     row = await cur.fetchone()
     return int(row["n"]) if row else 0
-
-
-async def seconds_since_last_creation(conn: Connection, owner_id: str) -> float | None:
-    """Seconds since the owner's latest store was created (deleted ones included), on the database's
-    clock so every replica agrees; None if the owner never created one."""
-    cur = await conn.execute(
-        "SELECT extract(epoch FROM clock_timestamp() - max(created_at))::float8 AS elapsed"
-        " FROM stores WHERE owner_id = %s",
-        (owner_id,),
-    )
-    row = await cur.fetchone()
-    return None if row is None or row["elapsed"] is None else float(row["elapsed"])
