@@ -77,7 +77,7 @@ class Settings(BaseSettings):
         default=PasswordHashProfile.RFC_9106_LOW_MEMORY, alias="PASSWORD_HASH_PROFILE"
     )
     # argon2 hashes at once per process (each holds the profile's memory, 64 MiB by default)
-    password_hash_concurrency: int = Field(default=2, ge=1, le=64, alias="PASSWORD_HASH_CONCURRENCY")
+    password_hash_concurrency: int = Field(default=1, ge=1, le=64, alias="PASSWORD_HASH_CONCURRENCY")
 
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
     log_format: str = Field(default="json", pattern="^(json|console)$", alias="LOG_FORMAT")

@@ -10,6 +10,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from storefleet.api.db.pool import Connection
+from storefleet.api.db.statement import Statement
 from storefleet.api.db.where import Where
 
 _COLUMNS = "id, created_at, event, request_id, actor_id, actor, store_id, tenant, ip, before, after, detail"
@@ -63,6 +64,10 @@ async def insert_events(conn: Connection, rows: list[AuditEventRow]) -> None:
     if rows:
         async with conn.cursor() as cur:
             await cur.executemany(_INSERT, [_params(row) for row in rows])
+
+
+def insert_statement(row: AuditEventRow) -> Statement:
+    return Statement(_INSERT, _params(row))
 
 
 async def insert_event(conn: Connection, row: AuditEventRow) -> int:

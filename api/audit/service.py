@@ -9,6 +9,7 @@ from storefleet.api.audit.repository import AuditEventRow, AuditFilter
 from storefleet.api.core import request_context
 from storefleet.api.core.actor import Actor
 from storefleet.api.db.pool import Connection
+from storefleet.api.db.statement import Statement
 from storefleet.api.metrics import registry as metrics
 
 SECURITY_EVENTS = frozenset(
@@ -71,6 +72,13 @@ async def record(
     if event in SECURITY_EVENTS:
         metrics.SECURITY_EVENTS.labels(event=event.removeprefix("auth.")).inc()
     return event_id
+
+
+def record_statement(row: AuditEventRow) -> Statement:
+    """The insert of one store event (never a security event: those count a metric), to run inside
+    another statement (`db.statement.with_writes`)."""
+    assert row.event not in SECURITY_EVENTS
+    return repository.insert_statement(row)
 
 
 async def record_many(conn: Connection, rows: list[AuditEventRow]) -> None:

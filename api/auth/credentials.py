@@ -27,7 +27,7 @@ _PROFILES = {
 
 # Each argon2 hash holds its memory cost (64 MiB in the default profile) while it runs: a burst of
 # sign-ins must queue for a slot rather than multiply that by the thread pool's size (40).
-DEFAULT_HASH_CONCURRENCY = 2
+DEFAULT_HASH_CONCURRENCY = 1
 
 
 class Passwords:

@@ -9,7 +9,10 @@ from typing import Any
 from psycopg.types.json import Jsonb
 
 from storefleet.api.db.pool import Connection
+from storefleet.api.db.statement import Statement
 from storefleet.api.outbox.doorbell import note_enqueued
+
+__all__ = ["OutboxEntry", "enqueue", "enqueue_statement", "note_enqueued"]
 
 
 @dataclass(frozen=True)
@@ -24,9 +27,9 @@ class OutboxEntry:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-async def enqueue(conn: Connection, entry: OutboxEntry) -> None:
-    # Nothing is read back: no caller needs the row's id.
-    await conn.execute(
+def enqueue_statement(entry: OutboxEntry) -> Statement:
+    """The outbox row's insert; whoever runs it calls `note_enqueued(conn)` afterwards."""
+    return Statement(
         "INSERT INTO outbox (store_id, tenant, action, spec, spec_hash, params, request_id, actor_id)"
         " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
         (
@@ -40,5 +43,10 @@ async def enqueue(conn: Connection, entry: OutboxEntry) -> None:
             entry.actor_id,
         ),
     )
+
+
+async def enqueue(conn: Connection, entry: OutboxEntry) -> None:
+    statement = enqueue_statement(entry)
+    await conn.execute(statement.query, statement.params)
     # The writer is woken once this connection is back in the pool, after the commit (see doorbell).
     note_enqueued(conn)

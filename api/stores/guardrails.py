@@ -60,6 +60,11 @@ class CreationLimits:
 NO_LIMITS = CreationLimits()
 
 
+def creation_guarded(actor: Actor, limits: CreationLimits) -> bool:
+    """Whether a create by `actor` must pass `check_creation_allowed` (in a transaction) first."""
+    return bool(limits.per_user or limits.total or (limits.cooldown_s and not actor.is_admin))
+
+
 async def check_creation_allowed(conn: Connection, actor: Actor, limits: CreationLimits) -> None:
     """Raise if `actor` may not create a store now. Call inside the create transaction, before the
     insert: the locks taken here are held until it commits, so the next create sees this one.
@@ -68,7 +73,7 @@ async def check_creation_allowed(conn: Connection, actor: Actor, limits: Creatio
     must start after the lock is granted, for its snapshot to see the creation it waited for)."""
     assert actor.id is not None
     cooldown_s = 0.0 if actor.is_admin else limits.cooldown_s
-    if not (limits.per_user or cooldown_s or limits.total):
+    if not creation_guarded(actor, limits):
         return
     if limits.per_user or cooldown_s:
         await repository.lock_creations_of_owner(conn, actor.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +10,8 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from storefleet.api.db.pool import Connection
+from storefleet.api.db.statement import Statement
+from storefleet.api.db.statement import with_writes as statement_with_writes
 from storefleet.api.db.where import Where
 
 _COLUMNS = (
@@ -44,8 +47,12 @@ class StoreQuery:
     name_contains: str | None = None
 
 
-async def insert_store(conn: Connection, store: NewStore) -> dict[str, Any]:
-    cur = await conn.execute(
+async def insert_store(
+    conn: Connection, store: NewStore, *, with_writes: Sequence[Statement] = ()
+) -> dict[str, Any]:
+    """Insert the store; `with_writes` (its outbox and audit rows) go in the same statement, so a
+    create is one round trip and all of it or none is written, even outside a transaction."""
+    insert = Statement(
         "INSERT INTO stores"
         " (id, owner_id, name, engine, theme, plan, status, status_message, spec, spec_hash)"
         f" VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING {_COLUMNS}",
@@ -62,6 +69,8 @@ async def insert_store(conn: Connection, store: NewStore) -> dict[str, Any]:
             store.spec_hash,
         ),
     )
+    statement = statement_with_writes(insert, list(with_writes)) if with_writes else insert
+    cur = await conn.execute(statement.query, statement.params)
     row = await cur.fetchone()
     assert row is not None
     return dict(row)

@@ -15,12 +15,18 @@ from storefleet.api.core.actor import Actor
 from storefleet.api.core.errors import Conflict, NotFound, ValidationFailed
 from storefleet.api.core.ids import id_pattern, new_id
 from storefleet.api.db.pool import Connection
+from storefleet.api.db.statement import Statement
 from storefleet.api.fleet.reader import FleetReader, HistoryEntry
 from storefleet.api.metrics import registry as metrics
 from storefleet.api.metrics.store_events import observe_transition
 from storefleet.api.outbox import repository as outbox
 from storefleet.api.stores import repository
-from storefleet.api.stores.guardrails import NO_LIMITS, CreationLimits, check_creation_allowed
+from storefleet.api.stores.guardrails import (
+    NO_LIMITS,
+    CreationLimits,
+    check_creation_allowed,
+    creation_guarded,
+)
 from storefleet.api.stores.names import StoreNameError, validate_store_name
 from storefleet.api.stores.repository import NewStore, StoreQuery
 from storefleet.api.stores.schemas import CreateStoreRequest, UpdateStoreRequest
@@ -156,8 +162,8 @@ async def create_store(
     extra_reserved: frozenset[str] = frozenset(),
     limits: CreationLimits = NO_LIMITS,
 ) -> dict[str, Any]:
-    """Insert the store, its outbox row and its audit row in one transaction, once the guardrails
-    (checked under locks in that same transaction) allow it."""
+    """Insert the store with its outbox row and its audit row in one statement; when guardrails
+    apply, in a transaction after they allow it (checked under locks in that same transaction)."""
     assert actor.id is not None
     name = _checked_name(req.name, extra_reserved)
     spec = StoreSpec(
@@ -168,58 +174,69 @@ async def create_store(
         theme=req.theme,
         plan=req.plan,
     )
+    new_store = _new_store(spec, actor.id)
+    writes = _creation_writes(new_store, actor)
     try:
-        async with conn.transaction():
-            await check_creation_allowed(conn, actor, limits)
-            store = await repository.insert_store(
-                conn,
-                NewStore(
-                    id=spec.store_id,
-                    owner_id=actor.id,
-                    name=name,
-                    engine=spec.engine,
-                    theme=spec.theme,
-                    plan=spec.plan,
-                    status=StoreStatus.REQUESTED,
-                    status_message=MSG_AWAITING_COMMIT,
-                    spec=spec.to_document(),
-                    spec_hash=spec.spec_hash,
-                ),
-            )
-            await _enqueue(conn, store, "create", actor)
-            await audit.record(
-                conn,
-                "store.requested",
-                actor,
-                store_id=store["id"],
-                tenant=actor.id,
-                after={"status": StoreStatus.REQUESTED.value, "spec": spec.to_document()},
-            )
+        if creation_guarded(actor, limits):
+            async with conn.transaction():
+                await check_creation_allowed(conn, actor, limits)
+                store = await repository.insert_store(conn, new_store, with_writes=writes)
+        else:
+            store = await repository.insert_store(conn, new_store, with_writes=writes)
     except pg_errors.UniqueViolation as exc:
         if exc.diag.constraint_name != repository.LIVE_NAME_CONSTRAINT:
             raise
         raise StoreNameTaken(f"You already have a store named '{name}'.") from exc
+    outbox.note_enqueued(conn)
     return store
+
+
+def _new_store(spec: StoreSpec, owner_id: str) -> NewStore:
+    return NewStore(
+        id=spec.store_id,
+        owner_id=owner_id,
+        name=spec.name,
+        engine=spec.engine,
+        theme=spec.theme,
+        plan=spec.plan,
+        status=StoreStatus.REQUESTED,
+        status_message=MSG_AWAITING_COMMIT,
+        spec=spec.to_document(),
+        spec_hash=spec.spec_hash,
+    )
+
+
+def _creation_writes(store: NewStore, actor: Actor) -> list[Statement]:
+    """The outbox and audit rows of a create: they ride in the store's insert (one round trip)."""
+    after = {"status": StoreStatus.REQUESTED.value, "spec": store.spec}
+    event = audit.event_row("store.requested", actor, store_id=store.id, tenant=store.owner_id, after=after)
+    return [
+        outbox.enqueue_statement(_outbox_entry(vars(store), "create", actor)),
+        audit.record_statement(event),
+    ]
+
+
+def _outbox_entry(
+    store: dict[str, Any], action: str, actor: Actor, params: dict[str, Any] | None = None
+) -> outbox.OutboxEntry:
+    return outbox.OutboxEntry(
+        store_id=store["id"],
+        tenant=store["owner_id"],
+        action=action,
+        spec=store["spec"] if action != "delete" else None,
+        spec_hash=store["spec_hash"] if action != "delete" else None,
+        request_id=request_context.current_request_id(),
+        actor_id=actor.id,
+        # the actor's name rides along for the commit's Requested-By trailer; the role for the
+        # pull-request mode's auto-merge rules
+        params={"actor": f"{actor.name} ({actor.id})", "actor_role": actor.role, **(params or {})},
+    )
 
 
 async def _enqueue(
     conn: Connection, store: dict[str, Any], action: str, actor: Actor, params: dict[str, Any] | None = None
 ) -> None:
-    await outbox.enqueue(
-        conn,
-        outbox.OutboxEntry(
-            store_id=store["id"],
-            tenant=store["owner_id"],
-            action=action,
-            spec=store["spec"] if action != "delete" else None,
-            spec_hash=store["spec_hash"] if action != "delete" else None,
-            request_id=request_context.current_request_id(),
-            actor_id=actor.id,
-            # the actor's name rides along for the commit's Requested-By trailer; the role for the
-            # pull-request mode's auto-merge rules
-            params={"actor": f"{actor.name} ({actor.id})", "actor_role": actor.role, **(params or {})},
-        ),
-    )
+    await outbox.enqueue(conn, _outbox_entry(store, action, actor, params))
 
 
 async def get_visible(

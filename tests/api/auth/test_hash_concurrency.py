@@ -79,7 +79,7 @@ def test_verify_still_answers() -> None:
 
 def test_the_setting_reaches_the_app() -> None:
     base = Settings(DATABASE_URL="postgresql://x@localhost/none", JWT_SECRET="x" * 48)
-    assert create_app(base).state.passwords.concurrency == DEFAULT_HASH_CONCURRENCY == 2
+    assert create_app(base).state.passwords.concurrency == DEFAULT_HASH_CONCURRENCY == 1
     tuned = Settings(DATABASE_URL="postgresql://x@localhost/none", JWT_SECRET="x" * 48,
                      PASSWORD_HASH_CONCURRENCY=4)  # fmt: skip
     assert create_app(tuned).state.passwords.concurrency == 4

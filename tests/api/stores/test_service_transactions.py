@@ -15,7 +15,10 @@ from psycopg.rows import dict_row
 
 from storefleet.api.core.actor import Actor
 from storefleet.api.stores import service
+from storefleet.api.stores.guardrails import NO_LIMITS, CreationLimits
+from storefleet.api.stores.schemas import CreateStoreRequest
 from storefleet.api.stores.state_machine import StoreStatus
+from storefleet.renderer.spec import Engine
 
 pytestmark = pytest.mark.anyio
 
@@ -136,3 +139,45 @@ def test_concurrent_retries_over_http_exactly_one_is_accepted(
     assert sorted(results) == [202, 409, 409, 409, 409, 409]
     actions = db.execute("SELECT action FROM outbox WHERE store_id = %s", (store["id"],)).fetchall()
     assert [a["action"] for a in actions] == ["create", "retry"]
+
+
+class CountingConnection:
+    """The real connection, counting the statements sent through it."""
+
+    def __init__(self, conn: Any) -> None:
+        self._conn, self.statements = conn, 0
+
+    async def execute(self, *args: Any, **kwargs: Any) -> Any:
+        self.statements += 1
+        return await self._conn.execute(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+
+@pytest.mark.parametrize(
+    ("limits", "statements"), [(NO_LIMITS, 1), (CreationLimits(per_user=5, total=1000, cooldown_s=30), 3)]
+)
+async def test_a_create_sends_its_three_rows_in_one_statement(
+    two_connections: tuple[Any, Any], tenant: Any, db: Any, limits: CreationLimits, statements: int
+) -> None:
+    conn = CountingConnection(two_connections[0])
+    actor = Actor(id=tenant.id, name="alice", role="tenant")
+    request = CreateStoreRequest(name="acme-shop", engine=Engine.MEDUSA)
+    store = await service.create_store(conn, actor, request, limits=limits)
+    # a guarded create first takes the owner's lock and reads the counts, in a transaction
+    assert conn.statements == statements
+    assert _counts(db) == (1, 1)
+    audit = db.execute("SELECT event FROM audit_events WHERE store_id = %s", (store["id"],)).fetchall()
+    assert [a["event"] for a in audit] == ["store.requested"]
+
+
+async def test_an_unguarded_create_is_all_or_nothing_outside_a_transaction(
+    two_connections: tuple[Any, Any], tenant: Any, db: Any, failing_inserts_into: Any
+) -> None:
+    failing_inserts_into("audit_events")
+    actor = Actor(id=tenant.id, name="alice", role="tenant")
+    request = CreateStoreRequest(name="acme-shop", engine=Engine.MEDUSA)
+    with pytest.raises(psycopg.errors.RaiseException):
+        await service.create_store(two_connections[0], actor, request, limits=NO_LIMITS)
+    assert _counts(db) == (0, 0)
