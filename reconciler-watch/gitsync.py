@@ -15,6 +15,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+import psycopg
 from psycopg_pool import AsyncConnectionPool
 
 from storefleet.api.audit import service as audit
@@ -22,6 +23,7 @@ from storefleet.api.core.actor import Actor
 from storefleet.api.db.pool import Connection
 from storefleet.api.fleet import repository as fleet_repository
 from storefleet.api.fleet.reader import FleetReader
+from storefleet.api.fleet.service import FLEET_PUSHED_CHANNEL
 from storefleet.api.metrics import registry as metrics
 from storefleet.reconciler_watch import sync_apply
 from storefleet.renderer.commit_message import CHANGE_ID
@@ -103,6 +105,8 @@ class GitSync:
                     report.external += 1
                     report.actions += await self._apply_external(conn, commit)
             await fleet_repository.set_state(conn, self._repo_key, last_synced_sha=walk.head, sync_error=None)
+            if report.actions:
+                await _announce(conn)
         return report
 
     async def _apply_external(self, conn: Connection, commit: CommitInfo) -> list[str]:
@@ -128,6 +132,16 @@ class GitSync:
                 await fleet_repository.set_state(conn, self._repo_key, sync_error=report.error)
                 await audit.record(conn, "fleet.history_rewritten", SYNC, detail={"last": last, "head": head})
         return report
+
+
+async def _announce(conn: Connection) -> None:
+    """External commits changed store directories: tell the cluster watcher, as the writer does after
+    its pushes, so that it nudges the applier now instead of waiting for the applier's interval. Only
+    a process with a cluster listens. Best effort: a lost nudge costs time, never the sync."""
+    try:
+        await conn.execute("SELECT pg_notify(%s, '')", (FLEET_PUSHED_CHANNEL,))
+    except psycopg.Error as exc:
+        log.warning("git sync: could not ask for a nudge of the applier: %s", exc)
 
 
 def _walk(repo: FleetRepo, head: str | None, last: str | None) -> _Walk:

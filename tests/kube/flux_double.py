@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import time
 from typing import Any
 
 from kubernetes.client import ApiException
@@ -27,11 +28,14 @@ HR_API, KS_API, GIT_API = (
 _LABELS = {"app.kubernetes.io/managed-by": "storefleet", "app.kubernetes.io/part-of": "storefleet"}
 
 
+def seconds_of(text: str) -> int:
+    """A spec duration ("1m", "1h30m") in seconds."""
+    return sum(int(n) * {"h": 3600, "m": 60, "s": 1}[unit] for n, unit in re.findall(r"(\d+)([hms])", text))
+
+
 def go_duration(text: str) -> str:
     """A spec duration ("10m") as Go prints it ("10m0s")."""
-    seconds = sum(
-        int(n) * {"h": 3600, "m": 60, "s": 1}[unit] for n, unit in re.findall(r"(\d+)([hms])", text)
-    )
+    seconds = seconds_of(text)
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
@@ -75,12 +79,15 @@ def _history_entry(namespace: str, name: str, version: int, config: str | None, 
 
 class FluxDouble(Applier):
     def __init__(
-        self, *args: Any, namespace: str = "flux-system", source: str = "fleet", **kwargs: Any
-    ) -> None:
+        self, *args: Any, namespace: str = "flux-system", source: str = "fleet",
+        honour_interval: bool = False, **kwargs: Any,
+    ) -> None:  # fmt: skip
+        """`honour_interval`: as source-controller, fetch only once spec.interval has passed or a new
+        `requestedAt` asks; by default every pass fetches."""
         super().__init__(*args, **kwargs)
-        self.namespace = namespace
-        self.source_name = source
-        self.kustomization = "tenants"
+        self.namespace, self.source_name, self.kustomization = namespace, source, "tenants"
+        self.honour_interval = honour_interval
+        self._fetched_at: float | None = None
 
     def reconcile(self) -> None:
         """One pass of every controller."""
@@ -125,9 +132,13 @@ class FluxDouble(Applier):
         self.bootstrap()
         repo = self.kube.get(GIT_API, "GitRepository", self.namespace, self.source_name)
         assert repo is not None
+        status = dict(repo.get("status") or {})
+        stored = (status.get("artifact") or {}).get("revision")
+        if stored is not None and not self._fetch_due(repo, status):
+            return str(stored)
+        self._fetched_at = time.monotonic()
         sha = self.source.head()
         revision = self.source.revision(sha)
-        status = dict(repo.get("status") or {})
         generation = repo["metadata"]["generation"]
         if (status.get("artifact") or {}).get("revision") != revision:
             path = f"gitrepository/{self.namespace}/{self.source_name}/{sha}.tar.gz"
@@ -149,6 +160,14 @@ class FluxDouble(Applier):
         self._handle_request(repo, status)
         self._write_status(repo, status)
         return revision
+
+    def _fetch_due(self, repo: Obj, status: Obj) -> bool:
+        if not self.honour_interval or self._fetched_at is None:
+            return True
+        requested = (repo["metadata"].get("annotations") or {}).get(REQUESTED_AT)
+        if requested and requested != status.get("lastHandledReconcileAt"):
+            return True  # a changed requestedAt asks for a reconcile now
+        return time.monotonic() - self._fetched_at >= seconds_of(repo["spec"]["interval"])
 
     def _handle_request(self, obj: Obj, status: Obj) -> None:
         requested = (obj["metadata"].get("annotations") or {}).get(REQUESTED_AT)

@@ -210,6 +210,23 @@ def test_requested_reconciles_are_recorded(flux: FluxDouble, fleet: GitFleet) ->
         assert handled is not None and handled["status"]["lastHandledReconcileAt"] == "now-1", kind
 
 
+def test_with_its_interval_the_source_fetches_again_only_when_a_new_requested_at_asks(
+    kube_api: KubeCluster, fleet: GitFleet
+) -> None:
+    flux = FluxDouble(kube_api, fleet.bare, honour_interval=True)
+    first = commit_store(fleet)
+    flux.reconcile()
+    second = commit_store(fleet, theme="astra")
+    flux.reconcile()  # within the 1m interval: still the first artifact
+    assert flux.fetch() == f"main@sha1:{first}"
+    source = flux.kube.get("source.toolkit.fluxcd.io/v1", "GitRepository", "flux-system", "fleet")
+    assert source is not None
+    flux.kube.merge_patch(source, {"metadata": {"annotations": {REQUESTED_AT: "now-1"}}})
+    assert flux.fetch() == f"main@sha1:{second}"
+    commit_store(fleet, theme="storefront")
+    assert flux.fetch() == f"main@sha1:{second}"  # the same request token is handled already
+
+
 def test_setup_jobs_finish_with_a_pod_and_its_log(
     flux: FluxDouble, fleet: GitFleet, kube_api: KubeCluster
 ) -> None:

@@ -10,7 +10,8 @@ from fastapi.testclient import TestClient
 
 from storefleet.reconciler_watch.watcher import ClusterWatcher
 from tests.kube.applier import Applier
-from tests.kube.flux_double import HR_API
+from tests.kube.cluster import KubeCluster
+from tests.kube.flux_double import HR_API, FluxDouble
 from tests.reconciler_watch.conftest import WatcherRunner
 from tests.reconciler_watch.support import (
     create,
@@ -103,6 +104,34 @@ def test_a_human_git_revert_takes_the_store_back_and_ready_ties_to_the_revert(
     release = applier.kube.get(HR_API, "HelmRelease", sid, sid)
     assert release is not None and release["spec"]["values"]["plan"] == "small"
     assert transitions(client, tenant, sid)[-2:] == ["updating", "ready"]
+
+
+def test_a_pushed_human_revert_is_applied_at_once_not_at_the_source_interval(
+    client: TestClient, tenant: Any, kube_api: KubeCluster, watcher: ClusterWatcher, tmp_path: Path,
+    fleet_remote: Path,
+) -> None:  # fmt: skip
+    flux = FluxDouble(kube_api, fleet_remote, honour_interval=True)  # the GitRepository polls every 1m
+    with flux.run_in_background():
+        sid = installed(client, tenant, flux, "nudged-shop")["id"]
+        client.patch(f"/api/v1/stores/{sid}", json={"plan": "large"}, headers=tenant.headers)
+        updated = wait_status(client, tenant, sid, "ready")
+
+        clone = tmp_path / "human"
+        git("clone", "-q", str(fleet_remote), str(clone), cwd=tmp_path)
+        git("-c", "user.name=Pat Engineer", "-c", "user.email=pat@example.com",
+            "revert", "--no-edit", updated["last_commit_sha"], cwd=clone)  # fmt: skip
+        revert_sha = git("rev-parse", "HEAD", cwd=clone)
+        git("push", "-q", "origin", "HEAD:main", cwd=clone)
+        final = wait_for(
+            lambda: (
+                (s := status_of(client, tenant, sid))["last_commit_sha"] == revert_sha
+                and s["status"] == "ready"
+                and s
+            ),
+            timeout_s=5.0,
+            what="ready at the revert within 5 s",
+        )
+    assert final["plan"] == "small"
 
 
 def test_delete_is_deleted_only_when_the_release_and_namespace_are_gone(
