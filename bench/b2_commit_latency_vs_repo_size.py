@@ -96,7 +96,8 @@ class QuickRender:
     the real renderer and a mismatch is an error, so the files are what the fleet writer would write."""
 
     def __init__(self, check_every: int = 97) -> None:
-        self._prototypes: dict[tuple[str, str | None, str, int], dict[str, bytes]] = {}
+        # per shape: the sentinel spec's hash (stamped on the HelmRelease) and its files
+        self._prototypes: dict[tuple[str, str | None, str, int], tuple[str, dict[str, bytes]]] = {}
         self._check_every = check_every
         self._count = 0
 
@@ -105,12 +106,14 @@ class QuickRender:
         if key not in self._prototypes:
             sentinel = spec.model_copy(update={"store_id": "st-xxxxxxxxxx", "tenant": "u-yyyyyyyyyy",
                                                "name": "shop-" + "w" * (len(spec.name) - 5)})  # fmt: skip
-            self._prototypes[key] = render_store(sentinel, PROFILE)
-        swaps = [(b"shop-" + b"w" * (len(spec.name) - 5), spec.name.encode()),
+            self._prototypes[key] = (sentinel.spec_hash, render_store(sentinel, PROFILE))
+        sentinel_hash, prototype = self._prototypes[key]
+        swaps = [(sentinel_hash.encode(), spec.spec_hash.encode()),
+                 (b"shop-" + b"w" * (len(spec.name) - 5), spec.name.encode()),
                  (b"xxxxxxxxxx", spec.store_id.removeprefix("st-").encode()),
                  (b"yyyyyyyyyy", spec.tenant.removeprefix("u-").encode())]  # fmt: skip
         files = {}
-        for name, data in self._prototypes[key].items():
+        for name, data in prototype.items():
             for old, new in swaps:
                 data = data.replace(old, new)
             files[name] = data

@@ -77,6 +77,7 @@ from storefleet.reconciler_watch.decide import StoreView, decide
 from storefleet.reconciler_watch.observed import Observed, parse_helmrelease, parse_job
 from storefleet.reconciler_watch.setup_job import job_name, setup_key
 from storefleet.renderer.gitrepo import FleetRepo
+from storefleet.renderer.manifests import ANNOTATION_SPEC_HASH
 from storefleet.renderer.profile import GitOpsEngine
 from storefleet.renderer.template import instantiate_template
 
@@ -140,6 +141,12 @@ class StorePlan:
         return job_name(self.id, setup_key(self.spec), 0)
 
     @property
+    def spec_hash(self) -> str:
+        """The hash the rendered HelmRelease carries, as the store row keeps it."""
+        release = yaml.safe_load(self.files["helmrelease.yaml"])
+        return str(release["metadata"]["annotations"][ANNOTATION_SPEC_HASH])
+
+    @property
     def healthy_step(self) -> int | None:
         return next((i for i, step in enumerate(self.steps) if step.kind == "healthy"), None)
 
@@ -179,8 +186,10 @@ def release_status(sid: str, conditions: list[Obj], failures: int, **extra: Any)
 def expected(plan: StorePlan, release: Obj, job: Obj | None = None) -> tuple[str, str]:
     """What the watcher should write for this cluster state: the product's own `decide`."""
     view = StoreView(plan.id, StoreStatus.PROVISIONING, plan.commit, datetime.now(UTC),
-                     setup_key=setup_key(plan.spec), setup_done_key=None)  # fmt: skip
-    applier = parse_helmrelease({"metadata": {"generation": 1}, "status": release}, True)
+                     setup_key=setup_key(plan.spec), setup_done_key=None,
+                     spec_hash=plan.spec_hash)  # fmt: skip
+    meta = {"generation": 1, "annotations": {ANNOTATION_SPEC_HASH: plan.spec_hash}}
+    applier = parse_helmrelease({"metadata": meta, "status": release}, True)
     setup = parse_job({"metadata": {"name": plan.job}, "status": job}) if job is not None else None
     decision = decide(Observed(datetime.now(UTC), applier, setup_job=setup), view)
     if decision is None:
@@ -267,7 +276,7 @@ def seed_database(conninfo: str, plans: list[StorePlan]) -> None:
             for plan in plans:
                 s, waiting = plan.spec, f"committed {plan.commit[:12]}; waiting for the cluster to apply"
                 row = (plan.id, plan.owner, s["name"], s["engine"], s["theme"], s["plan"], "provisioning",
-                       waiting, Jsonb(s), "bench", plan.commit, now, now)  # fmt: skip
+                       waiting, Jsonb(s), plan.spec_hash, plan.commit, now, now)  # fmt: skip
                 copy.write_row(row)
         conn.execute("ANALYZE")
         conn.execute(TRIGGER_SQL)

@@ -138,7 +138,7 @@ class StoreUpdater:
             store_id=store_id,
             tenant=row["owner_id"],
             key=view.setup_key,
-            attempt=row["setup_attempt"],
+            generation=view.setup_generation,
         )
         return self._cluster.create_job(store_id, job)
 

@@ -3,8 +3,10 @@
 No I/O: the caller gathers the cluster objects (and the fleet repo's ancestor check) into `Observed`,
 and applies the result with optimistic locking. The rules (docs/architecture.md, "The read path"):
 
-- ready only when the applier applied a fleet revision that *contains* the store's commit and reports
-  healthy for it, and the post-install setup Job for the store's current setup key succeeded;
+- ready only when the applier's own object carries the store's current spec hash and reports healthy
+  for it (Flux: at its generation; Argo CD: synced at a revision that *contains* the store's commit,
+  compared with and synced from its current source), and the post-install setup Job for the store's
+  current setup key succeeded;
 - failed only from terminal signals about that revision (Flux `Stalled`, or `Ready=False` at the
   current generation with no `Reconciling`; Argo CD operation `Failed`/`Error`, an `*Error` condition,
   `Degraded` after the operation ended), from a failed setup Job, or from the timeout;
@@ -18,6 +20,7 @@ from datetime import datetime, timedelta
 
 from storefleet.api.stores.state_machine import StoreStatus
 from storefleet.reconciler_watch.observed import ArgoApp, Condition, FluxRelease, Observed
+from storefleet.reconciler_watch.setup_job import setup_job_name
 
 S = StoreStatus
 MSG_WAITING_FOR_APPLY = "committed {sha}; waiting for the cluster to apply"
@@ -39,6 +42,10 @@ class StoreView:
     # Argo CD sync operation): until the applier has handled it, its old status says nothing.
     retry_token: str | None = None
     retry_requested_at: datetime | None = None
+    # The hash of the store's current spec: an applier object speaks for the store only when it carries
+    # it (the renderer stamps it on the HelmRelease and the Application). None: nothing is current.
+    spec_hash: str | None = None
+    setup_generation: int = 0  # names the setup Job of the pending change (setup_job.job_name)
 
 
 @dataclass(frozen=True)
@@ -105,9 +112,15 @@ def _waiting(store: StoreView) -> str:
     return MSG_WAITING_FOR_APPLY.format(sha=store.last_commit_sha[:12])
 
 
+def _of_current_spec(spec_hash: str | None, store: StoreView) -> bool:
+    return store.spec_hash is not None and spec_hash == store.spec_hash
+
+
 def _flux(release: FluxRelease, store: StoreView) -> _Verdict:
-    if not release.contains_commit:
-        return _Verdict("working", _waiting(store), "not_applied")
+    # Watch events are ordered within one kind only: the Kustomization's applied revision may be ahead
+    # of the cached HelmRelease, so every verdict comes from a HelmRelease of the current spec alone.
+    if not _of_current_spec(release.spec_hash, store):
+        return _Verdict("working", _flux_waiting(release, store), "not_applied")
     if store.retry_token and release.last_handled_reconcile_at != store.retry_token:
         return _Verdict("working", "retry requested; waiting for Flux to reconcile the release", "retrying")
     generation = release.generation
@@ -125,6 +138,12 @@ def _flux(release: FluxRelease, store: StoreView) -> _Verdict:
     return _Verdict("working", _flux_progress(release, ready, reconciling), "progressing")
 
 
+def _flux_waiting(release: FluxRelease, store: StoreView) -> str:
+    if release.contains_commit:
+        return f"{_waiting(store)}: the fleet revision is applied, the HelmRelease not updated yet"
+    return _waiting(store)
+
+
 def _at(condition: Condition, generation: int) -> bool:
     return condition.observed_generation is None or condition.observed_generation == generation
 
@@ -137,8 +156,15 @@ def _flux_progress(release: FluxRelease, ready: Condition | None, reconciling: C
 
 
 def _argo(app: ArgoApp, store: StoreView) -> _Verdict:
-    if not app.contains_commit:
+    broken = _comparison_failed(app, store)
+    if broken is not None:
+        return _Verdict("failed", f"Argo CD ComparisonError: {broken.message}", "comparison_error")
+    # A refresh of the store's Application resolves the new commit before the root app updates its
+    # spec, and reports Synced at that commit with the old values: only the current spec counts.
+    if not app.contains_commit or not _of_current_spec(app.spec_hash, store):
         return _Verdict("working", _waiting(store), "not_applied")
+    if not app.status_of_spec:
+        return _Verdict("working", "Argo CD: waiting for a comparison with the new spec", "progressing")
     floor = store.retry_requested_at
     started = app.operation_started_at
     # Argo CD stamps operations to the second, so the retry's own sync is known by its token; any
@@ -150,7 +176,7 @@ def _argo(app: ArgoApp, store: StoreView) -> _Verdict:
     if current_operation and app.operation_phase in ("Failed", "Error"):
         phase = app.operation_phase.lower()
         return _Verdict("failed", f"Argo CD sync {phase}: {app.operation_message}", "sync_failed")
-    errors = [c for c in app.error_conditions if _since(c, floor)]
+    errors = [c for c in app.error_conditions if _about_attempt(c, floor)]
     if errors:
         return _Verdict("failed", f"Argo CD {errors[0].type}: {errors[0].message}", "error_condition")
     operation_over = app.operation_phase in (None, "Succeeded", "Failed", "Error")
@@ -163,9 +189,30 @@ def _argo(app: ArgoApp, store: StoreView) -> _Verdict:
     return _Verdict("working", _argo_progress(app), "progressing")
 
 
-def _since(condition: Condition, floor: datetime | None) -> bool:
-    """Whether a condition may be about the current attempt (undated ones are taken as current)."""
-    return floor is None or condition.last_transition is None or condition.last_transition >= floor
+def _comparison_failed(app: ArgoApp, store: StoreView) -> Condition | None:
+    """A ComparisonError about the current spec that a later refresh still reports: manifest
+    generation fails for good. Argo CD then writes no sync revision, so it is judged without one."""
+    if not (_of_current_spec(app.spec_hash, store) and app.compared_with_spec and app.reconciled_at):
+        return None
+    floor = store.retry_requested_at
+    for condition in app.error_conditions:
+        since = condition.last_transition
+        persisted = since is not None and app.reconciled_at > since
+        if condition.type == "ComparisonError" and persisted and (floor is None or app.reconciled_at > floor):
+            return condition
+    return None
+
+
+def _about_attempt(condition: Condition, floor: datetime | None) -> bool:
+    """Whether a condition may be about the current attempt (undated ones are taken as current).
+
+    After a retry, a SyncError may be a late refresh's record of the very failure retried, stamped
+    after the retry: the retry's own failure shows in its operation, checked before conditions."""
+    if floor is None:
+        return True
+    if condition.type == "SyncError":
+        return False
+    return condition.last_transition is None or condition.last_transition >= floor
 
 
 def _argo_progress(app: ArgoApp) -> str:
@@ -182,7 +229,7 @@ def _setup(observed: Observed, store: StoreView) -> Decision | None:
     if store.setup_done_key == store.setup_key:
         return None
     job = observed.setup_job
-    if job is None:
+    if job is None or job.name != setup_job_name(store):  # another change's Job is not this one's
         return Decision(None, "running the post-install setup", "setup_started", start_setup=True)
     if job.succeeded:
         return None

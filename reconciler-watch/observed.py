@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from storefleet.renderer.manifests import ANNOTATION_SPEC_HASH
+
 # The name of the operation.info item that carries the platform's retry token on a retry's sync.
 RETRY_INFO = "storefleet.io/retry-token"
 
@@ -35,16 +37,18 @@ class Condition:
 
 @dataclass(frozen=True)
 class FluxRelease:
-    """A HelmRelease, plus the fleet revision the tenants Kustomization last applied."""
+    """A HelmRelease, plus whether the tenants Kustomization applied the store's commit."""
 
     generation: int
     observed_generation: int | None
     conditions: dict[str, Condition]
     # Whether the revision the Kustomization applied contains the store's commit (an ancestor check the
     # I/O step makes in the fleet repo); None when nothing was applied yet or the check was impossible.
+    # Progress messages only: another kind's cache may be ahead of this HelmRelease's.
     contains_commit: bool | None
     last_handled_reconcile_at: str | None = None
     deleting: bool = False
+    spec_hash: str | None = None  # the store spec this HelmRelease was rendered from (its annotation)
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,12 @@ class ArgoApp:
     deleting: bool = False
     # The platform's retry token, when the operation is the sync a retry asked for (operation.info).
     operation_retry_token: str | None = None
+    spec_hash: str | None = None  # the store spec this Application was rendered from (its annotation)
+    # Whether the status is about the Application's current spec.source: the last comparison
+    # (status.sync.comparedTo) was of that source, and so was the last sync (operationState.syncResult).
+    compared_with_spec: bool = False
+    status_of_spec: bool = False
+    reconciled_at: datetime | None = None  # status.reconciledAt: the last refresh
 
 
 @dataclass(frozen=True)
@@ -114,6 +124,11 @@ def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _spec_hash(meta: dict[str, Any]) -> str | None:
+    value = _mapping(meta.get("annotations")).get(ANNOTATION_SPEC_HASH)
+    return value if isinstance(value, str) and value else None
+
+
 def parse_helmrelease(obj: dict[str, Any], contains_commit: bool | None) -> FluxRelease:
     meta, status = _mapping(obj.get("metadata")), _mapping(obj.get("status"))
     observed = status.get("observedGeneration")
@@ -125,6 +140,7 @@ def parse_helmrelease(obj: dict[str, Any], contains_commit: bool | None) -> Flux
         contains_commit=contains_commit,
         last_handled_reconcile_at=handled if isinstance(handled, str) else None,
         deleting=bool(meta.get("deletionTimestamp")),
+        spec_hash=_spec_hash(meta),
     )
 
 
@@ -142,6 +158,34 @@ def _retry_token(operation: dict[str, Any] | None) -> str | None:
     return None
 
 
+def _compared_with_spec(obj: dict[str, Any]) -> bool:
+    """A refresh can report Synced at a new revision for an Application whose spec the root app has
+    not updated yet, and the spec can change after that refresh: only a status compared with the
+    current spec.source speaks for it."""
+    source = _mapping(obj.get("spec")).get("source")
+    compared = _mapping(_mapping(_mapping(obj.get("status")).get("sync")).get("comparedTo"))
+    return source is not None and compared.get("source") == source
+
+
+def _synced_from_spec(obj: dict[str, Any], operation: dict[str, Any] | None) -> bool:
+    synced = _mapping(_mapping(operation).get("syncResult"))
+    return "source" not in synced or synced["source"] == _mapping(obj.get("spec")).get("source")
+
+
+def _resource_health(status: dict[str, Any]) -> str:
+    """Argo CD 3 no longer writes status.health.message: the detail is on the resources, the first
+    Degraded one first."""
+    unwell = [
+        item for item in status.get("resources") or [] if isinstance(item, dict)
+        and _mapping(item.get("health")).get("message")
+    ]  # fmt: skip
+    unwell.sort(key=lambda item: _mapping(item.get("health")).get("status") != "Degraded")
+    if not unwell:
+        return ""
+    first = unwell[0]
+    return f"{first.get('kind', '')} {first.get('name', '')}: {first['health']['message']}".strip()
+
+
 def parse_application(obj: dict[str, Any], contains_commit: bool | None) -> ArgoApp:
     status = _mapping(obj.get("status"))
     sync, health = _mapping(status.get("sync")), _mapping(status.get("health"))
@@ -154,7 +198,7 @@ def parse_application(obj: dict[str, Any], contains_commit: bool | None) -> Argo
     return ArgoApp(
         sync_status=sync.get("status"),
         health_status=health.get("status"),
-        health_message=str(health.get("message") or ""),
+        health_message=str(health.get("message") or "") or _resource_health(status),
         operation_phase=operation.get("phase") if operation else None,
         operation_message=str(operation.get("message") or "") if operation else "",
         operation_started_at=parse_time(operation.get("startedAt")) if operation else None,
@@ -162,6 +206,10 @@ def parse_application(obj: dict[str, Any], contains_commit: bool | None) -> Argo
         contains_commit=contains_commit,
         deleting=bool(_mapping(obj.get("metadata")).get("deletionTimestamp")),
         operation_retry_token=_retry_token(operation),
+        spec_hash=_spec_hash(_mapping(obj.get("metadata"))),
+        compared_with_spec=_compared_with_spec(obj),
+        status_of_spec=_compared_with_spec(obj) and _synced_from_spec(obj, operation),
+        reconciled_at=parse_time(status.get("reconciledAt")),
     )
 
 

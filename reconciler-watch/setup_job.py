@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
+
+if TYPE_CHECKING:
+    from storefleet.reconciler_watch.decide import StoreView
 
 SETUP_LABEL = "storefleet.io/setup"
 STORE_LABEL = "storefleet.io/store"
@@ -35,13 +38,20 @@ def setup_key(spec: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:10]
 
 
-def job_name(store_id: str, key: str, attempt: int) -> str:
-    """Stable for one store, setup key and attempt, so a restarted watcher finds its Job again."""
-    return f"{store_id}-setup-{key[:8]}-{attempt}"
+def job_name(store_id: str, key: str, generation: int) -> str:
+    """Stable for one store, setup key and setup generation, so a restarted watcher finds its Job
+    again. The generation grows with every completed setup and every retry: a later change back to
+    earlier inputs gets a new Job, never the finished one the chart still keeps."""
+    return f"{store_id}-setup-{key[:8]}-{generation}"
+
+
+def setup_job_name(store: StoreView) -> str:
+    """The Job of the store's pending setup change."""
+    return job_name(store.id, store.setup_key, store.setup_generation)
 
 
 def build_job(
-    config_map: dict[str, Any] | None, *, store_id: str, tenant: str, key: str, attempt: int
+    config_map: dict[str, Any] | None, *, store_id: str, tenant: str, key: str, generation: int
 ) -> dict[str, Any]:
     """The Job to create in the store namespace, from the chart's `job.yaml`."""
     data = (config_map or {}).get("data") or {}
@@ -54,7 +64,7 @@ def build_job(
         raise SetupTemplateError(f"job.yaml in ConfigMap {store_id}-setup is not YAML: {exc}") from exc
     if not isinstance(job, dict) or job.get("kind") != "Job" or not isinstance(job.get("spec"), dict):
         raise SetupTemplateError(f"job.yaml in ConfigMap {store_id}-setup is not a Job manifest")
-    name = job_name(store_id, key, attempt)
+    name = job_name(store_id, key, generation)
     metadata = job.setdefault("metadata", {})
     metadata.update(name=name, namespace=store_id)
     metadata.pop("generateName", None)

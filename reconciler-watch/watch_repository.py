@@ -9,8 +9,8 @@ from storefleet.api.db.pool import Connection
 CONVERGING = ("provisioning", "updating", "deleting")
 
 _COLUMNS = (
-    "s.id, s.owner_id, s.engine, s.status, s.status_message, s.spec, s.last_commit_sha,"
-    " s.status_changed_at, s.committed_at, s.setup_done_key, s.setup_attempt, s.retry_token,"
+    "s.id, s.owner_id, s.engine, s.status, s.status_message, s.spec, s.spec_hash, s.last_commit_sha,"
+    " s.status_changed_at, s.committed_at, s.setup_done_key, s.setup_generation, s.retry_token,"
     " s.retry_requested_at, s.updated_at, s.last_request_id,"
     # A change is pending while it waits in the outbox or in an open pull request (pull-request mode).
     " (EXISTS (SELECT 1 FROM outbox o WHERE o.store_id = s.id AND o.processed_at IS NULL)"
@@ -48,8 +48,9 @@ async def set_messages(conn: Connection, messages: dict[str, tuple[str, str]]) -
 
 
 async def record_ready(conn: Connection, store_id: str, setup_key: str, revision: str | None) -> None:
+    """A completed setup moves the setup generation on: the next setup change gets a Job of its own."""
     await conn.execute(
-        "UPDATE stores SET setup_done_key = %s, observed_revision = coalesce(%s, observed_revision)"
-        " WHERE id = %s",
-        (setup_key, revision, store_id),
+        "UPDATE stores SET setup_generation = setup_generation + (setup_done_key IS DISTINCT FROM %s)::int,"
+        " setup_done_key = %s, observed_revision = coalesce(%s, observed_revision) WHERE id = %s",
+        (setup_key, setup_key, revision, store_id),
     )

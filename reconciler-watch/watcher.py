@@ -47,7 +47,7 @@ from storefleet.reconciler_watch.observed import (
     parse_helmrelease,
     parse_job,
 )
-from storefleet.reconciler_watch.setup_job import job_name, setup_key
+from storefleet.reconciler_watch.setup_job import setup_job_name, setup_key
 
 log = logging.getLogger(__name__)
 _ALL = "*"
@@ -212,9 +212,7 @@ class ClusterWatcher:
                 if self.config.engine == "flux"
                 else parse_application(raw, contains)
             )
-        job_raw = self.informers[SETUP_JOBS.key].get(
-            store_id, job_name(store_id, view.setup_key, row["setup_attempt"])
-        )
+        job_raw = self.informers[SETUP_JOBS.key].get(store_id, setup_job_name(view))
         job = None
         if job_raw is not None:
             job = parse_job(job_raw)
@@ -277,4 +275,6 @@ def store_view(row: dict[str, Any]) -> StoreView:
         status_message=row["status_message"],
         retry_token=row["retry_token"],
         retry_requested_at=row["retry_requested_at"],
+        spec_hash=row["spec_hash"],
+        setup_generation=row["setup_generation"],
     )

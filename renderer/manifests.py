@@ -35,6 +35,9 @@ KUSTOMIZATION_FILE = "kustomization.yaml"
 
 ANNOTATION_STORE_NAME = "storefleet.io/store-name"
 ANNOTATION_CHART_VERSION = "storefleet.io/chart-version"
+# The spec the applier object was rendered from: the watcher reads readiness only from an object that
+# carries the store's current hash, never by joining it with another kind's status.
+ANNOTATION_SPEC_HASH = "storefleet.io/spec-hash"
 
 STORE_HEADER = (
     "storefleet StoreSpec: the platform's desired state for this store. Not a Kubernetes object:\n"
@@ -119,7 +122,11 @@ def render_store(spec: StoreSpec, profile: RenderProfile) -> dict[str, bytes]:
     metadata: dict[str, Any] = {
         "name": spec.store_id,
         "labels": store_labels(spec),
-        "annotations": {ANNOTATION_STORE_NAME: spec.name, ANNOTATION_CHART_VERSION: profile.chart_version},
+        "annotations": {
+            ANNOTATION_STORE_NAME: spec.name,
+            ANNOTATION_CHART_VERSION: profile.chart_version,
+            ANNOTATION_SPEC_HASH: spec.spec_hash,
+        },
     }
     files = {STORE_FILE: render_store_yaml(spec), NAMESPACE_FILE: yamlio.dump(namespace(spec))}
     if profile.gitops_engine is GitOpsEngine.FLUX:

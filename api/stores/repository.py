@@ -183,7 +183,7 @@ async def mark_retry(conn: Connection, store_id: str) -> None:
     await conn.execute(
         "UPDATE stores SET retry_requested_at = now(),"
         " retry_token = to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"
-        " setup_attempt = setup_attempt + 1 WHERE id = %s",
+        " setup_generation = setup_generation + 1 WHERE id = %s",
         (store_id,),
     )
 

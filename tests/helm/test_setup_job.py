@@ -212,7 +212,7 @@ def test_the_watcher_builds_a_valid_job_from_the_rendered_config_map(case: dict[
     from storefleet.reconciler_watch.setup_job import build_job, job_name
 
     config = kit.setup_config(case["objects"])
-    job = build_job(config, store_id=kit.STORE_ID, tenant="u-abcdefgh23", key="0123abcdef", attempt=2)
+    job = build_job(config, store_id=kit.STORE_ID, tenant="u-abcdefgh23", key="0123abcdef", generation=2)
     assert job["metadata"]["name"] == job_name(kit.STORE_ID, "0123abcdef", 2)
     assert job["metadata"]["namespace"] == kit.STORE_ID
     for labels in (job["metadata"]["labels"], job["spec"]["template"]["metadata"]["labels"]):

@@ -87,7 +87,8 @@ class Applier:
     ) -> None:
         """The next `times` attempts for the store fail (None: every attempt, until cleared). Argo CD
         modes: "" a sync whose resources fail to apply (retried, then Failed), "error" an operation
-        that errors (phase Error at once), "rollout" a sync that succeeds into a Degraded app."""
+        that errors (phase Error at once), "rollout" a sync that succeeds into a Degraded app,
+        "comparison" manifest generation failing at every refresh (ComparisonError, no sync)."""
         self._failures[store_id] = Failure(times, message, mode)
 
     def clear_failures(self, store_id: str | None = None) -> None:

@@ -189,7 +189,28 @@ class ArgoDouble(Applier):
             status.setdefault("sourceType", "Helm")
             if REFRESH in (app["metadata"].get("annotations") or {}) or "reconciledAt" not in status:
                 status["reconciledAt"] = now()
+            self._comparison(app["metadata"]["name"], status)
             self._write(app, status)
+
+    def _comparison(self, name: str, status: Obj) -> None:
+        """A "comparison" failure: manifest generation fails, so sync.status is Unknown with no
+        revision, and ComparisonError keeps its lastTransitionTime while it persists across refreshes."""
+        failure = self._failures.get(name)
+        others = [c for c in status.get("conditions") or [] if c.get("type") != "ComparisonError"]
+        if failure is None or failure.mode != "comparison" or failure.remaining == 0:
+            status["conditions"] = others
+            return
+        before = next((c for c in status.get("conditions") or [] if c.get("type") == "ComparisonError"), None)
+        message = (
+            f"Failed to load target state: failed to generate manifest for source 1 of 1: {failure.message}"
+        )
+        since = before["lastTransitionTime"] if before else now()
+        status["conditions"] = [
+            *others,
+            {"type": "ComparisonError", "message": message, "lastTransitionTime": since},
+        ]
+        status["sync"] = {"status": "Unknown", "comparedTo": status["sync"]["comparedTo"]}
+        status["reconciledAt"] = now()
 
     def start_syncs(self, store_id: str | None = None) -> list[str]:
         """Start a sync operation where one is due: an `operation` someone set (a manual sync), or
@@ -263,19 +284,28 @@ class ArgoDouble(Applier):
             syncResult={"revision": revision, "source": app["spec"]["source"]},
         )
         status["sync"] = {**status.get("sync", {}), "status": "Synced", "revision": revision}
-        status["health"] = self._health(release, state)
+        status["health"], status["resources"] = self._health(release, state), self._resources(release, state)
         status["conditions"] = [c for c in status.get("conditions") or [] if c.get("type") != "SyncError"]
         self._write(app, status)
 
     @staticmethod
     def _health(release: Release, state: str) -> Obj:
-        if state == "ready":
-            return {"status": "Healthy", "lastTransitionTime": now()}
+        """As Argo CD 3 writes it: the status only (status.health.message is no longer set)."""
+        health = {"ready": "Healthy", "waiting": "Progressing"}.get(state, "Degraded")
+        return {"status": health, "lastTransitionTime": now()}
+
+    @staticmethod
+    def _resources(release: Release, state: str) -> list[Obj]:
+        """status.resources: the Deployment with its health and the message that explains it."""
+        health: Obj = {"status": "Healthy"}
         if state == "waiting":
             message = "Waiting for rollout to finish: 0 of 1 updated replicas are available..."
-            return {"status": "Progressing", "message": message, "lastTransitionTime": now()}
-        message = f'Deployment "{release.deployment}" exceeded its progress deadline'
-        return {"status": "Degraded", "message": message, "lastTransitionTime": now()}
+            health = {"status": "Progressing", "message": message}
+        elif state != "ready":
+            message = f'Deployment "{release.deployment}" exceeded its progress deadline'
+            health = {"status": "Degraded", "message": message}
+        ref = {"group": "apps", "version": "v1", "kind": "Deployment", "namespace": release.store_id}
+        return [{**ref, "name": release.deployment, "status": "Synced", "health": health}]
 
     def _sync_failed(self, app: Obj, failure: Failure) -> None:
         status = copy.deepcopy(app["status"])
@@ -319,5 +349,8 @@ class ArgoDouble(Applier):
                 continue
             set_state(self.kube, release, "ready")
             status = copy.deepcopy(app["status"])
-            status["health"] = self._health(release, "ready")
+            status["health"], status["resources"] = (
+                self._health(release, "ready"),
+                self._resources(release, "ready"),
+            )
             self._write(app, status)

@@ -82,6 +82,18 @@ class KubeCluster:
         """The next watch resuming from any resourceVersion seen so far gets 410 Expired."""
         self.call(lambda store: store.expire_history())
 
+    def delay_watch_events(self, api_version: str, kind: str, seconds: float) -> None:
+        """Deliver this kind's events to open watches `seconds` late (0: at once), as a slow stream
+        would; other kinds' events flow as before, so watches of two kinds fall out of step."""
+
+        def delay(store: ObjectStore) -> None:
+            rt = store.registry.for_kind(api_version, kind)
+            if rt is None:
+                raise KeyError(f"{api_version} {kind} is not served")
+            store.history(rt).delay_s = seconds
+
+        self.call(delay)
+
     def set_pod_log(self, namespace: str, pod: str, text: str) -> None:
         """What GET .../pods/<pod>/log answers (the pod itself is created over the API)."""
 

@@ -67,10 +67,15 @@ class History:
         self.limit = limit
         self.floor = 0
         self.subscribers: set[Subscriber] = set()
+        # Open watches get each event this late (a slow stream); lists and GETs are not delayed.
+        self.delay_s = 0.0
 
     def append(self, event: Event) -> None:
         if len(self.events) >= self.limit:
             self.floor = self.events.popleft().rv
         self.events.append(event)
         for subscriber in self.subscribers:
-            subscriber.offer(event)
+            if self.delay_s > 0:
+                asyncio.get_running_loop().call_later(self.delay_s, subscriber.offer, event)
+            else:
+                subscriber.offer(event)

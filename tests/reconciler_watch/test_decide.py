@@ -12,14 +12,16 @@ import pytest
 from storefleet.api.stores.state_machine import StoreStatus as S
 from storefleet.reconciler_watch.decide import Decision, StoreView, Timeouts, decide
 from storefleet.reconciler_watch.observed import ArgoApp, Condition, FluxRelease, Observed, SetupJob
+from storefleet.reconciler_watch.setup_job import setup_job_name
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 SINCE = NOW - timedelta(minutes=2)
 G = 3
 SHA = "0123456789abcdef0123456789abcdef01234567"
+HASH, OLD_HASH = "spec-hash-now", "spec-hash-before"
 STORE = StoreView(
     id="st-abcdefgh23", status=S.PROVISIONING, last_commit_sha=SHA, since=SINCE,
-    setup_key="k1", setup_done_key="k1", status_message=None,
+    setup_key="k1", setup_done_key="k1", status_message=None, spec_hash=HASH,
 )  # fmt: skip
 
 
@@ -30,6 +32,7 @@ def cond(type_: str, status: str, gen: int | None = G, reason: str = "", message
 def flux(
     *conditions: Condition, observed: int | None = G, contains: bool | None = True, **kw: object
 ) -> FluxRelease:
+    kw.setdefault("spec_hash", HASH)
     return FluxRelease(G, observed, {c.type: c for c in conditions}, contains, **kw)  # type: ignore[arg-type]
 
 
@@ -40,8 +43,11 @@ def argo(
     errors: tuple[Condition, ...] = (),
     contains: bool | None = True,
     started: datetime | None = SINCE,
+    spec_hash: str | None = HASH,
+    status_of_spec: bool = True,
 ) -> ArgoApp:
-    return ArgoApp(sync, health, "", phase, "op message", started, errors, contains)  # fmt: skip
+    return ArgoApp(sync, health, "", phase, "op message", started, errors, contains,
+                   spec_hash=spec_hash, status_of_spec=status_of_spec)  # fmt: skip
 
 
 def run(applier: FluxRelease | ArgoApp | None, store: StoreView = STORE, **kw: object) -> Decision | None:
@@ -71,8 +77,14 @@ def rec(status: str) -> Condition:
 READY_AT_G = rdy("True", reason="InstallSucceeded")
 FLUX_TABLE = [
     ("no HelmRelease yet", None, "working"),
-    ("revision without our commit", flux(READY_AT_G, contains=False), "working"),
-    ("nothing applied yet (no revision)", flux(READY_AT_G, contains=None), "working"),
+    # The Kustomization's cache and the HelmRelease's are not ordered: only the HelmRelease counts.
+    ("old spec, nothing applied seen", flux(READY_AT_G, contains=None, spec_hash=OLD_HASH), "working"),
+    ("old spec, Kustomization applied our commit", flux(READY_AT_G, spec_hash=OLD_HASH), "working"),
+    ("HelmRelease with no spec hash", flux(READY_AT_G, spec_hash=None), "working"),
+    ("old spec, Stalled", flux(stl("True"), spec_hash=OLD_HASH), "working"),
+    ("old spec, Ready=False", flux(rdy("False"), spec_hash=OLD_HASH), "working"),
+    ("current spec, Kustomization seen behind", flux(READY_AT_G, contains=False), "ready"),
+    ("current spec, no Kustomization revision seen", flux(READY_AT_G, contains=None), "ready"),
     ("Ready=True at G, observedGeneration G", flux(READY_AT_G), "ready"),
     ("Ready=True at G, status.observedGeneration behind", flux(READY_AT_G, observed=G - 1), "working"),
     ("Ready=True for an older generation", flux(rdy("True", G - 1)), "working"),
@@ -99,6 +111,12 @@ ARGO_TABLE = [
     ("synced, healthy, operation succeeded", argo(), "ready"),
     ("synced, healthy, no operation", argo(phase=None), "ready"),
     ("synced to a revision without our commit", argo(contains=False), "working"),
+    # A refresh before the root app updated the Application: Synced at our commit with the old values.
+    ("synced at our commit, Application of the old spec", argo(spec_hash=OLD_HASH), "working"),
+    ("synced at our commit, no spec hash", argo(spec_hash=None), "working"),
+    ("old spec, operation failed", argo(phase="Failed", spec_hash=OLD_HASH), "working"),
+    ("current spec, status compared with the old source", argo(status_of_spec=False), "working"),
+    ("current spec, old source, degraded", argo(health="Degraded", status_of_spec=False), "working"),
     ("out of sync", argo(sync="OutOfSync", health="Healthy", phase=None), "working"),
     ("operation running", argo(phase="Running", health="Progressing"), "working"),
     ("healthy but operation still running", argo(phase="Running"), "working"),
@@ -148,6 +166,18 @@ SETUP_TABLE = [
 @pytest.mark.parametrize("applier", [flux(READY_AT_G), argo()], ids=["flux", "argo"])
 def test_setup(case: str, job: SetupJob | None, expected: str, applier: FluxRelease | ArgoApp) -> None:
     assert outcome(run(applier, SETUP_STORE, setup_job=job)) == expected
+
+
+def test_a_setup_input_changed_back_runs_a_new_job_not_the_old_one() -> None:
+    """astra, then storefront, then astra again: the first astra Job, kept finished in the cluster,
+    does not stand for the third change; its own Job, found again after a restart, does."""
+    names = [setup_job_name(replace(STORE, setup_key=key, setup_generation=generation))
+             for key, generation in (("astra-key", 0), ("storefront", 1), ("astra-key", 2))]  # fmt: skip
+    assert len(set(names)) == 3
+    back = replace(STORE, setup_key="astra-key", setup_done_key="storefront", setup_generation=2)
+    old = SetupJob(names[0], succeeded=True, failed=False)
+    assert outcome(run(flux(READY_AT_G), back, setup_job=old)) == "start_setup"
+    assert outcome(run(flux(READY_AT_G), back, setup_job=replace(old, name=names[2]))) == "ready"
 
 
 def test_a_failed_setup_carries_the_log_tail_in_the_error() -> None:
@@ -213,16 +243,17 @@ READY_OPTIONS = [None, "True", "False", "Unknown"]
 GENERATIONS = [G, G - 1, None]
 
 
-@pytest.mark.parametrize("contains", [True, False, None])
-def test_flux_properties_over_every_combination(contains: bool | None) -> None:
-    """Whatever the signals: ready needs our commit and Ready=True at G; failed needs our commit and a
-    terminal signal (Stalled, or Ready=False at G without Reconciling)."""
+@pytest.mark.parametrize("spec_hash", [HASH, OLD_HASH, None])
+def test_flux_properties_over_every_combination(spec_hash: str | None) -> None:
+    """Whatever the signals: ready needs the current spec and Ready=True at G; failed needs the current
+    spec and a terminal signal (Stalled, or Ready=False at G without Reconciling)."""
+    contains = spec_hash == HASH
     for ready, ready_gen, stalled, reconciling, observed in itertools.product(
         READY_OPTIONS, GENERATIONS, [None, "True", "False"], [None, "True", "False"], [G, G - 1, None]
     ):
         conditions = [cond(t, v, ready_gen) for t, v in (("Ready", ready), ("Stalled", stalled)) if v]
         conditions += [cond("Reconciling", reconciling)] if reconciling else []
-        result = outcome(run(flux(*conditions, observed=observed, contains=contains)))
+        result = outcome(run(flux(*conditions, observed=observed, spec_hash=spec_hash)))
         at_g = ready_gen in (G, None)
         if result == "ready":
             assert contains and ready == "True" and at_g and observed == G and stalled != "True"
@@ -253,3 +284,27 @@ def test_argo_knows_the_retrys_own_sync_by_its_token_within_the_same_second() ->
     ours = replace(theirs, operation_retry_token="t-1")
     assert outcome(run(ours, retried)) == "ready"
     assert outcome(run(replace(ours, operation_phase="Failed"), retried)) == "failed"
+
+
+def test_after_a_retry_a_sync_error_fails_the_store_only_through_the_retrys_operation() -> None:
+    retried = replace(STORE, retry_token="t-2", retry_requested_at=SINCE)
+    late = replace(cond("SyncError", "True", None), last_transition=SINCE + timedelta(seconds=30))
+    running = argo(phase="Running", health="Healthy", errors=(late,), started=NOW)
+    assert outcome(run(running, retried)) == "working"  # the retried failure, recorded late
+    assert outcome(run(replace(running, operation_phase="Failed"), retried)) == "failed"
+    assert outcome(run(argo(errors=(late,)), STORE)) == "failed"  # no retry: as before
+
+
+def test_a_comparison_error_fails_once_a_later_refresh_still_reports_it() -> None:
+    error = replace(cond("ComparisonError", "True", None), last_transition=NOW - timedelta(seconds=5))
+    # Manifest generation failed: Argo CD writes no sync revision, so nothing contains our commit.
+    broken = argo(sync="Unknown", phase=None, errors=(error,), contains=None, status_of_spec=False)
+    broken = replace(broken, compared_with_spec=True, reconciled_at=error.last_transition)
+    assert outcome(run(broken)) == "working"  # one refresh only: it may pass
+    persisted = replace(broken, reconciled_at=NOW)
+    decision = run(persisted)
+    assert decision is not None and decision.status is S.FAILED and decision.reason == "comparison_error"
+    assert outcome(run(replace(persisted, spec_hash=OLD_HASH))) == "working"  # about another spec
+    assert outcome(run(replace(persisted, compared_with_spec=False))) == "working"
+    after_retry = replace(STORE, retry_token="t-3", retry_requested_at=NOW)
+    assert outcome(run(persisted, after_retry)) == "working"  # no refresh since the retry yet

@@ -5,6 +5,8 @@ runs the setup, and turns failed syncs into failed stores that a retry brings ba
 from __future__ import annotations
 
 import base64
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ from tests.reconciler_watch.support import (
     git,
     installed,
     setup_jobs,
+    status_of,
     transitions,
     wait_for,
     wait_status,
@@ -123,3 +126,42 @@ def test_a_medusa_setup_that_reports_no_publishable_key_fails_the_store(
         failed = wait_status(client, tenant, sid, "failed")
     assert "no publishable API key" in failed["error"] and "seeded 8 products" in failed["error"]
     assert applier.kube.get("v1", "Secret", sid, storefront_key_secret_name(sid)) is None
+
+
+def test_a_late_sync_error_about_the_retried_failure_does_not_fail_the_retry(
+    client: TestClient, tenant: Any, applier: Applier, watcher: ClusterWatcher
+) -> None:
+    sid = create(client, tenant, "argo-late-error")["id"]
+    applier.fail(sid, times=None, message="the webhook denied the request")
+    with applier.run_in_background():
+        wait_status(client, tenant, sid, "failed")
+    applier.clear_failures(sid)
+    assert client.post(f"/api/v1/stores/{sid}/retry", headers=tenant.headers).status_code == 202
+    wait_for(lambda: "operation" in application(applier, sid), what="the retry's sync operation")
+
+    # The refresh of the failed sync lands only now: its SyncError is stamped after the retry.
+    app = application(applier, sid)
+    stale = next(c for c in app["status"]["conditions"] if c["type"] == "SyncError")
+    after_retry = datetime.now(UTC) + timedelta(seconds=1)  # stamped to the second, like Argo CD
+    late = {**stale, "lastTransitionTime": after_retry.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    applier.kube.json_patch(app, [{"op": "replace", "path": "/status/conditions", "value": [late]}])
+    assert applier.start_syncs(sid) == [sid]  # the retry's own operation, Running
+    time.sleep(1.0)  # a few watcher ticks
+    assert status_of(client, tenant, sid)["status"] == "provisioning"
+
+    with applier.run_in_background():
+        finish_setup(applier, sid)
+        wait_status(client, tenant, sid, "ready")
+    assert transitions(client, tenant, sid).count("failed") == 1
+
+
+def test_a_comparison_error_that_persists_across_a_refresh_fails_the_store(
+    client: TestClient, tenant: Any, applier: Applier, watcher: ClusterWatcher
+) -> None:
+    sid = create(client, tenant, "argo-broken-chart")["id"]
+    applier.fail(sid, times=None, mode="comparison", message="`helm template` failed: parse error")
+    with applier.run_in_background():
+        failed = wait_status(client, tenant, sid, "failed", timeout_s=10)
+    assert failed["status_message"].startswith("Argo CD ComparisonError: Failed to load target state")
+    assert "parse error" in failed["error"]
+    assert application(applier, sid)["status"]["sync"]["status"] == "Unknown"

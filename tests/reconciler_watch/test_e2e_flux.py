@@ -61,6 +61,23 @@ def test_create_then_update_each_reach_ready_at_their_own_commit(
     assert transitions(client, tenant, sid) == ["requested", "provisioning", "ready", "updating", "ready"]
 
 
+def test_a_theme_changed_back_to_an_earlier_value_runs_its_setup_again(
+    client: TestClient, tenant: Any, applier: Applier, watcher: ClusterWatcher
+) -> None:
+    with applier.run_in_background():
+        sid = installed(client, tenant, applier, "again-shop", theme="astra")["id"]
+        for count, theme in enumerate(("storefront", "astra"), start=2):
+            changed = client.patch(f"/api/v1/stores/{sid}", json={"theme": theme}, headers=tenant.headers)
+            assert changed.status_code == 202, changed.text
+            wait_for(lambda n=count: len(setup_jobs(applier, sid)) == n, what=f"setup Job {count}")
+            assert status_of(client, tenant, sid)["status"] == "updating"  # the new Job decides, no old one
+            finish_setup(applier, sid)
+            wait_status(client, tenant, sid, "ready")
+    assert len({job["metadata"]["name"] for job in setup_jobs(applier, sid)}) == 3
+    assert transitions(client, tenant, sid) == ["requested", "provisioning", "ready", "updating", "ready",
+                                                "updating", "ready"]  # fmt: skip
+
+
 def test_a_plan_change_needs_no_new_setup(
     client: TestClient, tenant: Any, applier: Applier, watcher: ClusterWatcher
 ) -> None:

@@ -1,6 +1,6 @@
 """The watcher against the test Kubernetes API, with the test playing Flux's controllers by hand:
-a store goes provisioning -> (HelmRelease ready at a revision containing its commit) -> setup Job ->
-ready, and a Stalled release fails it."""
+a store goes provisioning -> (HelmRelease of its current spec ready) -> setup Job -> ready, and a
+Stalled release fails it."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from kubernetes import client as k8s
 
 from storefleet.reconciler_watch.watcher import ClusterWatcher
+from storefleet.renderer.manifests import ANNOTATION_SPEC_HASH
 from tests.reconciler_watch.support import git, provisioned, status_of, wait_for
 
 FLUX_NS = "flux-system"
@@ -57,19 +58,29 @@ class FluxByHand:
             "kustomize.toolkit.fluxcd.io", "v1", FLUX_NS, "kustomizations", "tenants", status
         )
 
-    def release(self, store: dict[str, Any]) -> None:
+    def release(self, store: dict[str, Any], spec_hash: str | None = None) -> None:
+        """The store's HelmRelease, rendered from the spec with this hash (default: the store's)."""
         sid, labels = (
             store["id"],
             {"storefleet.io/store": store["id"], "storefleet.io/tenant": store["owner_id"]},
         )
+        annotations = {ANNOTATION_SPEC_HASH: spec_hash or store["spec_hash"]}
         self.core.create_namespace({"metadata": {"name": sid, "labels": labels}})
         body = {"apiVersion": "helm.toolkit.fluxcd.io/v2", "kind": "HelmRelease",
-                "metadata": {"name": sid, "namespace": sid, "labels": labels},
+                "metadata": {"name": sid, "namespace": sid, "labels": labels, "annotations": annotations},
                 "spec": {"interval": "10m",
                          "chart": {"spec": {"chart": "./charts/ecommerce-store"}}}}  # fmt: skip
         self.custom.create_namespaced_custom_object("helm.toolkit.fluxcd.io", "v2", sid, "helmreleases", body)
         self.core.create_namespaced_config_map(
             sid, {"metadata": {"name": f"{sid}-setup"}, "data": {"job.yaml": JOB_YAML}}
+        )
+
+    def rerender(self, store: dict[str, Any]) -> None:
+        """The HelmRelease updated to the store's current spec: generation 2."""
+        patch = {"metadata": {"annotations": {ANNOTATION_SPEC_HASH: store["spec_hash"]}},
+                 "spec": {"interval": "11m"}}  # fmt: skip
+        self.custom.patch_namespaced_custom_object(
+            "helm.toolkit.fluxcd.io", "v2", store["id"], "helmreleases", store["id"], patch
         )
 
     def conditions(self, store_id: str, *conditions: dict[str, Any], observed: int = 1) -> None:
@@ -96,22 +107,23 @@ def flux(kube_api: Any) -> FluxByHand:
     return FluxByHand(kube_api.api_client())
 
 
-def test_ready_only_after_the_revision_contains_the_commit_and_setup_succeeded(
+def test_ready_only_from_the_helmrelease_of_the_current_spec_and_after_setup_succeeded(
     client: TestClient, tenant: Any, flux: FluxByHand, watcher: ClusterWatcher, fleet_remote: Path
 ) -> None:
     store = provisioned(client, tenant, "happy-shop")
-    base = git("rev-parse", "main~1", cwd=fleet_remote)
-    flux.applied(base)  # the cluster is one commit behind: the store's commit is not applied yet
-    flux.release(store)
-    flux.conditions(
-        store["id"], {"type": "Ready", "status": "True", "reason": "InstallSucceeded", "message": "ok"}
-    )
+    flux.applied(git("rev-parse", "main", cwd=fleet_remote))
+    flux.release(store, spec_hash="0" * 64)  # another spec's HelmRelease, ready at its generation
+    ready = {"type": "Ready", "status": "True", "reason": "InstallSucceeded", "message": "ok"}
+    flux.conditions(store["id"], dict(ready))
     wait_for(
         lambda: "waiting for the cluster" in (status_of(client, tenant, store["id"])["status_message"] or "")
     )
     assert flux.jobs(store["id"]) == []
 
-    flux.applied(git("rev-parse", "main", cwd=fleet_remote))
+    flux.rerender(store)  # the current spec at generation 2: the status of generation 1 is not its
+    wait_for(lambda: "Helm upgrade" in (status_of(client, tenant, store["id"])["status_message"] or ""))
+    assert flux.jobs(store["id"]) == []
+    flux.conditions(store["id"], {**ready, "observedGeneration": 2}, observed=2)
     job = wait_for(lambda: flux.jobs(store["id"]), what="the setup Job")[0]
     assert job.metadata.name.startswith(f"{store['id']}-setup-")
     assert job.metadata.labels["storefleet.io/setup"] == "true"
