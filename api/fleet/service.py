@@ -42,7 +42,8 @@ def _decide(store: dict[str, Any], action: str, sha: str | None) -> _Step:
             # Never reached git, so nothing can be running: the deletion is complete.
             return _Step(StoreStatus.DELETED, "deleted before it was committed")
         return _Step(message=MSG_DELETE_COMMITTED.format(sha=short or "earlier"))
-    if action in ("update", "rollback") and status is StoreStatus.UPDATING:
+    if action in ("update", "rollback") and status in (StoreStatus.UPDATING, StoreStatus.PROVISIONING):
+        # a change made while the store converges: it now waits for this, its newest commit
         return _Step(message=waiting)
     return _Step()
 

@@ -304,6 +304,13 @@ def spec_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, lis
     return {key: [before.get(key), after.get(key)] for key in _EDITABLE if before.get(key) != after.get(key)}
 
 
+# Statuses in which a new desired spec is taken as it is: the store keeps converging, now towards the
+# newest commit (it is ready only there). From ready or failed, a change starts an update.
+_CHANGED_IN_PLACE = frozenset(
+    {StoreStatus.REQUESTED, StoreStatus.PENDING_APPROVAL, StoreStatus.PROVISIONING, StoreStatus.UPDATING}
+)
+
+
 async def apply_spec(
     conn: Connection,
     actor: Actor,
@@ -312,20 +319,31 @@ async def apply_spec(
     action: str,
     params: dict[str, Any],
 ) -> dict[str, Any]:
-    """Move a ready/failed store to `updating` with a new desired spec, and enqueue its commit."""
-    if not can_transition(StoreStatus(store["status"]), StoreStatus.UPDATING):
-        raise StoreBusy(f"The store is {store['status']}; it can change once it is ready or failed.")
-    updated = await transition(
-        conn,
-        store,
-        StoreStatus.UPDATING,
-        actor,
-        message=MSG_AWAITING_COMMIT,
-        detail={"action": action, **params},
-    )
+    """Take a new desired spec in any live status and enqueue its commit: a ready or failed store
+    moves to `updating`, a converging one keeps converging towards it; a deleted or deleting store
+    refuses (409)."""
+    status = StoreStatus(store["status"])
+    detail = {"action": action, **params}
+    if status in _CHANGED_IN_PLACE:
+        await audit.record_many(conn, [_change_event(store, actor, detail)])
+    elif can_transition(status, StoreStatus.UPDATING):
+        await transition(conn, store, StoreStatus.UPDATING, actor, message=MSG_AWAITING_COMMIT, detail=detail)
+    else:
+        raise StoreBusy(f"The store is {status.value}; its desired state can no longer change.")
     updated = await repository.update_spec(conn, store["id"], spec.to_document(), spec.spec_hash)
     await _enqueue(conn, updated, action, actor, params)
     return updated
+
+
+def _change_event(store: dict[str, Any], actor: Actor, detail: dict[str, Any]) -> AuditEventRow:
+    return audit.event_row(
+        "store.changed",
+        actor,
+        store_id=store["id"],
+        tenant=store["owner_id"],
+        before={"status": store["status"], "spec": store["spec"]},
+        detail=detail,
+    )
 
 
 async def update_store(

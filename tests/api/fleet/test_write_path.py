@@ -86,11 +86,14 @@ def test_patch_rules(
     woo = new_store(tenant, "woo-shop")
     medusa = new_store(tenant, "medusa-shop", engine="medusa")
     drain()
-    busy = client.patch(f"/api/v1/stores/{woo['id']}", json={"plan": "medium"}, headers=tenant.headers)
-    assert busy.status_code == 409 and busy.json()["error"]["code"] == "STORE_BUSY"
+    # a change while the store converges is taken at once: one more commit, still provisioning
+    converging = client.patch(f"/api/v1/stores/{woo['id']}", json={"plan": "medium"}, headers=tenant.headers)
+    assert converging.status_code == 202 and converging.json()["status"] == "provisioning"
+    assert converging.json()["plan"] == "medium"
+    drain()
     set_status(woo["id"], "ready")
     set_status(medusa["id"], "ready")
-    same = client.patch(f"/api/v1/stores/{woo['id']}", json={"plan": "small"}, headers=tenant.headers)
+    same = client.patch(f"/api/v1/stores/{woo['id']}", json={"plan": "medium"}, headers=tenant.headers)
     assert same.status_code == 200 and same.json()["status"] == "ready"
     theme = client.patch(f"/api/v1/stores/{medusa['id']}", json={"theme": "astra"}, headers=tenant.headers)
     assert theme.status_code == 422 and theme.json()["error"]["details"][0]["field"] == "theme"
@@ -170,3 +173,32 @@ def test_a_change_that_cannot_render_fails_its_store_and_not_the_batch(
         "SELECT processed_at, last_error FROM outbox WHERE store_id = %s", (broken["id"],)
     ).fetchone()
     assert row["processed_at"] is not None and "magento" in row["last_error"]
+
+
+def test_desired_state_changes_in_every_live_status_and_never_once_deleting(
+    client: TestClient, tenant: Any, new_store: Any, drain: Any, human: Any, set_status: Any
+) -> None:
+    store = new_store(tenant, "acme-shop")
+    path = f"/api/v1/stores/{store['id']}"
+    before = _count(human)
+    # still `requested` (not committed yet): the create and the change are two commits
+    requested = client.patch(path, json={"plan": "medium"}, headers=tenant.headers)
+    assert requested.status_code == 202 and requested.json()["status"] == "requested"
+    drain()
+    human.pull()
+    assert _count(human) == before + 2
+    assert [_trailers(human, rev)["Action"] for rev in ("HEAD~1", "HEAD")] == ["create", "update"]
+    got = client.get(path, headers=tenant.headers).json()
+    assert got["status"] == "provisioning" and got["last_commit_sha"] == human.head()
+    assert human.head()[:12] in got["status_message"], "it waits for the newest commit"
+    # `updating`: a second change is taken too, and the store keeps updating
+    set_status(store["id"], "updating")
+    again = client.patch(path, json={"plan": "large"}, headers=tenant.headers)
+    assert again.status_code == 202 and again.json()["status"] == "updating"
+    drain()
+    changed = client.get(f"{path}/logs", headers=tenant.headers).json()
+    assert [e["event"] for e in changed["events"] if e["event"] == "store.changed"] == ["store.changed"] * 2
+    # a store being deleted takes no new desired state
+    assert client.delete(path, headers=tenant.headers).status_code == 202
+    refused = client.patch(path, json={"plan": "small"}, headers=tenant.headers)
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "STORE_BUSY"

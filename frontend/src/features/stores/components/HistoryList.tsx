@@ -34,7 +34,7 @@ export function HistoryList({ store }: { store: Store }) {
   return (
     <>
       {!canRollBack && (
-        <p className="mb-2 text-xs text-slate-600">Rollback is possible once the store is ready (or has failed).</p>
+        <p className="mb-2 text-xs text-slate-600">A store that is being deleted cannot be rolled back.</p>
       )}
       <ol aria-label="Commits" className="divide-y divide-slate-100">
         {commits.map((entry, index) => (

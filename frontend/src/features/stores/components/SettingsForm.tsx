@@ -31,9 +31,7 @@ export function SettingsForm({ store }: { store: Store }) {
   return (
     <form onSubmit={submit} className="space-y-3">
       {!editable && (
-        <Alert tone="info">
-          Settings can be changed once the store is ready. It is {store.status.replace("_", " ")} now.
-        </Alert>
+        <Alert tone="info">Settings can no longer change: the store is {store.status.replace("_", " ")}.</Alert>
       )}
       <div className="grid gap-3 sm:grid-cols-2">
         {store.engine === "woocommerce" && (

@@ -42,9 +42,10 @@ export function isTransitional(status: StoreStatus): boolean {
   return TRANSITIONAL_STATUSES.has(status);
 }
 
-/** Settings can change (update, rollback) only when the cluster is not busy with the store. */
+/** The desired state (update, rollback) may change in every live status: a converging store then
+ *  converges towards the newest change. Only a store being deleted, or gone, refuses. */
 export function acceptsChanges(status: StoreStatus): boolean {
-  return status === "ready" || status === "failed";
+  return status !== "deleting" && status !== "deleted";
 }
 
 export type StoreLinks = { storefront: string; admin: string | null };
