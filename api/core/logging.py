@@ -50,9 +50,9 @@ def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
 
 # ---- redaction --------------------------------------------------------------------------------------
 # Names whose values are secrets, as a key in structured fields or as `name=value` in a message.
-_SENSITIVE_NAME = (
-    r"[\w-]*(?:password|passwd|pwd|secret|token|api[_-]?key|authorization|cookie|credential)[\w-]*"
-)
+_SECRET_WORDS = ("password", "passwd", "pwd", "secret", "token", r"api[_-]?key", "authorization", "cookie",
+                 "credential")  # fmt: skip
+_SENSITIVE_NAME = rf"[\w-]*(?:{'|'.join(_SECRET_WORDS)})[\w-]*"
 _SENSITIVE_KEY = re.compile(rf"^{_SENSITIVE_NAME}$", re.IGNORECASE)
 # name=value, name: value, "name": "value" (JSON), with an optional auth scheme before the value
 _SENSITIVE_PAIR = re.compile(
@@ -64,11 +64,10 @@ _AUTH_SCHEME = re.compile(r"\b(?P<scheme>bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}"
 # scheme://user:password@host and scheme://token@host
 _URL_USERINFO = re.compile(r"(?P<scheme>\b[a-z][a-z0-9+.-]*://)(?P<userinfo>[^/\s@'\"]+)@", re.IGNORECASE)
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+")
-# Every pattern above needs one of these: a text without any (most lines: an access line, a state
-# change) is returned after this one search instead of four substitutions.
-_MAYBE_SECRET = re.compile(
-    r"://|passw|pwd|secret|token|api[_-]?key|authori[sz]|cookie|credential|bearer|basic|eyJ", re.IGNORECASE
-)
+# Every pattern above needs one of these (built from the same words, so the two cannot drift): a text
+# without any (most lines: an access line, a state change) is returned after this one search instead
+# of four substitutions.
+_MAYBE_SECRET = re.compile("|".join(("://", *_SECRET_WORDS, "bearer", "basic", "eyJ")), re.IGNORECASE)
 MASK = "***"
 _STANDARD_ATTRS = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {
     "message",

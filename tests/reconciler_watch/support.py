@@ -17,6 +17,17 @@ def git(*args: str, cwd: Path) -> str:
     return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
 
 
+def push_human_revert(remote: Path, commit: str, workdir: Path) -> str:
+    """What a platform engineer does: clone the fleet repo, `git revert` a commit, push; the new sha."""
+    clone = workdir / "human"
+    git("clone", "-q", str(remote), str(clone), cwd=workdir)
+    git("-c", "user.name=Pat Engineer", "-c", "user.email=pat@example.com",
+        "revert", "--no-edit", commit, cwd=clone)  # fmt: skip
+    revert_sha = git("rev-parse", "HEAD", cwd=clone)
+    git("push", "-q", "origin", "HEAD:main", cwd=clone)
+    return revert_sha
+
+
 def wait_for(check: Callable[[], Any], timeout_s: float = 15.0, what: str = "condition") -> Any:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:

@@ -19,6 +19,7 @@ from tests.reconciler_watch.support import (
     finish_setup,
     git,
     installed,
+    push_human_revert,
     setup_jobs,
     status_of,
     transitions,
@@ -101,12 +102,7 @@ def test_a_human_git_revert_takes_the_store_back_and_ready_ties_to_the_revert(
         wait_for(lambda: ready_events(client, tenant, sid)[-1]["detail"]["observed_revision"]
                  == updated["last_commit_sha"])  # fmt: skip
 
-        clone = tmp_path / "human"
-        git("clone", "-q", str(fleet_remote), str(clone), cwd=tmp_path)
-        git("-c", "user.name=Pat Engineer", "-c", "user.email=pat@example.com",
-            "revert", "--no-edit", updated["last_commit_sha"], cwd=clone)  # fmt: skip
-        revert_sha = git("rev-parse", "HEAD", cwd=clone)
-        git("push", "-q", "origin", "HEAD:main", cwd=clone)
+        revert_sha = push_human_revert(fleet_remote, updated["last_commit_sha"], tmp_path)
 
         reverted = wait_for(
             lambda: (s := status_of(client, tenant, sid))["last_commit_sha"] == revert_sha and s,
@@ -133,12 +129,7 @@ def test_a_pushed_human_revert_is_applied_at_once_not_at_the_source_interval(
         client.patch(f"/api/v1/stores/{sid}", json={"plan": "large"}, headers=tenant.headers)
         updated = wait_status(client, tenant, sid, "ready")
 
-        clone = tmp_path / "human"
-        git("clone", "-q", str(fleet_remote), str(clone), cwd=tmp_path)
-        git("-c", "user.name=Pat Engineer", "-c", "user.email=pat@example.com",
-            "revert", "--no-edit", updated["last_commit_sha"], cwd=clone)  # fmt: skip
-        revert_sha = git("rev-parse", "HEAD", cwd=clone)
-        git("push", "-q", "origin", "HEAD:main", cwd=clone)
+        revert_sha = push_human_revert(fleet_remote, updated["last_commit_sha"], tmp_path)
         final = wait_for(
             lambda: (
                 (s := status_of(client, tenant, sid))["last_commit_sha"] == revert_sha
