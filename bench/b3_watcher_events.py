@@ -71,8 +71,8 @@ from psycopg.types.json import Jsonb
 
 from storefleet.api.db.embedded import EmbeddedPostgres
 from storefleet.api.db.migrate import apply_migrations
+from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.api.fleet.local_remote import ensure_local_fleet_repo
-from storefleet.api.stores.state_machine import StoreStatus
 from storefleet.reconciler_watch.decide import StoreView, decide
 from storefleet.reconciler_watch.observed import Observed, parse_helmrelease, parse_job
 from storefleet.reconciler_watch.setup_job import job_name, setup_key

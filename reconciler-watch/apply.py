@@ -17,11 +17,11 @@ from storefleet.api.core import request_context
 from storefleet.api.core.actor import Actor
 from storefleet.api.core.errors import Conflict
 from storefleet.api.db.pool import Connection
+from storefleet.api.domain import stores_repository
+from storefleet.api.domain import stores_repository as repository
+from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.api.metrics import registry as metrics
-from storefleet.api.stores import repository as stores_repository
 from storefleet.api.stores import service as stores_service
-from storefleet.api.stores.state_machine import StoreStatus
-from storefleet.reconciler_watch import watch_repository as repository
 from storefleet.reconciler_watch.cluster import Cluster
 from storefleet.reconciler_watch.credentials import credentials_secret
 from storefleet.reconciler_watch.decide import Decision, StoreView

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from storefleet.api.stores.state_machine import StoreStatus
+from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.reconciler_watch.observed import ArgoApp, Condition, FluxRelease, Observed
 from storefleet.reconciler_watch.setup_job import setup_job_name
 

@@ -20,11 +20,11 @@ from typing import Any
 import psycopg
 from psycopg_pool import AsyncConnectionPool
 
+from storefleet.api.domain import stores_repository as repository
+from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.api.fleet.reader import FleetReader
 from storefleet.api.fleet.service import FLEET_PUSHED_CHANNEL
 from storefleet.api.metrics import registry as metrics
-from storefleet.api.stores.state_machine import StoreStatus
-from storefleet.reconciler_watch import watch_repository as repository
 from storefleet.reconciler_watch.ancestry import Ancestry
 from storefleet.reconciler_watch.apply import StoreUpdater
 from storefleet.reconciler_watch.cluster import (

@@ -14,6 +14,7 @@ from storefleet.api.core.errors import AppError, NotFound, Unauthorized
 from storefleet.api.core.openapi import error_responses
 from storefleet.api.core.webhook_signature import signature_matches
 from storefleet.api.db.pool import DbConnection
+from storefleet.api.domain import outbox_repository as outbox
 from storefleet.api.fleet import repository
 
 router = APIRouter(tags=["fleet"])
@@ -60,7 +61,7 @@ async def fleet_status(request: Request, conn: DbConnection, _: AdminActor) -> F
     """Where the fleet writer and the git-side sync stand (admins)."""
     fleet = _fleet(request)
     state = await repository.get_state(conn, fleet.context.repo_key)
-    depth, age = await repository.pending_count(conn)
+    depth, age = await outbox.pending_count(conn)
     return FleetStatus(
         remote=fleet.context.remote_url,
         branch=fleet.context.branch,

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 from psycopg_pool import AsyncConnectionPool
 
 from storefleet.api.fleet.context import FleetContext
+from storefleet.api.fleet.gitsync import GitSync
 from storefleet.api.fleet.reader import FleetReader
 from storefleet.api.fleet.writer import FleetWriter
 from storefleet.api.health.checks import CheckResult
 from storefleet.api.settings import Settings
-from storefleet.reconciler_watch.gitsync import GitSync
 
 if TYPE_CHECKING:
     # Loaded only when configured: PyGithub (pull-request mode) and the kubernetes client (a watcher

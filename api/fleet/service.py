@@ -9,10 +9,10 @@ from storefleet.api.audit import service as audit
 from storefleet.api.audit.repository import AuditEventRow
 from storefleet.api.core.actor import Actor
 from storefleet.api.db.pool import Connection
-from storefleet.api.fleet import repository
-from storefleet.api.stores import repository as stores_repository
+from storefleet.api.domain import outbox_repository as outbox
+from storefleet.api.domain import stores_repository
+from storefleet.api.domain.lifecycle import StoreStatus, can_transition
 from storefleet.api.stores import service as stores
-from storefleet.api.stores.state_machine import StoreStatus, can_transition
 
 # NOTIFY channel: commits were published (the cluster watcher nudges the applier).
 FLEET_PUSHED_CHANNEL = "storefleet_fleet_pushed"
@@ -54,7 +54,7 @@ async def complete_changes(conn: Connection, done: list[tuple[dict[str, Any], st
     already completed is skipped."""
     if not done:
         return
-    fresh = await repository.mark_processed_many(conn, [(change["id"], sha) for change, sha in done])
+    fresh = await outbox.mark_processed_many(conn, [(change["id"], sha) for change, sha in done])
     done = [(change, sha) for change, sha in done if change["id"] in fresh]
     stores_by_id = await stores_repository.get_stores(
         conn, sorted({c["store_id"] for c, _ in done}), for_update=True
@@ -77,11 +77,11 @@ async def complete_changes(conn: Connection, done: list[tuple[dict[str, Any], st
             store["status"] = step.transition
         elif step.message is not None:
             messages[store["id"]] = step.message
-    await repository.set_store_fields(conn, "last_commit_sha", commits)
-    await repository.set_store_fields(conn, "last_request_id", request_ids)
+    await stores_repository.set_store_fields(conn, "last_commit_sha", commits)
+    await stores_repository.set_store_fields(conn, "last_request_id", request_ids)
     await audit.record_many(conn, events)
     await stores.transition_many(conn, moves, WRITER)
-    await repository.set_store_fields(conn, "status_message", messages)
+    await stores_repository.set_store_fields(conn, "status_message", messages)
     if commits:
         # Tells the cluster watcher (wherever it runs) to nudge the applier; once per batch.
         await conn.execute("SELECT pg_notify(%s, '')", (FLEET_PUSHED_CHANNEL,))
@@ -101,7 +101,7 @@ def _committed_event(store: dict[str, Any], change: dict[str, Any], sha: str | N
 async def reject_change(conn: Connection, change: dict[str, Any], error: str) -> None:
     """A change that can never be committed (e.g. its spec no longer renders): fail its store.
     Runs in the caller's transaction."""
-    if not await repository.mark_processed(conn, change["id"], None, error):
+    if not await outbox.mark_processed(conn, change["id"], None, error):
         return
     store = await stores_repository.get_store(conn, change["store_id"], for_update=True)
     assert store is not None

@@ -24,6 +24,7 @@ from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
 from storefleet.api.core.circuit import CircuitOpenError, RemoteCircuit
+from storefleet.api.domain import outbox_repository as outbox
 from storefleet.api.fleet import repository, service
 from storefleet.api.fleet.changes import try_render
 from storefleet.api.metrics import registry as metrics
@@ -136,8 +137,8 @@ class FleetWriter:
     async def drain_once(self) -> int:
         """Commit and push the next batch of pending changes; returns how many were completed."""
         async with self._pool.connection() as conn:
-            changes = await repository.pending_changes(conn, self._config.batch_size)
-            depth, age = await repository.pending_count(conn)
+            changes = await outbox.pending_changes(conn, self._config.batch_size)
+            depth, age = await outbox.pending_count(conn)
         metrics.OUTBOX_DEPTH.set(depth)
         metrics.OUTBOX_OLDEST_AGE.set(age or 0)
         if not changes:

@@ -12,10 +12,10 @@ reports the same values: aggregate them with `max`, not `sum`.
 from __future__ import annotations
 
 from storefleet.api.db.pool import Connection
-from storefleet.api.fleet import repository as fleet_repository
+from storefleet.api.domain import outbox_repository as outbox
+from storefleet.api.domain import stores_repository as repository
+from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.api.metrics import registry as metrics
-from storefleet.api.metrics import repository
-from storefleet.api.stores.state_machine import StoreStatus
 
 # Stores an operation is under way for. `pending_approval` waits for a person, not for the platform,
 # so it is left out (it would otherwise trip the "stuck provisioning" alert).
@@ -28,7 +28,7 @@ async def refresh_database_gauges(conn: Connection) -> None:
     await _refresh_store_gauges(conn)
     # The fleet writer sets these too, but only in its own process (a child process under
     # `storefleet up`, its own Deployment in production): read them here so the API reports them.
-    depth, age = await fleet_repository.pending_count(conn)
+    depth, age = await outbox.pending_count(conn)
     metrics.OUTBOX_DEPTH.set(depth)
     metrics.OUTBOX_OLDEST_AGE.set(age or 0)
 

@@ -66,18 +66,6 @@ async def set_head(conn: Connection, pull_id: int, head_sha: str) -> None:
     )
 
 
-async def set_store_pull_request_url(conn: Connection, store_id: str, url: str | None) -> None:
-    await conn.execute(
-        "UPDATE stores SET pull_request_url = %s, updated_at = now() WHERE id = %s", (url, store_id)
-    )
-
-
-async def change_request_id(conn: Connection, change_id: int) -> str | None:
-    cur = await conn.execute("SELECT request_id FROM outbox WHERE id = %s", (change_id,))
-    row = await cur.fetchone()
-    return row["request_id"] if row else None
-
-
 async def ended_with_branch(conn: Connection, limit: int) -> list[dict[str, Any]]:
     """Ended pull requests whose branch is still there, oldest first."""
     cur = await conn.execute(

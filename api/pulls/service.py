@@ -10,14 +10,14 @@ from storefleet.api.audit import service as audit
 from storefleet.api.core import request_context
 from storefleet.api.core.actor import Actor
 from storefleet.api.db.pool import Connection
-from storefleet.api.fleet import repository as fleet_repository
+from storefleet.api.domain import outbox_repository as outbox
+from storefleet.api.domain import stores_repository
+from storefleet.api.domain.lifecycle import StoreStatus, can_transition
 from storefleet.api.fleet import service as fleet_service
 from storefleet.api.metrics import registry as metrics
 from storefleet.api.pulls import repository
 from storefleet.api.pulls.pull_info import PullInfo
-from storefleet.api.stores import repository as stores_repository
 from storefleet.api.stores import service as stores
-from storefleet.api.stores.state_machine import StoreStatus, can_transition
 
 PULLS = Actor.system("pull-requests")
 CLOSED_WITHOUT_MERGE = "pull request closed without merge"
@@ -36,20 +36,20 @@ async def record_opened(
         )
         # Done either way: a pull request already recorded (for this change, or for an earlier one
         # whose branch it found open) proposes this change too.
-        await fleet_repository.mark_processed_many(conn, [(change["id"], commit_sha)])
+        await outbox.mark_processed_many(conn, [(change["id"], commit_sha)])
         if not recorded:
             return []
         store = await stores_repository.get_store(conn, change["store_id"], for_update=True)
         assert store is not None
         older = [p for p in await repository.open_for_store(conn, store["id"]) if p["number"] != pull.number]
-        await repository.set_store_pull_request_url(conn, store["id"], pull.url)
+        await stores_repository.set_store_pull_request_url(conn, store["id"], pull.url)
         message = f"pull request #{pull.number} waits for review: {pull.url}"
         with request_context.acting_for(change["request_id"]):
             await _audit(conn, "opened", store, number=pull.number, url=pull.url, branch=pull.head_ref)
             if StoreStatus(store["status"]) is StoreStatus.REQUESTED:
                 await stores.transition(conn, store, StoreStatus.PENDING_APPROVAL, PULLS, message=message)
             else:
-                await fleet_repository.set_store_fields(conn, "status_message", {store["id"]: message})
+                await stores_repository.set_store_fields(conn, "status_message", {store["id"]: message})
     metrics.PULL_REQUESTS.labels(event="opened").inc()
     return older
 
@@ -68,7 +68,7 @@ async def record_outcome(conn: Connection, pull: PullInfo) -> str:
             return f"#{pull.number}: open"
         store = await stores_repository.get_store(conn, row["store_id"], for_update=True)
         assert store is not None
-        with request_context.acting_for(await repository.change_request_id(conn, row["change_id"])):
+        with request_context.acting_for(await outbox.change_request_id(conn, row["change_id"])):
             if pull.merged and pull.merge_commit_sha:
                 await _merged(conn, row, store, pull.merge_commit_sha)
                 return f"#{pull.number}: merged as {pull.merge_commit_sha[:12]}"
@@ -78,18 +78,18 @@ async def record_outcome(conn: Connection, pull: PullInfo) -> str:
 
 async def _merged(conn: Connection, row: dict[str, Any], store: dict[str, Any], sha: str) -> None:
     await repository.set_outcome(conn, row["id"], "merged", sha)
-    await repository.set_store_pull_request_url(conn, store["id"], None)
-    await fleet_repository.set_store_fields(conn, "last_commit_sha", {store["id"]: sha})
+    await stores_repository.set_store_pull_request_url(conn, store["id"], None)
+    await stores_repository.set_store_fields(conn, "last_commit_sha", {store["id"]: sha})
     request_id = request_context.current_request_id()
     if request_id:
-        await fleet_repository.set_store_fields(conn, "last_request_id", {store["id"]: request_id})
+        await stores_repository.set_store_fields(conn, "last_request_id", {store["id"]: request_id})
     await _audit(conn, "merged", store, number=row["number"], merge_commit=sha)
     message = fleet_service.MSG_WAITING_FOR_CLUSTER.format(sha=sha[:12])
     target = _AFTER_MERGE.get(row["action"])
     if target is not None and can_transition(StoreStatus(store["status"]), target):
         await stores.transition(conn, store, target, PULLS, message=message, detail={"merge_commit": sha})
     else:
-        await fleet_repository.set_store_fields(conn, "status_message", {store["id"]: message})
+        await stores_repository.set_store_fields(conn, "status_message", {store["id"]: message})
     # Tells the cluster watcher (wherever it runs) to nudge the applier, as a push does.
     await conn.execute("SELECT pg_notify(%s, '')", (fleet_service.FLEET_PUSHED_CHANNEL,))
     metrics.PULL_REQUESTS.labels(event="merged").inc()
@@ -101,7 +101,7 @@ async def _closed(conn: Connection, row: dict[str, Any], store: dict[str, Any]) 
     await _audit(conn, "closed", store, number=row["number"])
     if await repository.open_for_store(conn, store["id"]):
         return  # superseded by a newer pull request: that one decides
-    await repository.set_store_pull_request_url(conn, store["id"], None)
+    await stores_repository.set_store_pull_request_url(conn, store["id"], None)
     status = StoreStatus(store["status"])
     if status is StoreStatus.DELETING and store["last_commit_sha"] is None:
         # Deleted before its creation was ever merged: nothing of it is in git or the cluster.
@@ -120,7 +120,7 @@ async def withdraw_unmerged(conn: Connection, change: dict[str, Any]) -> list[di
         pulls = await repository.open_for_store(conn, change["store_id"])
         for pull in pulls:
             await repository.set_outcome(conn, pull["id"], "closed", None)
-        await repository.set_store_pull_request_url(conn, change["store_id"], None)
+        await stores_repository.set_store_pull_request_url(conn, change["store_id"], None)
         await fleet_service.complete_changes(conn, [(change, None)])
     return pulls
 

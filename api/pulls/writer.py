@@ -23,7 +23,7 @@ from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 from pybreaker import CircuitBreakerError
 
-from storefleet.api.fleet import repository as fleet_repository
+from storefleet.api.domain import outbox_repository as outbox
 from storefleet.api.fleet import service as fleet_service
 from storefleet.api.fleet.changes import change_record, try_render
 from storefleet.api.fleet.reader import FleetReader
@@ -117,7 +117,7 @@ class PullRequestWriter:
     async def drain_once(self) -> int:
         """Propose the next batch of pending changes; returns how many were completed."""
         async with self._pool.connection() as conn:
-            changes = await fleet_repository.pending_changes(conn, self._config.batch_size)
+            changes = await outbox.pending_changes(conn, self._config.batch_size)
         if not changes:
             return 0
         base_sha, base_tree = await to_thread.run_sync(self._gateway.base)

@@ -25,11 +25,11 @@ from storefleet.api.core.bulkhead import Bulkhead
 from storefleet.api.core.circuit import CircuitOpenError, RemoteCircuit
 from storefleet.api.core.errors import Conflict, Forbidden, ServiceUnavailable
 from storefleet.api.db.pool import Connection
+from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.api.stores import readiness
 from storefleet.api.stores.cluster_schemas import StoreCredentials, StoreResources
 from storefleet.api.stores.links import store_links
 from storefleet.api.stores.service import get_visible
-from storefleet.api.stores.state_machine import StoreStatus
 from storefleet.renderer.profile import RenderProfile
 from storefleet.renderer.spec import Engine, StoreSpec
 

@@ -8,19 +8,19 @@ from storefleet.api.audit.schemas import AuditEventList, AuditEventOut
 from storefleet.api.auth.dependencies import CurrentActor
 from storefleet.api.core.openapi import error_responses
 from storefleet.api.db.pool import DbConnection
+from storefleet.api.domain.lifecycle import StoreStatus
+from storefleet.api.domain.stores_repository import StoreQuery
 from storefleet.api.stores import service
 from storefleet.api.stores.cluster_endpoints import router as cluster_router
 from storefleet.api.stores.guardrails import CreationLimits
 from storefleet.api.stores.history_endpoints import router as history_router
 from storefleet.api.stores.presenter import Presenter
-from storefleet.api.stores.repository import StoreQuery
 from storefleet.api.stores.schemas import (
     CreateStoreRequest,
     StoreList,
     StoreOut,
     UpdateStoreRequest,
 )
-from storefleet.api.stores.state_machine import StoreStatus
 from storefleet.renderer.spec import Engine
 
 router = APIRouter(prefix="/api/v1/stores", tags=["stores"], responses=error_responses(401, 422))

@@ -22,7 +22,7 @@ from typing import ClassVar
 from storefleet.api.core.actor import Actor
 from storefleet.api.core.errors import AppError
 from storefleet.api.db.pool import Connection
-from storefleet.api.stores import repository
+from storefleet.api.domain import stores_repository as repository
 
 log = logging.getLogger(__name__)
 

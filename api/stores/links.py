@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.api.stores.schemas import StoreOut
-from storefleet.api.stores.state_machine import StoreStatus
 from storefleet.renderer.manifests import store_host, store_url
 from storefleet.renderer.profile import RenderProfile
 from storefleet.renderer.spec import Engine, StoreSpec

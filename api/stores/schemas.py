@@ -14,7 +14,7 @@ from pydantic import (
 )
 
 from storefleet.api.core.types import Text
-from storefleet.api.stores.state_machine import StoreStatus
+from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.renderer.spec import Engine, Plan, Theme
 
 

@@ -16,11 +16,18 @@ from storefleet.api.core.errors import Conflict, NotFound, ValidationFailed
 from storefleet.api.core.ids import id_pattern, new_id
 from storefleet.api.db.pool import Connection
 from storefleet.api.db.statement import Statement
+from storefleet.api.domain import outbox_repository as outbox
+from storefleet.api.domain import stores_repository as repository
+from storefleet.api.domain.lifecycle import (
+    InvalidTransition,
+    StoreStatus,
+    can_transition,
+    check_transition,
+)
+from storefleet.api.domain.stores_repository import NewStore, StoreQuery
 from storefleet.api.fleet.reader import FleetReader, HistoryEntry
 from storefleet.api.metrics import registry as metrics
 from storefleet.api.metrics.store_events import observe_transition
-from storefleet.api.outbox import repository as outbox
-from storefleet.api.stores import repository
 from storefleet.api.stores.guardrails import (
     NO_LIMITS,
     CreationLimits,
@@ -28,14 +35,7 @@ from storefleet.api.stores.guardrails import (
     creation_guarded,
 )
 from storefleet.api.stores.names import StoreNameError, validate_store_name
-from storefleet.api.stores.repository import NewStore, StoreQuery
 from storefleet.api.stores.schemas import CreateStoreRequest, UpdateStoreRequest
-from storefleet.api.stores.state_machine import (
-    InvalidTransition,
-    StoreStatus,
-    can_transition,
-    check_transition,
-)
 from storefleet.renderer.manifests import store_dir
 from storefleet.renderer.spec import Engine, StoreSpec
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from storefleet.api.stores.state_machine import StoreStatus as S
+from storefleet.api.domain.lifecycle import StoreStatus as S
 from storefleet.reconciler_watch.decide import Decision, StoreView, Timeouts, decide
 from storefleet.reconciler_watch.observed import ArgoApp, Condition, FluxRelease, Observed, SetupJob
 from storefleet.reconciler_watch.setup_job import setup_job_name

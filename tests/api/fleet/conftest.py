@@ -12,10 +12,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from storefleet.api.app import create_app
+from storefleet.api.fleet.gitsync import GitSync
 from storefleet.api.fleet.local_remote import ensure_local_fleet_repo
 from storefleet.api.fleet.writer import FleetWriter
 from storefleet.api.settings import Settings
-from storefleet.reconciler_watch.gitsync import GitSync
 from storefleet.renderer.gitrepo import FleetRepo, Identity
 from storefleet.renderer.profile import GitOpsEngine
 from storefleet.renderer.template import instantiate_template

@@ -12,8 +12,9 @@ from prometheus_client import REGISTRY
 from psycopg.rows import dict_row
 
 from storefleet.api.core.actor import Actor
-from storefleet.api.stores import repository, service
-from storefleet.api.stores.state_machine import StoreStatus
+from storefleet.api.domain import stores_repository as repository
+from storefleet.api.domain.lifecycle import StoreStatus
+from storefleet.api.stores import service
 
 pytestmark = pytest.mark.anyio
 WATCHER = Actor.system("watcher")

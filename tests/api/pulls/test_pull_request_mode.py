@@ -277,7 +277,7 @@ def test_auto_merge_still_goes_through_a_pull_request(
 def test_a_reviewers_push_to_the_pull_request_flows_back_through_the_git_side_sync(
     client: TestClient, tenant: Any, new_store: Any, propose: Any, deliver: Any, github: GitHubDouble
 ) -> None:
-    from storefleet.reconciler_watch.gitsync import GitSync
+    from storefleet.api.fleet.gitsync import GitSync
 
     app: Any = client.app
     sync = GitSync(app.state.pool, app.state.fleet_reader, app.state.fleet.context.repo_key, 1.0)

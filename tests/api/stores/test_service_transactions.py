@@ -14,10 +14,10 @@ from fastapi.testclient import TestClient
 from psycopg.rows import dict_row
 
 from storefleet.api.core.actor import Actor
+from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.api.stores import service
 from storefleet.api.stores.guardrails import NO_LIMITS, CreationLimits
 from storefleet.api.stores.schemas import CreateStoreRequest
-from storefleet.api.stores.state_machine import StoreStatus
 from storefleet.renderer.spec import Engine
 
 pytestmark = pytest.mark.anyio

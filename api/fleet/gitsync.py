@@ -21,11 +21,12 @@ from psycopg_pool import AsyncConnectionPool
 from storefleet.api.audit import service as audit
 from storefleet.api.core.actor import Actor
 from storefleet.api.db.pool import Connection
+from storefleet.api.domain import outbox_repository as outbox
 from storefleet.api.fleet import repository as fleet_repository
+from storefleet.api.fleet import sync_apply
 from storefleet.api.fleet.reader import FleetReader
 from storefleet.api.fleet.service import FLEET_PUSHED_CHANNEL
 from storefleet.api.metrics import registry as metrics
-from storefleet.reconciler_watch import sync_apply
 from storefleet.renderer.commit_message import CHANGE_ID
 from storefleet.renderer.gitrepo import CommitInfo, FleetRepo, GitError
 
@@ -94,9 +95,7 @@ class GitSync:
         async with self._pool.connection() as conn:
             if walk.rewritten:
                 return await self._report_rewrite(conn, state, last, walk.head, report)
-            recorded = await fleet_repository.outbox_commits(
-                conn, [i for c in walk.commits if (i := _change_id(c))]
-            )
+            recorded = await outbox.outbox_commits(conn, [i for c in walk.commits if (i := _change_id(c))])
             for commit in walk.commits:
                 # A cherry-pick copies the trailers but not the commit id, so it still counts as external.
                 ours = recorded.get(_change_id(commit) or -1) == commit.sha

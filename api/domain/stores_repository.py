@@ -188,6 +188,78 @@ async def mark_retry(conn: Connection, store_id: str) -> None:
     )
 
 
+# ---- the writer, the pull-request writer and the git-side sync ----------------------------------
+async def set_store_fields(conn: Connection, column: str, values: dict[str, str]) -> None:
+    """One text column of many stores in one statement (`last_commit_sha`, `last_request_id` or
+    `status_message`)."""
+    assert column in ("last_commit_sha", "last_request_id", "status_message"), column
+    if values:
+        # A new commit drops the previous one's request id: a person's commit has none.
+        committed = ", committed_at = now(), last_request_id = NULL" if column == "last_commit_sha" else ""
+        await conn.execute(
+            f"UPDATE stores s SET {column} = d.value, updated_at = now(){committed}"
+            " FROM unnest(%s::text[], %s::text[]) AS d(id, value) WHERE s.id = d.id",
+            (list(values), list(values.values())),
+        )
+
+
+async def set_store_pull_request_url(conn: Connection, store_id: str, url: str | None) -> None:
+    await conn.execute(
+        "UPDATE stores SET pull_request_url = %s, updated_at = now() WHERE id = %s", (url, store_id)
+    )
+
+
+# ---- the cluster watcher ------------------------------------------------------------------------
+CONVERGING = ("provisioning", "updating", "deleting")
+
+_WATCH_COLUMNS = (
+    "s.id, s.owner_id, s.engine, s.status, s.status_message, s.spec, s.spec_hash, s.last_commit_sha,"
+    " s.status_changed_at, s.committed_at, s.setup_done_key, s.setup_generation, s.retry_token,"
+    " s.retry_requested_at, s.updated_at, s.last_request_id,"
+    # A change is pending while it waits in the outbox or in an open pull request (pull-request mode).
+    " (EXISTS (SELECT 1 FROM outbox o WHERE o.store_id = s.id AND o.processed_at IS NULL)"
+    "  OR EXISTS (SELECT 1 FROM pull_requests p WHERE p.store_id = s.id AND p.state = 'open'))"
+    " AS change_pending"
+)
+
+
+async def converging_stores(conn: Connection, store_ids: list[str] | None = None) -> list[dict[str, Any]]:
+    """Stores the cluster still has to converge (all of them, or those of `store_ids`)."""
+    if store_ids is None:
+        cur = await conn.execute(
+            f"SELECT {_WATCH_COLUMNS} FROM stores s WHERE s.status = ANY(%s) ORDER BY s.id",
+            (list(CONVERGING),),
+        )
+    else:
+        cur = await conn.execute(
+            f"SELECT {_WATCH_COLUMNS} FROM stores s WHERE s.id = ANY(%s) AND s.status = ANY(%s)"
+            " ORDER BY s.id",
+            (store_ids, list(CONVERGING)),
+        )
+    return [dict(row) for row in await cur.fetchall()]
+
+
+async def set_messages(conn: Connection, messages: dict[str, tuple[str, str]]) -> None:
+    """store id -> (expected status, message): only where the store is still in that status."""
+    if messages:
+        ids = list(messages)
+        await conn.execute(
+            "UPDATE stores s SET status_message = d.message, updated_at = now()"
+            " FROM unnest(%s::text[], %s::text[], %s::text[]) AS d(id, expected, message)"
+            " WHERE s.id = d.id AND s.status = d.expected",
+            (ids, [messages[i][0] for i in ids], [messages[i][1] for i in ids]),
+        )
+
+
+async def record_ready(conn: Connection, store_id: str, setup_key: str, revision: str | None) -> None:
+    """A completed setup moves the setup generation on: the next setup change gets a Job of its own."""
+    await conn.execute(
+        "UPDATE stores SET setup_generation = setup_generation + (setup_done_key IS DISTINCT FROM %s)::int,"
+        " setup_done_key = %s, observed_revision = coalesce(%s, observed_revision) WHERE id = %s",
+        (setup_key, setup_key, revision, store_id),
+    )
+
+
 # ---- creation guardrails (see stores/guardrails.py) ----------------------------------------------
 # Two-int advisory keys (a key space apart from the bigint keys of the writer and registrations):
 # the first int names the lock, the second the owner (hashtext collisions only serialise more).
@@ -246,3 +318,33 @@ async def count_live_stores(conn: Connection) -> int:
     cur = await conn.execute(f"SELECT {_TOTAL_LIVE} AS n")
     row = await cur.fetchone()
     return int(row["n"]) if row else 0
+
+
+# ---- metrics and health -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    count: int
+    oldest_age_s: float  # how long the store longest in this status has been in it
+
+
+async def stores_by_status(conn: Connection) -> list[StatusCount]:
+    cur = await conn.execute(
+        "SELECT status, count(*) AS n,"
+        " extract(epoch FROM now() - min(status_changed_at))::float8 AS oldest"
+        " FROM stores GROUP BY status"
+    )
+    return [StatusCount(row["status"], int(row["n"]), row["oldest"] or 0.0) for row in await cur.fetchall()]
+
+
+async def oldest_unreconciled_commit_age(conn: Connection) -> tuple[int, float | None]:
+    """(stores whose latest commit the cluster has not caught up with, age of the oldest such commit).
+
+    A committed store in a transitional status waits for the watcher to see the cluster apply it."""
+    cur = await conn.execute(
+        "SELECT count(*) AS n, extract(epoch FROM now() - min(committed_at))::float8 AS oldest"
+        " FROM stores WHERE committed_at IS NOT NULL AND status IN ('provisioning', 'updating', 'deleting')"
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return int(row["n"]), row["oldest"]

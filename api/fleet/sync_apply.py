@@ -12,10 +12,9 @@ from storefleet.api.audit import service as audit
 from storefleet.api.auth import repository as users
 from storefleet.api.core.actor import Actor
 from storefleet.api.db.pool import Connection
-from storefleet.api.fleet import repository as fleet_repository
-from storefleet.api.stores import repository as stores_repository
+from storefleet.api.domain import stores_repository
+from storefleet.api.domain.lifecycle import StoreStatus, can_transition
 from storefleet.api.stores import service as stores
-from storefleet.api.stores.state_machine import StoreStatus, can_transition
 from storefleet.renderer.gitrepo import CommitInfo
 from storefleet.renderer.manifests import parse_store_yaml
 from storefleet.renderer.spec import StoreSpec
@@ -82,12 +81,12 @@ async def _removed(conn: Connection, commit: CommitInfo, store: dict[str, Any] |
         detail=_origin(commit),
         message=f"removed from the fleet repo by {commit.author} in {commit.sha[:12]}",
     )
-    await fleet_repository.set_store_fields(conn, "last_commit_sha", {store["id"]: commit.sha})
+    await stores_repository.set_store_fields(conn, "last_commit_sha", {store["id"]: commit.sha})
     return f"deleting {store['id']}"
 
 
 async def _changed(conn: Connection, commit: CommitInfo, store: dict[str, Any], spec: StoreSpec) -> str:
-    await fleet_repository.set_store_fields(conn, "last_commit_sha", {store["id"]: commit.sha})
+    await stores_repository.set_store_fields(conn, "last_commit_sha", {store["id"]: commit.sha})
     if spec.spec_hash == store["spec_hash"]:
         return f"unchanged {store['id']}"
     status = StoreStatus(store["status"])
@@ -148,7 +147,7 @@ async def _adopt(conn: Connection, commit: CommitInfo, spec: StoreSpec) -> str:
             detail={**_origin(commit), "problem": f"the tenant already has a store named {spec.name}"},
         )
         return f"ignored {spec.store_id}: name taken"
-    await fleet_repository.set_store_fields(conn, "last_commit_sha", {spec.store_id: commit.sha})
+    await stores_repository.set_store_fields(conn, "last_commit_sha", {spec.store_id: commit.sha})
     await audit.record(
         conn,
         "store.adopted",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from storefleet.api.stores.state_machine import (
+from storefleet.api.domain.lifecycle import (
     TERMINAL,
     TRANSITIONS,
     InvalidTransition,
@@ -74,4 +74,4 @@ def test_database_check_constraint_lists_exactly_the_statuses() -> None:
 
 def test_architecture_doc_shows_the_diagram_generated_from_the_table() -> None:
     doc = (Path(__file__).parents[3] / "docs/architecture.md").read_text()
-    assert mermaid_diagram() in doc, "regenerate the diagram: python -m storefleet.api.stores.state_machine"
+    assert mermaid_diagram() in doc, "regenerate the diagram: python -m storefleet.api.domain.lifecycle"

@@ -1,0 +1,119 @@
+"""All SQL touching the outbox: the durable queue of fleet changes, written in the same transaction
+as the store row it belongs to and drained in id order by the fleet writer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from psycopg.types.json import Jsonb
+
+from storefleet.api.db.pool import Connection
+from storefleet.api.db.statement import Statement
+from storefleet.api.outbox.doorbell import note_enqueued
+
+__all__ = [
+    "OutboxEntry",
+    "enqueue",
+    "enqueue_statement",
+    "mark_processed",
+    "mark_processed_many",
+    "note_enqueued",
+    "pending_changes",
+]
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    store_id: str
+    tenant: str
+    action: str  # create | update | delete | rollback | retry
+    spec: dict[str, Any] | None
+    spec_hash: str | None
+    request_id: str | None
+    actor_id: str | None
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+def enqueue_statement(entry: OutboxEntry) -> Statement:
+    """The outbox row's insert; whoever runs it calls `note_enqueued(conn)` afterwards."""
+    return Statement(
+        "INSERT INTO outbox (store_id, tenant, action, spec, spec_hash, params, request_id, actor_id)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+        (
+            entry.store_id,
+            entry.tenant,
+            entry.action,
+            Jsonb(entry.spec) if entry.spec is not None else None,
+            entry.spec_hash,
+            Jsonb(entry.params),
+            entry.request_id,
+            entry.actor_id,
+        ),
+    )
+
+
+async def enqueue(conn: Connection, entry: OutboxEntry) -> None:
+    statement = enqueue_statement(entry)
+    await conn.execute(statement.query, statement.params)
+    # The writer is woken once this connection is back in the pool, after the commit (see doorbell).
+    note_enqueued(conn)
+
+
+async def pending_changes(conn: Connection, limit: int) -> list[dict[str, Any]]:
+    """The oldest unprocessed outbox rows, with what a commit message needs of the store."""
+    cur = await conn.execute(
+        "SELECT o.*, s.name AS store_name, s.engine, s.last_commit_sha AS store_last_commit"
+        " FROM outbox o JOIN stores s ON s.id = o.store_id"
+        " WHERE o.processed_at IS NULL"
+        " ORDER BY o.id LIMIT %s",
+        (limit,),
+    )
+    return [dict(row) for row in await cur.fetchall()]
+
+
+async def pending_count(conn: Connection) -> tuple[int, float | None]:
+    """(rows waiting, age in seconds of the oldest)."""
+    cur = await conn.execute(
+        "SELECT count(*) AS n, extract(epoch FROM now() - min(created_at))::float8 AS age"
+        " FROM outbox WHERE processed_at IS NULL"
+    )
+    row = await cur.fetchone()
+    return (int(row["n"]), row["age"]) if row else (0, None)
+
+
+async def mark_processed(conn: Connection, outbox_id: int, commit_sha: str | None, note: str | None) -> bool:
+    """Done, once: False when another writer already completed the row."""
+    cur = await conn.execute(
+        "UPDATE outbox SET processed_at = now(), commit_sha = %s, last_error = %s, attempts = attempts + 1"
+        " WHERE id = %s AND processed_at IS NULL",
+        (commit_sha, note, outbox_id),
+    )
+    return cur.rowcount == 1
+
+
+async def outbox_commits(conn: Connection, outbox_ids: list[int]) -> dict[int, str | None]:
+    """{outbox id: the commit it was recorded with} for the ids that exist (one query per walk)."""
+    if not outbox_ids:
+        return {}
+    cur = await conn.execute("SELECT id, commit_sha FROM outbox WHERE id = ANY(%s)", (outbox_ids,))
+    return {row["id"]: row["commit_sha"] for row in await cur.fetchall()}
+
+
+async def mark_processed_many(conn: Connection, done: list[tuple[int, str | None]]) -> set[int]:
+    """Mark (outbox id, commit) pairs done in one statement; returns the ids this call completed
+    (a row another writer already completed is left alone)."""
+    ids, shas = (list(column) for column in zip(*done, strict=True))
+    cur = await conn.execute(
+        "UPDATE outbox o SET processed_at = now(), commit_sha = d.sha, last_error = NULL,"
+        " attempts = o.attempts + 1 FROM unnest(%s::bigint[], %s::text[]) AS d(id, sha)"
+        " WHERE o.id = d.id AND o.processed_at IS NULL RETURNING o.id",
+        (ids, shas),
+    )
+    return {row["id"] for row in await cur.fetchall()}
+
+
+async def change_request_id(conn: Connection, change_id: int) -> str | None:
+    cur = await conn.execute("SELECT request_id FROM outbox WHERE id = %s", (change_id,))
+    row = await cur.fetchone()
+    return row["request_id"] if row else None
