@@ -15,16 +15,16 @@ from urllib3.exceptions import HTTPError
 
 from storefleet.api.core import request_context
 from storefleet.api.core.actor import Actor
-from storefleet.api.core.errors import Conflict
 from storefleet.api.db.pool import Connection
+from storefleet.api.domain import lifecycle_service as lifecycle
 from storefleet.api.domain import stores_repository
 from storefleet.api.domain import stores_repository as repository
 from storefleet.api.domain.lifecycle import StoreStatus
+from storefleet.api.domain.lifecycle_service import Occurrence
 from storefleet.api.metrics import registry as metrics
-from storefleet.api.stores import service as stores_service
 from storefleet.reconciler_watch.cluster import Cluster
 from storefleet.reconciler_watch.credentials import credentials_secret
-from storefleet.reconciler_watch.decide import Decision, StoreView
+from storefleet.reconciler_watch.decide import Decision, StoreView, observed_event
 from storefleet.reconciler_watch.observed import Observed, SetupJob
 from storefleet.reconciler_watch.setup_job import SetupTemplateError, build_job
 from storefleet.reconciler_watch.storefront_key import publishable_key, storefront_key_secret
@@ -63,7 +63,7 @@ class StoreUpdater:
             await self._transitions(moves[start : start + TRANSITIONS_PER_COMMIT])
         if messages:
             async with self._pool.connection() as conn:
-                await repository.set_messages(conn, messages)
+                await lifecycle.set_progress(conn, messages)
 
     async def _transitions(self, moves: list[Decided]) -> None:
         """Several transitions in one transaction. A store that moved meanwhile is skipped before
@@ -81,19 +81,10 @@ class StoreUpdater:
         store = await stores_repository.get_store(conn, row["id"], for_update=True)
         if store is None or store["status"] != row["status"]:
             return False  # it moved while we looked (an API call, another watcher): judge it again later
-        try:
-            with request_context.acting_for(row.get("last_request_id")):
-                await stores_service.transition(
-                    conn,
-                    store,
-                    decision.status,
-                    WATCHER,
-                    message=decision.message,
-                    error=decision.error,
-                    detail=detail,
-                )
-        except Conflict:
-            return False
+        verdict = Occurrence(store, observed_event(decision), decision.message, decision.error, detail)
+        with request_context.acting_for(row.get("last_request_id")):
+            if await lifecycle.offer(conn, verdict, WATCHER) is None:
+                return False
         if decision.status is StoreStatus.READY:
             await repository.record_ready(conn, row["id"], view.setup_key, observed.revision)
         return True

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from storefleet.api.domain.lifecycle import StoreStatus
+from storefleet.api.domain.lifecycle import Event, StoreStatus
 from storefleet.reconciler_watch.observed import ArgoApp, Condition, FluxRelease, Observed
 from storefleet.reconciler_watch.setup_job import setup_job_name
 
@@ -61,6 +61,18 @@ class Decision:
     reason: str  # a short machine word for audit rows and metrics
     error: str | None = None
     start_setup: bool = False
+
+
+_TIMEOUTS = frozenset({"timeout", "deletion_timeout"})
+
+
+def observed_event(decision: Decision) -> Event:
+    """The lifecycle event a verdict reports (`decide` only returns a status the table reaches)."""
+    if decision.status is S.READY:
+        return Event.CONVERGED
+    if decision.status is S.DELETED:
+        return Event.REMOVED
+    return Event.TIMED_OUT if decision.reason in _TIMEOUTS else Event.FAILED
 
 
 def decide(observed: Observed, store: StoreView, timeouts: Timeouts | None = None) -> Decision | None:

@@ -31,7 +31,6 @@ class NewStore:
     engine: str
     theme: str | None
     plan: str
-    status: str
     status_message: str | None
     spec: dict[str, Any]
     spec_hash: str
@@ -48,7 +47,7 @@ class StoreQuery:
 
 
 async def insert_store(
-    conn: Connection, store: NewStore, *, with_writes: Sequence[Statement] = ()
+    conn: Connection, store: NewStore, status: str, *, with_writes: Sequence[Statement] = ()
 ) -> dict[str, Any]:
     """Insert the store; `with_writes` (its outbox and audit rows) go in the same statement, so a
     create is one round trip and all of it or none is written, even outside a transaction."""
@@ -63,7 +62,7 @@ async def insert_store(
             store.engine,
             store.theme,
             store.plan,
-            store.status,
+            status,
             store.status_message,
             Jsonb(store.spec),
             store.spec_hash,
@@ -115,26 +114,6 @@ async def list_stores(conn: Connection, query: StoreQuery) -> tuple[list[dict[st
     return [dict(row) for row in rows], int(total_row["n"]) if total_row else 0
 
 
-async def update_status(
-    conn: Connection,
-    store_id: str,
-    *,
-    expected: str,
-    target: str,
-    message: str | None,
-    error: str | None,
-) -> dict[str, Any] | None:
-    """Move the store only if it is still in `expected` (optimistic lock); None when it was not."""
-    cur = await conn.execute(
-        "UPDATE stores SET status = %s, status_message = %s, error = %s, updated_at = now(),"
-        " status_changed_at = now(), deleted_at = CASE WHEN %s = 'deleted' THEN now() ELSE deleted_at END"
-        f" WHERE id = %s AND status = %s RETURNING {_COLUMNS}",
-        (target, message, error, target, store_id, expected),
-    )
-    row = await cur.fetchone()
-    return dict(row) if row else None
-
-
 async def update_spec(
     conn: Connection, store_id: str, spec: dict[str, Any], spec_hash: str
 ) -> dict[str, Any]:
@@ -161,20 +140,35 @@ async def get_stores(
 
 
 async def update_status_many(
-    conn: Connection, moves: list[tuple[str, str, str, str | None]]
+    conn: Connection, moves: list[tuple[str, str, str, str | None, str | None]]
 ) -> list[dict[str, Any]]:
-    """(id, expected, target, message) for stores appearing once each: the optimistic update of
-    `update_status`, for many stores in one statement. Returns the rows that moved."""
-    ids, expected, targets, messages = (list(column) for column in zip(*moves, strict=True))
+    """(id, expected, target, message, error) for stores appearing once each: each moves only if it
+    is still in `expected` (optimistic lock). Returns the rows that moved. Called by the lifecycle
+    service only: it is the one writer of a store's status."""
+    ids, expected, targets, messages, errors = (list(column) for column in zip(*moves, strict=True))
     cur = await conn.execute(
-        "UPDATE stores s SET status = d.target, status_message = d.message, error = NULL,"
+        "UPDATE stores s SET status = d.target, status_message = d.message, error = d.error,"
         " updated_at = now(), status_changed_at = now(),"
         " deleted_at = CASE WHEN d.target = 'deleted' THEN now() ELSE s.deleted_at END"
-        " FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[]) AS d(id, expected, target, message)"
+        " FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[])"
+        " AS d(id, expected, target, message, error)"
         f" WHERE s.id = d.id AND s.status = d.expected RETURNING {_ALIASED_COLUMNS}",
-        (ids, expected, targets, messages),
+        (ids, expected, targets, messages, errors),
     )
     return [dict(row) for row in await cur.fetchall()]
+
+
+async def set_messages(conn: Connection, messages: dict[str, tuple[str, str]]) -> None:
+    """store id -> (expected status, message): only where the store is still in that status. Called
+    by the lifecycle service only."""
+    if messages:
+        ids = list(messages)
+        await conn.execute(
+            "UPDATE stores s SET status_message = d.message, updated_at = now()"
+            " FROM unnest(%s::text[], %s::text[], %s::text[]) AS d(id, expected, message)"
+            " WHERE s.id = d.id AND s.status = d.expected",
+            (ids, [messages[i][0] for i in ids], [messages[i][1] for i in ids]),
+        )
 
 
 async def mark_retry(conn: Connection, store_id: str) -> None:
@@ -190,9 +184,8 @@ async def mark_retry(conn: Connection, store_id: str) -> None:
 
 # ---- the writer, the pull-request writer and the git-side sync ----------------------------------
 async def set_store_fields(conn: Connection, column: str, values: dict[str, str]) -> None:
-    """One text column of many stores in one statement (`last_commit_sha`, `last_request_id` or
-    `status_message`)."""
-    assert column in ("last_commit_sha", "last_request_id", "status_message"), column
+    """One text column of many stores in one statement (`last_commit_sha` or `last_request_id`)."""
+    assert column in ("last_commit_sha", "last_request_id"), column
     if values:
         # A new commit drops the previous one's request id: a person's commit has none.
         committed = ", committed_at = now(), last_request_id = NULL" if column == "last_commit_sha" else ""
@@ -237,18 +230,6 @@ async def converging_stores(conn: Connection, store_ids: list[str] | None = None
             (store_ids, list(CONVERGING)),
         )
     return [dict(row) for row in await cur.fetchall()]
-
-
-async def set_messages(conn: Connection, messages: dict[str, tuple[str, str]]) -> None:
-    """store id -> (expected status, message): only where the store is still in that status."""
-    if messages:
-        ids = list(messages)
-        await conn.execute(
-            "UPDATE stores s SET status_message = d.message, updated_at = now()"
-            " FROM unnest(%s::text[], %s::text[], %s::text[]) AS d(id, expected, message)"
-            " WHERE s.id = d.id AND s.status = d.expected",
-            (ids, [messages[i][0] for i in ids], [messages[i][1] for i in ids]),
-        )
 
 
 async def record_ready(conn: Connection, store_id: str, setup_key: str, revision: str | None) -> None:

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from storefleet.api.audit import service as audit
 from storefleet.api.audit.repository import AuditEventRow
 from storefleet.api.core.actor import Actor
 from storefleet.api.db.pool import Connection
+from storefleet.api.domain import lifecycle_service as lifecycle
 from storefleet.api.domain import outbox_repository as outbox
 from storefleet.api.domain import stores_repository
-from storefleet.api.domain.lifecycle import StoreStatus, can_transition
-from storefleet.api.stores import service as stores
+from storefleet.api.domain.lifecycle import Event
+from storefleet.api.domain.lifecycle_service import Occurrence
 
 # NOTIFY channel: commits were published (the cluster watcher nudges the applier).
 FLEET_PUSHED_CHANNEL = "storefleet_fleet_pushed"
@@ -23,29 +23,16 @@ MSG_UNCHANGED = "nothing to change in the fleet repo; waiting for the cluster"
 MSG_DELETE_COMMITTED = "deletion committed {sha}; waiting for the cluster to remove the store"
 
 
-@dataclass(frozen=True)
-class _Step:
-    """What one committed change does to its store besides recording the commit."""
-
-    transition: StoreStatus | None = None
-    message: str | None = None
-
-
-def _decide(store: dict[str, Any], action: str, sha: str | None) -> _Step:
-    status = StoreStatus(store["status"])
+def _occurrence(store: dict[str, Any], change: dict[str, Any], sha: str | None) -> Occurrence:
+    """What one committed change reports to the store's lifecycle."""
     short = sha[:12] if sha else ""
-    waiting = MSG_WAITING_FOR_CLUSTER.format(sha=short) if sha else MSG_UNCHANGED
-    if action in ("create", "retry") and status is StoreStatus.REQUESTED:
-        return _Step(StoreStatus.PROVISIONING, waiting)
-    if action == "delete" and status is StoreStatus.DELETING:
+    if change["action"] == "delete":
         if sha is None and store["last_commit_sha"] is None:
             # Never reached git, so nothing can be running: the deletion is complete.
-            return _Step(StoreStatus.DELETED, "deleted before it was committed")
-        return _Step(message=MSG_DELETE_COMMITTED.format(sha=short or "earlier"))
-    if action in ("update", "rollback") and status in (StoreStatus.UPDATING, StoreStatus.PROVISIONING):
-        # a change made while the store converges: it now waits for this, its newest commit
-        return _Step(message=waiting)
-    return _Step()
+            return Occurrence(store, Event.WITHDRAWN, "deleted before it was committed")
+        return Occurrence(store, Event.COMMITTED, MSG_DELETE_COMMITTED.format(sha=short or "earlier"))
+    waiting = MSG_WAITING_FOR_CLUSTER.format(sha=short) if sha else MSG_UNCHANGED
+    return Occurrence(store, Event.COMMITTED, waiting)
 
 
 async def complete_changes(conn: Connection, done: list[tuple[dict[str, Any], str | None]]) -> None:
@@ -61,27 +48,20 @@ async def complete_changes(conn: Connection, done: list[tuple[dict[str, Any], st
     )
     commits: dict[str, str] = {}
     request_ids: dict[str, str] = {}
-    messages: dict[str, str] = {}
-    moves: list[tuple[dict[str, Any], StoreStatus, str | None]] = []
+    occurrences: list[Occurrence] = []
     events = []
-    for change, sha in done:  # in outbox order, on in-memory copies that follow each step
+    for change, sha in done:  # in outbox order
         store = stores_by_id[change["store_id"]]
         if sha:
             commits[store["id"]] = store["last_commit_sha"] = sha
             if change.get("request_id"):
                 request_ids[store["id"]] = change["request_id"]
         events.append(_committed_event(store, change, sha))
-        step = _decide(store, change["action"], sha)
-        if step.transition is not None:
-            moves.append((dict(store), step.transition, step.message))
-            store["status"] = step.transition
-        elif step.message is not None:
-            messages[store["id"]] = step.message
+        occurrences.append(_occurrence(dict(store), change, sha))
     await stores_repository.set_store_fields(conn, "last_commit_sha", commits)
     await stores_repository.set_store_fields(conn, "last_request_id", request_ids)
     await audit.record_many(conn, events)
-    await stores.transition_many(conn, moves, WRITER)
-    await stores_repository.set_store_fields(conn, "status_message", messages)
+    await lifecycle.offer_many(conn, occurrences, WRITER)
     if commits:
         # Tells the cluster watcher (wherever it runs) to nudge the applier; once per batch.
         await conn.execute("SELECT pg_notify(%s, '')", (FLEET_PUSHED_CHANNEL,))
@@ -114,12 +94,7 @@ async def reject_change(conn: Connection, change: dict[str, Any], error: str) ->
         detail={"action": change["action"], "change_id": change["id"], "error": error},
         request_id=change["request_id"],
     )
-    if can_transition(StoreStatus(store["status"]), StoreStatus.FAILED):
-        await stores.transition(
-            conn,
-            store,
-            StoreStatus.FAILED,
-            WRITER,
-            error=error,
-            message="the change could not be written to the fleet repo",
-        )
+    refused = Occurrence(
+        store, Event.COMMIT_REFUSED, "the change could not be written to the fleet repo", error=error
+    )
+    await lifecycle.offer(conn, refused, WRITER)

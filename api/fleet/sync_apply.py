@@ -12,9 +12,10 @@ from storefleet.api.audit import service as audit
 from storefleet.api.auth import repository as users
 from storefleet.api.core.actor import Actor
 from storefleet.api.db.pool import Connection
+from storefleet.api.domain import lifecycle_service as lifecycle
 from storefleet.api.domain import stores_repository
-from storefleet.api.domain.lifecycle import StoreStatus, can_transition
-from storefleet.api.stores import service as stores
+from storefleet.api.domain.lifecycle import Event, StoreStatus
+from storefleet.api.domain.lifecycle_service import Occurrence
 from storefleet.renderer.gitrepo import CommitInfo
 from storefleet.renderer.manifests import parse_store_yaml
 from storefleet.renderer.spec import StoreSpec
@@ -73,14 +74,8 @@ def _read_spec(state: DirState, tenant: str, store_id: str) -> tuple[StoreSpec |
 async def _removed(conn: Connection, commit: CommitInfo, store: dict[str, Any] | None) -> str:
     if store is None or StoreStatus(store["status"]) in _GONE:
         return "nothing to delete"
-    await stores.transition(
-        conn,
-        store,
-        StoreStatus.DELETING,
-        SYNC,
-        detail=_origin(commit),
-        message=f"removed from the fleet repo by {commit.author} in {commit.sha[:12]}",
-    )
+    message = f"removed from the fleet repo by {commit.author} in {commit.sha[:12]}"
+    await lifecycle.offer(conn, Occurrence(store, Event.DELETE, message, detail=_origin(commit)), SYNC)
     await stores_repository.set_store_fields(conn, "last_commit_sha", {store["id"]: commit.sha})
     return f"deleting {store['id']}"
 
@@ -95,15 +90,7 @@ async def _changed(conn: Connection, commit: CommitInfo, store: dict[str, Any], 
     before = StoreSpec.model_validate(store["spec"]).to_document()
     await stores_repository.update_spec(conn, store["id"], spec.to_document(), spec.spec_hash)
     message = f"changed in git by {commit.author} ({commit.sha[:12]}); waiting for the cluster to apply"
-    if can_transition(status, StoreStatus.UPDATING):
-        await stores.transition(
-            conn,
-            {**store, "status": status},
-            StoreStatus.UPDATING,
-            SYNC,
-            message=message,
-            detail=_origin(commit),
-        )
+    await lifecycle.offer(conn, Occurrence(store, Event.SPEC_CHANGED, message, detail=_origin(commit)), SYNC)
     await audit.record(
         conn,
         "store.changed_in_git",
@@ -129,14 +116,13 @@ async def _adopt(conn: Connection, commit: CommitInfo, spec: StoreSpec) -> str:
         engine=spec.engine,
         theme=spec.theme,
         plan=spec.plan,
-        status=StoreStatus.PROVISIONING,
         status_message=f"adopted from the fleet repo ({commit.sha[:12]}); waiting for the cluster to apply",
         spec=spec.to_document(),
         spec_hash=spec.spec_hash,
     )
     try:
         async with conn.transaction():
-            await stores_repository.insert_store(conn, new)
+            await lifecycle.create(conn, new, Event.ADOPTED)
     except pg_errors.UniqueViolation:
         await audit.record(
             conn,

@@ -10,19 +10,19 @@ from storefleet.api.audit import service as audit
 from storefleet.api.core import request_context
 from storefleet.api.core.actor import Actor
 from storefleet.api.db.pool import Connection
+from storefleet.api.domain import lifecycle_service as lifecycle
 from storefleet.api.domain import outbox_repository as outbox
 from storefleet.api.domain import stores_repository
-from storefleet.api.domain.lifecycle import StoreStatus, can_transition
+from storefleet.api.domain.lifecycle import Event, StoreStatus
+from storefleet.api.domain.lifecycle_service import Occurrence
 from storefleet.api.fleet import service as fleet_service
 from storefleet.api.metrics import registry as metrics
 from storefleet.api.pulls import repository
 from storefleet.api.pulls.pull_info import PullInfo
-from storefleet.api.stores import service as stores
 
 PULLS = Actor.system("pull-requests")
 CLOSED_WITHOUT_MERGE = "pull request closed without merge"
 MSG_DELETED_UNAPPROVED = "deleted before it was approved"
-_AFTER_MERGE = {"create": StoreStatus.PROVISIONING}  # update/rollback stay updating, delete stays deleting
 
 
 async def record_opened(
@@ -46,10 +46,7 @@ async def record_opened(
         message = f"pull request #{pull.number} waits for review: {pull.url}"
         with request_context.acting_for(change["request_id"]):
             await _audit(conn, "opened", store, number=pull.number, url=pull.url, branch=pull.head_ref)
-            if StoreStatus(store["status"]) is StoreStatus.REQUESTED:
-                await stores.transition(conn, store, StoreStatus.PENDING_APPROVAL, PULLS, message=message)
-            else:
-                await stores_repository.set_store_fields(conn, "status_message", {store["id"]: message})
+            await lifecycle.offer(conn, Occurrence(store, Event.PROPOSED, message), PULLS)
     metrics.PULL_REQUESTS.labels(event="opened").inc()
     return older
 
@@ -85,11 +82,8 @@ async def _merged(conn: Connection, row: dict[str, Any], store: dict[str, Any], 
         await stores_repository.set_store_fields(conn, "last_request_id", {store["id"]: request_id})
     await _audit(conn, "merged", store, number=row["number"], merge_commit=sha)
     message = fleet_service.MSG_WAITING_FOR_CLUSTER.format(sha=sha[:12])
-    target = _AFTER_MERGE.get(row["action"])
-    if target is not None and can_transition(StoreStatus(store["status"]), target):
-        await stores.transition(conn, store, target, PULLS, message=message, detail={"merge_commit": sha})
-    else:
-        await stores_repository.set_store_fields(conn, "status_message", {store["id"]: message})
+    merged = Occurrence(store, Event.COMMITTED, message, detail={"merge_commit": sha})
+    await lifecycle.offer(conn, merged, PULLS)
     # Tells the cluster watcher (wherever it runs) to nudge the applier, as a push does.
     await conn.execute("SELECT pg_notify(%s, '')", (fleet_service.FLEET_PUSHED_CHANNEL,))
     metrics.PULL_REQUESTS.labels(event="merged").inc()
@@ -102,15 +96,13 @@ async def _closed(conn: Connection, row: dict[str, Any], store: dict[str, Any]) 
     if await repository.open_for_store(conn, store["id"]):
         return  # superseded by a newer pull request: that one decides
     await stores_repository.set_store_pull_request_url(conn, store["id"], None)
-    status = StoreStatus(store["status"])
-    if status is StoreStatus.DELETING and store["last_commit_sha"] is None:
+    if store["status"] == StoreStatus.DELETING and store["last_commit_sha"] is None:
         # Deleted before its creation was ever merged: nothing of it is in git or the cluster.
-        await stores.transition(
-            conn, store, StoreStatus.DELETED, PULLS, message="deleted before it was approved"
-        )
-    elif can_transition(status, StoreStatus.FAILED):
-        await stores.transition(conn, store, StoreStatus.FAILED, PULLS, error=CLOSED_WITHOUT_MERGE,
-                                message=CLOSED_WITHOUT_MERGE, detail={"number": row["number"]})  # fmt: skip
+        outcome = Occurrence(store, Event.WITHDRAWN, MSG_DELETED_UNAPPROVED)
+    else:
+        outcome = Occurrence(store, Event.PROPOSAL_CLOSED, CLOSED_WITHOUT_MERGE, CLOSED_WITHOUT_MERGE,
+                             {"number": row["number"]})  # fmt: skip
+    await lifecycle.offer(conn, outcome, PULLS)
 
 
 async def withdraw_unmerged(conn: Connection, change: dict[str, Any]) -> list[dict[str, Any]]:

@@ -1,6 +1,6 @@
-"""Store use cases. Every status change goes through `transition`, which checks the state table,
-locks optimistically and audits; every change of desired state also enqueues an outbox row in the
-same transaction, so the fleet writer can never miss or invent a change."""
+"""Store use cases. Every status change is a lifecycle event applied by the lifecycle service; every
+change of desired state also enqueues an outbox row in the same transaction, so the fleet writer can
+never miss or invent a change."""
 
 from __future__ import annotations
 
@@ -16,18 +16,14 @@ from storefleet.api.core.errors import Conflict, NotFound, ValidationFailed
 from storefleet.api.core.ids import id_pattern, new_id
 from storefleet.api.db.pool import Connection
 from storefleet.api.db.statement import Statement
+from storefleet.api.domain import lifecycle_service as lifecycle
 from storefleet.api.domain import outbox_repository as outbox
 from storefleet.api.domain import stores_repository as repository
-from storefleet.api.domain.lifecycle import (
-    InvalidTransition,
-    StoreStatus,
-    can_transition,
-    check_transition,
-)
+from storefleet.api.domain.lifecycle import Event, StoreStatus, accepts, next_status
+from storefleet.api.domain.lifecycle_service import InvalidStateTransition, Occurrence
+from storefleet.api.domain.lifecycle_service import StateConflict as StateConflict  # raised by `transition`
 from storefleet.api.domain.stores_repository import NewStore, StoreQuery
 from storefleet.api.fleet.reader import FleetReader, HistoryEntry
-from storefleet.api.metrics import registry as metrics
-from storefleet.api.metrics.store_events import observe_transition
 from storefleet.api.stores.guardrails import (
     NO_LIMITS,
     CreationLimits,
@@ -55,95 +51,17 @@ class StoreNameTaken(Conflict):
     code = "STORE_NAME_TAKEN"
 
 
-class InvalidStateTransition(Conflict):
-    code = "INVALID_STATE_TRANSITION"
-
-
-class StateConflict(Conflict):
-    code = "STATE_CONFLICT"
-
-
 async def transition(
     conn: Connection,
     store: dict[str, Any],
-    target: StoreStatus,
+    event: Event,
     actor: Actor,
     *,
     message: str | None = None,
-    error: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Move `store` to `target` inside the caller's transaction; raise if the table or a race forbids it."""
-    current = StoreStatus(store["status"])
-    try:
-        check_transition(current, target)
-    except InvalidTransition as exc:
-        raise InvalidStateTransition(str(exc).capitalize() + ".") from exc
-    updated = await repository.update_status(
-        conn, store["id"], expected=current, target=target, message=message, error=error
-    )
-    if updated is None:
-        raise StateConflict(
-            "The store changed while this request was being handled; reload it and try again."
-        )
-    await audit.record_many(conn, [_transition_event(store, current, target, actor, message, error, detail)])
-    metrics.STORE_TRANSITIONS.labels(from_status=current.value, to_status=target.value).inc()
-    observe_transition(store, current.value, target.value, detail)
-    return updated
-
-
-def _transition_event(
-    store: dict[str, Any],
-    current: StoreStatus,
-    target: StoreStatus,
-    actor: Actor,
-    message: str | None,
-    error: str | None = None,
-    detail: dict[str, Any] | None = None,
-) -> AuditEventRow:
-    return audit.event_row(
-        "store.transition",
-        actor,
-        store_id=store["id"],
-        tenant=store["owner_id"],
-        before={"status": current.value},
-        after={"status": target.value, "message": message, "error": error},
-        detail=detail,
-    )
-
-
-async def transition_many(
-    conn: Connection, moves: list[tuple[dict[str, Any], StoreStatus, str | None]], actor: Actor
-) -> list[dict[str, Any]]:
-    """`transition` for many stores in a few statements (the fleet writer's batches). A store that
-    moved meanwhile is skipped, not an error: the writer only follows up on what it committed."""
-    for store, target, _ in moves:
-        check_transition(StoreStatus(store["status"]), target)
-    moved: list[dict[str, Any]] = []
-    for round_ in _rounds(moves):
-        rows = await repository.update_status_many(
-            conn, [(s["id"], s["status"], target.value, message) for s, target, message in round_]
-        )
-        done = {row["id"] for row in rows}
-        applied = [(s, target, message) for s, target, message in round_ if s["id"] in done]
-        events = [_transition_event(s, StoreStatus(s["status"]), t, actor, m) for s, t, m in applied]
-        await audit.record_many(conn, events)
-        for store, target, _ in applied:
-            metrics.STORE_TRANSITIONS.labels(from_status=store["status"], to_status=target.value).inc()
-        moved += rows
-    return moved
-
-
-def _rounds(moves: list[Any]) -> list[list[Any]]:
-    """Split moves so each store appears at most once per round (one UPDATE cannot move a row twice)."""
-    rounds: list[list[Any]] = []
-    for move in moves:
-        slot = next((r for r in rounds if all(m[0]["id"] != move[0]["id"] for m in r)), None)
-        if slot is None:
-            slot = []
-            rounds.append(slot)
-        slot.append(move)
-    return rounds
+    """A tenant's or admin's request as a lifecycle event: it must take effect (409 otherwise)."""
+    return await lifecycle.apply(conn, Occurrence(store, event, message, None, detail), actor)
 
 
 def _checked_name(name: str, extra_reserved: frozenset[str]) -> str:
@@ -180,9 +98,9 @@ async def create_store(
         if creation_guarded(actor, limits):
             async with conn.transaction():
                 await check_creation_allowed(conn, actor, limits)
-                store = await repository.insert_store(conn, new_store, with_writes=writes)
+                store = await lifecycle.create(conn, new_store, Event.REQUESTED, with_writes=writes)
         else:
-            store = await repository.insert_store(conn, new_store, with_writes=writes)
+            store = await lifecycle.create(conn, new_store, Event.REQUESTED, with_writes=writes)
     except pg_errors.UniqueViolation as exc:
         if exc.diag.constraint_name != repository.LIVE_NAME_CONSTRAINT:
             raise
@@ -199,7 +117,6 @@ def _new_store(spec: StoreSpec, owner_id: str) -> NewStore:
         engine=spec.engine,
         theme=spec.theme,
         plan=spec.plan,
-        status=StoreStatus.REQUESTED,
         status_message=MSG_AWAITING_COMMIT,
         spec=spec.to_document(),
         spec_hash=spec.spec_hash,
@@ -264,7 +181,7 @@ async def delete_store(
         if store["status"] == StoreStatus.DELETING:
             return store  # already on its way: deleting twice is not an error
         updated = await transition(
-            conn, store, StoreStatus.DELETING, actor, message=MSG_DELETE_REQUESTED, detail=params
+            conn, store, Event.DELETE, actor, message=MSG_DELETE_REQUESTED, detail=params
         )
         await _enqueue(conn, updated, "delete", actor, params)
     return updated
@@ -277,7 +194,7 @@ async def retry_store(conn: Connection, actor: Actor, store_id: str) -> dict[str
             raise InvalidStateTransition(
                 f"Only a failed store can be retried; this one is '{store['status']}'."
             )
-        updated = await transition(conn, store, StoreStatus.REQUESTED, actor, message=MSG_RETRY_REQUESTED)
+        updated = await transition(conn, store, Event.RETRY, actor, message=MSG_RETRY_REQUESTED)
         await repository.mark_retry(conn, store["id"])
         await _enqueue(conn, updated, "retry", actor)
     return updated
@@ -304,13 +221,6 @@ def spec_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, lis
     return {key: [before.get(key), after.get(key)] for key in _EDITABLE if before.get(key) != after.get(key)}
 
 
-# Statuses in which a new desired spec is taken as it is: the store keeps converging, now towards the
-# newest commit (it is ready only there). From ready or failed, a change starts an update.
-_CHANGED_IN_PLACE = frozenset(
-    {StoreStatus.REQUESTED, StoreStatus.PENDING_APPROVAL, StoreStatus.PROVISIONING, StoreStatus.UPDATING}
-)
-
-
 async def apply_spec(
     conn: Connection,
     actor: Actor,
@@ -320,16 +230,16 @@ async def apply_spec(
     params: dict[str, Any],
 ) -> dict[str, Any]:
     """Take a new desired spec in any live status and enqueue its commit: a ready or failed store
-    moves to `updating`, a converging one keeps converging towards it; a deleted or deleting store
-    refuses (409)."""
+    moves to `updating`, a converging one keeps converging towards it (it is ready only at the newest
+    commit); a deleted or deleting store refuses (409)."""
     status = StoreStatus(store["status"])
-    detail = {"action": action, **params}
-    if status in _CHANGED_IN_PLACE:
-        await audit.record_many(conn, [_change_event(store, actor, detail)])
-    elif can_transition(status, StoreStatus.UPDATING):
-        await transition(conn, store, StoreStatus.UPDATING, actor, message=MSG_AWAITING_COMMIT, detail=detail)
-    else:
+    if not accepts(status, Event.SPEC_CHANGED):
         raise StoreBusy(f"The store is {status.value}; its desired state can no longer change.")
+    detail = {"action": action, **params}
+    if next_status(status, Event.SPEC_CHANGED) is not status:
+        await transition(conn, store, Event.SPEC_CHANGED, actor, message=MSG_AWAITING_COMMIT, detail=detail)
+    else:
+        await audit.record_many(conn, [_change_event(store, actor, detail)])
     updated = await repository.update_spec(conn, store["id"], spec.to_document(), spec.spec_hash)
     await _enqueue(conn, updated, action, actor, params)
     return updated

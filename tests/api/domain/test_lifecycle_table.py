@@ -9,12 +9,16 @@ from pathlib import Path
 import pytest
 
 from storefleet.api.domain.lifecycle import (
+    INITIAL,
+    LIFECYCLE,
     TERMINAL,
     TRANSITIONS,
+    Event,
     InvalidTransition,
     StoreStatus,
     can_transition,
     check_transition,
+    event_table_markdown,
     mermaid_diagram,
 )
 
@@ -75,3 +79,50 @@ def test_database_check_constraint_lists_exactly_the_statuses() -> None:
 def test_architecture_doc_shows_the_diagram_generated_from_the_table() -> None:
     doc = (Path(__file__).parents[3] / "docs/architecture.md").read_text()
     assert mermaid_diagram() in doc, "regenerate the diagram: python -m storefleet.api.domain.lifecycle"
+    assert event_table_markdown() in doc, "regenerate the table: python -m storefleet.api.domain.lifecycle"
+
+
+E = Event
+LIVE = (S.REQUESTED, S.PENDING_APPROVAL, S.PROVISIONING, S.READY, S.UPDATING, S.FAILED)
+
+
+@pytest.mark.parametrize("status", LIVE)
+def test_a_spec_change_is_taken_in_every_live_status(status: StoreStatus) -> None:
+    # ready and failed start an update; a converging store keeps converging towards the newest spec
+    expected = S.UPDATING if status in (S.READY, S.FAILED) else status
+    assert LIFECYCLE[status][E.SPEC_CHANGED] is expected
+
+
+@pytest.mark.parametrize("status", [S.DELETING, S.DELETED])
+def test_a_store_on_its_way_out_takes_no_spec_change(status: StoreStatus) -> None:
+    assert E.SPEC_CHANGED not in LIFECYCLE[status]
+
+
+def test_only_the_watcher_declares_a_store_ready_and_only_from_converging_statuses() -> None:
+    reaching_ready = {(status, event) for status, row in LIFECYCLE.items() for event, t in row.items()
+                      if t is S.READY and status is not S.READY}  # fmt: skip
+    assert reaching_ready == {(S.PROVISIONING, E.CONVERGED), (S.UPDATING, E.CONVERGED)}
+
+
+def test_a_late_watcher_verdict_does_not_apply_to_a_settled_store() -> None:
+    for status in (S.READY, S.FAILED, S.DELETED, S.REQUESTED, S.PENDING_APPROVAL):
+        assert not {E.CONVERGED, E.FAILED, E.TIMED_OUT, E.REMOVED} & set(LIFECYCLE[status])
+
+
+def test_a_commit_moves_a_requested_or_approved_store_on_and_keeps_converging_ones() -> None:
+    assert LIFECYCLE[S.REQUESTED][E.COMMITTED] is S.PROVISIONING
+    assert LIFECYCLE[S.PENDING_APPROVAL][E.COMMITTED] is S.PROVISIONING
+    for status in (S.PROVISIONING, S.UPDATING, S.DELETING):
+        assert LIFECYCLE[status][E.COMMITTED] is status
+    assert E.COMMITTED not in LIFECYCLE[S.READY] and E.COMMITTED not in LIFECYCLE[S.FAILED]
+
+
+def test_every_event_is_used_and_every_store_starts_through_an_initial_event() -> None:
+    used = {event for row in LIFECYCLE.values() for event in row} | set(INITIAL)
+    assert used == set(Event)
+    assert INITIAL == {E.REQUESTED: S.REQUESTED, E.ADOPTED: S.PROVISIONING}
+
+
+def test_the_allowed_moves_are_exactly_the_tables_status_changes() -> None:
+    moves = {(s, t) for s, row in LIFECYCLE.items() for t in row.values() if t is not s}
+    assert moves == {(s, t) for s, targets in TRANSITIONS.items() for t in targets}

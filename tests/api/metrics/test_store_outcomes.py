@@ -1,4 +1,4 @@
-"""Provisioning duration and failures are observed by `stores.service.transition`, the one door
+"""Provisioning duration and failures are observed by the lifecycle service, the one door
 every status change (the watcher's included) goes through."""
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from prometheus_client import REGISTRY
 from psycopg.rows import dict_row
 
 from storefleet.api.core.actor import Actor
+from storefleet.api.domain import lifecycle_service as lifecycle
 from storefleet.api.domain import stores_repository as repository
-from storefleet.api.domain.lifecycle import StoreStatus
-from storefleet.api.stores import service
+from storefleet.api.domain.lifecycle import Event, StoreStatus
+from storefleet.api.domain.lifecycle_service import Occurrence
 
 pytestmark = pytest.mark.anyio
 WATCHER = Actor.system("watcher")
@@ -38,11 +39,15 @@ def _sample(name: str, **labels: str) -> float:
     return REGISTRY.get_sample_value(name, labels) or 0.0
 
 
+_EVENT_TO = {StoreStatus.READY: Event.CONVERGED, StoreStatus.UPDATING: Event.SPEC_CHANGED,
+             StoreStatus.FAILED: Event.FAILED}  # fmt: skip
+
+
 async def _move(conn: Any, store_id: str, target: StoreStatus, reason: str) -> None:
     store = await repository.get_store(conn, store_id)
     assert store is not None
     async with conn.transaction():
-        await service.transition(conn, store, target, WATCHER, detail={"reason": reason})
+        await lifecycle.apply(conn, Occurrence(store, _EVENT_TO[target], detail={"reason": reason}), WATCHER)
 
 
 async def test_first_ready_observes_the_time_since_creation(

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from psycopg.rows import dict_row
 
 from storefleet.api.core.actor import Actor
-from storefleet.api.domain.lifecycle import StoreStatus
+from storefleet.api.domain.lifecycle import Event
 from storefleet.api.stores import service
 from storefleet.api.stores.guardrails import NO_LIMITS, CreationLimits
 from storefleet.api.stores.schemas import CreateStoreRequest
@@ -101,9 +101,9 @@ async def test_concurrent_transitions_one_wins(
     actor = Actor(id=tenant.id, name="alice", role="tenant")
 
     async with conn_a.transaction():
-        await service.transition(conn_a, snapshot, StoreStatus.REQUESTED, actor)
+        await service.transition(conn_a, snapshot, Event.RETRY, actor)
         # B read the same 'failed' snapshot; its UPDATE now waits for A's row lock.
-        loser = asyncio.create_task(_transition_in_tx(conn_b, snapshot, StoreStatus.DELETING, actor))
+        loser = asyncio.create_task(_transition_in_tx(conn_b, snapshot, Event.DELETE, actor))
         await asyncio.sleep(0.2)
         assert not loser.done()
     with pytest.raises(service.StateConflict):
@@ -114,9 +114,9 @@ async def test_concurrent_transitions_one_wins(
     assert [t["after"]["status"] for t in transitions] == ["requested"]
 
 
-async def _transition_in_tx(conn: Any, store: dict[str, Any], target: StoreStatus, actor: Actor) -> None:
+async def _transition_in_tx(conn: Any, store: dict[str, Any], event: Event, actor: Actor) -> None:
     async with conn.transaction():
-        await service.transition(conn, store, target, actor)
+        await service.transition(conn, store, event, actor)
 
 
 def test_concurrent_retries_over_http_exactly_one_is_accepted(
