@@ -208,7 +208,7 @@ def _ensure_local_fleet(settings: Settings) -> None:
     """Create <state-dir>/fleet.git from the gitops-template on first use."""
     from storefleet.api.fleet.context import local_fleet_repo_path
     from storefleet.api.fleet.local_remote import ensure_local_fleet_repo
-    from storefleet.renderer.gitrepo import Identity
+    from storefleet.api.fleet.repo import Identity
     from storefleet.renderer.profile import GitOpsEngine
     from storefleet.renderer.template import instantiate_template, vendored_chart
 

@@ -43,10 +43,12 @@ from _harness import (
     verdict,
 )
 
+from storefleet.api.fleet.git_repo import FleetRepo
 from storefleet.api.fleet.local_remote import ensure_local_fleet_repo
+from storefleet.api.fleet.repo import Identity
 from storefleet.renderer.commit_message import ChangeRecord, commit_message
-from storefleet.renderer.gitrepo import DirectoryChange, FleetRepo, Identity
 from storefleet.renderer.manifests import render_store, store_dir
+from storefleet.renderer.model import DirectoryChange
 from storefleet.renderer.profile import GitOpsEngine, RenderProfile
 from storefleet.renderer.spec import StoreSpec
 from storefleet.renderer.template import instantiate_template

@@ -72,11 +72,11 @@ from psycopg.types.json import Jsonb
 from storefleet.api.db.embedded import EmbeddedPostgres
 from storefleet.api.db.migrate import apply_migrations
 from storefleet.api.domain.lifecycle import StoreStatus
+from storefleet.api.fleet.git_repo import FleetRepo
 from storefleet.api.fleet.local_remote import ensure_local_fleet_repo
 from storefleet.reconciler_watch.decide import StoreView, decide
 from storefleet.reconciler_watch.observed import Observed, parse_helmrelease, parse_job
 from storefleet.reconciler_watch.setup_job import job_name, setup_key
-from storefleet.renderer.gitrepo import FleetRepo
 from storefleet.renderer.manifests import ANNOTATION_SPEC_HASH
 from storefleet.renderer.profile import GitOpsEngine
 from storefleet.renderer.template import instantiate_template

@@ -28,8 +28,8 @@ from typing import Any, TypeVar
 
 import pybreaker
 
+from storefleet.api.fleet.repo import GitError, PushRejected
 from storefleet.api.metrics import registry as metrics
-from storefleet.renderer.gitrepo import GitError, PushRejected
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from storefleet.renderer.commit_message import ChangeRecord, commit_message
-from storefleet.renderer.gitrepo import DirectoryChange
 from storefleet.renderer.manifests import render_store, store_dir
+from storefleet.renderer.model import DirectoryChange
 from storefleet.renderer.profile import RenderProfile
 from storefleet.renderer.spec import StoreSpec
 

@@ -9,9 +9,10 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from storefleet.api.fleet.git_repo import FleetRepo
+from storefleet.api.fleet.repo import FleetRepository, Identity
 from storefleet.api.fleet.writer import WriterConfig
 from storefleet.api.settings import Settings
-from storefleet.renderer.gitrepo import FleetRepo, Identity
 from storefleet.renderer.profile import GitOpsEngine, RenderProfile, ValuesProfile
 
 _ASKPASS = """#!/bin/sh
@@ -51,13 +52,13 @@ class FleetContext:
     def repo_key(self) -> str:
         return f"{self.remote_url}#{self.branch}"
 
-    def work_repo(self) -> FleetRepo:
+    def work_repo(self) -> FleetRepository:
         """The writer's clone."""
         return FleetRepo(
             self.state_dir / "fleet-work.git", self.remote_url, self.branch, self.identity, self.git_env
         )
 
-    def mirror_repo(self) -> FleetRepo:
+    def mirror_repo(self) -> FleetRepository:
         """The clone the API and the git-side sync read."""
         return FleetRepo(
             self.state_dir / "fleet-mirror.git", self.remote_url, self.branch, self.identity, self.git_env

@@ -25,10 +25,11 @@ from storefleet.api.domain import outbox_repository as outbox
 from storefleet.api.fleet import repository as fleet_repository
 from storefleet.api.fleet import sync_apply
 from storefleet.api.fleet.reader import FleetReader
+from storefleet.api.fleet.repo import FleetRepository, GitError
 from storefleet.api.fleet.service import FLEET_PUSHED_CHANNEL
 from storefleet.api.metrics import registry as metrics
 from storefleet.renderer.commit_message import CHANGE_ID
-from storefleet.renderer.gitrepo import CommitInfo, FleetRepo, GitError
+from storefleet.renderer.model import CommitInfo
 
 log = logging.getLogger(__name__)
 SYNC = Actor.system("git-sync")
@@ -111,7 +112,7 @@ class GitSync:
     async def _apply_external(self, conn: Connection, commit: CommitInfo) -> list[str]:
         dirs = store_dirs(commit.paths)
 
-        def read(repo: FleetRepo, _: str | None) -> list[sync_apply.DirState]:
+        def read(repo: FleetRepository, _: str | None) -> list[sync_apply.DirState]:
             return [_dir_state(repo, commit.sha, f"tenants/{tenant}/{store_id}") for tenant, store_id in dirs]
 
         by_dir = dict(zip(dirs, await self._reader.call(read, fetch="never"), strict=True))
@@ -143,17 +144,17 @@ async def _announce(conn: Connection) -> None:
         log.warning("git sync: could not ask for a nudge of the applier: %s", exc)
 
 
-def _walk(repo: FleetRepo, head: str | None, last: str | None) -> _Walk:
+def _walk(repo: FleetRepository, head: str | None, last: str | None) -> _Walk:
     if head is None:
         return _Walk(None, [], rewritten=False)
     if last is None or last == head:
         return _Walk(head, [], rewritten=False)  # first run: the current head is the baseline
     if repo.resolve(last) is None or not repo.is_ancestor(last, head):
         return _Walk(head, [], rewritten=True)
-    return _Walk(head, list(reversed(repo.log(f"{last}..{head}", ["tenants"]))), rewritten=False)
+    return _Walk(head, list(reversed(repo.log(head, ["tenants"], since=last))), rewritten=False)
 
 
-def _dir_state(repo: FleetRepo, sha: str, directory: str) -> sync_apply.DirState:
+def _dir_state(repo: FleetRepository, sha: str, directory: str) -> sync_apply.DirState:
     files = repo.read_directory(sha, directory)
     if files is None:
         return sync_apply.DirState(exists=False, store_yaml=None)

@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from storefleet.renderer.gitrepo import Identity
+from storefleet.api.fleet.repo import Identity
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,10 @@ from typing import Literal, TypeVar
 
 from anyio import to_thread
 
+from storefleet.api.fleet.repo import FleetRepository
 from storefleet.renderer.commit_message import ACTION, CHANGE_ID, REQUEST_ID, REQUESTED_BY, STORE_ID
-from storefleet.renderer.gitrepo import CommitInfo, FleetRepo
 from storefleet.renderer.manifests import parse_store_yaml
+from storefleet.renderer.model import CommitInfo
 from storefleet.renderer.spec import StoreSpec
 
 T = TypeVar("T")
@@ -50,23 +51,29 @@ class HistoryEntry:
 
 
 class FleetReader:
-    def __init__(self, repo_factory: Callable[[], FleetRepo], min_fetch_interval_s: float = 5.0) -> None:
+    def __init__(
+        self, repo_factory: Callable[[], FleetRepository], min_fetch_interval_s: float = 5.0
+    ) -> None:
         self._repo_factory = repo_factory
-        self._repo: FleetRepo | None = None
+        self._repo: FleetRepository | None = None
         self._lock = threading.Lock()
         self._min_fetch_interval_s = min_fetch_interval_s
         self._fetched_at = 0.0
         self._head: str | None = None
 
     async def call(
-        self, fn: Callable[[FleetRepo, str | None], T], *, fetch: Fetch = "if_stale", needs: str | None = None
+        self,
+        fn: Callable[[FleetRepository, str | None], T],
+        *,
+        fetch: Fetch = "if_stale",
+        needs: str | None = None,
     ) -> T:
         """Run `fn(repo, head)` in a worker thread. `fetch` first: "always", "never", or "if_stale"
         (older than the interval); in any case fetch if the clone lacks commit `needs`
         (read-your-writes after a push)."""
         return await to_thread.run_sync(self._call, fn, fetch, needs)
 
-    def _call(self, fn: Callable[[FleetRepo, str | None], T], fetch: Fetch, needs: str | None) -> T:
+    def _call(self, fn: Callable[[FleetRepository, str | None], T], fetch: Fetch, needs: str | None) -> T:
         with self._lock:
             if self._repo is None:
                 self._repo = self._repo_factory().open()
@@ -88,7 +95,7 @@ class FleetReader:
     async def history(
         self, directory: str, limit: int = 100, *, needs: str | None = None
     ) -> list[HistoryEntry]:
-        def read(repo: FleetRepo, head: str | None) -> list[HistoryEntry]:
+        def read(repo: FleetRepository, head: str | None) -> list[HistoryEntry]:
             return [HistoryEntry.of(c) for c in repo.log(head, [directory], limit=limit)] if head else []
 
         return await self.call(read, fetch="if_stale" if needs is None else "never", needs=needs)
@@ -96,7 +103,7 @@ class FleetReader:
     async def spec_at(self, rev: str, directory: str) -> StoreSpec | None:
         """The StoreSpec in `directory/store.yaml` at `rev`, or None where the store did not exist."""
 
-        def read(repo: FleetRepo, _: str | None) -> bytes | None:
+        def read(repo: FleetRepository, _: str | None) -> bytes | None:
             return repo.read_file(rev, f"{directory}/store.yaml")
 
         data = await self.call(read, fetch="never")

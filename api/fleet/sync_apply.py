@@ -16,8 +16,8 @@ from storefleet.api.domain import lifecycle_service as lifecycle
 from storefleet.api.domain import stores_repository
 from storefleet.api.domain.lifecycle import Event, StoreStatus
 from storefleet.api.domain.lifecycle_service import Occurrence
-from storefleet.renderer.gitrepo import CommitInfo
 from storefleet.renderer.manifests import parse_store_yaml
+from storefleet.renderer.model import CommitInfo
 from storefleet.renderer.spec import StoreSpec
 
 SYNC = Actor.system("git-sync")

@@ -27,10 +27,11 @@ from storefleet.api.core.circuit import CircuitOpenError, RemoteCircuit
 from storefleet.api.domain import outbox_repository as outbox
 from storefleet.api.fleet import repository, service
 from storefleet.api.fleet.changes import try_render
+from storefleet.api.fleet.repo import FleetRepository, GitError, PushRejected
 from storefleet.api.metrics import registry as metrics
 from storefleet.api.outbox.doorbell import OUTBOX_CHANNEL
 from storefleet.renderer.commit_message import CHANGE_ID, STORE_ID
-from storefleet.renderer.gitrepo import DirectoryChange, FleetRepo, GitError, PushRejected
+from storefleet.renderer.model import DirectoryChange
 from storefleet.renderer.profile import RenderProfile
 
 log = logging.getLogger(__name__)
@@ -70,14 +71,14 @@ class FleetWriter:
         self,
         pool: AsyncConnectionPool[Any],
         conninfo: str,
-        repo_factory: Callable[[], FleetRepo],
+        repo_factory: Callable[[], FleetRepository],
         profile: RenderProfile,
         config: WriterConfig,
     ) -> None:
         self._pool = pool
         self._conninfo = conninfo
         self._repo_factory = repo_factory
-        self._repo: FleetRepo | None = None
+        self._repo: FleetRepository | None = None
         self._profile = profile
         self._config = config
         self._failures = 0
@@ -214,7 +215,7 @@ class FleetWriter:
             return {}
         repo = self._open_repo()
         if last_pushed and repo.resolve(last_pushed) and repo.is_ancestor(last_pushed, head):
-            commits = repo.log(f"{last_pushed}..{head}")
+            commits = repo.log(head, since=last_pushed)
         else:
             commits = repo.log(head, limit=_SCAN_LIMIT)
         # Outbox ids restart with a new database, so a Change-Id alone could name another
@@ -228,7 +229,7 @@ class FleetWriter:
         return found
 
     # ---- repo -------------------------------------------------------------------------------------
-    def _open_repo(self) -> FleetRepo:
+    def _open_repo(self) -> FleetRepository:
         if self._repo is None:
             self._repo = self._repo_factory().open()
         return self._repo

@@ -9,24 +9,14 @@ and how to roll it back.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from storefleet.renderer.commit_message import ChangeRecord
+from storefleet.renderer.model import DirectoryChange
 
 BRANCH_PREFIX = "storefleet"
 FILE_MODE = "100644"
 _SHORT = 12
-
-
-class DirectoryChange(Protocol):
-    """A store directory's new content (`renderer.gitrepo.DirectoryChange`; None deletes it)."""
-
-    @property
-    def directory(self) -> str: ...
-    @property
-    def files(self) -> dict[str, bytes] | None: ...
-    @property
-    def message(self) -> str: ...
 
 
 @dataclass(frozen=True)

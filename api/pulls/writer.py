@@ -27,6 +27,7 @@ from storefleet.api.domain import outbox_repository as outbox
 from storefleet.api.fleet import service as fleet_service
 from storefleet.api.fleet.changes import change_record, try_render
 from storefleet.api.fleet.reader import FleetReader
+from storefleet.api.fleet.repo import FleetRepository, GitError
 from storefleet.api.fleet.writer import backoff_delay, lock_key, sleep_until, wait_for_notify
 from storefleet.api.outbox.doorbell import OUTBOX_CHANNEL
 from storefleet.api.pulls import service
@@ -34,7 +35,7 @@ from storefleet.api.pulls.auto_merge import AutoMergeRules
 from storefleet.api.pulls.github import GitHubGateway, GitHubThrottled
 from storefleet.api.pulls.proposal import Proposal, propose
 from storefleet.api.pulls.pull_info import PullInfo
-from storefleet.renderer.gitrepo import DirectoryChange, FleetRepo, GitError
+from storefleet.renderer.model import DirectoryChange
 from storefleet.renderer.profile import RenderProfile
 
 log = logging.getLogger(__name__)
@@ -155,7 +156,7 @@ class PullRequestWriter:
     async def _existing_files(self, change: DirectoryChange, base_sha: str) -> list[str]:
         """The store directory's files on the base branch (read from the local clone of the repo)."""
 
-        def read(repo: FleetRepo, _: str | None) -> list[str]:
+        def read(repo: FleetRepository, _: str | None) -> list[str]:
             return sorted(repo.list_directories(base_sha, [change.directory]).get(change.directory, {}))
 
         return await self._reader.call(read, fetch="never", needs=base_sha)

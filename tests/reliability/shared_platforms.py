@@ -15,7 +15,7 @@ import httpx
 import psycopg
 
 from storefleet.api.fleet.local_remote import ensure_local_fleet_repo
-from storefleet.renderer.gitrepo import Identity
+from storefleet.api.fleet.repo import Identity
 from storefleet.renderer.profile import GitOpsEngine
 from storefleet.renderer.template import instantiate_template
 from tests.api.test_cli import Platform

@@ -22,8 +22,8 @@ import uvicorn
 from storefleet.api.app import create_app
 from storefleet.api.fleet.context import local_fleet_repo_path
 from storefleet.api.fleet.local_remote import ensure_local_fleet_repo
+from storefleet.api.fleet.repo import Identity
 from storefleet.api.settings import Settings
-from storefleet.renderer.gitrepo import Identity
 from storefleet.renderer.profile import GitOpsEngine
 from storefleet.renderer.template import instantiate_template
 from tests.conftest import TEST_JWT_SECRET

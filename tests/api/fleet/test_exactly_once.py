@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from storefleet.renderer.gitrepo import FleetRepo, GitError
+from storefleet.api.fleet.git_repo import FleetRepo
+from storefleet.api.fleet.repo import GitError
 
 
 class Crash(Exception):

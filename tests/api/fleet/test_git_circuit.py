@@ -11,9 +11,10 @@ from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
 
 from storefleet.api.core.circuit import CircuitOpenError, RemoteCircuit
+from storefleet.api.fleet.git_repo import FleetRepo
+from storefleet.api.fleet.repo import GitError
 from storefleet.api.fleet.writer import FleetWriter
 from storefleet.api.settings import Settings
-from storefleet.renderer.gitrepo import FleetRepo, GitError
 
 RESET_S = 0.3
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from storefleet.renderer.gitrepo import GitError
+from storefleet.api.fleet.repo import GitError
 
 
 def _store(client: TestClient, account: Any, store_id: str) -> dict[str, Any]:

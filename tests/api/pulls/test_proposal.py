@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from storefleet.api.pulls.proposal import TreeEntry, branch_name, propose, tree_entries
 from storefleet.renderer.commit_message import ChangeRecord, commit_message
-from storefleet.renderer.gitrepo import DirectoryChange
+from storefleet.renderer.model import DirectoryChange
 
 DIRECTORY = "tenants/u-abcdefgh23/st-abcdefgh23"
 

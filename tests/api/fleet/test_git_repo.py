@@ -7,15 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from storefleet.renderer.gitrepo import (
-    DirectoryChange,
-    FleetRepo,
-    GitError,
-    Identity,
-    PushRejected,
-    blob_id,
-    parse_trailers,
-)
+from storefleet.api.fleet.git_repo import FleetRepo
+from storefleet.api.fleet.repo import GitError, Identity, PushRejected, blob_id, parse_trailers
+from storefleet.renderer.model import DirectoryChange
 
 ME = Identity("storefleet", "storefleet@localhost")
 

@@ -1,4 +1,4 @@
-"""Git I/O for the fleet repo: a persistent bare working clone, commits built in bulk, one push.
+"""The fleet repo in git: a persistent bare working clone, commits built in bulk, one push.
 
 Cost per change must not grow with the repo or with process start-ups, so a whole batch of changes
 becomes commits in ONE `git fast-import` process (git rewrites only the trees on each changed path),
@@ -8,84 +8,32 @@ trees are read with ONE `git ls-tree` for the batch, and the chain is pushed ONC
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import subprocess
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import git
+
+from storefleet.api.fleet.repo import (
+    FleetRepository,
+    GitError,
+    Identity,
+    PushRejected,
+    blob_id,
+    parse_trailers,
+)
+from storefleet.renderer.model import CommitInfo, DirectoryChange
 
 log = logging.getLogger(__name__)
 
 # fast-import writes our commits to this private ref; only `push` publishes them.
 PENDING_REF = "refs/storefleet/pending"
 _GIT_TIMEOUT_S = 120
-
-
-class GitError(RuntimeError):
-    """A git operation failed; `temporary` says whether retrying later may help."""
-
-    def __init__(self, message: str, *, temporary: bool = True) -> None:
-        super().__init__(message)
-        self.temporary = temporary
-
-
-class PushRejected(GitError):
-    """The remote branch moved (someone else pushed): fetch, rebuild, push again."""
-
-
-@dataclass(frozen=True)
-class Identity:
-    name: str
-    email: str
-
-
-@dataclass(frozen=True)
-class DirectoryChange:
-    """One commit: replace `directory` with `files` (None deletes the directory)."""
-
-    directory: str
-    files: dict[str, bytes] | None
-    message: str
-    action: str = "update"  # for metrics and logs only
-
-
-@dataclass(frozen=True)
-class CommitInfo:
-    sha: str
-    parents: tuple[str, ...]
-    author: str
-    time: str  # ISO 8601 committer date
-    message: str
-    trailers: dict[str, str] = field(default_factory=dict)
-    paths: tuple[str, ...] = ()
-
-    @property
-    def summary(self) -> str:
-        return self.message.split("\n", 1)[0]
-
-
-def blob_id(data: bytes) -> str:
-    """The id git gives a blob with these bytes (sha1 of a 'blob <size>\\0' header and the data)."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
-
-
-def parse_trailers(message: str) -> dict[str, str]:
-    """`Key: value` lines of the message's last paragraph (git's trailer block)."""
-    paragraphs = [p for p in message.strip().split("\n\n") if p.strip()]
-    if len(paragraphs) < 2:
-        return {}
-    trailers: dict[str, str] = {}
-    for line in paragraphs[-1].splitlines():
-        key, sep, value = line.partition(":")
-        if sep and key and " " not in key.strip():
-            trailers[key.strip()] = value.strip()
-    return trailers
 
 
 def is_local_repo(url: str) -> bool:
@@ -96,7 +44,7 @@ def is_local_repo(url: str) -> bool:
     )
 
 
-class FleetRepo:
+class FleetRepo(FleetRepository):
     """A bare clone of the fleet repo at `path`, tracking `branch` of `remote_url`.
 
     When the remote is a bare repository on this machine (`storefleet up`'s own fleet.git), the
@@ -199,8 +147,9 @@ class FleetRepo:
         result = self._run(["git", "merge-base", "--is-ancestor", ancestor, descendant], check=False)
         return result.returncode == 0
 
-    def log(self, rev_range: str, paths: Sequence[str] = (), *, limit: int | None = None) -> list[CommitInfo]:
-        """Commits in `rev_range` (newest first) touching `paths`, with trailers and changed paths."""
+    def log(
+        self, head: str, paths: Sequence[str] = (), *, since: str | None = None, limit: int | None = None
+    ) -> list[CommitInfo]:
         args = [
             "git",
             "log",
@@ -211,6 +160,7 @@ class FleetRepo:
         ]
         if limit is not None:
             args.append(f"--max-count={limit}")
+        rev_range = f"{since}..{head}" if since else head
         out = self._run([*args, rev_range, "--", *paths]).stdout
         return [_parse_log_record(record) for record in out.split("\x1e") if record.strip("\0\n")]
 
@@ -226,7 +176,8 @@ class FleetRepo:
         marks: list[str | None] = []
         stream.reset(base)
         for change in changes:
-            wanted = None if change.files is None else {n: blob_id(d) for n, d in change.files.items()}
+            # no files at all is no directory, as git has no empty directories
+            wanted = {n: blob_id(d) for n, d in change.files.items()} if change.files else None
             if wanted == current.get(change.directory) or (
                 wanted is None and change.directory not in current
             ):

@@ -1,0 +1,31 @@
+"""The values the renderer hands to the git side and the git side hands back: a store directory's new
+content, and a commit as read from the fleet repo. Plain values: no git, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class DirectoryChange:
+    """One commit: replace `directory` with `files` (None deletes the directory)."""
+
+    directory: str
+    files: dict[str, bytes] | None
+    message: str
+    action: str = "update"  # for metrics and logs only
+
+
+@dataclass(frozen=True)
+class CommitInfo:
+    sha: str
+    parents: tuple[str, ...]
+    author: str
+    time: str  # ISO 8601 committer date
+    message: str
+    trailers: dict[str, str] = field(default_factory=dict)
+    paths: tuple[str, ...] = ()  # the files it changed (within the paths asked about, if any)
+
+    @property
+    def summary(self) -> str:
+        return self.message.split("\n", 1)[0]
