@@ -15,7 +15,7 @@ from types import FrameType
 import uvicorn
 from fastapi import FastAPI
 
-from storefleet.api.app import Lifecycle
+from storefleet.api.core.services import Lifecycle, app_services
 from storefleet.api.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ class _GracefulServer(uvicorn.Server):
 
 def serve(app: FastAPI, settings: Settings, *, host: str, port: int) -> bool:
     """Run until a shutdown signal; True if the server started and stopped cleanly."""
-    lifecycle: Lifecycle = app.state.lifecycle
+    lifecycle = app_services(app).lifecycle
     config = uvicorn.Config(
         app,
         host=host,

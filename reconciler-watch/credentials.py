@@ -10,6 +10,8 @@ import string
 from typing import Any
 
 from storefleet.reconciler_watch.setup_job import STORE_LABEL
+from storefleet.renderer.names import ADMIN_PASSWORD_KEY as ADMIN_PASSWORD_KEY  # re-exported
+from storefleet.renderer.names import credentials_secret_name as credentials_secret_name
 
 CREDENTIAL_KEYS: dict[str, tuple[str, ...]] = {
     # the same keys as `store.credentialKeys` in helm/ecommerce-store/templates/_helpers.tpl (a chart
@@ -21,12 +23,7 @@ CREDENTIAL_KEYS: dict[str, tuple[str, ...]] = {
     ),
     "medusa": ("postgres-password", "medusa-jwt-secret", "medusa-cookie-secret", "medusa-admin-password"),
 }  # fmt: skip
-ADMIN_PASSWORD_KEY = {"woocommerce": "wordpress-admin-password", "medusa": "medusa-admin-password"}
 _ALPHABET = string.ascii_letters + string.digits
-
-
-def credentials_secret_name(store_id: str) -> str:
-    return f"{store_id}-credentials"
 
 
 def credentials_secret(store_id: str, tenant: str, engine: str) -> dict[str, Any]:

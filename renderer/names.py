@@ -1,4 +1,5 @@
-"""Kubernetes and DNS naming rules shared by the renderer and the validator (pure)."""
+"""Kubernetes and DNS naming rules shared by the renderer and the validator, and the names of the
+chart's objects that both the control plane and the watcher look up (pure)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ LABEL_STORE = "storefleet.io/store"
 LABEL_ENGINE = "storefleet.io/engine"
 LABEL_MANAGED_BY = "app.kubernetes.io/managed-by"
 MANAGED_BY = "storefleet"
+
+# The key of the admin password in a store's credentials Secret, per engine (one of the chart's
+# `store.credentialKeys`): the watcher generates it for Argo CD stores, the API reads it.
+ADMIN_PASSWORD_KEY = {"woocommerce": "wordpress-admin-password", "medusa": "medusa-admin-password"}
 
 DNS_LABEL_MAX = 63
 DNS_SUBDOMAIN_MAX = 253
@@ -42,3 +47,7 @@ def label_key_errors(key: str) -> list[str]:
 
 def is_label_value(value: str) -> bool:
     return value == "" or (len(value) <= LABEL_VALUE_MAX and bool(_LABEL_NAME.match(value)))
+
+
+def credentials_secret_name(store_id: str) -> str:
+    return f"{store_id}-credentials"

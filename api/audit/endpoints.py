@@ -10,7 +10,7 @@ from storefleet.api.audit.repository import AuditFilter
 from storefleet.api.audit.schemas import AuditEventList, AuditEventOut
 from storefleet.api.auth.dependencies import CurrentActor
 from storefleet.api.core.openapi import error_responses
-from storefleet.api.db.pool import DbConnection
+from storefleet.api.db.dependencies import DbConnection
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"], responses=error_responses(401, 422))
 

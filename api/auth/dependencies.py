@@ -15,26 +15,22 @@ from storefleet.api.auth.credentials import Passwords, Tokens
 from storefleet.api.auth.guardrails import AuthLimits
 from storefleet.api.core.actor import Actor
 from storefleet.api.core.errors import Forbidden, Unauthorized
-from storefleet.api.db.pool import DbConnection
+from storefleet.api.core.services import services
+from storefleet.api.db.dependencies import DbConnection
 
 _bearer = HTTPBearer(auto_error=False, description="JWT from /api/v1/auth/login or /register")
 
 
 async def get_tokens(request: Request) -> Tokens:
-    tokens: Tokens = request.app.state.tokens
-    return tokens
+    return services(request).tokens
 
 
 async def get_passwords(request: Request) -> Passwords:
-    passwords: Passwords = request.app.state.passwords
-    return passwords
+    return services(request).passwords
 
 
 async def get_auth_limits(request: Request) -> AuthLimits:
-    limits: AuthLimits | None = getattr(request.app.state, "auth_limits", None)
-    if limits is None:  # built once per app from its settings, on first use
-        limits = request.app.state.auth_limits = AuthLimits.from_settings(request.app.state.settings)
-    return limits
+    return services(request).auth_limits
 
 
 async def current_user(

@@ -17,7 +17,7 @@ from storefleet.api.auth.schemas import (
     UserUpdateRequest,
 )
 from storefleet.api.core.openapi import error_responses
-from storefleet.api.db.pool import DbConnection
+from storefleet.api.db.dependencies import DbConnection
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 

@@ -1,18 +1,16 @@
-"""The connection pool the API shares, and the request-scoped connection dependency."""
+"""The connection pool the API and the workers share (the request-scoped connection: `db.dependencies`)."""
 
 from __future__ import annotations
 
 import time
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Annotated, Any
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import psycopg
-from fastapi import Depends, Request
 from psycopg.rows import DictRow, dict_row
-from psycopg_pool import AsyncConnectionPool, PoolTimeout
+from psycopg_pool import AsyncConnectionPool
 
-from storefleet.api.core.errors import ServiceUnavailable
 from storefleet.api.settings import Settings
 
 Connection = psycopg.AsyncConnection[DictRow]
@@ -66,19 +64,3 @@ async def open_pool(
     )
     await pool.open(wait=True, timeout=settings.db_connect_timeout_s * 3)
     return pool
-
-
-async def connection(request: Request) -> AsyncIterator[Connection]:
-    """One pooled connection per request (autocommit; services open their own transactions)."""
-    pool: AsyncConnectionPool[Any] = request.app.state.pool
-    try:
-        async with pool.connection() as conn:
-            yield conn
-    except (PoolTimeout, psycopg.OperationalError) as exc:
-        raise ServiceUnavailable(
-            "The database is unavailable right now; try again shortly.", headers={"Retry-After": "2"}
-        ) from exc
-
-
-# "function" scope: the connection goes back to the pool (and commits) before the response is sent.
-DbConnection = Annotated[Connection, Depends(connection, scope="function")]

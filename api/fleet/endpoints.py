@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-from typing import Any
 
 from fastapi import APIRouter, Request, status
 from pydantic import BaseModel, Field
@@ -12,10 +11,12 @@ from storefleet.api.audit import service as audit
 from storefleet.api.auth.dependencies import AdminActor
 from storefleet.api.core.errors import AppError, NotFound, Unauthorized
 from storefleet.api.core.openapi import error_responses
+from storefleet.api.core.services import services
 from storefleet.api.core.webhook_signature import signature_matches
-from storefleet.api.db.pool import DbConnection
+from storefleet.api.db.dependencies import DbConnection
 from storefleet.api.domain import outbox_repository as outbox
 from storefleet.api.fleet import repository
+from storefleet.api.fleet.runtime import FleetRuntime
 
 router = APIRouter(tags=["fleet"])
 
@@ -46,8 +47,8 @@ class FleetDisabled(AppError):
     code = "FLEET_NOT_CONFIGURED"
 
 
-def _fleet(request: Request) -> Any:
-    fleet = getattr(request.app.state, "fleet", None)
+def _fleet(request: Request) -> FleetRuntime:
+    fleet = services(request).fleet
     if fleet is None:
         raise FleetDisabled("No fleet repo is configured.")
     return fleet
@@ -110,13 +111,13 @@ def _signature_ok(secret: str, body: bytes, request: Request) -> bool:
 async def git_webhook(request: Request) -> WebhookAccepted:
     """A push to the fleet repo: sync now instead of at the next poll. Authenticated by an HMAC-SHA256
     of the body in `X-Hub-Signature-256` (GitHub, Gitea) or the secret in `X-Storefleet-Token`."""
-    secret = request.app.state.settings.fleet_webhook_secret
+    secret = services(request).settings.fleet_webhook_secret
     if secret is None:
         raise WebhookNotConfigured("No webhook secret is configured (FLEET_WEBHOOK_SECRET).")
     body = await request.body()
     if not _signature_ok(secret.get_secret_value(), body, request):
         raise Unauthorized("The webhook signature does not match.")
-    fleet = getattr(request.app.state, "fleet", None)
+    fleet = services(request).fleet
     if fleet is not None and fleet.sync is not None:
         fleet.sync.wake.set()
     return WebhookAccepted(status="sync scheduled")

@@ -14,15 +14,15 @@ from psycopg_pool import AsyncConnectionPool
 from storefleet.api.fleet.context import FleetContext
 from storefleet.api.fleet.gitsync import GitSync
 from storefleet.api.fleet.reader import FleetReader
+from storefleet.api.fleet.watcher_port import BackgroundWatcher
 from storefleet.api.fleet.writer import FleetWriter
 from storefleet.api.health.checks import CheckResult
 from storefleet.api.settings import Settings
 
 if TYPE_CHECKING:
-    # Loaded only when configured: PyGithub (pull-request mode) and the kubernetes client (a watcher
-    # in this process) cost ~20 and ~14 MB of memory at import, which the default set-up never uses.
+    # Loaded only when configured: PyGithub (pull-request mode) costs ~20 MB of memory at import,
+    # which the default set-up never uses.
     from storefleet.api.pulls.writer import PullRequestWriter
-    from storefleet.reconciler_watch.watcher import ClusterWatcher
 
 log = logging.getLogger(__name__)
 _STOP_TIMEOUT_S = 30.0
@@ -34,7 +34,7 @@ class FleetRuntime:
     reader: FleetReader
     writer: FleetWriter | PullRequestWriter | None = None
     sync: GitSync | None = None
-    watcher: ClusterWatcher | None = None
+    watcher: BackgroundWatcher | None = None  # set by the composition root when this process watches
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 

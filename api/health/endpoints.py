@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from storefleet import __version__
+from storefleet.api.core.services import services
 from storefleet.api.health.checks import run_checks
 
 router = APIRouter(tags=["health"])
@@ -31,7 +32,7 @@ READINESS_CHECK = "database"
 
 
 async def _report(request: Request) -> tuple[bool, dict[str, Any]]:
-    results = await run_checks(request.app.state.health_checks)
+    results = await run_checks(services(request).health_checks)
     healthy = all(result.healthy for result in results.values())
     body = {
         "status": "ok" if healthy else "degraded",
@@ -73,7 +74,7 @@ async def ready(request: Request) -> JSONResponse:
     """Ready for traffic: not shutting down, and the database answers. Nothing else: with the git
     remote or the cluster out of reach the API still accepts changes into the outbox, and taking
     it out of the load balancer would lose exactly those requests."""
-    if request.app.state.lifecycle.shutting_down:
+    if services(request).lifecycle.shutting_down:
         return JSONResponse({"status": "shutting_down"}, status_code=503)
     _, body = await _report(request)
     ready = body["checks"].get(READINESS_CHECK, {}).get("status") == "ok"

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from storefleet.api.core.errors import NotFound, Unauthorized, ValidationFailed
 from storefleet.api.core.openapi import error_responses
+from storefleet.api.core.services import services
 from storefleet.api.core.webhook_signature import signature_matches
 from storefleet.api.pulls import service
 from storefleet.api.pulls.pull_info import PullInfo
@@ -49,7 +50,7 @@ async def github_webhook(request: Request) -> WebhookResult:
     """GitHub's `pull_request` events for the pull requests the platform opened (pull-request mode):
     a merge moves the store on, a close without merge fails it. Authenticated by the HMAC-SHA256 of
     the body in `X-Hub-Signature-256`. Other events (`ping` included) are acknowledged and ignored."""
-    secret = request.app.state.settings.github_webhook_secret
+    secret = services(request).settings.github_webhook_secret
     if secret is None:
         raise GitHubWebhookNotConfigured("No webhook secret is configured (GITHUB_WEBHOOK_SECRET).")
     body = await request.body()
@@ -59,7 +60,7 @@ async def github_webhook(request: Request) -> WebhookResult:
     if event != "pull_request":
         return WebhookResult(status=f"ignored {event or 'unnamed'} event")
     pull = _pull_request(body)
-    async with request.app.state.pool.connection() as conn:
+    async with services(request).pool.connection() as conn:
         outcome = await service.record_outcome(conn, pull)
     log.info("github webhook: pull request %s", outcome)
     return WebhookResult(status=outcome)

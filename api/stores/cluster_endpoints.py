@@ -3,21 +3,18 @@ Kubernetes objects. Included in the stores router (same prefix, same tag)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from storefleet.api.auth.dependencies import CurrentActor
 from storefleet.api.core.openapi import error_responses
-from storefleet.api.db.pool import DbConnection
-from storefleet.api.settings import Settings
+from storefleet.api.core.services import services
+from storefleet.api.db.dependencies import DbConnection
 from storefleet.api.stores import cluster_service
 from storefleet.api.stores.cluster_schemas import StoreCredentials, StoreResources
 from storefleet.api.stores.cluster_service import ClusterAccess
 from storefleet.api.stores.presenter import render_profile
-
-if TYPE_CHECKING:
-    from storefleet.reconciler_watch.cluster import Cluster  # loads the kubernetes client
 
 router = APIRouter(tags=["stores"])
 
@@ -44,9 +41,11 @@ AdminAccess = Annotated[
 
 
 def _cluster(request: Request) -> ClusterAccess | None:
-    state = request.app.state
-    cluster: Cluster | None = getattr(state, "cluster", None)
-    return ClusterAccess(cluster, state.kube_circuit, state.kube_bulkhead) if cluster else None
+    app_services = services(request)
+    cluster = app_services.cluster
+    if cluster is None:
+        return None
+    return ClusterAccess(cluster, app_services.kube_circuit, app_services.kube_bulkhead)
 
 
 @router.get(
@@ -76,9 +75,9 @@ async def get_store_credentials(
     audit trail (never with the password). The answer is never cached (`Cache-Control: no-store`)."""
     response.headers["Cache-Control"] = "no-store"
     response.headers["Pragma"] = "no-cache"
-    settings: Settings = request.app.state.settings
+    profile = render_profile(services(request).settings)
     return await cluster_service.read_credentials(
-        conn, _cluster(request), actor, store_id, admin_access=admin_access, profile=render_profile(settings)
+        conn, _cluster(request), actor, store_id, admin_access=admin_access, profile=profile
     )
 
 

@@ -2,7 +2,7 @@
 
 Authorisation comes first and never depends on the cluster: someone else's store is `404` exactly as
 for a missing one (`service.get_visible`), and an admin reads another tenant's credentials only with
-an explicit `admin_access` flag. The `Cluster` client is synchronous, so every call runs in a worker
+an explicit `admin_access` flag. The cluster client is synchronous, so every call runs in a worker
 thread under a deadline; whatever goes wrong in the cluster becomes a `503`, never a `500`.
 
 The password is returned to the caller and nowhere else: it is never logged, never audited.
@@ -27,9 +27,11 @@ from storefleet.api.core.errors import Conflict, Forbidden, ServiceUnavailable
 from storefleet.api.db.pool import Connection
 from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.api.stores import readiness
+from storefleet.api.stores.cluster_port import SecretLookup, StoreCluster
 from storefleet.api.stores.cluster_schemas import StoreCredentials, StoreResources
 from storefleet.api.stores.links import store_links
 from storefleet.api.stores.service import get_visible
+from storefleet.renderer.names import ADMIN_PASSWORD_KEY, credentials_secret_name
 from storefleet.renderer.profile import RenderProfile
 from storefleet.renderer.spec import Engine, StoreSpec
 
@@ -37,8 +39,6 @@ if TYPE_CHECKING:
     # The kubernetes client costs ~14 MB of memory at import: it is loaded only where a cluster is
     # configured (by the client built from the kubeconfig), never by a platform without one.
     from kubernetes.client.exceptions import ApiException
-
-    from storefleet.reconciler_watch.cluster import Cluster, SecretValue
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -76,7 +76,7 @@ class ClusterAccess:
     """The cluster client and what guards the API's calls to it: a circuit breaker (a failing cluster
     is not called again until its reset time) and a bulkhead (a slow one cannot tie up every worker)."""
 
-    cluster: Cluster
+    cluster: StoreCluster
     circuit: RemoteCircuit
     bulkhead: Bulkhead
 
@@ -160,7 +160,7 @@ async def _refuse_admin(conn: Connection, actor: Actor, store: dict[str, Any]) -
     )
 
 
-def _not_available(store: dict[str, Any], lookup: SecretValue | None, secret: str, key: str) -> str:
+def _not_available(store: dict[str, Any], lookup: SecretLookup | None, secret: str, key: str) -> str:
     """Why there are no credentials to return (the 409's message)."""
     status = StoreStatus(store["status"])
     if status is StoreStatus.DELETED:
@@ -193,9 +193,6 @@ async def read_credentials(
     is_owner = store["owner_id"] == actor.id
     if not is_owner and not admin_access:
         await _refuse_admin(conn, actor, store)
-    # The watcher's naming (and its chart parsing, PyYAML): loaded on the first credentials read.
-    from storefleet.reconciler_watch.credentials import ADMIN_PASSWORD_KEY, credentials_secret_name
-
     spec = StoreSpec.model_validate(store["spec"])
     secret, key = credentials_secret_name(spec.store_id), ADMIN_PASSWORD_KEY[spec.engine.value]
     if StoreStatus(store["status"]) in (StoreStatus.DELETED, StoreStatus.DELETING):

@@ -7,7 +7,8 @@ from fastapi import APIRouter, Path, Query, Request, Response, status
 from storefleet.api.audit.schemas import AuditEventList, AuditEventOut
 from storefleet.api.auth.dependencies import CurrentActor
 from storefleet.api.core.openapi import error_responses
-from storefleet.api.db.pool import DbConnection
+from storefleet.api.core.services import services
+from storefleet.api.db.dependencies import DbConnection
 from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.api.domain.stores_repository import StoreQuery
 from storefleet.api.stores import service
@@ -50,7 +51,7 @@ async def create_store(
     body: CreateStoreRequest, request: Request, conn: DbConnection, actor: CurrentActor, present: Presenter
 ) -> StoreOut:
     """Accept a store request. It is committed to the fleet repo asynchronously (state `requested`)."""
-    settings = request.app.state.settings
+    settings = services(request).settings
     limits = CreationLimits(
         per_user=settings.max_stores_per_user,
         total=settings.max_stores_total,

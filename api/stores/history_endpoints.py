@@ -11,10 +11,10 @@ from fastapi import APIRouter, Path, Query, Request, status
 from pydantic import ConfigDict
 
 from storefleet.api.auth.dependencies import CurrentActor
-from storefleet.api.core.bulkhead import Bulkhead
 from storefleet.api.core.errors import ServiceUnavailable
 from storefleet.api.core.openapi import error_responses
-from storefleet.api.db.pool import DbConnection
+from storefleet.api.core.services import services
+from storefleet.api.db.dependencies import DbConnection
 from storefleet.api.fleet.reader import FleetReader, HistoryEntry
 from storefleet.api.stores import rollback, service
 from storefleet.api.stores.presenter import Presenter
@@ -55,7 +55,7 @@ class FleetNotConfigured(ServiceUnavailable):
 
 
 def _reader(request: Request) -> FleetReader:
-    reader: FleetReader | None = getattr(request.app.state, "fleet_reader", None)
+    reader = services(request).fleet_reader
     if reader is None:
         raise FleetNotConfigured("No fleet repo is configured (set FLEET_REPO_URL, or run `storefleet up`).")
     return reader
@@ -63,8 +63,7 @@ def _reader(request: Request) -> FleetReader:
 
 def _fleet_slot(request: Request) -> AbstractAsyncContextManager[None]:
     """The fleet repo clone answers one read at a time: a bounded queue waits, the rest get 503."""
-    bulkhead: Bulkhead = request.app.state.fleet_bulkhead
-    return bulkhead.slot()
+    return services(request).fleet_bulkhead.slot()
 
 
 @router.post(
@@ -130,7 +129,7 @@ async def store_history(
     """The store's commits in the fleet repo, newest first (from `git log -- <store dir>`)."""
     async with _fleet_slot(request):
         entries = await service.store_history(conn, _reader(request), actor, store_id, limit)
-    commit_url = request.app.state.settings.fleet_commit_url
+    commit_url = services(request).settings.fleet_commit_url
     return StoreHistory(commits=[_entry(e, commit_url) for e in entries])
 
 

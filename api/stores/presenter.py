@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
+from storefleet.api.core.services import services
 from storefleet.api.settings import Settings
 from storefleet.api.stores.links import store_out
 from storefleet.api.stores.schemas import StoreOut
@@ -26,9 +27,10 @@ async def _presenter(request: Request) -> Callable[[dict[str, Any]], StoreOut]:
     # A coroutine although it awaits nothing: FastAPI runs a plain-function dependency in a worker
     # thread, and that hop (a thread wake-up and a GIL hand-over each way) on every store request
     # queued the event loop behind the thread under load.
-    profile: RenderProfile | None = getattr(request.app.state, "render_profile", None)
+    app_services = services(request)
+    profile = app_services.render_profile
     if profile is None:  # built once per app from its settings (validating it is not free)
-        profile = request.app.state.render_profile = render_profile(request.app.state.settings)
+        profile = app_services.render_profile = render_profile(app_services.settings)
     return lambda store: store_out(store, profile)
 
 

@@ -14,11 +14,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from storefleet.api.app import create_app
+from storefleet.api.core.services import app_services
 from storefleet.api.fleet.local_remote import ensure_local_fleet_repo
+from storefleet.api.fleet.repo import Identity
 from storefleet.api.settings import Settings
 from storefleet.reconciler_watch.factory import build_watcher
 from storefleet.reconciler_watch.watcher import ClusterWatcher
-from storefleet.renderer.gitrepo import Identity
 from storefleet.renderer.profile import GitOpsEngine
 from storefleet.renderer.template import instantiate_template
 from tests.kube.applier import Applier
@@ -82,11 +83,11 @@ class WatcherRunner:
     def start(self, **overrides: Any) -> ClusterWatcher:
         """A new watcher; `overrides` are Settings fields (e.g. deletion_timeout_s)."""
         assert self.current is None, "one watcher at a time"
-        app: Any = self.client.app
-        assert self.settings.database_url is not None
+        services = app_services(self.client.app)
+        assert self.settings.database_url is not None and services.fleet_reader is not None
         conninfo = self.settings.database_url.get_secret_value()
         settings = self.settings.model_copy(update=overrides)
-        self.current = build_watcher(settings, app.state.pool, conninfo, app.state.fleet_reader)
+        self.current = build_watcher(settings, services.pool, conninfo, services.fleet_reader)
         self._stop = self.portal.call(asyncio.Event)
         self._done = self.portal.start_task_soon(self.current.run, self._stop)
         return self.current

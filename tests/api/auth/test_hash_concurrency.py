@@ -10,6 +10,7 @@ import pytest
 
 from storefleet.api.app import create_app
 from storefleet.api.auth.credentials import DEFAULT_HASH_CONCURRENCY, Passwords
+from storefleet.api.core.services import app_services
 from storefleet.api.settings import PasswordHashProfile, Settings
 
 
@@ -79,7 +80,7 @@ def test_verify_still_answers() -> None:
 
 def test_the_setting_reaches_the_app() -> None:
     base = Settings(DATABASE_URL="postgresql://x@localhost/none", JWT_SECRET="x" * 48)
-    assert create_app(base).state.passwords.concurrency == DEFAULT_HASH_CONCURRENCY == 1
+    assert app_services(create_app(base)).passwords.concurrency == DEFAULT_HASH_CONCURRENCY == 1
     tuned = Settings(DATABASE_URL="postgresql://x@localhost/none", JWT_SECRET="x" * 48,
                      PASSWORD_HASH_CONCURRENCY=4)  # fmt: skip
-    assert create_app(tuned).state.passwords.concurrency == 4
+    assert app_services(create_app(tuned)).passwords.concurrency == 4

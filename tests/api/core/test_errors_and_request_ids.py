@@ -6,6 +6,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from storefleet.api.core.services import app_services
+
 
 def test_unknown_route_has_the_error_shape(client: TestClient) -> None:
     response = client.get("/api/v1/does-not-exist")
@@ -87,7 +89,7 @@ def test_an_unexpected_error_is_a_500_with_the_request_id(client: TestClient) ->
     async def broken() -> Any:
         raise RuntimeError("boom: internal detail")
 
-    client.app.state.health_checks = {"database": broken}  # type: ignore[attr-defined]
+    app_services(client.app).health_checks = {"database": broken}
     response = client.get("/api/v1/health", headers={"X-Request-ID": "trace-500"})
     assert response.status_code == 500
     assert response.headers["x-request-id"] == "trace-500"

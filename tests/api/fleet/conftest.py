@@ -12,11 +12,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from storefleet.api.app import create_app
+from storefleet.api.core.services import app_services
+from storefleet.api.fleet.git_repo import FleetRepo
 from storefleet.api.fleet.gitsync import GitSync
 from storefleet.api.fleet.local_remote import ensure_local_fleet_repo
+from storefleet.api.fleet.repo import Identity
 from storefleet.api.fleet.writer import FleetWriter
 from storefleet.api.settings import Settings
-from storefleet.renderer.gitrepo import FleetRepo, Identity
 from storefleet.renderer.profile import GitOpsEngine
 from storefleet.renderer.template import instantiate_template
 
@@ -50,12 +52,12 @@ def client(settings: Settings, db: Any) -> Iterator[TestClient]:
 
 
 def _writer(client: TestClient, settings: Settings) -> FleetWriter:
-    fleet = client.app.state.fleet  # type: ignore[attr-defined]
-    assert settings.database_url is not None
-    ctx = fleet.context
+    services = app_services(client.app)
+    assert services.fleet is not None and settings.database_url is not None
+    ctx = services.fleet.context
     return FleetWriter(
-        client.app.state.pool,
-        settings.database_url.get_secret_value(),  # type: ignore[attr-defined]
+        services.pool,
+        settings.database_url.get_secret_value(),
         ctx.work_repo,
         ctx.profile,
         ctx.writer,
@@ -82,8 +84,9 @@ def drain(client: TestClient, writer: FleetWriter) -> Callable[[], int]:
 
 @pytest.fixture
 def sync(client: TestClient) -> Callable[[], Any]:
-    fleet = client.app.state.fleet  # type: ignore[attr-defined]
-    git_sync = GitSync(client.app.state.pool, fleet.reader, fleet.context.repo_key, 1.0)  # type: ignore[attr-defined]
+    services = app_services(client.app)
+    assert services.fleet is not None
+    git_sync = GitSync(services.pool, services.fleet.reader, services.fleet.context.repo_key, 1.0)
     return lambda: client.portal.call(git_sync.sync_once)  # type: ignore[union-attr]
 
 

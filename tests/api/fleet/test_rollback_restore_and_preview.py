@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from storefleet.api.core.services import app_services
 from tests.api.fleet.test_history_and_rollback import _history, _ready_store_with_two_updates
 
 
@@ -87,8 +88,8 @@ def test_history_links_each_commit_when_a_commit_url_is_configured(
     store = new_store(tenant, "linked-shop")
     drain()
     assert _history(client, tenant, store["id"])[0]["commit_url"] is None
-    app: Any = client.app
-    app.state.settings = app.state.settings.model_copy(
+    services = app_services(client.app)
+    services.settings = services.settings.model_copy(
         update={"fleet_commit_url": "https://git.example.com/fleet/commit/{sha}"}
     )
     entry = _history(client, tenant, store["id"])[0]

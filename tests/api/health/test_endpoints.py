@@ -4,6 +4,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from storefleet.api.core.services import app_services
+
 
 def test_health_reports_the_database(client: TestClient) -> None:
     for path in ("/api/v1/health", "/health"):
@@ -21,7 +23,7 @@ def test_liveness_and_readiness(client: TestClient) -> None:
 
 
 def test_readiness_is_503_while_shutting_down(client: TestClient) -> None:
-    client.app.state.lifecycle.shutting_down = True  # type: ignore[attr-defined]
+    app_services(client.app).lifecycle.shutting_down = True
     assert client.get("/health/ready").status_code == 503
     assert client.get("/health/live").status_code == 200
 
@@ -32,7 +34,7 @@ def test_health_is_503_when_the_database_is_down(client: TestClient) -> None:
 
         return CheckResult("down", {"error": "OperationalError"})
 
-    client.app.state.health_checks["database"] = down  # type: ignore[attr-defined]
+    app_services(client.app).health_checks["database"] = down
     response = client.get("/api/v1/health")
     assert response.status_code == 503
     assert (
@@ -55,10 +57,10 @@ def test_watcher_lag_is_the_oldest_commit_the_cluster_has_not_caught_up_with(
 ) -> None:
     from storefleet.api.health.checks import watcher_lag_check
 
-    app: Any = client.app
+    services = app_services(client.app)
     assert client.get("/api/v1/health").json()["checks"]["watcher"]["status"] == "not_configured"
-    check = watcher_lag_check(app.state.pool, stuck_after_s=600)
-    app.state.health_checks["watcher"] = check
+    check = watcher_lag_check(services.pool, stuck_after_s=600)
+    services.health_checks["watcher"] = check
     store = new_store(tenant)
     idle = client.get("/api/v1/health").json()["checks"]["watcher"]
     assert idle == {"status": "ok", "lag_seconds": 0.0, "stores_waiting": 0}

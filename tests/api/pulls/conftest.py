@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from storefleet.api.app import create_app
+from storefleet.api.core.services import app_services
 from storefleet.api.pulls.runtime import build_pull_request_writer
 from storefleet.api.pulls.writer import PullRequestWriter
 from storefleet.api.settings import Settings
@@ -58,11 +59,12 @@ def client(settings: Settings, db: Any) -> Iterator[TestClient]:
 
 @pytest.fixture
 def writer(client: TestClient, settings: Settings) -> PullRequestWriter:
-    app: Any = client.app
+    services = app_services(client.app)
     assert settings.database_url is not None
+    assert services.fleet is not None and services.fleet_reader is not None
     conninfo = settings.database_url.get_secret_value()
     return build_pull_request_writer(
-        settings, app.state.fleet.context, app.state.pool, conninfo, app.state.fleet_reader
+        settings, services.fleet.context, services.pool, conninfo, services.fleet_reader
     )
 
 

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from storefleet.renderer.gitrepo import parse_trailers
+from storefleet.api.core.services import app_services
+from storefleet.api.fleet.repo import parse_trailers
 from tests.api.pulls.conftest import WEBHOOK_SECRET
 from tests.github.double import GitHubDouble
 
@@ -279,8 +280,9 @@ def test_a_reviewers_push_to_the_pull_request_flows_back_through_the_git_side_sy
 ) -> None:
     from storefleet.api.fleet.gitsync import GitSync
 
-    app: Any = client.app
-    sync = GitSync(app.state.pool, app.state.fleet_reader, app.state.fleet.context.repo_key, 1.0)
+    services = app_services(client.app)
+    assert services.fleet is not None and services.fleet_reader is not None
+    sync = GitSync(services.pool, services.fleet_reader, services.fleet.context.repo_key, 1.0)
     client.portal.call(sync.sync_once)  # the baseline: the branch as it is now
     store = new_store(tenant, "acme-shop")
     propose()
@@ -337,8 +339,9 @@ def test_github_refusing_the_token_keeps_the_change_and_says_why_in_the_health_r
 
     github.token = "another-token"  # the platform's token no longer works
     store = new_store(tenant, "acme-shop")
-    app: Any = client.app
-    app.state.fleet.writer = writer  # the health report reads the running writer
+    fleet_runtime = app_services(client.app).fleet
+    assert fleet_runtime is not None
+    fleet_runtime.writer = writer  # the health report reads the running writer
     stop = client.portal.call(asyncio.Event)
     running = client.portal.start_task_soon(writer.run, stop)
     try:
@@ -349,7 +352,7 @@ def test_github_refusing_the_token_keeps_the_change_and_says_why_in_the_health_r
     finally:
         client.portal.call(stop.set)
         running.result(timeout=15)
-        app.state.fleet.writer = None
+        fleet_runtime.writer = None
     assert fleet["status"] == "degraded" and "Bad credentials" in fleet["last_error"]
     assert "another-token" not in fleet["last_error"] and "test-token" not in fleet["last_error"]
     assert _store(client, tenant, store["id"])["status"] == "requested" and not _pulls(github)

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from storefleet.api.core.services import app_services
+
 STORE_ID = re.compile(r"^st-[a-z2-7]{10}$")
 
 
@@ -133,8 +135,7 @@ def test_create_needs_a_token(client: TestClient, admin: Any) -> None:
 
 
 def test_extra_reserved_names_from_settings(client: TestClient, tenant: Any) -> None:
-    client.app.state.settings = client.app.state.settings.model_copy(  # type: ignore[attr-defined]
-        update={"reserved_store_names": frozenset({"billing"})}
-    )
+    services = app_services(client.app)
+    services.settings = services.settings.model_copy(update={"reserved_store_names": frozenset({"billing"})})
     response = _post(client, tenant, name="billing", engine="medusa")
     assert response.status_code == 422 and response.json()["error"]["details"][0]["type"] == "name_reserved"

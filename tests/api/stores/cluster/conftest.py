@@ -1,4 +1,4 @@
-"""The API connected to the test Kubernetes API (`app.state.cluster`), and apps that are not: one
+"""The API connected to the test Kubernetes API (its services' `cluster`), and apps that are not: one
 with no cluster configured, and clusters that refuse connections, answer 500 or never answer."""
 
 from __future__ import annotations

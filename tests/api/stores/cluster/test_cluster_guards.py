@@ -16,6 +16,7 @@ from prometheus_client import REGISTRY
 
 from storefleet.api.core.bulkhead import Bulkhead, Overloaded
 from storefleet.api.core.circuit import KUBERNETES, RemoteCircuit
+from storefleet.api.core.services import app_services
 from storefleet.api.stores.cluster_service import not_a_cluster_failure
 from storefleet.reconciler_watch.cluster import Cluster
 
@@ -45,8 +46,7 @@ def test_a_failing_cluster_opens_the_circuit_and_is_not_called_until_the_trial(
 
     monkeypatch.setattr(Cluster, "namespace_objects", counted)
     with other_app(failing_kubeconfig) as down:
-        app: Any = down.app
-        app.state.kube_circuit = RemoteCircuit(2, 0.5, KUBERNETES, not_a_cluster_failure)
+        app_services(down.app).kube_circuit = RemoteCircuit(2, 0.5, KUBERNETES, not_a_cluster_failure)
         answers = [down.get(URL.format(id=store["id"]), headers=tenant.headers) for _ in range(4)]
         assert [a.status_code for a in answers] == [503] * 4
         assert calls["n"] == 2  # the third and fourth were refused by the open circuit, not by the cluster
@@ -60,21 +60,21 @@ def test_a_failing_cluster_opens_the_circuit_and_is_not_called_until_the_trial(
 
 def test_a_missing_object_is_an_answer_not_a_failure(client: TestClient, tenant: Any, new_store: Any) -> None:
     """404s and other refusals of one request show the cluster is up: the circuit stays closed."""
-    app: Any = client.app
+    services = app_services(client.app)
     store = new_store(tenant)
     for _ in range(8):
         assert client.get(URL.format(id=store["id"]), headers=tenant.headers).status_code == 200
         assert (
             client.get(f"/api/v1/stores/{store['id']}/credentials", headers=tenant.headers).status_code == 409
         )
-    assert app.state.kube_circuit.state == "closed"
+    assert services.kube_circuit.state == "closed"
 
 
 def test_a_full_bulkhead_answers_503_overloaded_at_once_with_retry_after(
     client: TestClient, tenant: Any, new_store: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app: Any = client.app
-    app.state.kube_bulkhead = Bulkhead("kubernetes", limit=1, queue=1)
+    services = app_services(client.app)
+    services.kube_bulkhead = Bulkhead("kubernetes", limit=1, queue=1)
     store = new_store(tenant)
     release = threading.Event()
     real = Cluster.namespace_objects
@@ -96,7 +96,7 @@ def test_a_full_bulkhead_answers_503_overloaded_at_once_with_retry_after(
     for worker in workers:  # one holds the slot, one waits in the queue
         worker.start()
     deadline = time.monotonic() + 5
-    while app.state.kube_bulkhead.waiting < 1 and time.monotonic() < deadline:
+    while services.kube_bulkhead.waiting < 1 and time.monotonic() < deadline:
         time.sleep(0.01)
     started = time.monotonic()
     refused = client.get(URL.format(id=store["id"]), headers=tenant.headers)

@@ -1,0 +1,43 @@
+"""What the store endpoints need from a Kubernetes cluster client, said by the API itself.
+
+The client the composition root builds from the kubeconfig (the watcher's `Cluster`) fits these
+shapes without naming them, so the stores slice never imports the watcher or the kubernetes client.
+The members are read-only properties: a frozen dataclass's fields satisfy them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+
+class SecretLookup(Protocol):
+    """One key of a Secret: `exists` is False when the Secret is absent, `value` None when the key is."""
+
+    @property
+    def exists(self) -> bool: ...
+
+    @property
+    def value(self) -> str | None: ...
+
+
+class NamespaceContents(Protocol):
+    """A namespace (None when it does not exist) and its objects by kind, as plain JSON; `forbidden`
+    names the kinds the client may not list there."""
+
+    @property
+    def namespace(self) -> Mapping[str, Any] | None: ...
+
+    @property
+    def objects(self) -> Mapping[str, Sequence[Mapping[str, Any]]]: ...
+
+    @property
+    def forbidden(self) -> Sequence[str]: ...
+
+
+class StoreCluster(Protocol):
+    """Synchronous reads of one store's objects (callers run them in worker threads)."""
+
+    def read_secret_value(self, namespace: str, name: str, key: str) -> SecretLookup: ...
+
+    def namespace_objects(self, namespace: str) -> NamespaceContents: ...
