@@ -1,13 +1,15 @@
-"""Applying the watcher's decisions: transitions with optimistic locking and an audit row carrying
-the observed revision, status messages in one statement per batch, setup Jobs, Argo CD Secrets."""
+"""Acting on the watcher's decisions: their actions first (Argo CD credentials Secrets, setup Jobs,
+Medusa storefront keys, retry requests), each remembered once it succeeded; then transitions with
+optimistic locking and an audit row carrying the observed revision, and status messages in one
+statement per batch."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, assert_never
 
 from kubernetes.client.exceptions import ApiException
 from psycopg_pool import AsyncConnectionPool
@@ -24,12 +26,22 @@ from storefleet.api.domain.lifecycle_service import Occurrence
 from storefleet.api.metrics import registry as metrics
 from storefleet.reconciler_watch.cluster import Cluster
 from storefleet.reconciler_watch.credentials import credentials_secret
-from storefleet.reconciler_watch.decide import Decision, StoreView, observed_event
-from storefleet.reconciler_watch.observed import Observed, SetupJob
-from storefleet.reconciler_watch.setup_job import SetupTemplateError, build_job
-from storefleet.reconciler_watch.storefront_key import publishable_key, storefront_key_secret
+from storefleet.reconciler_watch.decide import (
+    Action,
+    Decision,
+    EnsureCredentials,
+    PublishStorefrontKey,
+    RequestRetry,
+    StartSetup,
+    StoreView,
+    observed_event,
+)
+from storefleet.reconciler_watch.observed import Observed
+from storefleet.reconciler_watch.setup_job import STORE_LABEL, SetupTemplateError, build_job
+from storefleet.reconciler_watch.storefront_key import storefront_key_secret
 
 if TYPE_CHECKING:
+    from storefleet.reconciler_watch.nudge import Nudger
     from storefleet.reconciler_watch.watcher import WatcherConfig
 
 log = logging.getLogger(__name__)
@@ -37,24 +49,108 @@ WATCHER = Actor.system("watcher")
 # The transitions of a batch share a transaction (one commit, not one per store); at most this many,
 # so that API calls on those stores wait for the row locks only briefly.
 TRANSITIONS_PER_COMMIT = 100
-# Setup Jobs created at the same time: each waits on two API calls, so a wave of stores turning
-# healthy together is not served one Job after another.
-SETUP_CONCURRENCY = 4
+# Stores acted for at the same time: an action waits on one or two API calls, so a wave of stores
+# turning healthy together is not served one setup Job after another.
+ACTION_CONCURRENCY = 4
+ACTION_ERRORS = (ApiException, HTTPError, OSError)
 Decided = tuple[dict[str, Any], StoreView, Decision, Observed]
+_SETUP_PENDING = "post-install setup: waiting for the cluster to accept the Job"
+
+
+@dataclass(frozen=True)
+class Acted:
+    """A batch once its actions ran: what is left to write, and the stores to judge again at once."""
+
+    decided: list[Decided]  # transitions and changed messages, each with what its actions came to
+    unblocked: frozenset[str]  # an action made the store's next step possible
 
 
 class StoreUpdater:
-    def __init__(self, pool: AsyncConnectionPool[Any], cluster: Cluster, config: WatcherConfig) -> None:
-        self._pool, self._cluster, self._config = pool, cluster, config
-        self._secrets_ensured: set[str] = set()
+    def __init__(
+        self, pool: AsyncConnectionPool[Any], cluster: Cluster, config: WatcherConfig, nudger: Nudger
+    ) -> None:
+        self._pool, self._cluster, self._config, self._nudger = pool, cluster, config, nudger
+        self._credentials_ensured: set[str] = set()  # store ids
         self._keys_published: set[str] = set()  # setup Job names
+
+    # ---- what the actions already did (read when observing) -------------------------------------------
+    def credentials_ensured(self, store_id: str) -> bool:
+        return store_id in self._credentials_ensured
+
+    def key_published(self, job_name: str) -> bool:
+        return job_name in self._keys_published
+
+    # ---- the actions ---------------------------------------------------------------------------------
+    async def act(self, decided: list[Decided]) -> Acted:
+        """Run the decisions' actions, a few stores at a time. A failed action is logged and leaves
+        the store to be judged again; a decision whose message did not change is not written."""
+        limit = asyncio.Semaphore(ACTION_CONCURRENCY)
+
+        async def run(
+            row: dict[str, Any], view: StoreView, decision: Decision
+        ) -> tuple[Decision | None, bool]:
+            if not decision.actions:
+                return decision, False
+            async with limit:
+                return await self._act_for(row, view, decision)
+
+        outcomes = await asyncio.gather(*(run(row, view, decision) for row, view, decision, _ in decided))
+        left: list[Decided] = []
+        unblocked: set[str] = set()
+        for (row, view, _, observed), (decision, again) in zip(decided, outcomes, strict=True):
+            if again:
+                unblocked.add(row["id"])
+            if decision is not None and (
+                decision.status is not None or decision.message != row["status_message"]
+            ):
+                left.append((row, view, decision, observed))
+        return Acted(left, frozenset(unblocked))
+
+    async def _act_for(
+        self, row: dict[str, Any], view: StoreView, decision: Decision
+    ) -> tuple[Decision | None, bool]:
+        """One store's actions in order, up to the first that fails: (what to write for the store,
+        None for nothing; whether to judge it again at once)."""
+        unblocked = False
+        for action in decision.actions:
+            try:
+                outcome, again = await self._run(row, view, decision, action)
+            except ACTION_ERRORS as exc:
+                reason = exc.reason if isinstance(exc, ApiException) else exc
+                log.warning("store %s: could not %s: %s", row["id"], _describe(action), reason)
+                pending = Decision(None, _SETUP_PENDING, "setup_pending")
+                return (pending if isinstance(action, StartSetup) else decision), unblocked
+            unblocked = unblocked or again
+            if outcome is not decision:
+                return outcome, unblocked
+        return decision, unblocked
+
+    async def _run(
+        self, row: dict[str, Any], view: StoreView, decision: Decision, action: Action
+    ) -> tuple[Decision | None, bool]:
+        store_id = row["id"]
+        match action:
+            case EnsureCredentials():
+                await asyncio.to_thread(self._ensure_credentials, row, action)
+                self._credentials_ensured.add(store_id)
+                return decision, True
+            case StartSetup():
+                return await self._start_setup(row, view, decision, action)
+            case PublishStorefrontKey():
+                secret = storefront_key_secret(store_id, row["owner_id"], action.key)
+                await asyncio.to_thread(self._cluster.put_secret, store_id, secret)
+                self._keys_published.add(action.job_name)
+                return decision, True
+            case RequestRetry():
+                await asyncio.to_thread(self._nudger.retry, store_id, action.token)
+                return decision, False
+            case _:
+                assert_never(action)
 
     async def apply(self, decided: list[Decided]) -> None:
         messages: dict[str, tuple[str, str]] = {}
         moves: list[Decided] = []
-        started = await self._start_setups([(row, view) for row, view, d, _ in decided if d.start_setup])
         for row, view, decision, observed in decided:
-            decision = started.get(row["id"], decision)
             if decision.status is None:
                 messages[row["id"]] = (row["status"], decision.message)
             else:
@@ -111,84 +207,56 @@ class StoreUpdater:
                 },
             )
 
-    async def _start_setups(self, stores: list[tuple[dict[str, Any], StoreView]]) -> dict[str, Decision]:
-        """The setup Jobs of a batch, a few at a time (each is a read and a create in the cluster)."""
-        limit = asyncio.Semaphore(SETUP_CONCURRENCY)
+    async def _start_setup(
+        self, row: dict[str, Any], view: StoreView, decision: Decision, start: StartSetup
+    ) -> tuple[Decision | None, bool]:
+        """The start is recorded before the Job is created, so that a restarted watcher finds the same
+        Job name; a Job that exists already (a restart found it) is taken as it is."""
+        if view.setup_started_key != start.key:
+            began = repository.SetupStart(
+                row["id"], start.key, start.generation, row["status"], view.setup_generation, view.spec_hash
+            )
+            async with self._pool.connection() as conn:
+                if not await repository.record_setup_start(conn, began):
+                    return None, True  # it moved while we looked: judge it again
+        try:
+            created = await asyncio.to_thread(self._create_setup_job, row, start)
+        except SetupTemplateError as exc:
+            message = f"post-install setup cannot start: {exc}"
+            return Decision(StoreStatus.FAILED, message, "setup_unavailable", error=message), False
+        if created:
+            metrics.SETUP_JOBS.labels(outcome="created").inc()
+        return decision, False
 
-        async def start(row: dict[str, Any], view: StoreView) -> tuple[str, Decision]:
-            async with limit:
-                return row["id"], await self._start_setup(row, view)
-
-        return dict(await asyncio.gather(*(start(row, view) for row, view in stores)))
-
-    def _create_setup_job(self, row: dict[str, Any], view: StoreView) -> bool:
+    def _create_setup_job(self, row: dict[str, Any], start: StartSetup) -> bool:
         store_id = row["id"]
         config_map = self._cluster.read_config_map(store_id, f"{store_id}-setup")
         job = build_job(
-            config_map,
-            store_id=store_id,
-            tenant=row["owner_id"],
-            key=view.setup_key,
-            generation=view.setup_generation,
+            config_map, store_id=store_id, tenant=row["owner_id"], key=start.key, generation=start.generation
         )
         return self._cluster.create_job(store_id, job)
 
-    async def _start_setup(self, row: dict[str, Any], view: StoreView) -> Decision:
+    def _ensure_credentials(self, row: dict[str, Any], action: EnsureCredentials) -> None:
+        """The namespace unless it exists (Argo CD adopts it when it syncs namespace.yaml), and the
+        credentials Secret; an existing one is kept: it holds the passwords the store's data was made
+        with."""
         store_id = row["id"]
-        try:
-            created = await asyncio.to_thread(self._create_setup_job, row, view)
-        except SetupTemplateError as exc:
-            message = f"post-install setup cannot start: {exc}"
-            return Decision(StoreStatus.FAILED, message, "setup_unavailable", error=message)
-        except ApiException as exc:
-            log.warning("store %s: could not create the setup Job: %s", store_id, exc.reason)
-            return Decision(
-                None, "post-install setup: waiting for the cluster to accept the Job", "setup_pending"
-            )
-        if created:
-            metrics.SETUP_JOBS.labels(outcome="created").inc()
-        return Decision(None, "running the post-install setup", "setup_started")
+        if action.create_namespace:
+            labels = {STORE_LABEL: store_id, "storefleet.io/tenant": row["owner_id"],
+                      "app.kubernetes.io/managed-by": "storefleet"}  # fmt: skip
+            self._cluster.create_namespace(store_id, labels)
+        self._cluster.create_secret(store_id, credentials_secret(store_id, row["owner_id"], row["engine"]))
 
-    async def publish_storefront_key(self, row: dict[str, Any], job: SetupJob) -> SetupJob:
-        """Medusa: keep the publishable key the setup printed in Secret `<store>-storefront-key`,
-        which the storefront mounts. A setup that reported no key has failed; a cluster error leaves
-        the Job as if still running, so the next evaluation tries again."""
-        store_id = row["id"]
-        if job.name in self._keys_published:
-            return job
-        try:
-            tail = await asyncio.to_thread(self._cluster.job_log_tail, store_id, job.name, 5)
-            key = publishable_key(tail)
-            if key is None:
-                reason = "the setup reported no publishable API key"
-                return replace(job, succeeded=False, failed=True, failure_reason=reason, log_tail=tail)
-            secret = storefront_key_secret(store_id, row["owner_id"], key)
-            await asyncio.to_thread(self._cluster.put_secret, store_id, secret)
-        except (ApiException, HTTPError, OSError) as exc:
-            log.warning("store %s: could not store the storefront key: %s", store_id, exc)
-            return replace(job, succeeded=False)
-        self._keys_published.add(job.name)
-        return job
 
-    def argo_secret_ensured(self, store_id: str) -> bool:
-        return store_id in self._secrets_ensured
-
-    def ensure_argo_secret(self, row: dict[str, Any], namespace_present: bool) -> bool:
-        """Argo CD renders the chart without cluster access, so the credentials Secret must exist
-        before the chart's pods start: create the namespace unless it exists (Argo CD adopts it when
-        it syncs namespace.yaml) and the Secret (an existing one is kept: it holds the passwords the
-        store's data was made with). Returns whether both exist now."""
-        store_id = row["id"]
-        labels = {"storefleet.io/store": store_id, "storefleet.io/tenant": row["owner_id"],
-                  "app.kubernetes.io/managed-by": "storefleet"}  # fmt: skip
-        try:
-            if not namespace_present:
-                self._cluster.create_namespace(store_id, labels)
-            self._cluster.create_secret(
-                store_id, credentials_secret(store_id, row["owner_id"], row["engine"])
-            )
-        except ApiException as exc:
-            log.warning("store %s: could not create its credentials Secret: %s", store_id, exc.reason)
-            return False
-        self._secrets_ensured.add(store_id)
-        return True
+def _describe(action: Action) -> str:
+    match action:
+        case EnsureCredentials():
+            return "create its credentials Secret"
+        case StartSetup():
+            return "create the setup Job"
+        case PublishStorefrontKey():
+            return "store the storefront key"
+        case RequestRetry():
+            return "ask the applier to retry"
+        case _:
+            assert_never(action)

@@ -11,19 +11,27 @@ and applies the result with optimistic locking. The rules (docs/architecture.md,
   current generation with no `Reconciling`; Argo CD operation `Failed`/`Error`, an `*Error` condition,
   `Degraded` after the operation ended), from a failed setup Job, or from the timeout;
 - everything else is still working: at most the store's message changes.
+
+Every cluster write the watcher makes is an action a `Decision` carries (`EnsureCredentials`,
+`StartSetup`, `PublishStorefrontKey`, `RequestRetry`); `Observed` says which ones already succeeded,
+so an action is asked for again only while it has not.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from storefleet.api.domain.lifecycle import Event, StoreStatus
-from storefleet.reconciler_watch.observed import ArgoApp, Condition, FluxRelease, Observed
-from storefleet.reconciler_watch.setup_job import setup_job_name
+from storefleet.reconciler_watch.observed import ArgoApp, Condition, FluxRelease, Observed, SetupJob
+from storefleet.reconciler_watch.setup_job import pending_setup_generation, setup_job_name
+from storefleet.reconciler_watch.storefront_key import KEY_REPORTING_ENGINE
 
 S = StoreStatus
 MSG_WAITING_FOR_APPLY = "committed {sha}; waiting for the cluster to apply"
+MSG_CREDENTIALS = "preparing the store's credentials Secret"
+MSG_SETUP_RUNNING = "running the post-install setup"
+MSG_SETUP_WAITING = "post-install setup: waiting for the previous setup to finish"
 MAX_MESSAGE = 500
 
 
@@ -46,6 +54,8 @@ class StoreView:
     # it (the renderer stamps it on the HelmRelease and the Application). None: nothing is current.
     spec_hash: str | None = None
     setup_generation: int = 0  # names the setup Job of the pending change (setup_job.job_name)
+    setup_started_key: str | None = None  # the setup key of the last Job started (None: none recorded)
+    engine: str = "woocommerce"  # a Medusa setup also reports the storefront's publishable key
 
 
 @dataclass(frozen=True)
@@ -60,7 +70,42 @@ class Decision:
     message: str
     reason: str  # a short machine word for audit rows and metrics
     error: str | None = None
-    start_setup: bool = False
+    actions: tuple[Action, ...] = ()  # cluster writes to make, in order
+
+
+@dataclass(frozen=True)
+class EnsureCredentials:
+    """Argo CD renders the chart without cluster access: create the store's credentials Secret (and
+    its namespace, when it does not exist yet) before the chart's pods need it."""
+
+    create_namespace: bool
+
+
+@dataclass(frozen=True)
+class StartSetup:
+    """Create the post-install setup Job for `key` under `generation` (a new generation is recorded
+    before the Job is created)."""
+
+    key: str
+    generation: int
+
+
+@dataclass(frozen=True)
+class PublishStorefrontKey:
+    """Medusa: keep the publishable key the setup Job reported in Secret `<store>-storefront-key`."""
+
+    job_name: str
+    key: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class RequestRetry:
+    """Ask the applier to act on the retry with this token (Flux reset, Argo CD sync operation)."""
+
+    token: str
+
+
+Action = EnsureCredentials | StartSetup | PublishStorefrontKey | RequestRetry
 
 
 _TIMEOUTS = frozenset({"timeout", "deletion_timeout"})
@@ -83,13 +128,22 @@ def decide(observed: Observed, store: StoreView, timeouts: Timeouts | None = Non
         decision = _deleting(observed, store, limits)
     else:
         return None  # requested/pending: not committed yet; ready/failed/deleted: settled
-    if decision.status is None and decision.message == store.status_message and not decision.start_setup:
+    if decision.status is None and decision.message == store.status_message and not decision.actions:
         return None
     return decision
 
 
 # ---- provisioning / updating ------------------------------------------------------------------------
 def _converging(observed: Observed, store: StoreView, limits: Timeouts) -> Decision:
+    decision = _toward_ready(observed, store, limits)
+    if observed.credentials_ready or decision.status is S.FAILED:
+        return decision
+    # The chart's pods cannot start without the Secret: no progress counts before it exists.
+    ensure = EnsureCredentials(create_namespace=not observed.namespace_present)
+    return Decision(None, MSG_CREDENTIALS, "credentials", actions=(ensure,))
+
+
+def _toward_ready(observed: Observed, store: StoreView, limits: Timeouts) -> Decision:
     applier = observed.applier
     if isinstance(applier, FluxRelease):
         verdict = _flux(applier, store)
@@ -108,7 +162,7 @@ def _converging(observed: Observed, store: StoreView, limits: Timeouts) -> Decis
     if observed.now - store.since > limits.provisioning:
         message = _clip(f"timed out after {_span(limits.provisioning)}: {verdict.message}")
         return Decision(S.FAILED, message, "timeout", error=message)
-    return Decision(None, _clip(verdict.message), verdict.reason)
+    return _working(verdict, observed, store)
 
 
 @dataclass(frozen=True)
@@ -116,6 +170,14 @@ class _Verdict:
     state: str  # healthy | failed | working
     message: str
     reason: str
+
+
+def _working(verdict: _Verdict, observed: Observed, store: StoreView) -> Decision:
+    """Still working; a retry the applier has not been asked for yet is asked for now."""
+    actions: tuple[Action, ...] = ()
+    if verdict.reason == "retrying" and store.retry_token and not observed.retry_nudged:
+        actions = (RequestRetry(store.retry_token),)
+    return Decision(None, _clip(verdict.message), verdict.reason, actions=actions)
 
 
 def _waiting(store: StoreView) -> str:
@@ -242,14 +304,26 @@ def _setup(observed: Observed, store: StoreView) -> Decision | None:
         return None
     job = observed.setup_job
     if job is None or job.name != setup_job_name(store):  # another change's Job is not this one's
-        return Decision(None, "running the post-install setup", "setup_started", start_setup=True)
-    if job.succeeded:
-        return None
+        if observed.setup_jobs_active:  # two setups at once would race on the same store
+            return Decision(None, MSG_SETUP_WAITING, "setup_waiting")
+        start = StartSetup(store.setup_key, pending_setup_generation(store))
+        return Decision(None, MSG_SETUP_RUNNING, "setup_started", actions=(start,))
     if job.failed:
-        tail = f"\n{job.log_tail.strip()}" if job.log_tail.strip() else ""
-        summary = f"post-install setup failed: {job.failure_reason or 'the Job failed'}"
-        return Decision(S.FAILED, _clip(summary), "setup_failed", error=_clip(summary + tail, 2000))
-    return Decision(None, "running the post-install setup", "setup_running")
+        return _setup_failed(job, job.failure_reason or "the Job failed")
+    if not job.succeeded:
+        return Decision(None, MSG_SETUP_RUNNING, "setup_running")
+    if store.engine != KEY_REPORTING_ENGINE or observed.key_published:
+        return None
+    if observed.storefront_key is None:
+        return _setup_failed(job, "the setup reported no publishable API key")
+    publish = PublishStorefrontKey(job.name, observed.storefront_key)
+    return Decision(None, MSG_SETUP_RUNNING, "setup_publishing", actions=(publish,))
+
+
+def _setup_failed(job: SetupJob, reason: str) -> Decision:
+    tail = f"\n{job.log_tail.strip()}" if job.log_tail.strip() else ""
+    summary = f"post-install setup failed: {reason}"
+    return Decision(S.FAILED, _clip(summary), "setup_failed", error=_clip(summary + tail, 2000))
 
 
 # ---- deleting ------------------------------------------------------------------------------------------

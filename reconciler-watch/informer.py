@@ -47,6 +47,7 @@ class Informer:
         self._resync_interval_s = resync_interval_s
         self._backoff_cap_s = backoff_cap_s
         self._cache: dict[Key, dict[str, Any]] = {}
+        self._by_namespace: dict[str, set[Key]] = {}  # the cache's keys, by namespace
         self._lock = threading.Lock()
         self.resource_version: str | None = None
         self.synced = threading.Event()
@@ -62,6 +63,23 @@ class Informer:
     def items(self) -> list[dict[str, Any]]:
         with self._lock:
             return list(self._cache.values())
+
+    def in_namespace(self, namespace: str) -> list[dict[str, Any]]:
+        """The cached objects of one namespace (without walking the whole cache)."""
+        with self._lock:
+            return [self._cache[key] for key in self._by_namespace.get(namespace, ())]
+
+    def _put(self, key: Key, obj: dict[str, Any]) -> None:
+        self._cache[key] = obj
+        self._by_namespace.setdefault(key[0], set()).add(key)
+
+    def _drop(self, key: Key) -> None:
+        self._cache.pop(key, None)
+        keys = self._by_namespace.get(key[0])
+        if keys is not None:
+            keys.discard(key)
+            if not keys:
+                del self._by_namespace[key[0]]
 
     # ---- the loop ------------------------------------------------------------------------------------
     def run(self, stop: threading.Event) -> None:
@@ -100,7 +118,9 @@ class Informer:
         fresh = {object_key(obj): obj for obj in items}
         with self._lock:
             gone = [obj for key, obj in self._cache.items() if key not in fresh]
-            self._cache = fresh
+            self._cache, self._by_namespace = {}, {}
+            for key, obj in fresh.items():
+                self._put(key, obj)
         self.resource_version = version or None
         self.relists += 1
         self.last_error = None
@@ -122,9 +142,9 @@ class Informer:
                 continue
             with self._lock:
                 if kind == "DELETED":
-                    self._cache.pop(object_key(obj), None)
+                    self._drop(object_key(obj))
                 else:
-                    self._cache[object_key(obj)] = obj
+                    self._put(object_key(obj), obj)
             self._sink(kind, obj)
             if stop.is_set():
                 return

@@ -20,7 +20,6 @@ from storefleet.reconciler_watch.cluster import APPLICATIONS, HELMRELEASES, Clus
 from storefleet.reconciler_watch.observed import RETRY_INFO
 
 if TYPE_CHECKING:
-    from storefleet.reconciler_watch.decide import StoreView
     from storefleet.reconciler_watch.watcher import WatcherConfig
 
 log = logging.getLogger(__name__)
@@ -38,7 +37,7 @@ class Nudger:
     def __init__(self, cluster: Cluster, config: WatcherConfig) -> None:
         self._cluster = cluster
         self._config = config
-        self._retries_sent: set[str] = set()
+        self._retries_sent: set[str] = set()  # retry tokens the applier was asked to act on
         self.sent = 0
 
     def fleet_changed(self) -> None:
@@ -52,26 +51,35 @@ class Nudger:
             body = {"metadata": {"annotations": {ARGO_REFRESH: "normal"}}}
             self._try(APPLICATIONS, self._config.argocd_namespace, "storefleet-tenants", body)
 
-    def retry(self, row: dict[str, Any], view: StoreView) -> None:
-        """Ask once per retry token (a restart asks again: the patch is idempotent)."""
-        if view.retry_token is None or view.retry_token in self._retries_sent:
-            return
-        self._retries_sent.add(view.retry_token)
-        store_id = row["id"]
+    def retry_sent(self, token: str | None) -> bool:
+        """Whether the applier was asked to act on this retry token (by this process)."""
+        return token is not None and token in self._retries_sent
+
+    def retry(self, store_id: str, token: str) -> bool:
+        """Ask the applier to retry the store; remembered once it was asked (a restart asks again:
+        the patch is idempotent). False when the ask did not land: it is asked again later."""
         if self._config.engine == "flux":
-            stamp = {REQUESTED_AT: view.retry_token, RESET_AT: view.retry_token}
-            self._try(HELMRELEASES, store_id, store_id, {"metadata": {"annotations": stamp}})
+            stamp = {REQUESTED_AT: token, RESET_AT: token}
+            asked = self._try(HELMRELEASES, store_id, store_id, {"metadata": {"annotations": stamp}})
         else:
             operation = {
                 "sync": {"syncStrategy": {"hook": {}}},
                 "initiatedBy": {"username": "storefleet", "automated": False},
-                "info": [{"name": RETRY_INFO, "value": view.retry_token}],
+                "info": [{"name": RETRY_INFO, "value": token}],
             }
-            self._try(APPLICATIONS, self._config.argocd_namespace, store_id, {"operation": operation})
+            body = {"operation": operation}
+            asked = self._try(APPLICATIONS, self._config.argocd_namespace, store_id, body)
+        if asked:
+            self._retries_sent.add(token)
+        return asked
 
-    def _try(self, resource: Resource, namespace: str, name: str, body: dict[str, Any]) -> None:
+    def _try(self, resource: Resource, namespace: str, name: str, body: dict[str, Any]) -> bool:
+        """Whether the patch landed (not when the object does not exist or the call failed)."""
         try:
-            if self._cluster.merge_patch(resource, namespace, name, body):
-                self.sent += 1
+            landed = self._cluster.merge_patch(resource, namespace, name, body)
         except (ApiException, HTTPError, OSError) as exc:
             log.info("could not nudge %s %s/%s: %s", resource.plural, namespace, name, exc)
+            return False
+        if landed:
+            self.sent += 1
+        return landed

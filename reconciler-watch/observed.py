@@ -81,17 +81,32 @@ class SetupJob:
     failure_reason: str = ""
     log_tail: str = ""
 
+    @property
+    def ended(self) -> bool:
+        return self.succeeded or self.failed
+
 
 @dataclass(frozen=True)
 class Observed:
-    """One store's slice of the cluster at one moment."""
+    """One store's slice of the cluster at one moment, and what the watcher itself already did for
+    the store (its actions' memory): the facts `decide` judges, gathered without writing anything."""
 
     now: datetime
     applier: FluxRelease | ArgoApp | None  # None: the HelmRelease/Application does not exist
     namespace_present: bool = True
-    setup_job: SetupJob | None = None  # the Job for the store's current setup key and attempt
+    setup_job: SetupJob | None = None  # the Job of the store's pending setup change
     leftovers: tuple[str, ...] = field(default_factory=tuple)  # what still blocks a deletion
     revision: str | None = None  # the fleet revision the applier reports (audited with transitions)
+    # Whether the store's credentials Secret is known to exist: always for Flux (the chart makes it);
+    # for Argo CD once the watcher created it (or found it) in this process.
+    credentials_ready: bool = True
+    # The store's other setup Jobs that have not ended (an earlier change's): a new one waits for them.
+    setup_jobs_active: tuple[str, ...] = ()
+    # Medusa: the publishable key in the succeeded setup Job's log tail, and whether the watcher
+    # already keeps it in the storefront's Secret.
+    storefront_key: str | None = field(default=None, repr=False)
+    key_published: bool = False
+    retry_nudged: bool = False  # the applier was asked to retry for the store's current retry token
 
 
 def parse_time(value: Any) -> datetime | None:

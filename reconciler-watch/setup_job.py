@@ -40,14 +40,24 @@ def setup_key(spec: dict[str, Any]) -> str:
 
 def job_name(store_id: str, key: str, generation: int) -> str:
     """Stable for one store, setup key and setup generation, so a restarted watcher finds its Job
-    again. The generation grows with every completed setup and every retry: a later change back to
-    earlier inputs gets a new Job, never the finished one the chart still keeps."""
+    again. The generation grows with every completed setup, every retry, and every start after a Job
+    of other inputs: a later change back to earlier inputs gets a new Job, never a finished one the
+    cluster still keeps."""
     return f"{store_id}-setup-{key[:8]}-{generation}"
+
+
+def pending_setup_generation(store: StoreView) -> int:
+    """The generation the store's pending setup runs under: the current one while the last Job
+    started was of these inputs (or none was recorded), the next one after a Job of other inputs.
+    That Job may have changed the store after any earlier Job of these inputs ran, so the setup runs
+    again, under a name no earlier Job had."""
+    started = store.setup_started_key
+    return store.setup_generation if started in (None, store.setup_key) else store.setup_generation + 1
 
 
 def setup_job_name(store: StoreView) -> str:
     """The Job of the store's pending setup change."""
-    return job_name(store.id, store.setup_key, store.setup_generation)
+    return job_name(store.id, store.setup_key, pending_setup_generation(store))
 
 
 def build_job(

@@ -14,6 +14,7 @@ from typing import Any
 
 from storefleet.reconciler_watch.setup_job import STORE_LABEL
 
+KEY_REPORTING_ENGINE = "medusa"  # the engine whose setup reports a storefront key
 DATA_KEY = "publishable-key"
 _LINE = re.compile(r"^publishable-key=(pk_[A-Za-z0-9_]+)\s*$")
 

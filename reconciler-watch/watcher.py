@@ -1,5 +1,7 @@
-"""The cluster watcher: informers feed store ids that changed; each batch of them is observed,
-decided (`decide`, pure) and applied (`apply.StoreUpdater`) — the I/O around the pure core.
+"""The cluster watcher: informers feed store ids that changed; each batch of them is observed (reads
+only: the informer caches, the fleet repo, a Job's log tail, and what the watcher's own actions already
+did), decided (`decide`, pure), and acted on (`apply.StoreUpdater`: the decisions' actions, then
+transitions and messages) — the I/O around the pure core.
 
 Triggers: a watch event on a store's HelmRelease/Application, setup Job or namespace; a move of the
 Flux Kustomization (a new fleet revision applied: every converging store); a push (the writer's
@@ -13,12 +15,14 @@ import asyncio
 import contextlib
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
+from kubernetes.client.exceptions import ApiException
 from psycopg_pool import AsyncConnectionPool
+from urllib3.exceptions import HTTPError
 
 from storefleet.api.domain import stores_repository as repository
 from storefleet.api.domain.lifecycle import StoreStatus
@@ -41,6 +45,8 @@ from storefleet.reconciler_watch.decide import StoreView, Timeouts, decide
 from storefleet.reconciler_watch.informer import Informer
 from storefleet.reconciler_watch.nudge import Nudger
 from storefleet.reconciler_watch.observed import (
+    ArgoApp,
+    FluxRelease,
     Observed,
     argo_revision,
     parse_application,
@@ -48,6 +54,7 @@ from storefleet.reconciler_watch.observed import (
     parse_job,
 )
 from storefleet.reconciler_watch.setup_job import setup_job_name, setup_key
+from storefleet.reconciler_watch.storefront_key import KEY_REPORTING_ENGINE, publishable_key
 
 log = logging.getLogger(__name__)
 _ALL = "*"
@@ -92,7 +99,7 @@ class ClusterWatcher:
             for r in resources
         }  # fmt: skip
         self.nudger = Nudger(cluster, config)
-        self.updater = StoreUpdater(pool, cluster, config)
+        self.updater = StoreUpdater(pool, cluster, config, self.nudger)
         self._dirty: set[str] = set()
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -173,9 +180,9 @@ class ClusterWatcher:
 
     # ---- one evaluation --------------------------------------------------------------------------------
     async def evaluate(self, store_ids: list[str] | None) -> int:
-        """Observe, decide and apply for these stores (None: every converging store)."""
+        """Observe, decide and act for these stores (None: every converging store)."""
         async with self._pool.connection() as conn:
-            rows = await repository.converging_stores(conn, store_ids)
+            rows = await repository.watched_stores(conn, store_ids)
         now = datetime.now(UTC)
         decided = []
         for row in rows:
@@ -187,44 +194,72 @@ class ClusterWatcher:
             self.evaluations += 1
             if decision is not None:
                 decided.append((row, view, decision, observed))
-        await self.updater.apply(decided)
-        for row, view, decision, _ in decided:
-            if decision.reason == "retrying":
-                await asyncio.to_thread(self.nudger.retry, row, view)
+        acted = await self.updater.act(decided)
+        await self.updater.apply(acted.decided)
+        for store_id in acted.unblocked:
+            self._mark(store_id)  # its next step is possible now: judge it at once, not at the tick
         return len(decided)
 
     async def _observe(self, row: dict[str, Any], view: StoreView, now: datetime) -> Observed:
+        """What `decide` needs about the store. Reads only: every cluster write is an action."""
         store_id = row["id"]
-        namespace_present = self.informers[NAMESPACES.key].get("", store_id) is not None
-        # Argo CD may create the namespace first (namespace.yaml syncs with the root app), so the
-        # Secret is checked whether or not the namespace exists yet.
-        argo_installing = self.config.engine == "argocd" and row["status"] != "deleting"
-        if argo_installing and not self.updater.argo_secret_ensured(store_id):
-            created = await asyncio.to_thread(self.updater.ensure_argo_secret, row, namespace_present)
-            namespace_present = namespace_present or created
-        raw = self._applier_object(store_id)
-        applier, revision = None, None
-        if raw is not None:
-            revision = self._applied_revision(raw)
-            contains = await self._contains(view.last_commit_sha, revision)
-            applier = (
-                parse_helmrelease(raw, contains)
-                if self.config.engine == "flux"
-                else parse_application(raw, contains)
-            )
-        job_raw = self.informers[SETUP_JOBS.key].get(store_id, setup_job_name(view))
-        job = None
-        if job_raw is not None:
-            job = parse_job(job_raw)
-            if job.failed:
-                tail = await asyncio.to_thread(self._cluster.job_log_tail, store_id, job.name)
-                job = parse_job(job_raw, tail)
-            elif job.succeeded and row["engine"] == "medusa" and view.setup_done_key != view.setup_key:
-                job = await self.updater.publish_storefront_key(row, job)
-        leftovers: tuple[str, ...] = ()
+        applier, revision = await self._observe_applier(view)
+        observed = Observed(
+            now,
+            applier,
+            namespace_present=self.informers[NAMESPACES.key].get("", store_id) is not None,
+            revision=revision,
+            # Argo CD renders without cluster access; Flux's chart makes the Secret itself.
+            credentials_ready=self.config.engine != "argocd" or self.updater.credentials_ensured(store_id),
+            retry_nudged=self.nudger.retry_sent(view.retry_token),
+        )
+        if view.setup_done_key != view.setup_key:
+            observed = await self._observe_setup(view, observed)
         if row["status"] == "deleting" and now - view.since > self.config.timeouts.deletion:
             leftovers = tuple(await asyncio.to_thread(self._cluster.leftovers, store_id))
-        return Observed(now, applier, namespace_present, job, leftovers, revision)
+            observed = replace(observed, leftovers=leftovers)
+        return observed
+
+    async def _observe_applier(self, view: StoreView) -> tuple[FluxRelease | ArgoApp | None, str | None]:
+        raw = self._applier_object(view.id)
+        if raw is None:
+            return None, None
+        revision = self._applied_revision(raw)
+        contains = await self._contains(view.last_commit_sha, revision)
+        if self.config.engine == "flux":
+            return parse_helmrelease(raw, contains), revision
+        return parse_application(raw, contains), revision
+
+    async def _observe_setup(self, view: StoreView, observed: Observed) -> Observed:
+        """The store's setup Jobs from the cache: the pending change's Job (with its log tail once it
+        failed, or succeeded with a storefront key to keep) and the others that still run."""
+        pending = setup_job_name(view)
+        jobs = [
+            parse_job(raw) for raw in self.informers[SETUP_JOBS.key].in_namespace(view.id)
+            if ((raw.get("metadata") or {}).get("labels") or {}).get(STORE_LABEL) == view.id
+        ]  # fmt: skip
+        active = tuple(sorted(job.name for job in jobs if not job.ended and job.name != pending))
+        job = next((job for job in jobs if job.name == pending), None)
+        published = job is not None and self.updater.key_published(job.name)
+        wants_key = view.engine == KEY_REPORTING_ENGINE and not published
+        key = None
+        if job is not None and (job.failed or (job.succeeded and wants_key)):
+            tail = await self._log_tail(view.id, job.name)
+            if tail is None:  # not readable now: the Job stays undecided until it is
+                job = replace(job, succeeded=False, failed=False)
+            else:
+                job = replace(job, log_tail=tail)
+                key = publishable_key(tail) if job.succeeded else None
+        return replace(
+            observed, setup_job=job, setup_jobs_active=active, storefront_key=key, key_published=published
+        )
+
+    async def _log_tail(self, namespace: str, job_name: str) -> str | None:
+        try:
+            return await asyncio.to_thread(self._cluster.job_log_tail, namespace, job_name)
+        except (ApiException, HTTPError, OSError) as exc:
+            log.info("watcher: cannot read the log of Job %s/%s: %s", namespace, job_name, exc)
+            return None
 
     def _applier_object(self, store_id: str) -> dict[str, Any] | None:
         namespace = store_id if self.config.engine == "flux" else self.config.argocd_namespace
@@ -277,4 +312,6 @@ def store_view(row: dict[str, Any]) -> StoreView:
         retry_requested_at=row["retry_requested_at"],
         spec_hash=row["spec_hash"],
         setup_generation=row["setup_generation"],
+        setup_started_key=row["setup_started_key"],
+        engine=row["engine"],
     )

@@ -329,3 +329,43 @@ async def oldest_unreconciled_commit_age(conn: Connection) -> tuple[int, float |
     row = await cur.fetchone()
     assert row is not None
     return int(row["n"]), row["oldest"]
+
+
+# ---- the cluster watcher: setup bookkeeping -------------------------------------------------------
+_WATCH_SETUP_COLUMNS = f"{_WATCH_COLUMNS}, s.setup_started_key"
+
+
+async def watched_stores(conn: Connection, store_ids: list[str] | None = None) -> list[dict[str, Any]]:
+    """`converging_stores` with the setup key whose Job the watcher last started."""
+    only = " AND s.id = ANY(%(ids)s)" if store_ids is not None else ""
+    cur = await conn.execute(
+        f"SELECT {_WATCH_SETUP_COLUMNS} FROM stores s WHERE s.status = ANY(%(statuses)s){only} ORDER BY s.id",
+        {"statuses": list(CONVERGING), "ids": store_ids},
+    )
+    return [dict(row) for row in await cur.fetchall()]
+
+
+@dataclass(frozen=True)
+class SetupStart:
+    """A setup Job about to start: for `key`, under `generation`, judged on the row as it was read."""
+
+    store_id: str
+    key: str
+    generation: int
+    read_status: str
+    read_generation: int
+    read_spec_hash: str | None
+
+
+async def record_setup_start(conn: Connection, start: SetupStart) -> bool:
+    """Before the Job is created: its key is the started one and the done key stops counting (the Job
+    is about to change the store, so a change back to the done inputs needs a Job of its own). False
+    when the store moved since it was read (judge it again)."""
+    cur = await conn.execute(
+        "UPDATE stores SET setup_started_key = %s, setup_generation = %s, setup_done_key = NULL"
+        " WHERE id = %s AND status = %s AND setup_generation = %s AND spec_hash IS NOT DISTINCT FROM %s"
+        " RETURNING id",
+        (start.key, start.generation, start.store_id, start.read_status, start.read_generation,
+         start.read_spec_hash),
+    )  # fmt: skip
+    return await cur.fetchone() is not None

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from storefleet.api.domain.lifecycle import StoreStatus as S
-from storefleet.reconciler_watch.decide import Decision, StoreView, Timeouts, decide
+from storefleet.reconciler_watch.decide import Decision, StartSetup, StoreView, Timeouts, decide
 from storefleet.reconciler_watch.observed import ArgoApp, Condition, FluxRelease, Observed, SetupJob
 from storefleet.reconciler_watch.setup_job import setup_job_name
 
@@ -57,7 +57,7 @@ def run(applier: FluxRelease | ArgoApp | None, store: StoreView = STORE, **kw: o
 def outcome(decision: Decision | None) -> str:
     if decision is None:
         return "none"
-    if decision.start_setup:
+    if any(isinstance(action, StartSetup) for action in decision.actions):
         return "start_setup"
     return str(decision.status) if decision.status else "working"
 

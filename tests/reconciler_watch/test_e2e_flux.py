@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from storefleet.reconciler_watch.decide import MSG_SETUP_WAITING
 from storefleet.reconciler_watch.watcher import ClusterWatcher
 from tests.kube.applier import Applier
 from tests.kube.cluster import KubeCluster
@@ -77,6 +78,37 @@ def test_a_theme_changed_back_to_an_earlier_value_runs_its_setup_again(
     assert len({job["metadata"]["name"] for job in setup_jobs(applier, sid)}) == 3
     assert transitions(client, tenant, sid) == ["requested", "provisioning", "ready", "updating", "ready",
                                                 "updating", "ready"]  # fmt: skip
+
+
+def test_a_theme_changed_back_while_the_other_setup_runs_gets_its_own_setup_after_that_one(
+    client: TestClient, tenant: Any, applier: Applier, watcher: ClusterWatcher
+) -> None:
+    """astra ready -> storefront, whose Job starts changing the shop -> astra again while that Job
+    runs: no Job in parallel with it, and not ready on astra's first setup (the shop would keep
+    storefront): astra's setup runs again, as a new Job, once storefront's ended."""
+    with applier.run_in_background():
+        sid = installed(client, tenant, applier, "flipflop-shop", theme="astra")["id"]
+        [first] = [job["metadata"]["name"] for job in setup_jobs(applier, sid)]
+        for theme in ("storefront", "astra"):
+            changed = client.patch(f"/api/v1/stores/{sid}", json={"theme": theme}, headers=tenant.headers)
+            assert changed.status_code == 202, changed.text
+            if theme == "storefront":
+                wait_for(lambda: len(setup_jobs(applier, sid)) == 2, what="storefront's setup Job")
+        wait_for(
+            lambda: status_of(client, tenant, sid)["status_message"] == MSG_SETUP_WAITING,
+            what="astra's setup waiting for storefront's",
+        )
+        assert status_of(client, tenant, sid)["status"] == "updating"
+        assert len(setup_jobs(applier, sid)) == 2
+
+        second = finish_setup(applier, sid)  # storefront's Job ends: astra's may start now
+        wait_for(lambda: len(setup_jobs(applier, sid)) == 3, what="astra's new setup Job")
+        assert status_of(client, tenant, sid)["status"] == "updating"
+        third = finish_setup(applier, sid)
+        after = wait_status(client, tenant, sid, "ready")
+    assert len({first, second, third}) == 3
+    assert after["theme"] == "astra"
+    assert transitions(client, tenant, sid) == ["requested", "provisioning", "ready", "updating", "ready"]
 
 
 def test_a_plan_change_needs_no_new_setup(

@@ -1,7 +1,8 @@
 {{/* The post-install setup Job, rendered as text into the setup ConfigMap's job.yaml: the watcher
      creates it once the store is first healthy, so it needs to know nothing about either engine. No
-     metadata.name or namespace: the watcher names it `<store id>-setup-<spec hash prefix>` (a changed
-     spec is a new Job) and adds its own labels and annotations. Nothing secret is in it: the scripts
+     metadata.name or namespace: the watcher names it `<store id>-setup-<setup key prefix>-<setup
+     generation>` (a change of engine, name or theme is a new Job, and so is a retry or a change back
+     to earlier inputs) and adds its own labels and annotations. Nothing secret is in it: the scripts
      read store.env from the ConfigMap mount and the passwords from the credentials Secret's files. */}}
 {{- define "store.setupJob" -}}
 {{- $woo := eq .Values.engine "woocommerce" -}}
