@@ -44,12 +44,12 @@ from storefleet.api.fleet.context import (
 )
 from storefleet.api.fleet.endpoints import router as fleet_router
 from storefleet.api.fleet.git_http import build_router as build_git_router
+from storefleet.api.fleet.pulls.endpoints import router as github_router
 from storefleet.api.fleet.runtime import FleetRuntime
 from storefleet.api.health.checks import CheckResult, HealthCheck, database_check, watcher_lag_check
 from storefleet.api.health.endpoints import router as health_router
-from storefleet.api.metrics.endpoints import router as metrics_router
+from storefleet.api.health.metrics_endpoints import router as metrics_router
 from storefleet.api.outbox.doorbell import OutboxDoorbell
-from storefleet.api.pulls.endpoints import router as github_router
 from storefleet.api.settings import ConfigurationError, Settings
 from storefleet.api.stores.cluster_port import StoreCluster
 from storefleet.api.stores.cluster_service import not_a_cluster_failure

@@ -182,7 +182,7 @@ class ClusterWatcher:
     async def evaluate(self, store_ids: list[str] | None) -> int:
         """Observe, decide and act for these stores (None: every converging store)."""
         async with self._pool.connection() as conn:
-            rows = await repository.watched_stores(conn, store_ids)
+            rows = await repository.converging_stores(conn, store_ids)
         now = datetime.now(UTC)
         decided = []
         for row in rows:

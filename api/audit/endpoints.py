@@ -5,12 +5,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from storefleet.api.audit import service
-from storefleet.api.audit.repository import AuditFilter
 from storefleet.api.audit.schemas import AuditEventList, AuditEventOut
 from storefleet.api.auth.dependencies import CurrentActor
 from storefleet.api.core.openapi import error_responses
 from storefleet.api.db.dependencies import DbConnection
+from storefleet.api.domain import audit as service
+from storefleet.api.domain.audit_repository import AuditFilter
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"], responses=error_responses(401, 422))
 

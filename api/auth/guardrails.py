@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
-from storefleet.api.audit import service as audit
 from storefleet.api.auth import repository
 from storefleet.api.core import request_context
 from storefleet.api.core.actor import ANONYMOUS, Actor
 from storefleet.api.core.errors import AppError
 from storefleet.api.db.pool import Connection
+from storefleet.api.domain import audit
 from storefleet.api.settings import Settings
 
 LOGIN_WINDOW = timedelta(minutes=15)

@@ -8,7 +8,6 @@ from typing import Any, NoReturn
 
 from psycopg import errors as pg_errors
 
-from storefleet.api.audit import service as audit
 from storefleet.api.auth import guardrails, repository
 from storefleet.api.auth.credentials import InvalidToken, Passwords, Tokens
 from storefleet.api.auth.guardrails import AuthLimits
@@ -23,6 +22,7 @@ from storefleet.api.core.actor import ANONYMOUS, Actor
 from storefleet.api.core.errors import AppError, Conflict, InvalidCredentials, NotFound, Unauthorized
 from storefleet.api.core.ids import new_id
 from storefleet.api.db.pool import Connection
+from storefleet.api.domain import audit
 
 
 class EmailTaken(Conflict):

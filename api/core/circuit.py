@@ -12,9 +12,10 @@ A writer's round is a fetch and then a push, and the round is what succeeds or f
 serves fetches but refuses every push would never open the circuit). The push, or a round that
 had nothing to push (`round_succeeded`), resets it.
 
-A push rejected because the branch moved (`PushRejected`) is the normal conflict the writer rebuilds
-on: it proves the remote answers, so it never counts as a failure (pybreaker records it as a success).
-Neither does a `GitError` marked not temporary (a local refusal, not the remote's fault).
+Each dependency says which errors are not the remote's fault (`not_a_failure`): pybreaker records
+those as successes. For the git remote (`fleet.repo.not_a_git_remote_failure`) a push rejected
+because the branch moved is the normal conflict the writer rebuilds on, and a `GitError` marked not
+temporary is a local refusal.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from typing import Any, TypeVar
 
 import pybreaker
 
-from storefleet.api.fleet.repo import GitError, PushRejected
 from storefleet.api.metrics import registry as metrics
 
 log = logging.getLogger(__name__)
@@ -43,10 +43,6 @@ _GAUGE = {
 T = TypeVar("T")
 
 CircuitOpenError = pybreaker.CircuitBreakerError
-
-
-def not_a_git_remote_failure(exc: BaseException) -> bool:
-    return isinstance(exc, PushRejected) or (isinstance(exc, GitError) and not exc.temporary)
 
 
 class _RoundStorage(pybreaker.CircuitMemoryStorage):
@@ -79,8 +75,8 @@ class RemoteCircuit(pybreaker.CircuitBreakerListener):
         self,
         failures: int,
         reset_s: float,
-        dependency: str = GIT_REMOTE,
-        not_a_failure: Callable[[BaseException], bool] = not_a_git_remote_failure,
+        dependency: str,
+        not_a_failure: Callable[[BaseException], bool],
     ) -> None:
         self.dependency = dependency
         self.reset_s = reset_s

@@ -14,17 +14,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from storefleet.api.audit import service as audit
-from storefleet.api.audit.repository import AuditEventRow
 from storefleet.api.core.actor import Actor
 from storefleet.api.core.errors import Conflict
 from storefleet.api.db.pool import Connection
 from storefleet.api.db.statement import Statement
+from storefleet.api.domain import audit
 from storefleet.api.domain import stores_repository as repository
+from storefleet.api.domain.audit_repository import AuditEventRow
 from storefleet.api.domain.lifecycle import INITIAL, Event, EventRefused, StoreStatus, next_status
+from storefleet.api.domain.store_outcomes import observe_transition
 from storefleet.api.domain.stores_repository import NewStore
 from storefleet.api.metrics import registry as metrics
-from storefleet.api.metrics.store_events import observe_transition
 
 Row = dict[str, Any]
 

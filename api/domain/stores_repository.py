@@ -208,7 +208,7 @@ CONVERGING = ("provisioning", "updating", "deleting")
 _WATCH_COLUMNS = (
     "s.id, s.owner_id, s.engine, s.status, s.status_message, s.spec, s.spec_hash, s.last_commit_sha,"
     " s.status_changed_at, s.committed_at, s.setup_done_key, s.setup_generation, s.retry_token,"
-    " s.retry_requested_at, s.updated_at, s.last_request_id,"
+    " s.retry_requested_at, s.updated_at, s.last_request_id, s.setup_started_key,"
     # A change is pending while it waits in the outbox or in an open pull request (pull-request mode).
     " (EXISTS (SELECT 1 FROM outbox o WHERE o.store_id = s.id AND o.processed_at IS NULL)"
     "  OR EXISTS (SELECT 1 FROM pull_requests p WHERE p.store_id = s.id AND p.state = 'open'))"
@@ -332,19 +332,6 @@ async def oldest_unreconciled_commit_age(conn: Connection) -> tuple[int, float |
 
 
 # ---- the cluster watcher: setup bookkeeping -------------------------------------------------------
-_WATCH_SETUP_COLUMNS = f"{_WATCH_COLUMNS}, s.setup_started_key"
-
-
-async def watched_stores(conn: Connection, store_ids: list[str] | None = None) -> list[dict[str, Any]]:
-    """`converging_stores` with the setup key whose Job the watcher last started."""
-    only = " AND s.id = ANY(%(ids)s)" if store_ids is not None else ""
-    cur = await conn.execute(
-        f"SELECT {_WATCH_SETUP_COLUMNS} FROM stores s WHERE s.status = ANY(%(statuses)s){only} ORDER BY s.id",
-        {"statuses": list(CONVERGING), "ids": store_ids},
-    )
-    return [dict(row) for row in await cur.fetchall()]
-
-
 @dataclass(frozen=True)
 class SetupStart:
     """A setup Job about to start: for `key`, under `generation`, judged on the row as it was read."""

@@ -7,13 +7,13 @@ import hmac
 from fastapi import APIRouter, Request, status
 from pydantic import BaseModel, Field
 
-from storefleet.api.audit import service as audit
 from storefleet.api.auth.dependencies import AdminActor
 from storefleet.api.core.errors import AppError, NotFound, Unauthorized
 from storefleet.api.core.openapi import error_responses
 from storefleet.api.core.services import services
 from storefleet.api.core.webhook_signature import signature_matches
 from storefleet.api.db.dependencies import DbConnection
+from storefleet.api.domain import audit
 from storefleet.api.domain import outbox_repository as outbox
 from storefleet.api.fleet import repository
 from storefleet.api.fleet.runtime import FleetRuntime

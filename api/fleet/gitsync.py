@@ -18,9 +18,9 @@ from typing import Any
 import psycopg
 from psycopg_pool import AsyncConnectionPool
 
-from storefleet.api.audit import service as audit
 from storefleet.api.core.actor import Actor
 from storefleet.api.db.pool import Connection
+from storefleet.api.domain import audit
 from storefleet.api.domain import outbox_repository as outbox
 from storefleet.api.fleet import repository as fleet_repository
 from storefleet.api.fleet import sync_apply

@@ -30,6 +30,12 @@ class PushRejected(GitError):
     """The remote branch moved (someone else pushed): fetch, rebuild, push again."""
 
 
+def not_a_git_remote_failure(exc: BaseException) -> bool:
+    """What the git remote's circuit breaker does not count: a push that lost to another push proves
+    the remote answers, and a non-temporary GitError is a local refusal."""
+    return isinstance(exc, PushRejected) or (isinstance(exc, GitError) and not exc.temporary)
+
+
 @dataclass(frozen=True)
 class Identity:
     """Who the platform's commits are by."""

@@ -22,7 +22,7 @@ from storefleet.api.settings import Settings
 if TYPE_CHECKING:
     # Loaded only when configured: PyGithub (pull-request mode) costs ~20 MB of memory at import,
     # which the default set-up never uses.
-    from storefleet.api.pulls.writer import PullRequestWriter
+    from storefleet.api.fleet.pulls.writer import PullRequestWriter
 
 log = logging.getLogger(__name__)
 _STOP_TIMEOUT_S = 30.0
@@ -57,7 +57,7 @@ class FleetRuntime:
         reader = FleetReader(context.mirror_repo)
         runtime = cls(context=context, reader=reader)
         if writer and settings is not None and settings.write_mode == "pull-request":
-            from storefleet.api.pulls.runtime import build_pull_request_writer
+            from storefleet.api.fleet.pulls.runtime import build_pull_request_writer
 
             runtime.writer = build_pull_request_writer(settings, context, pool, conninfo, reader)
         elif writer:

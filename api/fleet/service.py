@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from storefleet.api.audit import service as audit
-from storefleet.api.audit.repository import AuditEventRow
 from storefleet.api.core.actor import Actor
 from storefleet.api.db.pool import Connection
+from storefleet.api.domain import audit, stores_repository
 from storefleet.api.domain import lifecycle_service as lifecycle
 from storefleet.api.domain import outbox_repository as outbox
-from storefleet.api.domain import stores_repository
+from storefleet.api.domain.audit_repository import AuditEventRow
 from storefleet.api.domain.lifecycle import Event
 from storefleet.api.domain.lifecycle_service import Occurrence
 

@@ -8,12 +8,11 @@ from typing import Any
 
 from psycopg import errors as pg_errors
 
-from storefleet.api.audit import service as audit
 from storefleet.api.auth import repository as users
 from storefleet.api.core.actor import Actor
 from storefleet.api.db.pool import Connection
+from storefleet.api.domain import audit, stores_repository
 from storefleet.api.domain import lifecycle_service as lifecycle
-from storefleet.api.domain import stores_repository
 from storefleet.api.domain.lifecycle import Event, StoreStatus
 from storefleet.api.domain.lifecycle_service import Occurrence
 from storefleet.renderer.manifests import parse_store_yaml

@@ -23,11 +23,11 @@ from anyio import to_thread
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
-from storefleet.api.core.circuit import CircuitOpenError, RemoteCircuit
+from storefleet.api.core.circuit import GIT_REMOTE, CircuitOpenError, RemoteCircuit
 from storefleet.api.domain import outbox_repository as outbox
 from storefleet.api.fleet import repository, service
 from storefleet.api.fleet.changes import try_render
-from storefleet.api.fleet.repo import FleetRepository, GitError, PushRejected
+from storefleet.api.fleet.repo import FleetRepository, GitError, PushRejected, not_a_git_remote_failure
 from storefleet.api.metrics import registry as metrics
 from storefleet.api.outbox.doorbell import OUTBOX_CHANNEL
 from storefleet.renderer.commit_message import CHANGE_ID, STORE_ID
@@ -85,7 +85,9 @@ class FleetWriter:
         self.holds_lock = False
         self._lock_session: psycopg.AsyncConnection[Any] | None = None
         # fetch and push go through this breaker; everything else the writer does is local
-        self.circuit = RemoteCircuit(config.circuit_failures, config.circuit_reset_s)
+        self.circuit = RemoteCircuit(
+            config.circuit_failures, config.circuit_reset_s, GIT_REMOTE, not_a_git_remote_failure
+        )
 
     # ---- the loop ---------------------------------------------------------------------------------
     async def run(self, stop: asyncio.Event) -> None:

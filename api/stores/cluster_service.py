@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any, Literal, NoReturn, TypeVar
 import anyio
 from anyio import to_thread
 
-from storefleet.api.audit import service as audit
 from storefleet.api.core.actor import Actor
 from storefleet.api.core.bulkhead import Bulkhead
 from storefleet.api.core.circuit import CircuitOpenError, RemoteCircuit
 from storefleet.api.core.errors import Conflict, Forbidden, ServiceUnavailable
 from storefleet.api.db.pool import Connection
+from storefleet.api.domain import audit
 from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.api.stores import readiness
 from storefleet.api.stores.cluster_port import SecretLookup, StoreCluster

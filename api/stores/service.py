@@ -8,17 +8,17 @@ from typing import Any
 
 from psycopg import errors as pg_errors
 
-from storefleet.api.audit import service as audit
-from storefleet.api.audit.repository import AuditEventRow, AuditFilter
 from storefleet.api.core import request_context
 from storefleet.api.core.actor import Actor
 from storefleet.api.core.errors import Conflict, NotFound, ValidationFailed
 from storefleet.api.core.ids import id_pattern, new_id
 from storefleet.api.db.pool import Connection
 from storefleet.api.db.statement import Statement
+from storefleet.api.domain import audit
 from storefleet.api.domain import lifecycle_service as lifecycle
 from storefleet.api.domain import outbox_repository as outbox
 from storefleet.api.domain import stores_repository as repository
+from storefleet.api.domain.audit_repository import AuditEventRow, AuditFilter
 from storefleet.api.domain.lifecycle import Event, StoreStatus, accepts, next_status
 from storefleet.api.domain.lifecycle_service import InvalidStateTransition, Occurrence
 from storefleet.api.domain.lifecycle_service import StateConflict as StateConflict  # raised by `transition`

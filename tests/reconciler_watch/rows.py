@@ -1,4 +1,4 @@
-"""Store rows for the watcher's unit tests: as `stores_repository.watched_stores` returns them, and
+"""Store rows for the watcher's unit tests: as `stores_repository.converging_stores` returns them, and
 written straight into the test database."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ OWNER = "u-watchtest1"
 def store_row(
     store_id: str, *, engine: str = "woocommerce", theme: str | None = None, **columns: Any
 ) -> dict[str, Any]:
-    """One row of `watched_stores` (a provisioning store, committed, setup never run)."""
+    """One row of `converging_stores` (a provisioning store, committed, setup never run)."""
     spec = {"name": store_id, "engine": engine, "theme": theme, "plan": "small"}
     row = {
         "id": store_id, "owner_id": OWNER, "engine": engine, "status": "provisioning", "status_message": None,

@@ -118,7 +118,7 @@ def start_of(view: StoreView) -> Decision:
 
 async def read_row(pool: AsyncConnectionPool[Any], store_id: str) -> dict[str, Any]:
     async with pool.connection() as conn:
-        (row,) = await repository.watched_stores(conn, [store_id])
+        (row,) = await repository.converging_stores(conn, [store_id])
     return row
 
 

@@ -10,9 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
 
-from storefleet.api.core.circuit import CircuitOpenError, RemoteCircuit
+from storefleet.api.core.circuit import GIT_REMOTE, CircuitOpenError, RemoteCircuit
 from storefleet.api.fleet.git_repo import FleetRepo
-from storefleet.api.fleet.repo import GitError
+from storefleet.api.fleet.repo import GitError, not_a_git_remote_failure
 from storefleet.api.fleet.writer import FleetWriter
 from storefleet.api.settings import Settings
 
@@ -88,7 +88,7 @@ def test_a_remote_that_fetches_but_refuses_every_push_opens_the_circuit(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A round is fetch + push: the fetch's success must not wipe the push failures before it."""
-    writer.circuit = RemoteCircuit(failures=3, reset_s=RESET_S)
+    writer.circuit = RemoteCircuit(3, RESET_S, GIT_REMOTE, not_a_git_remote_failure)
     new_store(tenant, "shop-a")
 
     def refused(self: FleetRepo, tip: str) -> None:

@@ -1,6 +1,9 @@
 """Pull-request mode against the GitHub API double: the real API, the pull-request writer driven one
 step at a time on the app's event loop, PyGithub over HTTP, and the double's bare repo as the fleet
-remote the platform reads (and the applier doubles apply)."""
+remote the platform reads (and the applier doubles apply).
+
+These tests cover `api/fleet/pulls/` but live beside `tests/api/fleet/`, not in it: that folder's
+conftest runs every test over both ways the writer publishes, which pull-request mode does not use."""
 
 from __future__ import annotations
 
@@ -14,8 +17,8 @@ from pydantic import SecretStr
 
 from storefleet.api.app import create_app
 from storefleet.api.core.services import app_services
-from storefleet.api.pulls.runtime import build_pull_request_writer
-from storefleet.api.pulls.writer import PullRequestWriter
+from storefleet.api.fleet.pulls.runtime import build_pull_request_writer
+from storefleet.api.fleet.pulls.writer import PullRequestWriter
 from storefleet.api.settings import Settings
 from storefleet.renderer.profile import GitOpsEngine
 from storefleet.renderer.template import instantiate_template

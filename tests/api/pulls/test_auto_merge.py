@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from storefleet.api.pulls.auto_merge import AutoMergeRules
+from storefleet.api.fleet.pulls.auto_merge import AutoMergeRules
 
 
 def _change(action: str, tenant: str = "u-1", role: str = "tenant") -> dict[str, object]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storefleet.api.pulls.proposal import TreeEntry, branch_name, propose, tree_entries
+from storefleet.api.fleet.pulls.proposal import TreeEntry, branch_name, propose, tree_entries
 from storefleet.renderer.commit_message import ChangeRecord, commit_message
 from storefleet.renderer.model import DirectoryChange
 

@@ -120,7 +120,7 @@ def test_without_webhooks_the_poll_follows_the_pull_request(
 def test_a_crash_after_opening_the_pull_request_does_not_open_a_second(
     client: TestClient, tenant: Any, new_store: Any, propose: Any, github: GitHubDouble, monkeypatch: Any
 ) -> None:
-    from storefleet.api.pulls import service
+    from storefleet.api.fleet.pulls import service
 
     store = new_store(tenant, "acme-shop")
     real = service.record_opened
@@ -142,7 +142,7 @@ def test_rate_limits_are_waited_out_and_nothing_is_dropped(
 ) -> None:
     from prometheus_client import REGISTRY
 
-    from storefleet.api.pulls.github import GitHubThrottled
+    from storefleet.api.fleet.pulls.github import GitHubThrottled
 
     store = new_store(tenant, "acme-shop")
     before = REGISTRY.get_sample_value("github_throttled_total", {"kind": "secondary"}) or 0
@@ -254,7 +254,7 @@ def test_auto_merge_still_goes_through_a_pull_request(
     writer: Any,
     set_status: Any,
 ) -> None:
-    from storefleet.api.pulls.auto_merge import AutoMergeRules
+    from storefleet.api.fleet.pulls.auto_merge import AutoMergeRules
 
     writer._config = dataclasses.replace(writer._config, auto_merge=AutoMergeRules.parse("delete:admin"))
     store = new_store(tenant, "acme-shop")

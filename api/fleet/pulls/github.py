@@ -18,9 +18,9 @@ from github import Auth, Github, GithubException, InputGitTreeElement, RateLimit
 from github.Repository import Repository
 
 from storefleet.api.core.circuit import RemoteCircuit
+from storefleet.api.fleet.pulls.proposal import FILE_MODE, Proposal
+from storefleet.api.fleet.pulls.pull_info import PullInfo
 from storefleet.api.metrics import registry as metrics
-from storefleet.api.pulls.proposal import FILE_MODE, Proposal
-from storefleet.api.pulls.pull_info import PullInfo
 from storefleet.api.settings import ConfigurationError, Settings
 
 GITHUB = "github"

@@ -26,15 +26,15 @@ from pybreaker import CircuitBreakerError
 from storefleet.api.domain import outbox_repository as outbox
 from storefleet.api.fleet import service as fleet_service
 from storefleet.api.fleet.changes import change_record, try_render
+from storefleet.api.fleet.pulls import service
+from storefleet.api.fleet.pulls.auto_merge import AutoMergeRules
+from storefleet.api.fleet.pulls.github import GitHubGateway, GitHubThrottled
+from storefleet.api.fleet.pulls.proposal import Proposal, propose
+from storefleet.api.fleet.pulls.pull_info import PullInfo
 from storefleet.api.fleet.reader import FleetReader
 from storefleet.api.fleet.repo import FleetRepository, GitError
 from storefleet.api.fleet.writer import backoff_delay, lock_key, sleep_until, wait_for_notify
 from storefleet.api.outbox.doorbell import OUTBOX_CHANNEL
-from storefleet.api.pulls import service
-from storefleet.api.pulls.auto_merge import AutoMergeRules
-from storefleet.api.pulls.github import GitHubGateway, GitHubThrottled
-from storefleet.api.pulls.proposal import Proposal, propose
-from storefleet.api.pulls.pull_info import PullInfo
 from storefleet.renderer.model import DirectoryChange
 from storefleet.renderer.profile import RenderProfile
 

@@ -12,8 +12,8 @@ from storefleet.api.core.errors import NotFound, Unauthorized, ValidationFailed
 from storefleet.api.core.openapi import error_responses
 from storefleet.api.core.services import services
 from storefleet.api.core.webhook_signature import signature_matches
-from storefleet.api.pulls import service
-from storefleet.api.pulls.pull_info import PullInfo
+from storefleet.api.fleet.pulls import service
+from storefleet.api.fleet.pulls.pull_info import PullInfo
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["fleet"])

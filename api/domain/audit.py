@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from storefleet.api.audit import repository
-from storefleet.api.audit.repository import AuditEventRow, AuditFilter
 from storefleet.api.core import request_context
 from storefleet.api.core.actor import Actor
 from storefleet.api.db.pool import Connection
 from storefleet.api.db.statement import Statement
+from storefleet.api.domain import audit_repository as repository
+from storefleet.api.domain.audit_repository import AuditEventRow, AuditFilter
 from storefleet.api.metrics import registry as metrics
 
 SECURITY_EVENTS = frozenset(

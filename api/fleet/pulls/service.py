@@ -6,19 +6,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from storefleet.api.audit import service as audit
 from storefleet.api.core import request_context
 from storefleet.api.core.actor import Actor
 from storefleet.api.db.pool import Connection
+from storefleet.api.domain import audit, stores_repository
 from storefleet.api.domain import lifecycle_service as lifecycle
 from storefleet.api.domain import outbox_repository as outbox
-from storefleet.api.domain import stores_repository
 from storefleet.api.domain.lifecycle import Event, StoreStatus
 from storefleet.api.domain.lifecycle_service import Occurrence
 from storefleet.api.fleet import service as fleet_service
+from storefleet.api.fleet.pulls import repository
+from storefleet.api.fleet.pulls.pull_info import PullInfo
 from storefleet.api.metrics import registry as metrics
-from storefleet.api.pulls import repository
-from storefleet.api.pulls.pull_info import PullInfo
 
 PULLS = Actor.system("pull-requests")
 CLOSED_WITHOUT_MERGE = "pull request closed without merge"

@@ -6,7 +6,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from storefleet.api.auth.dependencies import AdminActor
 from storefleet.api.core.openapi import error_responses
 from storefleet.api.db.dependencies import DbConnection
-from storefleet.api.metrics.database_gauges import refresh_database_gauges
+from storefleet.api.health.database_gauges import refresh_database_gauges
 
 router = APIRouter(tags=["metrics"])
 

@@ -8,10 +8,10 @@ from psycopg_pool import AsyncConnectionPool
 
 from storefleet.api.core.circuit import RemoteCircuit
 from storefleet.api.fleet.context import FleetContext
+from storefleet.api.fleet.pulls.auto_merge import AutoMergeRules
+from storefleet.api.fleet.pulls.github import GITHUB, GitHubGateway, not_a_github_failure
+from storefleet.api.fleet.pulls.writer import PullRequestConfig, PullRequestWriter
 from storefleet.api.fleet.reader import FleetReader
-from storefleet.api.pulls.auto_merge import AutoMergeRules
-from storefleet.api.pulls.github import GITHUB, GitHubGateway, not_a_github_failure
-from storefleet.api.pulls.writer import PullRequestConfig, PullRequestWriter
 from storefleet.api.settings import ConfigurationError, Settings
 
 
