@@ -19,10 +19,10 @@ from storefleet.api.core import request_context
 from storefleet.api.core.actor import Actor
 from storefleet.api.db.pool import Connection
 from storefleet.api.domain import lifecycle_service as lifecycle
-from storefleet.api.domain import stores_repository
 from storefleet.api.domain import stores_repository as repository
 from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.api.domain.lifecycle_service import Occurrence
+from storefleet.api.domain.store_rows import ConvergingStore
 from storefleet.api.metrics import registry as metrics
 from storefleet.reconciler_watch.cluster import Cluster
 from storefleet.reconciler_watch.credentials import credentials_secret
@@ -53,7 +53,7 @@ TRANSITIONS_PER_COMMIT = 100
 # turning healthy together is not served one setup Job after another.
 ACTION_CONCURRENCY = 4
 ACTION_ERRORS = (ApiException, HTTPError, OSError)
-Decided = tuple[dict[str, Any], StoreView, Decision, Observed]
+Decided = tuple[ConvergingStore, StoreView, Decision, Observed]
 _SETUP_PENDING = "post-install setup: waiting for the cluster to accept the Job"
 
 
@@ -87,7 +87,7 @@ class StoreUpdater:
         limit = asyncio.Semaphore(ACTION_CONCURRENCY)
 
         async def run(
-            row: dict[str, Any], view: StoreView, decision: Decision
+            row: ConvergingStore, view: StoreView, decision: Decision
         ) -> tuple[Decision | None, bool]:
             if not decision.actions:
                 return decision, False
@@ -99,15 +99,15 @@ class StoreUpdater:
         unblocked: set[str] = set()
         for (row, view, _, observed), (decision, again) in zip(decided, outcomes, strict=True):
             if again:
-                unblocked.add(row["id"])
+                unblocked.add(row.id)
             if decision is not None and (
-                decision.status is not None or decision.message != row["status_message"]
+                decision.status is not None or decision.message != row.status_message
             ):
                 left.append((row, view, decision, observed))
         return Acted(left, frozenset(unblocked))
 
     async def _act_for(
-        self, row: dict[str, Any], view: StoreView, decision: Decision
+        self, row: ConvergingStore, view: StoreView, decision: Decision
     ) -> tuple[Decision | None, bool]:
         """One store's actions in order, up to the first that fails: (what to write for the store,
         None for nothing; whether to judge it again at once)."""
@@ -117,7 +117,7 @@ class StoreUpdater:
                 outcome, again = await self._run(row, view, decision, action)
             except ACTION_ERRORS as exc:
                 reason = exc.reason if isinstance(exc, ApiException) else exc
-                log.warning("store %s: could not %s: %s", row["id"], _describe(action), reason)
+                log.warning("store %s: could not %s: %s", row.id, _describe(action), reason)
                 pending = Decision(None, _SETUP_PENDING, "setup_pending")
                 return (pending if isinstance(action, StartSetup) else decision), unblocked
             unblocked = unblocked or again
@@ -126,9 +126,9 @@ class StoreUpdater:
         return decision, unblocked
 
     async def _run(
-        self, row: dict[str, Any], view: StoreView, decision: Decision, action: Action
+        self, row: ConvergingStore, view: StoreView, decision: Decision, action: Action
     ) -> tuple[Decision | None, bool]:
-        store_id = row["id"]
+        store_id = row.id
         match action:
             case EnsureCredentials():
                 await asyncio.to_thread(self._ensure_credentials, row, action)
@@ -137,7 +137,7 @@ class StoreUpdater:
             case StartSetup():
                 return await self._start_setup(row, view, decision, action)
             case PublishStorefrontKey():
-                secret = storefront_key_secret(store_id, row["owner_id"], action.key)
+                secret = storefront_key_secret(store_id, row.owner_id, action.key)
                 await asyncio.to_thread(self._cluster.put_secret, store_id, secret)
                 self._keys_published.add(action.job_name)
                 return decision, True
@@ -152,7 +152,7 @@ class StoreUpdater:
         moves: list[Decided] = []
         for row, view, decision, observed in decided:
             if decision.status is None:
-                messages[row["id"]] = (row["status"], decision.message)
+                messages[row.id] = (row.status, decision.message)
             else:
                 moves.append((row, view, decision, observed))
         for start in range(0, len(moves), TRANSITIONS_PER_COMMIT):
@@ -170,51 +170,51 @@ class StoreUpdater:
             self._transitioned(row, decision)
 
     async def _transition(
-        self, conn: Connection, row: dict[str, Any], view: StoreView, decision: Decision, observed: Observed
+        self, conn: Connection, row: ConvergingStore, view: StoreView, decision: Decision, observed: Observed
     ) -> bool:
         assert decision.status is not None
         detail = {"reason": decision.reason, "observed_revision": observed.revision}
-        store = await stores_repository.get_store(conn, row["id"], for_update=True)
-        if store is None or store["status"] != row["status"]:
+        store = await repository.get_store(conn, row.id, for_update=True)
+        if store is None or store.status != row.status:
             return False  # it moved while we looked (an API call, another watcher): judge it again later
         verdict = Occurrence(store, observed_event(decision), decision.message, decision.error, detail)
-        with request_context.acting_for(row.get("last_request_id")):
+        with request_context.acting_for(row.last_request_id):
             if await lifecycle.offer(conn, verdict, WATCHER) is None:
                 return False
         if decision.status is StoreStatus.READY:
-            await repository.record_ready(conn, row["id"], view.setup_key, observed.revision)
+            await repository.record_ready(conn, row.id, view.setup_key, observed.revision)
         return True
 
     @staticmethod
-    def _transitioned(row: dict[str, Any], decision: Decision) -> None:
-        if decision.status is StoreStatus.READY and row.get("committed_at"):
-            metrics.RECONCILE_LAG.observe((datetime.now(UTC) - row["committed_at"]).total_seconds())
+    def _transitioned(row: ConvergingStore, decision: Decision) -> None:
+        if decision.status is StoreStatus.READY and row.committed_at:
+            metrics.RECONCILE_LAG.observe((datetime.now(UTC) - row.committed_at).total_seconds())
         if decision.reason == "setup_failed":
             metrics.SETUP_JOBS.labels(outcome="failed").inc()
-        with request_context.acting_for(row.get("last_request_id")):
+        with request_context.acting_for(row.last_request_id):
             log.info(
                 "store %s: %s -> %s (%s)",
-                row["id"],
-                row["status"],
+                row.id,
+                row.status,
                 decision.status,
                 decision.reason,
                 extra={
-                    "store_id": row["id"],
-                    "tenant": row["owner_id"],
+                    "store_id": row.id,
+                    "tenant": row.owner_id,
                     "phase": str(decision.status),
-                    "from_phase": row["status"],
+                    "from_phase": row.status,
                     "reason": decision.reason,
                 },
             )
 
     async def _start_setup(
-        self, row: dict[str, Any], view: StoreView, decision: Decision, start: StartSetup
+        self, row: ConvergingStore, view: StoreView, decision: Decision, start: StartSetup
     ) -> tuple[Decision | None, bool]:
         """The start is recorded before the Job is created, so that a restarted watcher finds the same
         Job name; a Job that exists already (a restart found it) is taken as it is."""
         if view.setup_started_key != start.key:
             began = repository.SetupStart(
-                row["id"], start.key, start.generation, row["status"], view.setup_generation, view.spec_hash
+                row.id, start.key, start.generation, row.status, view.setup_generation, view.spec_hash
             )
             async with self._pool.connection() as conn:
                 if not await repository.record_setup_start(conn, began):
@@ -228,24 +228,24 @@ class StoreUpdater:
             metrics.SETUP_JOBS.labels(outcome="created").inc()
         return decision, False
 
-    def _create_setup_job(self, row: dict[str, Any], start: StartSetup) -> bool:
-        store_id = row["id"]
+    def _create_setup_job(self, row: ConvergingStore, start: StartSetup) -> bool:
+        store_id = row.id
         config_map = self._cluster.read_config_map(store_id, f"{store_id}-setup")
         job = build_job(
-            config_map, store_id=store_id, tenant=row["owner_id"], key=start.key, generation=start.generation
+            config_map, store_id=store_id, tenant=row.owner_id, key=start.key, generation=start.generation
         )
         return self._cluster.create_job(store_id, job)
 
-    def _ensure_credentials(self, row: dict[str, Any], action: EnsureCredentials) -> None:
+    def _ensure_credentials(self, row: ConvergingStore, action: EnsureCredentials) -> None:
         """The namespace unless it exists (Argo CD adopts it when it syncs namespace.yaml), and the
         credentials Secret; an existing one is kept: it holds the passwords the store's data was made
         with."""
-        store_id = row["id"]
+        store_id = row.id
         if action.create_namespace:
-            labels = {STORE_LABEL: store_id, "storefleet.io/tenant": row["owner_id"],
+            labels = {STORE_LABEL: store_id, "storefleet.io/tenant": row.owner_id,
                       "app.kubernetes.io/managed-by": "storefleet"}  # fmt: skip
             self._cluster.create_namespace(store_id, labels)
-        self._cluster.create_secret(store_id, credentials_secret(store_id, row["owner_id"], row["engine"]))
+        self._cluster.create_secret(store_id, credentials_secret(store_id, row.owner_id, row.engine))
 
 
 def _describe(action: Action) -> str:

@@ -25,7 +25,7 @@ from psycopg_pool import AsyncConnectionPool
 from urllib3.exceptions import HTTPError
 
 from storefleet.api.domain import stores_repository as repository
-from storefleet.api.domain.lifecycle import StoreStatus
+from storefleet.api.domain.store_rows import ConvergingStore
 from storefleet.api.fleet.reader import FleetReader
 from storefleet.api.fleet.service import FLEET_PUSHED_CHANNEL
 from storefleet.api.metrics import registry as metrics
@@ -186,7 +186,7 @@ class ClusterWatcher:
         now = datetime.now(UTC)
         decided = []
         for row in rows:
-            if row["change_pending"]:
+            if row.change_pending:
                 continue  # the writer has not committed the latest change yet: nothing to judge
             view = store_view(row)
             observed = await self._observe(row, view, now)
@@ -200,9 +200,9 @@ class ClusterWatcher:
             self._mark(store_id)  # its next step is possible now: judge it at once, not at the tick
         return len(decided)
 
-    async def _observe(self, row: dict[str, Any], view: StoreView, now: datetime) -> Observed:
+    async def _observe(self, row: ConvergingStore, view: StoreView, now: datetime) -> Observed:
         """What `decide` needs about the store. Reads only: every cluster write is an action."""
-        store_id = row["id"]
+        store_id = row.id
         applier, revision = await self._observe_applier(view)
         observed = Observed(
             now,
@@ -215,7 +215,7 @@ class ClusterWatcher:
         )
         if view.setup_done_key != view.setup_key:
             observed = await self._observe_setup(view, observed)
-        if row["status"] == "deleting" and now - view.since > self.config.timeouts.deletion:
+        if row.status == "deleting" and now - view.since > self.config.timeouts.deletion:
             leftovers = tuple(await asyncio.to_thread(self._cluster.leftovers, store_id))
             observed = replace(observed, leftovers=leftovers)
         return observed
@@ -296,22 +296,22 @@ def flux_revision_sha(revision: Any) -> str | None:
     return revision.rsplit(":", 1)[-1] if ":" in revision else revision.rsplit("/", 1)[-1]
 
 
-def store_view(row: dict[str, Any]) -> StoreView:
-    since = row["status_changed_at"]
-    if row.get("committed_at") and row["committed_at"] > since:
-        since = row["committed_at"]  # a change committed after the status changed restarts the clock
+def store_view(row: ConvergingStore) -> StoreView:
+    since = row.status_changed_at
+    if row.committed_at and row.committed_at > since:
+        since = row.committed_at  # a change committed after the status changed restarts the clock
     return StoreView(
-        id=row["id"],
-        status=StoreStatus(row["status"]),
-        last_commit_sha=row["last_commit_sha"],
+        id=row.id,
+        status=row.status,
+        last_commit_sha=row.last_commit_sha,
         since=since,
-        setup_key=setup_key(row["spec"]),
-        setup_done_key=row["setup_done_key"],
-        status_message=row["status_message"],
-        retry_token=row["retry_token"],
-        retry_requested_at=row["retry_requested_at"],
-        spec_hash=row["spec_hash"],
-        setup_generation=row["setup_generation"],
-        setup_started_key=row["setup_started_key"],
-        engine=row["engine"],
+        setup_key=setup_key(row.spec),
+        setup_done_key=row.setup_done_key,
+        status_message=row.status_message,
+        retry_token=row.retry_token,
+        retry_requested_at=row.retry_requested_at,
+        spec_hash=row.spec_hash,
+        setup_generation=row.setup_generation,
+        setup_started_key=row.setup_started_key,
+        engine=row.engine,
     )

@@ -3,10 +3,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 
 class AuditEventOut(BaseModel):
+    # Built from the audit repository's frozen rows, read by attribute.
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     created_at: datetime
     event: str

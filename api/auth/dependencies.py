@@ -5,7 +5,7 @@ All `async def`: FastAPI runs a plain `def` dependency in a worker thread, a thr
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -13,6 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from storefleet.api.auth import service
 from storefleet.api.auth.credentials import Passwords, Tokens
 from storefleet.api.auth.guardrails import AuthLimits
+from storefleet.api.auth.repository import UserRow
 from storefleet.api.core.actor import Actor
 from storefleet.api.core.errors import Forbidden, Unauthorized
 from storefleet.api.core.services import services
@@ -37,7 +38,7 @@ async def current_user(
     conn: DbConnection,
     tokens: Annotated[Tokens, Depends(get_tokens)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> dict[str, Any]:
+) -> UserRow:
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise Unauthorized(
             "Sign in first: send 'Authorization: Bearer <token>'.", headers={"WWW-Authenticate": "Bearer"}
@@ -45,7 +46,7 @@ async def current_user(
     return await service.authenticate(conn, tokens, credentials.credentials)
 
 
-CurrentUser = Annotated[dict[str, Any], Depends(current_user)]
+CurrentUser = Annotated[UserRow, Depends(current_user)]
 
 
 async def current_actor(user: CurrentUser) -> Actor:

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
 
 from storefleet.api.auth import guardrails, service
 from storefleet.api.auth.dependencies import AdminActor, AuthLimitsDep, CurrentUser, PasswordsDep, TokensDep
+from storefleet.api.auth.repository import UserRow
 from storefleet.api.auth.schemas import (
     AuthResponse,
     LoginRequest,
@@ -22,7 +23,7 @@ from storefleet.api.db.dependencies import DbConnection
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
 
-def _user_out(user: dict[str, Any]) -> UserOut:
+def _user_out(user: UserRow) -> UserOut:
     return UserOut.model_validate(user)
 
 
@@ -86,7 +87,7 @@ async def change_password(
 ) -> AuthResponse:
     """Change the password; tokens issued before the change stop working, a new one is returned.
     Attempts per account are limited like sign-ins (`LOGIN_RATE_LIMIT` per 15 minutes)."""
-    await guardrails.enforce_password_change_rate(conn, limits, user["id"])
+    await guardrails.enforce_password_change_rate(conn, limits, user.id)
     return _response(await service.change_password(conn, passwords, tokens, user, body))
 
 

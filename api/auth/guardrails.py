@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, ClassVar
 
 from storefleet.api.auth import repository
+from storefleet.api.auth.repository import AccountLock, UserRow
 from storefleet.api.core import request_context
 from storefleet.api.core.actor import ANONYMOUS, Actor
 from storefleet.api.core.errors import AppError
@@ -92,13 +93,13 @@ async def enforce_registration_rate(conn: Connection, limits: AuthLimits) -> Non
 async def _enforce(
     conn: Connection, scope: str, key: str, limit: int, window: timedelta, detail: dict[str, Any]
 ) -> None:
-    hits, retry_after_s = await repository.count_attempt(conn, key, window)
-    if hits == 1:
+    attempt = await repository.count_attempt(conn, key, window)
+    if attempt.hits == 1:
         # A new window opened: a cheap moment to drop counters whose windows have ended.
         await repository.delete_expired_counters(conn)
-    if hits <= limit:
+    if attempt.hits <= limit:
         return
-    if hits == limit + 1:
+    if attempt.hits == limit + 1:
         await audit.record(
             conn,
             "auth.rate_limited",
@@ -107,17 +108,17 @@ async def _enforce(
         )
     noun = {"login": "sign-in", "password": "password change"}.get(scope, scope)
     raise RateLimited(
-        f"Too many {noun} attempts; try again in {retry_after_s} seconds.",
-        details={"retry_after_s": retry_after_s},
-        headers={"Retry-After": str(retry_after_s)},
+        f"Too many {noun} attempts; try again in {attempt.retry_after_s} seconds.",
+        details={"retry_after_s": attempt.retry_after_s},
+        headers={"Retry-After": str(attempt.retry_after_s)},
     )
 
 
-def account_locked(remaining_s: int, locked_until: datetime | None) -> AccountLocked:
-    remaining_s = max(1, remaining_s)
+def account_locked(lock: AccountLock) -> AccountLocked:
+    remaining_s = max(1, lock.lock_remaining_s)
     details: dict[str, Any] = {"retry_after_s": remaining_s}
-    if locked_until is not None:
-        details["locked_until"] = locked_until.isoformat()
+    if lock.locked_until is not None:
+        details["locked_until"] = lock.locked_until.isoformat()
     return AccountLocked(
         f"This account is locked after too many failed sign-ins; try again in {remaining_s} seconds.",
         details=details,
@@ -125,27 +126,25 @@ def account_locked(remaining_s: int, locked_until: datetime | None) -> AccountLo
     )
 
 
-def lock_of(user: dict[str, Any]) -> AccountLocked | None:
+def lock_of(lock: AccountLock) -> AccountLocked | None:
     """The error to answer with when the account (as read for sign-in) is locked now."""
-    if user["lock_remaining_s"] > 0:
-        return account_locked(user["lock_remaining_s"], user["locked_until"])
-    return None
+    return account_locked(lock) if lock.lock_remaining_s > 0 else None
 
 
 async def current_lock(conn: Connection, user_id: str) -> AccountLocked:
     """The lock error for an account found locked by a conditional update (read again for its end)."""
-    lock = await repository.read_lock(conn, user_id) or {"lock_remaining_s": 1, "locked_until": None}
-    return account_locked(lock["lock_remaining_s"], lock["locked_until"])
+    lock = await repository.read_lock(conn, user_id) or AccountLock(locked_until=None, lock_remaining_s=1)
+    return account_locked(lock)
 
 
 async def count_failure(
-    conn: Connection, limits: AuthLimits, user: dict[str, Any] | None, actor: Actor
+    conn: Connection, limits: AuthLimits, user: UserRow | None, actor: Actor
 ) -> AccountLocked | None:
     """Count a wrong password (inside the caller's transaction). Returns the lock error when the account
     is locked now: by this failure (audited as `auth.account_locked`) or by a concurrent one."""
     if not limits.lockout_threshold:
         return None
-    user_id = user["id"] if user else None
+    user_id = user.id if user else None
     counted = await repository.count_failed_login(
         conn, user_id, threshold=limits.lockout_threshold, lockout=limits.lockout
     )
@@ -153,7 +152,7 @@ async def count_failure(
         return None
     if counted is None:  # another request locked it since it was read
         return await current_lock(conn, user_id)
-    if not counted["just_locked"]:
+    if not counted.just_locked or counted.locked_until is None:  # a just locked account has an end
         return None
     await audit.record(
         conn,
@@ -162,7 +161,7 @@ async def count_failure(
         detail={
             "failed_logins": limits.lockout_threshold,
             "lockout_s": int(limits.lockout.total_seconds()),
-            "locked_until": counted["locked_until"].isoformat(),
+            "locked_until": counted.locked_until.isoformat(),
         },
     )
-    return account_locked(counted["lock_remaining_s"], counted["locked_until"])
+    return account_locked(counted)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, EmailStr, Field, model_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from storefleet.api.core.types import Text
 
@@ -47,6 +47,9 @@ class PasswordChangeRequest(BaseModel):
 
 
 class UserOut(BaseModel):
+    # Built from the auth repository's frozen rows, read by attribute.
+    model_config = ConfigDict(from_attributes=True)
+
     id: str
     email: str
     username: str

@@ -9,7 +9,7 @@ from storefleet.api.core.actor import Actor
 from storefleet.api.db.pool import Connection
 from storefleet.api.db.statement import Statement
 from storefleet.api.domain import audit_repository as repository
-from storefleet.api.domain.audit_repository import AuditEventRow, AuditFilter
+from storefleet.api.domain.audit_repository import AuditEventRecord, AuditEventRow, AuditFilter
 from storefleet.api.metrics import registry as metrics
 
 SECURITY_EVENTS = frozenset(
@@ -88,7 +88,7 @@ async def record_many(conn: Connection, rows: list[AuditEventRow]) -> None:
 
 async def list_visible(
     conn: Connection, actor: Actor, filters: AuditFilter, *, limit: int, offset: int
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[AuditEventRecord], int]:
     """Admins read everything; a tenant reads only the events of its own stores."""
     if not actor.is_admin:
         filters = AuditFilter(**{**filters.__dict__, "tenant": actor.id})

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
 from psycopg import sql
+from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
 from storefleet.api.db.pool import Connection
 from storefleet.api.db.statement import Statement
 from storefleet.api.db.where import Where
-
-_COLUMNS = "id, created_at, event, request_id, actor_id, actor, store_id, tenant, ip, before, after, detail"
 
 
 @dataclass(frozen=True)
@@ -28,6 +27,27 @@ class AuditEventRow:
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
     detail: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEventRecord:
+    """A recorded event as the audit trail lists it."""
+
+    id: int
+    created_at: datetime
+    event: str
+    request_id: str | None
+    actor_id: str | None
+    actor: str | None
+    store_id: str | None
+    tenant: str | None
+    ip: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    detail: dict[str, Any] | None
+
+
+_COLUMNS = ", ".join(column.name for column in fields(AuditEventRecord))
 
 
 @dataclass(frozen=True)
@@ -92,12 +112,13 @@ def _where(filters: AuditFilter) -> Where:
 
 async def list_events(
     conn: Connection, filters: AuditFilter, *, limit: int, offset: int = 0
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[AuditEventRecord], int]:
     where = _where(filters)
     query = sql.SQL("SELECT {} FROM audit_events{} ORDER BY id DESC LIMIT %s OFFSET %s").format(
         sql.SQL(_COLUMNS), where.sql()
     )
-    rows = await (await conn.execute(query, [*where.params, limit, offset])).fetchall()
+    cur = conn.cursor(row_factory=class_row(AuditEventRecord))
+    rows = await (await cur.execute(query, [*where.params, limit, offset])).fetchall()
     count_query = sql.SQL("SELECT count(*) AS total FROM audit_events{}").format(where.sql())
     total = await (await conn.execute(count_query, where.params)).fetchone()
-    return [dict(row) for row in rows], int(total["total"]) if total else 0
+    return rows, int(total["total"]) if total else 0

@@ -11,7 +11,7 @@ no longer applies is dropped, which is how a late watcher verdict or a duplicate
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from storefleet.api.core.actor import Actor
@@ -23,10 +23,10 @@ from storefleet.api.domain import stores_repository as repository
 from storefleet.api.domain.audit_repository import AuditEventRow
 from storefleet.api.domain.lifecycle import INITIAL, Event, EventRefused, StoreStatus, next_status
 from storefleet.api.domain.store_outcomes import observe_transition
-from storefleet.api.domain.stores_repository import NewStore
+from storefleet.api.domain.store_rows import NewStore, StoreRow
 from storefleet.api.metrics import registry as metrics
 
-Row = dict[str, Any]
+Row = StoreRow
 
 
 class InvalidStateTransition(Conflict):
@@ -58,7 +58,7 @@ async def create(
 async def apply(conn: Connection, occurrence: Occurrence, actor: Actor) -> Row:
     """A requested change of status that must happen: 409 when the store's status does not take the
     event, or when the store moved while the request was handled."""
-    status = StoreStatus(occurrence.store["status"])
+    status = occurrence.store.status
     if next_status(status, occurrence.event) is None:
         message = str(EventRefused(status, occurrence.event))
         raise InvalidStateTransition(message[0].upper() + message[1:] + ".")
@@ -100,7 +100,7 @@ def _split(
     moves: list[tuple[Occurrence, StoreStatus]] = []
     stays: list[Occurrence] = []
     for occurrence in occurrences:
-        status = StoreStatus(occurrence.store["status"])
+        status = occurrence.store.status
         target = next_status(status, occurrence.event)
         if target is None:
             continue
@@ -116,13 +116,13 @@ async def _move(conn: Connection, moves: list[tuple[Occurrence, StoreStatus]], a
         return []
     rows = await repository.update_status_many(
         conn,
-        [(o.store["id"], o.store["status"], target.value, o.message, o.error) for o, target in moves],
+        [(o.store.id, o.store.status, target.value, o.message, o.error) for o, target in moves],
     )
-    done = {row["id"] for row in rows}
-    applied = [(o, target) for o, target in moves if o.store["id"] in done]
+    done = {row.id for row in rows}
+    applied = [(o, target) for o, target in moves if o.store.id in done]
     await audit.record_many(conn, [_transition_row(o, target, actor) for o, target in applied])
     for occurrence, target in applied:
-        current = occurrence.store["status"]
+        current = occurrence.store.status
         metrics.STORE_TRANSITIONS.labels(from_status=current, to_status=target.value).inc()
         observe_transition(occurrence.store, current, target.value, occurrence.detail)
     return rows
@@ -130,7 +130,7 @@ async def _move(conn: Connection, moves: list[tuple[Occurrence, StoreStatus]], a
 
 async def _restate(conn: Connection, stays: list[Occurrence]) -> list[Row]:
     """Events that keep the status: only the message changes (where one is given)."""
-    messages = {o.store["id"]: (o.store["status"], o.message) for o in stays if o.message is not None}
+    messages = {o.store.id: (o.store.status, o.message) for o in stays if o.message is not None}
     await repository.set_messages(conn, messages)
     return [o.store for o in stays]
 
@@ -140,9 +140,9 @@ def _transition_row(occurrence: Occurrence, target: StoreStatus, actor: Actor) -
     return audit.event_row(
         "store.transition",
         actor,
-        store_id=store["id"],
-        tenant=store["owner_id"],
-        before={"status": store["status"]},
+        store_id=store.id,
+        tenant=store.owner_id,
+        before={"status": store.status},
         after={
             "status": target.value,
             "message": occurrence.message,
@@ -157,22 +157,16 @@ def _rounds(occurrences: Sequence[Occurrence]) -> list[list[Occurrence]]:
     """Split so each store appears at most once per round (one UPDATE cannot move a row twice); a
     store's later events see the status its earlier ones left."""
     rounds: list[list[Occurrence]] = []
-    status: dict[str, str] = {}
+    status: dict[str, StoreStatus] = {}
     for occurrence in occurrences:
-        store_id = occurrence.store["id"]
+        store_id = occurrence.store.id
         if store_id in status:
-            occurrence = Occurrence(
-                {**occurrence.store, "status": status[store_id]},
-                occurrence.event,
-                occurrence.message,
-                occurrence.error,
-                occurrence.detail,
-            )
-        slot = next((r for r in rounds if all(o.store["id"] != store_id for o in r)), None)
+            occurrence = replace(occurrence, store=replace(occurrence.store, status=status[store_id]))
+        slot = next((r for r in rounds if all(o.store.id != store_id for o in r)), None)
         if slot is None:
             slot = []
             rounds.append(slot)
         slot.append(occurrence)
-        target = next_status(StoreStatus(occurrence.store["status"]), occurrence.event)
-        status[store_id] = str(target or occurrence.store["status"])
+        target = next_status(occurrence.store.status, occurrence.event)
+        status[store_id] = target or occurrence.store.status
     return rounds

@@ -4,8 +4,10 @@ as the store row it belongs to and drained in id order by the fleet writer."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
+from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
 from storefleet.api.db.pool import Connection
@@ -60,16 +62,43 @@ async def enqueue(conn: Connection, entry: OutboxEntry) -> None:
     note_enqueued(conn)
 
 
-async def pending_changes(conn: Connection, limit: int) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class PendingChange:
+    """An outbox row the writer has still to commit, with what a commit message needs of its store."""
+
+    id: int
+    store_id: str
+    tenant: str
+    action: str  # create | update | delete | rollback | retry
+    spec: dict[str, Any] | None  # None for a deletion
+    spec_hash: str | None
+    params: dict[str, Any]
+    request_id: str | None
+    actor_id: str | None
+    created_at: datetime
+    attempts: int
+    store_name: str
+    engine: str
+    store_last_commit: str | None  # the store's last commit when the row was read
+
+
+_PENDING_COLUMNS = (
+    "o.id, o.store_id, o.tenant, o.action, o.spec, o.spec_hash, o.params, o.request_id, o.actor_id,"
+    " o.created_at, o.attempts, s.name AS store_name, s.engine, s.last_commit_sha AS store_last_commit"
+)
+
+
+async def pending_changes(conn: Connection, limit: int) -> list[PendingChange]:
     """The oldest unprocessed outbox rows, with what a commit message needs of the store."""
-    cur = await conn.execute(
-        "SELECT o.*, s.name AS store_name, s.engine, s.last_commit_sha AS store_last_commit"
+    cur = conn.cursor(row_factory=class_row(PendingChange))
+    await cur.execute(
+        f"SELECT {_PENDING_COLUMNS}"
         " FROM outbox o JOIN stores s ON s.id = o.store_id"
         " WHERE o.processed_at IS NULL"
         " ORDER BY o.id LIMIT %s",
         (limit,),
     )
-    return [dict(row) for row in await cur.fetchall()]
+    return await cur.fetchall()
 
 
 async def pending_count(conn: Connection) -> tuple[int, float | None]:

@@ -1,24 +1,23 @@
-"""Store outcomes counted at the transition that makes them (`stores.service.transition`)."""
+"""Store outcomes counted at the transition that makes them (the lifecycle service)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
+from storefleet.api.domain.store_rows import StoreRow
 from storefleet.api.metrics import registry as metrics
 
 UNKNOWN = "unknown"
 
 
-def observe_transition(
-    store: dict[str, Any], current: str, target: str, detail: dict[str, Any] | None
-) -> None:
+def observe_transition(store: StoreRow, current: str, target: str, detail: dict[str, Any] | None) -> None:
     """`store` is the row before the move. Provisioning → ready is a store's first ready (a later
     ready comes from `updating`); its duration runs from the store's creation. A move to failed is
     counted with the watcher's decision reason (stalled, setup_failed, timeout, ...)."""
-    engine = str(store.get("engine") or UNKNOWN)
-    if current == "provisioning" and target == "ready" and store.get("created_at"):
-        elapsed = (datetime.now(UTC) - store["created_at"]).total_seconds()
+    engine = store.engine or UNKNOWN
+    if current == "provisioning" and target == "ready":
+        elapsed = (datetime.now(UTC) - store.created_at).total_seconds()
         metrics.STORE_PROVISIONING_DURATION.labels(engine=engine).observe(max(elapsed, 0.0))
     elif target == "failed":
         reason = str((detail or {}).get("reason") or UNKNOWN)

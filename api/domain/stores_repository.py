@@ -1,18 +1,29 @@
-"""All SQL touching stores."""
+"""All SQL touching stores. Rows come back frozen and typed (`store_rows`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from psycopg import sql
+from psycopg.rows import kwargs_row
 from psycopg.types.json import Jsonb
 
 from storefleet.api.db.pool import Connection
 from storefleet.api.db.statement import Statement
 from storefleet.api.db.statement import with_writes as statement_with_writes
 from storefleet.api.db.where import Where
+from storefleet.api.domain.store_rows import (
+    ConvergingStore,
+    NewStore,
+    StoreQuery,
+    StoreRow,
+    StoreSummary,
+    converging_store,
+    store_row,
+    store_summary,
+)
 
 _COLUMNS = (
     "id, owner_id, name, engine, theme, plan, status, status_message, error, spec, spec_hash,"
@@ -23,32 +34,14 @@ _ALIASED_COLUMNS = ", ".join(f"s.{c.strip()}" for c in _COLUMNS.split(","))
 LIVE_NAME_CONSTRAINT = "stores_owner_live_name_key"
 
 
-@dataclass(frozen=True)
-class NewStore:
-    id: str
-    owner_id: str
-    name: str
-    engine: str
-    theme: str | None
-    plan: str
-    status_message: str | None
-    spec: dict[str, Any]
-    spec_hash: str
-
-
-@dataclass(frozen=True)
-class StoreQuery:
-    owner_id: str | None  # None: every owner (admins)
-    status: str | None
-    engine: str | None
-    limit: int
-    offset: int
-    name_contains: str | None = None
+_STORE = kwargs_row(store_row)
+_SUMMARY = kwargs_row(store_summary)
+_CONVERGING = kwargs_row(converging_store)
 
 
 async def insert_store(
     conn: Connection, store: NewStore, status: str, *, with_writes: Sequence[Statement] = ()
-) -> dict[str, Any]:
+) -> StoreRow:
     """Insert the store; `with_writes` (its outbox and audit rows) go in the same statement, so a
     create is one round trip and all of it or none is written, even outside a transaction."""
     insert = Statement(
@@ -69,18 +62,19 @@ async def insert_store(
         ),
     )
     statement = statement_with_writes(insert, list(with_writes)) if with_writes else insert
-    cur = await conn.execute(statement.query, statement.params)
+    cur = conn.cursor(row_factory=_STORE)
+    await cur.execute(statement.query, statement.params)
     row = await cur.fetchone()
     assert row is not None
-    return dict(row)
+    return row
 
 
-async def get_store(conn: Connection, store_id: str, *, for_update: bool = False) -> dict[str, Any] | None:
+async def get_store(conn: Connection, store_id: str, *, for_update: bool = False) -> StoreRow | None:
     """The store row; `for_update` locks it until the transaction ends (read-modify-write)."""
     lock = " FOR UPDATE" if for_update else ""
-    cur = await conn.execute(f"SELECT {_COLUMNS} FROM stores WHERE id = %s{lock}", (store_id,))
-    row = await cur.fetchone()
-    return dict(row) if row else None
+    cur = conn.cursor(row_factory=_STORE)
+    await cur.execute(f"SELECT {_COLUMNS} FROM stores WHERE id = %s{lock}", (store_id,))
+    return await cur.fetchone()
 
 
 def _contains_pattern(text: str | None) -> str | None:
@@ -90,7 +84,7 @@ def _contains_pattern(text: str | None) -> str | None:
     return f"%{escaped}%"
 
 
-async def list_stores(conn: Connection, query: StoreQuery) -> tuple[list[dict[str, Any]], int]:
+async def list_stores(conn: Connection, query: StoreQuery) -> tuple[list[StoreSummary], int]:
     where = (
         Where()
         .add_if("owner_id = %s", query.owner_id)
@@ -108,45 +102,45 @@ async def list_stores(conn: Connection, query: StoreQuery) -> tuple[list[dict[st
         " ORDER BY created_at DESC, id DESC LIMIT %s OFFSET %s)"
         " SELECT {} FROM stores JOIN page USING (id, created_at) ORDER BY created_at DESC, id DESC"
     ).format(where.sql(), sql.SQL(_LIST_COLUMNS))
-    rows = await (await conn.execute(page, [*where.params, query.limit, query.offset])).fetchall()
+    cur = conn.cursor(row_factory=_SUMMARY)
+    rows = await (await cur.execute(page, [*where.params, query.limit, query.offset])).fetchall()
     count = sql.SQL("SELECT count(*) AS n FROM stores{}").format(where.sql())
     total_row = await (await conn.execute(count, where.params)).fetchone()
-    return [dict(row) for row in rows], int(total_row["n"]) if total_row else 0
+    return rows, int(total_row["n"]) if total_row else 0
 
 
-async def update_spec(
-    conn: Connection, store_id: str, spec: dict[str, Any], spec_hash: str
-) -> dict[str, Any]:
+async def update_spec(conn: Connection, store_id: str, spec: dict[str, Any], spec_hash: str) -> StoreRow:
     """Replace the desired spec (and the columns mirrored from it)."""
-    cur = await conn.execute(
+    cur = conn.cursor(row_factory=_STORE)
+    await cur.execute(
         "UPDATE stores SET spec = %s, spec_hash = %s, name = %s, engine = %s, theme = %s, plan = %s,"
         f" updated_at = now() WHERE id = %s RETURNING {_COLUMNS}",
         (Jsonb(spec), spec_hash, spec["name"], spec["engine"], spec.get("theme"), spec["plan"], store_id),
     )
     row = await cur.fetchone()
     assert row is not None
-    return dict(row)
+    return row
 
 
 async def get_stores(
     conn: Connection, store_ids: list[str], *, for_update: bool = False
-) -> dict[str, dict[str, Any]]:
+) -> dict[str, StoreRow]:
     """Several stores by id; `for_update` locks them in id order (no deadlock between two batches)."""
     lock = " FOR UPDATE" if for_update else ""
-    cur = await conn.execute(
-        f"SELECT {_COLUMNS} FROM stores WHERE id = ANY(%s) ORDER BY id{lock}", (store_ids,)
-    )
-    return {row["id"]: dict(row) for row in await cur.fetchall()}
+    cur = conn.cursor(row_factory=_STORE)
+    await cur.execute(f"SELECT {_COLUMNS} FROM stores WHERE id = ANY(%s) ORDER BY id{lock}", (store_ids,))
+    return {row.id: row for row in await cur.fetchall()}
 
 
 async def update_status_many(
     conn: Connection, moves: list[tuple[str, str, str, str | None, str | None]]
-) -> list[dict[str, Any]]:
+) -> list[StoreRow]:
     """(id, expected, target, message, error) for stores appearing once each: each moves only if it
     is still in `expected` (optimistic lock). Returns the rows that moved. Called by the lifecycle
     service only: it is the one writer of a store's status."""
     ids, expected, targets, messages, errors = (list(column) for column in zip(*moves, strict=True))
-    cur = await conn.execute(
+    cur = conn.cursor(row_factory=_STORE)
+    await cur.execute(
         "UPDATE stores s SET status = d.target, status_message = d.message, error = d.error,"
         " updated_at = now(), status_changed_at = now(),"
         " deleted_at = CASE WHEN d.target = 'deleted' THEN now() ELSE s.deleted_at END"
@@ -155,10 +149,10 @@ async def update_status_many(
         f" WHERE s.id = d.id AND s.status = d.expected RETURNING {_ALIASED_COLUMNS}",
         (ids, expected, targets, messages, errors),
     )
-    return [dict(row) for row in await cur.fetchall()]
+    return await cur.fetchall()
 
 
-async def set_messages(conn: Connection, messages: dict[str, tuple[str, str]]) -> None:
+async def set_messages(conn: Connection, messages: Mapping[str, tuple[str, str]]) -> None:
     """store id -> (expected status, message): only where the store is still in that status. Called
     by the lifecycle service only."""
     if messages:
@@ -216,20 +210,15 @@ _WATCH_COLUMNS = (
 )
 
 
-async def converging_stores(conn: Connection, store_ids: list[str] | None = None) -> list[dict[str, Any]]:
+async def converging_stores(conn: Connection, store_ids: list[str] | None = None) -> list[ConvergingStore]:
     """Stores the cluster still has to converge (all of them, or those of `store_ids`)."""
-    if store_ids is None:
-        cur = await conn.execute(
-            f"SELECT {_WATCH_COLUMNS} FROM stores s WHERE s.status = ANY(%s) ORDER BY s.id",
-            (list(CONVERGING),),
-        )
-    else:
-        cur = await conn.execute(
-            f"SELECT {_WATCH_COLUMNS} FROM stores s WHERE s.id = ANY(%s) AND s.status = ANY(%s)"
-            " ORDER BY s.id",
-            (store_ids, list(CONVERGING)),
-        )
-    return [dict(row) for row in await cur.fetchall()]
+    only = " AND s.id = ANY(%(ids)s)" if store_ids is not None else ""
+    cur = conn.cursor(row_factory=_CONVERGING)
+    await cur.execute(
+        f"SELECT {_WATCH_COLUMNS} FROM stores s WHERE s.status = ANY(%(statuses)s){only} ORDER BY s.id",
+        {"statuses": list(CONVERGING), "ids": store_ids},
+    )
+    return await cur.fetchall()
 
 
 async def record_ready(conn: Connection, store_id: str, setup_key: str, revision: str | None) -> None:

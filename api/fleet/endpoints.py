@@ -66,9 +66,9 @@ async def fleet_status(request: Request, conn: DbConnection, _: AdminActor) -> F
     return FleetStatus(
         remote=fleet.context.remote_url,
         branch=fleet.context.branch,
-        last_pushed_sha=state["last_pushed_sha"],
-        last_synced_sha=state["last_synced_sha"],
-        sync_error=state["sync_error"],
+        last_pushed_sha=state.last_pushed_sha,
+        last_synced_sha=state.last_synced_sha,
+        sync_error=state.sync_error,
         outbox_depth=depth,
         outbox_oldest_age_seconds=age,
         writer_active=fleet.writer_active or await repository.writer_lock_held(conn, fleet.context.repo_key),

@@ -26,6 +26,7 @@ from storefleet.api.fleet import repository as fleet_repository
 from storefleet.api.fleet import sync_apply
 from storefleet.api.fleet.reader import FleetReader
 from storefleet.api.fleet.repo import FleetRepository, GitError
+from storefleet.api.fleet.repository import FleetState
 from storefleet.api.fleet.service import FLEET_PUSHED_CHANNEL
 from storefleet.api.metrics import registry as metrics
 from storefleet.renderer.commit_message import CHANGE_ID
@@ -87,7 +88,7 @@ class GitSync:
     async def sync_once(self) -> SyncReport:
         async with self._pool.connection() as conn:
             state = await fleet_repository.get_state(conn, self._repo_key)
-        last = state["last_synced_sha"]
+        last = state.last_synced_sha
         walk = await self._reader.call(lambda repo, head: _walk(repo, head, last), fetch="always")
         report = SyncReport(head=walk.head, commits=len(walk.commits))
         if walk.head is None:
@@ -95,6 +96,7 @@ class GitSync:
             return report
         async with self._pool.connection() as conn:
             if walk.rewritten:
+                assert last is not None  # only a recorded baseline can be rewritten
                 return await self._report_rewrite(conn, state, last, walk.head, report)
             recorded = await outbox.outbox_commits(conn, [i for c in walk.commits if (i := _change_id(c))])
             for commit in walk.commits:
@@ -122,11 +124,11 @@ class GitSync:
         return actions
 
     async def _report_rewrite(
-        self, conn: Connection, state: dict[str, Any], last: str, head: str, report: SyncReport
+        self, conn: Connection, state: FleetState, last: str, head: str, report: SyncReport
     ) -> SyncReport:
         report.error = f"the fleet branch was rewritten: {last[:12]} is no longer an ancestor of {head[:12]}"
         metrics.FLEET_SYNC_ERRORS.labels(kind="rewritten").inc()
-        if state["sync_error"] != report.error:
+        if state.sync_error != report.error:
             log.error("git sync paused: %s; an operator must re-baseline it", report.error)
             async with conn.transaction():
                 await fleet_repository.set_state(conn, self._repo_key, sync_error=report.error)

@@ -4,19 +4,39 @@ stands, and the writer's lock."""
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from dataclasses import dataclass, fields
+from datetime import datetime
+
+from psycopg.rows import class_row
 
 from storefleet.api.db.pool import Connection
 
 
-async def get_state(conn: Connection, repo_key: str) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class FleetState:
+    """Where the writer and the git-side sync stand on one fleet branch."""
+
+    repo_key: str
+    last_pushed_sha: str | None  # newest commit the writer pushed
+    last_synced_sha: str | None  # newest commit the git-side sync has walked
+    sync_error: str | None  # set when the sync stopped for an operator (rewritten history)
+    updated_at: datetime
+
+
+# Named, not `*`: a column added later must not break building the row.
+_STATE_COLUMNS = ", ".join(column.name for column in fields(FleetState))
+
+
+async def get_state(conn: Connection, repo_key: str) -> FleetState:
     await conn.execute(
         "INSERT INTO fleet_state (repo_key) VALUES (%s) ON CONFLICT (repo_key) DO NOTHING", (repo_key,)
     )
-    cur = await conn.execute("SELECT * FROM fleet_state WHERE repo_key = %s", (repo_key,))
-    row = await cur.fetchone()
+    cur = conn.cursor(row_factory=class_row(FleetState))
+    row = await (
+        await cur.execute(f"SELECT {_STATE_COLUMNS} FROM fleet_state WHERE repo_key = %s", (repo_key,))
+    ).fetchone()
     assert row is not None
-    return dict(row)
+    return row
 
 
 async def set_state(conn: Connection, repo_key: str, **values: str | None) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
 
 from storefleet.api.core.actor import Actor
 from storefleet.api.db.pool import Connection
@@ -12,6 +12,8 @@ from storefleet.api.domain import outbox_repository as outbox
 from storefleet.api.domain.audit_repository import AuditEventRow
 from storefleet.api.domain.lifecycle import Event
 from storefleet.api.domain.lifecycle_service import Occurrence
+from storefleet.api.domain.outbox_repository import PendingChange
+from storefleet.api.domain.store_rows import StoreRow
 
 # NOTIFY channel: commits were published (the cluster watcher nudges the applier).
 FLEET_PUSHED_CHANNEL = "storefleet_fleet_pushed"
@@ -22,11 +24,11 @@ MSG_UNCHANGED = "nothing to change in the fleet repo; waiting for the cluster"
 MSG_DELETE_COMMITTED = "deletion committed {sha}; waiting for the cluster to remove the store"
 
 
-def _occurrence(store: dict[str, Any], change: dict[str, Any], sha: str | None) -> Occurrence:
+def _occurrence(store: StoreRow, change: PendingChange, sha: str | None) -> Occurrence:
     """What one committed change reports to the store's lifecycle."""
     short = sha[:12] if sha else ""
-    if change["action"] == "delete":
-        if sha is None and store["last_commit_sha"] is None:
+    if change.action == "delete":
+        if sha is None and store.last_commit_sha is None:
             # Never reached git, so nothing can be running: the deletion is complete.
             return Occurrence(store, Event.WITHDRAWN, "deleted before it was committed")
         return Occurrence(store, Event.COMMITTED, MSG_DELETE_COMMITTED.format(sha=short or "earlier"))
@@ -34,29 +36,31 @@ def _occurrence(store: dict[str, Any], change: dict[str, Any], sha: str | None) 
     return Occurrence(store, Event.COMMITTED, waiting)
 
 
-async def complete_changes(conn: Connection, done: list[tuple[dict[str, Any], str | None]]) -> None:
+async def complete_changes(conn: Connection, done: list[tuple[PendingChange, str | None]]) -> None:
     """Record that each change is in git as its commit (None: it changed no byte), in the caller's
     transaction and in a fixed number of statements per batch. Idempotent: a change another writer
     already completed is skipped."""
     if not done:
         return
-    fresh = await outbox.mark_processed_many(conn, [(change["id"], sha) for change, sha in done])
-    done = [(change, sha) for change, sha in done if change["id"] in fresh]
+    fresh = await outbox.mark_processed_many(conn, [(change.id, sha) for change, sha in done])
+    done = [(change, sha) for change, sha in done if change.id in fresh]
     stores_by_id = await stores_repository.get_stores(
-        conn, sorted({c["store_id"] for c, _ in done}), for_update=True
+        conn, sorted({c.store_id for c, _ in done}), for_update=True
     )
     commits: dict[str, str] = {}
     request_ids: dict[str, str] = {}
     occurrences: list[Occurrence] = []
     events = []
     for change, sha in done:  # in outbox order
-        store = stores_by_id[change["store_id"]]
+        store = stores_by_id[change.store_id]
         if sha:
-            commits[store["id"]] = store["last_commit_sha"] = sha
-            if change.get("request_id"):
-                request_ids[store["id"]] = change["request_id"]
+            commits[store.id] = sha
+            # later changes of the batch see this commit (a deletion after it is not a withdrawal)
+            store = stores_by_id[store.id] = replace(store, last_commit_sha=sha)
+            if change.request_id:
+                request_ids[store.id] = change.request_id
         events.append(_committed_event(store, change, sha))
-        occurrences.append(_occurrence(dict(store), change, sha))
+        occurrences.append(_occurrence(store, change, sha))
     await stores_repository.set_store_fields(conn, "last_commit_sha", commits)
     await stores_repository.set_store_fields(conn, "last_request_id", request_ids)
     await audit.record_many(conn, events)
@@ -66,32 +70,32 @@ async def complete_changes(conn: Connection, done: list[tuple[dict[str, Any], st
         await conn.execute("SELECT pg_notify(%s, '')", (FLEET_PUSHED_CHANNEL,))
 
 
-def _committed_event(store: dict[str, Any], change: dict[str, Any], sha: str | None) -> AuditEventRow:
+def _committed_event(store: StoreRow, change: PendingChange, sha: str | None) -> AuditEventRow:
     return audit.event_row(
         "store.committed",
         WRITER,
-        store_id=store["id"],
-        tenant=store["owner_id"],
-        detail={"commit": sha, "action": change["action"], "change_id": change["id"]},
-        request_id=change["request_id"],
+        store_id=store.id,
+        tenant=store.owner_id,
+        detail={"commit": sha, "action": change.action, "change_id": change.id},
+        request_id=change.request_id,
     )
 
 
-async def reject_change(conn: Connection, change: dict[str, Any], error: str) -> None:
+async def reject_change(conn: Connection, change: PendingChange, error: str) -> None:
     """A change that can never be committed (e.g. its spec no longer renders): fail its store.
     Runs in the caller's transaction."""
-    if not await outbox.mark_processed(conn, change["id"], None, error):
+    if not await outbox.mark_processed(conn, change.id, None, error):
         return
-    store = await stores_repository.get_store(conn, change["store_id"], for_update=True)
+    store = await stores_repository.get_store(conn, change.store_id, for_update=True)
     assert store is not None
     await audit.record(
         conn,
         "store.commit_failed",
         WRITER,
-        store_id=store["id"],
-        tenant=store["owner_id"],
-        detail={"action": change["action"], "change_id": change["id"], "error": error},
-        request_id=change["request_id"],
+        store_id=store.id,
+        tenant=store.owner_id,
+        detail={"action": change.action, "change_id": change.id, "error": error},
+        request_id=change.request_id,
     )
     refused = Occurrence(
         store, Event.COMMIT_REFUSED, "the change could not be written to the fleet repo", error=error

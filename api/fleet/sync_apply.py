@@ -4,7 +4,6 @@ sync; each call is one transaction)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from psycopg import errors as pg_errors
 
@@ -15,6 +14,7 @@ from storefleet.api.domain import audit, stores_repository
 from storefleet.api.domain import lifecycle_service as lifecycle
 from storefleet.api.domain.lifecycle import Event, StoreStatus
 from storefleet.api.domain.lifecycle_service import Occurrence
+from storefleet.api.domain.store_rows import NewStore, StoreRow
 from storefleet.renderer.manifests import parse_store_yaml
 from storefleet.renderer.model import CommitInfo
 from storefleet.renderer.spec import StoreSpec
@@ -49,7 +49,7 @@ async def apply_directory(
                 "fleet.invalid_store_dir",
                 SYNC,
                 store_id=store_id,
-                tenant=store["owner_id"] if store else None,
+                tenant=store.owner_id if store else None,
                 detail={**_origin(commit), "problem": problem},
             )
             return f"ignored {store_id}: {problem}"
@@ -70,45 +70,45 @@ def _read_spec(state: DirState, tenant: str, store_id: str) -> tuple[StoreSpec |
     return spec, ""
 
 
-async def _removed(conn: Connection, commit: CommitInfo, store: dict[str, Any] | None) -> str:
-    if store is None or StoreStatus(store["status"]) in _GONE:
+async def _removed(conn: Connection, commit: CommitInfo, store: StoreRow | None) -> str:
+    if store is None or store.status in _GONE:
         return "nothing to delete"
     message = f"removed from the fleet repo by {commit.author} in {commit.sha[:12]}"
     await lifecycle.offer(conn, Occurrence(store, Event.DELETE, message, detail=_origin(commit)), SYNC)
-    await stores_repository.set_store_fields(conn, "last_commit_sha", {store["id"]: commit.sha})
-    return f"deleting {store['id']}"
+    await stores_repository.set_store_fields(conn, "last_commit_sha", {store.id: commit.sha})
+    return f"deleting {store.id}"
 
 
-async def _changed(conn: Connection, commit: CommitInfo, store: dict[str, Any], spec: StoreSpec) -> str:
-    await stores_repository.set_store_fields(conn, "last_commit_sha", {store["id"]: commit.sha})
-    if spec.spec_hash == store["spec_hash"]:
-        return f"unchanged {store['id']}"
-    status = StoreStatus(store["status"])
+async def _changed(conn: Connection, commit: CommitInfo, store: StoreRow, spec: StoreSpec) -> str:
+    await stores_repository.set_store_fields(conn, "last_commit_sha", {store.id: commit.sha})
+    if spec.spec_hash == store.spec_hash:
+        return f"unchanged {store.id}"
+    status = store.status
     if status in _GONE:
-        return f"ignored {store['id']}: it is {status}"
-    before = StoreSpec.model_validate(store["spec"]).to_document()
-    await stores_repository.update_spec(conn, store["id"], spec.to_document(), spec.spec_hash)
+        return f"ignored {store.id}: it is {status}"
+    before = StoreSpec.model_validate(store.spec).to_document()
+    await stores_repository.update_spec(conn, store.id, spec.to_document(), spec.spec_hash)
     message = f"changed in git by {commit.author} ({commit.sha[:12]}); waiting for the cluster to apply"
     await lifecycle.offer(conn, Occurrence(store, Event.SPEC_CHANGED, message, detail=_origin(commit)), SYNC)
     await audit.record(
         conn,
         "store.changed_in_git",
         SYNC,
-        store_id=store["id"],
-        tenant=store["owner_id"],
+        store_id=store.id,
+        tenant=store.owner_id,
         before=before,
         after=spec.to_document(),
         detail=_origin(commit),
     )
-    return f"updated {store['id']}"
+    return f"updated {store.id}"
 
 
 async def _adopt(conn: Connection, commit: CommitInfo, spec: StoreSpec) -> str:
     owner = await users.get_user(conn, spec.tenant)
-    if owner is None or not owner["is_active"]:
+    if owner is None or not owner.is_active:
         await audit.record(conn, "fleet.unknown_tenant", SYNC, store_id=spec.store_id, detail=_origin(commit))
         return f"ignored {spec.store_id}: unknown tenant {spec.tenant}"
-    new = stores_repository.NewStore(
+    new = NewStore(
         id=spec.store_id,
         owner_id=spec.tenant,
         name=spec.name,

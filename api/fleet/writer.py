@@ -25,6 +25,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from storefleet.api.core.circuit import GIT_REMOTE, CircuitOpenError, RemoteCircuit
 from storefleet.api.domain import outbox_repository as outbox
+from storefleet.api.domain.outbox_repository import PendingChange
 from storefleet.api.fleet import repository, service
 from storefleet.api.fleet.changes import try_render
 from storefleet.api.fleet.repo import FleetRepository, GitError, PushRejected, not_a_git_remote_failure
@@ -157,14 +158,14 @@ class FleetWriter:
                 await asyncio.sleep(random.uniform(0, 0.05 * (attempt + 1)))  # noqa: S311
         return 0
 
-    async def _write_batch(self, changes: list[dict[str, Any]]) -> int:
+    async def _write_batch(self, changes: list[PendingChange]) -> int:
         head = await to_thread.run_sync(partial(self.circuit.call, self._open_repo().fetch, partial=True))
         async with self._pool.connection() as conn:
             state = await repository.get_state(conn, self._config.repo_key)
-        pushed = await to_thread.run_sync(self._already_pushed, state["last_pushed_sha"], head, changes)
+        pushed = await to_thread.run_sync(self._already_pushed, state.last_pushed_sha, head, changes)
         async with self._pool.connection() as conn, conn.transaction():
-            await service.complete_changes(conn, [(c, pushed[c["id"]]) for c in changes if c["id"] in pushed])
-        todo = [change for change in changes if change["id"] not in pushed]
+            await service.complete_changes(conn, [(c, pushed[c.id]) for c in changes if c.id in pushed])
+        todo = [change for change in changes if change.id not in pushed]
         planned = await self._plan(todo)
         shas = await to_thread.run_sync(self._open_repo().build_commits, head, [p for _, p in planned])
         tip = next((sha for sha in reversed(shas) if sha), None)
@@ -197,7 +198,7 @@ class FleetWriter:
         if self._lock_session is not None:  # None: driven step by step, without the loop
             await self._lock_session.execute("SELECT 1")
 
-    async def _plan(self, changes: list[dict[str, Any]]) -> list[tuple[dict[str, Any], DirectoryChange]]:
+    async def _plan(self, changes: list[PendingChange]) -> list[tuple[PendingChange, DirectoryChange]]:
         # Rendering is CPU work: off the event loop, so the API keeps answering during a big batch.
         rendered = await to_thread.run_sync(lambda: [try_render(change, self._profile) for change in changes])
         planned = []
@@ -210,7 +211,7 @@ class FleetWriter:
         return planned
 
     def _already_pushed(
-        self, last_pushed: str | None, head: str | None, changes: list[dict[str, Any]]
+        self, last_pushed: str | None, head: str | None, changes: list[PendingChange]
     ) -> dict[int, str]:
         """{outbox id: commit} for pending changes whose commit is already on the remote branch."""
         if head is None:
@@ -222,7 +223,7 @@ class FleetWriter:
             commits = repo.log(head, limit=_SCAN_LIMIT)
         # Outbox ids restart with a new database, so a Change-Id alone could name another
         # installation's commit; with the (random) store id it names this change only.
-        wanted = {(str(change["id"]), change["store_id"]): change["id"] for change in changes}
+        wanted = {(str(change.id), change.store_id): change.id for change in changes}
         found: dict[int, str] = {}
         for commit in commits:
             key = (commit.trailers.get(CHANGE_ID, ""), commit.trailers.get(STORE_ID, ""))

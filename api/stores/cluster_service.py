@@ -26,6 +26,7 @@ from storefleet.api.core.errors import Conflict, Forbidden, ServiceUnavailable
 from storefleet.api.db.pool import Connection
 from storefleet.api.domain import audit
 from storefleet.api.domain.lifecycle import StoreStatus
+from storefleet.api.domain.store_rows import StoreRow
 from storefleet.api.stores import readiness
 from storefleet.api.stores.cluster_port import SecretLookup, StoreCluster
 from storefleet.api.stores.cluster_schemas import StoreCredentials, StoreResources
@@ -145,13 +146,13 @@ def _api_error(exc: ApiException) -> ClusterUnavailable:
 
 
 # ---- credentials -------------------------------------------------------------------------------------
-async def _refuse_admin(conn: Connection, actor: Actor, store: dict[str, Any]) -> NoReturn:
+async def _refuse_admin(conn: Connection, actor: Actor, store: StoreRow) -> NoReturn:
     await audit.record(
         conn,
         EVENT_CREDENTIALS_DENIED,
         actor,
-        store_id=store["id"],
-        tenant=store["owner_id"],
+        store_id=store.id,
+        tenant=store.owner_id,
         detail={"reason": AdminAccessFlagRequired.code, "admin_access": False},
     )
     raise AdminAccessFlagRequired(
@@ -160,9 +161,9 @@ async def _refuse_admin(conn: Connection, actor: Actor, store: dict[str, Any]) -
     )
 
 
-def _not_available(store: dict[str, Any], lookup: SecretLookup | None, secret: str, key: str) -> str:
+def _not_available(store: StoreRow, lookup: SecretLookup | None, secret: str, key: str) -> str:
     """Why there are no credentials to return (the 409's message)."""
-    status = StoreStatus(store["status"])
+    status = store.status
     if status is StoreStatus.DELETED:
         return "The store was deleted; its credentials were removed with it."
     if status is StoreStatus.DELETING:
@@ -190,12 +191,12 @@ async def read_credentials(
 ) -> StoreCredentials:
     """The store's admin login from the cluster Secret `<store-id>-credentials`, audited."""
     store = await get_visible(conn, actor, store_id)
-    is_owner = store["owner_id"] == actor.id
+    is_owner = store.owner_id == actor.id
     if not is_owner and not admin_access:
         await _refuse_admin(conn, actor, store)
-    spec = StoreSpec.model_validate(store["spec"])
+    spec = StoreSpec.model_validate(store.spec)
     secret, key = credentials_secret_name(spec.store_id), ADMIN_PASSWORD_KEY[spec.engine.value]
-    if StoreStatus(store["status"]) in (StoreStatus.DELETED, StoreStatus.DELETING):
+    if StoreStatus(store.status) in (StoreStatus.DELETED, StoreStatus.DELETING):
         raise CredentialsNotAvailable(_not_available(store, None, secret, key))
     guarded = require_cluster(cluster)
     lookup = await guarded.call(guarded.cluster.read_secret_value, spec.store_id, secret, key)
@@ -208,7 +209,7 @@ async def read_credentials(
         EVENT_CREDENTIALS_READ,
         actor,
         store_id=spec.store_id,
-        tenant=store["owner_id"],
+        tenant=store.owner_id,
         detail={"access": access, "admin_access": access == "admin", "secret": secret, "key": key},
     )
     links = store_links(spec, profile)
@@ -231,9 +232,9 @@ async def read_resources(
 ) -> StoreResources:
     """The store namespace's pods, deployments, statefulsets and ingresses, with readiness."""
     store = await get_visible(conn, actor, store_id)
-    namespace = store["id"]
+    namespace = store.id
     guarded = require_cluster(cluster)
     found = await guarded.call(guarded.cluster.namespace_objects, namespace)
     return readiness.store_resources(
-        store["id"], namespace, found.namespace, found.objects, unreadable=found.forbidden
+        store.id, namespace, found.namespace, found.objects, unreadable=found.forbidden
     )

@@ -10,7 +10,7 @@ from storefleet.api.core.openapi import error_responses
 from storefleet.api.core.services import services
 from storefleet.api.db.dependencies import DbConnection
 from storefleet.api.domain.lifecycle import StoreStatus
-from storefleet.api.domain.stores_repository import StoreQuery
+from storefleet.api.domain.store_rows import StoreQuery
 from storefleet.api.stores import service
 from storefleet.api.stores.cluster_endpoints import router as cluster_router
 from storefleet.api.stores.guardrails import CreationLimits

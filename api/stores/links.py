@@ -7,9 +7,9 @@ them once the store is installed (`presenter.Presenter`); the credentials answer
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from storefleet.api.domain.lifecycle import StoreStatus
+from storefleet.api.domain.store_rows import StoreSummary
 from storefleet.api.stores.schemas import StoreOut
 from storefleet.renderer.manifests import store_host, store_url
 from storefleet.renderer.profile import RenderProfile
@@ -32,8 +32,8 @@ def store_links(spec: StoreSpec, profile: RenderProfile) -> StoreLinks:
     return StoreLinks(store_url=url, admin_url=admin, host=store_host(spec, profile))
 
 
-def store_out(store: dict[str, Any], profile: RenderProfile) -> StoreOut:
-    out = StoreOut.model_validate(store)
+def store_out(store: StoreSummary, profile: RenderProfile) -> StoreOut:
+    out = StoreOut.model_validate(store, from_attributes=True)
     if out.status in INSTALLED:
         # From the row's own columns: a store list does not read the spec documents.
         spec = StoreSpec(store_id=out.id, tenant=out.owner_id, name=out.name, engine=out.engine,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request
 
 from storefleet.api.core.services import services
+from storefleet.api.domain.store_rows import StoreSummary
 from storefleet.api.settings import Settings
 from storefleet.api.stores.links import store_out
 from storefleet.api.stores.schemas import StoreOut
@@ -23,7 +24,7 @@ def render_profile(settings: Settings) -> RenderProfile:
     )
 
 
-async def _presenter(request: Request) -> Callable[[dict[str, Any]], StoreOut]:
+async def _presenter(request: Request) -> Callable[[StoreSummary], StoreOut]:
     # A coroutine although it awaits nothing: FastAPI runs a plain-function dependency in a worker
     # thread, and that hop (a thread wake-up and a GIL hand-over each way) on every store request
     # queued the event loop behind the thread under load.
@@ -35,4 +36,4 @@ async def _presenter(request: Request) -> Callable[[dict[str, Any]], StoreOut]:
 
 
 # An endpoint's way to turn a store row into its answer.
-Presenter = Annotated[Callable[[dict[str, Any]], StoreOut], Depends(_presenter)]
+Presenter = Annotated[Callable[[StoreSummary], StoreOut], Depends(_presenter)]

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from storefleet.api.core.actor import Actor
 from storefleet.api.core.errors import Conflict, NotFound
 from storefleet.api.db.pool import Connection
+from storefleet.api.domain.store_rows import StoreRow
 from storefleet.api.fleet.reader import FleetReader, HistoryEntry
 from storefleet.api.stores.service import apply_spec, delete_store, get_visible, spec_changes
 from storefleet.renderer.manifests import store_dir
@@ -43,9 +44,9 @@ class RollbackPlan:
 
 
 async def _find_commit(
-    reader: FleetReader, store: dict[str, Any], directory: str, commit: str | None
+    reader: FleetReader, store: StoreRow, directory: str, commit: str | None
 ) -> HistoryEntry:
-    history = await reader.history(directory, limit=HISTORY_DEPTH, needs=store["last_commit_sha"])
+    history = await reader.history(directory, limit=HISTORY_DEPTH, needs=store.last_commit_sha)
     target = next((c for c in history if commit is None or c.sha.startswith(commit)), None)
     if target is not None:
         return target
@@ -62,10 +63,10 @@ class _Target:
 
 
 async def _read_target(
-    reader: FleetReader, store: dict[str, Any], *, commit: str | None, to_commit: str | None
+    reader: FleetReader, store: StoreRow, *, commit: str | None, to_commit: str | None
 ) -> _Target:
     """The git side of a rollback: which commit, and what the store's fields should become."""
-    directory = store_dir(StoreSpec.model_validate(store["spec"]))
+    directory = store_dir(StoreSpec.model_validate(store.spec))
     target = await _find_commit(reader, store, directory, to_commit or commit)
     after = await reader.spec_at(target.sha, directory)
     if after is None:
@@ -79,11 +80,11 @@ async def _read_target(
     return _Target("revert", target.sha, {k: before.to_document()[k] for k in reverted})
 
 
-def _plan(target: _Target, store: dict[str, Any]) -> RollbackPlan:
+def _plan(target: _Target, store: StoreRow) -> RollbackPlan:
     """Pure: the target applied to the store's current spec."""
     if target.wanted is None:
         return RollbackPlan(target.mode, target.commit, True, {}, None)
-    current = StoreSpec.model_validate(store["spec"])
+    current = StoreSpec.model_validate(store.spec)
     spec = StoreSpec.model_validate({**current.to_document(), **target.wanted})
     changes = spec_changes(current.to_document(), spec.to_document())
     if not changes:
@@ -114,7 +115,7 @@ async def rollback_store(
     *,
     commit: str | None,
     to_commit: str | None,
-) -> dict[str, Any]:
+) -> StoreRow:
     """Read git outside the store's row lock; apply to the spec the lock protects."""
     store = await get_visible(conn, actor, store_id)
     target = await _read_target(reader, store, commit=commit, to_commit=to_commit)

@@ -4,6 +4,7 @@ never miss or invent a change."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from psycopg import errors as pg_errors
@@ -18,11 +19,11 @@ from storefleet.api.domain import audit
 from storefleet.api.domain import lifecycle_service as lifecycle
 from storefleet.api.domain import outbox_repository as outbox
 from storefleet.api.domain import stores_repository as repository
-from storefleet.api.domain.audit_repository import AuditEventRow, AuditFilter
+from storefleet.api.domain.audit_repository import AuditEventRecord, AuditEventRow, AuditFilter
 from storefleet.api.domain.lifecycle import Event, StoreStatus, accepts, next_status
 from storefleet.api.domain.lifecycle_service import InvalidStateTransition, Occurrence
 from storefleet.api.domain.lifecycle_service import StateConflict as StateConflict  # raised by `transition`
-from storefleet.api.domain.stores_repository import NewStore, StoreQuery
+from storefleet.api.domain.store_rows import NewStore, StoreQuery, StoreRow, StoreSummary
 from storefleet.api.fleet.reader import FleetReader, HistoryEntry
 from storefleet.api.stores.guardrails import (
     NO_LIMITS,
@@ -53,13 +54,13 @@ class StoreNameTaken(Conflict):
 
 async def transition(
     conn: Connection,
-    store: dict[str, Any],
+    store: StoreRow,
     event: Event,
     actor: Actor,
     *,
     message: str | None = None,
     detail: dict[str, Any] | None = None,
-) -> dict[str, Any]:
+) -> StoreRow:
     """A tenant's or admin's request as a lifecycle event: it must take effect (409 otherwise)."""
     return await lifecycle.apply(conn, Occurrence(store, event, message, None, detail), actor)
 
@@ -79,7 +80,7 @@ async def create_store(
     req: CreateStoreRequest,
     extra_reserved: frozenset[str] = frozenset(),
     limits: CreationLimits = NO_LIMITS,
-) -> dict[str, Any]:
+) -> StoreRow:
     """Insert the store with its outbox row and its audit row in one statement; when guardrails
     apply, in a transaction after they allow it (checked under locks in that same transaction)."""
     assert actor.id is not None
@@ -128,20 +129,20 @@ def _creation_writes(store: NewStore, actor: Actor) -> list[Statement]:
     after = {"status": StoreStatus.REQUESTED.value, "spec": store.spec}
     event = audit.event_row("store.requested", actor, store_id=store.id, tenant=store.owner_id, after=after)
     return [
-        outbox.enqueue_statement(_outbox_entry(vars(store), "create", actor)),
+        outbox.enqueue_statement(_outbox_entry(store, "create", actor)),
         audit.record_statement(event),
     ]
 
 
 def _outbox_entry(
-    store: dict[str, Any], action: str, actor: Actor, params: dict[str, Any] | None = None
+    store: StoreRow | NewStore, action: str, actor: Actor, params: dict[str, Any] | None = None
 ) -> outbox.OutboxEntry:
     return outbox.OutboxEntry(
-        store_id=store["id"],
-        tenant=store["owner_id"],
+        store_id=store.id,
+        tenant=store.owner_id,
         action=action,
-        spec=store["spec"] if action != "delete" else None,
-        spec_hash=store["spec_hash"] if action != "delete" else None,
+        spec=store.spec if action != "delete" else None,
+        spec_hash=store.spec_hash if action != "delete" else None,
         request_id=request_context.current_request_id(),
         actor_id=actor.id,
         # the actor's name rides along for the commit's Requested-By trailer; the role for the
@@ -151,34 +152,32 @@ def _outbox_entry(
 
 
 async def _enqueue(
-    conn: Connection, store: dict[str, Any], action: str, actor: Actor, params: dict[str, Any] | None = None
+    conn: Connection, store: StoreRow, action: str, actor: Actor, params: dict[str, Any] | None = None
 ) -> None:
     await outbox.enqueue(conn, _outbox_entry(store, action, actor, params))
 
 
-async def get_visible(
-    conn: Connection, actor: Actor, store_id: str, *, for_update: bool = False
-) -> dict[str, Any]:
+async def get_visible(conn: Connection, actor: Actor, store_id: str, *, for_update: bool = False) -> StoreRow:
     """The store if this actor may see it. Someone else's store is 'not found', like a missing one."""
     found = _STORE_ID.fullmatch(store_id)
     store = await repository.get_store(conn, store_id, for_update=for_update) if found else None
-    if store is None or not (actor.is_admin or store["owner_id"] == actor.id):
+    if store is None or not (actor.is_admin or store.owner_id == actor.id):
         raise StoreNotFound(f"No store '{store_id[:64]}'.")
     return store
 
 
-async def list_visible(conn: Connection, actor: Actor, query: StoreQuery) -> tuple[list[dict[str, Any]], int]:
+async def list_visible(conn: Connection, actor: Actor, query: StoreQuery) -> tuple[list[StoreSummary], int]:
     if not actor.is_admin:
-        query = StoreQuery(**{**query.__dict__, "owner_id": actor.id})
+        query = replace(query, owner_id=actor.id)
     return await repository.list_stores(conn, query)
 
 
 async def delete_store(
     conn: Connection, actor: Actor, store_id: str, params: dict[str, Any] | None = None
-) -> dict[str, Any]:
+) -> StoreRow:
     async with conn.transaction():
         store = await get_visible(conn, actor, store_id, for_update=True)
-        if store["status"] == StoreStatus.DELETING:
+        if store.status == StoreStatus.DELETING:
             return store  # already on its way: deleting twice is not an error
         updated = await transition(
             conn, store, Event.DELETE, actor, message=MSG_DELETE_REQUESTED, detail=params
@@ -187,26 +186,22 @@ async def delete_store(
     return updated
 
 
-async def retry_store(conn: Connection, actor: Actor, store_id: str) -> dict[str, Any]:
+async def retry_store(conn: Connection, actor: Actor, store_id: str) -> StoreRow:
     async with conn.transaction():
         store = await get_visible(conn, actor, store_id, for_update=True)
-        if store["status"] != StoreStatus.FAILED:
-            raise InvalidStateTransition(
-                f"Only a failed store can be retried; this one is '{store['status']}'."
-            )
+        if store.status != StoreStatus.FAILED:
+            raise InvalidStateTransition(f"Only a failed store can be retried; this one is '{store.status}'.")
         updated = await transition(conn, store, Event.RETRY, actor, message=MSG_RETRY_REQUESTED)
-        await repository.mark_retry(conn, store["id"])
+        await repository.mark_retry(conn, store.id)
         await _enqueue(conn, updated, "retry", actor)
     return updated
 
 
 async def store_events(
     conn: Connection, actor: Actor, store_id: str, *, limit: int, offset: int
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[AuditEventRecord], int]:
     store = await get_visible(conn, actor, store_id)
-    return await audit.list_visible(
-        conn, actor, AuditFilter(store_id=store["id"]), limit=limit, offset=offset
-    )
+    return await audit.list_visible(conn, actor, AuditFilter(store_id=store.id), limit=limit, offset=offset)
 
 
 # ---- changes of desired state: update (rollback: rollback.py) ------------------------------------
@@ -224,15 +219,15 @@ def spec_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, lis
 async def apply_spec(
     conn: Connection,
     actor: Actor,
-    store: dict[str, Any],
+    store: StoreRow,
     spec: StoreSpec,
     action: str,
     params: dict[str, Any],
-) -> dict[str, Any]:
+) -> StoreRow:
     """Take a new desired spec in any live status and enqueue its commit: a ready or failed store
     moves to `updating`, a converging one keeps converging towards it (it is ready only at the newest
     commit); a deleted or deleting store refuses (409)."""
-    status = StoreStatus(store["status"])
+    status = store.status
     if not accepts(status, Event.SPEC_CHANGED):
         raise StoreBusy(f"The store is {status.value}; its desired state can no longer change.")
     detail = {"action": action, **params}
@@ -240,29 +235,29 @@ async def apply_spec(
         await transition(conn, store, Event.SPEC_CHANGED, actor, message=MSG_AWAITING_COMMIT, detail=detail)
     else:
         await audit.record_many(conn, [_change_event(store, actor, detail)])
-    updated = await repository.update_spec(conn, store["id"], spec.to_document(), spec.spec_hash)
+    updated = await repository.update_spec(conn, store.id, spec.to_document(), spec.spec_hash)
     await _enqueue(conn, updated, action, actor, params)
     return updated
 
 
-def _change_event(store: dict[str, Any], actor: Actor, detail: dict[str, Any]) -> AuditEventRow:
+def _change_event(store: StoreRow, actor: Actor, detail: dict[str, Any]) -> AuditEventRow:
     return audit.event_row(
         "store.changed",
         actor,
-        store_id=store["id"],
-        tenant=store["owner_id"],
-        before={"status": store["status"], "spec": store["spec"]},
+        store_id=store.id,
+        tenant=store.owner_id,
+        before={"status": store.status, "spec": store.spec},
         detail=detail,
     )
 
 
 async def update_store(
     conn: Connection, actor: Actor, store_id: str, req: UpdateStoreRequest
-) -> tuple[dict[str, Any], bool]:
+) -> tuple[StoreRow, bool]:
     """(store, changed). A request that changes nothing changes no state and makes no commit."""
     async with conn.transaction():
         store = await get_visible(conn, actor, store_id, for_update=True)
-        current = StoreSpec.model_validate(store["spec"])
+        current = StoreSpec.model_validate(store.spec)
         wanted = req.model_dump(exclude_none=True)
         if current.engine is Engine.MEDUSA and "theme" in wanted:
             raise ValidationFailed(
@@ -282,5 +277,5 @@ async def store_history(
     conn: Connection, reader: FleetReader, actor: Actor, store_id: str, limit: int
 ) -> list[HistoryEntry]:
     store = await get_visible(conn, actor, store_id)
-    directory = store_dir(StoreSpec.model_validate(store["spec"]))
-    return await reader.history(directory, limit=limit, needs=store["last_commit_sha"])
+    directory = store_dir(StoreSpec.model_validate(store.spec))
+    return await reader.history(directory, limit=limit, needs=store.last_commit_sha)

@@ -133,7 +133,7 @@ async def test_a_setup_start_is_recorded_before_its_job_is_created(
     insert_store(db, stored)
     acting = updater(cluster, pool, engine="flux")
     row = await read_row(pool, "st-setupstart")
-    key_b = setup_key(row["spec"])
+    key_b = setup_key(row.spec)
     cluster.refusing = {"create_job"}
 
     acted = await acting.act([(row, store_view(row), start_of(store_view(row)), Observed(NOW, None))])
@@ -141,12 +141,12 @@ async def test_a_setup_start_is_recorded_before_its_job_is_created(
         "post-install setup: waiting for the cluster to accept the Job"
     ]
     recorded = await read_row(pool, "st-setupstart")
-    assert (recorded["setup_done_key"], recorded["setup_started_key"]) == (None, key_b)
-    assert recorded["setup_generation"] == 2
+    assert (recorded.setup_done_key, recorded.setup_started_key) == (None, key_b)
+    assert recorded.setup_generation == 2
 
     cluster.refusing = set()
     await acting.act([(recorded, store_view(recorded), start_of(store_view(recorded)), Observed(NOW, None))])
-    assert (await read_row(pool, "st-setupstart"))["setup_generation"] == 2  # the same change: no new one
+    assert (await read_row(pool, "st-setupstart")).setup_generation == 2  # the same change: no new one
     created = [call for call in cluster.calls if call[0] == "create_job"]
     assert created == [("create_job", "st-setupstart", job_name("st-setupstart", key_b, 2))] * 2
 
@@ -162,7 +162,7 @@ async def test_a_store_that_moved_since_it_was_read_gets_no_job(
     acted = await acting.act([(stale, store_view(stale), start_of(store_view(stale)), Observed(NOW, None))])
     assert acted.decided == [] and acted.unblocked == {"st-movedaway1"}  # judged again at once
     assert cluster.writes == []
-    assert (await read_row(pool, "st-movedaway1"))["setup_started_key"] == "another-key"
+    assert (await read_row(pool, "st-movedaway1")).setup_started_key == "another-key"
 
 
 async def test_a_chart_without_the_setup_template_fails_the_store(

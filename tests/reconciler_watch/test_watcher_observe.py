@@ -48,12 +48,12 @@ def medusa_key_row() -> dict[str, Any]:
 def situations(cluster: RecordingCluster) -> list[dict[str, Any]]:
     """Stores for which an action is due, and the cluster as they see it."""
     medusa = medusa_key_row()
-    medusa_key = setup_key(medusa["spec"])
+    medusa_key = setup_key(medusa.spec)
     broken = store_row("st-brokensetup")
-    broken_key = setup_key(broken["spec"])
+    broken_key = setup_key(broken.spec)
     cluster.objects["jobs"] = [
-        setup_job(medusa["id"], medusa_key, 0, ended="Complete"),
-        setup_job(broken["id"], broken_key, 0, ended="Failed"),
+        setup_job(medusa.id, medusa_key, 0, ended="Complete"),
+        setup_job(broken.id, broken_key, 0, ended="Failed"),
     ]
     cluster.logs = {
         cluster.objects["jobs"][0]["metadata"]["name"]: "seeded 8 products\npublishable-key=pk_01KEY\n",
@@ -75,7 +75,7 @@ async def observe(watcher: ClusterWatcher, row: dict[str, Any]) -> Observed:
 async def test_observing_writes_nothing_even_where_actions_are_due(cluster: RecordingCluster) -> None:
     rows = situations(cluster)
     watcher = argo_watcher(cluster)
-    seen = {row["id"]: await observe(watcher, row) for row in rows}
+    seen = {row.id: await observe(watcher, row) for row in rows}
 
     assert cluster.writes == []
     reads = {call[:3] for call in cluster.calls}
@@ -130,9 +130,9 @@ async def test_a_medusa_key_is_kept_by_the_act_step_and_its_log_not_read_again(
     publish = PublishStorefrontKey(job.name, "pk_01KEY")
     decision = Decision(None, "running the post-install setup", "setup_publishing", actions=(publish,))
     acted = await watcher.updater.act([(row, store_view(row), decision, observed)])
-    assert acted.unblocked == {row["id"]}
+    assert acted.unblocked == {row.id}
     assert cluster.writes == [
-        ("put_secret", row["id"], f"{row['id']}-storefront-key", {"publishable-key": "pk_01KEY"})
+        ("put_secret", row.id, f"{row.id}-storefront-key", {"publishable-key": "pk_01KEY"})
     ]
     cluster.calls.clear()
 

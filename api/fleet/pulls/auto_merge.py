@@ -6,10 +6,22 @@ change was asked for by an admin), `any`, or a tenant id. Pure.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 ACTIONS = frozenset({"create", "update", "delete", "rollback", "retry", "*"})
+
+
+class RequestedChange(Protocol):
+    """What a rule looks at of an outbox change (`outbox_repository.PendingChange` is one)."""
+
+    @property
+    def action(self) -> str: ...
+    @property
+    def tenant(self) -> str: ...
+    @property
+    def params(self) -> Mapping[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -26,7 +38,7 @@ class AutoMergeRules:
             rules.add((action, who))
         return cls(frozenset(rules))
 
-    def allows(self, change: dict[str, Any]) -> bool:
-        params = change.get("params") or {}
-        who = {"any", change["tenant"]} | ({"admin"} if params.get("actor_role") == "admin" else set())
-        return any(action in ("*", change["action"]) and rule_who in who for action, rule_who in self.rules)
+    def allows(self, change: RequestedChange) -> bool:
+        params = change.params
+        who = {"any", change.tenant} | ({"admin"} if params.get("actor_role") == "admin" else set())
+        return any(action in ("*", change.action) and rule_who in who for action, rule_who in self.rules)

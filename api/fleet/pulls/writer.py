@@ -24,6 +24,7 @@ from psycopg_pool import AsyncConnectionPool
 from pybreaker import CircuitBreakerError
 
 from storefleet.api.domain import outbox_repository as outbox
+from storefleet.api.domain.outbox_repository import PendingChange
 from storefleet.api.fleet import service as fleet_service
 from storefleet.api.fleet.changes import change_record, try_render
 from storefleet.api.fleet.pulls import service
@@ -31,6 +32,7 @@ from storefleet.api.fleet.pulls.auto_merge import AutoMergeRules
 from storefleet.api.fleet.pulls.github import GitHubGateway, GitHubThrottled
 from storefleet.api.fleet.pulls.proposal import Proposal, propose
 from storefleet.api.fleet.pulls.pull_info import PullInfo
+from storefleet.api.fleet.pulls.repository import PullRequestRow
 from storefleet.api.fleet.reader import FleetReader
 from storefleet.api.fleet.repo import FleetRepository, GitError
 from storefleet.api.fleet.writer import backoff_delay, lock_key, sleep_until, wait_for_notify
@@ -126,7 +128,7 @@ class PullRequestWriter:
             await self._propose(change, base_sha, base_tree)
         return len(changes)
 
-    async def _propose(self, change: dict[str, Any], base_sha: str, base_tree: str) -> None:
+    async def _propose(self, change: PendingChange, base_sha: str, base_tree: str) -> None:
         rendered = await to_thread.run_sync(try_render, change, self._profile)
         if isinstance(rendered, str):
             async with self._pool.connection() as conn, conn.transaction():
@@ -134,7 +136,7 @@ class PullRequestWriter:
                     conn, change, f"the store spec cannot be rendered: {rendered}"
                 )
             return
-        if change["action"] == "delete" and not change["store_last_commit"]:
+        if change.action == "delete" and not change.store_last_commit:
             async with self._pool.connection() as conn:
                 withdrawn = await service.withdraw_unmerged(conn, change)
             await self._close_all(withdrawn, "The store was deleted before this change was merged.")
@@ -167,10 +169,10 @@ class PullRequestWriter:
         )
         await self._record(await to_thread.run_sync(self._gateway.get_pull, pull.number))
 
-    async def _close_all(self, pulls: list[dict[str, Any]], comment: str) -> None:
+    async def _close_all(self, pulls: list[PullRequestRow], comment: str) -> None:
         for pull in pulls:
-            await to_thread.run_sync(self._gateway.close_pull, pull["number"], comment)
-            await to_thread.run_sync(self._gateway.delete_branch, pull["branch"])
+            await to_thread.run_sync(self._gateway.close_pull, pull.number, comment)
+            await to_thread.run_sync(self._gateway.delete_branch, pull.branch)
 
     # ---- following ---------------------------------------------------------------------------------
     async def follow_once(self) -> int:
@@ -180,7 +182,7 @@ class PullRequestWriter:
             pulls = await service.open_pulls(conn, self._config.follow_batch)
         ended = 0
         for pull in pulls:
-            info = await to_thread.run_sync(self._gateway.get_pull, pull["number"])
+            info = await to_thread.run_sync(self._gateway.get_pull, pull.number)
             ended += info.state != "open"
             await self._record(info)
         await self._delete_ended_branches()
@@ -191,9 +193,9 @@ class PullRequestWriter:
         async with self._pool.connection() as conn:
             pulls = await service.branches_to_delete(conn, self._config.follow_batch)
         for pull in pulls:
-            await to_thread.run_sync(self._gateway.delete_branch, pull["branch"])
+            await to_thread.run_sync(self._gateway.delete_branch, pull.branch)
             async with self._pool.connection() as conn:
-                await service.branch_deleted(conn, pull["id"])
+                await service.branch_deleted(conn, pull.id)
 
     async def _record(self, pull: PullInfo) -> None:
         async with self._pool.connection() as conn:

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 import pytest
 
 from storefleet.api.fleet.pulls.auto_merge import AutoMergeRules
 
 
-def _change(action: str, tenant: str = "u-1", role: str = "tenant") -> dict[str, object]:
-    return {"action": action, "tenant": tenant, "params": {"actor_role": role}}
+@dataclass(frozen=True)
+class _Change:
+    action: str
+    tenant: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+def _change(action: str, tenant: str = "u-1", role: str = "tenant") -> _Change:
+    return _Change(action, tenant, {"actor_role": role})
 
 
 def test_rules_match_action_and_who() -> None:

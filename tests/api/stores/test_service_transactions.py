@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from psycopg.rows import dict_row
 
 from storefleet.api.core.actor import Actor
+from storefleet.api.domain import stores_repository
 from storefleet.api.domain.lifecycle import Event
 from storefleet.api.stores import service
 from storefleet.api.stores.guardrails import NO_LIMITS, CreationLimits
@@ -97,7 +98,8 @@ async def test_concurrent_transitions_one_wins(
     conn_a, conn_b = two_connections
     store = new_store(tenant)
     set_status(store["id"], "failed")
-    snapshot = {**store, "status": "failed"}
+    snapshot = await stores_repository.get_store(conn_a, store["id"])  # both requests read it 'failed'
+    assert snapshot is not None
     actor = Actor(id=tenant.id, name="alice", role="tenant")
 
     async with conn_a.transaction():
@@ -151,8 +153,26 @@ class CountingConnection:
         self.statements += 1
         return await self._conn.execute(*args, **kwargs)
 
+    def cursor(self, *args: Any, **kwargs: Any) -> Any:
+        return _CountingCursor(self, self._conn.cursor(*args, **kwargs))
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._conn, name)
+
+
+class _CountingCursor:
+    """A cursor of the counted connection (typed rows are read through one)."""
+
+    def __init__(self, counter: CountingConnection, cursor: Any) -> None:
+        self._counter, self._cursor = counter, cursor
+
+    async def execute(self, *args: Any, **kwargs: Any) -> Any:
+        self._counter.statements += 1
+        await self._cursor.execute(*args, **kwargs)
+        return self
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cursor, name)
 
 
 @pytest.mark.parametrize(
@@ -168,7 +188,7 @@ async def test_a_create_sends_its_three_rows_in_one_statement(
     # a guarded create first takes the owner's lock and reads the counts, in a transaction
     assert conn.statements == statements
     assert _counts(db) == (1, 1)
-    audit = db.execute("SELECT event FROM audit_events WHERE store_id = %s", (store["id"],)).fetchall()
+    audit = db.execute("SELECT event FROM audit_events WHERE store_id = %s", (store.id,)).fetchall()
     assert [a["event"] for a in audit] == ["store.requested"]
 
 

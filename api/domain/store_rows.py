@@ -1,0 +1,102 @@
+"""The rows of the `stores` table as the store domain hands them out: frozen and typed, so no layer
+reads a column by a string key. Built by the stores repository's row factories; no I/O here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from storefleet.api.domain.lifecycle import StoreStatus
+
+
+@dataclass(frozen=True, slots=True)
+class StoreSummary:
+    """A store as a list shows it: every column but the spec document."""
+
+    id: str
+    owner_id: str
+    name: str
+    engine: str
+    theme: str | None
+    plan: str
+    status: StoreStatus
+    status_message: str | None
+    error: str | None
+    spec_hash: str
+    last_commit_sha: str | None
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None
+    status_changed_at: datetime
+    committed_at: datetime | None
+    pull_request_url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoreRow(StoreSummary):
+    """A whole store, with its desired spec (the document `renderer.spec.StoreSpec` validates)."""
+
+    spec: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ConvergingStore:
+    """A store as the cluster watcher judges it: what the cluster must converge to, and the setup and
+    retry bookkeeping that decide how."""
+
+    id: str
+    owner_id: str
+    engine: str
+    status: StoreStatus
+    status_message: str | None
+    spec: dict[str, Any]
+    spec_hash: str
+    last_commit_sha: str | None
+    status_changed_at: datetime
+    committed_at: datetime | None
+    setup_done_key: str | None
+    setup_generation: int
+    setup_started_key: str | None
+    retry_token: str | None
+    retry_requested_at: datetime | None
+    updated_at: datetime
+    last_request_id: str | None
+    change_pending: bool  # a change still waits in the outbox or in an open pull request
+
+
+@dataclass(frozen=True, slots=True)
+class NewStore:
+    """A store about to be inserted; the lifecycle service picks its first status."""
+
+    id: str
+    owner_id: str
+    name: str
+    engine: str
+    theme: str | None
+    plan: str
+    status_message: str | None
+    spec: dict[str, Any]
+    spec_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoreQuery:
+    owner_id: str | None  # None: every owner (admins)
+    status: str | None
+    engine: str | None
+    limit: int
+    offset: int
+    name_contains: str | None = None
+
+
+def store_row(**columns: Any) -> StoreRow:
+    return StoreRow(**{**columns, "status": StoreStatus(columns["status"])})
+
+
+def store_summary(**columns: Any) -> StoreSummary:
+    return StoreSummary(**{**columns, "status": StoreStatus(columns["status"])})
+
+
+def converging_store(**columns: Any) -> ConvergingStore:
+    return ConvergingStore(**{**columns, "status": StoreStatus(columns["status"])})
