@@ -85,19 +85,23 @@ class StoreUpdater:
         """Run the decisions' actions, a few stores at a time. A failed action is logged and leaves
         the store to be judged again; a decision whose message did not change is not written."""
         limit = asyncio.Semaphore(ACTION_CONCURRENCY)
+        moved = await self._record_setup_starts(decided)
 
         async def run(
             row: ConvergingStore, view: StoreView, decision: Decision
         ) -> tuple[Decision | None, bool]:
-            if not decision.actions:
-                return decision, False
+            if row.id in moved:
+                return None, True  # it moved since it was read: no Job, judge it again
             async with limit:
                 return await self._act_for(row, view, decision)
 
-        outcomes = await asyncio.gather(*(run(row, view, decision) for row, view, decision, _ in decided))
+        acting = [(row, view, decision) for row, view, decision, _ in decided if decision.actions]
+        results = await asyncio.gather(*(run(row, view, decision) for row, view, decision in acting))
+        outcomes = {row.id: result for (row, _, _), result in zip(acting, results, strict=True)}
         left: list[Decided] = []
         unblocked: set[str] = set()
-        for (row, view, _, observed), (decision, again) in zip(decided, outcomes, strict=True):
+        for row, view, planned, observed in decided:
+            decision, again = outcomes.get(row.id, (planned, False))
             if again:
                 unblocked.add(row.id)
             if decision is not None and (
@@ -105,6 +109,22 @@ class StoreUpdater:
             ):
                 left.append((row, view, decision, observed))
         return Acted(left, frozenset(unblocked))
+
+    async def _record_setup_starts(self, decided: list[Decided]) -> set[str]:
+        """Record the batch's new setup starts before any of their Jobs is created, in one statement;
+        returns the stores that moved since they were read (they get no Job)."""
+        starts = [
+            repository.SetupStart(row.id, action.key, action.generation, row.status,
+                                  view.setup_generation, view.spec_hash)
+            for row, view, decision, _ in decided
+            for action in decision.actions
+            if isinstance(action, StartSetup) and view.setup_started_key != action.key
+        ]  # fmt: skip
+        if not starts:
+            return set()
+        async with self._pool.connection() as conn:
+            recorded = await repository.record_setup_starts(conn, starts)
+        return {start.store_id for start in starts} - recorded
 
     async def _act_for(
         self, row: ConvergingStore, view: StoreView, decision: Decision
@@ -135,7 +155,7 @@ class StoreUpdater:
                 self._credentials_ensured.add(store_id)
                 return decision, True
             case StartSetup():
-                return await self._start_setup(row, view, decision, action)
+                return await self._start_setup(row, decision, action)
             case PublishStorefrontKey():
                 secret = storefront_key_secret(store_id, row.owner_id, action.key)
                 await asyncio.to_thread(self._cluster.put_secret, store_id, secret)
@@ -208,17 +228,10 @@ class StoreUpdater:
             )
 
     async def _start_setup(
-        self, row: ConvergingStore, view: StoreView, decision: Decision, start: StartSetup
+        self, row: ConvergingStore, decision: Decision, start: StartSetup
     ) -> tuple[Decision | None, bool]:
-        """The start is recorded before the Job is created, so that a restarted watcher finds the same
-        Job name; a Job that exists already (a restart found it) is taken as it is."""
-        if view.setup_started_key != start.key:
-            began = repository.SetupStart(
-                row.id, start.key, start.generation, row.status, view.setup_generation, view.spec_hash
-            )
-            async with self._pool.connection() as conn:
-                if not await repository.record_setup_start(conn, began):
-                    return None, True  # it moved while we looked: judge it again
+        """The start was recorded by `act` before this, so that a restarted watcher finds the same Job
+        name; a Job that exists already (a restart found it) is taken as it is."""
         try:
             created = await asyncio.to_thread(self._create_setup_job, row, start)
         except SetupTemplateError as exc:

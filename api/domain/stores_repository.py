@@ -333,15 +333,27 @@ class SetupStart:
     read_spec_hash: str | None
 
 
-async def record_setup_start(conn: Connection, start: SetupStart) -> bool:
-    """Before the Job is created: its key is the started one and the done key stops counting (the Job
-    is about to change the store, so a change back to the done inputs needs a Job of its own). False
-    when the store moved since it was read (judge it again)."""
+async def record_setup_starts(conn: Connection, starts: Sequence[SetupStart]) -> set[str]:
+    """Before their Jobs are created: each start's key is the started one and the done key stops
+    counting (the Job is about to change the store, so a change back to the done inputs needs a Job of
+    its own). One statement for a whole evaluation's starts (one commit, not one per store). Returns
+    the ids recorded; a store that moved since it was read is left alone (judge it again)."""
+    if not starts:
+        return set()
     cur = await conn.execute(
-        "UPDATE stores SET setup_started_key = %s, setup_generation = %s, setup_done_key = NULL"
-        " WHERE id = %s AND status = %s AND setup_generation = %s AND spec_hash IS NOT DISTINCT FROM %s"
-        " RETURNING id",
-        (start.key, start.generation, start.store_id, start.read_status, start.read_generation,
-         start.read_spec_hash),
-    )  # fmt: skip
-    return await cur.fetchone() is not None
+        "UPDATE stores s SET setup_started_key = d.key, setup_generation = d.generation,"
+        " setup_done_key = NULL"
+        " FROM unnest(%s::text[], %s::text[], %s::int[], %s::text[], %s::int[], %s::text[])"
+        " AS d(id, key, generation, read_status, read_generation, read_spec_hash)"
+        " WHERE s.id = d.id AND s.status = d.read_status AND s.setup_generation = d.read_generation"
+        " AND s.spec_hash IS NOT DISTINCT FROM d.read_spec_hash RETURNING s.id",
+        (
+            [s.store_id for s in starts],
+            [s.key for s in starts],
+            [s.generation for s in starts],
+            [s.read_status for s in starts],
+            [s.read_generation for s in starts],
+            [s.read_spec_hash for s in starts],
+        ),
+    )
+    return {row["id"] for row in await cur.fetchall()}
