@@ -4,7 +4,7 @@ Prepares two local bare remotes seeded with the gitops-template, then fills them
 store directories (one commit per store, all built in one `build_commits` batch and pushed once, as
 the fleet writer would have written them). Then, alternating between the two, it times what the
 fleet writer does for a batch of one change with the product's git layer
-(`storefleet.renderer.gitrepo.FleetRepo`): `fetch` + `build_commits` (one new store) + `push`, each
+(`storefleet.api.fleet.git_repo.FleetRepo`): `fetch` + `build_commits` (one new store) + `push`, each
 repo through its own persistent bare working clone.
 
 Optionally (`--writer-reps`, default 20) it also times the whole write path: one `storefleet up` per

@@ -1,1 +1,2 @@
-"""Desired state: StoreSpec -> manifest files (pure) and the fleet-repo writer (git I/O)."""
+"""Desired state, pure: StoreSpec -> the files of a store directory, commit messages, the gitops-template and
+CRD validation. No git or other I/O: the git side lives in `storefleet.api.fleet`."""
