@@ -21,6 +21,12 @@ PASSWORD = "correct-horse-battery"
 _TABLES = "audit_events, outbox, stores, users, rate_limit_counters"
 
 
+@pytest.fixture
+def anyio_backend() -> str:
+    """Async tests (`pytest.mark.anyio`) run on asyncio, the event loop the platform runs on."""
+    return "asyncio"
+
+
 @pytest.fixture(scope="session")
 def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedPostgres]:
     server = EmbeddedPostgres(

@@ -25,11 +25,6 @@ TOKEN = "2026-11-22T11:58:00.000000Z"
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def cluster() -> RecordingCluster:
     return RecordingCluster()
 

@@ -22,11 +22,6 @@ WATCHER = Actor.system("watcher")
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 async def conn(database_url: str) -> AsyncIterator[Any]:
     connection = await psycopg.AsyncConnection.connect(database_url, autocommit=True, row_factory=dict_row)
     try:

@@ -17,11 +17,6 @@ from storefleet.api.outbox.doorbell import OUTBOX_CHANNEL, OutboxDoorbell, note_
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def _drain(listener: psycopg.Connection[Any], wait_s: float, stop_after: int | None = None) -> int:
     return sum(1 for _ in listener.notifies(timeout=wait_s, stop_after=stop_after))
 

@@ -25,11 +25,6 @@ pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def failing_inserts_into(db: Any) -> Iterator[Any]:
     """Make every INSERT into a table fail inside PostgreSQL, as a full disk or a bug would."""
     installed: list[str] = []
