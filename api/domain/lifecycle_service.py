@@ -79,7 +79,8 @@ async def offer(conn: Connection, occurrence: Occurrence, actor: Actor) -> Row |
 async def offer_many(conn: Connection, occurrences: Sequence[Occurrence], actor: Actor) -> list[Row]:
     """Apply many events in a few statements (a writer's or the watcher's batch). Events that no
     longer apply are dropped; a store that moved since it was read is skipped. Events of one store
-    apply in order. Returns the rows that changed (status or message)."""
+    apply in order. Returns the rows that moved (as they are now) and, for events that keep the
+    status, the rows as they were reported."""
     changed: list[Row] = []
     for round_ in _rounds(occurrences):
         moves, stays = _split(round_)
