@@ -87,17 +87,15 @@ class StoreUpdater:
         limit = asyncio.Semaphore(ACTION_CONCURRENCY)
         moved = await self._record_setup_starts(decided)
 
-        async def run(
-            row: ConvergingStore, view: StoreView, decision: Decision
-        ) -> tuple[Decision | None, bool]:
+        async def run(row: ConvergingStore, decision: Decision) -> tuple[Decision | None, bool]:
             if row.id in moved:
                 return None, True  # it moved since it was read: no Job, judge it again
             async with limit:
-                return await self._act_for(row, view, decision)
+                return await self._act_for(row, decision)
 
-        acting = [(row, view, decision) for row, view, decision, _ in decided if decision.actions]
-        results = await asyncio.gather(*(run(row, view, decision) for row, view, decision in acting))
-        outcomes = {row.id: result for (row, _, _), result in zip(acting, results, strict=True)}
+        acting = [(row, decision) for row, _, decision, _ in decided if decision.actions]
+        results = await asyncio.gather(*(run(row, decision) for row, decision in acting))
+        outcomes = {row.id: result for (row, _), result in zip(acting, results, strict=True)}
         left: list[Decided] = []
         unblocked: set[str] = set()
         for row, view, planned, observed in decided:
@@ -126,15 +124,13 @@ class StoreUpdater:
             recorded = await repository.record_setup_starts(conn, starts)
         return {start.store_id for start in starts} - recorded
 
-    async def _act_for(
-        self, row: ConvergingStore, view: StoreView, decision: Decision
-    ) -> tuple[Decision | None, bool]:
+    async def _act_for(self, row: ConvergingStore, decision: Decision) -> tuple[Decision | None, bool]:
         """One store's actions in order, up to the first that fails: (what to write for the store,
         None for nothing; whether to judge it again at once)."""
         unblocked = False
         for action in decision.actions:
             try:
-                outcome, again = await self._run(row, view, decision, action)
+                outcome, again = await self._run(row, decision, action)
             except ACTION_ERRORS as exc:
                 reason = exc.reason if isinstance(exc, ApiException) else exc
                 log.warning("store %s: could not %s: %s", row.id, _describe(action), reason)
@@ -146,7 +142,7 @@ class StoreUpdater:
         return decision, unblocked
 
     async def _run(
-        self, row: ConvergingStore, view: StoreView, decision: Decision, action: Action
+        self, row: ConvergingStore, decision: Decision, action: Action
     ) -> tuple[Decision | None, bool]:
         store_id = row.id
         match action:
