@@ -54,6 +54,7 @@ from storefleet.api.settings import ConfigurationError, Settings
 from storefleet.api.stores.cluster_port import StoreCluster
 from storefleet.api.stores.cluster_service import not_a_cluster_failure
 from storefleet.api.stores.endpoints import router as stores_router
+from storefleet.api.stores.template_endpoints import router as templates_router
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,7 @@ _ROUTERS = (
     auth_router,
     users_router,
     stores_router,
+    templates_router,
     audit_router,
     metrics_router,
     fleet_router,

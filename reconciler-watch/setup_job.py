@@ -20,8 +20,10 @@ SETUP_LABEL = "storefleet.io/setup"
 STORE_LABEL = "storefleet.io/store"
 SETUP_KEY_ANNOTATION = "storefleet.io/setup-key"
 # The spec fields the post-install setup depends on: a change of plan resizes pods, a change of
-# theme needs the setup again.
+# theme needs the setup again. The template seeds the catalogue; it counts only when it is not the
+# classic one, so stores older than templates (no template: classic) keep their setup key.
 _SETUP_FIELDS = ("engine", "name", "theme")
+_DEFAULT_TEMPLATE = "classic"
 
 
 # libyaml's safe loader parses a Job manifest ~10x faster than the pure-Python one.
@@ -35,6 +37,8 @@ class SetupTemplateError(ValueError):
 
 def setup_key(spec: dict[str, Any]) -> str:
     relevant = {field: spec.get(field) for field in _SETUP_FIELDS}
+    if spec.get("template", _DEFAULT_TEMPLATE) != _DEFAULT_TEMPLATE:
+        relevant["template"] = spec["template"]
     return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:10]
 
 

@@ -9,6 +9,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from storefleet.renderer.catalogue import Branding, Template
+
 API_VERSION: Literal["storefleet.io/v1"] = "storefleet.io/v1"
 
 
@@ -30,6 +32,9 @@ class Plan(StrEnum):
 
 DEFAULT_THEME = Theme.STOREFRONT
 DEFAULT_PLAN = Plan.SMALL
+# Fields a spec written before they existed lacks: absent from the document when unset, so such a
+# spec keeps its hash (and the cluster's record of it stays current).
+_OMITTED_WHEN_UNSET = ("template", "branding")
 
 
 class StoreSpec(BaseModel):
@@ -44,6 +49,9 @@ class StoreSpec(BaseModel):
     engine: Engine
     theme: Theme | None = None
     plan: Plan = DEFAULT_PLAN
+    # The catalogue the setup seeded; unset (specs older than templates): the classic one.
+    template: Template | None = None
+    branding: Branding | None = None
 
     @model_validator(mode="after")
     def _theme_matches_engine(self) -> StoreSpec:
@@ -51,10 +59,24 @@ class StoreSpec(BaseModel):
             raise ValueError("theme applies to WooCommerce stores only")
         if self.engine is Engine.WOOCOMMERCE and self.theme is None:
             object.__setattr__(self, "theme", DEFAULT_THEME)
+        if self.engine is Engine.WOOCOMMERCE and self.branding is not None:
+            raise ValueError("branding applies to Medusa stores only (WooCommerce: the theme)")
+        if self.branding is not None and self.branding.is_empty:
+            object.__setattr__(self, "branding", None)
         return self
 
+    @property
+    def catalogue(self) -> Template:
+        return self.template or Template.CLASSIC
+
     def to_document(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
+        document = self.model_dump(mode="json")
+        for key in _OMITTED_WHEN_UNSET:
+            if document[key] is None:
+                del document[key]
+        if self.branding is not None:
+            document["branding"] = {k: v for k, v in document["branding"].items() if v is not None}
+        return document
 
     @property
     def spec_hash(self) -> str:

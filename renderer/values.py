@@ -11,6 +11,12 @@ store:
 engine: woocommerce        # woocommerce | medusa
 theme: storefront          # storefront | astra; present for WooCommerce only
 plan: small                # small | medium | large, for display: the sizes below are concrete
+catalogue:
+  template: classic        # the catalogue the setup seeds: classic | minimal | fashion | electronics | food
+storefront:                # Medusa only, and only the keys the store's branding sets
+  displayName: Acme Shop   # the shop's name as shoppers see it
+  brand: {primary: "#1e3a8a", accent: "#f59e0b"}
+  logoUrl: https://cdn.example.com/logo.svg
 resources:                 # the application container (WordPress / Medusa server)
   requests: {cpu: 100m, memory: 256Mi}
   limits: {cpu: 500m, memory: 512Mi}
@@ -49,6 +55,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from storefleet.renderer.catalogue import Branding
 from storefleet.renderer.profile import GitOpsEngine, RenderProfile
 from storefleet.renderer.spec import Plan, StoreSpec
 
@@ -119,6 +126,23 @@ def chart_values(spec: StoreSpec, profile: RenderProfile, host: str) -> dict[str
     }
     if spec.theme is not None:
         values["theme"] = spec.theme.value
+    if spec.template is not None:  # absent for stores older than templates: their values stay as they were
+        values["catalogue"] = {"template": spec.template.value}
+    if spec.branding is not None:
+        values["storefront"] = storefront_values(spec.branding)
     if profile.gitops_engine is GitOpsEngine.ARGOCD:
         values["credentials"] = {"existingSecret": credentials_secret_name(spec)}
+    return values
+
+
+def storefront_values(branding: Branding) -> dict[str, Any]:
+    """The chart's `storefront` keys a branding sets; the chart's defaults fill the others."""
+    values: dict[str, Any] = {}
+    if branding.display_name is not None:
+        values["displayName"] = branding.display_name
+    brand = {"primary": branding.primary_color, "accent": branding.accent_color}
+    if any(colour is not None for colour in brand.values()):
+        values["brand"] = {key: colour for key, colour in brand.items() if colour is not None}
+    if branding.logo_url is not None:
+        values["logoUrl"] = branding.logo_url
     return values

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from storefleet.api.domain.lifecycle import StoreStatus
+from storefleet.renderer.spec import StoreSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +21,8 @@ class StoreSummary:
     engine: str
     theme: str | None
     plan: str
+    template: str
+    branding: dict[str, Any] | None
     status: StoreStatus
     status_message: str | None
     error: str | None
@@ -75,9 +78,29 @@ class NewStore:
     engine: str
     theme: str | None
     plan: str
+    template: str
+    branding: dict[str, Any] | None
     status_message: str | None
     spec: dict[str, Any]
     spec_hash: str
+
+
+def new_store(spec: StoreSpec, status_message: str) -> NewStore:
+    """The row of a store that starts from `spec`; its owner is the spec's tenant."""
+    document = spec.to_document()
+    return NewStore(
+        id=spec.store_id,
+        owner_id=spec.tenant,
+        name=spec.name,
+        engine=spec.engine.value,
+        theme=spec.theme.value if spec.theme is not None else None,
+        plan=spec.plan.value,
+        template=spec.catalogue.value,
+        branding=document.get("branding"),
+        status_message=status_message,
+        spec=document,
+        spec_hash=spec.spec_hash,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +111,7 @@ class StoreQuery:
     limit: int
     offset: int
     name_contains: str | None = None
+    template: str | None = None
 
 
 def store_row(**columns: Any) -> StoreRow:

@@ -24,14 +24,20 @@ from storefleet.api.domain.store_rows import (
     store_row,
     store_summary,
 )
+from storefleet.renderer.catalogue import DEFAULT_TEMPLATE
 
 _COLUMNS = (
-    "id, owner_id, name, engine, theme, plan, status, status_message, error, spec, spec_hash,"
-    " last_commit_sha, created_at, updated_at, deleted_at, status_changed_at, committed_at, pull_request_url"
+    "id, owner_id, name, engine, theme, plan, template, branding, status, status_message, error, spec,"
+    " spec_hash, last_commit_sha, created_at, updated_at, deleted_at, status_changed_at, committed_at,"
+    " pull_request_url"
 )
 _LIST_COLUMNS = ", ".join(f"stores.{c.strip()}" for c in _COLUMNS.split(",") if c.strip() != "spec")
 _ALIASED_COLUMNS = ", ".join(f"s.{c.strip()}" for c in _COLUMNS.split(","))
 LIVE_NAME_CONSTRAINT = "stores_owner_live_name_key"
+
+
+def _jsonb_or_null(document: dict[str, Any] | None) -> Jsonb | None:
+    return Jsonb(document) if document is not None else None
 
 
 _STORE = kwargs_row(store_row)
@@ -46,8 +52,9 @@ async def insert_store(
     create is one round trip and all of it or none is written, even outside a transaction."""
     insert = Statement(
         "INSERT INTO stores"
-        " (id, owner_id, name, engine, theme, plan, status, status_message, spec, spec_hash)"
-        f" VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING {_COLUMNS}",
+        " (id, owner_id, name, engine, theme, plan, template, branding, status, status_message, spec,"
+        " spec_hash)"
+        f" VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING {_COLUMNS}",
         (
             store.id,
             store.owner_id,
@@ -55,6 +62,8 @@ async def insert_store(
             store.engine,
             store.theme,
             store.plan,
+            store.template,
+            _jsonb_or_null(store.branding),
             status,
             store.status_message,
             Jsonb(store.spec),
@@ -89,6 +98,7 @@ async def list_stores(conn: Connection, query: StoreQuery) -> tuple[list[StoreSu
         Where()
         .add_if("owner_id = %s", query.owner_id)
         .add_if("engine = %s", query.engine)
+        .add_if("template = %s", query.template)
         .add_if("name LIKE %s", _contains_pattern(query.name_contains))
     )
     if query.status:
@@ -114,8 +124,18 @@ async def update_spec(conn: Connection, store_id: str, spec: dict[str, Any], spe
     cur = conn.cursor(row_factory=_STORE)
     await cur.execute(
         "UPDATE stores SET spec = %s, spec_hash = %s, name = %s, engine = %s, theme = %s, plan = %s,"
-        f" updated_at = now() WHERE id = %s RETURNING {_COLUMNS}",
-        (Jsonb(spec), spec_hash, spec["name"], spec["engine"], spec.get("theme"), spec["plan"], store_id),
+        f" template = %s, branding = %s, updated_at = now() WHERE id = %s RETURNING {_COLUMNS}",
+        (
+            Jsonb(spec),
+            spec_hash,
+            spec["name"],
+            spec["engine"],
+            spec.get("theme"),
+            spec["plan"],
+            spec.get("template") or DEFAULT_TEMPLATE.value,
+            _jsonb_or_null(spec.get("branding")),
+            store_id,
+        ),
     )
     row = await cur.fetchone()
     assert row is not None

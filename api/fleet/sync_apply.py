@@ -14,7 +14,7 @@ from storefleet.api.domain import audit, stores_repository
 from storefleet.api.domain import lifecycle_service as lifecycle
 from storefleet.api.domain.lifecycle import Event, StoreStatus
 from storefleet.api.domain.lifecycle_service import Occurrence
-from storefleet.api.domain.store_rows import NewStore, StoreRow
+from storefleet.api.domain.store_rows import StoreRow, new_store
 from storefleet.renderer.manifests import parse_store_yaml
 from storefleet.renderer.model import CommitInfo
 from storefleet.renderer.spec import StoreSpec
@@ -108,17 +108,8 @@ async def _adopt(conn: Connection, commit: CommitInfo, spec: StoreSpec) -> str:
     if owner is None or not owner.is_active:
         await audit.record(conn, "fleet.unknown_tenant", SYNC, store_id=spec.store_id, detail=_origin(commit))
         return f"ignored {spec.store_id}: unknown tenant {spec.tenant}"
-    new = NewStore(
-        id=spec.store_id,
-        owner_id=spec.tenant,
-        name=spec.name,
-        engine=spec.engine,
-        theme=spec.theme,
-        plan=spec.plan,
-        status_message=f"adopted from the fleet repo ({commit.sha[:12]}); waiting for the cluster to apply",
-        spec=spec.to_document(),
-        spec_hash=spec.spec_hash,
-    )
+    message = f"adopted from the fleet repo ({commit.sha[:12]}); waiting for the cluster to apply"
+    new = new_store(spec, message)
     try:
         async with conn.transaction():
             await lifecycle.create(conn, new, Event.ADOPTED)

@@ -22,6 +22,7 @@ from storefleet.api.stores.schemas import (
     StoreOut,
     UpdateStoreRequest,
 )
+from storefleet.renderer.catalogue import Template
 from storefleet.renderer.spec import Engine
 
 router = APIRouter(prefix="/api/v1/stores", tags=["stores"], responses=error_responses(401, 422))
@@ -67,6 +68,7 @@ async def list_stores(
     present: Presenter,
     status_filter: Annotated[StoreStatus | None, Query(alias="status")] = None,
     engine: Engine | None = None,
+    template: Template | None = None,
     q: Annotated[
         str | None, Query(max_length=63, pattern=r"^[a-z0-9-]*$", description="name contains")
     ] = None,
@@ -79,7 +81,13 @@ async def list_stores(
     """Stores visible to the caller, newest first. Deleted stores appear only with `status=deleted`.
     `owner_id` narrows an admin's view to one tenant; a tenant always sees only its own stores."""
     query = StoreQuery(
-        owner_id=owner_id, status=status_filter, engine=engine, limit=limit, offset=offset, name_contains=q
+        owner_id=owner_id,
+        status=status_filter,
+        engine=engine,
+        limit=limit,
+        offset=offset,
+        name_contains=q,
+        template=template,
     )
     stores, total = await service.list_visible(conn, actor, query)
     return StoreList(stores=[present(s) for s in stores], total=total, limit=limit, offset=offset)
@@ -133,7 +141,13 @@ async def store_logs(
     "/{store_id}",
     status_code=status.HTTP_202_ACCEPTED,
     operation_id="updateStore",
-    responses={200: {"model": StoreOut, "description": "Nothing changes"}} | _NOT_FOUND | _STATE,
+    responses={200: {"model": StoreOut, "description": "Nothing changes"}}
+    | _NOT_FOUND
+    | error_responses(
+        409,
+        _409="`INVALID_STATE_TRANSITION`, `STATE_CONFLICT` or `STORE_BUSY`: not allowed in the store's state;"
+        " `TEMPLATE_LOCKED`: a store's template never changes",
+    ),
 )
 async def update_store(
     store_id: StoreId,
@@ -143,8 +157,8 @@ async def update_store(
     actor: CurrentActor,
     present: Presenter,
 ) -> StoreOut:
-    """Change theme and/or plan: `202`, state `updating`, a new commit. A request that changes
-    nothing answers `200` with the store as it is."""
+    """Change theme (WooCommerce), branding (Medusa) and/or plan: `202`, state `updating`, a new
+    commit. A request that changes nothing answers `200` with the store as it is."""
     store, changed = await service.update_store(conn, actor, store_id, body)
     if not changed:
         response.status_code = status.HTTP_200_OK

@@ -28,7 +28,8 @@ class StoreLinks:
 
 def store_links(spec: StoreSpec, profile: RenderProfile) -> StoreLinks:
     url = store_url(spec, profile)
-    admin = f"{url}/wp-admin/" if spec.engine is Engine.WOOCOMMERCE else f"{url}/admin"
+    # WordPress's admin, or Medusa's admin dashboard (served by the store's backend at /app).
+    admin = f"{url}/wp-admin/" if spec.engine is Engine.WOOCOMMERCE else f"{url}/app"
     return StoreLinks(store_url=url, admin_url=admin, host=store_host(spec, profile))
 
 

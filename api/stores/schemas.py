@@ -15,7 +15,10 @@ from pydantic import (
 
 from storefleet.api.core.types import Text
 from storefleet.api.domain.lifecycle import StoreStatus
+from storefleet.renderer.catalogue import DEFAULT_TEMPLATE, TEMPLATE_NAMES, Branding, Template
 from storefleet.renderer.spec import Engine, Plan, Theme
+
+_TEMPLATE_HELP = f"The catalogue the store starts with, seeded once: one of {', '.join(TEMPLATE_NAMES)}"
 
 
 class CreateStoreRequest(BaseModel):
@@ -26,6 +29,8 @@ class CreateStoreRequest(BaseModel):
     engine: Engine
     theme: Theme | None = Field(default=None, description="WooCommerce only; default storefront")
     plan: Plan = Plan.SMALL
+    template: Template = Field(default=DEFAULT_TEMPLATE, description=_TEMPLATE_HELP)
+    branding: Branding | None = Field(default=None, description="Medusa only: the shop's name, colours, logo")
 
     @field_validator("theme")
     @classmethod
@@ -34,6 +39,13 @@ class CreateStoreRequest(BaseModel):
             raise ValueError("applies to WooCommerce stores only")
         return theme
 
+    @field_validator("branding")
+    @classmethod
+    def _branding_only_for_medusa(cls, branding: Branding | None, info: ValidationInfo) -> Branding | None:
+        if branding is not None and info.data.get("engine") is Engine.WOOCOMMERCE:
+            raise ValueError("applies to Medusa stores only (a WooCommerce store's look is its theme)")
+        return branding
+
 
 class StoreOut(BaseModel):
     id: str
@@ -41,6 +53,8 @@ class StoreOut(BaseModel):
     engine: Engine
     theme: Theme | None
     plan: Plan
+    template: Template = Field(description="The catalogue the store was seeded with")
+    branding: Branding | None = Field(default=None, description="Medusa only: the shop's branding")
     status: StoreStatus
     status_message: str | None
     error: str | None
@@ -71,6 +85,25 @@ class UpdateStoreRequest(BaseModel):
 
     theme: Theme | None = Field(default=None, description="WooCommerce only")
     plan: Plan | None = None
+    branding: Branding | None = Field(
+        default=None, description="Medusa only; replaces the whole branding ({} clears it)"
+    )
+    template: Template | None = Field(
+        default=None,
+        description="Only the store's own template: a store's catalogue is seeded once (409 otherwise)",
+    )
+
+
+class TemplateOut(BaseModel):
+    name: Template
+    title: str
+    description: str
+    products: int = Field(description="Products the template seeds")
+    categories: int = Field(description="Product categories the template seeds")
+
+
+class TemplateList(BaseModel):
+    templates: list[TemplateOut]
 
 
 CommitSha = Annotated[str, StringConstraints(min_length=7, max_length=40, pattern=r"^[0-9a-f]+$")]

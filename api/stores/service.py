@@ -15,7 +15,7 @@ from storefleet.api.core.errors import Conflict, NotFound, ValidationFailed
 from storefleet.api.core.ids import id_pattern, new_id
 from storefleet.api.db.pool import Connection
 from storefleet.api.db.statement import Statement
-from storefleet.api.domain import audit
+from storefleet.api.domain import audit, store_rows
 from storefleet.api.domain import lifecycle_service as lifecycle
 from storefleet.api.domain import outbox_repository as outbox
 from storefleet.api.domain import stores_repository as repository
@@ -92,8 +92,10 @@ async def create_store(
         engine=req.engine,
         theme=req.theme,
         plan=req.plan,
+        template=req.template,
+        branding=req.branding,
     )
-    new_store = _new_store(spec, actor.id)
+    new_store = store_rows.new_store(spec, MSG_AWAITING_COMMIT)
     writes = _creation_writes(new_store, actor)
     try:
         if creation_guarded(actor, limits):
@@ -108,20 +110,6 @@ async def create_store(
         raise StoreNameTaken(f"You already have a store named '{name}'.") from exc
     outbox.note_enqueued(conn)
     return store
-
-
-def _new_store(spec: StoreSpec, owner_id: str) -> NewStore:
-    return NewStore(
-        id=spec.store_id,
-        owner_id=owner_id,
-        name=spec.name,
-        engine=spec.engine,
-        theme=spec.theme,
-        plan=spec.plan,
-        status_message=MSG_AWAITING_COMMIT,
-        spec=spec.to_document(),
-        spec_hash=spec.spec_hash,
-    )
 
 
 def _creation_writes(store: NewStore, actor: Actor) -> list[Statement]:
@@ -209,7 +197,12 @@ class StoreBusy(Conflict):
     code = "STORE_BUSY"
 
 
-_EDITABLE = ("theme", "plan", "engine")  # spec fields a change may carry; identity fields never change
+class TemplateLocked(Conflict):
+    code = "TEMPLATE_LOCKED"
+
+
+# Spec fields a change may carry; identity fields never change, nor does the template (see below).
+_EDITABLE = ("theme", "plan", "engine", "branding", "template")
 
 
 def spec_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
@@ -258,19 +251,36 @@ async def update_store(
     async with conn.transaction():
         store = await get_visible(conn, actor, store_id, for_update=True)
         current = StoreSpec.model_validate(store.spec)
-        wanted = req.model_dump(exclude_none=True)
-        if current.engine is Engine.MEDUSA and "theme" in wanted:
-            raise ValidationFailed(
-                "theme: applies to WooCommerce stores only",
-                details=[
-                    {"field": "theme", "message": "applies to WooCommerce stores only", "type": "value_error"}
-                ],
-            )
+        wanted = _wanted_changes(current, req)
         spec = StoreSpec.model_validate({**current.to_document(), **wanted})
         changes = spec_changes(current.to_document(), spec.to_document())
         if not changes:
             return store, False
         return await apply_spec(conn, actor, store, spec, "update", {"changes": changes}), True
+
+
+def _engine_only(field: str, engine_name: str) -> ValidationFailed:
+    message = f"applies to {engine_name} stores only"
+    return ValidationFailed(
+        f"{field}: {message}", details=[{"field": field, "message": message, "type": "value_error"}]
+    )
+
+
+def _wanted_changes(current: StoreSpec, req: UpdateStoreRequest) -> dict[str, Any]:
+    """The spec fields the request sets, checked against the store: a theme is WooCommerce's, a
+    branding Medusa's, and the template seeded the catalogue the owner has since made their own."""
+    wanted = req.model_dump(exclude_none=True, mode="json")
+    if current.engine is Engine.MEDUSA and "theme" in wanted:
+        raise _engine_only("theme", "WooCommerce")
+    if current.engine is Engine.WOOCOMMERCE and "branding" in wanted:
+        raise _engine_only("branding", "Medusa")
+    if req.template is not None and req.template is not current.catalogue:
+        raise TemplateLocked(
+            f"The store was seeded from the '{current.catalogue.value}' template; changing it to "
+            f"'{req.template.value}' would overwrite the owner's catalogue. Create a new store instead."
+        )
+    wanted.pop("template", None)
+    return wanted
 
 
 async def store_history(

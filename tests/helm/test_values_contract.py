@@ -12,6 +12,7 @@ import helm_python as helm
 import jsonschema
 import pytest
 
+from storefleet.renderer.catalogue import Branding, Template
 from storefleet.renderer.manifests import store_host
 from storefleet.renderer.profile import GitOpsEngine, RenderProfile, ValuesProfile
 from storefleet.renderer.spec import Engine, Plan, StoreSpec, Theme
@@ -130,3 +131,35 @@ def test_schema_accepts_a_domain_instead_of_a_host(store_chart: helm.Chart, kit:
     objects = kit.parse(store_chart.render(values, name="st-abcdefgh23", namespace="st-abcdefgh23"))
     ingress = next(o for o in objects if o["kind"] == "Ingress")
     assert ingress["spec"]["rules"][0]["host"] == "st-abcdefgh23.localhost"
+
+
+@pytest.mark.parametrize("template", [t.value for t in Template])
+def test_templates_and_branding_render_into_the_storefront(
+    template: str, store_chart: helm.Chart, kit: Any
+) -> None:
+    branding = Branding(
+        display_name="Harbor & Pine", primary_color="#1e3a8a", logo_url="https://x.example/l.svg"
+    )
+    spec = StoreSpec(
+        store_id="st-abcdefgh23",
+        tenant="u-abcdefgh23",
+        name="acme-shop",
+        engine=Engine.MEDUSA,
+        template=Template(template),
+        branding=branding,
+    )
+    values = _renderer_values(spec, RenderProfile())
+    store_chart.validate_schema(values)
+    objects = kit.parse(store_chart.render(values, name=spec.store_id, namespace=spec.store_id))
+    storefront = next(
+        o for o in objects if o["kind"] == "Deployment" and o["metadata"]["name"].endswith("storefront")
+    )
+    env = {e["name"]: e.get("value") for e in storefront["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert (env["STORE_NAME"], env["BRAND_PRIMARY"], env["LOGO_URL"]) == (
+        "Harbor & Pine",
+        "#1e3a8a",
+        "https://x.example/l.svg",
+    )
+    assert env["BRAND_ACCENT"] == "#f59e0b"  # the chart's default for what the branding leaves unset
+    setup = next(o for o in objects if o["kind"] == "ConfigMap" and o["metadata"]["name"].endswith("-setup"))
+    assert f"CATALOGUE_TEMPLATE='{template}'" in setup["data"]["store.env"]

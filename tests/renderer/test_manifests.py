@@ -246,3 +246,31 @@ def test_every_file_ends_with_one_newline(make_spec: Any) -> None:
         for name, data in render_store(make_spec(), profile).items():
             assert data.endswith(b"\n") and not data.endswith(b"\n\n"), name
             assert b"&" not in data and b"*" not in data, name  # no anchors or aliases
+
+
+def test_template_and_branding_reach_the_values_and_store_yaml(make_spec: Any) -> None:
+    spec: StoreSpec = make_spec(
+        engine="medusa",
+        template="fashion",
+        branding={
+            "display_name": "Harbor & Pine",
+            "primary_color": "#1e3a8a",
+            "logo_url": "https://x.example/l.svg",
+        },
+    )
+    files = render_store(spec, FLUX)
+    values = _values(_workload(files))
+    assert values["catalogue"] == {"template": "fashion"}
+    # Only what the branding sets: the chart's defaults fill the rest (here the accent colour).
+    assert values["storefront"] == {
+        "displayName": "Harbor & Pine",
+        "brand": {"primary": "#1e3a8a"},
+        "logoUrl": "https://x.example/l.svg",
+    }
+    store_yaml = yaml.safe_load(files["store.yaml"])
+    assert store_yaml["template"] == "fashion" and store_yaml["branding"]["display_name"] == "Harbor & Pine"
+
+
+def test_a_store_older_than_templates_renders_as_before(make_spec: Any) -> None:
+    values = _values(_workload(render_store(make_spec(engine="medusa"), FLUX)))
+    assert "catalogue" not in values and "storefront" not in values

@@ -34,7 +34,9 @@ def test_create_answers_202_with_a_requested_store(client: TestClient, tenant: A
         "engine": "woocommerce",
         "theme": "storefront",
         "plan": "small",
+        "template": "classic",
     }
+    assert store["template"] == "classic" and store["branding"] is None
 
 
 @pytest.mark.parametrize(

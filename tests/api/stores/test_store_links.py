@@ -21,7 +21,7 @@ def test_urls_appear_once_the_store_is_installed(
     shop = stores["acme-shop"]
     assert shop["store_url"].startswith("http") and "acme-shop" in shop["store_url"]
     assert shop["admin_url"] == f"{shop['store_url']}/wp-admin/"
-    assert stores["med-shop"]["admin_url"] == f"{stores['med-shop']['store_url']}/admin"
+    assert stores["med-shop"]["admin_url"] == f"{stores['med-shop']['store_url']}/app"
     single = client.get(f"/api/v1/stores/{woo['id']}", headers=tenant.headers).json()
     assert single["store_url"] == shop["store_url"]
     set_status(woo["id"], "failed")

@@ -61,7 +61,7 @@ def _host(store: dict[str, Any]) -> str:
 
 @pytest.mark.parametrize(
     ("engine", "username", "admin_path"),
-    [("woocommerce", "admin", "/wp-admin/"), ("medusa", None, "/admin")],
+    [("woocommerce", "admin", "/wp-admin/"), ("medusa", None, "/app")],
 )
 def test_owner_reads_the_admin_login(
     client: TestClient,
