@@ -64,7 +64,7 @@ class RenderProfile:
     fleet_repo_url: str = "http://127.0.0.1:8000/git/fleet.git"
     fleet_branch: str = "main"
     chart_path: str = "charts/ecommerce-store"
-    chart_version: str = "0.1.0"
+    chart_version: str = "0.2.0"
     flux_source_name: str = "fleet"
     argocd_namespace: str = "argocd"
 

@@ -16,14 +16,14 @@ import yaml
 from tests.kube.rest import Kube
 
 Obj = dict[str, Any]
-CHART, CHART_VERSION = "ecommerce-store", "0.1.0"
+CHART, CHART_VERSION = "ecommerce-store", "0.2.0"
 _IMAGES = {
     "woocommerce": "wordpress:6.7.1-php8.2-apache",
-    "medusa": "ghcr.io/storefleet/medusa-backend:0.1.0",
+    "medusa": "ghcr.io/storefleet/medusa-backend:0.2.0",
 }
 _SETUP_IMAGES = {
     "woocommerce": "wordpress:cli-2.11.0-php8.2",
-    "medusa": "ghcr.io/storefleet/medusa-backend:0.1.0",
+    "medusa": "ghcr.io/storefleet/medusa-backend:0.2.0",
 }
 # store.credentialKeys in the chart's _helpers.tpl
 CREDENTIAL_KEYS = {
