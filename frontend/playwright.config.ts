@@ -31,4 +31,10 @@ export default defineConfig({
     screenshot: "only-on-failure",
     actionTimeout: 15_000,
   },
+  // The story registers the platform's first user (its admin), so it runs first; the accessibility
+  // pass then signs in as that admin and walks every page.
+  projects: [
+    { name: "story", testMatch: "dashboard.spec.ts" },
+    { name: "a11y", testMatch: "a11y.spec.ts", dependencies: ["story"] },
+  ],
 });

@@ -51,7 +51,7 @@ for dir in "$@"; do
   mkdir -p "$main" "$compat"
   cp "$dir/package.json" "$main/"
   [[ -f $dir/package-lock.json ]] && cp "$dir/package-lock.json" "$main/"
-  [[ -f $dir/.npmrc ]] && cp "$dir/.npmrc" "$main/" "$compat/"
+  if [[ -f $dir/.npmrc ]]; then cp "$dir/.npmrc" "$main/"; cp "$dir/.npmrc" "$compat/"; fi
 
   lock_args=(install --package-lock-only --ignore-scripts --omit-lockfile-registry-resolved)
   run_npm "$NPM_MAIN" "$main" "${lock_args[@]}"

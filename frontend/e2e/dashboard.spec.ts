@@ -1,12 +1,20 @@
 import { expect, test, type Page } from "@playwright/test";
-import { consoleErrors, createStore, newUserPage, register, SCREENSHOTS, waitForStatus } from "./helpers";
+import {
+  consoleErrors,
+  createStore,
+  newUserPage,
+  register,
+  runId,
+  SCREENSHOTS,
+  storyUsers,
+  waitForStatus,
+} from "./helpers";
 
 // One story, in order: each step builds on the platform state the previous one left.
 test.describe.configure({ mode: "serial" });
 
-const run = Date.now().toString(36).slice(-5);
-const admin = { email: `admin-${run}@example.com`, username: `admin${run}`, password: "admin-password-1" };
-const tenant = { email: `tenant-${run}@example.com`, username: `tenant${run}`, password: "tenant-password-1" };
+const run = runId();
+const { admin, tenant } = storyUsers();
 const wooName = `woo-${run}`;
 const medusaName = `medusa-${run}`;
 
@@ -68,9 +76,20 @@ test("a WooCommerce store is created, committed and becomes ready", async () => 
   await adminPage.screenshot({ path: `${SCREENSHOTS}/05-store-detail.png`, fullPage: true });
 });
 
-test("a Medusa store is created", async () => {
-  await createStore(adminPage, { name: medusaName, engine: "MedusaJS" });
+test("a Medusa store is created from a catalogue template, with its own branding", async () => {
+  await createStore(adminPage, {
+    name: medusaName,
+    engine: "MedusaJS",
+    template: "Fashion",
+    displayName: "Medusa Outfitters",
+  });
   await expect(commits(adminPage)).toHaveCount(1);
+  const overview = adminPage.getByRole("region", { name: "Overview" });
+  await expect(overview.getByText("Fashion", { exact: true })).toBeVisible();
+  await expect(adminPage.getByLabel("Display name")).toHaveValue("Medusa Outfitters");
+  await waitForStatus(adminPage, "Ready");
+  // Medusa's admin dashboard is served by the store's backend at /app.
+  await expect(overview.getByRole("link", { name: /^Open admin/ })).toHaveAttribute("href", /\/app$/);
   // The store page fits a 360 px phone: nothing scrolls sideways.
   await adminPage.setViewportSize({ width: 360, height: 780 });
   await expect.poll(() => adminPage.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);

@@ -8,6 +8,24 @@ export const baseUrl = (): string => {
 
 export const SCREENSHOTS = "test-results/screenshots";
 
+export type User = { email: string; username: string; password: string };
+
+/** The run's id (set by the global setup): names stay unique on a platform that outlives one run. */
+export const runId = (): string => {
+  const id = process.env.E2E_RUN_ID;
+  if (!id) throw new Error("E2E_RUN_ID is not set (the global setup sets it)");
+  return id;
+};
+
+/** The story's two accounts: its admin is the platform's first user; later specs sign in as them. */
+export function storyUsers(): { admin: User; tenant: User } {
+  const run = runId();
+  return {
+    admin: { email: `admin-${run}@example.com`, username: `admin${run}`, password: "admin-password-1" },
+    tenant: { email: `tenant-${run}@example.com`, username: `tenant${run}`, password: "tenant-password-1" },
+  };
+}
+
 /** A page in its own browser context (own cookies and storage) that fails the test on console errors. */
 export async function newUserPage(browser: Browser, viewport = { width: 1280, height: 900 }): Promise<Page> {
   const context = await browser.newContext({ baseURL: baseUrl(), viewport });
@@ -27,7 +45,7 @@ export function consoleErrors(page: Page): string[] {
   return (page as Page & { consoleErrors?: string[] }).consoleErrors ?? [];
 }
 
-export async function register(page: Page, user: { email: string; username: string; password: string }): Promise<void> {
+export async function register(page: Page, user: User): Promise<void> {
   await page.goto("/register");
   await page.getByLabel("E-mail").fill(user.email);
   await page.getByLabel("User name").fill(user.username);
@@ -36,14 +54,31 @@ export async function register(page: Page, user: { email: string; username: stri
   await expect(page).toHaveURL(/\/stores$/);
 }
 
-export async function createStore(
-  page: Page,
-  store: { name: string; engine: "WooCommerce" | "MedusaJS"; theme?: "Storefront" | "Astra" },
-): Promise<string> {
+export async function signIn(page: Page, user: User): Promise<void> {
+  await page.goto("/login");
+  await page.getByLabel("E-mail or user name").fill(user.username);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/stores$/);
+}
+
+export type NewStore = {
+  name: string;
+  engine: "WooCommerce" | "MedusaJS";
+  theme?: "Storefront" | "Astra";
+  /** A catalogue template's title; the form's default (Classic) when left out. */
+  template?: string;
+  /** MedusaJS only. */
+  displayName?: string;
+};
+
+export async function createStore(page: Page, store: NewStore): Promise<string> {
   await page.goto("/stores/new");
   await page.getByRole("radio", { name: new RegExp(store.engine) }).click();
   await page.getByLabel("Store name").fill(store.name);
   if (store.theme) await page.getByLabel("Theme").selectOption({ label: store.theme });
+  if (store.template) await page.getByRole("radio", { name: store.template, exact: true }).click();
+  if (store.displayName) await page.getByLabel("Display name").fill(store.displayName);
   await page.getByRole("button", { name: "Create store" }).click();
   await expect(page).toHaveURL(/\/stores\/st-/);
   await expect(page.getByRole("heading", { level: 1, name: store.name })).toBeVisible();

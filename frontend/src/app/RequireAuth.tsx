@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { Navigate, useLocation } from "react-router-dom";
+import { PageHeader } from "@/components/PageHeader";
 import { useSession } from "@/lib/session";
 
 /** Pages behind sign-in; an admin-only page tells a tenant why it is not for them. */
@@ -13,9 +14,12 @@ export function RequireAuth({ children, admin = false }: { children: ReactNode; 
   }
   if (admin && session.user.role !== "admin") {
     return (
-      <div role="alert" className="rounded-md border border-amber-200 bg-amber-50 p-4 text-sm">
-        This page is for platform administrators only.
-      </div>
+      <>
+        <PageHeader title="Administrators only" />
+        <div role="alert" className="rounded-md border border-amber-200 bg-amber-50 p-4 text-sm">
+          This page is for platform administrators only.
+        </div>
+      </>
     );
   }
   return children;

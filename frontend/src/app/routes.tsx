@@ -1,4 +1,5 @@
-import { Navigate, type RouteObject } from "react-router-dom";
+import { Link, Navigate, type RouteObject } from "react-router-dom";
+import { PageHeader } from "@/components/PageHeader";
 import { HealthPage } from "@/features/admin";
 import { AuditPage } from "@/features/audit";
 import { LoginPage, RegisterPage } from "@/features/auth";
@@ -8,7 +9,17 @@ import { RequireAuth } from "./RequireAuth";
 import { Root } from "./Root";
 
 function NotFound() {
-  return <p role="alert">This page does not exist. Go back to the stores list.</p>;
+  return (
+    <>
+      <PageHeader title="Page not found" />
+      <p role="alert">
+        This page does not exist.{" "}
+        <Link className="text-blue-700 underline" to="/stores">
+          Go back to the stores list.
+        </Link>
+      </p>
+    </>
+  );
 }
 
 export const routes: RouteObject[] = [

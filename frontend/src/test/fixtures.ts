@@ -28,6 +28,8 @@ export function makeStore(overrides: Partial<Schemas["StoreOut"]> = {}): Schemas
     engine: "woocommerce",
     theme: "storefront",
     plan: "small",
+    template: "classic",
+    branding: null,
     status: "ready",
     status_message: "ready at 1234567abc",
     error: null,
@@ -39,6 +41,34 @@ export function makeStore(overrides: Partial<Schemas["StoreOut"]> = {}): Schemas
     deleted_at: null,
     ...overrides,
   };
+}
+
+/** The platform's catalogue templates, as GET /templates lists them. */
+export const TEMPLATES: Schemas["TemplateOut"][] = [
+  {
+    name: "classic",
+    title: "Classic",
+    description: "A general store: a bit of everything.",
+    products: 8,
+    categories: 3,
+  },
+  {
+    name: "minimal",
+    title: "Minimal",
+    description: "A handful of products to start from.",
+    products: 3,
+    categories: 1,
+  },
+  { name: "fashion", title: "Fashion", description: "Clothing and accessories.", products: 10, categories: 4 },
+  { name: "electronics", title: "Electronics", description: "Gadgets and accessories.", products: 9, categories: 3 },
+  { name: "food", title: "Food", description: "A delicatessen's shelves.", products: 12, categories: 4 },
+];
+
+export const templatesHandler = http.get(`${API}/templates`, () => HttpResponse.json({ templates: TEMPLATES }));
+
+/** What the create page reads before anything is typed: the signed-in user and the templates. */
+export function createPageHandlers() {
+  return [http.get(`${API}/auth/me`, () => HttpResponse.json(makeUser())), templatesHandler];
 }
 
 export function makeCommit(overrides: Partial<Schemas["HistoryEntryOut"]> = {}): Schemas["HistoryEntryOut"] {
@@ -100,5 +130,6 @@ export function storeDetailHandlers(
       }),
     ),
     http.get(`${API}/auth/me`, () => HttpResponse.json(makeUser())),
+    templatesHandler,
   ];
 }

@@ -29,7 +29,7 @@ describe("the API client", () => {
       ),
     );
     const error = await unwrap(
-      api.POST("/api/v1/stores", { body: { name: "x", engine: "medusa", plan: "small" } }),
+      api.POST("/api/v1/stores", { body: { name: "x", engine: "medusa", plan: "small", template: "classic" } }),
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 422, code: "VALIDATION_ERROR", requestId: "req-test", retryAfterSeconds: 7 });

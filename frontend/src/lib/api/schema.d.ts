@@ -231,8 +231,8 @@ export interface paths {
         head?: never;
         /**
          * Update Store
-         * @description Change theme and/or plan: `202`, state `updating`, a new commit. A request that changes
-         *     nothing answers `200` with the store as it is.
+         * @description Change theme (WooCommerce), branding (Medusa) and/or plan: `202`, state `updating`, a new
+         *     commit. A request that changes nothing answers `200` with the store as it is.
          */
         patch: operations["updateStore"];
         trace?: never;
@@ -377,6 +377,26 @@ export interface paths {
          * @description What `POST .../rollback` with the same `commit` or `to_commit` would change, changing nothing.
          */
         get: operations["previewStoreRollback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Templates
+         * @description Every catalogue template, in the order the create form shows them; `classic` is the default.
+         */
+        get: operations["listTemplates"];
         put?: never;
         post?: never;
         delete?: never;
@@ -580,6 +600,32 @@ export interface components {
             user: components["schemas"]["UserOut"];
         };
         /**
+         * Branding
+         * @description How a Medusa store's shop presents itself; applied at run time, never baked into an image.
+         */
+        Branding: {
+            /**
+             * Accent Color
+             * @description #rrggbb; default #f59e0b
+             */
+            accent_color?: string | null;
+            /**
+             * Display Name
+             * @description The shop's name as shoppers see it (default: the store's name)
+             */
+            display_name?: string | null;
+            /**
+             * Logo Url
+             * @description An http(s) URL of the logo
+             */
+            logo_url?: string | null;
+            /**
+             * Primary Color
+             * @description #rrggbb; default #111827
+             */
+            primary_color?: string | null;
+        };
+        /**
          * ComponentHealth
          * @description One component's state and what it reports about itself (the fields vary by component).
          */
@@ -627,6 +673,8 @@ export interface components {
         };
         /** CreateStoreRequest */
         CreateStoreRequest: {
+            /** @description Medusa only: the shop's name, colours, logo */
+            branding?: components["schemas"]["Branding"] | null;
             engine: components["schemas"]["Engine"];
             /**
              * Name
@@ -635,6 +683,11 @@ export interface components {
             name: string;
             /** @default small */
             plan: components["schemas"]["Plan"];
+            /**
+             * @description The catalogue the store starts with, seeded once: one of classic, minimal, fashion, electronics, food
+             * @default classic
+             */
+            template: components["schemas"]["Template"];
             /** @description WooCommerce only; default storefront */
             theme?: components["schemas"]["Theme"] | null;
         };
@@ -951,6 +1004,8 @@ export interface components {
              * @description The shop's admin, once installed
              */
             admin_url?: string | null;
+            /** @description Medusa only: the shop's branding */
+            branding?: components["schemas"]["Branding"] | null;
             /**
              * Created At
              * Format: date-time
@@ -985,6 +1040,8 @@ export interface components {
              * @description The shop, once installed (ready or updating)
              */
             store_url?: string | null;
+            /** @description The catalogue the store was seeded with */
+            template: components["schemas"]["Template"];
             theme: components["schemas"]["Theme"] | null;
             /**
              * Updated At
@@ -1029,6 +1086,34 @@ export interface components {
          */
         StoreStatus: "requested" | "pending_approval" | "provisioning" | "ready" | "updating" | "failed" | "deleting" | "deleted";
         /**
+         * Template
+         * @enum {string}
+         */
+        Template: "classic" | "minimal" | "fashion" | "electronics" | "food";
+        /** TemplateList */
+        TemplateList: {
+            /** Templates */
+            templates: components["schemas"]["TemplateOut"][];
+        };
+        /** TemplateOut */
+        TemplateOut: {
+            /**
+             * Categories
+             * @description Product categories the template seeds
+             */
+            categories: number;
+            /** Description */
+            description: string;
+            name: components["schemas"]["Template"];
+            /**
+             * Products
+             * @description Products the template seeds
+             */
+            products: number;
+            /** Title */
+            title: string;
+        };
+        /**
          * Theme
          * @enum {string}
          */
@@ -1038,7 +1123,11 @@ export interface components {
          * @description Change what the store runs; the name and engine are fixed at creation.
          */
         UpdateStoreRequest: {
+            /** @description Medusa only; replaces the whole branding ({} clears it) */
+            branding?: components["schemas"]["Branding"] | null;
             plan?: components["schemas"]["Plan"] | null;
+            /** @description Only the store's own template: a store's catalogue is seeded once (409 otherwise) */
+            template?: components["schemas"]["Template"] | null;
             /** @description WooCommerce only */
             theme?: components["schemas"]["Theme"] | null;
         };
@@ -1532,6 +1621,7 @@ export interface operations {
             query?: {
                 status?: components["schemas"]["StoreStatus"] | null;
                 engine?: components["schemas"]["Engine"] | null;
+                template?: components["schemas"]["Template"] | null;
                 /** @description name contains */
                 q?: string | null;
                 /** @description admins */
@@ -1795,7 +1885,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `INVALID_STATE_TRANSITION`, `STATE_CONFLICT` or `STORE_BUSY`: not allowed in the store's state */
+            /** @description `INVALID_STATE_TRANSITION`, `STATE_CONFLICT` or `STORE_BUSY`: not allowed in the store's state; `TEMPLATE_LOCKED`: a store's template never changes */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2263,6 +2353,35 @@ export interface operations {
             };
             /** @description `FLEET_NOT_CONFIGURED`, or `OVERLOADED` (too many reads of the fleet repo waiting; with `Retry-After`) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateList"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token, or an expired, revoked or invalid one */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

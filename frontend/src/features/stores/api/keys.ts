@@ -10,4 +10,5 @@ export const storeKeys = {
   events: (id: string) => [...storeKeys.all, "events", id] as const,
   resources: (id: string) => [...storeKeys.all, "resources", id] as const,
   rollbackPreview: (id: string, sha: string) => [...storeKeys.all, "rollback-preview", id, sha] as const,
+  templates: () => [...storeKeys.all, "templates"] as const,
 };

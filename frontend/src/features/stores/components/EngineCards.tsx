@@ -1,5 +1,6 @@
 import * as RadioGroup from "@radix-ui/react-radio-group";
 import type { Engine } from "../lib/status";
+import { RadioCard } from "./RadioCard";
 
 const ENGINES: { value: Engine; title: string; blurb: string }[] = [
   {
@@ -20,14 +21,9 @@ export function EngineCards({ value, onChange }: { value: Engine; onChange: (eng
       className="grid gap-3 sm:grid-cols-2"
     >
       {ENGINES.map((engine) => (
-        <RadioGroup.Item
-          key={engine.value}
-          value={engine.value}
-          className="rounded-lg border-2 border-slate-200 bg-white p-4 text-left focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-600 data-[state=checked]:border-blue-600 data-[state=checked]:bg-blue-50"
-        >
-          <span className="block font-semibold">{engine.title}</span>
-          <span className="mt-1 block text-sm text-slate-600">{engine.blurb}</span>
-        </RadioGroup.Item>
+        <RadioCard key={engine.value} value={engine.value} title={engine.title} className="p-4">
+          {engine.blurb}
+        </RadioCard>
       ))}
     </RadioGroup.Root>
   );

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { ErrorAlert } from "@/components/ErrorAlert";
+import { ExternalLink } from "@/components/ExternalLink";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
 import { formatDateTime } from "@/lib/format";
@@ -11,9 +12,9 @@ function CommitSha({ entry }: { entry: HistoryEntry }) {
   const sha = <code className="font-mono text-xs">{entry.short_sha}</code>;
   if (!entry.commit_url) return <span title={entry.sha}>{sha}</span>;
   return (
-    <a href={entry.commit_url} target="_blank" rel="noreferrer" className="text-blue-700 underline" title={entry.sha}>
+    <ExternalLink href={entry.commit_url} title={entry.sha}>
       {sha}
-    </a>
+    </ExternalLink>
   );
 }
 

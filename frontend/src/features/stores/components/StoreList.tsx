@@ -1,4 +1,5 @@
 import { Link } from "react-router-dom";
+import { ExternalLink } from "@/components/ExternalLink";
 import { shortSha } from "@/lib/format";
 import { ENGINE_LABELS, storeLinks, type Store } from "../lib/status";
 import { StatusChip } from "./StatusChip";
@@ -16,14 +17,8 @@ function StoreSummary({ store }: { store: Store }) {
         </Link>
         {links && (
           <p className="mt-1 flex flex-wrap gap-2 text-xs">
-            <a className="text-blue-700 underline" href={links.storefront} target="_blank" rel="noreferrer">
-              Storefront
-            </a>
-            {links.admin && (
-              <a className="text-blue-700 underline" href={links.admin} target="_blank" rel="noreferrer">
-                Admin
-              </a>
-            )}
+            <ExternalLink href={links.storefront}>Storefront</ExternalLink>
+            {links.admin && <ExternalLink href={links.admin}>Admin</ExternalLink>}
           </p>
         )}
       </div>

@@ -50,10 +50,8 @@ export function acceptsChanges(status: StoreStatus): boolean {
 
 export type StoreLinks = { storefront: string; admin: string | null };
 
-/** The store's URLs once it is ready. StoreOut does not carry them yet; the API is expected to add
- *  `store_url`/`admin_url`, read here when present so the list lights up without a change. */
+/** The store's URLs once it is ready: the shop, and its admin (WordPress's, or Medusa's dashboard). */
 export function storeLinks(store: Store): StoreLinks | null {
-  const extra = store as Store & { store_url?: string | null; admin_url?: string | null };
-  if (store.status !== "ready" || !extra.store_url) return null;
-  return { storefront: extra.store_url, admin: extra.admin_url ?? null };
+  if (store.status !== "ready" || !store.store_url) return null;
+  return { storefront: store.store_url, admin: store.admin_url ?? null };
 }

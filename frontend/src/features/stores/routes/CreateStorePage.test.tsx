@@ -1,16 +1,16 @@
 import { act, screen } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { describe, expect, it, vi } from "vitest";
-import { API, apiError, makeStore, makeUser, signIn } from "@/test/fixtures";
+import { API, apiError, createPageHandlers, makeStore, signIn } from "@/test/fixtures";
 import { renderApp } from "@/test/render";
 import { server } from "@/test/server";
 
-const me = http.get(`${API}/auth/me`, () => HttpResponse.json(makeUser()));
+const base = createPageHandlers();
 
 describe("creating a store", () => {
   it("explains the name rules while typing and offers a theme only for WooCommerce", async () => {
     signIn();
-    server.use(me);
+    server.use(...base);
     const { user } = renderApp("/stores/new");
     const name = await screen.findByLabelText("Store name");
     await user.type(name, "My-Shop");
@@ -28,7 +28,7 @@ describe("creating a store", () => {
     let body: unknown;
     const created = makeStore({ id: "st-new0000001", name: "fresh-shop", status: "requested" });
     server.use(
-      me,
+      ...base,
       http.post(`${API}/stores`, async ({ request }) => {
         body = await request.json();
         return HttpResponse.json(created, { status: 202 });
@@ -45,13 +45,20 @@ describe("creating a store", () => {
     await user.click(screen.getByRole("button", { name: "Create store" }));
     expect(await screen.findByRole("heading", { level: 1, name: "fresh-shop" })).toBeInTheDocument();
     expect(router.state.location.pathname).toBe("/stores/st-new0000001");
-    expect(body).toEqual({ name: "fresh-shop", engine: "woocommerce", theme: "astra", plan: "medium" });
+    expect(body).toEqual({
+      name: "fresh-shop",
+      engine: "woocommerce",
+      theme: "astra",
+      plan: "medium",
+      template: "classic",
+      branding: null,
+    });
   });
 
   it("shows the API's verdict on the name when it disagrees", async () => {
     signIn();
     server.use(
-      me,
+      ...base,
       http.post(`${API}/stores`, () =>
         apiError(409, "STORE_NAME_TAKEN", "You already have a store named 'taken-name'."),
       ),
@@ -68,7 +75,7 @@ describe("creating a store", () => {
     try {
       signIn();
       server.use(
-        me,
+        ...base,
         http.post(`${API}/stores`, () =>
           apiError(429, "CREATION_COOLDOWN", "Wait before creating another store.", undefined, { "Retry-After": "65" }),
         ),
@@ -90,7 +97,7 @@ describe("creating a store", () => {
   it("names the store limit plainly", async () => {
     signIn();
     server.use(
-      me,
+      ...base,
       http.post(`${API}/stores`, () => apiError(429, "STORE_LIMIT_EXCEEDED", "You may have at most 5 stores.")),
     );
     const { user } = renderApp("/stores/new");

@@ -22,7 +22,10 @@ describe("a store's page", () => {
     renderApp(`/stores/${store.id}`);
     const commits = await screen.findByRole("list", { name: "Commits" });
     const [newest, oldest] = within(commits).getAllByRole("listitem");
-    expect(within(newest!).getByRole("link", { name: "abcdef0" })).toHaveAttribute("href", second.commit_url);
+    expect(within(newest!).getByRole("link", { name: "abcdef0 (opens in a new tab)" })).toHaveAttribute(
+      "href",
+      second.commit_url,
+    );
     expect(newest).toHaveTextContent("(current)");
     expect(within(newest!).queryByRole("button")).not.toBeInTheDocument();
     expect(within(oldest!).getByRole("button", { name: "Roll back to this commit" })).toBeEnabled();
@@ -107,7 +110,7 @@ describe("a store's page", () => {
     });
     server.use(...storeDetailHandlers(pending));
     renderApp(`/stores/${pending.id}`);
-    const link = await screen.findByRole("link", { name: "Waiting for review on GitHub" });
+    const link = await screen.findByRole("link", { name: "Waiting for review on GitHub (opens in a new tab)" });
     expect(link).toHaveAttribute("href", pending.pull_request_url);
     expect(screen.getByText("Awaiting approval")).toBeInTheDocument();
   });

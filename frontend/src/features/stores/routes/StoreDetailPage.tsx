@@ -1,6 +1,7 @@
 import { useId, type ReactNode } from "react";
 import { Link, useParams } from "react-router-dom";
 import { ErrorAlert } from "@/components/ErrorAlert";
+import { ExternalLink } from "@/components/ExternalLink";
 import { PageHeader } from "@/components/PageHeader";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -16,6 +17,7 @@ import { ResourcesPanel } from "../components/ResourcesPanel";
 import { SettingsForm } from "../components/SettingsForm";
 import { StatusChip } from "../components/StatusChip";
 import { StatusTimeline } from "../components/StatusTimeline";
+import { useTemplateTitle } from "../components/TemplatePicker";
 import { ENGINE_LABELS, storeLinks, type Store } from "../lib/status";
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
@@ -42,8 +44,20 @@ function BackLink() {
   );
 }
 
-function Overview({ store }: { store: Store }) {
+function Links({ store }: { store: Store }) {
   const links = storeLinks(store);
+  if (!links)
+    return <>{store.status === "ready" ? "Shown with the credentials below" : "Available once the store is ready"}</>;
+  return (
+    <span className="flex flex-wrap gap-3">
+      <ExternalLink href={links.storefront}>Storefront</ExternalLink>
+      {links.admin && <ExternalLink href={links.admin}>Open admin</ExternalLink>}
+    </span>
+  );
+}
+
+function Overview({ store }: { store: Store }) {
+  const templateTitle = useTemplateTitle(store.template);
   return (
     <dl className="grid gap-3 text-sm sm:grid-cols-2">
       <div>
@@ -57,6 +71,13 @@ function Overview({ store }: { store: Store }) {
         <dd>{[ENGINE_LABELS[store.engine], store.theme, store.plan].filter(Boolean).join(" · ")}</dd>
       </div>
       <div>
+        <dt className="text-xs text-slate-500">Catalogue template</dt>
+        <dd>
+          <span className="block">{templateTitle}</span>
+          <span className="block text-xs text-slate-600">Seeded once at creation; it does not change.</span>
+        </dd>
+      </div>
+      <div>
         <dt className="text-xs text-slate-500">Last commit</dt>
         <dd className="font-mono">{shortSha(store.last_commit_sha)}</dd>
       </div>
@@ -64,31 +85,14 @@ function Overview({ store }: { store: Store }) {
         <div className="sm:col-span-2">
           <dt className="text-xs text-slate-500">Pull request</dt>
           <dd>
-            <a className="text-blue-700 underline" href={store.pull_request_url} target="_blank" rel="noreferrer">
-              Waiting for review on GitHub
-            </a>
+            <ExternalLink href={store.pull_request_url}>Waiting for review on GitHub</ExternalLink>
           </dd>
         </div>
       )}
       <div>
         <dt className="text-xs text-slate-500">URLs</dt>
         <dd>
-          {links ? (
-            <span className="flex flex-wrap gap-3">
-              <a className="text-blue-700 underline" href={links.storefront} target="_blank" rel="noreferrer">
-                Storefront
-              </a>
-              {links.admin && (
-                <a className="text-blue-700 underline" href={links.admin} target="_blank" rel="noreferrer">
-                  Admin
-                </a>
-              )}
-            </span>
-          ) : store.status === "ready" ? (
-            "Shown with the credentials below"
-          ) : (
-            "Available once the store is ready"
-          )}
+          <Links store={store} />
         </dd>
       </div>
     </dl>
@@ -117,7 +121,7 @@ function StoreDetail({ store }: { store: Store }) {
           </Section>
           {!gone && (
             <Section title="Settings">
-              <SettingsForm key={`${store.theme}:${store.plan}`} store={store} />
+              <SettingsForm key={`${store.theme}:${store.plan}:${JSON.stringify(store.branding)}`} store={store} />
             </Section>
           )}
           {!gone && (
@@ -169,13 +173,15 @@ export function StoreDetailPage() {
       <>
         <BackLink />
         {notFound ? (
-          <ErrorAlert
-            error={store.error}
+          <PageHeader
             title="Store not found"
-            message="There is no store with this address, or it belongs to someone else."
+            description="There is no store with this address, or it belongs to someone else."
           />
         ) : (
-          <ErrorAlert error={store.error} title="The store could not be loaded" />
+          <>
+            <PageHeader title="The store could not be loaded" />
+            <ErrorAlert error={store.error} />
+          </>
         )}
       </>
     );
