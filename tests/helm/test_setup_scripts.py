@@ -23,7 +23,7 @@ esac
 case "$*" in
   *"is-installed"*) [[ -e "$FAKE_LOG.second" ]] ;;
   *"is-active"*) [[ -e "$FAKE_LOG.second" ]] || grep -q " activate" "$FAKE_LOG" ;;
-  *"post create"*) echo 42 ;;
+  *"--porcelain"*) echo 42 ;;
   *"--format=count"*) echo 3 ;;
   *) exit 0 ;;
 esac
@@ -35,6 +35,7 @@ printf '%s\n' "$*" >>"$FAKE_LOG"
 if [[ $1 == exec ]]; then
   [[ $(cat "$MEDUSA_ADMIN_PASSWORD_FILE") == "$EXPECTED" ]] || exit 9
   [[ -n $STORE_NAME && -n $ADMIN_EMAIL && -n $CURRENCY ]] || exit 8
+  [[ $CATALOGUE_FILE == /*/catalogue.json && -s $CATALOGUE_FILE ]] || exit 7
   echo "creating region"; echo "publishable-key=pk_0123abcd"
 fi
 """
@@ -77,12 +78,13 @@ def _write(data: dict[str, str], directory: Path) -> None:
 def test_scripts_parse(engine: str, render_store: Any, kit: Any, tmp_path: Path) -> None:
     data = _setup(render_store, kit, engine)
     _write(data, tmp_path)
-    scripts = [name for name in data if name.endswith(".sh")]
-    assert scripts == [f"{engine}-setup.sh"]
+    scripts = sorted(name for name in data if name.endswith(".sh"))
+    assert scripts == {"woocommerce": ["woocommerce-catalogue.sh", "woocommerce-setup.sh"], "medusa": ["medusa-setup.sh"]}[engine]
     for name in scripts:
         subprocess.run(["bash", "-n", str(tmp_path / name)], check=True)
         text = data[name]
-        assert text.startswith("#!/usr/bin/env bash") and "set -euo pipefail" in text
+        if name.endswith("-setup.sh"):  # the catalogue is sourced, not run
+            assert text.startswith("#!/usr/bin/env bash") and "set -euo pipefail" in text
     subprocess.run(["bash", "-n", str(tmp_path / "store.env")], check=True)
 
 
@@ -115,7 +117,10 @@ def test_woocommerce_setup_reads_the_password_from_the_mounted_file(
         "option update woocommerce_currency USD",
         "rewrite structure /%postname%/",
         "option update woocommerce_cod_settings",
-        "wc product create --name=Classic T-Shirt",
+        "wc product_cat create --name=Clothing --slug=clothing",
+        "wc product create --type=variable",
+        "wc product_variation create 42 --sku=TEE-BLACK-S --regular_price=24.00",
+        "wc product create --type=simple --sku=WALLET --regular_price=45.00",
         "wc tool run regenerate_product_lookup_tables",
     ]
     positions = [calls.find(step) for step in order]
@@ -151,3 +156,18 @@ def test_medusa_setup_reads_the_password_from_the_mounted_file(
     calls = Path(sandbox["FAKE_LOG"]).read_text().splitlines()
     assert calls == ["db:migrate", "exec ./src/scripts/seed.ts"]
     assert PASSWORD not in "\n".join(calls)
+
+
+def test_the_medusa_seed_needs_a_catalogue_file(sandbox: dict[str, str], tmp_path: Path) -> None:
+    app = tmp_path / "app"
+    (app / "node_modules" / ".bin").mkdir(parents=True)
+    (app / "node_modules" / ".bin" / "medusa").write_text(FAKE_MEDUSA)
+    (app / "node_modules" / ".bin" / "medusa").chmod(0o755)
+    (app / "scripts").mkdir()
+    shutil.copy(BACKEND_SEED, app / "scripts" / "seed.sh")
+    env = {k: v for k, v in sandbox.items() if k != "root"} | {"STORE_NAME": "x"}
+    for catalogue, message in ((None, "CATALOGUE_FILE must be set"), (str(tmp_path), "is not a readable file")):
+        run_env = env if catalogue is None else env | {"CATALOGUE_FILE": catalogue}
+        result = subprocess.run(["bash", str(app / "scripts" / "seed.sh")], env=run_env, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 1 and message in result.stderr and "CATALOGUE_FILE" in result.stderr
+        assert not Path(sandbox["FAKE_LOG"]).exists()  # failed before any migration

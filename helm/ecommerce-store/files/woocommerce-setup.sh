@@ -5,8 +5,19 @@
 #
 # Inputs, all mounted (never on a command line, so no password shows in `ps` or in the Job spec):
 #   $SETUP_DIR/store.env          non-secret settings rendered by the chart (name, URL, theme, ...)
+#   $SETUP_DIR/woocommerce-catalogue.sh
+#                                 the store's catalogue template (catalogue.json) as calls to the
+#                                 catalogue_* functions below, rendered by the chart
 #   $SECRETS_DIR/<key>            the store's credentials Secret as files
 #   $WP_PATH                      WordPress core + wp-config.php (reads WORDPRESS_DB_*_FILE env)
+#
+# The catalogue is rendered to shell by Helm (templates/configmap-setup.yaml) rather than parsed
+# here: the wordpress:cli image has no JSON tool for bash, `wp eval-file` PHP could not be checked
+# without WooCommerce, and a list of plain `wp wc` calls is what the chart's tests run against a
+# recording `wp`. Every value in it is single-quoted with embedded quotes escaped, so catalogue text
+# stays data. Products carry no images: WordPress refuses SVG uploads (and WooCommerce's
+# `images[].src` sideloading goes through the same check), and the catalogue images are SVGs served
+# by the Medusa storefront, which a WooCommerce store does not have.
 set -euo pipefail
 
 SETUP_DIR=${SETUP_DIR:-/etc/storefleet/setup}
@@ -76,18 +87,60 @@ wpc rewrite flush
 wpc option update woocommerce_cod_settings --format=json \
   '{"enabled":"yes","title":"Cash on delivery","description":"Pay with cash upon delivery.","instructions":"Pay with cash upon delivery.","enable_for_methods":[],"enable_for_virtual":"yes"}'
 
-# 7. Seed products, by SKU so a re-run creates no duplicates.
-ensure_product() { # sku name regular_price sale_price stock description
-  if [[ -n $(wpc wc product list --sku="$1" --field=id --user="$ADMIN_USER") ]]; then return; fi
-  local args=(--name="$2" --sku="$1" --regular_price="$3" --manage_stock=true
-    --stock_quantity="$5" --description="$6" --status=publish --user="$ADMIN_USER" --porcelain)
-  if [[ -n $4 ]]; then args+=(--sale_price="$4"); fi
-  wpc wc product create "${args[@]}" >/dev/null
+# 7. The catalogue: categories by slug, simple products by SKU, variable products by slug and their
+# variations by SKU, so a re-run creates only what is missing. Option titles become the products'
+# own (non-taxonomy) attributes; WC-CLI decodes arguments that start with [ or { as JSON.
+wcc() { wpc wc "$@" --user="$ADMIN_USER"; }
+require_id() { # value what
+  if [[ ! $1 =~ ^[0-9]+$ ]]; then log "$2: WooCommerce returned no id (${1:-nothing})"; exit 1; fi
 }
-ensure_product TSHIRT-001 "Classic T-Shirt" 24.99 "" 50 "A soft cotton crew-neck tee."
-ensure_product HEADPHONES-001 "Wireless Headphones" 79.99 59.99 30 "Over-ear, 30 hours of battery."
-ensure_product WALLET-001 "Leather Wallet" 39.99 "" 100 "Full-grain leather, six card slots."
-wpc wc tool run regenerate_product_lookup_tables --user="$ADMIN_USER" >/dev/null
+declare -A category_ids=()
+catalogue_category() { # slug name
+  local id
+  id=$(wcc product_cat list --slug="$1" --field=id)
+  if [[ -z $id ]]; then id=$(wcc product_cat create --name="$2" --slug="$1" --porcelain); fi
+  require_id "$id" "category $1"
+  category_ids[$1]=$id
+}
+product_args=()
+set_product_args() { # slug name description category
+  local category=${category_ids[$4]:-}
+  require_id "$category" "category $4 of product $1"
+  product_args=(--name="$2" --slug="$1" --description="$3" --status=publish --categories="[{\"id\":$category}]")
+}
+stock_args=()
+set_stock_args() { # stock (empty: not tracked)
+  stock_args=()
+  if [[ -n $1 ]]; then stock_args=(--manage_stock=true --stock_quantity="$1"); fi
+}
+catalogue_simple_product() { # slug name description category sku price stock
+  local found # assigned apart from `local`, so a failing lookup stops the script (set -e)
+  found=$(wcc product list --sku="$5" --field=id)
+  if [[ -n $found ]]; then return; fi
+  set_product_args "$1" "$2" "$3" "$4"
+  set_stock_args "$7"
+  wcc product create --type=simple --sku="$5" --regular_price="$6" "${product_args[@]}" "${stock_args[@]}" --porcelain >/dev/null
+}
+product_id=""
+variation_skus=""
+catalogue_variable_product() { # slug name description category attributes-json
+  product_id=$(wcc product list --slug="$1" --field=id)
+  if [[ -z $product_id ]]; then
+    set_product_args "$1" "$2" "$3" "$4"
+    product_id=$(wcc product create --type=variable --attributes="$5" "${product_args[@]}" --porcelain)
+  fi
+  require_id "$product_id" "product $1"
+  variation_skus=$(wcc product_variation list "$product_id" --field=sku)
+}
+catalogue_variation() { # sku price stock attributes-json (of the product above)
+  if grep -qxF -- "$1" <<<"$variation_skus"; then return; fi
+  set_stock_args "$3"
+  wcc product_variation create "$product_id" --sku="$1" --regular_price="$2" --attributes="$4" "${stock_args[@]}" \
+    --porcelain >/dev/null
+}
+# shellcheck source=/dev/null
+source "$SETUP_DIR/woocommerce-catalogue.sh"
+wcc tool run regenerate_product_lookup_tables >/dev/null
 
 # 8. Verify before saying done: the watcher marks the store ready only when this exits 0.
 wpc plugin is-active woocommerce

@@ -1,7 +1,8 @@
 // Seeds a Medusa v2 store: admin user (optional), store settings, region + tax region, stock location,
 // fulfillment set with standard and express shipping, a publishable API key on the default sales
-// channel, collections and products. Idempotent: everything is looked up (by handle, name, e-mail or
-// currency) before it is created, so re-runs and retried setup Jobs converge.
+// channel, and the catalogue of CATALOGUE_FILE (categories, collections, products). Idempotent:
+// everything is looked up (by handle, name, e-mail or currency) before it is created, so re-runs and
+// retried setup Jobs converge.
 // Run: medusa exec ./src/scripts/seed.ts (built image: ./src/scripts/seed.js). The publishable key is
 // printed as `publishable-key=pk_...` when the process exits, after Medusa's own log lines.
 import type { ExecArgs } from "@medusajs/framework/types";
@@ -110,7 +111,7 @@ export default async function seed({ container }: ExecArgs): Promise<void> {
   const shipping = await seedShipping(container, { ...settings, regionId, salesChannelId });
   const key = await ensurePublishableKey(container, salesChannelId);
   const created = await seedCatalogue(container, { ...settings, salesChannelId, ...shipping });
-  logger.info(`Seeded "${settings.storeName}": ${created} new product(s).`);
+  logger.info(`Seeded "${settings.storeName}" (catalogue ${settings.catalogue.name}): ${created} new product(s).`);
   // Last on stdout, after `medusa exec` logs that it finished: the platform reads this line.
   process.once("exit", () => process.stdout.write(`publishable-key=${key}\n`));
 }

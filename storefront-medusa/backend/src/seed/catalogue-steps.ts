@@ -1,12 +1,20 @@
-// Collections and products (with images and, where tracked, stock at the warehouse), by handle.
+// The catalogue's categories, collections and products (with images and, where tracked, stock at the
+// warehouse), each looked up by handle first.
 import type { ExecArgs } from "@medusajs/framework/types";
 import { ContainerRegistrationKeys, Modules, ProductStatus } from "@medusajs/framework/utils";
-import { createCollectionsWorkflow, createInventoryLevelsWorkflow, createProductsWorkflow } from "@medusajs/medusa/core-flows";
-import { COLLECTIONS, PRODUCTS, type SeedProduct } from "./catalogue";
+import {
+  createCollectionsWorkflow,
+  createInventoryLevelsWorkflow,
+  createProductCategoriesWorkflow,
+  createProductsWorkflow,
+} from "@medusajs/medusa/core-flows";
+import type { Catalogue, SeedProduct } from "./catalogue";
 
 type Container = ExecArgs["container"];
+type Handles = Map<string, string>;
 
 interface CatalogueInput {
+  catalogue: Catalogue;
   currency: string;
   imageBaseUrl: string;
   salesChannelId: string;
@@ -14,11 +22,29 @@ interface CatalogueInput {
   shippingProfileId: string;
 }
 
-async function ensureCollections(container: Container): Promise<Map<string, string>> {
+/** Handle -> id of the catalogue's categories, creating the missing ones (active and public). */
+async function ensureCategories(container: Container, catalogue: Catalogue): Promise<Handles> {
   const products = container.resolve(Modules.PRODUCT);
-  const handles = COLLECTIONS.map((collection) => collection.handle);
-  const existing = await products.listProductCollections({ handle: handles });
-  const missing = COLLECTIONS.filter((collection) => !existing.some((found) => found.handle === collection.handle));
+  const existing = await products.listProductCategories({ handle: catalogue.categories.map((c) => c.handle) });
+  const found = new Set(existing.map((category) => category.handle));
+  const missing = catalogue.categories.filter((category) => !found.has(category.handle));
+  if (missing.length > 0) {
+    const { result } = await createProductCategoriesWorkflow(container).run({
+      input: {
+        product_categories: missing.map((c) => ({ name: c.title, handle: c.handle, is_active: true, is_internal: false })),
+      },
+    });
+    existing.push(...result);
+  }
+  return new Map(existing.map((category) => [category.handle, category.id]));
+}
+
+async function ensureCollections(container: Container, catalogue: Catalogue): Promise<Handles> {
+  if (catalogue.collections.length === 0) return new Map();
+  const products = container.resolve(Modules.PRODUCT);
+  const existing = await products.listProductCollections({ handle: catalogue.collections.map((c) => c.handle) });
+  const found = new Set(existing.map((collection) => collection.handle));
+  const missing = catalogue.collections.filter((collection) => !found.has(collection.handle));
   if (missing.length > 0) {
     const { result } = await createCollectionsWorkflow(container).run({ input: { collections: missing } });
     existing.push(...result);
@@ -26,14 +52,15 @@ async function ensureCollections(container: Container): Promise<Map<string, stri
   return new Map(existing.map((collection) => [collection.handle, collection.id]));
 }
 
-function productInput(product: SeedProduct, input: CatalogueInput, collections: Map<string, string>) {
+function productInput(product: SeedProduct, input: CatalogueInput, categories: Handles, collections: Handles) {
   const images = product.images.map((file) => ({ url: `${input.imageBaseUrl}/${file}` }));
   return {
     title: product.title,
     handle: product.handle,
     description: product.description,
     status: ProductStatus.PUBLISHED,
-    collection_id: collections.get(product.collection),
+    category_ids: [categories.get(product.category)!],
+    collection_id: product.collection ? collections.get(product.collection) : undefined,
     shipping_profile_id: input.shippingProfileId,
     thumbnail: images[0]?.url,
     images,
@@ -70,15 +97,18 @@ async function stockTrackedVariants(container: Container, created: SeedProduct[]
   if (levels.length > 0) await createInventoryLevelsWorkflow(container).run({ input: { inventory_levels: levels } });
 }
 
-/** Creates the missing seed products; returns how many were created. */
+/** Creates the catalogue's missing categories, collections and products; returns how many products were created. */
 export async function seedCatalogue(container: Container, input: CatalogueInput): Promise<number> {
-  const collections = await ensureCollections(container);
+  const { catalogue } = input;
+  const categories = await ensureCategories(container, catalogue);
+  const collections = await ensureCollections(container, catalogue);
   const products = container.resolve(Modules.PRODUCT);
-  const existing = new Set((await products.listProducts({ handle: PRODUCTS.map((p) => p.handle) })).map((p) => p.handle));
-  const missing = PRODUCTS.filter((product) => !existing.has(product.handle));
+  const handles = catalogue.products.map((p) => p.handle);
+  const existing = new Set((await products.listProducts({ handle: handles })).map((p) => p.handle));
+  const missing = catalogue.products.filter((product) => !existing.has(product.handle));
   if (missing.length === 0) return 0;
   await createProductsWorkflow(container).run({
-    input: { products: missing.map((product) => productInput(product, input, collections)) },
+    input: { products: missing.map((product) => productInput(product, input, categories, collections)) },
   });
   await stockTrackedVariants(container, missing, input.stockLocationId);
   return missing.length;

@@ -1,10 +1,15 @@
-// The seed catalogue every new store starts with. Handles are the identity: re-running the seed
-// creates only what is missing.
+// The catalogue a store is seeded with: one of the chart's templates
+// (helm/ecommerce-store/files/catalogue/<template>.json), read from the file named by CATALOGUE_FILE
+// (the setup Job mounts the store's as $SETUP_DIR/catalogue.json). Handles are the identity:
+// re-running the seed creates only what is missing. Validated up front, so a broken document fails
+// the seed with the path of the bad field before anything is written.
+import fs from "node:fs";
 
 export interface SeedVariant {
   title: string;
   sku: string;
   options: Record<string, string>;
+  /** Major units of the store currency (20 = $20.00). */
   price: number;
   /** Units in the warehouse; undefined: stock not tracked (always available). */
   stock?: number;
@@ -14,120 +19,152 @@ export interface SeedProduct {
   handle: string;
   title: string;
   description: string;
-  collection: string;
+  category: string;
+  collection: string | null;
+  /** Paths relative to the storefront's /images/. */
   images: string[];
   options: { title: string; values: string[] }[];
   variants: SeedVariant[];
 }
 
-export const COLLECTIONS = [
-  { handle: "apparel", title: "Apparel" },
-  { handle: "accessories", title: "Accessories" },
-  { handle: "home", title: "Home & Living" },
-];
-
-export const SHIPPING_OPTIONS = [
-  { code: "standard", name: "Standard Shipping", description: "Arrives in 3-5 business days.", amount: 10 },
-  { code: "express", name: "Express Shipping", description: "Arrives in 1-2 business days.", amount: 25 },
-];
-
-function sized(sku: string, price: number, sizes = ["S", "M", "L"]): SeedVariant[] {
-  return sizes.map((size) => ({ title: size, sku: `${sku}-${size}`, options: { Size: size }, price }));
+export interface Catalogue {
+  name: string;
+  title: string;
+  description: string;
+  categories: { handle: string; title: string }[];
+  collections: { handle: string; title: string }[];
+  products: SeedProduct[];
 }
 
-function single(sku: string, price: number): SeedVariant[] {
-  return [{ title: "Default", sku, options: { Default: "Default" }, price }];
+type Json = Record<string, unknown>;
+
+class CatalogueError extends Error {}
+
+function fail(where: string, message: string): never {
+  throw new CatalogueError(`catalogue: ${where} ${message}`);
 }
 
-const DEFAULT_OPTION = [{ title: "Default", values: ["Default"] }];
+function object(value: unknown, where: string): Json {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) fail(where, "must be an object");
+  return value as Json;
+}
 
-export const PRODUCTS: SeedProduct[] = [
-  {
-    handle: "classic-tee",
-    title: "Classic Tee",
-    description: "A soft, midweight cotton tee cut for everyday wear.",
-    collection: "apparel",
-    images: ["classic-tee-1.svg", "classic-tee-2.svg"],
-    options: [
-      { title: "Size", values: ["S", "M", "L"] },
-      { title: "Color", values: ["Black", "White"] },
-    ],
-    variants: ["Black", "White"].flatMap((color) =>
-      ["S", "M", "L"].map((size) => ({
-        title: `${size} / ${color}`,
-        sku: `TEE-${color.toUpperCase()}-${size}`,
-        options: { Size: size, Color: color },
-        price: 24,
-      })),
-    ),
-  },
-  {
-    handle: "everyday-hoodie",
-    title: "Everyday Hoodie",
-    description: "Brushed fleece inside, a roomy hood and a kangaroo pocket.",
-    collection: "apparel",
-    images: ["everyday-hoodie-1.svg", "everyday-hoodie-2.svg"],
-    options: [{ title: "Size", values: ["S", "M", "L"] }],
-    variants: sized("HOODIE", 59),
-  },
-  {
-    handle: "field-cap",
-    title: "Field Cap",
-    description: "A six-panel cotton cap with an adjustable strap.",
-    collection: "apparel",
-    images: ["field-cap-1.svg", "field-cap-2.svg"],
-    options: [{ title: "Color", values: ["Olive", "Navy"] }],
-    variants: ["Olive", "Navy"].map((color) => ({ title: color, sku: `CAP-${color.toUpperCase()}`, options: { Color: color }, price: 19 })),
-  },
-  {
-    handle: "canvas-tote",
-    title: "Canvas Tote",
-    description: "Heavy canvas, long handles and an inside pocket. The black one sells out fast.",
-    collection: "accessories",
-    images: ["canvas-tote-1.svg", "canvas-tote-2.svg"],
-    options: [{ title: "Color", values: ["Natural", "Black"] }],
-    variants: [
-      { title: "Natural", sku: "TOTE-NATURAL", options: { Color: "Natural" }, price: 18, stock: 25 },
-      { title: "Black", sku: "TOTE-BLACK", options: { Color: "Black" }, price: 18, stock: 0 },
-    ],
-  },
-  {
-    handle: "leather-wallet",
-    title: "Leather Wallet",
-    description: "Full-grain leather bifold with six card slots.",
-    collection: "accessories",
-    images: ["leather-wallet-1.svg", "leather-wallet-2.svg"],
-    options: DEFAULT_OPTION,
-    variants: single("WALLET", 45),
-  },
-  {
-    handle: "sunglasses",
-    title: "Sunglasses",
-    description: "Polarised lenses in a lightweight acetate frame.",
-    collection: "accessories",
-    images: ["sunglasses-1.svg", "sunglasses-2.svg"],
-    options: DEFAULT_OPTION,
-    variants: single("SUNGLASSES", 79),
-  },
-  {
-    handle: "stoneware-mug",
-    title: "Stoneware Mug",
-    description: "A 350 ml glazed stoneware mug, dishwasher safe.",
-    collection: "home",
-    images: ["stoneware-mug-1.svg", "stoneware-mug-2.svg"],
-    options: DEFAULT_OPTION,
-    variants: single("MUG", 14),
-  },
-  {
-    handle: "soy-candle",
-    title: "Soy Candle",
-    description: "Hand-poured soy wax with cedar and bergamot; burns for about 40 hours.",
-    collection: "home",
-    images: ["soy-candle-1.svg", "soy-candle-2.svg"],
-    options: [{ title: "Size", values: ["Small", "Large"] }],
-    variants: [
-      { title: "Small", sku: "CANDLE-SMALL", options: { Size: "Small" }, price: 22 },
-      { title: "Large", sku: "CANDLE-LARGE", options: { Size: "Large" }, price: 34 },
-    ],
-  },
-];
+function text(value: unknown, where: string): string {
+  if (typeof value !== "string" || value.trim() === "") fail(where, "must be a non-empty string");
+  return value;
+}
+
+function list(value: unknown, where: string, nonEmpty = false): unknown[] {
+  if (!Array.isArray(value)) fail(where, "must be an array");
+  if (nonEmpty && value.length === 0) fail(where, "must not be empty");
+  return value;
+}
+
+function unique<T>(items: T[], key: (item: T) => string, where: string): void {
+  const seen = new Set<string>();
+  for (const item of items) {
+    if (seen.has(key(item))) fail(where, `has "${key(item)}" twice`);
+    seen.add(key(item));
+  }
+}
+
+function handleTitle(value: unknown, where: string): { handle: string; title: string } {
+  const entry = object(value, where);
+  return { handle: text(entry.handle, `${where}.handle`), title: text(entry.title, `${where}.title`) };
+}
+
+function options(value: unknown, where: string): SeedProduct["options"] {
+  const parsed = list(value, where, true).map((raw, i) => {
+    const option = object(raw, `${where}[${i}]`);
+    const values = list(option.values, `${where}[${i}].values`, true).map((v, j) => text(v, `${where}[${i}].values[${j}]`));
+    return { title: text(option.title, `${where}[${i}].title`), values };
+  });
+  unique(parsed, (o) => o.title, where);
+  return parsed;
+}
+
+function variant(value: unknown, where: string, productOptions: SeedProduct["options"]): SeedVariant {
+  const raw = object(value, where);
+  const chosen = object(raw.options, `${where}.options`);
+  const names = Object.keys(chosen).sort().join(", ");
+  if (names !== productOptions.map((o) => o.title).sort().join(", ")) fail(`${where}.options`, `must set exactly the product's options, not ${names}`);
+  for (const option of productOptions) {
+    if (!option.values.includes(chosen[option.title] as string)) fail(`${where}.options.${option.title}`, `must be one of ${option.values.join(", ")}`);
+  }
+  if (typeof raw.price !== "number" || !(raw.price >= 0)) fail(`${where}.price`, "must be a number >= 0");
+  if (raw.stock !== undefined && !(Number.isInteger(raw.stock) && (raw.stock as number) >= 0)) fail(`${where}.stock`, "must be an integer >= 0 when set");
+  return {
+    title: text(raw.title, `${where}.title`),
+    sku: text(raw.sku, `${where}.sku`),
+    options: chosen as Record<string, string>,
+    price: raw.price,
+    ...(raw.stock === undefined ? {} : { stock: raw.stock as number }),
+  };
+}
+
+function product(value: unknown, where: string, categories: Set<string>, collections: Set<string>): SeedProduct {
+  const raw = object(value, where);
+  const category = text(raw.category, `${where}.category`);
+  if (!categories.has(category)) fail(`${where}.category`, `"${category}" is not in categories`);
+  const collection = raw.collection ?? null;
+  if (collection !== null && !collections.has(text(collection, `${where}.collection`))) fail(`${where}.collection`, `"${collection}" is not in collections`);
+  const productOptions = options(raw.options, `${where}.options`);
+  const variants = list(raw.variants, `${where}.variants`, true).map((v, i) => variant(v, `${where}.variants[${i}]`, productOptions));
+  unique(variants, (v) => JSON.stringify(productOptions.map((o) => v.options[o.title])), `${where}.variants (option values)`);
+  return {
+    handle: text(raw.handle, `${where}.handle`),
+    title: text(raw.title, `${where}.title`),
+    description: text(raw.description, `${where}.description`),
+    category,
+    collection: collection as string | null,
+    images: list(raw.images, `${where}.images`).map((image, i) => text(image, `${where}.images[${i}]`)),
+    options: productOptions,
+    variants,
+  };
+}
+
+/** The catalogue document, checked field by field; throws naming the first bad field. */
+export function parseCatalogue(value: unknown): Catalogue {
+  const doc = object(value, "the document");
+  const categories = list(doc.categories, "categories", true).map((c, i) => handleTitle(c, `categories[${i}]`));
+  const collections = list(doc.collections ?? [], "collections").map((c, i) => handleTitle(c, `collections[${i}]`));
+  unique(categories, (c) => c.handle, "categories");
+  unique(collections, (c) => c.handle, "collections");
+  const categoryHandles = new Set(categories.map((c) => c.handle));
+  const collectionHandles = new Set(collections.map((c) => c.handle));
+  const products = list(doc.products, "products", true).map((p, i) => product(p, `products[${i}]`, categoryHandles, collectionHandles));
+  unique(products, (p) => p.handle, "products");
+  unique(products.flatMap((p) => p.variants), (v) => v.sku, "variant SKUs");
+  return {
+    name: text(doc.name, "name"),
+    title: text(doc.title, "title"),
+    description: text(doc.description, "description"),
+    categories,
+    collections,
+    products,
+  };
+}
+
+/** Reads and validates the catalogue named by CATALOGUE_FILE. */
+export function readCatalogue(env: NodeJS.ProcessEnv = process.env): Catalogue {
+  const file = (env.CATALOGUE_FILE || "").trim();
+  if (!file) throw new Error("CATALOGUE_FILE must be set: the path of the store's catalogue JSON (helm/ecommerce-store/files/catalogue/<template>.json)");
+  let source: string;
+  try {
+    source = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    throw new Error(`CATALOGUE_FILE=${file} cannot be read: ${(error as Error).message}`);
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(source);
+  } catch (error) {
+    throw new Error(`CATALOGUE_FILE=${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  try {
+    return parseCatalogue(document);
+  } catch (error) {
+    if (error instanceof CatalogueError) throw new Error(`CATALOGUE_FILE=${file}: ${error.message}`);
+    throw error;
+  }
+}

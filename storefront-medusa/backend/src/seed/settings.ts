@@ -1,5 +1,6 @@
 // The seed's inputs, all from the environment (the setup Job's store.env, or the test script).
 import fs from "node:fs";
+import { readCatalogue, type Catalogue } from "./catalogue";
 
 export interface SeedSettings {
   storeName: string;
@@ -7,6 +8,7 @@ export interface SeedSettings {
   countryCode: string;
   imageBaseUrl: string;
   admin: { email: string; password: string } | null;
+  catalogue: Catalogue;
 }
 
 function adminPassword(env: NodeJS.ProcessEnv): string | null {
@@ -22,9 +24,9 @@ export function readSeedSettings(env: NodeJS.ProcessEnv = process.env): SeedSett
   // COUNTRY may be WooCommerce-style "US:CA": the part before the colon is the country.
   const countryCode = (env.COUNTRY || "US").split(":")[0]!.trim().toLowerCase();
   const storeUrl = (env.STORE_URL || "").replace(/\/+$/, "");
-  // Seed images ship with the storefront (same origin as the store): absolute when the store URL is
-  // known, else a path the storefront resolves against its own origin.
-  const imageBaseUrl = (env.SEED_IMAGE_BASE_URL || `${storeUrl}/images/products`).replace(/\/+$/, "");
+  // Seed images ship with the storefront (same origin as the store) under /images/: absolute when the
+  // store URL is known, else a path the storefront resolves against its own origin.
+  const imageBaseUrl = (env.SEED_IMAGE_BASE_URL || `${storeUrl}/images`).replace(/\/+$/, "");
   const email = (env.ADMIN_EMAIL || "").trim();
   const password = email ? adminPassword(env) : null;
   return {
@@ -33,5 +35,6 @@ export function readSeedSettings(env: NodeJS.ProcessEnv = process.env): SeedSett
     countryCode,
     imageBaseUrl,
     admin: email && password ? { email, password } : null,
+    catalogue: readCatalogue(env),
   };
 }

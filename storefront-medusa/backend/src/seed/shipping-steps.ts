@@ -7,9 +7,14 @@ import {
   createStockLocationsWorkflow,
   linkSalesChannelsToStockLocationWorkflow,
 } from "@medusajs/medusa/core-flows";
-import { SHIPPING_OPTIONS } from "./catalogue";
 
 type Container = ExecArgs["container"];
+
+// The same for every catalogue template.
+const SHIPPING_OPTIONS = [
+  { code: "standard", name: "Standard Shipping", description: "Arrives in 3-5 business days.", amount: 10 },
+  { code: "express", name: "Express Shipping", description: "Arrives in 1-2 business days.", amount: 25 },
+];
 const LOCATION_NAME = "Main Warehouse";
 const FULFILLMENT_SET_NAME = "Main Warehouse delivery";
 
