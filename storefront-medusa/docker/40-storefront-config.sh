@@ -13,6 +13,9 @@
 #                               Neither: the SPA shows "being set up".
 #   BRAND_PRIMARY, BRAND_ACCENT hex colours (default #111827, #f59e0b)
 #   LOGO_URL                    http(s) URL or /path of the logo (optional)
+#   PROMO_TEXT                  the promo bar's text (optional; default "Free returns within 30 days")
+#   NEWSLETTER_URL              http(s) URL or /path the newsletter form POSTs {"email": ...} to
+#                               (optional; unset: no newsletter form, Medusa has no newsletter service)
 #   STOREFRONT_CONFIG_FILE      where to write (default /tmp/storefront/config.json: the root file
 #                               system is read-only; nginx serves this file as /config.json)
 set -eu
@@ -53,7 +56,9 @@ cat > "$tmp" <<JSON
     "primary": $(json_string "${BRAND_PRIMARY:-#111827}"),
     "accent": $(json_string "${BRAND_ACCENT:-#f59e0b}")
   },
-  "logoUrl": $(json_string "${LOGO_URL:-}")
+  "logoUrl": $(json_string "${LOGO_URL:-}"),
+  "promoText": $(json_string "${PROMO_TEXT:-}"),
+  "newsletterUrl": $(json_string "${NEWSLETTER_URL:-}")
 }
 JSON
 mv "$tmp" "$target"

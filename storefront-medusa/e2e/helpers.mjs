@@ -72,3 +72,11 @@ export async function adminApi(path) {
   if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
   return response.json();
 }
+
+/** Serves this context a config.json with `overrides` on top of the stack's own (runtime settings). */
+export async function serveConfig(context, overrides) {
+  const config = await (await fetch(`${env.spaUrl}/config.json`)).json();
+  await context.route(`${env.spaUrl}/config.json`, (route) =>
+    route.fulfill({ contentType: "application/json", headers: { "cache-control": "no-store" }, body: JSON.stringify({ ...config, ...overrides }) }),
+  );
+}

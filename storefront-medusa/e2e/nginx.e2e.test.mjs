@@ -25,6 +25,9 @@ test("config.json is written from env and never cached", async () => {
   assert.equal(config.storeName, env.storeName);
   assert.equal(config.backendUrl, env.backendUrl);
   assert.equal(config.publishableKey, env.publishableKey);
+  // Optional settings are always present (empty: the storefront's defaults).
+  assert.equal(typeof config.promoText, "string");
+  assert.equal(typeof config.newsletterUrl, "string");
 });
 
 test("hashed assets are cached for a year, missing ones are 404", async () => {
@@ -35,6 +38,24 @@ test("hashed assets are cached for a year, missing ones are 404", async () => {
   assert.equal(response.status, 200);
   assert.equal(response.headers.get("cache-control"), "public, max-age=31536000, immutable");
   assert.equal((await head("/assets/missing-123.js")).status, 404);
+});
+
+test("the bundled fonts are woff2 under /assets/, cached for a year and allowed by the CSP as 'self'", async () => {
+  const html = await (await fetch(`${env.spaUrl}/`)).text();
+  const stylesheet = html.match(/\/assets\/index-[\w-]+\.css/)?.[0];
+  assert.ok(stylesheet, "index.html references its hashed stylesheet");
+  const css = await (await fetch(`${env.spaUrl}${stylesheet}`)).text();
+  const fonts = [...css.matchAll(/url\((\/assets\/[\w-]+\.(woff2?|ttf|otf|eot))\)/g)].map((match) => match[1]);
+  assert.ok(fonts.length >= 2, "Inter and Plus Jakarta Sans are bundled");
+  assert.ok(fonts.every((font) => font.endsWith(".woff2")), `woff2 only: ${fonts.join(", ")}`);
+  assert.ok(!/fonts\.googleapis|fonts\.gstatic|@import url\(http/.test(css), "no font CDN");
+  for (const font of fonts) {
+    const response = await head(font);
+    assert.equal(response.status, 200, font);
+    assert.equal(response.headers.get("content-type"), "font/woff2", font);
+    assert.equal(response.headers.get("cache-control"), "public, max-age=31536000, immutable", font);
+    assert.match(response.headers.get("content-security-policy"), /font-src 'self'/, font);
+  }
 });
 
 test("every response carries the security headers", async () => {

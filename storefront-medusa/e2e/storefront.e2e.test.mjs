@@ -1,7 +1,7 @@
 // The shopper's journey against a real Medusa v2 backend, and the edge cases around it.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { adminApi, env, launchBrowser, newShopper, storeApi } from "./helpers.mjs";
+import { adminApi, env, launchBrowser, newShopper, serveConfig, storeApi } from "./helpers.mjs";
 
 let browser;
 before(async () => {
@@ -27,15 +27,16 @@ test("a shopper browses, buys a variant through the 3-step checkout, and the ord
   const { context, page, consoleErrors } = await newShopper(browser);
   try {
     // Home: hero with the store name, featured products, collections.
+    const { count: productCount } = await storeApi("/store/products?limit=1&fields=id");
     await page.goto("/");
     await page.getByTestId("hero-title").filter({ hasText: env.storeName }).waitFor();
     assert.equal(await page.title(), env.storeName);
     await page.getByTestId("product-card").first().waitFor();
-    await page.getByRole("link", { name: "Apparel →" }).waitFor();
+    await page.getByRole("link", { name: "Apparel", exact: true }).waitFor();
 
     // Products: browse, then search.
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Shop" }).click();
-    await page.getByTestId("result-count").filter({ hasText: "8 products" }).waitFor();
+    await page.getByTestId("result-count").filter({ hasText: `${productCount} products` }).waitFor();
     await page.getByLabel("Search products", { exact: true }).fill("tee");
     await page.getByRole("button", { name: "Search" }).click();
     await page.waitForURL(/\/products\?q=tee$/);
@@ -216,5 +217,162 @@ test("a missing publishable key says the store is being set up", async () => {
     await page.getByTestId("config-error").filter({ hasText: "being set up" }).waitFor();
   } finally {
     await context.close();
+  }
+});
+
+test("the hero counts the catalogue, and the promo bar is the owner's and can be dismissed", async () => {
+  const { context, page } = await newShopper(browser);
+  try {
+    const counts = await Promise.all(
+      ["products", "product-categories", "collections"].map(async (resource) => (await storeApi(`/store/${resource}?limit=1&fields=id`)).count),
+    );
+    await page.goto("/");
+    await page.locator('[data-testid=hero-stats][aria-busy="false"]').waitFor();
+    for (const [key, count] of [["products", counts[0]], ["categories", counts[1]], ["collections", counts[2]]]) {
+      const stat = page.getByTestId(`stat-${key}`);
+      if (count === 0) assert.equal(await stat.count(), 0, `a zero ${key} count is left out`);
+      else await stat.filter({ hasText: String(count) }).waitFor();
+    }
+
+    // Default text, dismissed for good (a reload keeps it hidden)...
+    await page.getByTestId("promo-bar").filter({ hasText: "Free returns within 30 days" }).waitFor();
+    await page.getByTestId("promo-dismiss").click();
+    await page.getByTestId("promo-bar").waitFor({ state: "detached" });
+    await page.reload();
+    await page.getByTestId("hero-title").waitFor();
+    assert.equal(await page.getByTestId("promo-bar").count(), 0);
+    // ...until the owner sets a new text (PROMO_TEXT → promoText).
+    await serveConfig(context, { promoText: "Summer sale: 20% off everything" });
+    await page.reload();
+    await page.getByTestId("promo-bar").filter({ hasText: "Summer sale: 20% off everything" }).waitFor();
+  } finally {
+    await context.close();
+  }
+});
+
+test("category chips and filters live in the URL: shareable, and the back button restores them", async () => {
+  const { context, page } = await newShopper(browser);
+  try {
+    const { product_categories: categories } = await storeApi("/store/product-categories?fields=id,name,handle&limit=100");
+    await page.goto("/products");
+    await page.getByTestId("result-count").waitFor();
+    if (categories.length === 0) {
+      assert.equal(await page.getByTestId("category-chips").count(), 0, "no categories, no chips");
+    } else {
+      const [first] = categories;
+      const { count } = await storeApi(`/store/products?category_id[]=${first.id}&limit=1&fields=id`);
+      await page.getByTestId("category-chips").getByRole("button", { name: first.name }).click();
+      await page.waitForURL(new RegExp(`\\?category=${first.handle}$`));
+      await page.getByTestId("result-count").filter({ hasText: `${count} product${count === 1 ? "" : "s"}` }).waitFor();
+      assert.equal(await page.getByTestId("category-chips").getByRole("button", { name: first.name }).getAttribute("aria-pressed"), "true");
+    }
+    await page.getByTestId("in-stock-filter").check();
+    await page.waitForURL(/stock=in/);
+    await page.getByTestId("sort-select").selectOption("price-asc");
+    await page.waitForURL(/stock=in&sort=price-asc$/);
+    const shared = page.url();
+
+    // Back: the sort goes, the stock filter stays; forward brings the sort back.
+    await page.goBack();
+    await page.waitForURL((url) => !url.search.includes("sort="));
+    assert.ok(await page.getByTestId("in-stock-filter").isChecked());
+    assert.equal(await page.getByTestId("sort-select").inputValue(), "newest");
+    await page.goForward();
+    await page.waitForURL(shared);
+    assert.equal(await page.getByTestId("sort-select").inputValue(), "price-asc");
+
+    // A shared link opens the same view in a fresh browser; clearing keeps the sort.
+    const other = await newShopper(browser);
+    try {
+      await other.page.goto(shared);
+      assert.ok(await other.page.getByTestId("in-stock-filter").isChecked());
+      await other.page.getByTestId("clear-filters").click();
+      await other.page.waitForURL(/\/products\?sort=price-asc$/);
+    } finally {
+      await other.context.close();
+    }
+  } finally {
+    await context.close();
+  }
+});
+
+test("a store without categories shows no chips and no category count", async () => {
+  const { context, page } = await newShopper(browser);
+  try {
+    await context.route(`${env.backendUrl}/store/product-categories*`, (route) =>
+      route.fulfill({ contentType: "application/json", headers: { "access-control-allow-origin": "*" }, body: JSON.stringify({ product_categories: [], count: 0, offset: 0, limit: 100 }) }),
+    );
+    await page.goto("/");
+    await page.locator('[data-testid=hero-stats][aria-busy="false"]').waitFor();
+    await page.getByTestId("stat-products").waitFor();
+    assert.equal(await page.getByTestId("stat-categories").count(), 0);
+    assert.equal(await page.getByTestId("home-categories").count(), 0);
+    await page.goto("/products?category=anything");
+    await page.getByTestId("result-count").waitFor();
+    assert.equal(await page.getByTestId("category-chips").count(), 0);
+  } finally {
+    await context.close();
+  }
+});
+
+test("branding comes from config.json at runtime: palette, readable foregrounds, logo and titles", async () => {
+  const { context, page, consoleErrors } = await newShopper(browser);
+  try {
+    const logo = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="5"/></svg>';
+    await context.route(`${env.spaUrl}/brand-logo.svg`, (route) => route.fulfill({ contentType: "image/svg+xml", body: logo }));
+    // A pale yellow primary: text on it must turn black, and brand-coloured text on white darker.
+    await serveConfig(context, { brand: { primary: "#fde047", accent: "#1d4ed8" }, logoUrl: "/brand-logo.svg" });
+    await page.goto("/");
+    await page.getByTestId("hero-title").waitFor();
+    const styles = await page.evaluate(() => {
+      const root = getComputedStyle(document.documentElement);
+      const colour = (selector, property = "color") => getComputedStyle(document.querySelector(selector))[property];
+      return {
+        primary: root.getPropertyValue("--primary").trim(),
+        shade900: root.getPropertyValue("--primary-900").trim(),
+        heroBackground: colour("section[aria-labelledby=hero-title]", "backgroundColor"),
+        heroText: colour("[data-testid=hero-title]"),
+        cartText: colour("[data-testid=cart-button]"),
+        ctaText: colour(".btn-accent"),
+      };
+    });
+    assert.equal(styles.primary, "253 224 71");
+    assert.ok(styles.shade900 && styles.shade900 !== styles.primary);
+    assert.equal(styles.heroBackground, "rgb(253, 224, 71)");
+    assert.equal(styles.heroText, "rgb(0, 0, 0)");
+    assert.equal(styles.cartText, "rgb(0, 0, 0)");
+    assert.equal(styles.ctaText, "rgb(255, 255, 255)");
+    assert.equal(await page.getByTestId("store-logo").getAttribute("src"), "/brand-logo.svg");
+    await page.getByTestId("home-link").filter({ hasText: env.storeName }).waitFor();
+
+    await page.goto("/products/classic-tee");
+    await page.getByTestId("product-title").waitFor();
+    assert.equal(await page.title(), `Classic Tee · ${env.storeName}`);
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("fonts ship with the storefront, and adding to cart animates unless the shopper asked for less motion", async () => {
+  for (const reducedMotion of ["no-preference", "reduce"]) {
+    const { context, page } = await newShopper(browser);
+    try {
+      const fontRequests = [];
+      page.on("request", (request) => request.resourceType() === "font" && fontRequests.push(request.url()));
+      await page.emulateMedia({ reducedMotion });
+      await page.goto("/products/stoneware-mug");
+      await page.getByTestId("trust-badges").waitFor();
+      assert.ok(await page.evaluate(() => document.fonts.ready.then(() => document.fonts.check("16px Inter") && document.fonts.check('700 16px "Plus Jakarta Sans"'))));
+      assert.ok(fontRequests.length > 0 && fontRequests.every((url) => url.startsWith(`${env.spaUrl}/assets/`) && url.endsWith(".woff2")), fontRequests.join());
+
+      await page.getByTestId("add-to-cart").click();
+      await page.getByTestId("add-to-cart").filter({ hasText: "Added" }).waitFor();
+      const animation = await page.evaluate(() => getComputedStyle(document.querySelector("[data-testid=add-to-cart]")).animationName);
+      assert.equal(animation, reducedMotion === "reduce" ? "none" : "pop", `add-to-cart animation with ${reducedMotion}`);
+      await page.getByTestId("trust-badges").getByText("Secure checkout").waitFor();
+    } finally {
+      await context.close();
+    }
   }
 });

@@ -14,7 +14,9 @@ import type {
 } from "./types";
 
 const PRODUCT_FIELDS = "*variants.calculated_price,+variants.inventory_quantity,*variants.options,*options,*images,*collection";
-const LIST_FIELDS = "id,title,handle,thumbnail,created_at,collection_id,*variants.calculated_price,+variants.inventory_quantity";
+// Stock fields too: the in-stock filter runs in the browser.
+const LIST_FIELDS =
+  "id,title,handle,thumbnail,created_at,collection_id,*variants.calculated_price,+variants.inventory_quantity,+variants.manage_inventory,+variants.allow_backorder";
 const CART_FIELDS = "*items,*shipping_methods,*shipping_address,*billing_address,*payment_collection.payment_sessions,+items.total";
 
 export type ProductSort = "newest" | "price-asc" | "price-desc" | "title";
@@ -23,6 +25,7 @@ export interface ProductListParams {
   regionId: string;
   q?: string;
   collectionId?: string;
+  categoryIds?: string[];
   limit: number;
   offset: number;
   order?: string;
@@ -44,6 +47,7 @@ export async function listProducts(client: StoreClient, params: ProductListParam
     region_id: params.regionId,
     q: params.q,
     collection_id: params.collectionId ? [params.collectionId] : undefined,
+    category_id: params.categoryIds?.length ? params.categoryIds : undefined,
     handle: params.featuredHandles,
     limit: params.limit,
     offset: params.offset,

@@ -53,6 +53,13 @@ export interface Collection {
   handle: string;
 }
 
+export interface ProductCategory {
+  id: string;
+  name: string;
+  handle: string;
+  rank?: number | null;
+}
+
 export interface Product {
   id: string;
   title: string;

@@ -1,32 +1,34 @@
-import { useEffect, useRef } from "react";
+import { useRef } from "react";
+import { useMutation } from "@tanstack/react-query";
 import { Link } from "react-router-dom";
 import type { LineItem } from "../api/types";
 import { isCartEmpty } from "../lib/cartStorage";
+import { useModalFocus } from "../lib/useModalFocus";
 import { useCart } from "../state/CartContext";
 import { ErrorMessage } from "./ErrorMessage";
 import { Price } from "./Price";
 import { QuantityInput } from "./QuantityInput";
-import { useMutation } from "@tanstack/react-query";
 
-function CartLine({ item, currencyCode }: { item: LineItem; currencyCode: string }) {
+function CartLine({ item, currencyCode, onRemoved }: { item: LineItem; currencyCode: string; onRemoved(): void }) {
   const { setQuantity, removeItem, isUpdating } = useCart();
   const update = useMutation({ mutationFn: (quantity: number) => setQuantity(item.id, quantity) });
-  const remove = useMutation({ mutationFn: () => removeItem(item.id) });
+  const remove = useMutation({ mutationFn: () => removeItem(item.id), onSuccess: onRemoved });
+  const name = item.product_title ?? item.title;
   return (
     <li className="flex gap-3 py-4" data-testid="cart-line">
-      {item.thumbnail && <img src={item.thumbnail} alt="" className="h-16 w-16 rounded bg-gray-100 object-cover" />}
+      {item.thumbnail && <img src={item.thumbnail} alt="" className="h-16 w-16 rounded bg-surface-100 object-cover" />}
       <div className="flex-1">
-        <p className="font-medium">{item.product_title ?? item.title}</p>
-        {item.variant_title && <p className="text-sm text-gray-600">{item.variant_title}</p>}
+        <p className="font-medium">{name}</p>
+        {item.variant_title && <p className="text-sm text-surface-600">{item.variant_title}</p>}
         <div className="mt-2 flex items-center gap-3">
-          <QuantityInput
-            value={item.quantity}
-            onChange={(quantity) => update.mutate(quantity)}
-            disabled={isUpdating}
-            label={`Quantity of ${item.product_title ?? item.title}`}
-            testId="cart-line-quantity"
-          />
-          <button type="button" className="text-sm text-gray-600 underline hover:text-red-700" onClick={() => remove.mutate()} disabled={isUpdating}>
+          <QuantityInput value={item.quantity} onChange={(quantity) => update.mutate(quantity)} busy={isUpdating} label={`Quantity of ${name}`} testId="cart-line-quantity" />
+          <button
+            type="button"
+            className="rounded px-1 py-0.5 text-sm text-surface-700 underline hover:text-red-700"
+            onClick={() => !isUpdating && remove.mutate()}
+            aria-disabled={isUpdating}
+            aria-label={`Remove ${name}`}
+          >
             Remove
           </button>
         </div>
@@ -39,66 +41,76 @@ function CartLine({ item, currencyCode }: { item: LineItem; currencyCode: string
 
 export function CartDrawer() {
   const { cart, isDrawerOpen, closeDrawer } = useCart();
-  const closeButton = useRef<HTMLButtonElement>(null);
-
-  useEffect(() => {
-    if (!isDrawerOpen) return;
-    closeButton.current?.focus();
-    const onKey = (event: KeyboardEvent) => event.key === "Escape" && closeDrawer();
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [isDrawerOpen, closeDrawer]);
+  const panel = useRef<HTMLDivElement>(null);
+  const restoreFocus = useModalFocus(panel, isDrawerOpen, closeDrawer, { backgroundId: "page", fallbackFocusId: "cart-button" });
 
   if (!isDrawerOpen) return null;
   const empty = isCartEmpty(cart);
+  // A removed line takes its buttons with it: keep focus in the drawer.
+  const focusClose = () => panel.current?.querySelector<HTMLElement>("[data-close]")?.focus();
   return (
-    <div className="fixed inset-0 z-40" role="dialog" aria-modal="true" aria-labelledby="cart-title">
-      <button type="button" className="absolute inset-0 bg-black/40" aria-label="Close cart" tabIndex={-1} onClick={closeDrawer} />
-      <aside className="absolute right-0 top-0 flex h-full w-full max-w-md flex-col bg-white shadow-xl" data-testid="cart-drawer">
-        <div className="flex items-center justify-between border-b px-5 py-4">
-          <h2 id="cart-title" className="text-lg font-semibold">
+    <div className="fixed inset-0 z-40">
+      <div className="absolute inset-0 bg-surface-950/50 motion-safe:animate-fade-in" aria-hidden="true" onClick={closeDrawer} />
+      <div
+        ref={panel}
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="cart-title"
+        className="absolute right-0 top-0 flex h-full w-full max-w-md flex-col bg-white shadow-xl motion-safe:animate-slide-in"
+        data-testid="cart-drawer"
+      >
+        <div className="flex items-center justify-between border-b border-surface-200 px-5 py-4">
+          <h2 id="cart-title" className="text-lg font-bold">
             Your cart
           </h2>
-          <button ref={closeButton} type="button" onClick={closeDrawer} className="rounded p-1 text-2xl leading-none hover:bg-gray-100" aria-label="Close cart">
-            ×
+          <button type="button" data-close onClick={closeDrawer} className="inline-flex h-9 w-9 items-center justify-center rounded text-2xl leading-none hover:bg-surface-100" aria-label="Close cart">
+            <span aria-hidden="true">×</span>
           </button>
         </div>
         <div className="flex-1 overflow-y-auto px-5">
           {empty || !cart ? (
-            <p className="py-10 text-center text-gray-600" data-testid="cart-empty">
+            <p className="py-10 text-center text-surface-600" data-testid="cart-empty">
               Your cart is empty.
             </p>
           ) : (
-            <ul className="divide-y">
+            <ul className="divide-y divide-surface-200" aria-label="Items in your cart">
               {(cart.items ?? []).map((item) => (
-                <CartLine key={item.id} item={item} currencyCode={cart.currency_code} />
+                <CartLine key={item.id} item={item} currencyCode={cart.currency_code} onRemoved={focusClose} />
               ))}
             </ul>
           )}
         </div>
-        <div className="border-t px-5 py-4">
+        <div className="border-t border-surface-200 px-5 py-4">
           {cart && !empty && (
-            <dl className="mb-4 space-y-1 text-sm">
-              <div className="flex justify-between">
+            <div className="mb-4 space-y-1 text-sm">
+              <dl className="flex justify-between">
                 <dt>Subtotal</dt>
                 <dd data-testid="cart-subtotal">
                   <Price amount={cart.item_total} currencyCode={cart.currency_code} />
                 </dd>
-              </div>
-              <p className="text-xs text-gray-500">Shipping and taxes are calculated at checkout.</p>
-            </dl>
+              </dl>
+              <p className="text-xs text-surface-600">Shipping and taxes are calculated at checkout.</p>
+            </div>
           )}
           {empty ? (
-            <button type="button" disabled className="w-full cursor-not-allowed rounded-md bg-gray-300 py-3 font-semibold text-white" data-testid="checkout-link">
+            <button type="button" disabled className="w-full cursor-not-allowed rounded-md bg-surface-200 py-3 font-semibold text-surface-600" data-testid="checkout-link">
               Checkout
             </button>
           ) : (
-            <Link to="/checkout" onClick={closeDrawer} className="block w-full rounded-md bg-brand py-3 text-center font-semibold text-white hover:opacity-90" data-testid="checkout-link">
+            <Link
+              to="/checkout"
+              onClick={() => {
+                restoreFocus.current = false; // the checkout page takes focus
+                closeDrawer();
+              }}
+              className="btn-primary w-full"
+              data-testid="checkout-link"
+            >
               Checkout
             </Link>
           )}
         </div>
-      </aside>
+      </div>
     </div>
   );
 }

@@ -4,10 +4,10 @@ import type { ProductImage } from "../api/types";
 export function Gallery({ images, title }: { images: ProductImage[]; title: string }) {
   const [selected, setSelected] = useState(0);
   const current = images[selected] ?? images[0];
-  if (!current) return <div className="aspect-square rounded-xl bg-gray-100" aria-hidden="true" />;
+  if (!current) return <div className="aspect-square rounded-xl bg-surface-100" aria-hidden="true" />;
   return (
     <div>
-      <div className="aspect-square overflow-hidden rounded-xl bg-gray-100">
+      <div className="aspect-square overflow-hidden rounded-xl bg-surface-100">
         <img src={current.url} alt={`${title}, image ${selected + 1} of ${images.length}`} className="h-full w-full object-cover" data-testid="gallery-main" />
       </div>
       {images.length > 1 && (
@@ -19,7 +19,7 @@ export function Gallery({ images, title }: { images: ProductImage[]; title: stri
                 onClick={() => setSelected(index)}
                 aria-label={`Show image ${index + 1}`}
                 aria-pressed={index === selected}
-                className={`h-20 w-20 overflow-hidden rounded-md border-2 ${index === selected ? "border-brand" : "border-transparent"}`}
+                className={`h-20 w-20 overflow-hidden rounded-md border-2 ${index === selected ? "border-primary" : "border-transparent"}`}
                 data-testid="gallery-thumb"
               >
                 <img src={image.url} alt="" className="h-full w-full object-cover" />

@@ -18,8 +18,8 @@ export function OrderLines({ order }: { order: Totals }) {
         <li key={item.id} className="flex justify-between gap-4 py-3 text-sm">
           <span>
             {item.product_title ?? item.title}
-            {item.variant_title && item.variant_title !== "Default" && <span className="text-gray-600"> · {item.variant_title}</span>}
-            <span className="text-gray-600"> × {item.quantity}</span>
+            {item.variant_title && item.variant_title !== "Default" && <span className="text-surface-600"> · {item.variant_title}</span>}
+            <span className="text-surface-600"> × {item.quantity}</span>
           </span>
           <Price amount={item.total ?? item.unit_price * item.quantity} currencyCode={order.currency_code} />
         </li>
@@ -50,7 +50,7 @@ export function OrderTotals({ order }: { order: Totals }) {
 export function AddressBlock({ address }: { address: Partial<Address> | null | undefined }) {
   if (!address) return null;
   return (
-    <address className="text-sm not-italic text-gray-700" data-testid="summary-address">
+    <address className="text-sm not-italic text-surface-700" data-testid="summary-address">
       {address.first_name} {address.last_name}
       <br />
       {address.address_1}

@@ -7,14 +7,15 @@ export function ProductCard({ product }: { product: Product }) {
   const price = cheapestPrice(product);
   return (
     <li className="group" data-testid="product-card">
-      <Link to={`/products/${product.handle}`} className="block focus:outline-none focus-visible:ring-2 focus-visible:ring-brand">
-        <div className="aspect-square overflow-hidden rounded-lg bg-gray-100">
+      <Link to={`/products/${product.handle}`} className="block rounded-lg">
+        <div className="aspect-square overflow-hidden rounded-lg bg-surface-100">
           {product.thumbnail && (
-            <img src={product.thumbnail} alt={product.title} loading="lazy" className="h-full w-full object-cover transition group-hover:scale-105" />
+            // The title is the link's name: the picture is decorative here.
+            <img src={product.thumbnail} alt="" loading="lazy" className="h-full w-full object-cover motion-safe:transition motion-safe:group-hover:scale-105" />
           )}
         </div>
-        <h3 className="mt-3 font-medium text-gray-900">{product.title}</h3>
-        <p className="text-gray-700">
+        <h3 className="mt-3 font-sans font-medium text-surface-900">{product.title}</h3>
+        <p className="text-surface-700">
           {price === null ? "Unavailable" : <>{(product.variants?.length ?? 0) > 1 && "From "}<Price amount={price} /></>}
         </p>
       </Link>

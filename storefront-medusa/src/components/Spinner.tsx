@@ -1,7 +1,7 @@
 export function Spinner({ label, fullPage = false }: { label: string; fullPage?: boolean }) {
   const spinner = (
-    <div role="status" className="flex items-center gap-3 text-gray-600">
-      <span className="h-5 w-5 animate-spin rounded-full border-2 border-gray-300 border-t-brand" aria-hidden="true" />
+    <div role="status" className="flex items-center gap-3 text-surface-600">
+      <span className="h-5 w-5 animate-spin rounded-full border-2 border-surface-300 border-t-primary" aria-hidden="true" />
       <span>{label}…</span>
     </div>
   );

@@ -1,4 +1,5 @@
 // Per-step validation of the checkout: a step is only left when its data is complete.
+import { isValidEmail } from "./email";
 
 export interface ContactForm {
   email: string;
@@ -24,7 +25,6 @@ export const EMPTY_CONTACT: ContactForm = {
   phone: "",
 };
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^[+0-9 ()-]{6,20}$/;
 
 function required(value: string, label: string): string | undefined {
@@ -33,7 +33,7 @@ function required(value: string, label: string): string | undefined {
 
 export function validateContact(form: ContactForm, allowedCountries: readonly string[]): FieldErrors<ContactForm> {
   const errors: FieldErrors<ContactForm> = {
-    email: required(form.email, "Email") ?? (EMAIL.test(form.email.trim()) ? undefined : "Enter a valid email address"),
+    email: required(form.email, "Email") ?? (isValidEmail(form.email) ? undefined : "Enter a valid email address"),
     firstName: required(form.firstName, "First name"),
     lastName: required(form.lastName, "Last name"),
     address1: required(form.address1, "Address"),

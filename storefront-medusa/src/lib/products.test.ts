@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Product, Variant } from "../api/types";
-import { availableQuantity, cheapestPrice, findVariant, initialSelection, isInStock, orderedOptionValues, sortByPrice } from "./products";
+import { availableQuantity, cheapestPrice, clientView, findVariant, initialSelection, isInStock, isProductInStock, orderedOptionValues, sortByPrice } from "./products";
 
 const variant = (id: string, price: number | null, size: string, stock?: number): Variant => ({
   id,
@@ -54,5 +54,17 @@ describe("product helpers", () => {
     const list = [product("B", [variant("b", 30, "S")]), product("A", [variant("a", 10, "S")]), product("C", [variant("c", 20, "S")])];
     expect(sortByPrice(list, "asc").map((p) => p.title)).toEqual(["A", "C", "B"]);
     expect(sortByPrice(list, "desc").map((p) => p.title)).toEqual(["B", "C", "A"]);
+  });
+
+  it("keeps in-stock products only, in the server's or price order", () => {
+    const soldOut = product("Gone", [variant("g", 5, "S", 0)]);
+    const untracked = product("Always", [variant("a", 30, "S")]);
+    const list = [soldOut, tee, untracked];
+    expect(isProductInStock(soldOut)).toBe(false);
+    expect(isProductInStock(tee)).toBe(true);
+    expect(isProductInStock(product("Empty", []))).toBe(false);
+    expect(clientView(list, { inStock: true, sort: "newest" }).map((p) => p.title)).toEqual(["Tee", "Always"]);
+    expect(clientView(list, { inStock: false, sort: "price-asc" }).map((p) => p.title)).toEqual(["Gone", "Tee", "Always"]);
+    expect(clientView(list, { inStock: true, sort: "price-desc" }).map((p) => p.title)).toEqual(["Always", "Tee"]);
   });
 });

@@ -58,6 +58,18 @@ export function sortByPrice(products: Product[], direction: "asc" | "desc"): Pro
   return [...products].sort((a, b) => sign * (priceOf(a) - priceOf(b)) || a.title.localeCompare(b.title));
 }
 
+export function isProductInStock(product: Product): boolean {
+  return (product.variants ?? []).some(isInStock);
+}
+
+/** The views the Store API cannot give: in-stock only, and price order (else the server's order is kept). */
+export function clientView(products: Product[], options: { inStock: boolean; sort: string }): Product[] {
+  const kept = options.inStock ? products.filter(isProductInStock) : products;
+  if (options.sort === "price-asc") return sortByPrice(kept, "asc");
+  if (options.sort === "price-desc") return sortByPrice(kept, "desc");
+  return kept;
+}
+
 /** An option's values in the order the variants list them (the API returns them unordered). */
 export function orderedOptionValues(product: Product, optionId: string): string[] {
   const seen: string[] = [];

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { hexToRgbChannels, loadRuntimeConfig, parseRuntimeConfig } from "./runtimeConfig";
+import { loadRuntimeConfig, parseRuntimeConfig } from "./runtimeConfig";
 
 const valid = {
   storeName: "Acme Outfitters",
@@ -14,8 +14,22 @@ describe("parseRuntimeConfig", () => {
     const result = parseRuntimeConfig(valid);
     expect(result).toEqual({
       ok: true,
-      config: { ...valid, backendUrl: "https://acme.example.com", brand: { primary: "#112233", accent: "#abc" } },
+      config: {
+        ...valid,
+        backendUrl: "https://acme.example.com",
+        brand: { primary: "#112233", accent: "#abc" },
+        promoText: null,
+        newsletterUrl: null,
+      },
     });
+  });
+
+  it("reads the promo text and the newsletter endpoint", () => {
+    const result = parseRuntimeConfig({ ...valid, promoText: "  Free shipping over $50 ", newsletterUrl: "https://lists.example.com/join" });
+    expect(result.ok && result.config.promoText).toBe("Free shipping over $50");
+    expect(result.ok && result.config.newsletterUrl).toBe("https://lists.example.com/join");
+    const blank = parseRuntimeConfig({ ...valid, promoText: " ", newsletterUrl: "" });
+    expect(blank.ok && [blank.config.promoText, blank.config.newsletterUrl]).toEqual([null, null]);
   });
 
   it("fills default brand colours and no logo", () => {
@@ -30,7 +44,15 @@ describe("parseRuntimeConfig", () => {
   });
 
   it("lists every problem", () => {
-    const result = parseRuntimeConfig({ storeName: " ", backendUrl: "ftp://x", publishableKey: "sk_1", brand: { primary: "red" }, logoUrl: "javascript:alert(1)" });
+    const result = parseRuntimeConfig({
+      storeName: " ",
+      backendUrl: "ftp://x",
+      publishableKey: "sk_1",
+      brand: { primary: "red" },
+      logoUrl: "javascript:alert(1)",
+      promoText: "x".repeat(201),
+      newsletterUrl: "mailto:news@example.com",
+    });
     expect(result.ok).toBe(false);
     expect(!result.ok && result.errors).toEqual([
       "storeName is required",
@@ -38,6 +60,8 @@ describe("parseRuntimeConfig", () => {
       "publishableKey must start with pk_",
       "brand.primary must be a hex colour such as #112233",
       "logoUrl must be an http(s) URL or a path starting with /",
+      "promoText must be text of at most 200 characters",
+      "newsletterUrl must be an http(s) URL or a path starting with /",
     ]);
   });
 
@@ -49,13 +73,6 @@ describe("parseRuntimeConfig", () => {
   it("rejects what is not an object", () => {
     expect(parseRuntimeConfig(null)).toEqual({ ok: false, errors: ["config.json must be a JSON object"] });
     expect(parseRuntimeConfig([1])).toEqual({ ok: false, errors: ["config.json must be a JSON object"] });
-  });
-});
-
-describe("hexToRgbChannels", () => {
-  it("converts short and long hex colours", () => {
-    expect(hexToRgbChannels("#f59e0b")).toBe("245 158 11");
-    expect(hexToRgbChannels("#fff")).toBe("255 255 255");
   });
 });
 

@@ -12,12 +12,16 @@ export interface RuntimeConfig {
   publishableKey: string;
   brand: BrandColours;
   logoUrl: string | null;
+  /** The promo bar's text; null: the storefront's default. */
+  promoText: string | null;
+  /** Where the newsletter form POSTs `{ email }`; null: no newsletter form (Medusa has no such service). */
+  newsletterUrl: string | null;
 }
 
 export type ConfigResult = { ok: true; config: RuntimeConfig } | { ok: false; errors: string[] };
 
 const HEX_COLOUR = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/;
-const DEFAULT_BRAND: BrandColours = { primary: "#111827", accent: "#f59e0b" };
+export const DEFAULT_BRAND: BrandColours = { primary: "#111827", accent: "#f59e0b" };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -42,12 +46,23 @@ function readColour(brand: Record<string, unknown>, name: keyof BrandColours, er
   return value;
 }
 
-function readLogoUrl(value: unknown, errors: string[]): string | null {
+/** An optional URL that may live on the storefront's own origin ("/logo.svg") or anywhere over http(s). */
+function readUrl(value: unknown, name: string, errors: string[]): string | null {
   if (value === undefined || value === null || value === "") return null;
-  // A logo may live on the storefront's own origin ("/logo.svg") or anywhere over http(s).
   if (typeof value === "string" && (value.startsWith("/") || isHttpUrl(value))) return value;
-  errors.push("logoUrl must be an http(s) URL or a path starting with /");
+  errors.push(`${name} must be an http(s) URL or a path starting with /`);
   return null;
+}
+
+const PROMO_MAX = 200;
+
+function readPromoText(value: unknown, errors: string[]): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "string" || value.trim().length > PROMO_MAX) {
+    errors.push(`promoText must be text of at most ${PROMO_MAX} characters`);
+    return null;
+  }
+  return value.trim() || null;
 }
 
 /** Checks the shape of /config.json and fills the optional parts. */
@@ -67,18 +82,12 @@ export function parseRuntimeConfig(raw: unknown): ConfigResult {
 
   const brand = isRecord(raw.brand) ? raw.brand : {};
   const colours = { primary: readColour(brand, "primary", errors), accent: readColour(brand, "accent", errors) };
-  const logoUrl = readLogoUrl(raw.logoUrl, errors);
+  const logoUrl = readUrl(raw.logoUrl, "logoUrl", errors);
+  const promoText = readPromoText(raw.promoText, errors);
+  const newsletterUrl = readUrl(raw.newsletterUrl, "newsletterUrl", errors);
 
   if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, config: { storeName, backendUrl, publishableKey, brand: colours, logoUrl } };
-}
-
-/** "#f59e0b" → "245 158 11", the form the Tailwind colour variables take. */
-export function hexToRgbChannels(hex: string): string {
-  const digits = hex.slice(1);
-  const full = digits.length === 3 ? [...digits].map((d) => d + d).join("") : digits;
-  const value = Number.parseInt(full, 16);
-  return `${(value >> 16) & 255} ${(value >> 8) & 255} ${value & 255}`;
+  return { ok: true, config: { storeName, backendUrl, publishableKey, brand: colours, logoUrl, promoText, newsletterUrl } };
 }
 
 async function fetchText(url: string): Promise<string | null> {

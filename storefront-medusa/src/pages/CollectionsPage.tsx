@@ -24,7 +24,7 @@ export default function CollectionsPage() {
               <li key={collection.id}>
                 <Link
                   to={`/products?collection=${encodeURIComponent(collection.handle)}`}
-                  className="flex h-40 items-end rounded-2xl bg-gradient-to-br from-brand to-brand/70 p-6 text-2xl font-semibold text-white hover:opacity-95"
+                  className="flex h-40 items-end rounded-2xl bg-primary p-6 font-display text-2xl font-bold text-primary-fg transition hover:brightness-110"
                 >
                   {collection.title}
                 </Link>

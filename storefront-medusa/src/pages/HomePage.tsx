@@ -4,6 +4,9 @@ import { listCollections, listProducts } from "../api/store";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { ProductGrid } from "../components/ProductCard";
 import { Spinner } from "../components/Spinner";
+import { useCategories } from "../features/catalogue/api/listCategories";
+import { Hero } from "../features/home/Hero";
+import { NewsletterSignup } from "../features/newsletter/NewsletterSignup";
 import { usePageTitle } from "../lib/usePageTitle";
 import { useStore } from "../state/StoreContext";
 
@@ -12,22 +15,6 @@ const PERKS = [
   { title: "Fast shipping", text: "Standard or express, tracked." },
   { title: "Secure checkout", text: "Your details stay private." },
 ];
-
-function Hero() {
-  const { config } = useStore();
-  return (
-    <section className="rounded-2xl bg-brand px-6 py-16 text-white sm:px-12" aria-labelledby="hero-title">
-      <p className="text-sm font-semibold uppercase tracking-widest text-accent">New season</p>
-      <h1 id="hero-title" className="mt-3 text-4xl font-bold sm:text-5xl" data-testid="hero-title">
-        {config.storeName}
-      </h1>
-      <p className="mt-4 max-w-xl text-lg text-white/80">Everyday goods, made to last. Find something you will keep for years.</p>
-      <Link to="/products" className="mt-8 inline-flex rounded-md bg-accent px-6 py-3 font-semibold text-gray-900 hover:opacity-90">
-        Shop all products
-      </Link>
-    </section>
-  );
-}
 
 function FeaturedProducts() {
   const { client, region } = useStore();
@@ -38,11 +25,11 @@ function FeaturedProducts() {
   return (
     <section className="mt-14" aria-labelledby="featured-title">
       <div className="flex items-baseline justify-between">
-        <h2 id="featured-title" className="text-2xl font-semibold">
+        <h2 id="featured-title" className="text-2xl font-bold">
           Featured products
         </h2>
-        <Link to="/products" className="text-sm font-medium text-brand underline">
-          View all
+        <Link to="/products" className="link text-sm">
+          View all products
         </Link>
       </div>
       <div className="mt-6">
@@ -54,20 +41,49 @@ function FeaturedProducts() {
   );
 }
 
+/** Shop by category: only when the store has categories (a new store may have none). */
+function CategoryLinks() {
+  const categories = useCategories();
+  if (!categories.data?.length) return null;
+  return (
+    <section className="mt-14" aria-labelledby="categories-title" data-testid="home-categories">
+      <h2 id="categories-title" className="text-2xl font-bold">
+        Shop by category
+      </h2>
+      <ul className="mt-6 flex flex-wrap gap-3">
+        {categories.data.map((category) => (
+          <li key={category.id}>
+            <Link
+              to={`/products?category=${encodeURIComponent(category.handle)}`}
+              className="inline-flex rounded-full border border-surface-300 bg-white px-4 py-2 text-sm font-medium text-surface-800 transition hover:border-primary hover:text-primary-ink"
+            >
+              {category.name}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 function CollectionLinks() {
   const { client } = useStore();
   const collections = useQuery({ queryKey: ["collections"], queryFn: () => listCollections(client) });
   if (!collections.data?.length) return null;
   return (
     <section className="mt-14" aria-labelledby="collections-title">
-      <h2 id="collections-title" className="text-2xl font-semibold">
+      <h2 id="collections-title" className="text-2xl font-bold">
         Shop by collection
       </h2>
       <ul className="mt-6 grid gap-4 sm:grid-cols-3">
         {collections.data.map((collection) => (
           <li key={collection.id}>
-            <Link to={`/products?collection=${collection.handle}`} className="block rounded-xl border border-gray-200 p-6 font-semibold hover:border-brand hover:text-brand">
-              {collection.title} →
+            <Link
+              to={`/products?collection=${encodeURIComponent(collection.handle)}`}
+              className="flex items-center justify-between rounded-xl border border-surface-200 bg-white p-6 font-semibold transition hover:border-primary hover:text-primary-ink"
+            >
+              {collection.title}
+              <span aria-hidden="true">→</span>
             </Link>
           </li>
         ))}
@@ -78,11 +94,14 @@ function CollectionLinks() {
 
 function Perks() {
   return (
-    <section className="mt-14 grid gap-6 rounded-2xl bg-accent/10 p-8 sm:grid-cols-3" aria-label="Why shop with us">
+    <section className="mt-14 grid gap-6 rounded-2xl bg-surface-100 p-8 sm:grid-cols-3" aria-labelledby="perks-title">
+      <h2 id="perks-title" className="sr-only">
+        Why shop with us
+      </h2>
       {PERKS.map((perk) => (
         <div key={perk.title}>
-          <h3 className="font-semibold">{perk.title}</h3>
-          <p className="mt-1 text-sm text-gray-700">{perk.text}</p>
+          <h3 className="font-bold">{perk.title}</h3>
+          <p className="mt-1 text-sm text-surface-700">{perk.text}</p>
         </div>
       ))}
     </section>
@@ -95,8 +114,10 @@ export function HomePage() {
     <>
       <Hero />
       <FeaturedProducts />
+      <CategoryLinks />
       <CollectionLinks />
       <Perks />
+      <NewsletterSignup />
     </>
   );
 }

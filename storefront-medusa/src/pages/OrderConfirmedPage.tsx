@@ -18,20 +18,20 @@ export default function OrderConfirmedPage() {
   const data = order.data;
   return (
     <section className="mx-auto max-w-2xl" aria-labelledby="confirmed-title" data-testid="order-confirmed" data-order-id={data.id}>
-      <p className="text-sm font-semibold uppercase tracking-wide text-accent">Thank you!</p>
+      <p className="text-sm font-semibold uppercase tracking-wide text-accent-ink">Thank you!</p>
       <h1 id="confirmed-title" className="mt-2 text-3xl font-bold">
         Your order is confirmed
       </h1>
-      <p className="mt-3 text-gray-700">
+      <p className="mt-3 text-surface-700">
         Order number <strong data-testid="order-number">#{data.display_id}</strong>. A confirmation goes to {data.email}.
       </p>
       <div className="mt-8 grid gap-6 sm:grid-cols-2">
         <div>
-          <h2 className="text-sm font-semibold uppercase text-gray-500">Shipping to</h2>
+          <h2 className="text-sm font-semibold uppercase text-surface-500">Shipping to</h2>
           <AddressBlock address={data.shipping_address} />
         </div>
         <div>
-          <h2 className="text-sm font-semibold uppercase text-gray-500">Delivery</h2>
+          <h2 className="text-sm font-semibold uppercase text-surface-500">Delivery</h2>
           <p className="mt-1 text-sm">{data.shipping_methods?.[0]?.name}</p>
         </div>
       </div>

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useParams } from "react-router-dom";
 import { getProductByHandle } from "../api/store";
@@ -8,6 +8,7 @@ import { Gallery } from "../components/Gallery";
 import { Price } from "../components/Price";
 import { QuantityInput } from "../components/QuantityInput";
 import { Spinner } from "../components/Spinner";
+import { TrustBadges } from "../features/product/TrustBadges";
 import { clampQuantity } from "../lib/cartStorage";
 import { availableQuantity, findVariant, initialSelection, isInStock, orderedOptionValues, type OptionSelection } from "../lib/products";
 import { usePageTitle } from "../lib/usePageTitle";
@@ -32,7 +33,7 @@ function OptionPicker({ product, selection, onSelect }: { product: Product; sele
                     type="button"
                     aria-pressed={active}
                     onClick={() => onSelect(option.id, value)}
-                    className={`min-w-12 rounded-md border px-4 py-2 text-sm ${active ? "border-brand bg-brand text-white" : "border-gray-300 hover:border-brand"}`}
+                    className={`min-w-12 rounded-md border px-4 py-2 text-sm ${active ? "border-primary bg-primary text-primary-fg" : "border-surface-300 hover:border-primary"}`}
                   >
                     {value}
                   </button>
@@ -42,6 +43,40 @@ function OptionPicker({ product, selection, onSelect }: { product: Product; sele
           </fieldset>
         ))}
     </>
+  );
+}
+
+/** "Added ✓" for a moment after a successful add (with a pop, unless the shopper asked for less motion). */
+function useJustAdded(successAt: number): boolean {
+  const [shown, setShown] = useState(false);
+  useEffect(() => {
+    if (!successAt) return;
+    setShown(true);
+    const timer = window.setTimeout(() => setShown(false), 1800);
+    return () => window.clearTimeout(timer);
+  }, [successAt]);
+  return shown;
+}
+
+function AddToCartButton({ label, disabled, busy, added, onAdd }: { label: string; disabled: boolean; busy: boolean; added: boolean; onAdd(): void }) {
+  return (
+    <button
+      type="button"
+      className={`btn-primary mt-6 w-full sm:w-auto sm:min-w-48 ${added ? "motion-safe:animate-pop" : ""}`}
+      disabled={disabled}
+      // Busy is aria-disabled, not disabled: the button keeps keyboard focus while the cart updates.
+      aria-disabled={busy || undefined}
+      onClick={() => !busy && onAdd()}
+      data-testid="add-to-cart"
+    >
+      {added ? (
+        <>
+          <span aria-hidden="true" className="mr-2">✓</span>Added
+        </>
+      ) : (
+        label
+      )}
+    </button>
   );
 }
 
@@ -56,6 +91,7 @@ function BuyBox({ product }: { product: Product }) {
     mutationFn: () => addItem(variant!.id, quantity),
     onSuccess: () => openDrawer(),
   });
+  const added = useJustAdded(add.isSuccess ? add.submittedAt : 0);
 
   const select = (optionId: string, value: string) => {
     setSelection((current) => ({ ...current, [optionId]: value }));
@@ -71,7 +107,7 @@ function BuyBox({ product }: { product: Product }) {
       <p className="mt-3 text-2xl" data-testid="product-price">
         {variant ? <Price amount={variant.calculated_price?.calculated_amount} /> : "Choose options"}
       </p>
-      {product.description && <p className="mt-4 text-gray-700">{product.description}</p>}
+      {product.description && <p className="mt-4 text-surface-700">{product.description}</p>}
       <OptionPicker product={product} selection={selection} onSelect={select} />
       <div className="mt-6 flex items-center gap-3">
         <QuantityInput value={quantity} onChange={(next) => setQuantity(clampQuantity(next, available))} max={available} disabled={!inStock} label="Quantity" testId="product-quantity" />
@@ -80,15 +116,20 @@ function BuyBox({ product }: { product: Product }) {
             Out of stock
           </span>
         )}
-        {variant && inStock && available !== null && available <= 5 && <span className="text-sm text-gray-600">Only {available} left</span>}
+        {variant && inStock && available !== null && available <= 5 && <span className="text-sm text-surface-600">Only {available} left</span>}
       </div>
-      <button type="button" className="btn-primary mt-6 w-full sm:w-auto" disabled={!variant || !inStock || add.isPending} onClick={() => add.mutate()} data-testid="add-to-cart">
-        {!variant ? "Choose options" : !inStock ? "Out of stock" : add.isPending ? "Adding…" : "Add to cart"}
-      </button>
-      <p className="mt-3 min-h-6 text-sm text-green-700" role="status">
+      <AddToCartButton
+        label={!variant ? "Choose options" : !inStock ? "Out of stock" : add.isPending ? "Adding…" : "Add to cart"}
+        disabled={!variant || !inStock}
+        busy={add.isPending}
+        added={added}
+        onAdd={() => add.mutate()}
+      />
+      <p className="mt-3 min-h-6 text-sm text-green-800" role="status">
         {add.isSuccess && "Added to your cart."}
       </p>
       <ErrorMessage error={add.error} />
+      <TrustBadges />
     </div>
   );
 }

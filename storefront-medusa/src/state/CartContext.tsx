@@ -3,6 +3,7 @@ import { createContext, useCallback, useContext, useMemo, useState, type ReactNo
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { addLineItem, createCart, getCart, removeLineItem, updateLineItem } from "../api/store";
 import type { Cart } from "../api/types";
+import { browserStorage } from "../lib/browserStorage";
 import { createCartIdStore, rehydrateCart } from "../lib/cartStorage";
 import { useStore } from "./StoreContext";
 
@@ -22,14 +23,6 @@ interface CartContextValue {
 
 const CartContext = createContext<CartContextValue | null>(null);
 const CART_KEY = ["cart"] as const;
-
-function browserStorage(): Storage | null {
-  try {
-    return window.localStorage;
-  } catch {
-    return null;
-  }
-}
 
 export function useCart(): CartContextValue {
   const value = useContext(CartContext);

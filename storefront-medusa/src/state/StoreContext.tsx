@@ -28,7 +28,7 @@ function regionErrorPage(error: unknown) {
       <FullPageError title="This store is not available right now" testId="publishable-key-error">
         The store's backend did not accept this storefront's publishable API key. If you run this store, check the
         storefront's <code>MEDUSA_PUBLISHABLE_KEY</code> setting.
-        <span className="mt-2 block text-sm text-gray-500">Backend said: {error.message}</span>
+        <span className="mt-2 block text-sm text-surface-500">Backend said: {error.message}</span>
       </FullPageError>
     );
   }
@@ -36,7 +36,7 @@ function regionErrorPage(error: unknown) {
   return (
     <FullPageError title="The store cannot be reached" testId="backend-error">
       Please try again in a moment.
-      <span className="mt-2 block text-sm text-gray-500">{message}</span>
+      <span className="mt-2 block text-sm text-surface-500">{message}</span>
     </FullPageError>
   );
 }

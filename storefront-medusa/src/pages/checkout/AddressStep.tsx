@@ -17,6 +17,8 @@ const FIELDS: { name: keyof ContactForm; label: string; type?: string; autoCompl
   { name: "phone", label: "Phone (optional)", type: "tel", autoComplete: "tel", optional: true },
 ];
 
+const FIELD_ORDER: (keyof ContactForm)[] = [...FIELDS.map((field) => field.name).filter((name) => name !== "phone"), "countryCode", "phone"];
+
 export function AddressStep({ cart, form, setForm, onDone }: { cart: Cart; form: ContactForm; setForm(form: ContactForm): void; onDone(): void }) {
   const { client, region } = useStore();
   const { replaceCart } = useCart();
@@ -46,7 +48,10 @@ export function AddressStep({ cart, form, setForm, onDone }: { cart: Cart; form:
     event.preventDefault();
     const found = validateContact(form, countries.map((country) => country.iso_2));
     setErrors(found);
-    if (!hasErrors(found)) save.mutate();
+    if (!hasErrors(found)) return save.mutate();
+    // Straight to the first field to fix (its message is tied to it with aria-describedby).
+    const first = FIELD_ORDER.find((name) => found[name]);
+    if (first) document.getElementById(`checkout-${first}`)?.focus();
   };
   const field = (name: keyof ContactForm) => ({
     id: `checkout-${name}`,
@@ -59,7 +64,7 @@ export function AddressStep({ cart, form, setForm, onDone }: { cart: Cart; form:
 
   return (
     <form onSubmit={submit} noValidate aria-labelledby="step-address-title" data-testid="address-step">
-      <h2 id="step-address-title" className="text-xl font-semibold">
+      <h2 id="step-address-title" tabIndex={-1} className="text-xl font-bold">
         Contact and shipping address
       </h2>
       <div className="mt-6 grid gap-4 sm:grid-cols-2">

@@ -1,6 +1,6 @@
 // Checkout in three steps, the current one in the URL (?step=) so the browser's back and forward
 // move between steps; the form data lives here, above the steps, so moving keeps it.
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import type { Cart, Order } from "../../api/types";
 import { Spinner } from "../../components/Spinner";
@@ -33,7 +33,7 @@ function StepIndicator({ current }: { current: CheckoutStep }) {
   return (
     <ol className="flex gap-2 text-sm" aria-label="Checkout progress">
       {CHECKOUT_STEPS.map((step, index) => (
-        <li key={step} aria-current={step === current ? "step" : undefined} className={`flex-1 border-t-4 pt-2 ${index <= currentIndex ? "border-brand font-semibold" : "border-gray-200 text-gray-500"}`}>
+        <li key={step} aria-current={step === current ? "step" : undefined} className={`flex-1 border-t-4 pt-2 ${index <= currentIndex ? "border-primary font-semibold" : "border-surface-200 text-surface-600"}`}>
           {index + 1}. {STEP_LABELS[step]}
         </li>
       ))}
@@ -41,11 +41,21 @@ function StepIndicator({ current }: { current: CheckoutStep }) {
   );
 }
 
+/** Moving between steps (buttons, back/forward) puts focus on the new step's heading, so it is announced. */
+function useFocusStepHeading(step: CheckoutStep) {
+  const previous = useRef(step);
+  useEffect(() => {
+    if (previous.current === step) return;
+    previous.current = step;
+    document.getElementById(`step-${step}-title`)?.focus();
+  }, [step]);
+}
+
 function EmptyCheckout() {
   return (
     <section className="py-16 text-center" data-testid="checkout-empty">
       <h1 className="text-2xl font-bold">Your cart is empty</h1>
-      <p className="mt-3 text-gray-600">Add something to your cart before checking out.</p>
+      <p className="mt-3 text-surface-600">Add something to your cart before checking out.</p>
       <Link to="/products" className="btn-primary mt-6">
         Browse products
       </Link>
@@ -62,6 +72,7 @@ function CheckoutSteps({ cart }: { cart: Cart }) {
   const progress = { hasContact: Boolean(cart.email && cart.shipping_address?.address_1), hasShipping: (cart.shipping_methods?.length ?? 0) > 0 };
   const step = clampStep(params.get("step"), progress);
   const goTo = (next: CheckoutStep) => navigate(`/checkout?step=${next}`);
+  useFocusStepHeading(step);
   const placed = (order: Order) => {
     navigate(`/order/confirmed/${order.id}`, { replace: true });
     forgetCart();

@@ -38,27 +38,27 @@ export function ReviewStep({ cart, onBack, onPlaced }: { cart: Cart; onBack(): v
 
   return (
     <section aria-labelledby="step-review-title" data-testid="review-step">
-      <h2 id="step-review-title" className="text-xl font-semibold">
+      <h2 id="step-review-title" tabIndex={-1} className="text-xl font-bold">
         Review and pay
       </h2>
       <div className="mt-6 grid gap-6 sm:grid-cols-2">
         <div>
-          <h3 className="text-sm font-semibold uppercase text-gray-500">Ship to</h3>
+          <h3 className="text-sm font-semibold uppercase text-surface-500">Ship to</h3>
           <p className="mt-1 text-sm">{cart.email}</p>
           <AddressBlock address={cart.shipping_address} />
         </div>
         <div>
-          <h3 className="text-sm font-semibold uppercase text-gray-500">Shipping</h3>
+          <h3 className="text-sm font-semibold uppercase text-surface-500">Shipping</h3>
           <p className="mt-1 text-sm">{cart.shipping_methods?.[0]?.name}</p>
         </div>
       </div>
       <fieldset className="mt-8">
-        <legend className="text-sm font-semibold uppercase text-gray-500">Payment</legend>
+        <legend className="text-sm font-semibold uppercase text-surface-500">Payment</legend>
         {providers.isPending && <Spinner label="Loading payment methods" />}
         {providers.isError && <ErrorMessage error={providers.error} />}
         <div className="mt-2 space-y-2">
           {providers.data?.map((provider) => (
-            <label key={provider.id} className="flex items-center gap-3 rounded-lg border border-gray-300 p-4">
+            <label key={provider.id} className="flex cursor-pointer items-center gap-3 rounded-lg border border-surface-300 p-4">
               <input type="radio" name="payment-provider" value={provider.id} checked={providerId === provider.id} onChange={() => setChosen(provider.id)} />
               {PROVIDER_LABELS[provider.id] ?? provider.id}
             </label>

@@ -46,20 +46,23 @@ export function ShippingStep({
   };
 
   return (
-    <form onSubmit={submit} noValidate data-testid="shipping-step">
+    <form onSubmit={submit} noValidate aria-labelledby="step-shipping-title" data-testid="shipping-step">
+      <h2 id="step-shipping-title" tabIndex={-1} className="text-xl font-bold">
+        Shipping method
+      </h2>
       <fieldset>
-        <legend className="text-xl font-semibold">Shipping method</legend>
+        <legend className="sr-only">Shipping options</legend>
         <div className="mt-6 space-y-3">
           {options.isPending && <Spinner label="Loading shipping methods" />}
           {options.isError && <ErrorMessage error={options.error} />}
-          {options.data?.length === 0 && <p className="text-gray-700">No shipping methods reach this address. Go back and check it.</p>}
+          {options.data?.length === 0 && <p className="text-surface-700">No shipping methods reach this address. Go back and check it.</p>}
           {options.data?.map((option) => (
-            <label key={option.id} className={`flex cursor-pointer items-center justify-between rounded-lg border p-4 ${selected === option.id ? "border-brand ring-1 ring-brand" : "border-gray-300"}`}>
+            <label key={option.id} className={`flex cursor-pointer items-center justify-between rounded-lg border p-4 ${selected === option.id ? "border-primary ring-1 ring-primary" : "border-surface-300"}`}>
               <span className="flex items-center gap-3">
                 <input type="radio" name="shipping-option" value={option.id} checked={selected === option.id} onChange={() => setSelected(option.id)} />
                 <span>
                   <span className="block font-medium">{option.name}</span>
-                  {option.type?.description && <span className="block text-sm text-gray-600">{option.type.description}</span>}
+                  {option.type?.description && <span className="block text-sm text-surface-600">{option.type.description}</span>}
                 </span>
               </span>
               <Price amount={optionAmount(option)} currencyCode={cart.currency_code} />
