@@ -28,7 +28,7 @@ cleanup() {
   local status=$?
   stack_stop
   if [[ $status -ne 0 && -d $RUN_DIR ]]; then
-    for logfile in medusa.log spa.log seed.log migrate.log; do
+    for logfile in medusa.log spa.log seed.log migrate.log admin-build.log; do
       [[ -s $RUN_DIR/$logfile ]] && { echo "--- $logfile (last 30 lines)"; tail -n 30 "$RUN_DIR/$logfile"; } >&2
     done
   fi
@@ -59,15 +59,28 @@ install_deps() {
   cp "$dir/package-lock.json" "$stamp"
 }
 
+# Sizes of the production build; fails when the entry script (what every first visit downloads before
+# anything shows) is over its budget. Fonts are woff2, already compressed: counted as they are.
+ENTRY_JS_BUDGET=$((100 * 1024))
 bundle_size() {
-  local file total=0 size
+  local file total=0 size css=0 fonts=0 entries
   for file in "$STOREFRONT_DIR"/dist/assets/*.js "$STOREFRONT_DIR"/dist/assets/*.css; do
     size=$(gzip -9 -c "$file" | wc -c)
     total=$((total + size))
+    [[ $file == *.css ]] && css=$((css + size))
   done
+  for file in "$STOREFRONT_DIR"/dist/assets/*.woff2; do
+    [[ -f $file ]] && fonts=$((fonts + $(wc -c <"$file")))
+  done
+  entries=("$STOREFRONT_DIR"/dist/assets/index-*.js)
+  [[ ${#entries[@]} -eq 1 && -f ${entries[0]} ]] || { log "bundle: expected one dist/assets/index-*.js, found ${#entries[@]}"; return 1; }
   local entry
-  entry=$(gzip -9 -c "$STOREFRONT_DIR"/dist/assets/index-*.js | wc -c)
-  log "bundle (gzip): entry JS $((entry / 1024)) KiB, all JS + CSS $((total / 1024)) KiB"
+  entry=$(gzip -9 -c "${entries[0]}" | wc -c)
+  log "bundle (gzip): entry JS $((entry / 1024)) KiB ($entry B), CSS $((css / 1024)) KiB, all JS + CSS $((total / 1024)) KiB; fonts (woff2) $((fonts / 1024)) KiB"
+  if ((entry > ENTRY_JS_BUDGET)); then
+    log "bundle: entry JS is $entry B gzip, over its budget of $((ENTRY_JS_BUDGET / 1024)) KiB: split a page or drop a dependency"
+    return 1
+  fi
 }
 
 step "SPA: install"
@@ -94,6 +107,8 @@ fi
 step "end to end: Chromium + nginx"
 bash "$STOREFRONT_DIR/scripts/ensure-chromium.sh"
 bash "$STOREFRONT_DIR/scripts/ensure-nginx.sh"
+step "end to end: admin dashboard build (cached in backend/.medusa)"
+stack_build_admin
 step "end to end: PostgreSQL + Medusa + SPA"
 stack_start
 step "end to end: browser tests"

@@ -225,7 +225,10 @@ def test_medusa_ingress_routes_api_paths_to_the_backend(kit: Any, render_store: 
         p["path"]: p["backend"]["service"]["name"] for p in ingress["spec"]["rules"][0]["http"]["paths"]
     }
     medusa, storefront = f"{kit.STORE_ID}-medusa", f"{kit.STORE_ID}-storefront"
-    assert routes == {"/store": medusa, "/auth": medusa, "/admin": medusa, "/health": medusa, "/": storefront}
+    assert routes == {
+        **dict.fromkeys(("/store", "/auth", "/admin", "/health", "/app", "/static"), medusa),
+        "/": storefront,
+    }
 
 
 def test_storage_class_and_sizes_follow_values(kit: Any, render_store: Any) -> None:

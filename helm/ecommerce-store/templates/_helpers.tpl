@@ -125,7 +125,8 @@ storageClassName: {{ . | quote }}
 
 {{/* Medusa's environment. Secrets come from the credentials Secret by reference (never in the pod
      spec); DATABASE_URL is expanded by the kubelet from $(POSTGRES_PASSWORD). The generated
-     passwords are alphanumeric, so the URL needs no escaping. */}}
+     passwords are alphanumeric, so the URL needs no escaping. `sslmode=disable`: the store's own
+     PostgreSQL serves no TLS, and Medusa's modules default to TLS for any host but localhost. */}}
 {{- define "store.medusaEnv" -}}
 {{- $root := .root -}}
 {{- $secret := include "store.credentialsSecret" $root -}}
@@ -133,7 +134,7 @@ storageClassName: {{ . | quote }}
   valueFrom:
     secretKeyRef: {name: {{ $secret }}, key: postgres-password}
 - name: DATABASE_URL
-  value: postgres://medusa:$(POSTGRES_PASSWORD)@{{ include "store.componentName" (dict "root" $root "component" "postgresql") }}:5432/medusa
+  value: postgres://medusa:$(POSTGRES_PASSWORD)@{{ include "store.componentName" (dict "root" $root "component" "postgresql") }}:5432/medusa?sslmode=disable
 - name: JWT_SECRET
   valueFrom:
     secretKeyRef: {name: {{ $secret }}, key: medusa-jwt-secret}
@@ -144,7 +145,7 @@ storageClassName: {{ . | quote }}
 - name: REDIS_URL
   value: redis://{{ include "store.componentName" (dict "root" $root "component" "redis") }}:6379
 {{- end }}
-# Storefront and backend share one origin (the Ingress routes by path).
+# Storefront, API and admin (/app) share one origin (the Ingress routes by path).
 - name: STORE_CORS
   value: {{ .url | quote }}
 - name: ADMIN_CORS
@@ -155,9 +156,10 @@ storageClassName: {{ . | quote }}
   value: {{ .url | quote }}
 - name: MEDUSA_DISABLE_TELEMETRY
   value: "true"
-# Secure cookies need HTTPS (docs: never production mode over plain http).
+# Production mode serves the admin's build at /app (development would run Vite's dev server). The
+# session cookie is `secure` when the URL is https (medusa-config.ts), so plain http works too.
 - name: NODE_ENV
-  value: {{ ternary "production" "development" $root.Values.ingress.tls | quote }}
+  value: "production"
 {{- end -}}
 
 {{/* WordPress's environment, for the Deployment and the setup Job alike, so WP-CLI in the Job sees

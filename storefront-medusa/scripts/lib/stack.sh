@@ -76,11 +76,13 @@ stack_stop_postgres() {
   PG_STARTED=0
 }
 
-# The backend's environment (see backend/medusa-config.ts).
+# The backend's environment (see backend/medusa-config.ts). Production mode, as in the image: Medusa
+# serves the built admin (development would run Vite's dev server); the session cookie is not
+# `secure` because MEDUSA_BACKEND_URL is http. The admin at $BACKEND_URL/app calls its own origin.
 stack_backend_env() {
-  export MEDUSA_DISABLE_TELEMETRY=true NODE_ENV=development
+  export MEDUSA_DISABLE_TELEMETRY=true NODE_ENV=production
   export JWT_SECRET=e2e-jwt-secret COOKIE_SECRET=e2e-cookie-secret
-  export STORE_CORS="$SPA_URL" ADMIN_CORS="$SPA_URL" AUTH_CORS="$SPA_URL"
+  export STORE_CORS="$SPA_URL" ADMIN_CORS="$SPA_URL,$BACKEND_URL" AUTH_CORS="$SPA_URL,$BACKEND_URL"
   export MEDUSA_BACKEND_URL="$BACKEND_URL"
 }
 
@@ -90,10 +92,12 @@ stack_seed() {
     tail -n 40 "$RUN_DIR/migrate.log" >&2
     return 1
   }
+  templates_snapshot
   log "seed"
   local output
   output=$(cd "$STOREFRONT_DIR/backend" && STORE_NAME="$E2E_STORE_NAME" CURRENCY=USD COUNTRY=US \
-    ADMIN_EMAIL="$E2E_ADMIN_EMAIL" MEDUSA_ADMIN_PASSWORD="$E2E_ADMIN_PASSWORD" SEED_SKIP_MIGRATE=1 \
+    CATALOGUE_FILE="$CATALOGUE_DIR/classic.json" SEED_SKIP_MIGRATE=1 \
+    ADMIN_EMAIL="$E2E_ADMIN_EMAIL" MEDUSA_ADMIN_PASSWORD="$E2E_ADMIN_PASSWORD" \
     bash scripts/seed.sh 2>"$RUN_DIR/seed.log") || {
     tail -n 40 "$RUN_DIR/seed.log" >&2
     return 1
@@ -103,7 +107,39 @@ stack_seed() {
   [[ $PUBLISHABLE_KEY == pk_* ]] || { log "the seed did not end with publishable-key=pk_..."; return 1; }
 }
 
+# The admin dashboard, built by `medusa build --admin-only` into backend/.medusa/admin and reused while
+# what the build depends on is unchanged: the lockfile (dashboard and plugin versions),
+# medusa-config.ts (admin path and backend URL) and admin extensions in src/admin, if any.
+# `medusa start` serves ./public/admin, a link to it. The config's other settings are only read,
+# never baked in: placeholders, and no MEDUSA_BACKEND_URL ("/": same origin).
+stack_build_admin() {
+  local backend="$STOREFRONT_DIR/backend" key started=$SECONDS
+  key=$(cd "$backend" && { cat package-lock.json medusa-config.ts; find src/admin -type f -exec cat {} + 2>/dev/null || true; } |
+    sha256sum | cut -d' ' -f1)
+  mkdir -p "$backend/.medusa" "$backend/public"
+  ln -sfn ../.medusa/admin "$backend/public/admin"
+  (
+    flock 9 # test runs sharing this checkout build it once
+    if [[ -f $backend/.medusa/admin/index.html && $(cat "$backend/.medusa/admin.key" 2>/dev/null) == "$key" ]]; then
+      log "admin: build up to date, skipped"
+      exit 0
+    fi
+    rm -f "$backend/.medusa/admin.key"
+    log "admin: medusa build --admin-only (30-60 s on 2 cores)"
+    (cd "$backend" && env -u MEDUSA_BACKEND_URL NODE_ENV=production DATABASE_URL=postgres://127.0.0.1/unused \
+      STORE_CORS=http://127.0.0.1 JWT_SECRET=unused COOKIE_SECRET=unused \
+      ./node_modules/.bin/medusa build --admin-only >"$RUN_DIR/admin-build.log" 2>&1) &&
+      [[ -f $backend/.medusa/admin/index.html ]] || {
+      tail -n 40 "$RUN_DIR/admin-build.log" >&2
+      exit 1
+    }
+    printf '%s\n' "$key" >"$backend/.medusa/admin.key"
+    log "admin: built in $((SECONDS - started))s"
+  ) 9>"$backend/.medusa/admin.lock"
+}
+
 stack_start_backend() {
+  stack_build_admin
   log "medusa start on $BACKEND_URL"
   start_background "$RUN_DIR/medusa.log" bash -c "cd '$STOREFRONT_DIR/backend' && exec ./node_modules/.bin/medusa start -H 127.0.0.1 -p $MEDUSA_PORT"
   MEDUSA_PID=${STACK_PIDS[-1]}
@@ -159,6 +195,7 @@ stack_start() {
   stack_seed
   stack_start_backend
   stack_start_spa
+  stack_start_templates
   export PUBLISHABLE_KEY
 }
 
@@ -174,3 +211,6 @@ stack_stop() {
   STACK_PIDS=()
   stack_stop_postgres
 }
+
+# shellcheck source=scripts/lib/templates.sh
+source "$STOREFRONT_DIR/scripts/lib/templates.sh"
