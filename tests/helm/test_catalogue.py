@@ -50,7 +50,32 @@ def text_errors(value: Any, where: str) -> list[str]:
     return [f"{where}: starts with [ or {{"] if value[0] in "[{" else []
 
 
-def product_errors(product: dict[str, Any], where: str, categories: set[str], collections: set[str]) -> list[str]:
+def variant_errors(
+    variant: dict[str, Any], at: str, options: dict[str, list[str]], used: dict[str, set[str]]
+) -> list[str]:
+    """One variant's problems; records the option values it uses in `used`."""
+    errors = (
+        [] if VARIANT_KEYS <= set(variant) <= VARIANT_KEYS | {"stock"} else [f"{at}: keys {sorted(variant)}"]
+    )
+    if set(variant.get("options", {})) != set(options):
+        errors.append(f"{at}: options {variant.get('options')} are not exactly {sorted(options)}")
+    for title, value in variant.get("options", {}).items():
+        if value not in options.get(title, []):
+            errors.append(f"{at}: {title}={value!r} is not one of the option's values")
+        used.get(title, set()).add(value)
+    price = variant.get("price")
+    if not isinstance(price, int | float) or isinstance(price, bool) or price <= 0:
+        errors.append(f"{at}: price must be a positive number")
+    if "stock" in variant and not (isinstance(variant["stock"], int) and variant["stock"] >= 0):
+        errors.append(f"{at}: stock must be a whole number >= 0")
+    if not SKU.match(str(variant.get("sku"))):
+        errors.append(f"{at}: SKU {variant.get('sku')!r}")
+    return errors
+
+
+def product_errors(
+    product: dict[str, Any], where: str, categories: set[str], collections: set[str]
+) -> list[str]:
     errors = [f"{where}: keys {sorted(set(product) ^ PRODUCT_KEYS)}"] if set(product) != PRODUCT_KEYS else []
     errors += [e for key in ("title", "description") for e in text_errors(product.get(key), f"{where}.{key}")]
     if product.get("category") not in categories:
@@ -59,28 +84,20 @@ def product_errors(product: dict[str, Any], where: str, categories: set[str], co
         errors.append(f"{where}: collection {product['collection']!r} is not in collections")
     if not 1 <= len(product.get("images", [])) <= 2:
         errors.append(f"{where}: needs one or two images")
-    errors += [f"{where}: image {i} is missing" for i in product.get("images", []) if not (IMAGES / i).is_file()]
+    errors += [
+        f"{where}: image {i} is missing" for i in product.get("images", []) if not (IMAGES / i).is_file()
+    ]
     options = {o["title"]: o["values"] for o in product.get("options", [])}
     if not options or len(options) != len(product["options"]):
         errors.append(f"{where}: options empty or repeated")
     used: dict[str, set[str]] = {title: set() for title in options}
     for i, variant in enumerate(product.get("variants", [])):
-        at = f"{where}.variants[{i}]"
-        if not VARIANT_KEYS <= set(variant) <= VARIANT_KEYS | {"stock"}:
-            errors.append(f"{at}: keys {sorted(variant)}")
-        if set(variant.get("options", {})) != set(options):
-            errors.append(f"{at}: options {variant.get('options')} are not exactly {sorted(options)}")
-        for title, value in variant.get("options", {}).items():
-            if value not in options.get(title, []):
-                errors.append(f"{at}: {title}={value!r} is not one of the option's values")
-            used.get(title, set()).add(value)
-        if not isinstance(variant.get("price"), int | float) or isinstance(variant["price"], bool) or variant["price"] <= 0:
-            errors.append(f"{at}: price must be a positive number")
-        if "stock" in variant and not (isinstance(variant["stock"], int) and variant["stock"] >= 0):
-            errors.append(f"{at}: stock must be a whole number >= 0")
-        if not SKU.match(str(variant.get("sku"))):
-            errors.append(f"{at}: SKU {variant.get('sku')!r}")
-    errors += [f"{where}: {t} value(s) {sorted(set(v) - used[t])} on no variant" for t, v in options.items() if set(v) - used[t]]
+        errors += variant_errors(variant, f"{where}.variants[{i}]", options, used)
+    errors += [
+        f"{where}: {t} value(s) {sorted(set(v) - used[t])} on no variant"
+        for t, v in options.items()
+        if set(v) - used[t]
+    ]
     combos = Counter(json.dumps(v.get("options"), sort_keys=True) for v in product.get("variants", []))
     errors += [f"{where}: two variants with {combo}" for combo, n in combos.items() if n > 1]
     return errors + ([f"{where}: no variants"] if not product.get("variants") else [])
@@ -144,14 +161,20 @@ def test_generated_images_are_current() -> None:
 
 
 def setup_data(chart: helm.Chart, kit: Any, engine: str, **values: Any) -> dict[str, str]:
-    objects = kit.parse(chart.render(kit.store_values(engine, **values), name=kit.STORE_ID, namespace=kit.STORE_ID, is_install=True))
+    objects = kit.parse(
+        chart.render(
+            kit.store_values(engine, **values), name=kit.STORE_ID, namespace=kit.STORE_ID, is_install=True
+        )
+    )
     data: dict[str, str] = kit.setup_config(objects)["data"]
     return data
 
 
 @pytest.mark.parametrize("engine", ["woocommerce", "medusa"])
 @pytest.mark.parametrize("name", [None, *TEMPLATES])
-def test_the_setup_configmap_carries_the_chosen_template(store_chart: helm.Chart, kit: Any, engine: str, name: str | None) -> None:
+def test_the_setup_configmap_carries_the_chosen_template(
+    store_chart: helm.Chart, kit: Any, engine: str, name: str | None
+) -> None:
     values = {} if name is None else {"catalogue": {"template": name}}
     data = setup_data(store_chart, kit, engine, **values)
     chosen = name or "classic"
@@ -162,67 +185,8 @@ def test_the_setup_configmap_carries_the_chosen_template(store_chart: helm.Chart
 
 # --- WooCommerce against a stand-in WordPress ---------------------------------------------------
 
-FAKE_WP = r'''#!PYTHON -S
-"""WordPress + WooCommerce as WP-CLI would answer: records each call's argv (JSON lines in FAKE_LOG)
-and keeps what was created in FAKE_STATE, so a lookup after a create finds it."""
-import json, os, sys
-argv = sys.argv[1:]
-with open(os.environ["FAKE_LOG"], "a") as log:
-    log.write(json.dumps(argv) + "\n")
-path = os.environ["FAKE_STATE"]
-state = json.load(open(path)) if os.path.exists(path) else {"next": 100, "have": [], "pages": {}, "cats": {}, "products": {}}
-words = [a for a in argv if not a.startswith("--")]
-flags = dict((a[2:].split("=", 1) + [True])[:2] for a in argv if a.startswith("--"))
-if words[:1] == ["wc"]:  # WC-CLI decodes the arguments that start with [ or { as JSON
-    flags = {k: json.loads(v) if isinstance(v, str) and v[:1] in "[{" else v for k, v in flags.items()}
-def new_id():
-    state["next"] += 1
-    return state["next"]
-def fail(message):
-    sys.exit("Error: " + message)
-def find(key, value):
-    return [i for i, p in state["products"].items() if p.get(key) == value]
-cmd, out, code = tuple(words[:3]), None, 0
-if words[:2] == ["core", "is-installed"] or words[1:2] in (["is-installed"], ["is-active"]):
-    code = 0 if " ".join(words) in state["have"] else 1
-elif words[:2] == ["core", "install"]:
-    sys.stdin.read()
-    state["have"].append("core is-installed")
-elif words[1:2] in (["install"], ["activate"]):
-    state["have"].append(" ".join([words[0], "is-installed" if words[1] == "install" else "is-active", words[2]]))
-elif words[:2] == ["post", "list"] and flags.get("post_type") == "page":
-    out = state["pages"].get(flags["name"])
-elif words[:2] == ["post", "create"]:
-    out = state["pages"][flags["post_name"]] = new_id()
-elif words[:2] == ["post", "list"]:
-    out = len(state["products"])
-elif cmd == ("wc", "product_cat", "list"):
-    out = state["cats"].get(flags["slug"], {}).get("id")
-elif cmd == ("wc", "product_cat", "create"):
-    if flags["slug"] in state["cats"]:
-        fail("A term with the name provided already exists.")
-    state["cats"][flags["slug"]] = {"id": new_id(), "name": flags["name"]}
-    out = state["cats"][flags["slug"]]["id"]
-elif cmd == ("wc", "product", "list"):
-    out = "\n".join(find("sku", flags["sku"]) if "sku" in flags else find("slug", flags["slug"])) or None
-elif cmd == ("wc", "product", "create"):
-    if flags.get("sku") and find("sku", flags["sku"]):
-        fail("Invalid or duplicated SKU.")
-    out = new_id()
-    state["products"][str(out)] = {k: v for k, v in flags.items() if k not in ("user", "porcelain", "path", "allow-root")} | {"variations": []}
-elif cmd == ("wc", "product_variation", "list"):
-    out = "\n".join(v["sku"] for v in state["products"][words[3]]["variations"]) or None
-elif cmd == ("wc", "product_variation", "create"):
-    parent = state["products"].get(words[3]) or fail("Invalid product id.")
-    if parent.get("type") != "variable" or any(v["sku"] == flags["sku"] for p in state["products"].values() for v in p["variations"]):
-        fail("Invalid product type or duplicated SKU.")
-    parent["variations"].append({k: v for k, v in flags.items() if k not in ("user", "porcelain", "path", "allow-root")})
-    out = new_id()
-json.dump(state, open(path, "w"))
-if out is not None:
-    print(out)
-sys.exit(code)
-'''
+# WordPress + WooCommerce as WP-CLI would answer (a script of its own, installed as `wp`).
+FAKE_WP = Path(__file__).with_name("fake_wordpress.py")
 
 # The flags WooCommerce documents for each command (woocommerce/woocommerce docs/wc-cli/commands/
 # wc-product.md, wc-product-variation.md, wc-product-cat.md, wc-tool.md), plus WP-CLI's --field.
@@ -230,9 +194,28 @@ WC_FLAGS = {
     ("product_cat", "list"): ({"slug", "field"}, 0),
     ("product_cat", "create"): ({"name", "slug", "porcelain"}, 0),
     ("product", "list"): ({"sku", "slug", "field"}, 0),
-    ("product", "create"): ({"name", "slug", "type", "status", "description", "sku", "regular_price", "manage_stock", "stock_quantity", "categories", "attributes", "porcelain"}, 0),
+    ("product", "create"): (
+        {
+            "name",
+            "slug",
+            "type",
+            "status",
+            "description",
+            "sku",
+            "regular_price",
+            "manage_stock",
+            "stock_quantity",
+            "categories",
+            "attributes",
+            "porcelain",
+        },
+        0,
+    ),
     ("product_variation", "list"): ({"field"}, 1),
-    ("product_variation", "create"): ({"sku", "regular_price", "manage_stock", "stock_quantity", "attributes", "porcelain"}, 1),
+    ("product_variation", "create"): (
+        {"sku", "regular_price", "manage_stock", "stock_quantity", "attributes", "porcelain"},
+        1,
+    ),
     ("tool", "run"): (set(), 1),
 }
 GLOBAL_FLAGS = {"path", "allow-root", "user"}
@@ -242,7 +225,7 @@ GLOBAL_FLAGS = {"path", "allow-root", "user"}
 def wordpress(tmp_path: Path) -> dict[str, str]:
     (tmp_path / "bin").mkdir()
     fake = tmp_path / "bin" / "wp"
-    fake.write_text(FAKE_WP.replace("PYTHON", sys.executable, 1))
+    fake.write_text(f"#!{sys.executable} -S\n" + FAKE_WP.read_text())
     fake.chmod(0o755)
     (tmp_path / "credentials").mkdir()
     (tmp_path / "credentials" / "wordpress-admin-password").write_text("not-checked-here\n")
@@ -263,7 +246,9 @@ def run_setup(data: dict[str, str], env: dict[str, str]) -> list[list[str]]:
     for name, text in data.items():
         (setup / name).write_text(text)
     Path(env["FAKE_LOG"]).write_text("")
-    result = subprocess.run(["bash", str(setup / "woocommerce-setup.sh")], env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        ["bash", str(setup / "woocommerce-setup.sh")], env=env, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return [json.loads(line) for line in Path(env["FAKE_LOG"]).read_text().splitlines()]
 
@@ -280,7 +265,11 @@ def syntax_errors(call: list[str]) -> list[str]:
     allowed, positionals = WC_FLAGS.get(tuple(words[1:3]), (None, 0))
     if allowed is None:
         return [f"undocumented command: {call}"]
-    errors = [f"undocumented flags {sorted(flags - allowed - GLOBAL_FLAGS)}: {call}"] if flags - allowed - GLOBAL_FLAGS else []
+    errors = (
+        [f"undocumented flags {sorted(flags - allowed - GLOBAL_FLAGS)}: {call}"]
+        if flags - allowed - GLOBAL_FLAGS
+        else []
+    )
     errors += [] if "user" in flags else [f"no --user (WC-CLI needs a user with the rights): {call}"]
     if len(words) != 3 + positionals or (positionals and not words[3].isdigit() and words[1] != "tool"):
         errors.append(f"positional arguments: {call}")
@@ -289,32 +278,55 @@ def syntax_errors(call: list[str]) -> list[str]:
 
 def check_store(state: dict[str, Any], doc: dict[str, Any]) -> None:
     """What WordPress holds matches the catalogue, product by product."""
-    assert {slug: c["name"] for slug, c in state["cats"].items()} == {c["handle"]: c["title"] for c in doc["categories"]}
+    assert {slug: c["name"] for slug, c in state["cats"].items()} == {
+        c["handle"]: c["title"] for c in doc["categories"]
+    }
     ids = {c["id"]: slug for slug, c in state["cats"].items()}
     by_slug = {p["slug"]: p for p in state["products"].values()}
     assert set(by_slug) == {p["handle"] for p in doc["products"]}
     for product in doc["products"]:
         stored = by_slug[product["handle"]]
-        assert (stored["name"], stored["description"], stored["status"]) == (product["title"], product["description"], "publish")
+        assert (stored["name"], stored["description"], stored["status"]) == (
+            product["title"],
+            product["description"],
+            "publish",
+        )
         assert [ids[c["id"]] for c in stored["categories"]] == [product["category"]]
-        stocks = [{"manage_stock": "true", "stock_quantity": str(v["stock"])} if "stock" in v else {} for v in product["variants"]]
+        stocks = [
+            {"manage_stock": "true", "stock_quantity": str(v["stock"])} if "stock" in v else {}
+            for v in product["variants"]
+        ]
         if len(product["variants"]) == 1:
             (variant,) = product["variants"]
-            assert stored["type"] == "simple" and stored["sku"] == variant["sku"] and stored["variations"] == []
+            assert (
+                stored["type"] == "simple" and stored["sku"] == variant["sku"] and stored["variations"] == []
+            )
             assert stored["regular_price"] == f"{variant['price']:.2f}"
             assert {k: stored[k] for k in ("manage_stock", "stock_quantity") if k in stored} == stocks[0]
             continue
         assert stored["type"] == "variable" and "sku" not in stored
-        assert stored["attributes"] == [{"name": o["title"], "options": o["values"], "visible": True, "variation": True} for o in product["options"]]
+        assert stored["attributes"] == [
+            {"name": o["title"], "options": o["values"], "visible": True, "variation": True}
+            for o in product["options"]
+        ]
         expected = [
-            {"sku": v["sku"], "regular_price": f"{v['price']:.2f}", "attributes": [{"name": o["title"], "option": v["options"][o["title"]]} for o in product["options"]]} | stock
+            {
+                "sku": v["sku"],
+                "regular_price": f"{v['price']:.2f}",
+                "attributes": [
+                    {"name": o["title"], "option": v["options"][o["title"]]} for o in product["options"]
+                ],
+            }
+            | stock
             for v, stock in zip(product["variants"], stocks, strict=True)
         ]
         assert stored["variations"] == expected
 
 
 @pytest.mark.parametrize("name", TEMPLATES)
-def test_woocommerce_seeds_the_catalogue_with_documented_commands_once(store_chart: helm.Chart, kit: Any, wordpress: dict[str, str], name: str) -> None:
+def test_woocommerce_seeds_the_catalogue_with_documented_commands_once(
+    store_chart: helm.Chart, kit: Any, wordpress: dict[str, str], name: str
+) -> None:
     data = setup_data(store_chart, kit, "woocommerce", catalogue={"template": name})
     calls = run_setup(data, wordpress)
     assert [e for call in calls for e in syntax_errors(call)] == []
@@ -340,6 +352,9 @@ def test_catalogue_text_stays_literal(kit: Any, wordpress: dict[str, str], tmp_p
     calls = run_setup(data, wordpress)
     assert not marker.exists()
     category = next(c for c in calls if positional(c) == ["wc", "product_cat", "create"])
-    assert [a for a in category if a.startswith(("--name", "--slug"))] == ["--name=" + hostile, "--slug=essentials"]
+    assert [a for a in category if a.startswith(("--name", "--slug"))] == [
+        "--name=" + hostile,
+        "--slug=essentials",
+    ]
     created = next(c for c in calls if positional(c) == ["wc", "product", "create"])
     assert "--name=" + hostile in created and f"--description=Two lines,\n{hostile}" in created

@@ -79,7 +79,13 @@ def test_scripts_parse(engine: str, render_store: Any, kit: Any, tmp_path: Path)
     data = _setup(render_store, kit, engine)
     _write(data, tmp_path)
     scripts = sorted(name for name in data if name.endswith(".sh"))
-    assert scripts == {"woocommerce": ["woocommerce-catalogue.sh", "woocommerce-setup.sh"], "medusa": ["medusa-setup.sh"]}[engine]
+    assert (
+        scripts
+        == {
+            "woocommerce": ["woocommerce-catalogue.sh", "woocommerce-setup.sh"],
+            "medusa": ["medusa-setup.sh"],
+        }[engine]
+    )
     for name in scripts:
         subprocess.run(["bash", "-n", str(tmp_path / name)], check=True)
         text = data[name]
@@ -166,8 +172,17 @@ def test_the_medusa_seed_needs_a_catalogue_file(sandbox: dict[str, str], tmp_pat
     (app / "scripts").mkdir()
     shutil.copy(BACKEND_SEED, app / "scripts" / "seed.sh")
     env = {k: v for k, v in sandbox.items() if k != "root"} | {"STORE_NAME": "x"}
-    for catalogue, message in ((None, "CATALOGUE_FILE must be set"), (str(tmp_path), "is not a readable file")):
+    for catalogue, message in (
+        (None, "CATALOGUE_FILE must be set"),
+        (str(tmp_path), "is not a readable file"),
+    ):
         run_env = env if catalogue is None else env | {"CATALOGUE_FILE": catalogue}
-        result = subprocess.run(["bash", str(app / "scripts" / "seed.sh")], env=run_env, capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            ["bash", str(app / "scripts" / "seed.sh")],
+            env=run_env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert result.returncode == 1 and message in result.stderr and "CATALOGUE_FILE" in result.stderr
         assert not Path(sandbox["FAKE_LOG"]).exists()  # failed before any migration
