@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import AxeBuilder from "@axe-core/playwright";
-import { env, launchBrowser, newShopper, serveConfig, storeApi } from "./helpers.mjs";
+import { env, fillAddress, launchBrowser, newShopper, serveConfig, storeApi } from "./helpers.mjs";
 
 let browser;
 let catalogue;
@@ -42,15 +42,7 @@ async function calmShopper() {
   return shopper;
 }
 
-async function fillAddress(page) {
-  await page.getByLabel("Email", { exact: true }).fill("grace@example.com");
-  await page.getByLabel("First name", { exact: true }).fill("Grace");
-  await page.getByLabel("Last name", { exact: true }).fill("Hopper");
-  await page.getByLabel("Address", { exact: true }).fill("2 Harbor Way");
-  await page.getByLabel("City", { exact: true }).fill("Boston");
-  await page.getByLabel("Postal code", { exact: true }).fill("02110");
-  await page.getByLabel("Country", { exact: true }).selectOption("us");
-}
+const GRACE = { email: "grace@example.com", firstName: "Grace", lastName: "Hopper", address: "2 Harbor Way", city: "Boston", postalCode: "02110" };
 
 test("every route passes axe: browsing, cart, each checkout step, confirmation, 404", async (t) => {
   const { context, page, consoleErrors } = await calmShopper();
@@ -87,7 +79,7 @@ test("every route passes axe: browsing, cart, each checkout step, confirmation, 
     await page.getByTestId("address-continue").click();
     await page.getByText("Email is required").waitFor();
     await audit(t, page, "checkout: address with errors");
-    await fillAddress(page);
+    await fillAddress(page, GRACE);
     await page.getByTestId("address-continue").click();
 
     await page.getByTestId("shipping-step").getByRole("radio").first().waitFor();

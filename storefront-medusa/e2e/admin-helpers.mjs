@@ -3,23 +3,17 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { env } from "./helpers.mjs";
+import { env, loopbackOnly } from "./helpers.mjs";
 
 export const ADMIN_PATH = "/app";
 export const ARTEFACTS = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "test-results", "admin");
-
-const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 /** A fresh context on the backend's origin (own cookies) that may only reach loopback. */
 export async function newOwner(browser) {
   const context = await browser.newContext({ baseURL: env.backendUrl, viewport: { width: 1440, height: 900 } });
   // The dashboard loads each page's code on first use; two busy cores make that slow.
   context.setDefaultTimeout(30_000);
-  await context.route("**/*", (route) => {
-    const { protocol, hostname } = new URL(route.request().url());
-    if (protocol === "data:" || protocol === "blob:" || LOOPBACK.has(hostname)) return route.continue();
-    return route.abort("blockedbyclient");
-  });
+  await loopbackOnly(context);
   const page = await context.newPage();
   // Uncaught exceptions only: the dashboard itself logs console errors (missing thumbnails, Radix
   // accessibility warnings) that say nothing about the store.

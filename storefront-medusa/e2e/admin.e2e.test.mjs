@@ -5,7 +5,7 @@
 // test fail half-way, removes the product so that the other tests see the seeded catalogue).
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { adminApi, env, launchBrowser, newShopper, storeApi } from "./helpers.mjs";
+import { adminApi, env, fillAddress, launchBrowser, newShopper, storeApi } from "./helpers.mjs";
 import {
   ADMIN_PATH,
   deleteProductsByHandle,
@@ -105,13 +105,14 @@ async function buyOnStorefront(page) {
   await page.getByRole("button", { name: /add to cart/i }).click();
   await page.getByRole("dialog").getByRole("link", { name: /checkout/i }).click();
 
-  await page.getByLabel("Email", { exact: true }).fill("grace@example.com");
-  await page.getByLabel("First name", { exact: true }).fill("Grace");
-  await page.getByLabel("Last name", { exact: true }).fill("Hopper");
-  await page.getByLabel("Address", { exact: true }).fill("2 Harbor Road");
-  await page.getByLabel("City", { exact: true }).fill("Portland");
-  await page.getByLabel("Postal code", { exact: true }).fill("04101");
-  await page.getByLabel("Country", { exact: true }).selectOption("us");
+  await fillAddress(page, {
+    email: "grace@example.com",
+    firstName: "Grace",
+    lastName: "Hopper",
+    address: "2 Harbor Road",
+    city: "Portland",
+    postalCode: "04101",
+  });
   await page.getByRole("button", { name: /continue/i }).click();
 
   await page.getByLabel(/Standard Shipping/).check();

@@ -38,15 +38,34 @@ export function launchBrowser() {
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
+/** Lets the context reach loopback (and data:/blob: URLs) only: a test never touches the network. */
+export async function loopbackOnly(context) {
+  await context.route("**/*", (route) => {
+    const { protocol, hostname } = new URL(route.request().url());
+    if (protocol === "data:" || protocol === "blob:" || LOOPBACK.has(hostname)) return route.continue();
+    return route.abort("blockedbyclient");
+  });
+}
+
+/** A shopper's address, typed into the checkout's first step (the labels the checkout form shows). */
+export async function fillAddress(page, shopper) {
+  const fields = [
+    ["Email", shopper.email],
+    ["First name", shopper.firstName],
+    ["Last name", shopper.lastName],
+    ["Address", shopper.address],
+    ["City", shopper.city],
+    ["Postal code", shopper.postalCode],
+  ];
+  for (const [label, value] of fields) await page.getByLabel(label, { exact: true }).fill(value);
+  await page.getByLabel("Country", { exact: true }).selectOption("us");
+}
+
 /** A fresh context (own localStorage) that may only reach loopback. */
 export async function newShopper(browser) {
   const context = await browser.newContext({ baseURL: env.spaUrl, viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(15_000);
-  await context.route("**/*", (route) => {
-    const { protocol, hostname } = new URL(route.request().url());
-    if (protocol === "data:" || LOOPBACK.has(hostname)) return route.continue();
-    return route.abort("blockedbyclient");
-  });
+  await loopbackOnly(context);
   const page = await context.newPage();
   const consoleErrors = [];
   page.on("pageerror", (error) => consoleErrors.push(error.message));

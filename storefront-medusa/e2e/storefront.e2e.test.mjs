@@ -1,7 +1,7 @@
 // The shopper's journey against a real Medusa v2 backend, and the edge cases around it.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { adminApi, env, launchBrowser, newShopper, serveConfig, storeApi } from "./helpers.mjs";
+import { adminApi, env, fillAddress, launchBrowser, newShopper, serveConfig, storeApi } from "./helpers.mjs";
 
 let browser;
 before(async () => {
@@ -13,15 +13,7 @@ after(async () => {
 
 const storedCartId = (page) => page.evaluate(() => localStorage.getItem("storefleet.cartId"));
 
-async function fillAddress(page) {
-  await page.getByLabel("Email", { exact: true }).fill("ada@example.com");
-  await page.getByLabel("First name", { exact: true }).fill("Ada");
-  await page.getByLabel("Last name", { exact: true }).fill("Lovelace");
-  await page.getByLabel("Address", { exact: true }).fill("1 Market Street");
-  await page.getByLabel("City", { exact: true }).fill("San Francisco");
-  await page.getByLabel("Postal code", { exact: true }).fill("94105");
-  await page.getByLabel("Country", { exact: true }).selectOption("us");
-}
+const ADA = { email: "ada@example.com", firstName: "Ada", lastName: "Lovelace", address: "1 Market Street", city: "San Francisco", postalCode: "94105" };
 
 test("a shopper browses, buys a variant through the 3-step checkout, and the order exists in Medusa", async () => {
   const { context, page, consoleErrors } = await newShopper(browser);
@@ -66,7 +58,7 @@ test("a shopper browses, buys a variant through the 3-step checkout, and the ord
     await page.getByTestId("address-step").waitFor();
     await page.getByTestId("address-continue").click();
     await page.getByText("Email is required").waitFor();
-    await fillAddress(page);
+    await fillAddress(page, ADA);
     await page.getByTestId("address-continue").click();
 
     // Step 2: validation, then express shipping.
