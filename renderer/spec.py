@@ -54,7 +54,7 @@ class StoreSpec(BaseModel):
     branding: Branding | None = None
 
     @model_validator(mode="after")
-    def _theme_matches_engine(self) -> StoreSpec:
+    def _engine_specific_fields(self) -> StoreSpec:
         if self.engine is Engine.MEDUSA and self.theme is not None:
             raise ValueError("theme applies to WooCommerce stores only")
         if self.engine is Engine.WOOCOMMERCE and self.theme is None:
