@@ -178,6 +178,13 @@ def test_up_accepts_a_store_and_commits_it(platform: InstalledPlatform, tmp_path
     assert (clone / chart / "Chart.yaml").is_file(), f"the HelmRelease's chart {chart} is not in the repo"
 
 
+def test_up_describes_the_packaged_catalogue_templates(platform: InstalledPlatform) -> None:
+    # Read from the chart inside the wheel, with no checkout around.
+    templates = platform.get("/api/v1/templates", auth=True).json()["templates"]
+    assert [t["name"] for t in templates] == ["classic", "minimal", "fashion", "electronics", "food"]
+    assert all(t["products"] > 0 and t["categories"] > 0 for t in templates)
+
+
 def test_api_writer_and_migrate_start_against_that_database(platform: InstalledPlatform) -> None:
     env = platform.production_env()
     assert "up to date" in _run([str(platform.storefleet), "migrate"], platform.home, env)
