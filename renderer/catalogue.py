@@ -32,9 +32,16 @@ TEMPLATE_NAMES = tuple(template.value for template in Template)
 
 HexColour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 # What the storefront's runtime config and nginx accept: http(s) only, no quotes, no whitespace.
-LogoUrl = Annotated[str, StringConstraints(max_length=2048, pattern=r"^https?://[^\s\"'<>\\]+$")]
+HttpUrl = Annotated[str, StringConstraints(max_length=2048, pattern=r"^https?://[^\s\"'<>\\]+$")]
+
+
+# One line of text shoppers read: trimmed, not empty, no control characters.
+_ONE_LINE = r"^[^\x00-\x1f\x7f]+$"
 DisplayName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60, pattern=r"^[^\x00-\x1f\x7f]+$")
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60, pattern=_ONE_LINE)
+]
+PromoText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120, pattern=_ONE_LINE)
 ]
 
 
@@ -48,7 +55,15 @@ class Branding(BaseModel):
     )
     primary_color: HexColour | None = Field(default=None, description="#rrggbb; default #111827")
     accent_color: HexColour | None = Field(default=None, description="#rrggbb; default #f59e0b")
-    logo_url: LogoUrl | None = Field(default=None, description="An http(s) URL of the logo")
+    logo_url: HttpUrl | None = Field(default=None, description="An http(s) URL of the logo")
+    promo_text: PromoText | None = Field(
+        default=None, description="The promo bar's text (default: free returns within 30 days)"
+    )
+    newsletter_url: HttpUrl | None = Field(
+        default=None,
+        description="Where the newsletter form POSTs {email} (a list provider's endpoint that allows the"
+        " shop's origin); unset: the shop shows no newsletter form",
+    )
 
     @property
     def is_empty(self) -> bool:

@@ -17,6 +17,8 @@ storefront:                # Medusa only, and only the keys the store's branding
   displayName: Acme Shop   # the shop's name as shoppers see it
   brand: {primary: "#1e3a8a", accent: "#f59e0b"}
   logoUrl: https://cdn.example.com/logo.svg
+  promoText: Free shipping over $50   # the promo bar
+  newsletterUrl: https://lists.example.com/join  # where the newsletter form posts
 resources:                 # the application container (WordPress / Medusa server)
   requests: {cpu: 100m, memory: 256Mi}
   limits: {cpu: 500m, memory: 512Mi}
@@ -143,6 +145,11 @@ def storefront_values(branding: Branding) -> dict[str, Any]:
     brand = {"primary": branding.primary_color, "accent": branding.accent_color}
     if any(colour is not None for colour in brand.values()):
         values["brand"] = {key: colour for key, colour in brand.items() if colour is not None}
-    if branding.logo_url is not None:
-        values["logoUrl"] = branding.logo_url
+    for key, value in (
+        ("logoUrl", branding.logo_url),
+        ("promoText", branding.promo_text),
+        ("newsletterUrl", branding.newsletter_url),
+    ):
+        if value is not None:
+            values[key] = value
     return values

@@ -138,7 +138,11 @@ def test_templates_and_branding_render_into_the_storefront(
     template: str, store_chart: helm.Chart, kit: Any
 ) -> None:
     branding = Branding(
-        display_name="Harbor & Pine", primary_color="#1e3a8a", logo_url="https://x.example/l.svg"
+        display_name="Harbor & Pine",
+        primary_color="#1e3a8a",
+        logo_url="https://x.example/l.svg",
+        promo_text="Free shipping over $50 — this week only",
+        newsletter_url="https://lists.example.com/join?list=1",
     )
     spec = StoreSpec(
         store_id="st-abcdefgh23",
@@ -161,5 +165,9 @@ def test_templates_and_branding_render_into_the_storefront(
         "https://x.example/l.svg",
     )
     assert env["BRAND_ACCENT"] == "#f59e0b"  # the chart's default for what the branding leaves unset
+    assert (env["PROMO_TEXT"], env["NEWSLETTER_URL"]) == (
+        "Free shipping over $50 — this week only",
+        "https://lists.example.com/join?list=1",
+    )
     setup = next(o for o in objects if o["kind"] == "ConfigMap" and o["metadata"]["name"].endswith("-setup"))
     assert f"CATALOGUE_TEMPLATE='{template}'" in setup["data"]["store.env"]

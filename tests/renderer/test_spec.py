@@ -75,6 +75,9 @@ def test_branding_is_medusa_only_and_an_empty_one_is_none() -> None:
         {"display_name": ""},
         {"display_name": "x" * 61},
         {"display_name": "two\nlines"},
+        {"promo_text": "x" * 121},
+        {"promo_text": "tab\there"},
+        {"newsletter_url": "mailto:owner@example.com"},
         {"colour": "#112233"},
     ],
 )

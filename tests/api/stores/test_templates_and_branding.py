@@ -67,7 +67,7 @@ def test_an_unknown_template_is_422_naming_the_allowed_ones(client: TestClient, 
 
 def test_branding_is_kept_for_medusa_and_refused_for_woocommerce(client: TestClient, tenant: Any) -> None:
     store = _post(client, tenant, engine="medusa", branding=BRANDING).json()
-    assert store["branding"] == {**BRANDING, "accent_color": None}
+    assert store["branding"] == {**BRANDING, "accent_color": None, "promo_text": None, "newsletter_url": None}
     refused = _post(client, tenant, name="wp-shop", engine="woocommerce", branding=BRANDING)
     assert refused.status_code == 422 and refused.json()["error"]["details"][0]["field"] == "branding"
 

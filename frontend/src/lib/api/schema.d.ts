@@ -620,10 +620,20 @@ export interface components {
              */
             logo_url?: string | null;
             /**
+             * Newsletter Url
+             * @description Where the newsletter form POSTs {email} (a list provider's endpoint that allows the shop's origin); unset: the shop shows no newsletter form
+             */
+            newsletter_url?: string | null;
+            /**
              * Primary Color
              * @description #rrggbb; default #111827
              */
             primary_color?: string | null;
+            /**
+             * Promo Text
+             * @description The promo bar's text (default: free returns within 30 days)
+             */
+            promo_text?: string | null;
         };
         /**
          * ComponentHealth

@@ -46,6 +46,7 @@ describe("the branding fields of a Medusa store", () => {
     // A colour input cannot be typed into: the picker reports a whole value at once.
     fireEvent.change(screen.getByLabelText("Accent colour, colour picker"), { target: { value: "#ff0000" } });
     expect(screen.getByLabelText("Accent colour")).toHaveValue("#ff0000");
+    await user.type(screen.getByLabelText("Newsletter sign-up URL"), "https://lists.example.com/join");
     await user.click(screen.getByRole("button", { name: "Create store" }));
     expect(await screen.findByRole("heading", { level: 1, name: "med-shop" })).toBeInTheDocument();
     expect(body).toMatchObject({ engine: "medusa", theme: null, template: "classic" });
@@ -54,6 +55,8 @@ describe("the branding fields of a Medusa store", () => {
       primary_color: "#1D4ED8",
       accent_color: "#ff0000",
       logo_url: null,
+      promo_text: null,
+      newsletter_url: "https://lists.example.com/join",
     });
   });
 

@@ -1,3 +1,4 @@
+import type { ComponentProps } from "react";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import {
@@ -5,6 +6,7 @@ import {
   DISPLAY_NAME_MAX,
   isHexColour,
   LOGO_URL_MAX,
+  PROMO_TEXT_MAX,
   type BrandingDraft,
   type BrandingField,
   type BrandingProblems,
@@ -58,44 +60,57 @@ function ColourField({ field, label, value, error, disabled, onChange, onBlur }:
   );
 }
 
+type TextFieldProps = Omit<BrandingFieldsProps, "draft" | "errors"> & {
+  field: "display_name" | "logo_url" | "promo_text" | "newsletter_url";
+  label: string;
+  hint: string;
+  value: string;
+  error: string | undefined;
+  input?: ComponentProps<typeof Input>;
+};
+
+/** One text setting; its API rules are checked as it is typed (lib/branding.ts). */
+function TextField({ field, label, hint, value, error, disabled, onChange, onBlur, input }: TextFieldProps) {
+  return (
+    <Field label={label} error={error} hint={hint}>
+      {(control) => (
+        <Input
+          {...control}
+          {...input}
+          value={value}
+          autoComplete="off"
+          disabled={disabled}
+          onChange={(e) => onChange(field, e.target.value)}
+          onBlur={() => onBlur(field)}
+        />
+      )}
+    </Field>
+  );
+}
+
+const URL_INPUT = { type: "url", inputMode: "url", spellCheck: false, maxLength: LOGO_URL_MAX + 10 } as const;
+
 /** How a Medusa shop presents itself to shoppers; every field may stay empty (the shop's default). */
 export function BrandingFields({ draft, errors, disabled, onChange, onBlur }: BrandingFieldsProps) {
   const common = { disabled, onChange, onBlur };
+  const text = (field: TextFieldProps["field"]) => ({ ...common, field, value: draft[field], error: errors[field] });
   return (
     <fieldset className="space-y-3">
       <legend className="text-sm font-medium">Branding</legend>
       <p className="text-xs text-slate-600">How the shop presents itself to shoppers. Empty fields use the defaults.</p>
       <div className="grid gap-x-4 gap-y-1 sm:grid-cols-2">
-        <Field label="Display name" error={errors.display_name} hint="Default: the store's name.">
-          {(control) => (
-            <Input
-              {...control}
-              value={draft.display_name}
-              maxLength={DISPLAY_NAME_MAX + 10}
-              autoComplete="off"
-              disabled={disabled}
-              onChange={(e) => onChange("display_name", e.target.value)}
-              onBlur={() => onBlur("display_name")}
-            />
-          )}
-        </Field>
-        <Field label="Logo URL" error={errors.logo_url} hint="An http(s) address of an image; empty: no logo.">
-          {(control) => (
-            <Input
-              {...control}
-              type="url"
-              inputMode="url"
-              placeholder="https://example.com/logo.svg"
-              value={draft.logo_url}
-              maxLength={LOGO_URL_MAX + 10}
-              autoComplete="off"
-              spellCheck={false}
-              disabled={disabled}
-              onChange={(e) => onChange("logo_url", e.target.value)}
-              onBlur={() => onBlur("logo_url")}
-            />
-          )}
-        </Field>
+        <TextField
+          {...text("display_name")}
+          label="Display name"
+          hint="Default: the store's name."
+          input={{ maxLength: DISPLAY_NAME_MAX + 10 }}
+        />
+        <TextField
+          {...text("logo_url")}
+          label="Logo URL"
+          hint="An http(s) address of an image; empty: no logo."
+          input={{ ...URL_INPUT, placeholder: "https://example.com/logo.svg" }}
+        />
         <ColourField
           {...common}
           field="primary_color"
@@ -109,6 +124,18 @@ export function BrandingFields({ draft, errors, disabled, onChange, onBlur }: Br
           label="Accent colour"
           value={draft.accent_color}
           error={errors.accent_color}
+        />
+        <TextField
+          {...text("promo_text")}
+          label="Promo bar text"
+          hint="One line above the shop; empty: free returns within 30 days."
+          input={{ maxLength: PROMO_TEXT_MAX + 10 }}
+        />
+        <TextField
+          {...text("newsletter_url")}
+          label="Newsletter sign-up URL"
+          hint="The form posts the shopper's e-mail there; empty: no newsletter form."
+          input={{ ...URL_INPUT, placeholder: "https://lists.example.com/join" }}
         />
       </div>
     </fieldset>

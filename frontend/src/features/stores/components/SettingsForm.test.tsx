@@ -57,7 +57,16 @@ describe("a Medusa store's settings and overview", () => {
     await user.click(screen.getByRole("button", { name: "Save changes" }));
     expect(await screen.findByText("Updating")).toBeInTheDocument();
     expect(sent).toEqual([
-      { branding: { display_name: "Med Shop", primary_color: "#1d4ed8", accent_color: "#f97316", logo_url: null } },
+      {
+        branding: {
+          display_name: "Med Shop",
+          primary_color: "#1d4ed8",
+          accent_color: "#f97316",
+          logo_url: null,
+          promo_text: null,
+          newsletter_url: null,
+        },
+      },
     ]);
   });
 

@@ -17,6 +17,8 @@ describe("branding rules", () => {
         primary_color: "#1D4ED8",
         accent_color: "#f59e0b",
         logo_url: "https://cdn.example.com/logo.svg?v=2",
+        promo_text: "Free shipping over $50",
+        newsletter_url: "https://lists.example.com/join",
       }),
     ).toEqual({});
   });
@@ -27,12 +29,16 @@ describe("branding rules", () => {
       primary_color: "#12345",
       accent_color: "red",
       logo_url: "javascript:alert(1)",
+      promo_text: "y".repeat(121),
+      newsletter_url: "mailto:owner@example.com",
     });
     expect(problems).toEqual({
       display_name: "At most 60 characters.",
       primary_color: "Use a colour of the form #rrggbb, such as #1d4ed8.",
       accent_color: "Use a colour of the form #rrggbb, such as #1d4ed8.",
       logo_url: "Use an http:// or https:// address without spaces or quotes.",
+      promo_text: "At most 120 characters.",
+      newsletter_url: "Use an http:// or https:// address without spaces or quotes.",
     });
     expect(brandingProblems({ ...EMPTY_DRAFT, logo_url: 'https://example.com/a"b' }).logo_url).toBeDefined();
     expect(brandingProblems({ ...EMPTY_DRAFT, display_name: "tab\there" }).display_name).toBe(
@@ -47,6 +53,8 @@ describe("branding rules", () => {
       primary_color: null,
       accent_color: null,
       logo_url: null,
+      promo_text: null,
+      newsletter_url: null,
     });
     expect(draftFrom(null)).toEqual(EMPTY_DRAFT);
   });

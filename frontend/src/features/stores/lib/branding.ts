@@ -9,22 +9,39 @@ export type BrandingField = keyof Branding;
 export type BrandingDraft = Record<BrandingField, string>;
 export type BrandingProblems = Partial<Record<BrandingField, string>>;
 
-export const BRANDING_FIELDS: BrandingField[] = ["display_name", "primary_color", "accent_color", "logo_url"];
+export const BRANDING_FIELDS: BrandingField[] = [
+  "display_name",
+  "primary_color",
+  "accent_color",
+  "logo_url",
+  "promo_text",
+  "newsletter_url",
+];
 export const DEFAULT_COLOURS = { primary_color: "#111827", accent_color: "#f59e0b" } as const;
 export const DISPLAY_NAME_MAX = 60;
 export const LOGO_URL_MAX = 2048;
+export const PROMO_TEXT_MAX = 120;
 
 const HEX_COLOUR = /^#[0-9a-fA-F]{6}$/;
 // What the storefront's runtime config and nginx accept: http(s) only, no quotes, no whitespace.
-const LOGO_URL = /^https?:\/\/[^\s"'<>\\]+$/;
+const HTTP_URL = /^https?:\/\/[^\s"'<>\\]+$/;
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
 const CONTROL_CHARACTER = /[\x00-\x1f\x7f]/;
+
+const URL_WORDS = "Use an http:// or https:// address without spaces or quotes.";
 
 export function isHexColour(value: string): boolean {
   return HEX_COLOUR.test(value);
 }
 
-export const EMPTY_DRAFT: BrandingDraft = { display_name: "", primary_color: "", accent_color: "", logo_url: "" };
+export const EMPTY_DRAFT: BrandingDraft = {
+  display_name: "",
+  primary_color: "",
+  accent_color: "",
+  logo_url: "",
+  promo_text: "",
+  newsletter_url: "",
+};
 
 export function draftFrom(branding: Branding | null | undefined): BrandingDraft {
   return {
@@ -32,6 +49,8 @@ export function draftFrom(branding: Branding | null | undefined): BrandingDraft 
     primary_color: branding?.primary_color ?? "",
     accent_color: branding?.accent_color ?? "",
     logo_url: branding?.logo_url ?? "",
+    promo_text: branding?.promo_text ?? "",
+    newsletter_url: branding?.newsletter_url ?? "",
   };
 }
 
@@ -47,27 +66,31 @@ export function sameBranding(a: Branding | null | undefined, b: Branding | null 
   return BRANDING_FIELDS.every((field) => (a?.[field] ?? null) === (b?.[field] ?? null));
 }
 
-function displayNameProblem(value: string): string | undefined {
-  if (value.length > DISPLAY_NAME_MAX) return `At most ${DISPLAY_NAME_MAX} characters.`;
-  if (CONTROL_CHARACTER.test(value)) return "Must not contain control characters.";
-  return undefined;
+function oneLineProblem(max: number): (value: string) => string | undefined {
+  return (value) => {
+    if (value.length > max) return `At most ${max} characters.`;
+    if (CONTROL_CHARACTER.test(value)) return "Must not contain control characters.";
+    return undefined;
+  };
 }
 
 function colourProblem(value: string): string | undefined {
   return !value || isHexColour(value) ? undefined : "Use a colour of the form #rrggbb, such as #1d4ed8.";
 }
 
-function logoUrlProblem(value: string): string | undefined {
+function urlProblem(value: string): string | undefined {
   if (value.length > LOGO_URL_MAX) return `At most ${LOGO_URL_MAX} characters.`;
-  if (value && !LOGO_URL.test(value)) return "Use an http:// or https:// address without spaces or quotes.";
+  if (value && !HTTP_URL.test(value)) return URL_WORDS;
   return undefined;
 }
 
 const CHECKS: Record<BrandingField, (value: string) => string | undefined> = {
-  display_name: displayNameProblem,
+  display_name: oneLineProblem(DISPLAY_NAME_MAX),
   primary_color: colourProblem,
   accent_color: colourProblem,
-  logo_url: logoUrlProblem,
+  logo_url: urlProblem,
+  promo_text: oneLineProblem(PROMO_TEXT_MAX),
+  newsletter_url: urlProblem,
 };
 
 /** What the API would refuse in each field, in words (empty fields are fine: they use the default). */
@@ -84,7 +107,9 @@ const FRIENDLY_BY_TYPE: Record<BrandingField, string> = {
   display_name: "Must not contain control characters.",
   primary_color: "Use a colour of the form #rrggbb, such as #1d4ed8.",
   accent_color: "Use a colour of the form #rrggbb, such as #1d4ed8.",
-  logo_url: "Use an http:// or https:// address without spaces or quotes.",
+  logo_url: URL_WORDS,
+  promo_text: "Must not contain control characters.",
+  newsletter_url: URL_WORDS,
 };
 
 /** The API's 422 details for the branding fields, by field. A pattern mismatch is put in words
