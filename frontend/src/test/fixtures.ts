@@ -133,3 +133,18 @@ export function storeDetailHandlers(
     templatesHandler,
   ];
 }
+
+/** The create page's handlers, answering a create with `created` (and its detail page); `sent.body`
+ *  holds what the form sent. */
+export function capturingCreateHandlers(created: Schemas["StoreOut"]) {
+  const sent: { body: Record<string, unknown> } = { body: {} };
+  const handlers = [
+    ...createPageHandlers(),
+    ...storeDetailHandlers(created),
+    http.post(`${API}/stores`, async ({ request }) => {
+      sent.body = (await request.json()) as Record<string, unknown>;
+      return HttpResponse.json(created, { status: 202 });
+    }),
+  ];
+  return { handlers, sent };
+}

@@ -1,7 +1,7 @@
 import { fireEvent, screen } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { describe, expect, it, vi } from "vitest";
-import { API, apiError, createPageHandlers, makeStore, signIn, storeDetailHandlers } from "@/test/fixtures";
+import { API, apiError, capturingCreateHandlers, createPageHandlers, makeStore, signIn } from "@/test/fixtures";
 import { renderApp } from "@/test/render";
 import { server } from "@/test/server";
 
@@ -31,15 +31,8 @@ describe("the branding fields of a Medusa store", () => {
 
   it("sends what was typed or picked, and null for the fields left empty", async () => {
     signIn();
-    let body: Record<string, unknown> = {};
-    server.use(
-      ...createPageHandlers(),
-      ...storeDetailHandlers(created),
-      http.post(`${API}/stores`, async ({ request }) => {
-        body = (await request.json()) as Record<string, unknown>;
-        return HttpResponse.json(created, { status: 202 });
-      }),
-    );
+    const { handlers, sent } = capturingCreateHandlers(created);
+    server.use(...handlers);
     const { user } = await openMedusaForm();
     await user.type(screen.getByLabelText("Display name"), "  Corner Shop ");
     await user.type(screen.getByLabelText("Primary colour"), "#1D4ED8");
@@ -49,8 +42,8 @@ describe("the branding fields of a Medusa store", () => {
     await user.type(screen.getByLabelText("Newsletter sign-up URL"), "https://lists.example.com/join");
     await user.click(screen.getByRole("button", { name: "Create store" }));
     expect(await screen.findByRole("heading", { level: 1, name: "med-shop" })).toBeInTheDocument();
-    expect(body).toMatchObject({ engine: "medusa", theme: null, template: "classic" });
-    expect(body.branding).toEqual({
+    expect(sent.body).toMatchObject({ engine: "medusa", theme: null, template: "classic" });
+    expect(sent.body.branding).toEqual({
       display_name: "Corner Shop",
       primary_color: "#1D4ED8",
       accent_color: "#ff0000",

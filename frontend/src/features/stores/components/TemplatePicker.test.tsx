@@ -1,7 +1,15 @@
 import { screen, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
-import { API, apiError, createPageHandlers, makeStore, makeUser, signIn, storeDetailHandlers } from "@/test/fixtures";
+import {
+  API,
+  apiError,
+  capturingCreateHandlers,
+  createPageHandlers,
+  makeStore,
+  makeUser,
+  signIn,
+} from "@/test/fixtures";
 import { renderApp } from "@/test/render";
 import { server } from "@/test/server";
 
@@ -32,15 +40,8 @@ describe("the catalogue template picker", () => {
   // Arrow keys between the cards are Radix's, exercised in a real browser by the e2e keyboard test.
   it("sends the chosen template", async () => {
     signIn();
-    let body: Record<string, unknown> = {};
-    server.use(
-      ...createPageHandlers(),
-      ...storeDetailHandlers(created),
-      http.post(`${API}/stores`, async ({ request }) => {
-        body = (await request.json()) as Record<string, unknown>;
-        return HttpResponse.json(created, { status: 202 });
-      }),
-    );
+    const { handlers, sent } = capturingCreateHandlers(created);
+    server.use(...handlers);
     const { user } = renderApp("/stores/new");
     await user.type(await screen.findByLabelText("Store name"), "fresh-shop");
     await user.click(screen.getByRole("radio", { name: "Fashion" }));
@@ -48,7 +49,7 @@ describe("the catalogue template picker", () => {
     expect(screen.getByRole("radio", { name: "Classic" })).not.toBeChecked();
     await user.click(screen.getByRole("button", { name: "Create store" }));
     expect(await screen.findByRole("heading", { level: 1, name: "fresh-shop" })).toBeInTheDocument();
-    expect(body.template).toBe("fashion");
+    expect(sent.body.template).toBe("fashion");
   });
 
   it("shows the API's objection to the template on the picker, not as an alert", async () => {
