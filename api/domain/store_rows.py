@@ -34,6 +34,9 @@ class StoreSummary:
     status_changed_at: datetime
     committed_at: datetime | None
     pull_request_url: str | None
+    pinned_at: datetime | None  # pinned: kept out of fleet-wide rollouts (with who and why)
+    pinned_by: str | None
+    pin_reason: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +115,7 @@ class StoreQuery:
     offset: int
     name_contains: str | None = None
     template: str | None = None
+    pinned: bool | None = None
 
 
 def store_row(**columns: Any) -> StoreRow:

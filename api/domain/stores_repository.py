@@ -29,7 +29,7 @@ from storefleet.renderer.catalogue import DEFAULT_TEMPLATE
 _COLUMNS = (
     "id, owner_id, name, engine, theme, plan, template, branding, status, status_message, error, spec,"
     " spec_hash, last_commit_sha, created_at, updated_at, deleted_at, status_changed_at, committed_at,"
-    " pull_request_url"
+    " pull_request_url, pinned_at, pinned_by, pin_reason"
 )
 _LIST_COLUMNS = ", ".join(f"stores.{c.strip()}" for c in _COLUMNS.split(",") if c.strip() != "spec")
 _ALIASED_COLUMNS = ", ".join(f"s.{c.strip()}" for c in _COLUMNS.split(","))
@@ -100,6 +100,7 @@ async def list_stores(conn: Connection, query: StoreQuery) -> tuple[list[StoreSu
         .add_if("engine = %s", query.engine)
         .add_if("template = %s", query.template)
         .add_if("name LIKE %s", _contains_pattern(query.name_contains))
+        .add_if("(pinned_at IS NOT NULL) = %s", query.pinned)
     )
     if query.status:
         where.add("status = %s", query.status)
@@ -208,6 +209,20 @@ async def set_store_fields(conn: Connection, column: str, values: dict[str, str]
             " FROM unnest(%s::text[], %s::text[]) AS d(id, value) WHERE s.id = d.id",
             (list(values), list(values.values())),
         )
+
+
+async def set_pin(conn: Connection, store_id: str, reason: str | None, by: str | None) -> StoreRow:
+    """Pin the store (a reason and who) or, with None, lift its pin; a repeated pin keeps its time."""
+    cur = conn.cursor(row_factory=_STORE)
+    await cur.execute(
+        "UPDATE stores SET pin_reason = %(reason)s, pinned_by = %(by)s,"
+        " pinned_at = CASE WHEN %(reason)s::text IS NULL THEN NULL ELSE coalesce(pinned_at, now()) END,"
+        f" updated_at = now() WHERE id = %(id)s RETURNING {_COLUMNS}",
+        {"reason": reason, "by": by, "id": store_id},
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return row
 
 
 async def set_store_pull_request_url(conn: Connection, store_id: str, url: str | None) -> None:

@@ -15,6 +15,7 @@ from storefleet.api.stores import service
 from storefleet.api.stores.cluster_endpoints import router as cluster_router
 from storefleet.api.stores.guardrails import CreationLimits
 from storefleet.api.stores.history_endpoints import router as history_router
+from storefleet.api.stores.pin_endpoints import router as pin_router
 from storefleet.api.stores.presenter import Presenter
 from storefleet.api.stores.schemas import (
     CreateStoreRequest,
@@ -69,6 +70,7 @@ async def list_stores(
     status_filter: Annotated[StoreStatus | None, Query(alias="status")] = None,
     engine: Engine | None = None,
     template: Template | None = None,
+    pinned: Annotated[bool | None, Query(description="only pinned (true) or unpinned (false) stores")] = None,
     q: Annotated[
         str | None, Query(max_length=63, pattern=r"^[a-z0-9-]*$", description="name contains")
     ] = None,
@@ -88,6 +90,7 @@ async def list_stores(
         offset=offset,
         name_contains=q,
         template=template,
+        pinned=pinned,
     )
     stores, total = await service.list_visible(conn, actor, query)
     return StoreList(stores=[present(s) for s in stores], total=total, limit=limit, offset=offset)
@@ -165,6 +168,7 @@ async def update_store(
     return present(store)
 
 
-# A store's commits and their rollback; what the platform reads from the cluster about it.
+# A store's commits and their rollback, its pin; what the platform reads from the cluster about it.
 router.include_router(history_router)
+router.include_router(pin_router)
 router.include_router(cluster_router)

@@ -47,6 +47,23 @@ class CreateStoreRequest(BaseModel):
         return branding
 
 
+class StorePin(BaseModel):
+    reason: str
+    pinned_by: str = Field(description="The account that pinned it: `<username> (<id>)`")
+    pinned_at: datetime
+
+
+class PinRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[
+        str,
+        StringConstraints(
+            strip_whitespace=True, min_length=3, max_length=500, pattern=r"^[^\x00-\x08\x0b-\x1f\x7f]+$"
+        ),
+    ] = Field(description="Why the store must keep what it runs (shown to admins and in the rollout)")
+
+
 class StoreOut(BaseModel):
     id: str
     name: str
@@ -68,6 +85,9 @@ class StoreOut(BaseModel):
     admin_url: str | None = Field(default=None, description="The shop's admin, once installed")
     pull_request_url: str | None = Field(
         default=None, description="Pull-request mode: the pull request that waits for review"
+    )
+    pin: StorePin | None = Field(
+        default=None, description="Pinned: fleet-wide rollouts leave the store as it is"
     )
 
 

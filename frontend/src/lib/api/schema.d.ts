@@ -300,6 +300,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stores/{store_id}/pin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Pin Store
+         * @description Pin the store (its owner or an admin): fleet-wide rollouts leave it as it is until the pin is
+         *     lifted. Pinning again changes the reason; nothing is committed, the pin is audited.
+         */
+        put: operations["pinStore"];
+        post?: never;
+        /**
+         * Unpin Store
+         * @description Lift the store's pin; a store without one answers as it is.
+         */
+        delete: operations["unpinStore"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stores/{store_id}/resources": {
         parameters: {
             query?: never;
@@ -838,6 +863,14 @@ export interface components {
             /** New Password */
             new_password: string;
         };
+        /** PinRequest */
+        PinRequest: {
+            /**
+             * Reason
+             * @description Why the store must keep what it runs (shown to admins and in the rollout)
+             */
+            reason: string;
+        };
         /**
          * Plan
          * @enum {string}
@@ -1034,6 +1067,8 @@ export interface components {
             name: string;
             /** Owner Id */
             owner_id: string;
+            /** @description Pinned: fleet-wide rollouts leave the store as it is */
+            pin?: components["schemas"]["StorePin"] | null;
             plan: components["schemas"]["Plan"];
             /**
              * Pull Request Url
@@ -1058,6 +1093,21 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+        };
+        /** StorePin */
+        StorePin: {
+            /**
+             * Pinned At
+             * Format: date-time
+             */
+            pinned_at: string;
+            /**
+             * Pinned By
+             * @description The account that pinned it: `<username> (<id>)`
+             */
+            pinned_by: string;
+            /** Reason */
+            reason: string;
         };
         /** StoreResources */
         StoreResources: {
@@ -1632,6 +1682,8 @@ export interface operations {
                 status?: components["schemas"]["StoreStatus"] | null;
                 engine?: components["schemas"]["Engine"] | null;
                 template?: components["schemas"]["Template"] | null;
+                /** @description only pinned (true) or unpinned (false) stores */
+                pinned?: boolean | null;
                 /** @description name contains */
                 q?: string | null;
                 /** @description admins */
@@ -2078,6 +2130,119 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditEventList"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token, or an expired, revoked or invalid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_NOT_FOUND`: no such store, or another tenant's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    pinStore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Store id, e.g. st-abcdefgh23 */
+                store_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PinRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreOut"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token, or an expired, revoked or invalid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_NOT_FOUND`: no such store, or another tenant's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_BUSY`: the store is being deleted */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    unpinStore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Store id, e.g. st-abcdefgh23 */
+                store_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreOut"];
                 };
             };
             /** @description `UNAUTHORIZED`: no bearer token, or an expired, revoked or invalid one */

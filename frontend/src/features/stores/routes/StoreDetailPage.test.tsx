@@ -115,6 +115,25 @@ describe("a store's page", () => {
     expect(screen.getByText("Awaiting approval")).toBeInTheDocument();
   });
 
+  it("says when a store is pinned, by whom and why, and not when it is not", async () => {
+    signIn();
+    const pinned = makeStore({
+      pin: { reason: "Black Friday until 2 Dec", pinned_by: "ada (u-abcdefgh23)", pinned_at: "2026-11-20T10:00:00Z" },
+    });
+    server.use(...storeDetailHandlers(pinned));
+    renderApp(`/stores/${pinned.id}`);
+    expect(await screen.findByText("Black Friday until 2 Dec")).toBeInTheDocument();
+    expect(screen.getByText(/By ada \(u-abcdefgh23\),.*rollouts leave this store as it is/)).toBeInTheDocument();
+  });
+
+  it("shows no pin for a store that has none", async () => {
+    signIn();
+    server.use(...storeDetailHandlers(store));
+    renderApp(`/stores/${store.id}`);
+    await screen.findByRole("list", { name: "Commits" });
+    expect(screen.queryByText("Pinned")).not.toBeInTheDocument();
+  });
+
   it("offers no credentials to someone who does not own the store", async () => {
     signIn(makeUser({ id: "u-admin00001", role: "admin" }));
     server.use(...storeDetailHandlers(store));

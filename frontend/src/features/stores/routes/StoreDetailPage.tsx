@@ -6,7 +6,7 @@ import { PageHeader } from "@/components/PageHeader";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { isApiError } from "@/lib/api/errors";
-import { shortSha } from "@/lib/format";
+import { formatDateTime, shortSha } from "@/lib/format";
 import { useSession } from "@/lib/session";
 import { useStore } from "../api/get-store";
 import { useStoreEvents } from "../api/get-store-events";
@@ -81,6 +81,18 @@ function Overview({ store }: { store: Store }) {
         <dt className="text-xs text-slate-500">Last commit</dt>
         <dd className="font-mono">{shortSha(store.last_commit_sha)}</dd>
       </div>
+      {store.pin && (
+        <div className="sm:col-span-2">
+          <dt className="text-xs text-slate-500">Pinned</dt>
+          <dd>
+            <span className="block">{store.pin.reason}</span>
+            <span className="block text-xs text-slate-600">
+              By {store.pin.pinned_by}, {formatDateTime(store.pin.pinned_at)}: fleet-wide rollouts leave this store as
+              it is.
+            </span>
+          </dd>
+        </div>
+      )}
       {store.pull_request_url && (
         <div className="sm:col-span-2">
           <dt className="text-xs text-slate-500">Pull request</dt>
