@@ -14,6 +14,7 @@ import { CredentialsPanel } from "../components/CredentialsPanel";
 import { DeleteStore, RetryButton } from "../components/DangerZone";
 import { HistoryList } from "../components/HistoryList";
 import { ResourcesPanel } from "../components/ResourcesPanel";
+import { PinControls } from "../components/PinControls";
 import { SettingsForm } from "../components/SettingsForm";
 import { StatusChip } from "../components/StatusChip";
 import { StatusTimeline } from "../components/StatusTimeline";
@@ -134,6 +135,11 @@ function StoreDetail({ store }: { store: Store }) {
           {!gone && (
             <Section title="Settings">
               <SettingsForm key={`${store.theme}:${store.plan}:${JSON.stringify(store.branding)}`} store={store} />
+            </Section>
+          )}
+          {!gone && (
+            <Section title="Pin">
+              <PinControls store={store} />
             </Section>
           )}
           {!gone && (
