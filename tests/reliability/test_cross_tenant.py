@@ -20,6 +20,7 @@ from tests.reconciler_watch.support import git, wait_status
 BODIES: dict[str, dict[str, Any]] = {
     "updateStore": {"plan": "medium"},
     "rollbackStore": {},
+    "pinStore": {"reason": "hold it for the sale"},
 }
 MISSING = "st-zzzzzzzz99"
 _REQUEST_ID = re.compile(r'"request_id":\s*"[^"]*"')
@@ -75,6 +76,7 @@ def test_every_store_operation_refuses_another_tenant_as_if_the_store_did_not_ex
     after = client.get(f"/api/v1/stores/{sid}", headers=tenant.headers).json()
     assert (after["status"], after["spec_hash"], after["plan"]) == (
         victim_store["status"], victim_store["spec_hash"], victim_store["plan"])  # fmt: skip
+    assert after["pin"] is None  # the other tenant's pin never landed
     assert git("rev-list", "--count", "main", cwd=fleet_remote) == commits_before
 
 
