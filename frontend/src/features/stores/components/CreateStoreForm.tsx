@@ -1,9 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
-import { Input, Select } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
-import type { Schemas } from "@/lib/api/client";
+import { Input } from "@/components/ui/input";
 import { isApiError } from "@/lib/api/errors";
 import { useCreateStore } from "../api/create-store";
 import type { TemplateName } from "../api/list-templates";
@@ -15,16 +13,8 @@ import { EngineCards } from "./EngineCards";
 import { focusFirstInvalid } from "./focus-first-invalid";
 import { GuardrailAlert } from "./GuardrailAlert";
 import { DEFAULT_TEMPLATE, TemplatePicker } from "./TemplatePicker";
+import { ThemeAndPlanFields, type Plan, type Theme } from "./ThemeAndPlanFields";
 import { useBrandingDraft } from "./use-branding-draft";
-
-type Theme = Schemas["Theme"];
-type Plan = Schemas["Plan"];
-
-const PLANS: { value: Plan; label: string }[] = [
-  { value: "small", label: "Small — for trying things out" },
-  { value: "medium", label: "Medium — a shop with steady traffic" },
-  { value: "large", label: "Large — a busy shop" },
-];
 
 // The fields whose API problems are shown next to them; any other problem gets the alert on top.
 const INLINE_FIELDS = new Set<string>(["name", "template", ...BRANDING_FIELDS]);
@@ -81,7 +71,15 @@ export function CreateStoreForm({ onCreated }: { onCreated: (store: Store) => vo
         <EngineCards value={engine} onChange={setEngine} />
       </fieldset>
       <NameField value={name} error={nameError} onChange={setName} onBlur={() => setNameTouched(true)} />
-      <ThemeAndPlan engine={engine} theme={theme} plan={plan} onTheme={setTheme} onPlan={setPlan} />
+      <ThemeAndPlanFields
+        idPrefix="create"
+        engine={engine}
+        theme={theme}
+        plan={plan}
+        describePlans
+        onTheme={setTheme}
+        onPlan={setPlan}
+      />
       <TemplatePicker value={template} onChange={setTemplate} error={templateError} />
       {engine === "medusa" && (
         <BrandingFields
@@ -119,40 +117,6 @@ function NameField({ value, error, onChange, onBlur }: NameFieldProps) {
         />
       )}
     </Field>
-  );
-}
-
-type ThemeAndPlanProps = {
-  engine: Engine;
-  theme: Theme;
-  plan: Plan;
-  onTheme: (theme: Theme) => void;
-  onPlan: (plan: Plan) => void;
-};
-
-function ThemeAndPlan({ engine, theme, plan, onTheme, onPlan }: ThemeAndPlanProps) {
-  return (
-    <div className="grid gap-4 sm:grid-cols-2">
-      {engine === "woocommerce" && (
-        <div className="space-y-1">
-          <Label htmlFor="create-theme">Theme</Label>
-          <Select id="create-theme" value={theme} onChange={(e) => onTheme(e.target.value as Theme)}>
-            <option value="storefront">Storefront</option>
-            <option value="astra">Astra</option>
-          </Select>
-        </div>
-      )}
-      <div className="space-y-1">
-        <Label htmlFor="create-plan">Plan</Label>
-        <Select id="create-plan" value={plan} onChange={(e) => onPlan(e.target.value as Plan)}>
-          {PLANS.map((option) => (
-            <option key={option.value} value={option.value}>
-              {option.label}
-            </option>
-          ))}
-        </Select>
-      </div>
-    </div>
   );
 }
 

@@ -2,8 +2,6 @@ import { useState, type FormEvent } from "react";
 import { ErrorAlert } from "@/components/ErrorAlert";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Select } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 import type { Schemas } from "@/lib/api/client";
 import { isApiError } from "@/lib/api/errors";
 import { useUpdateStore } from "../api/update-store";
@@ -11,6 +9,7 @@ import { BRANDING_FIELDS, draftFrom, sameBranding, toBranding } from "../lib/bra
 import { acceptsChanges, type Store } from "../lib/status";
 import { BrandingFields } from "./BrandingFields";
 import { focusFirstInvalid } from "./focus-first-invalid";
+import { ThemeAndPlanFields, type Plan, type Theme } from "./ThemeAndPlanFields";
 import { useBrandingDraft } from "./use-branding-draft";
 
 type Changes = Schemas["UpdateStoreRequest"];
@@ -20,46 +19,6 @@ function onlyBrandingProblems(error: unknown): boolean {
   if (!isApiError(error, "VALIDATION_FAILED")) return false;
   const fields: string[] = BRANDING_FIELDS;
   return error.fieldProblems.length > 0 && error.fieldProblems.every((problem) => fields.includes(problem.field));
-}
-
-type Theme = Schemas["Theme"];
-type Plan = Schemas["Plan"];
-type ThemeAndPlanProps = {
-  store: Store;
-  theme: Theme;
-  plan: Plan;
-  disabled: boolean;
-  onTheme: (theme: Theme) => void;
-  onPlan: (plan: Plan) => void;
-};
-
-function ThemeAndPlan({ store, theme, plan, disabled, onTheme, onPlan }: ThemeAndPlanProps) {
-  return (
-    <div className="grid gap-3 sm:grid-cols-2">
-      {store.engine === "woocommerce" && (
-        <div className="space-y-1">
-          <Label htmlFor="settings-theme">Theme</Label>
-          <Select
-            id="settings-theme"
-            value={theme}
-            disabled={disabled}
-            onChange={(e) => onTheme(e.target.value as Theme)}
-          >
-            <option value="storefront">Storefront</option>
-            <option value="astra">Astra</option>
-          </Select>
-        </div>
-      )}
-      <div className="space-y-1">
-        <Label htmlFor="settings-plan">Plan</Label>
-        <Select id="settings-plan" value={plan} disabled={disabled} onChange={(e) => onPlan(e.target.value as Plan)}>
-          <option value="small">Small</option>
-          <option value="medium">Medium</option>
-          <option value="large">Large</option>
-        </Select>
-      </div>
-    </div>
-  );
 }
 
 /** Change the theme (WooCommerce), the branding (Medusa) and the plan; each change becomes a commit in
@@ -93,7 +52,15 @@ export function SettingsForm({ store }: { store: Store }) {
       {!editable && (
         <Alert tone="info">Settings can no longer change: the store is {store.status.replace("_", " ")}.</Alert>
       )}
-      <ThemeAndPlan store={store} theme={theme} plan={plan} disabled={!editable} onTheme={setTheme} onPlan={setPlan} />
+      <ThemeAndPlanFields
+        idPrefix="settings"
+        engine={store.engine}
+        theme={theme}
+        plan={plan}
+        disabled={!editable}
+        onTheme={setTheme}
+        onPlan={setPlan}
+      />
       {medusa && (
         <BrandingFields
           draft={branding.draft}
