@@ -78,7 +78,12 @@ export async function sectionAction(page, heading, item) {
     const menu = page.getByRole("menu");
     await menu.waitFor();
     const entry = menu.getByRole("menuitem", { name: item, exact: true });
-    if (await entry.count()) return entry.click();
+    // The menu opens before all its items render: give them a moment before trying the next menu.
+    const offered = await entry.waitFor({ timeout: 2_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (offered) return entry.click();
     await page.keyboard.press("Escape");
     await menu.waitFor({ state: "detached" });
   }

@@ -242,6 +242,15 @@ test("the hero counts the catalogue, and the promo bar is the owner's and can be
   }
 });
 
+/** The value of the form control with this test id once it is `expected`, or whatever it holds after 5 s. */
+async function settledValue(page, testId, expected) {
+  const selector = `[data-testid="${testId}"]`;
+  await page
+    .waitForFunction(([sel, want]) => document.querySelector(sel)?.value === want, [selector, expected], { timeout: 5_000 })
+    .catch(() => undefined);
+  return page.locator(selector).inputValue();
+}
+
 test("category chips and filters live in the URL: shareable, and the back button restores them", async () => {
   const { context, page } = await newShopper(browser);
   try {
@@ -268,10 +277,11 @@ test("category chips and filters live in the URL: shareable, and the back button
     await page.goBack();
     await page.waitForURL((url) => !url.search.includes("sort="));
     assert.ok(await page.getByTestId("in-stock-filter").isChecked());
-    assert.equal(await page.getByTestId("sort-select").inputValue(), "newest");
+    // The URL changes first, the page renders from it right after: wait for the control to follow.
+    assert.equal(await settledValue(page, "sort-select", "newest"), "newest");
     await page.goForward();
     await page.waitForURL(shared);
-    assert.equal(await page.getByTestId("sort-select").inputValue(), "price-asc");
+    assert.equal(await settledValue(page, "sort-select", "price-asc"), "price-asc");
 
     // A shared link opens the same view in a fresh browser; clearing keeps the sort.
     const other = await newShopper(browser);
