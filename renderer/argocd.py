@@ -32,7 +32,7 @@ def application(
             "source": {
                 "repoURL": profile.fleet_repo_url,
                 "targetRevision": profile.fleet_branch,
-                "path": profile.chart_path,
+                "path": profile.store_chart_path(spec.chart_version),
                 "helm": {"releaseName": spec.store_id, "valuesObject": values},
             },
             # namespace.yaml (applied by the root Application) creates the namespace, so no

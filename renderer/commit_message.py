@@ -63,3 +63,58 @@ def commit_message(change: ChangeRecord) -> str:
     }
     block = "\n".join(f"{key}: {value}" for key, value in trailers.items() if value)
     return f"{_summary(change)}\n\n{block}\n"
+
+
+# ---- rollout commits: one commit for many stores (a wave, or its revert) ---------------------------
+ROLLOUT_ID = "Rollout-Id"
+ROLLOUT_WAVE = "Rollout-Wave"
+STORE_COUNT = "Store-Count"
+CHART_VERSION = "Chart-Version"
+# The outbox rows committed together: lets a restarted writer find a wave it already pushed.
+CHANGE_GROUP = "Change-Group"
+ROLLOUT_ACTIONS = ("rollout", "rollout-revert")
+
+
+@dataclass(frozen=True)
+class GroupRecord:
+    """A commit carrying many stores' changes: a rollout wave (`rollout`) or its revert."""
+
+    action: str  # one of ROLLOUT_ACTIONS
+    group: str
+    rollout_id: str
+    wave: int
+    store_count: int
+    chart_version: str | None  # the version the stores move to (None: back to the default chart)
+    first_change_id: int
+    actor: str | None
+    reason: str | None = None
+
+
+def group_commit_message(record: GroupRecord) -> str:
+    target = f"chart {record.chart_version}" if record.chart_version else "the default chart"
+    stores = f"{record.store_count} store{'s' if record.store_count != 1 else ''}"
+    if record.action == "rollout":
+        summary = f"rollout {record.rollout_id}: wave {record.wave}, {stores} -> {target}"
+    else:
+        summary = f"rollout {record.rollout_id}: revert wave {record.wave}, {stores} back"
+    body = f"\n\n{record.reason}" if record.reason else ""
+    trailers = {
+        ROLLOUT_ID: record.rollout_id,
+        ROLLOUT_WAVE: str(record.wave),
+        ACTION: record.action,
+        STORE_COUNT: str(record.store_count),
+        CHART_VERSION: record.chart_version or "default",
+        CHANGE_GROUP: record.group,
+        CHANGE_ID: str(record.first_change_id),
+        REQUESTED_BY: record.actor,
+    }
+    block = "\n".join(f"{key}: {value}" for key, value in trailers.items() if value)
+    return f"{summary}{body}\n\n{block}\n"
+
+
+def chart_commit_message(chart_path: str, version: str, rollout_id: str) -> str:
+    return (
+        f"chart: add {chart_path}/{version}\n\n"
+        f"The store chart version rollout {rollout_id} moves stores to; stores move in later commits.\n\n"
+        f"{ROLLOUT_ID}: {rollout_id}\n{CHART_VERSION}: {version}\n{ACTION}: chart\n"
+    )

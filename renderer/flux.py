@@ -39,7 +39,7 @@ def helmrelease(
                 # Labels the HelmChart helm-controller creates in flux-system, so it is findable too.
                 "metadata": {"labels": metadata["labels"]},
                 "spec": {
-                    "chart": f"./{profile.chart_path}",
+                    "chart": f"./{profile.store_chart_path(spec.chart_version)}",
                     # ChartVersion, not Revision: every store commit moves the fleet branch, and a
                     # per-revision chart artifact would upgrade every store on every commit.
                     "reconcileStrategy": "ChartVersion",

@@ -124,7 +124,7 @@ def render_store(spec: StoreSpec, profile: RenderProfile) -> dict[str, bytes]:
         "labels": store_labels(spec),
         "annotations": {
             ANNOTATION_STORE_NAME: spec.name,
-            ANNOTATION_CHART_VERSION: profile.chart_version,
+            ANNOTATION_CHART_VERSION: spec.chart_version or profile.chart_version,
             ANNOTATION_SPEC_HASH: spec.spec_hash,
         },
     }

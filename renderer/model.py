@@ -8,12 +8,19 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class DirectoryChange:
-    """One commit: replace `directory` with `files` (None deletes the directory)."""
+    """One commit: replace `directory` with `files` (None deletes the directory), and each directory
+    of `also` likewise (a rollout wave: many store directories in one commit)."""
 
     directory: str
     files: dict[str, bytes] | None
     message: str
     action: str = "update"  # for metrics and logs only
+    also: tuple[tuple[str, dict[str, bytes] | None], ...] = ()
+
+    @property
+    def edits(self) -> tuple[tuple[str, dict[str, bytes] | None], ...]:
+        """Every (directory, files) this commit replaces, the first one first."""
+        return ((self.directory, self.files), *self.also)
 
 
 @dataclass(frozen=True)

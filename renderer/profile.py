@@ -34,6 +34,12 @@ _SCP_URL = re.compile(r"^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s\"'\\]+$")
 _CHART_PATH = re.compile(r"^(?!/)(?!.*(^|/)\.\.?(/|$))[A-Za-z0-9._/-]+(?<!/)$")
 
 
+def versioned_chart_path(chart_path: str, version: str) -> str:
+    """`charts/ecommerce-store/<version>`: chart versions live beside the default chart's files
+    (whose `.helmignore` leaves them out of its package)."""
+    return f"{chart_path}/{version}"
+
+
 class ProfileError(ValueError):
     """A RenderProfile setting that would render an invalid manifest."""
 
@@ -63,8 +69,8 @@ class RenderProfile:
     storage_class: str | None = None
     fleet_repo_url: str = "http://127.0.0.1:8000/git/fleet.git"
     fleet_branch: str = "main"
-    chart_path: str = "charts/ecommerce-store"
-    chart_version: str = "0.2.0"
+    chart_path: str = "charts/ecommerce-store"  # the default chart: stores without a chart_version
+    chart_version: str = "0.2.0"  # the version of the default chart
     flux_source_name: str = "fleet"
     argocd_namespace: str = "argocd"
 
@@ -74,6 +80,10 @@ class RenderProfile:
         object.__setattr__(self, "values_profile", ValuesProfile(self.values_profile))
         for problem in self._problems():
             raise ProfileError(problem)
+
+    def store_chart_path(self, chart_version: str | None) -> str:
+        """Where a store's chart is in the fleet repo: its pinned version's directory, or the default."""
+        return versioned_chart_path(self.chart_path, chart_version) if chart_version else self.chart_path
 
     def _problems(self) -> list[str]:
         checks = [

@@ -7,7 +7,7 @@ import json
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from storefleet.renderer.catalogue import Branding, Template
 
@@ -34,7 +34,9 @@ DEFAULT_THEME = Theme.STOREFRONT
 DEFAULT_PLAN = Plan.SMALL
 # Fields a spec written before they existed lacks: absent from the document when unset, so such a
 # spec keeps its hash (and the cluster's record of it stays current).
-_OMITTED_WHEN_UNSET = ("template", "branding")
+_OMITTED_WHEN_UNSET = ("template", "branding", "chart_version")
+# A store chart version as the fleet repo names its directory (`charts/ecommerce-store/<version>/`).
+CHART_VERSION_PATTERN = r"^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.]+)?$"
 
 
 class StoreSpec(BaseModel):
@@ -52,6 +54,8 @@ class StoreSpec(BaseModel):
     # The catalogue the setup seeded; unset (specs older than templates): the classic one.
     template: Template | None = None
     branding: Branding | None = None
+    # The store chart version a rollout moved the store to; unset: the fleet repo's default chart.
+    chart_version: str | None = Field(default=None, pattern=CHART_VERSION_PATTERN, max_length=40)
 
     @model_validator(mode="after")
     def _engine_specific_fields(self) -> StoreSpec:

@@ -35,13 +35,14 @@ class OutboxEntry:
     request_id: str | None
     actor_id: str | None
     params: dict[str, Any] = field(default_factory=dict)
+    commit_group: str | None = None  # rows of one group become one commit (a rollout wave)
 
 
 def enqueue_statement(entry: OutboxEntry) -> Statement:
     """The outbox row's insert; whoever runs it calls `note_enqueued(conn)` afterwards."""
     return Statement(
-        "INSERT INTO outbox (store_id, tenant, action, spec, spec_hash, params, request_id, actor_id)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+        "INSERT INTO outbox (store_id, tenant, action, spec, spec_hash, params, request_id, actor_id,"
+        " commit_group) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
         (
             entry.store_id,
             entry.tenant,
@@ -51,6 +52,7 @@ def enqueue_statement(entry: OutboxEntry) -> Statement:
             Jsonb(entry.params),
             entry.request_id,
             entry.actor_id,
+            entry.commit_group,
         ),
     )
 
@@ -80,25 +82,39 @@ class PendingChange:
     store_name: str
     engine: str
     store_last_commit: str | None  # the store's last commit when the row was read
+    commit_group: str | None = None
 
 
 _PENDING_COLUMNS = (
     "o.id, o.store_id, o.tenant, o.action, o.spec, o.spec_hash, o.params, o.request_id, o.actor_id,"
-    " o.created_at, o.attempts, s.name AS store_name, s.engine, s.last_commit_sha AS store_last_commit"
+    " o.created_at, o.attempts, s.name AS store_name, s.engine, s.last_commit_sha AS store_last_commit,"
+    " o.commit_group"
 )
 
 
 async def pending_changes(conn: Connection, limit: int) -> list[PendingChange]:
-    """The oldest unprocessed outbox rows, with what a commit message needs of the store."""
+    """The oldest unprocessed outbox rows, with what a commit message needs of the store.
+
+    A commit group is never cut: when the batch holds part of one, it is extended to the group's last
+    row, with every row before it (a group commits at its last row's place, after any change of its
+    stores that was queued before it)."""
     cur = conn.cursor(row_factory=class_row(PendingChange))
     await cur.execute(
-        f"SELECT {_PENDING_COLUMNS}"
-        " FROM outbox o JOIN stores s ON s.id = o.store_id"
-        " WHERE o.processed_at IS NULL"
-        " ORDER BY o.id LIMIT %s",
+        f"SELECT {_PENDING_COLUMNS} FROM outbox o JOIN stores s ON s.id = o.store_id"
+        " WHERE o.processed_at IS NULL ORDER BY o.id LIMIT %s",
         (limit,),
     )
-    return await cur.fetchall()
+    rows = await cur.fetchall()
+    groups = sorted({row.commit_group for row in rows if row.commit_group})
+    if not groups or len(rows) < limit:
+        return rows
+    await cur.execute(
+        f"SELECT {_PENDING_COLUMNS} FROM outbox o JOIN stores s ON s.id = o.store_id"
+        " WHERE o.processed_at IS NULL AND o.id > %s AND o.id <= (SELECT max(id) FROM outbox"
+        "  WHERE processed_at IS NULL AND commit_group = ANY(%s)) ORDER BY o.id",
+        (rows[-1].id, groups),
+    )
+    return rows + await cur.fetchall()
 
 
 async def pending_count(conn: Connection) -> tuple[int, float | None]:

@@ -3,14 +3,24 @@ Shared by the push writer and the pull-request writer, so both commit exactly th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from pydantic import ValidationError
 
 from storefleet.api.domain.outbox_repository import PendingChange
-from storefleet.renderer.commit_message import ChangeRecord, commit_message
+from storefleet.renderer.commit_message import (
+    ChangeRecord,
+    GroupRecord,
+    chart_commit_message,
+    commit_message,
+    group_commit_message,
+)
 from storefleet.renderer.manifests import render_store, store_dir
 from storefleet.renderer.model import DirectoryChange
 from storefleet.renderer.profile import RenderProfile
 from storefleet.renderer.spec import StoreSpec
+from storefleet.renderer.template import vendored_chart
 
 
 def change_record(change: PendingChange) -> ChangeRecord:
@@ -48,3 +58,74 @@ def try_render(change: PendingChange, profile: RenderProfile) -> DirectoryChange
         return directory_change(change, profile)
     except (ValidationError, ValueError) as exc:
         return str(exc)
+
+
+@dataclass(frozen=True)
+class CommitUnit:
+    """One commit to build: the outbox rows it completes (none for a chart version's own commit)."""
+
+    changes: tuple[PendingChange, ...]
+    commit: DirectoryChange
+
+
+def plan_commits(
+    changes: Sequence[PendingChange], profile: RenderProfile
+) -> tuple[list[CommitUnit], list[tuple[PendingChange, str]]]:
+    """The commits for a batch in outbox order, and the changes that cannot be rendered (with why).
+
+    A change is its own commit, except the rows of one commit group (a rollout wave or its revert):
+    they become one commit, at the place of the group's last row, so any change of those stores that
+    was queued before the group is committed before it. A group that asks for a chart version the
+    repo lacks gets that version's own commit first (a no-op when the files are already there)."""
+    rejected: list[tuple[PendingChange, str]] = []
+    rendered: list[tuple[PendingChange, DirectoryChange]] = []
+    for change in changes:
+        result = try_render(change, profile)
+        if isinstance(result, str):
+            rejected.append((change, result))
+        else:
+            rendered.append((change, result))
+    last_of_group = {change.commit_group: i for i, (change, _) in enumerate(rendered) if change.commit_group}
+    members: dict[str, list[tuple[PendingChange, DirectoryChange]]] = {}
+    units: list[CommitUnit] = []
+    for i, (change, directory) in enumerate(rendered):
+        if not change.commit_group:
+            units.append(CommitUnit((change,), directory))
+            continue
+        members.setdefault(change.commit_group, []).append((change, directory))
+        if last_of_group[change.commit_group] == i:
+            units.extend(_group_units(members.pop(change.commit_group), profile))
+    return units, rejected
+
+
+def _group_units(
+    members: list[tuple[PendingChange, DirectoryChange]], profile: RenderProfile
+) -> list[CommitUnit]:
+    first = members[0][0]
+    params = first.params
+    units = []
+    add_chart = params.get("add_chart")
+    if add_chart:
+        files = vendored_chart("")
+        chart = DirectoryChange(
+            f"{profile.chart_path}/{add_chart}",
+            {name.lstrip("/"): data for name, data in files.items()},
+            chart_commit_message(profile.chart_path, add_chart, params["rollout_id"]),
+            action="chart",
+        )
+        units.append(CommitUnit((), chart))
+    record = GroupRecord(
+        action=params["rollout_action"],
+        group=str(first.commit_group),
+        rollout_id=params["rollout_id"],
+        wave=int(params["wave"]),
+        store_count=len(members),
+        chart_version=params.get("chart_version"),
+        first_change_id=first.id,
+        actor=params.get("actor"),
+        reason=params.get("reason"),
+    )
+    edits = tuple((d.directory, d.files) for _, d in members)
+    commit = DirectoryChange(edits[0][0], edits[0][1], group_commit_message(record), record.action, edits[1:])
+    units.append(CommitUnit(tuple(change for change, _ in members), commit))
+    return units

@@ -138,6 +138,24 @@ class FleetRepo(FleetRepository):
             found.setdefault(directory, {})[name] = meta.split()[2]
         return found
 
+    def _contents(self, rev: str | None, directories: Iterable[str]) -> dict[str, dict[str, str]]:
+        """{directory: {path under it: blob id}} for those of `directories` that exist at `rev`, their
+        subdirectories included (a chart's `templates/`), in one git call."""
+        wanted = set(directories)
+        if rev is None or not wanted:
+            return {}
+        out = self._run(["git", "ls-tree", "-r", "-z", rev, "--", *sorted(wanted)]).stdout
+        found: dict[str, dict[str, str]] = {}
+        for record in filter(None, out.split("\0")):
+            meta, path = record.split("\t", 1)
+            directory, _, name = path.rpartition("/")
+            while directory and directory not in wanted:
+                directory, _, parent = directory.rpartition("/")
+                name = f"{parent}/{name}"
+            if directory:
+                found.setdefault(directory, {})[name] = meta.split()[2]
+        return found
+
     def commits(self, revision: str, exclude: Sequence[str] = ()) -> list[str]:
         """The commits reachable from `revision` and not from any of `exclude` (one git call)."""
         args = ["git", "rev-list", revision, *(f"^{sha}" for sha in exclude), "--"]
@@ -171,23 +189,22 @@ class FleetRepo(FleetRepository):
         Returns the new commit id per change, or None where the change would not alter a byte.
         The commits land on PENDING_REF only; nothing is published until `push`.
         """
-        current = self.list_directories(base, (c.directory for c in changes))
+        current = self._contents(base, [directory for c in changes for directory, _ in c.edits])
         stream = _FastImportStream(self.identity)
         marks: list[str | None] = []
         stream.reset(base)
         for change in changes:
             # no files at all is no directory, as git has no empty directories
-            wanted = {n: blob_id(d) for n, d in change.files.items()} if change.files else None
-            if wanted == current.get(change.directory) or (
-                wanted is None and change.directory not in current
-            ):
+            wanted = {d: ({n: blob_id(b) for n, b in f.items()} if f else None) for d, f in change.edits}
+            if all(w == current.get(d) or (w is None and d not in current) for d, w in wanted.items()):
                 marks.append(None)
                 continue
             marks.append(stream.commit(change))
-            if wanted is None:
-                current.pop(change.directory, None)
-            else:
-                current[change.directory] = wanted
+            for directory, blobs in wanted.items():
+                if blobs is None:
+                    current.pop(directory, None)
+                else:
+                    current[directory] = blobs
         if not any(marks):
             return [None] * len(changes)
         shas = self._run_fast_import(stream.finish())
@@ -295,11 +312,12 @@ class _FastImportStream:
         message = change.message.encode()
         self._parts.append(f"commit {PENDING_REF}\nmark {mark}\nauthor {who}\ncommitter {who}\n".encode())
         self._parts.append(b"data %d\n%s\n" % (len(message), message))
-        # Deleting the directory first drops files a new rendering no longer has.
-        self._parts.append(f"D {change.directory}\n".encode())
-        for name, data in sorted((change.files or {}).items()):
-            self._parts.append(f"M 100644 inline {change.directory}/{name}\n".encode())
-            self._parts.append(b"data %d\n%s\n" % (len(data), data))
+        for directory, files in change.edits:
+            # Deleting the directory first drops files a new rendering no longer has.
+            self._parts.append(f"D {directory}\n".encode())
+            for name, data in sorted((files or {}).items()):
+                self._parts.append(f"M 100644 inline {directory}/{name}\n".encode())
+                self._parts.append(b"data %d\n%s\n" % (len(data), data))
         self._parts.append(b"\n")
         return mark
 

@@ -77,9 +77,10 @@ def _under(path: str, prefixes: Sequence[str]) -> bool:
 
 
 def _with_directory(files: Mapping[str, bytes], change: DirectoryChange) -> dict[str, bytes]:
-    """`files` with `change.directory` replaced by the change's files (removed when they are None)."""
-    kept = {path: data for path, data in files.items() if not _under(path, [change.directory])}
-    new = {f"{change.directory}/{name}": data for name, data in (change.files or {}).items()}
+    """`files` with each directory of the change replaced by its files (removed when they are None)."""
+    directories = [directory for directory, _ in change.edits]
+    kept = {path: data for path, data in files.items() if not _under(path, directories)}
+    new = {f"{d}/{name}": data for d, new_files in change.edits for name, data in (new_files or {}).items()}
     return kept | new
 
 

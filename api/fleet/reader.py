@@ -14,7 +14,14 @@ from typing import Literal, TypeVar
 from anyio import to_thread
 
 from storefleet.api.fleet.repo import FleetRepository
-from storefleet.renderer.commit_message import ACTION, CHANGE_ID, REQUEST_ID, REQUESTED_BY, STORE_ID
+from storefleet.renderer.commit_message import (
+    ACTION,
+    CHANGE_GROUP,
+    CHANGE_ID,
+    REQUEST_ID,
+    REQUESTED_BY,
+    STORE_ID,
+)
 from storefleet.renderer.manifests import parse_store_yaml
 from storefleet.renderer.model import CommitInfo
 from storefleet.renderer.spec import StoreSpec
@@ -36,7 +43,10 @@ class HistoryEntry:
 
     @classmethod
     def of(cls, commit: CommitInfo) -> HistoryEntry:
-        ours = bool(commit.trailers.get(STORE_ID) and commit.trailers.get(CHANGE_ID))
+        ours = bool(
+            (commit.trailers.get(STORE_ID) or commit.trailers.get(CHANGE_GROUP))
+            and commit.trailers.get(CHANGE_ID)
+        )
         change_id = commit.trailers.get(CHANGE_ID, "")
         return cls(
             sha=commit.sha,

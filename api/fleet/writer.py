@@ -27,12 +27,11 @@ from storefleet.api.core.circuit import GIT_REMOTE, CircuitOpenError, RemoteCirc
 from storefleet.api.domain import outbox_repository as outbox
 from storefleet.api.domain.outbox_repository import PendingChange
 from storefleet.api.fleet import repository, service
-from storefleet.api.fleet.changes import try_render
+from storefleet.api.fleet.changes import CommitUnit, plan_commits
 from storefleet.api.fleet.repo import FleetRepository, GitError, PushRejected, not_a_git_remote_failure
 from storefleet.api.metrics import registry as metrics
 from storefleet.api.outbox.doorbell import OUTBOX_CHANNEL
-from storefleet.renderer.commit_message import CHANGE_ID, STORE_ID
-from storefleet.renderer.model import DirectoryChange
+from storefleet.renderer.commit_message import CHANGE_GROUP, CHANGE_ID, STORE_ID
 from storefleet.renderer.profile import RenderProfile
 
 log = logging.getLogger(__name__)
@@ -166,8 +165,8 @@ class FleetWriter:
         async with self._pool.connection() as conn, conn.transaction():
             await service.complete_changes(conn, [(c, pushed[c.id]) for c in changes if c.id in pushed])
         todo = [change for change in changes if change.id not in pushed]
-        planned = await self._plan(todo)
-        shas = await to_thread.run_sync(self._open_repo().build_commits, head, [p for _, p in planned])
+        units = await self._plan(todo)
+        shas = await to_thread.run_sync(self._open_repo().build_commits, head, [u.commit for u in units])
         tip = next((sha for sha in reversed(shas) if sha), None)
         if tip:
             await self._confirm_lock()
@@ -180,13 +179,14 @@ class FleetWriter:
         # stay pending and the next batch finds their commits by trailer.
         async with self._pool.connection() as conn, conn.transaction():
             await service.complete_changes(
-                conn, [(change, sha) for (change, _), sha in zip(planned, shas, strict=True)]
+                conn,
+                [(change, sha) for unit, sha in zip(units, shas, strict=True) for change in unit.changes],
             )
             if tip:
                 await repository.set_state(conn, self._config.repo_key, last_pushed_sha=tip)
-        for (_, planned_change), sha in zip(planned, shas, strict=True):
+        for unit, sha in zip(units, shas, strict=True):
             if sha:
-                metrics.FLEET_COMMITS.labels(action=planned_change.action).inc()
+                metrics.FLEET_COMMITS.labels(action=unit.commit.action).inc()
         return len(changes)
 
     async def _confirm_lock(self) -> None:
@@ -198,17 +198,13 @@ class FleetWriter:
         if self._lock_session is not None:  # None: driven step by step, without the loop
             await self._lock_session.execute("SELECT 1")
 
-    async def _plan(self, changes: list[PendingChange]) -> list[tuple[PendingChange, DirectoryChange]]:
+    async def _plan(self, changes: list[PendingChange]) -> list[CommitUnit]:
         # Rendering is CPU work: off the event loop, so the API keeps answering during a big batch.
-        rendered = await to_thread.run_sync(lambda: [try_render(change, self._profile) for change in changes])
-        planned = []
-        for change, result in zip(changes, rendered, strict=True):
-            if isinstance(result, DirectoryChange):
-                planned.append((change, result))
-            else:
-                async with self._pool.connection() as conn, conn.transaction():
-                    await service.reject_change(conn, change, f"the store spec cannot be rendered: {result}")
-        return planned
+        units, rejected = await to_thread.run_sync(plan_commits, changes, self._profile)
+        for change, why in rejected:
+            async with self._pool.connection() as conn, conn.transaction():
+                await service.reject_change(conn, change, f"the store spec cannot be rendered: {why}")
+        return units
 
     def _already_pushed(
         self, last_pushed: str | None, head: str | None, changes: list[PendingChange]
@@ -224,11 +220,18 @@ class FleetWriter:
         # Outbox ids restart with a new database, so a Change-Id alone could name another
         # installation's commit; with the (random) store id it names this change only.
         wanted = {(str(change.id), change.store_id): change.id for change in changes}
+        # A group (rollout ids are random too) names all of its rows.
+        groups: dict[str, list[int]] = {}
+        for change in changes:
+            if change.commit_group:
+                groups.setdefault(change.commit_group, []).append(change.id)
         found: dict[int, str] = {}
         for commit in commits:
             key = (commit.trailers.get(CHANGE_ID, ""), commit.trailers.get(STORE_ID, ""))
             if key in wanted:
                 found.setdefault(wanted[key], commit.sha)
+            for change_id in groups.get(commit.trailers.get(CHANGE_GROUP, ""), ()):
+                found.setdefault(change_id, commit.sha)
         return found
 
     # ---- repo -------------------------------------------------------------------------------------
