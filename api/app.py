@@ -50,6 +50,9 @@ from storefleet.api.health.checks import CheckResult, HealthCheck, database_chec
 from storefleet.api.health.endpoints import router as health_router
 from storefleet.api.health.metrics_endpoints import router as metrics_router
 from storefleet.api.outbox.doorbell import OutboxDoorbell
+from storefleet.api.rollouts.controller import RolloutController
+from storefleet.api.rollouts.endpoints import router as rollouts_router
+from storefleet.api.rollouts.endpoints import store_router as store_rollouts_router
 from storefleet.api.settings import ConfigurationError, Settings
 from storefleet.api.stores.cluster_port import StoreCluster
 from storefleet.api.stores.cluster_service import not_a_cluster_failure
@@ -68,6 +71,8 @@ _ROUTERS = (
     metrics_router,
     fleet_router,
     github_router,
+    rollouts_router,
+    store_rollouts_router,
 )
 
 
@@ -218,6 +223,14 @@ def _start_fleet(
 
         fleet.watcher = build_watcher(settings, pool, conninfo, fleet.reader)
         services.health_checks["cluster"] = fleet.cluster_health
+    if settings.run_rollouts:
+        controller = RolloutController(
+            pool,
+            fleet.context.profile,
+            default_timeout_s=settings.provisioning_timeout_s,
+            tick_s=settings.rollout_tick_s,
+        )
+        fleet.loops.append(("rollout controller", controller.run))
     fleet.start()
     return fleet
 

@@ -142,6 +142,10 @@ class Settings(BaseSettings):
     run_watcher: bool = Field(default=False, alias="RUN_WATCHER")
     run_fleet_writer: bool = Field(default=False, alias="RUN_FLEET_WRITER")
     run_git_sync: bool = Field(default=False, alias="RUN_GIT_SYNC")
+    # The rollout controller (gates waves, queues the next or the revert). Safe in several replicas:
+    # each pass over a rollout locks its row.
+    run_rollouts: bool = Field(default=True, alias="RUN_ROLLOUTS")
+    rollout_tick_s: float = Field(default=2.0, gt=0, le=60, alias="ROLLOUT_TICK_S")
 
     # Pull-request mode (docs/pull-request-mode.md): each change is proposed as a GitHub pull request
     # against FLEET_BRANCH instead of pushed; FLEET_REPO_URL stays the URL the platform reads from.

@@ -103,7 +103,7 @@ def group_commit_message(record: GroupRecord) -> str:
         ROLLOUT_WAVE: str(record.wave),
         ACTION: record.action,
         STORE_COUNT: str(record.store_count),
-        CHART_VERSION: record.chart_version or "default",
+        CHART_VERSION: (record.chart_version or "default") if record.action == "rollout" else None,
         CHANGE_GROUP: record.group,
         CHANGE_ID: str(record.first_change_id),
         REQUESTED_BY: record.actor,

@@ -17,6 +17,7 @@ from storefleet.api.outbox.doorbell import note_enqueued
 __all__ = [
     "OutboxEntry",
     "enqueue",
+    "enqueue_many",
     "enqueue_statement",
     "mark_processed",
     "mark_processed_many",
@@ -61,6 +62,21 @@ async def enqueue(conn: Connection, entry: OutboxEntry) -> None:
     statement = enqueue_statement(entry)
     await conn.execute(statement.query, statement.params)
     # The writer is woken once this connection is back in the pool, after the commit (see doorbell).
+    note_enqueued(conn)
+
+
+async def enqueue_many(conn: Connection, entries: list[OutboxEntry]) -> None:
+    """Many rows in one statement, in list order (a rollout wave); the writer is woken after commit."""
+    if not entries:
+        return
+    columns = list(zip(*(enqueue_statement(entry).params for entry in entries), strict=True))
+    await conn.execute(
+        "INSERT INTO outbox (store_id, tenant, action, spec, spec_hash, params, request_id, actor_id,"
+        " commit_group) SELECT s, t, a, sp, h, p, r, ac, g FROM unnest(%s::text[], %s::text[], %s::text[],"
+        " %s::jsonb[], %s::text[], %s::jsonb[], %s::text[], %s::text[], %s::text[])"
+        " WITH ORDINALITY AS e(s, t, a, sp, h, p, r, ac, g, n) ORDER BY n",
+        [list(column) for column in columns],
+    )
     note_enqueued(conn)
 
 

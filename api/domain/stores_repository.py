@@ -143,6 +143,19 @@ async def update_spec(conn: Connection, store_id: str, spec: dict[str, Any], spe
     return row
 
 
+async def set_chart_versions(conn: Connection, changes: Sequence[tuple[str, dict[str, Any], str]]) -> None:
+    """(store id, spec, spec hash) of stores whose spec changed only in its chart version, in one
+    statement (a rollout wave of thousands of stores)."""
+    if not changes:
+        return
+    ids, specs, hashes = (list(column) for column in zip(*changes, strict=True))
+    await conn.execute(
+        "UPDATE stores s SET spec = c.spec, spec_hash = c.hash, updated_at = now()"
+        " FROM unnest(%s::text[], %s::jsonb[], %s::text[]) AS c(id, spec, hash) WHERE s.id = c.id",
+        (ids, [Jsonb(spec) for spec in specs], hashes),
+    )
+
+
 async def get_stores(
     conn: Connection, store_ids: list[str], *, for_update: bool = False
 ) -> dict[str, StoreRow]:

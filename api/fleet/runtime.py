@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,8 @@ class FleetRuntime:
     writer: FleetWriter | PullRequestWriter | None = None
     sync: GitSync | None = None
     watcher: BackgroundWatcher | None = None  # set by the composition root when this process watches
+    # More background loops the composition root adds (the rollout controller): (name, run(stop))
+    loops: list[tuple[str, Callable[[asyncio.Event], Awaitable[None]]]] = field(default_factory=list)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -73,6 +76,8 @@ class FleetRuntime:
             )
         if self.sync is not None:
             self._tasks.append(asyncio.create_task(self._guard("git sync", self.sync.run), name="git-sync"))
+        for name, run in self.loops:
+            self._tasks.append(asyncio.create_task(self._guard(name, run), name=name.replace(" ", "-")))
         if self.watcher is not None:
             self._tasks.append(
                 asyncio.create_task(self._guard("cluster watcher", self.watcher.run), name="cluster-watcher")

@@ -100,3 +100,14 @@ GITHUB_THROTTLED = Counter(
     "github_throttled_total", "GitHub answers that asked the platform to wait", ["kind"]
 )
 PULL_REQUESTS = Counter("pull_requests_total", "Pull requests opened and how they ended", ["event"])
+
+# ---- fleet-wide rollouts -----------------------------------------------------------------------
+ROLLOUTS = Gauge("rollouts", "Rollouts by state", ["state"])
+ROLLOUT_WAVE_SECONDS = Histogram(
+    "rollout_wave_duration_seconds",
+    "From a wave's commit to its gate passing",
+    buckets=(10, 30, 60, 120, 300, 600, 1200, 3600, 7200),
+)
+ROLLOUT_GATE_FAILURES = Counter(
+    "rollout_gate_failures_total", "Waves that failed their gate and were reverted"
+)

@@ -66,6 +66,7 @@ class Failure:
     remaining: int | None  # None: fails every time
     message: str
     mode: str
+    chart: str | None = None  # only releases of this chart path fail (a bad chart version)
 
 
 class Applier:
@@ -83,13 +84,19 @@ class Applier:
         raise NotImplementedError
 
     def fail(
-        self, store_id: str, times: int | None = 1, message: str = "simulated failure", mode: str = ""
+        self,
+        store_id: str,
+        times: int | None = 1,
+        message: str = "simulated failure",
+        mode: str = "",
+        chart: str | None = None,
     ) -> None:
         """The next `times` attempts for the store fail (None: every attempt, until cleared). Argo CD
         modes: "" a sync whose resources fail to apply (retried, then Failed), "error" an operation
         that errors (phase Error at once), "rollout" a sync that succeeds into a Degraded app,
-        "comparison" manifest generation failing at every refresh (ComparisonError, no sync)."""
-        self._failures[store_id] = Failure(times, message, mode)
+        "comparison" manifest generation failing at every refresh (ComparisonError, no sync). With
+        `chart`, only a release of that chart path fails (a chart version that breaks the store)."""
+        self._failures[store_id] = Failure(times, message, mode, chart)
 
     def clear_failures(self, store_id: str | None = None) -> None:
         if store_id is None:
@@ -97,9 +104,11 @@ class Applier:
         else:
             self._failures.pop(store_id, None)
 
-    def _take_failure(self, store_id: str) -> Failure | None:
+    def _take_failure(self, store_id: str, chart: str | None = None) -> Failure | None:
         failure = self._failures.get(store_id)
         if failure is None or failure.remaining == 0:
+            return None
+        if failure.chart is not None and failure.chart.removeprefix("./") != (chart or "").removeprefix("./"):
             return None
         if failure.remaining is not None:
             failure.remaining -= 1

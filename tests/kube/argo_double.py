@@ -261,7 +261,7 @@ class ArgoDouble(Applier):
         for app in self._apps(store_id):
             if _op_state(app).get("phase") != "Running" or app["metadata"].get("deletionTimestamp"):
                 continue
-            failure = self._take_failure(app["metadata"]["name"])
+            failure = self._take_failure(app["metadata"]["name"], app["spec"]["source"]["path"])
             if failure is not None and failure.mode != "rollout":
                 self._sync_failed(app, failure)
             else:

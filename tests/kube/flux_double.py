@@ -338,7 +338,7 @@ class FluxDouble(Applier):
                 or reconciling["reason"] != "Progressing"
             ):
                 continue
-            failure = self._take_failure(hr["metadata"]["name"])
+            failure = self._take_failure(hr["metadata"]["name"], hr["spec"]["chart"]["spec"]["chart"])
             if failure is None:
                 deploy(
                     self.kube, Release.from_values(hr["spec"]["values"]), generate_secret=True, state="ready"

@@ -1,0 +1,180 @@
+"""Queue a wave, or its revert, as one commit group: every store's new spec (its current spec, the
+tenant's latest changes included, with only the chart version changed), its outbox row and its
+lifecycle event, in the caller's transaction. The writer makes the group one commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from storefleet.api.core import request_context
+from storefleet.api.core.actor import Actor
+from storefleet.api.db.pool import Connection
+from storefleet.api.domain import lifecycle_service as lifecycle
+from storefleet.api.domain import outbox_repository as outbox
+from storefleet.api.domain import stores_repository
+from storefleet.api.domain.lifecycle import Event, accepts
+from storefleet.api.domain.lifecycle_service import Occurrence
+from storefleet.api.rollouts import repository
+from storefleet.api.rollouts.repository import NOW, RolloutRow, WaveRow
+from storefleet.api.rollouts.states import WaveState
+from storefleet.renderer.spec import StoreSpec
+
+MSG_WAVE = "rollout {rollout} wave {wave}: chart {version}; waiting for the fleet writer"
+MSG_REVERT = "rollout {rollout} wave {wave} reverted; waiting for the fleet writer"
+
+
+@dataclass(frozen=True)
+class Move:
+    store_id: str
+    version: str | None  # the chart version the store moves to (None: the default chart)
+
+
+async def enqueue_wave(conn: Connection, rollout: RolloutRow, wave: WaveRow, actor: Actor) -> int:
+    """Move the wave's pending stores to the rollout's version; returns how many were queued. Stores
+    pinned, deleted or already at the version since the plan are skipped, with the reason."""
+    members = await repository.wave_stores(conn, rollout.id, wave.number)
+    stores = await stores_repository.get_stores(conn, [m.store_id for m in members], for_update=True)
+    moves: list[Move] = []
+    states: list[tuple[str, str, str | None, str | None]] = []
+    for member in members:
+        store = stores.get(member.store_id)
+        current = store.spec.get("chart_version") if store else None
+        skip = _skip_reason(
+            store is not None and accepts(store.status, Event.SPEC_CHANGED),
+            store is not None and store.pinned_at is not None,
+            current == rollout.chart_version,
+        )
+        if skip:
+            states.append((member.store_id, "skipped", None, skip))
+        else:
+            moves.append(Move(member.store_id, rollout.chart_version))
+            states.append((member.store_id, "committed", current, None))
+    group = f"{rollout.id}.w{wave.number}.a{wave.attempt}"
+    params = {"rollout_action": "rollout", "add_chart": rollout.chart_version if rollout.add_chart else None}
+    await _queue(conn, rollout, wave.number, moves, group, params, actor, MSG_WAVE)
+    await repository.set_store_states(conn, rollout.id, states)
+    if moves:
+        await repository.set_wave(
+            conn,
+            rollout.id,
+            wave.number,
+            state=WaveState.COMMITTING.value,
+            commit_group=group,
+            commit_sha=None,
+            committing_at=NOW,
+            committed_at=None,
+            ready_at=None,
+            finished_at=None,
+            store_count=len(moves),
+            gate={},
+        )
+    else:
+        await repository.set_wave(
+            conn,
+            rollout.id,
+            wave.number,
+            state=WaveState.PASSED.value,
+            store_count=0,
+            finished_at=NOW,
+            gate={"message": "no store left to move"},
+        )
+    return len(moves)
+
+
+def _skip_reason(live: bool, pinned: bool, at_version: bool) -> str | None:
+    if not live:
+        return "deleted or being deleted"
+    if pinned:
+        return "pinned"
+    if at_version:
+        return "already at the version"
+    return None
+
+
+async def enqueue_revert(
+    conn: Connection, rollout: RolloutRow, wave: WaveRow, actor: Actor, reason: str, state: WaveState
+) -> int:
+    """Put the wave's stores back on the version each had before it, as one commit, keeping any change
+    made to them since (only the chart version moves). Stores someone already took back are left."""
+    members = [
+        m for m in await repository.wave_stores(conn, rollout.id, wave.number) if m.state == "committed"
+    ]
+    stores = await stores_repository.get_stores(conn, [m.store_id for m in members], for_update=True)
+    moves = [
+        Move(m.store_id, m.from_version)
+        for m in members
+        if (store := stores.get(m.store_id)) is not None
+        and accepts(store.status, Event.SPEC_CHANGED)
+        and store.spec.get("chart_version") == rollout.chart_version
+    ]
+    group = f"{rollout.id}.w{wave.number}.r{wave.attempt}"
+    params = {"rollout_action": "rollout-revert", "reason": reason}
+    await _queue(conn, rollout, wave.number, moves, group, params, actor, MSG_REVERT)
+    await repository.set_store_states(
+        conn, rollout.id, [(m.store_id, "reverted", None, reason) for m in members]
+    )
+    done = not moves
+    await repository.set_wave(
+        conn,
+        rollout.id,
+        wave.number,
+        state=(WaveState.REVERTED if done else state).value,
+        revert_group=None if done else group,
+        finished_at=NOW,
+    )
+    return len(moves)
+
+
+async def _queue(
+    conn: Connection,
+    rollout: RolloutRow,
+    wave: int,
+    moves: list[Move],
+    group: str,
+    extra: dict[str, Any],
+    actor: Actor,
+    message: str,
+) -> None:
+    if not moves:
+        return
+    stores = await stores_repository.get_stores(conn, [m.store_id for m in moves], for_update=True)
+    specs: list[tuple[str, dict[str, Any], str]] = []
+    entries: list[outbox.OutboxEntry] = []
+    occurrences: list[Occurrence] = []
+    params = {
+        "actor": f"{actor.name} ({actor.id})",
+        "actor_role": actor.role,
+        "rollout_id": rollout.id,
+        "wave": wave,
+        "chart_version": moves[0].version,
+        **extra,
+    }
+    detail = {"action": extra["rollout_action"], "rollout_id": rollout.id, "wave": wave}
+    text = message.format(rollout=rollout.id, wave=wave, version=rollout.chart_version)
+    for move in moves:
+        store = stores[move.store_id]
+        spec = StoreSpec.model_validate({**store.spec, "chart_version": move.version})
+        document = spec.to_document()
+        specs.append((store.id, document, spec.spec_hash))
+        entries.append(
+            outbox.OutboxEntry(
+                store_id=store.id,
+                tenant=store.owner_id,
+                action="update",
+                spec=document,
+                spec_hash=spec.spec_hash,
+                request_id=request_context.current_request_id(),
+                actor_id=actor.id,
+                params={
+                    **params,
+                    "chart_version": move.version,
+                    "changes": {"chart_version": [store.spec.get("chart_version"), move.version]},
+                },
+                commit_group=group,
+            )
+        )
+        occurrences.append(Occurrence(store, Event.SPEC_CHANGED, text, None, detail))
+    await stores_repository.set_chart_versions(conn, specs)
+    await lifecycle.offer_many(conn, occurrences, actor)
+    await outbox.enqueue_many(conn, entries)
