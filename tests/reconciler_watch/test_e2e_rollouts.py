@@ -4,7 +4,6 @@ controller gates the wave and queues the next one, or the wave's revert."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 

@@ -186,6 +186,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/rollouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Rollouts
+         * @description Rollouts, newest first, with their waves (without each wave's stores).
+         */
+        get: operations["listRollouts"];
+        put?: never;
+        /**
+         * Create Rollout
+         * @description Roll a store chart version out to the selected stores in waves. Validated first (the version
+         *     exists, its schema accepts every engine's values, the waves end at 100 %, no store is in another
+         *     active rollout); with `dry_run` nothing is recorded or committed and the answer is the plan.
+         */
+        post: operations["createRollout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rollouts/{rollout_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Rollout */
+        get: operations["getRollout"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rollouts/{rollout_id}/{action}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Act On Rollout
+         * @description `pause`: commit no further wave. `resume`. `abort`: revert every wave committed so far, one
+         *     commit each. `retry`: commit the failed wave again (once its revert is in) and go on.
+         */
+        post: operations["actOnRollout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stores": {
         parameters: {
             query?: never;
@@ -410,6 +474,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stores/{store_id}/rollouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Store Rollouts
+         * @description The rollouts that touched the store, newest first (its owner or an admin).
+         */
+        get: operations["listStoreRollouts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/templates": {
         parameters: {
             query?: never;
@@ -561,6 +645,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** ActionRequest */
+        ActionRequest: {
+            /** Reason */
+            reason?: string | null;
+        };
         /** AuditEventList */
         AuditEventList: {
             /** Events */
@@ -660,6 +749,17 @@ export interface components {
              */
             promo_text?: string | null;
         };
+        /** Canary */
+        Canary: {
+            /**
+             * Count
+             * @description Stores picked for the canary (when no ids)
+             * @default 0
+             */
+            count: number;
+            /** Store Ids */
+            store_ids?: string[];
+        };
         /**
          * ComponentHealth
          * @description One component's state and what it reports about itself (the fields vary by component).
@@ -705,6 +805,26 @@ export interface components {
              * @enum {string}
              */
             state: "running" | "waiting" | "terminated" | "unknown";
+        };
+        /** CreateRolloutRequest */
+        CreateRolloutRequest: {
+            canary?: components["schemas"]["Canary"];
+            /** Chart Version */
+            chart_version: string;
+            /**
+             * Dry Run
+             * @default false
+             */
+            dry_run: boolean;
+            gate?: components["schemas"]["GateRequest"];
+            /** Reason */
+            reason?: string | null;
+            selector: components["schemas"]["Selector"];
+            /**
+             * Steps
+             * @description Cumulative reach of each wave after the canary: "10%" or a count of more stores
+             */
+            steps?: (string | number)[];
         };
         /** CreateStoreRequest */
         CreateStoreRequest: {
@@ -780,6 +900,39 @@ export interface components {
              * @description This API process is the one writing
              */
             writer_in_this_process: boolean;
+        };
+        /** GateRequest */
+        GateRequest: {
+            /**
+             * Canary Max Failures
+             * @description Failed stores the canary may have
+             * @default 0
+             */
+            canary_max_failures: number;
+            /**
+             * Max Failure Percent
+             * @description Later waves: failed stores allowed
+             * @default 5
+             */
+            max_failure_percent: number;
+            /** Probe Path */
+            probe_path?: string | null;
+            /**
+             * Soak Seconds
+             * @description Time every store must stay ready
+             * @default 0
+             */
+            soak_seconds: number;
+            /**
+             * Timeout Seconds
+             * @description Stores not ready by then fail the gate (default: the store timeout)
+             */
+            timeout_seconds?: number | null;
+        };
+        /** HTTPValidationError */
+        HTTPValidationError: {
+            /** Detail */
+            detail?: components["schemas"]["ValidationError"][];
         };
         /** HealthReport */
         HealthReport: {
@@ -876,6 +1029,17 @@ export interface components {
          * @enum {string}
          */
         Plan: "small" | "medium" | "large";
+        /** PlannedWave */
+        PlannedWave: {
+            /** Max Failures */
+            max_failures: number;
+            /** Number */
+            number: number;
+            /** Store Count */
+            store_count: number;
+            /** Store Ids */
+            store_ids: string[];
+        };
         /** PodOut */
         PodOut: {
             /**
@@ -989,6 +1153,118 @@ export interface components {
              * @description Instead, give the store the settings it had at this commit (every later change undone)
              */
             to_commit?: string | null;
+        };
+        /** RolloutList */
+        RolloutList: {
+            /** Items */
+            items: components["schemas"]["RolloutOut"][];
+            /** Total */
+            total: number;
+        };
+        /** RolloutOut */
+        RolloutOut: {
+            /** Add Chart */
+            add_chart: boolean;
+            /** Chart Version */
+            chart_version: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Failing */
+            failing: {
+                [key: string]: unknown;
+            }[];
+            /** Finished At */
+            finished_at: string | null;
+            /** Gate */
+            gate: {
+                [key: string]: unknown;
+            };
+            /** Id */
+            id: string;
+            /** Reason */
+            reason: string | null;
+            /** Selector */
+            selector: {
+                [key: string]: unknown;
+            };
+            state: components["schemas"]["RolloutState"];
+            /** Steps */
+            steps: unknown[];
+            /** Store Count */
+            store_count: number;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Waves */
+            waves: components["schemas"]["WaveOut"][];
+        };
+        /**
+         * RolloutPlanOut
+         * @description A dry run: what would be committed, and nothing is.
+         */
+        RolloutPlanOut: {
+            /** Add Chart */
+            add_chart: boolean;
+            /** Chart Version */
+            chart_version: string;
+            /**
+             * Checks
+             * @description The validations that ran
+             */
+            checks: string[];
+            /**
+             * Diff
+             * @description A sample store's rendered files, before -> after (unified diff)
+             */
+            diff: string;
+            /**
+             * Dry Run
+             * @default true
+             */
+            dry_run: boolean;
+            /** Skipped */
+            skipped: {
+                [key: string]: string;
+            }[];
+            /** Store Count */
+            store_count: number;
+            /** Waves */
+            waves: components["schemas"]["PlannedWave"][];
+        };
+        /**
+         * RolloutState
+         * @enum {string}
+         */
+        RolloutState: "running" | "paused" | "succeeded" | "rolled_back" | "aborted";
+        /**
+         * Selector
+         * @description Which stores: every condition given must hold (an empty list is no condition). Pinned stores,
+         *     deleted ones and stores already at the version are left out.
+         */
+        Selector: {
+            /**
+             * All
+             * @description Every store: required when no other condition is given
+             * @default false
+             */
+            all: boolean;
+            /** Engines */
+            engines?: components["schemas"]["Engine"][];
+            /** Plans */
+            plans?: components["schemas"]["Plan"][];
+            /** Store Ids */
+            store_ids?: string[];
+            /** Templates */
+            templates?: components["schemas"]["Template"][];
+            /** Tenants */
+            tenants?: string[];
         };
         /**
          * StoreCredentials
@@ -1141,6 +1417,33 @@ export interface components {
             unreadable: string[];
         };
         /**
+         * StoreRolloutOut
+         * @description A rollout as one store's page shows it.
+         */
+        StoreRolloutOut: {
+            /** Chart Version */
+            chart_version: string;
+            /** Commit Sha */
+            commit_sha: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** From Version */
+            from_version: string | null;
+            /** Id */
+            id: string;
+            /** Revert Sha */
+            revert_sha: string | null;
+            /** State */
+            state: string;
+            /** Store State */
+            store_state: string;
+            /** Wave */
+            wave: number;
+        };
+        /**
          * StoreStatus
          * @enum {string}
          */
@@ -1227,6 +1530,75 @@ export interface components {
             /** Is Active */
             is_active?: boolean | null;
             role?: components["schemas"]["Role"] | null;
+        };
+        /** ValidationError */
+        ValidationError: {
+            /** Context */
+            ctx?: Record<string, never>;
+            /** Input */
+            input?: unknown;
+            /** Location */
+            loc: (string | number)[];
+            /** Message */
+            msg: string;
+            /** Error Type */
+            type: string;
+        };
+        /** WaveOut */
+        WaveOut: {
+            /** Attempt */
+            attempt: number;
+            /** Commit Sha */
+            commit_sha: string | null;
+            /** Committed At */
+            committed_at: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Gate */
+            gate: {
+                [key: string]: unknown;
+            };
+            /** Max Failures */
+            max_failures: number;
+            /** Number */
+            number: number;
+            /** Ready At */
+            ready_at: string | null;
+            /** Revert Sha */
+            revert_sha: string | null;
+            /** Reverted By */
+            reverted_by: string | null;
+            state: components["schemas"]["WaveState"];
+            /** Store Count */
+            store_count: number;
+            /** Stores */
+            stores?: components["schemas"]["WaveStoreOut"][] | null;
+        };
+        /**
+         * WaveState
+         * @enum {string}
+         */
+        WaveState: "pending" | "committing" | "gating" | "soaking" | "passed" | "failed" | "reverting" | "reverted";
+        /** WaveStoreOut */
+        WaveStoreOut: {
+            /** Chart Version */
+            chart_version: string | null;
+            /** Error */
+            error?: string | null;
+            /** From Version */
+            from_version: string | null;
+            /** Name */
+            name: string;
+            /** Note */
+            note?: string | null;
+            /** State */
+            state: string;
+            /** Status */
+            status: string;
+            /** Store Id */
+            store_id: string;
+            /** Tenant */
+            tenant: string;
         };
         /** WebhookAccepted */
         WebhookAccepted: {
@@ -1672,6 +2044,189 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listRollouts: {
+        parameters: {
+            query?: {
+                state?: components["schemas"]["RolloutState"] | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolloutList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    createRollout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRolloutRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolloutOut"] | components["schemas"]["RolloutPlanOut"];
+                };
+            };
+            /** @description `ROLLOUT_OVERLAP`: stores already in an active rollout */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UNKNOWN_CHART_VERSION`, `CHART_VALUES_REJECTED`, `EMPTY_SELECTION`, `STEPS_INCOMPLETE`, `INVALID_STEPS`, `CANARY_NOT_SELECTED`, or a malformed request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `FLEET_NOT_CONFIGURED` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getRollout: {
+        parameters: {
+            query?: {
+                /** @description Each wave's stores: status, version, error */
+                stores?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description Rollout id, e.g. ro-abcdefgh23 */
+                rollout_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolloutOut"];
+                };
+            };
+            /** @description `ROLLOUT_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    actOnRollout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Rollout id, e.g. ro-abcdefgh23 */
+                rollout_id: string;
+                action: "pause" | "resume" | "abort" | "retry";
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ActionRequest"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolloutOut"];
+                };
+            };
+            /** @description `ROLLOUT_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `INVALID_ROLLOUT_ACTION`: not in this state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -2533,6 +3088,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listStoreRollouts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                store_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreRolloutOut"][];
+                };
+            };
+            /** @description `STORE_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
