@@ -17,6 +17,7 @@ from storefleet.api.core.logging import configure_logging
 from storefleet.api.db.embedded import EmbeddedPostgres, EmbeddedPostgresError
 from storefleet.api.db.migrate import apply_migrations
 from storefleet.api.fleet_cli import fleet
+from storefleet.api.rollout_cli import rollout
 from storefleet.api.settings import ConfigurationError, Environment, Settings
 from storefleet.api.state_dir import StateDirBusy, hold_state_dir, load_or_create_secret
 
@@ -234,6 +235,7 @@ def _serve(settings: Settings, host: str, port: int) -> bool:
 
 
 main.add_command(fleet)
+main.add_command(rollout)
 
 
 if __name__ == "__main__":

@@ -212,8 +212,9 @@ async def mark_retry(conn: Connection, store_id: str) -> None:
 
 # ---- the writer, the pull-request writer and the git-side sync ----------------------------------
 async def set_store_fields(conn: Connection, column: str, values: dict[str, str]) -> None:
-    """One text column of many stores in one statement (`last_commit_sha` or `last_request_id`)."""
-    assert column in ("last_commit_sha", "last_request_id"), column
+    """One text column of many stores in one statement (`last_commit_sha`, `last_request_id` or
+    `pull_request_url`)."""
+    assert column in ("last_commit_sha", "last_request_id", "pull_request_url"), column
     if values:
         # A new commit drops the previous one's request id: a person's commit has none.
         committed = ", committed_at = now(), last_request_id = NULL" if column == "last_commit_sha" else ""

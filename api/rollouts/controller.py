@@ -100,7 +100,7 @@ class RolloutController:
 
     async def _step(self, rollout_id: str) -> tuple[tuple[str, int, int], dict[str, str]] | None:
         async with self._pool.connection() as conn, conn.transaction():
-            rollout, wave_rows = await service._locked(conn, rollout_id)
+            rollout, wave_rows = await service.locked_rollout(conn, rollout_id)
             if await _record_commits(conn, rollout, wave_rows):
                 wave_rows = await repository.waves(conn, [rollout.id])
             if RolloutState(rollout.state) not in ACTIVE:
@@ -112,7 +112,8 @@ class RolloutController:
                 outcome = await self._gate(conn, rollout, current)
                 if outcome is not None:
                     return outcome
-                wave_rows = await repository.waves(conn, [rollout.id])
+                # the gate may have ended the rollout (a failed wave) or freed the next wave
+                rollout, wave_rows = await service.locked_rollout(conn, rollout_id)
             if any(w.state in IN_FLIGHT for w in wave_rows) or rollout.state != RolloutState.RUNNING:
                 return None
             await self._advance(conn, rollout, wave_rows)

@@ -55,7 +55,7 @@ def _profile(request: Request) -> RenderProfile:
     "",
     operation_id="createRollout",
     status_code=201,
-    responses=_CREATE_ERRORS,
+    responses=_CREATE_ERRORS | {200: {"model": RolloutPlanOut, "description": "A dry run: the plan"}},
     response_model=RolloutOut | RolloutPlanOut,
 )
 async def create_rollout(

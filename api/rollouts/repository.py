@@ -300,10 +300,12 @@ async def reset_wave_stores(conn: Connection, rollout_id: str, wave: int) -> Non
 
 
 async def group_commit(conn: Connection, group: str) -> tuple[bool, str | None]:
-    """(every row of the group is done, the commit they were recorded with)."""
+    """(the group is in git, the commit that put it there): every row committed by the writer, or,
+    in pull-request mode, its pull request merged (the merge commit; a gate starts only then)."""
     cur = await conn.execute(
-        "SELECT count(*) FILTER (WHERE processed_at IS NULL) AS waiting, max(commit_sha) AS sha"
-        " FROM outbox WHERE commit_group = %s",
+        "SELECT count(*) FILTER (WHERE o.processed_at IS NULL OR p.state = 'open') AS waiting,"
+        " max(coalesce(p.merge_commit_sha, o.commit_sha)) AS sha"
+        " FROM outbox o LEFT JOIN pull_requests p ON p.change_id = o.id WHERE o.commit_group = %s",
         (group,),
     )
     row = await cur.fetchone()

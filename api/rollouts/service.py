@@ -59,11 +59,15 @@ class Plan:
     waves: list[list[str]]
     budgets: list[int]
     skipped: list[dict[str, str]]
-    seed: str
+    rollout_id: str
 
 
 async def plan_rollout(
-    conn: Connection, reader: FleetReader | None, profile: RenderProfile, req: CreateRolloutRequest, seed: str
+    conn: Connection,
+    reader: FleetReader | None,
+    profile: RenderProfile,
+    req: CreateRolloutRequest,
+    rollout_id: str,
 ) -> Plan:
     """Validate everything a rollout needs and compute its waves; raises a 4xx naming the problem."""
     source = await charts.find_chart(reader, profile, req.chart_version)
@@ -80,8 +84,14 @@ async def plan_rollout(
         )
     try:
         steps = [parse_step(step) for step in req.steps]
+        # Shuffled by the chart version, not the rollout id: a dry run shows the very waves a create
+        # of the same request commits (while the selected stores stay the same).
         planned = plan_waves(
-            chosen, steps, seed=seed, canary_ids=req.canary.store_ids, canary_count=req.canary.count
+            chosen,
+            steps,
+            seed=req.chart_version,
+            canary_ids=req.canary.store_ids,
+            canary_count=req.canary.count,
         )
     except PlanError as exc:
         error = InvalidPlan(str(exc))
@@ -96,7 +106,7 @@ async def plan_rollout(
         )
         for i, wave in enumerate(planned)
     ]
-    return Plan(req, source, checks, planned, budgets, skipped, seed)
+    return Plan(req, source, checks, planned, budgets, skipped, rollout_id)
 
 
 def _eligible(targets: list[TargetRow], version: str) -> tuple[list[str], list[dict[str, str]]]:
@@ -144,7 +154,7 @@ async def create_rollout(conn: Connection, plan: Plan, actor: Actor) -> str:
     """Record the rollout and queue its first wave, in the caller's transaction."""
     req = plan.request
     row = {
-        "id": plan.seed,
+        "id": plan.rollout_id,
         "chart_version": req.chart_version,
         "add_chart": plan.source.add_chart,
         "selector": req.selector.model_dump(mode="json", exclude_defaults=True),
@@ -155,20 +165,22 @@ async def create_rollout(conn: Connection, plan: Plan, actor: Actor) -> str:
     }
     numbered = [(i + 1, len(w), b) for i, (w, b) in enumerate(zip(plan.waves, plan.budgets, strict=True))]
     await repository.insert_rollout(conn, row, numbered)
-    await repository.insert_stores(conn, plan.seed, [(s, i + 1) for i, w in enumerate(plan.waves) for s in w])
+    await repository.insert_stores(
+        conn, plan.rollout_id, [(s, i + 1) for i, w in enumerate(plan.waves) for s in w]
+    )
     detail = {k: row[k] for k in ("chart_version", "selector", "steps", "gate", "reason")}
     detail["waves"] = [len(w) for w in plan.waves]
-    await audit.record(conn, "rollout.created", actor, detail={"rollout_id": plan.seed, **detail})
-    rollout, first = await _locked(conn, plan.seed)
+    await audit.record(conn, "rollout.created", actor, detail={"rollout_id": plan.rollout_id, **detail})
+    rollout, first = await locked_rollout(conn, plan.rollout_id)
     await waves.enqueue_wave(conn, rollout, first[0], actor)
-    return plan.seed
+    return plan.rollout_id
 
 
 def new_rollout_id() -> str:
     return new_id(ROLLOUT_ID_PREFIX)
 
 
-async def _locked(conn: Connection, rollout_id: str) -> tuple[RolloutRow, list[WaveRow]]:
+async def locked_rollout(conn: Connection, rollout_id: str) -> tuple[RolloutRow, list[WaveRow]]:
     found = _ROLLOUT_ID.fullmatch(rollout_id)
     rollout = await repository.get_rollout(conn, rollout_id, for_update=True) if found else None
     if rollout is None:
@@ -190,7 +202,7 @@ async def act(
     """An admin's pause, resume, abort or retry, in one transaction with the rollout row locked (the
     controller takes the same lock, so an action and a gate never interleave)."""
     async with conn.transaction():
-        rollout, wave_rows = await _locked(conn, rollout_id)
+        rollout, wave_rows = await locked_rollout(conn, rollout_id)
         state = RolloutState(rollout.state)
         target = next_state(state, action)
         if target is None:

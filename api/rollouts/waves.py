@@ -142,9 +142,11 @@ async def _queue(
     specs: list[tuple[str, dict[str, Any], str]] = []
     entries: list[outbox.OutboxEntry] = []
     occurrences: list[Occurrence] = []
+    # Every wave is on behalf of the admin who created the rollout (pull-request mode's auto-merge
+    # rules read the role), whether that admin's request or the controller queued it.
     params = {
-        "actor": f"{actor.name} ({actor.id})",
-        "actor_role": actor.role,
+        "actor": rollout.created_by,
+        "actor_role": "admin",
         "rollout_id": rollout.id,
         "wave": wave,
         "chart_version": moves[0].version,

@@ -99,6 +99,16 @@ class GitHubGateway:
         parents = [self._repo.get_git_commit(parent)]
         return self._call(lambda: self._repo.create_git_commit(proposal.message, tree, parents).sha)
 
+    def commit_chain(self, proposals: list[Proposal], parent: str, base_tree: str) -> str:
+        """Several commits, each on the one before (a chart version's, then its wave's)."""
+        for proposal in proposals:
+            parent = self.commit(proposal, parent, base_tree)
+            base_tree = self._tree_of(parent)
+        return parent
+
+    def _tree_of(self, commit: str) -> str:
+        return self._call(lambda: self._repo.get_git_commit(commit).tree.sha)
+
     def point_branch(self, branch: str, sha: str) -> None:
         """Create the branch at `sha`, or move it there if it exists (a retried change)."""
         try:

@@ -44,10 +44,50 @@ def branch_name(record: ChangeRecord) -> str:
 def tree_entries(change: DirectoryChange, existing: list[str]) -> tuple[TreeEntry, ...]:
     """The store directory replaced: every rendered file inline, every file it had that the new
     rendering lacks deleted. `existing`: the file names the directory has on the base branch."""
-    files = change.files or {}
-    written = [TreeEntry(f"{change.directory}/{name}", data.decode()) for name, data in sorted(files.items())]
-    removed = [TreeEntry(f"{change.directory}/{name}", None) for name in sorted(set(existing) - set(files))]
+    return directory_entries(change.directory, change.files, existing)
+
+
+def directory_entries(
+    directory: str, files: dict[str, bytes] | None, existing: list[str]
+) -> tuple[TreeEntry, ...]:
+    files = files or {}
+    written = [TreeEntry(f"{directory}/{name}", data.decode()) for name, data in sorted(files.items())]
+    removed = [TreeEntry(f"{directory}/{name}", None) for name in sorted(set(existing) - set(files))]
     return (*written, *removed)
+
+
+def propose_group(change: DirectoryChange, existing: dict[str, list[str]], group: str) -> Proposal:
+    """A rollout wave (or its revert) as one pull request: every store directory of the wave in one
+    commit, whose message carries the rollout's trailers; the gate starts once it is merged."""
+    entries = tuple(e for d, files in change.edits for e in directory_entries(d, files, existing.get(d, [])))
+    directories = [d for d, _ in change.edits]
+    listed = [f"- `{d}/`" for d in directories[:50]]
+    if len(directories) > 50:
+        listed.append(f"- … and {len(directories) - 50} more")
+    body = "\n".join([
+        change.message.split("\n", 1)[0] + ".",
+        "",
+        "### What changes",
+        f"Each store below moves only its chart version ({len(directories)} stores); nothing else of theirs.",
+        *listed,
+        "",
+        "### After merging",
+        "The platform waits for every store to be ready at the merge commit (and the rollout's soak and"
+        " probe), then proposes the next wave. A failed gate is answered with a revert, proposed the same"
+        " way.",
+        "",
+        "### Rolling back",
+        "Close this pull request to refuse the wave, or revert its merge commit later: the rollout shows it.",
+    ])  # fmt: skip
+    return Proposal(
+        f"{BRANCH_PREFIX}/rollout/{group}", change.message.split("\n", 1)[0], body, change.message, entries
+    )
+
+
+def propose_chart(change: DirectoryChange) -> Proposal:
+    """The chart version's own commit, first in its wave's pull request."""
+    entries = directory_entries(change.directory, change.files, [])
+    return Proposal("", change.message.split("\n", 1)[0], "", change.message, entries)
 
 
 def _values(changes: dict[str, Any]) -> list[str]:

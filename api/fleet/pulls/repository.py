@@ -49,6 +49,14 @@ async def insert(
     return await cur.fetchone() is not None
 
 
+async def all_by_number(conn: Connection, number: int, *, for_update: bool = False) -> list[PullRequestRow]:
+    """Every change a pull request proposes (a rollout wave's: one per store), in id order."""
+    cur = conn.cursor(row_factory=_PULL)
+    lock = " FOR UPDATE" if for_update else ""
+    await cur.execute(f"SELECT {_COLUMNS} FROM pull_requests WHERE number = %s ORDER BY id{lock}", (number,))
+    return await cur.fetchall()
+
+
 async def get_by_number(conn: Connection, number: int, *, for_update: bool = False) -> PullRequestRow | None:
     lock = " FOR UPDATE" if for_update else ""
     cur = conn.cursor(row_factory=_PULL)

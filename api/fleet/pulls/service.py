@@ -4,6 +4,7 @@ transaction and idempotent, so the webhook and the poll may both report the same
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from storefleet.api.core import request_context
@@ -53,26 +54,56 @@ async def record_opened(
     return older
 
 
-async def record_outcome(conn: Connection, pull: PullInfo) -> str:
-    """Apply what GitHub says of a pull request we opened; returns what happened (for logs)."""
+async def record_opened_group(
+    conn: Connection, changes: Sequence[PendingChange], pull: PullInfo, commit_sha: str
+) -> None:
+    """A rollout wave proposed as one pull request: every store's change recorded under its number,
+    every outbox row done, every store waiting for the review (its status unchanged: `updating`)."""
     async with conn.transaction():
-        row = await repository.get_by_number(conn, pull.number, for_update=True)
-        if row is None:
+        for change in changes:
+            await repository.insert(
+                conn, change, "update", pull.number, pull.url, pull.head_ref, pull.head_sha
+            )
+        await outbox.mark_processed_many(conn, [(change.id, commit_sha) for change in changes])
+        stores = await stores_repository.get_stores(conn, [c.store_id for c in changes], for_update=True)
+        await stores_repository.set_store_fields(conn, "pull_request_url", {s: pull.url for s in stores})
+        message = f"pull request #{pull.number} waits for review: {pull.url}"
+        occurrences = [Occurrence(store, Event.PROPOSED, message) for store in stores.values()]
+        await lifecycle.offer_many(conn, occurrences, PULLS)
+        first = changes[0]
+        await audit.record(conn, "fleet.pull_request_opened", PULLS, detail={
+            "number": pull.number, "url": pull.url, "branch": pull.head_ref, "stores": len(changes),
+            "rollout_id": first.params.get("rollout_id"), "wave": first.params.get("wave"),
+        })  # fmt: skip
+    metrics.PULL_REQUESTS.labels(event="opened").inc()
+
+
+async def record_outcome(conn: Connection, pull: PullInfo) -> str:
+    """Apply what GitHub says of a pull request we opened (to every change it proposes: a rollout
+    wave's proposes one per store); returns what happened (for logs)."""
+    async with conn.transaction():
+        rows = await repository.all_by_number(conn, pull.number, for_update=True)
+        if not rows:
             return f"#{pull.number}: not ours"
-        if row.state != "open":
-            return f"#{pull.number}: already {row.state}"
+        rows = [row for row in rows if row.state == "open"]
+        if not rows:
+            return f"#{pull.number}: already ended"
         if pull.state == "open":
-            if pull.head_sha != row.head_sha:  # a reviewer pushed to the branch
-                await repository.set_head(conn, row.id, pull.head_sha)
+            for row in rows:
+                if pull.head_sha != row.head_sha:  # a reviewer pushed to the branch
+                    await repository.set_head(conn, row.id, pull.head_sha)
             return f"#{pull.number}: open"
-        store = await stores_repository.get_store(conn, row.store_id, for_update=True)
-        assert store is not None
-        with request_context.acting_for(await outbox.change_request_id(conn, row.change_id)):
-            if pull.merged and pull.merge_commit_sha:
-                await _merged(conn, row, store, pull.merge_commit_sha)
-                return f"#{pull.number}: merged as {pull.merge_commit_sha[:12]}"
-            await _closed(conn, row, store)
-            return f"#{pull.number}: closed without merge"
+        for row in rows:
+            store = await stores_repository.get_store(conn, row.store_id, for_update=True)
+            assert store is not None
+            with request_context.acting_for(await outbox.change_request_id(conn, row.change_id)):
+                if pull.merged and pull.merge_commit_sha:
+                    await _merged(conn, row, store, pull.merge_commit_sha)
+                else:
+                    await _closed(conn, row, store)
+        if pull.merged and pull.merge_commit_sha:
+            return f"#{pull.number}: merged as {pull.merge_commit_sha[:12]}"
+        return f"#{pull.number}: closed without merge"
 
 
 async def _merged(conn: Connection, row: PullRequestRow, store: StoreRow, sha: str) -> None:

@@ -26,11 +26,11 @@ from pybreaker import CircuitBreakerError
 from storefleet.api.domain import outbox_repository as outbox
 from storefleet.api.domain.outbox_repository import PendingChange
 from storefleet.api.fleet import service as fleet_service
-from storefleet.api.fleet.changes import change_record, try_render
+from storefleet.api.fleet.changes import CommitUnit, change_record, plan_commits, try_render
 from storefleet.api.fleet.pulls import service
 from storefleet.api.fleet.pulls.auto_merge import AutoMergeRules
 from storefleet.api.fleet.pulls.github import GitHubGateway, GitHubThrottled
-from storefleet.api.fleet.pulls.proposal import Proposal, propose
+from storefleet.api.fleet.pulls.proposal import Proposal, propose, propose_chart, propose_group
 from storefleet.api.fleet.pulls.pull_info import PullInfo
 from storefleet.api.fleet.pulls.repository import PullRequestRow
 from storefleet.api.fleet.reader import FleetReader
@@ -124,9 +124,43 @@ class PullRequestWriter:
         if not changes:
             return 0
         base_sha, base_tree = await to_thread.run_sync(self._gateway.base)
-        for change in changes:
-            await self._propose(change, base_sha, base_tree)
+        # In outbox order; a rollout wave's rows (a commit group) become one pull request, preceded in
+        # it by its chart version's commit when the wave adds one.
+        units, rejected = await to_thread.run_sync(plan_commits, changes, self._profile)
+        for change, _ in rejected:
+            await self._propose(change, base_sha, base_tree)  # it fails the store, saying why
+        chart: CommitUnit | None = None
+        for unit in units:
+            if not unit.changes:
+                chart = unit
+            elif unit.changes[0].commit_group:
+                await self._propose_group(unit, chart, base_sha, base_tree)
+                chart = None
+            else:
+                await self._propose(unit.changes[0], base_sha, base_tree)
         return len(changes)
+
+    async def _propose_group(
+        self, unit: CommitUnit, chart: CommitUnit | None, base_sha: str, base_tree: str
+    ) -> None:
+        """A rollout wave (or its revert): one pull request for all of its stores."""
+        directories = [d for d, _ in unit.commit.edits]
+
+        def read(repo: FleetRepository, _: str | None) -> dict[str, list[str]]:
+            found = repo.list_directories(base_sha, directories)
+            return {d: sorted(found.get(d, {})) for d in directories}
+
+        existing = await self._reader.call(read, fetch="never", needs=base_sha)
+        group = str(unit.changes[0].commit_group)
+        proposal = propose_group(unit.commit, existing, group)
+        chain = ([propose_chart(chart.commit)] if chart is not None else []) + [proposal]
+        commit_sha = await to_thread.run_sync(self._gateway.commit_chain, chain, base_sha, base_tree)
+        await to_thread.run_sync(self._gateway.point_branch, proposal.branch, commit_sha)
+        pull = await to_thread.run_sync(self._gateway.open_pull, proposal)
+        async with self._pool.connection() as conn:
+            await service.record_opened_group(conn, unit.changes, pull, commit_sha)
+        if self._config.auto_merge.allows(unit.changes[0]):
+            await self._auto_merge(pull)
 
     async def _propose(self, change: PendingChange, base_sha: str, base_tree: str) -> None:
         rendered = await to_thread.run_sync(try_render, change, self._profile)
