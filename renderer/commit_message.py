@@ -112,9 +112,9 @@ def group_commit_message(record: GroupRecord) -> str:
     return f"{summary}{body}\n\n{block}\n"
 
 
-def chart_commit_message(chart_path: str, version: str, rollout_id: str) -> str:
+def chart_commit_message(directory: str, version: str, rollout_id: str) -> str:
     return (
-        f"chart: add {chart_path}/{version}\n\n"
+        f"chart: add {directory}\n\n"
         f"The store chart version rollout {rollout_id} moves stores to; stores move in later commits.\n\n"
         f"{ROLLOUT_ID}: {rollout_id}\n{CHART_VERSION}: {version}\n{ACTION}: chart\n"
     )

@@ -35,9 +35,10 @@ _CHART_PATH = re.compile(r"^(?!/)(?!.*(^|/)\.\.?(/|$))[A-Za-z0-9._/-]+(?<!/)$")
 
 
 def versioned_chart_path(chart_path: str, version: str) -> str:
-    """`charts/ecommerce-store/<version>`: chart versions live beside the default chart's files
-    (whose `.helmignore` leaves them out of its package)."""
-    return f"{chart_path}/{version}"
+    """`charts/ecommerce-store-<version>`: each chart version in its own directory beside the default
+    chart (Helm's own `<name>-<version>` naming), never inside it, where Helm would package it as
+    files of the default chart (and a release stores its chart: 1 MiB at most)."""
+    return f"{chart_path.rstrip('/')}-{version}"
 
 
 class ProfileError(ValueError):

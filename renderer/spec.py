@@ -35,7 +35,7 @@ DEFAULT_PLAN = Plan.SMALL
 # Fields a spec written before they existed lacks: absent from the document when unset, so such a
 # spec keeps its hash (and the cluster's record of it stays current).
 _OMITTED_WHEN_UNSET = ("template", "branding", "chart_version")
-# A store chart version as the fleet repo names its directory (`charts/ecommerce-store/<version>/`).
+# A store chart version as the fleet repo names its directory (`charts/ecommerce-store-<version>/`).
 CHART_VERSION_PATTERN = r"^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.]+)?$"
 
 

@@ -18,7 +18,7 @@ from storefleet.renderer.commit_message import (
 )
 from storefleet.renderer.manifests import render_store, store_dir
 from storefleet.renderer.model import DirectoryChange
-from storefleet.renderer.profile import RenderProfile
+from storefleet.renderer.profile import RenderProfile, versioned_chart_path
 from storefleet.renderer.spec import StoreSpec
 from storefleet.renderer.template import vendored_chart
 
@@ -108,9 +108,11 @@ def _group_units(
     if add_chart:
         files = vendored_chart("")
         chart = DirectoryChange(
-            f"{profile.chart_path}/{add_chart}",
+            versioned_chart_path(profile.chart_path, add_chart),
             {name.lstrip("/"): data for name, data in files.items()},
-            chart_commit_message(profile.chart_path, add_chart, params["rollout_id"]),
+            chart_commit_message(
+                versioned_chart_path(profile.chart_path, add_chart), add_chart, params["rollout_id"]
+            ),
             action="chart",
         )
         units.append(CommitUnit((), chart))

@@ -1,5 +1,5 @@
 """Which store chart versions a rollout may use, and the checks a version passes before anything is
-committed: it exists (in the fleet repo at `charts/ecommerce-store/<version>/`, or as the chart this
+committed: it exists (in the fleet repo at `charts/ecommerce-store-<version>/`, or as the chart this
 release ships, which the first wave then adds in its own commit), its Chart.yaml says that version,
 and its `values.schema.json` accepts what the renderer would give each engine under this profile."""
 
@@ -73,7 +73,7 @@ def check_chart(source: ChartSource, profile: RenderProfile) -> list[str]:
     except (yaml.YAMLError, AttributeError) as exc:
         raise ChartRejected(f"Chart.yaml of {source.version} is not readable: {exc}") from exc
     if declared != source.version:
-        raise ChartRejected(f"charts/.../{source.version}/Chart.yaml declares version {declared}")
+        raise ChartRejected(f"the Chart.yaml of chart directory {source.version} declares version {declared}")
     checks = [f"Chart.yaml declares {declared}"]
     if source.schema is None:
         return [*checks, "no values.schema.json to check the values against"]

@@ -66,11 +66,11 @@ def test_a_rollout_moves_every_store_in_waves_each_one_commit(
     first = waves[0]["commit_sha"]
     parent = git("rev-parse", f"{first}^", cwd=fleet_remote)
     assert git("show", "--name-only", "--format=", parent, cwd=fleet_remote).startswith(
-        f"charts/ecommerce-store/{VERSION}/"
+        f"charts/ecommerce-store-{VERSION}/"
     )
     for sid in ids:
         release = applier.kube.get(HR_API, "HelmRelease", sid, sid)
-        assert release["spec"]["chart"]["spec"]["chart"] == f"./charts/ecommerce-store/{VERSION}"
+        assert release["spec"]["chart"]["spec"]["chart"] == f"./charts/ecommerce-store-{VERSION}"
 
 
 def wave_of(rollout: dict[str, Any], number: int) -> dict[str, Any]:
@@ -97,7 +97,7 @@ def test_a_wave_that_fails_its_gate_is_reverted_keeping_a_tenants_change_and_no_
         second = [s["store_id"] for s in wave_of(plan, 2)["stores"]]
         broken = second[0]  # the new chart breaks this one store of wave 2 (1 of 8: over the 5 % budget)
         applier.fail(
-            broken, times=None, message="pre-upgrade hook failed", chart=f"charts/ecommerce-store/{VERSION}"
+            broken, times=None, message="pre-upgrade hook failed", chart=f"charts/ecommerce-store-{VERSION}"
         )
         wait_for(
             lambda: wave_of(rollout(client, admin, created["id"]), 1)["state"] == "passed", what="canary"
@@ -137,7 +137,7 @@ def test_a_wave_that_fails_its_gate_is_reverted_keeping_a_tenants_change_and_no_
     log = git("log", "--format=%(trailers:key=Rollout-Wave,valueonly)", "main", cwd=fleet_remote).split()
     assert set(log) == {"1", "2"}
     first = [s["store_id"] for s in wave_of(done, 1)["stores"]]
-    assert all(chart_of(applier, sid) == f"./charts/ecommerce-store/{VERSION}" for sid in first)
+    assert all(chart_of(applier, sid) == f"./charts/ecommerce-store-{VERSION}" for sid in first)
 
 
 def status_row(db: Any, store_id: str) -> dict[str, Any]:

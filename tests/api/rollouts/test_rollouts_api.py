@@ -49,7 +49,7 @@ def test_a_dry_run_returns_the_plan_and_records_nothing(
     assert [w["store_count"] for w in plan["waves"]] == [1, 4, 5]
     assert sorted(s for w in plan["waves"] for s in w["store_ids"]) == sorted(ids)
     assert "-      chart: ./charts/ecommerce-store\n" in plan["diff"]
-    assert f"+      chart: ./charts/ecommerce-store/{VERSION}\n" in plan["diff"]
+    assert f"+      chart: ./charts/ecommerce-store-{VERSION}\n" in plan["diff"]
     assert any("values.schema.json accepts a medusa store" in c for c in plan["checks"])
     assert counts(db) == before
     created = post(client, admin, selector={"all": True}, canary={"count": 1}, steps=["50%", "100%"]).json()
@@ -150,10 +150,10 @@ def test_a_chart_version_in_the_fleet_repo_is_checked_against_its_own_schema(
     stores(new_store, tenant, 2)
     strict = {"type": "object", "required": ["somethingNew"]}
     push_files(fleet_remote, {
-        "charts/ecommerce-store/0.3.0/Chart.yaml": "apiVersion: v2\nname: ecommerce-store\nversion: 0.3.0\n",
-        "charts/ecommerce-store/0.3.0/values.schema.json": json.dumps(strict),
-        "charts/ecommerce-store/0.4.0/Chart.yaml": "apiVersion: v2\nname: ecommerce-store\nversion: 0.4.1\n",
-        "charts/ecommerce-store/0.5.0/Chart.yaml": "apiVersion: v2\nname: ecommerce-store\nversion: 0.5.0\n",
+        "charts/ecommerce-store-0.3.0/Chart.yaml": "apiVersion: v2\nname: ecommerce-store\nversion: 0.3.0\n",
+        "charts/ecommerce-store-0.3.0/values.schema.json": json.dumps(strict),
+        "charts/ecommerce-store-0.4.0/Chart.yaml": "apiVersion: v2\nname: ecommerce-store\nversion: 0.4.1\n",
+        "charts/ecommerce-store-0.5.0/Chart.yaml": "apiVersion: v2\nname: ecommerce-store\nversion: 0.5.0\n",
     }, tmp_path)  # fmt: skip
     before = counts(db)
     rejected = post(client, admin, chart_version="0.3.0", selector={"all": True})
