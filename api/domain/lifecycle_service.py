@@ -159,15 +159,16 @@ def _rounds(occurrences: Sequence[Occurrence]) -> list[list[Occurrence]]:
     store's later events see the status its earlier ones left."""
     rounds: list[list[Occurrence]] = []
     status: dict[str, StoreStatus] = {}
+    seen: dict[str, int] = {}  # store id -> events of it so far: its next event goes in that round
     for occurrence in occurrences:
         store_id = occurrence.store.id
         if store_id in status:
             occurrence = replace(occurrence, store=replace(occurrence.store, status=status[store_id]))
-        slot = next((r for r in rounds if all(o.store.id != store_id for o in r)), None)
-        if slot is None:
-            slot = []
-            rounds.append(slot)
-        slot.append(occurrence)
+        index = seen.get(store_id, 0)
+        seen[store_id] = index + 1
+        if index == len(rounds):
+            rounds.append([])
+        rounds[index].append(occurrence)
         target = next_status(occurrence.store.status, occurrence.event)
         status[store_id] = target or occurrence.store.status
     return rounds

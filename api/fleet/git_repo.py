@@ -194,17 +194,10 @@ class FleetRepo(FleetRepository):
         marks: list[str | None] = []
         stream.reset(base)
         for change in changes:
-            # no files at all is no directory, as git has no empty directories
-            wanted = {d: ({n: blob_id(b) for n, b in f.items()} if f else None) for d, f in change.edits}
-            if all(w == current.get(d) or (w is None and d not in current) for d, w in wanted.items()):
-                marks.append(None)
-                continue
-            marks.append(stream.commit(change))
-            for directory, blobs in wanted.items():
-                if blobs is None:
-                    current.pop(directory, None)
-                else:
-                    current[directory] = blobs
+            operations: list[tuple[str, bytes | None]] = []
+            for directory, files in change.edits:
+                operations += _operations(directory, files, current)
+            marks.append(stream.commit(change.message, operations) if operations else None)
         if not any(marks):
             return [None] * len(changes)
         shas = self._run_fast_import(stream.finish())
@@ -291,6 +284,28 @@ def _text(data: bytes) -> str:
     return data.decode("utf-8", "surrogateescape")
 
 
+def _operations(
+    directory: str, files: dict[str, bytes] | None, current: dict[str, dict[str, str]]
+) -> list[tuple[str, bytes | None]]:
+    """What turns `directory` (as `current` has it) into `files`: only the files whose bytes differ
+    and the ones it no longer has (a rollout wave changes two of a store's four files, and writes
+    only those). Updates `current` for the next commit of the batch. No files at all is no
+    directory, as git has no empty directories."""
+    before = current.get(directory)
+    if not files:
+        if before is None:
+            return []
+        del current[directory]
+        return [(directory, None)]
+    after = {name: blob_id(data) for name, data in files.items()}
+    if after == before:
+        return []
+    current[directory] = after
+    before = before or {}
+    written = [(f"{directory}/{n}", files[n]) for n in sorted(after) if before.get(n) != after[n]]
+    return written + [(f"{directory}/{n}", None) for n in sorted(before.keys() - after.keys())]
+
+
 class _FastImportStream:
     """Builds a `git fast-import` stream: one commit per directory change on PENDING_REF."""
 
@@ -305,18 +320,19 @@ class _FastImportStream:
             self._parts.append(f"from {base}\n".encode())
         self._parts.append(b"\n")
 
-    def commit(self, change: DirectoryChange) -> str:
+    def commit(self, message: str, operations: list[tuple[str, bytes | None]]) -> str:
+        """A commit of (path, new bytes, or None to delete the path: a file or a whole directory)."""
         mark = f":{self._next_mark}"
         self._next_mark += 1
         who = f"{self._identity.name} <{self._identity.email}> {int(time.time())} +0000"
-        message = change.message.encode()
+        encoded = message.encode()
         self._parts.append(f"commit {PENDING_REF}\nmark {mark}\nauthor {who}\ncommitter {who}\n".encode())
-        self._parts.append(b"data %d\n%s\n" % (len(message), message))
-        for directory, files in change.edits:
-            # Deleting the directory first drops files a new rendering no longer has.
-            self._parts.append(f"D {directory}\n".encode())
-            for name, data in sorted((files or {}).items()):
-                self._parts.append(f"M 100644 inline {directory}/{name}\n".encode())
+        self._parts.append(b"data %d\n%s\n" % (len(encoded), encoded))
+        for path, data in operations:
+            if data is None:
+                self._parts.append(f"D {path}\n".encode())
+            else:
+                self._parts.append(f"M 100644 inline {path}\n".encode())
                 self._parts.append(b"data %d\n%s\n" % (len(data), data))
         self._parts.append(b"\n")
         return mark

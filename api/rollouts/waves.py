@@ -15,6 +15,7 @@ from storefleet.api.domain import outbox_repository as outbox
 from storefleet.api.domain import stores_repository
 from storefleet.api.domain.lifecycle import Event, accepts
 from storefleet.api.domain.lifecycle_service import Occurrence
+from storefleet.api.domain.store_rows import StoreRow
 from storefleet.api.rollouts import repository
 from storefleet.api.rollouts.repository import NOW, RolloutRow, WaveRow
 from storefleet.api.rollouts.states import WaveState
@@ -26,7 +27,7 @@ MSG_REVERT = "rollout {rollout} wave {wave} reverted; waiting for the fleet writ
 
 @dataclass(frozen=True)
 class Move:
-    store_id: str
+    store: StoreRow  # as read, locked, by the caller's transaction
     version: str | None  # the chart version the store moves to (None: the default chart)
 
 
@@ -48,7 +49,8 @@ async def enqueue_wave(conn: Connection, rollout: RolloutRow, wave: WaveRow, act
         if skip:
             states.append((member.store_id, "skipped", None, skip))
         else:
-            moves.append(Move(member.store_id, rollout.chart_version))
+            assert store is not None
+            moves.append(Move(store, rollout.chart_version))
             states.append((member.store_id, "committed", current, None))
     group = f"{rollout.id}.w{wave.number}.a{wave.attempt}"
     params = {"rollout_action": "rollout", "add_chart": rollout.chart_version if rollout.add_chart else None}
@@ -102,7 +104,7 @@ async def enqueue_revert(
     ]
     stores = await stores_repository.get_stores(conn, [m.store_id for m in members], for_update=True)
     moves = [
-        Move(m.store_id, m.from_version)
+        Move(store, m.from_version)
         for m in members
         if (store := stores.get(m.store_id)) is not None
         and accepts(store.status, Event.SPEC_CHANGED)
@@ -138,7 +140,6 @@ async def _queue(
 ) -> None:
     if not moves:
         return
-    stores = await stores_repository.get_stores(conn, [m.store_id for m in moves], for_update=True)
     specs: list[tuple[str, dict[str, Any], str]] = []
     entries: list[outbox.OutboxEntry] = []
     occurrences: list[Occurrence] = []
@@ -155,7 +156,7 @@ async def _queue(
     detail = {"action": extra["rollout_action"], "rollout_id": rollout.id, "wave": wave}
     text = message.format(rollout=rollout.id, wave=wave, version=rollout.chart_version)
     for move in moves:
-        store = stores[move.store_id]
+        store = move.store
         spec = StoreSpec.model_validate({**store.spec, "chart_version": move.version})
         document = spec.to_document()
         specs.append((store.id, document, spec.spec_hash))

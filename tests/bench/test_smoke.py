@@ -33,6 +33,13 @@ EXPECTED = {
         "event check: OK",
     ],
     "b4_b5_store_list.py": ["admin, first page (limit=50)", "after B4 (B5 figure)", "list check: OK"],
+    "b7_rollout_waves.py": [
+        "plan_waves gives waves of",
+        "validate + queue + commit per wave",
+        "gate after the last store ready, last wave",
+        "VmRSS peak during the largest wave",
+        "rollout check: OK",
+    ],
 }
 
 
