@@ -15,6 +15,7 @@ import yaml
 from storefleet.api.core.errors import ValidationFailed
 from storefleet.api.fleet.reader import FleetReader
 from storefleet.api.fleet.repo import FleetRepository
+from storefleet.api.rollouts import chart_render
 from storefleet.renderer.manifests import store_host
 from storefleet.renderer.profile import RenderProfile, versioned_chart_path
 from storefleet.renderer.spec import Engine, StoreSpec
@@ -34,8 +35,15 @@ class ChartRejected(ValidationFailed):
 class ChartSource:
     version: str
     add_chart: bool  # not in the repo: the packaged chart is committed before wave 1
-    chart_yaml: bytes
-    schema: bytes | None
+    files: dict[str, bytes]  # path inside the chart -> bytes
+
+    @property
+    def chart_yaml(self) -> bytes:
+        return self.files["Chart.yaml"]
+
+    @property
+    def schema(self) -> bytes | None:
+        return self.files.get("values.schema.json")
 
 
 def packaged_version() -> str:
@@ -46,20 +54,22 @@ def packaged_version() -> str:
 async def find_chart(reader: FleetReader | None, profile: RenderProfile, version: str) -> ChartSource:
     directory = versioned_chart_path(profile.chart_path, version)
 
-    def read(repo: FleetRepository, head: str | None) -> tuple[bytes | None, bytes | None]:
-        if head is None:
-            return None, None
-        return (
-            repo.read_file(head, f"{directory}/Chart.yaml"),
-            repo.read_file(head, f"{directory}/values.schema.json"),
-        )
+    def read(repo: FleetRepository, head: str | None) -> dict[str, bytes] | None:
+        if head is None or repo.read_file(head, f"{directory}/Chart.yaml") is None:
+            return None
+        files: dict[str, bytes] = {}
+        for folder, names in repo.list_directories(head, [directory]).items():
+            for name in names:
+                data = repo.read_file(head, f"{folder}/{name}")
+                if data is not None:
+                    files[f"{folder}/{name}".removeprefix(f"{directory}/")] = data
+        return files
 
-    chart_yaml, schema = (None, None) if reader is None else await reader.call(read, fetch="always")
-    if chart_yaml is not None:
-        return ChartSource(version, False, chart_yaml, schema)
+    found = None if reader is None else await reader.call(read, fetch="always")
+    if found is not None:
+        return ChartSource(version, False, found)
     if version == packaged_version():
-        files = vendored_chart("")
-        return ChartSource(version, True, files["/Chart.yaml"], files.get("/values.schema.json"))
+        return ChartSource(version, True, {k.lstrip("/"): v for k, v in vendored_chart("").items()})
     raise UnknownChartVersion(
         f"No store chart {version}: neither {directory}/ in the fleet repo nor the chart this release ships"
         f" ({packaged_version()}). Commit the chart version to the fleet repo first."
@@ -75,24 +85,40 @@ def check_chart(source: ChartSource, profile: RenderProfile) -> list[str]:
     if declared != source.version:
         raise ChartRejected(f"the Chart.yaml of chart directory {source.version} declares version {declared}")
     checks = [f"Chart.yaml declares {declared}"]
+    samples = {engine.value: _sample_values(engine, profile, source.version) for engine in Engine}
+    checks += _schema_checks(source, profile, samples)
+    if not chart_render.helm_available():
+        return [*checks, "Helm render: skipped (the Helm engine is not installed: storefleet[helm])"]
+    problems = chart_render.render_errors(source.files, {e: (SAMPLE_STORE_ID, v) for e, v in samples.items()})
+    if problems:
+        raise ChartRejected(f"chart {source.version}: {problems[0]}", details={"problems": problems})
+    return [*checks, *(f"Helm renders a {e} store ({profile.values_profile.value})" for e in samples)]
+
+
+def _schema_checks(
+    source: ChartSource, profile: RenderProfile, samples: dict[str, dict[str, Any]]
+) -> list[str]:
     if source.schema is None:
-        return [*checks, "no values.schema.json to check the values against"]
+        return ["no values.schema.json to check the values against"]
+    checks = []
     schema = json.loads(source.schema)
-    for engine in Engine:
-        values = _sample_values(engine, profile, source.version)
+    for engine, values in samples.items():
         errors = sorted(jsonschema.Draft7Validator(schema).iter_errors(values), key=str)
         if errors:
             where = "/".join(str(p) for p in errors[0].absolute_path) or "<root>"
             raise ChartRejected(
-                f"chart {source.version} rejects the values of a {engine.value} store at {where}:"
+                f"chart {source.version} rejects the values of a {engine} store at {where}:"
                 f" {errors[0].message}"
             )
-        checks.append(f"values.schema.json accepts a {engine.value} store ({profile.values_profile.value})")
+        checks.append(f"values.schema.json accepts a {engine} store ({profile.values_profile.value})")
     return checks
+
+
+SAMPLE_STORE_ID = "st-aaaaaaaaaa"
 
 
 def _sample_values(engine: Engine, profile: RenderProfile, version: str) -> dict[str, Any]:
     spec = StoreSpec(
-        store_id="st-aaaaaaaaaa", tenant="u-aaaaaaaaaa", name="sample", engine=engine, chart_version=version
+        store_id=SAMPLE_STORE_ID, tenant="u-aaaaaaaaaa", name="sample", engine=engine, chart_version=version
     )
     return chart_values(spec, profile, store_host(spec, profile))

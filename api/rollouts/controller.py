@@ -90,9 +90,11 @@ class RolloutController:
     async def drive_once(self) -> None:
         async with self._pool.connection() as conn:
             ids = await repository.rollouts_to_drive(conn)
-            metrics.ROLLOUTS.clear()
-            for state, count in (await repository.counts_by_state(conn)).items():
-                metrics.ROLLOUTS.labels(state=state).set(count)
+            # Counted from the database on each pass (every process that runs a controller reports
+            # the same values: aggregate with max, like the database gauges).
+            counts = await repository.counts_by_state(conn)
+        for state in RolloutState:
+            metrics.ROLLOUTS.labels(state=state.value).set(counts.get(state.value, 0))
         for rollout_id in ids:
             wanted = await self._step(rollout_id)
             if wanted:

@@ -144,16 +144,21 @@ def test_pinned_stores_and_stores_already_at_the_version_are_left_out(
     assert only_pinned.status_code == 422 and error_code(only_pinned) == "EMPTY_SELECTION"
 
 
-def test_a_chart_version_in_the_fleet_repo_is_checked_against_its_own_schema(
+def test_a_chart_version_in_the_fleet_repo_is_checked_against_its_schema_and_rendered_by_helm(
     client: TestClient, admin: Any, tenant: Any, new_store: Any, fleet_remote: Path, tmp_path: Path, db: Any
 ) -> None:
     stores(new_store, tenant, 2)
     strict = {"type": "object", "required": ["somethingNew"]}
+    chart = "apiVersion: v2\nname: ecommerce-store\nversion: {}\n"
+    configmap = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  engine: {{ .Values.engine }}\n"
     push_files(fleet_remote, {
-        "charts/ecommerce-store-0.3.0/Chart.yaml": "apiVersion: v2\nname: ecommerce-store\nversion: 0.3.0\n",
+        "charts/ecommerce-store-0.3.0/Chart.yaml": chart.format("0.3.0"),
         "charts/ecommerce-store-0.3.0/values.schema.json": json.dumps(strict),
-        "charts/ecommerce-store-0.4.0/Chart.yaml": "apiVersion: v2\nname: ecommerce-store\nversion: 0.4.1\n",
-        "charts/ecommerce-store-0.5.0/Chart.yaml": "apiVersion: v2\nname: ecommerce-store\nversion: 0.5.0\n",
+        "charts/ecommerce-store-0.4.0/Chart.yaml": chart.format("0.4.1"),
+        "charts/ecommerce-store-0.5.0/Chart.yaml": chart.format("0.5.0"),
+        "charts/ecommerce-store-0.5.0/templates/configmap.yaml": configmap,
+        "charts/ecommerce-store-0.6.0/Chart.yaml": chart.format("0.6.0"),
+        "charts/ecommerce-store-0.6.0/templates/configmap.yaml": '{{ fail "the chart refuses this store" }}',
     }, tmp_path)  # fmt: skip
     before = counts(db)
     rejected = post(client, admin, chart_version="0.3.0", selector={"all": True})
@@ -161,9 +166,13 @@ def test_a_chart_version_in_the_fleet_repo_is_checked_against_its_own_schema(
     assert "somethingNew" in rejected.json()["error"]["message"]
     mislabelled = post(client, admin, chart_version="0.4.0", selector={"all": True})
     assert mislabelled.status_code == 422 and "0.4.1" in mislabelled.json()["error"]["message"]
+    unrenderable = post(client, admin, chart_version="0.6.0", selector={"all": True})
+    assert unrenderable.status_code == 422 and error_code(unrenderable) == "CHART_VALUES_REJECTED"
+    assert "the chart refuses this store" in unrenderable.json()["error"]["message"]
     assert counts(db) == before
     fine = post(client, admin, chart_version="0.5.0", selector={"all": True}, dry_run=True)
     assert fine.status_code == 200 and fine.json()["add_chart"] is False, fine.text
+    assert "Helm renders a medusa store (local)" in fine.json()["checks"]
 
 
 def test_only_admins_and_unknown_ids(client: TestClient, tenant: Any, admin: Any, new_store: Any) -> None:

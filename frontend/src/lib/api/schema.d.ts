@@ -2094,6 +2094,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A dry run: the plan */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolloutPlanOut"];
+                };
+            };
             /** @description Successful Response */
             201: {
                 headers: {
