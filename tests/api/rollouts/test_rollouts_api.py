@@ -150,7 +150,10 @@ def test_a_chart_version_in_the_fleet_repo_is_checked_against_its_schema_and_ren
     stores(new_store, tenant, 2)
     strict = {"type": "object", "required": ["somethingNew"]}
     chart = "apiVersion: v2\nname: ecommerce-store\nversion: {}\n"
-    configmap = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  engine: {{ .Values.engine }}\n"
+    configmap = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n"
+        "data:\n  engine: {{ .Values.engine }}\n"
+    )
     push_files(fleet_remote, {
         "charts/ecommerce-store-0.3.0/Chart.yaml": chart.format("0.3.0"),
         "charts/ecommerce-store-0.3.0/values.schema.json": json.dumps(strict),
