@@ -24,8 +24,8 @@ from storefleet.api.rollouts.schemas import (
 from storefleet.api.rollouts.states import RolloutAction, RolloutState
 from storefleet.renderer.profile import RenderProfile
 
-router = APIRouter(prefix="/api/v1/rollouts", tags=["rollouts"])
-store_router = APIRouter(prefix="/api/v1/stores", tags=["rollouts"])
+router = APIRouter(prefix="/api/v1/rollouts", tags=["rollouts"], responses=error_responses(401, 403, 422))
+store_router = APIRouter(prefix="/api/v1/stores", tags=["rollouts"], responses=error_responses(401, 422))
 
 RolloutId = Annotated[str, Path(max_length=64, description="Rollout id, e.g. ro-abcdefgh23")]
 _NOT_FOUND = error_responses(404, _404="`ROLLOUT_NOT_FOUND`")

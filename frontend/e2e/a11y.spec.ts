@@ -1,6 +1,16 @@
 import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
 import { expectAccessible } from "./axe";
-import { consoleErrors, createStore, newUserPage, register, runId, signIn, storyUsers, waitForStatus } from "./helpers";
+import {
+  consoleErrors,
+  createStore,
+  newUserPage,
+  packagedChartVersion,
+  register,
+  runId,
+  signIn,
+  storyUsers,
+  waitForStatus,
+} from "./helpers";
 
 // Every page of the dashboard, in each state a person meets it in, checked with axe-core after the
 // story (playwright.config.ts runs it first: its admin is the platform's first user). The dashboard
@@ -166,6 +176,42 @@ test("the audit log, the platform health and the pages that do not exist", async
   await check(page, "store not found");
 });
 
+test("rollouts: the list, the new-rollout form with its errors and preview, a rollout's page", async () => {
+  // The story rolled the chart out to its WooCommerce store (then deleted it); the MedusaJS store is
+  // still there to preview a rollout for.
+  await page.goto("/rollouts");
+  const list = page.getByRole("list", { name: "Rollouts" });
+  await expect(list.getByRole("listitem")).not.toHaveCount(0);
+  await check(page, "rollouts");
+  await page.getByRole("button", { name: "New rollout" }).click();
+  const form = page.getByRole("form", { name: "New rollout" });
+  await check(page, "new rollout");
+  await form.getByRole("button", { name: "Preview (dry run)" }).click();
+  await expect(form.getByText("Enter the chart version to roll out.")).toBeVisible();
+  await check(page, "new rollout, invalid");
+  await form.getByLabel("Chart version").fill("99.0.0");
+  await form.getByRole("checkbox", { name: "MedusaJS" }).check();
+  await form.getByRole("button", { name: "Preview (dry run)" }).click();
+  await expect(form.getByLabel("Chart version")).toHaveAttribute("aria-invalid", "true");
+  await check(page, "new rollout, refused by the API");
+  await form.getByLabel("Chart version").fill(packagedChartVersion());
+  await form.getByRole("button", { name: "Preview (dry run)" }).click();
+  await expect(form.getByRole("region", { name: /^Preview: / })).toBeVisible();
+  await check(page, "new rollout, preview");
+
+  await page.goto("/rollouts");
+  await list.getByRole("link").first().click();
+  await expect(page.getByRole("heading", { level: 1, name: /^Rollout of / })).toBeVisible();
+  await page
+    .getByRole("region", { name: "Wave 1" })
+    .getByRole("button", { name: /Stores/ })
+    .click();
+  await check(page, "rollout detail, stores shown");
+  await page.goto("/rollouts/ro-zzzzzzzzzz");
+  await expect(page.getByRole("heading", { name: "Rollout not found" })).toBeVisible();
+  await check(page, "rollout not found");
+});
+
 test("a store can be created with the keyboard alone", async () => {
   const name = `keys-${run}`;
   await page.goto("/stores/new");
@@ -198,7 +244,7 @@ test("a store can be created with the keyboard alone", async () => {
 });
 
 test("no page logged a console error", async () => {
-  // The wrong password (401) and the unknown store (404) are refused by design; the browser logs
-  // those failed requests as console errors.
-  expect(consoleErrors(page).filter((text) => !/\b40[14]\b/.test(text))).toEqual([]);
+  // The wrong password (401), the unknown store and rollout (404) and the rollout of an unknown chart
+  // version (422) are refused by design; the browser logs those failed requests as console errors.
+  expect(consoleErrors(page).filter((text) => !/\b(401|404|422)\b/.test(text))).toEqual([]);
 });

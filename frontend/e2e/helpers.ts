@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { expect, type Browser, type Page } from "@playwright/test";
 
 export const baseUrl = (): string => {
@@ -93,4 +95,13 @@ export async function waitForStatus(
   await expect(page.getByRole("region", { name: "Overview" }).getByText(label, { exact: true })).toBeVisible({
     timeout,
   });
+}
+
+/** The store chart version this release ships (helm/ecommerce-store/Chart.yaml): a rollout to it needs
+ *  no chart in the fleet repo yet (its first wave adds it), and new stores do not pin a version. */
+export function packagedChartVersion(): string {
+  const chart = readFileSync(resolve(import.meta.dirname, "..", "..", "helm", "ecommerce-store", "Chart.yaml"), "utf8");
+  const version = /^version:\s*["']?([^"'\s]+)/m.exec(chart)?.[1];
+  if (!version) throw new Error("helm/ecommerce-store/Chart.yaml names no version");
+  return version;
 }

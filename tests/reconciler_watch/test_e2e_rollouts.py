@@ -45,12 +45,11 @@ def test_a_rollout_moves_every_store_in_waves_each_one_commit(
     watcher: ClusterWatcher, fleet_remote: Path,
 ) -> None:  # fmt: skip
     with cluster_running(applier):
-        ids = ready_fleet(client, [tenant, other_tenant], 12, db)
-        created = start(
-            client, admin, selector={"all": True}, canary={"count": 1}, steps=["25%", "50%", "100%"]
-        )
-        assert [w["store_count"] for w in created["waves"]] == [1, 2, 3, 6]
-        done = wait_rollout(client, admin, created["id"], "succeeded")
+        ids = ready_fleet(client, [tenant, other_tenant], 200, db, timeout_s=240)
+        steps = ["10%", "50%", "100%"]
+        created = start(client, admin, selector={"all": True}, canary={"count": 2}, steps=steps)
+        assert [w["store_count"] for w in created["waves"]] == [2, 18, 80, 100]
+        done = wait_rollout(client, admin, created["id"], "succeeded", timeout_s=120)
     waves = done["waves"]
     assert all(w["state"] == "passed" and w["commit_sha"] for w in waves)
     moved: set[str] = set()

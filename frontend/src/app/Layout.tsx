@@ -34,9 +34,14 @@ export function Layout() {
                 Audit log
               </NavLink>
               {isAdmin && (
-                <NavLink to="/admin/health" className={navClass}>
-                  Health
-                </NavLink>
+                <>
+                  <NavLink to="/rollouts" className={navClass}>
+                    Rollouts
+                  </NavLink>
+                  <NavLink to="/admin/health" className={navClass}>
+                    Health
+                  </NavLink>
+                </>
               )}
             </nav>
           </div>

@@ -1,8 +1,11 @@
+import { Suspense, type ReactNode } from "react";
 import { Link, Navigate, type RouteObject } from "react-router-dom";
 import { PageHeader } from "@/components/PageHeader";
+import { Skeleton } from "@/components/ui/skeleton";
 import { HealthPage } from "@/features/admin";
 import { AuditPage } from "@/features/audit";
 import { LoginPage, RegisterPage } from "@/features/auth";
+import { RolloutDetailPage, RolloutsPage, StoreRollouts } from "@/features/rollouts";
 import { CreateStorePage, StoreDetailPage, StoresPage } from "@/features/stores";
 import { Layout } from "./Layout";
 import { RequireAuth } from "./RequireAuth";
@@ -22,6 +25,22 @@ function NotFound() {
   );
 }
 
+/** A page loaded on its first visit (React.lazy): a placeholder of its size until it is there. */
+function LazyPage({ children }: { children: ReactNode }) {
+  return (
+    <Suspense
+      fallback={
+        <div aria-busy="true" aria-label="Loading page" className="space-y-4">
+          <Skeleton className="h-8 w-48" />
+          <Skeleton className="h-40 w-full" />
+        </div>
+      }
+    >
+      {children}
+    </Suspense>
+  );
+}
+
 export const routes: RouteObject[] = [
   {
     element: <Root />,
@@ -38,13 +57,41 @@ export const routes: RouteObject[] = [
           { path: "/", element: <Navigate to="/stores" replace /> },
           { path: "/stores", element: <StoresPage /> },
           { path: "/stores/new", element: <CreateStorePage /> },
-          { path: "/stores/:storeId", element: <StoreDetailPage /> },
+          {
+            path: "/stores/:storeId",
+            // Features do not import each other: the store page gets its rollouts section from here.
+            element: (
+              <StoreDetailPage
+                rollouts={(store) => <StoreRollouts storeId={store.id} lastCommitSha={store.last_commit_sha} />}
+              />
+            ),
+          },
           { path: "/audit", element: <AuditPage /> },
           {
             path: "/admin/health",
             element: (
               <RequireAuth admin>
                 <HealthPage />
+              </RequireAuth>
+            ),
+          },
+          {
+            path: "/rollouts",
+            element: (
+              <RequireAuth admin>
+                <LazyPage>
+                  <RolloutsPage />
+                </LazyPage>
+              </RequireAuth>
+            ),
+          },
+          {
+            path: "/rollouts/:rolloutId",
+            element: (
+              <RequireAuth admin>
+                <LazyPage>
+                  <RolloutDetailPage />
+                </LazyPage>
               </RequireAuth>
             ),
           },

@@ -129,6 +129,7 @@ export function storeDetailHandlers(
         ingresses: [],
       }),
     ),
+    http.get(`${API}/stores/${store.id}/rollouts`, () => HttpResponse.json([])),
     http.get(`${API}/auth/me`, () => HttpResponse.json(makeUser())),
     templatesHandler,
   ];
@@ -147,4 +148,81 @@ export function capturingCreateHandlers(created: Schemas["StoreOut"]) {
     }),
   ];
   return { handlers, sent };
+}
+
+export function makeWaveStore(overrides: Partial<Schemas["WaveStoreOut"]> = {}): Schemas["WaveStoreOut"] {
+  return {
+    store_id: "st-aaaaaaaa01",
+    name: "corner-shop",
+    tenant: "u-owner0001",
+    status: "ready",
+    chart_version: "1.5.0",
+    from_version: "1.4.0",
+    state: "committed",
+    note: null,
+    error: null,
+    ...overrides,
+  };
+}
+
+export function makeWave(overrides: Partial<Schemas["WaveOut"]> = {}): Schemas["WaveOut"] {
+  return {
+    number: 1,
+    state: "passed",
+    attempt: 0,
+    store_count: 1,
+    max_failures: 0,
+    commit_sha: "c0ffee0123456789abcdef0123456789abcdef01",
+    revert_sha: null,
+    reverted_by: null,
+    gate: { verdict: "pass", message: "1 stores ready", ready: 1, failed: 0, pending: 0, failing: [] },
+    committed_at: "2026-02-01T10:00:00Z",
+    ready_at: "2026-02-01T10:01:00Z",
+    finished_at: "2026-02-01T10:02:00Z",
+    stores: [makeWaveStore()],
+    ...overrides,
+  };
+}
+
+/** A rollout of chart 1.5.0 to 5 stores: a 1-store canary that passed, then 4 stores gating. */
+export function makeRollout(overrides: Partial<Schemas["RolloutOut"]> = {}): Schemas["RolloutOut"] {
+  return {
+    id: "ro-abcdefgh23",
+    state: "running",
+    chart_version: "1.5.0",
+    add_chart: false,
+    selector: { engines: ["woocommerce"] },
+    steps: ["100%"],
+    gate: {
+      soak_seconds: 30,
+      probe_path: null,
+      canary_max_failures: 0,
+      max_failure_percent: 5,
+      timeout_seconds: null,
+      canary: { count: 1, store_ids: [] },
+    },
+    reason: "security fix",
+    failing: [],
+    created_by: "ada (u-admin00001)",
+    created_at: "2026-02-01T09:59:00Z",
+    updated_at: "2026-02-01T10:03:00Z",
+    finished_at: null,
+    store_count: 5,
+    waves: [
+      makeWave(),
+      makeWave({
+        number: 2,
+        state: "gating",
+        store_count: 4,
+        commit_sha: "beef000123456789abcdef0123456789abcdef02",
+        gate: { verdict: "wait", message: "2 of 4 stores ready", ready: 2, failed: 0, pending: 2, failing: [] },
+        finished_at: null,
+        stores: [
+          makeWaveStore({ store_id: "st-bbbbbbbb02", name: "second-shop" }),
+          makeWaveStore({ store_id: "st-cccccccc03", name: "third-shop", status: "updating", chart_version: "1.4.0" }),
+        ],
+      }),
+    ],
+    ...overrides,
+  };
 }

@@ -81,7 +81,7 @@ describe("the branding fields of a Medusa store", () => {
     server.use(
       ...createPageHandlers(),
       http.post(`${API}/stores`, () =>
-        apiError(422, "VALIDATION_FAILED", "branding.logo_url: String should match pattern", [
+        apiError(422, "VALIDATION_ERROR", "branding.logo_url: String should match pattern", [
           {
             field: "branding.logo_url",
             message: "String should match pattern '^https?://'",
@@ -110,7 +110,7 @@ describe("the branding fields of a Medusa store", () => {
     server.use(
       ...createPageHandlers(),
       http.post(`${API}/stores`, () =>
-        apiError(422, "VALIDATION_FAILED", `branding: ${message}`, [
+        apiError(422, "VALIDATION_ERROR", `branding: ${message}`, [
           { field: "branding", message, type: "value_error" },
         ]),
       ),

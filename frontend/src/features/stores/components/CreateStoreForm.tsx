@@ -135,7 +135,7 @@ function nameErrorFromApi(error: unknown, sameName: boolean): string | null {
 
 /** A 422 whose every problem belongs to a field of the form: the fields say it, no alert needed. */
 function allShownInline(error: unknown): boolean {
-  if (!isApiError(error) || error.code !== "VALIDATION_FAILED") return false;
+  if (!isApiError(error) || error.code !== "VALIDATION_ERROR") return false;
   const problems = error.fieldProblems;
   return problems.length > 0 && problems.every((problem) => INLINE_FIELDS.has(problem.field));
 }

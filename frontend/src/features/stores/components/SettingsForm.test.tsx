@@ -85,7 +85,7 @@ describe("a Medusa store's settings and overview", () => {
     signIn();
     server.use(...storeDetailHandlers(medusa));
     capturePatch(() =>
-      apiError(422, "VALIDATION_FAILED", "branding.logo_url: the logo is not reachable", [
+      apiError(422, "VALIDATION_ERROR", "branding.logo_url: the logo is not reachable", [
         { field: "branding.logo_url", message: "the logo is not reachable", type: "value_error" },
       ]),
     );

@@ -16,7 +16,7 @@ type Changes = Schemas["UpdateStoreRequest"];
 
 /** The branding problems are shown on their fields; the alert is for everything else. */
 function onlyBrandingProblems(error: unknown): boolean {
-  if (!isApiError(error, "VALIDATION_FAILED")) return false;
+  if (!isApiError(error, "VALIDATION_ERROR")) return false;
   const fields: string[] = BRANDING_FIELDS;
   return error.fieldProblems.length > 0 && error.fieldProblems.every((problem) => fields.includes(problem.field));
 }

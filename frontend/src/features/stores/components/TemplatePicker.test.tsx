@@ -58,7 +58,7 @@ describe("the catalogue template picker", () => {
     server.use(
       ...createPageHandlers(),
       http.post(`${API}/stores`, () =>
-        apiError(422, "VALIDATION_FAILED", `template: ${message}`, [{ field: "template", message, type: "enum" }]),
+        apiError(422, "VALIDATION_ERROR", `template: ${message}`, [{ field: "template", message, type: "enum" }]),
       ),
     );
     const { user } = renderApp("/stores/new");

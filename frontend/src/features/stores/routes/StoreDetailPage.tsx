@@ -112,7 +112,13 @@ function Overview({ store }: { store: Store }) {
   );
 }
 
-function StoreDetail({ store }: { store: Store }) {
+/** Sections other features add to the store page (composed in src/app: features do not import each other). */
+type StoreDetailSlots = {
+  /** The rollouts that touched the store. */
+  rollouts?: (store: Store) => ReactNode;
+};
+
+function StoreDetail({ store, rollouts }: { store: Store } & StoreDetailSlots) {
   const session = useSession();
   const events = useStoreEvents(store.id, store.updated_at);
   const isOwner = session?.user.id === store.owner_id;
@@ -158,6 +164,7 @@ function StoreDetail({ store }: { store: Store }) {
               <Skeleton className="h-32 w-full" />
             )}
           </Section>
+          {rollouts && <Section title="Rollouts">{rollouts(store)}</Section>}
           {isOwner && !gone && (
             <Section title="Admin credentials">
               <CredentialsPanel store={store} />
@@ -174,7 +181,7 @@ function StoreDetail({ store }: { store: Store }) {
   );
 }
 
-export function StoreDetailPage() {
+export function StoreDetailPage({ rollouts }: StoreDetailSlots = {}) {
   const { storeId = "" } = useParams();
   const store = useStore(storeId);
   if (store.isPending) {
@@ -204,5 +211,5 @@ export function StoreDetailPage() {
       </>
     );
   }
-  return <StoreDetail store={store.data} />;
+  return <StoreDetail store={store.data} rollouts={rollouts} />;
 }
