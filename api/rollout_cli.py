@@ -19,137 +19,41 @@ API's answer as it is. An API error exits with status 1 showing its code and mes
 
 from __future__ import annotations
 
-import http.client
-import json
 import sys
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import click
 
+from storefleet.api.cli_http import (
+    DEFAULT_API_URL,
+    DEFAULT_REQUEST_TIMEOUT_S,
+    ROLLOUTS,
+    TRANSPORT_KEY,
+    Api,
+    Transport,
+    TransportError,
+    UrllibTransport,
+    describe_error,
+)
+from storefleet.api.rollout_cli_output import (
+    print_json,
+    print_plan,
+    print_rollout,
+    print_wave_stores,
+    print_waves,
+    table,
+    when,
+)
 from storefleet.api.rollouts.states import RolloutState
 from storefleet.renderer.catalogue import Template
 from storefleet.renderer.spec import Engine, Plan
 
-DEFAULT_API_URL = "http://127.0.0.1:8000"
-DEFAULT_REQUEST_TIMEOUT_S = 30.0
-ROLLOUTS = "/api/v1/rollouts"
-LOGIN = "/api/v1/auth/login"
-TRANSPORT_KEY = "rollout_transport"  # ctx.obj[TRANSPORT_KEY]: a Transport to use instead of urllib
-
-# (method, path, JSON body or None, headers) -> (HTTP status, the decoded JSON answer)
-Transport = Callable[[str, str, Any, Mapping[str, str]], tuple[int, Any]]
+__all__ = ["TRANSPORT_KEY", "Transport", "TransportError", "UrllibTransport", "describe_error", "rollout"]
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-class TransportError(Exception):
-    """The API could not be reached, or did not answer."""
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """A redirect is answered as it is: following it would send the bearer token to another place."""
-
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-class UrllibTransport:
-    """JSON over HTTP(S) with the standard library, each request bounded by a timeout."""
-
-    def __init__(self, base_url: str, timeout_s: float = DEFAULT_REQUEST_TIMEOUT_S) -> None:
-        parsed = urllib.parse.urlsplit(base_url)
-        # shown in messages without any user:password@ it may carry
-        self.shown_url = parsed._replace(netloc=parsed.netloc.rpartition("@")[2]).geturl().rstrip("/")
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise click.BadParameter(f"{self.shown_url!r} is not an http(s) URL", param_hint="'--api-url'")
-        self.base_url = base_url.rstrip("/")
-        self.timeout_s = timeout_s
-        self._opener = urllib.request.build_opener(_NoRedirect)
-
-    def __call__(self, method: str, path: str, body: Any, headers: Mapping[str, str]) -> tuple[int, Any]:
-        data = None if body is None else json.dumps(body).encode()
-        sent = {"Accept": "application/json", **headers}
-        if data is not None:
-            sent["Content-Type"] = "application/json"
-        # the scheme is checked to be http(s) above
-        request = urllib.request.Request(self.base_url + path, data=data, headers=sent, method=method)  # noqa: S310
-        try:
-            with self._opener.open(request, timeout=self.timeout_s) as answer:
-                return answer.status, _decode(answer.read())
-        except urllib.error.HTTPError as exc:
-            return exc.code, _error_body(exc)
-        except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
-            why = exc.reason if isinstance(exc, urllib.error.URLError) else exc
-            raise TransportError(f"cannot reach the API at {self.shown_url}: {why}") from exc
-
-
-def _error_body(exc: urllib.error.HTTPError) -> Any:
-    try:
-        with exc:
-            return _decode(exc.read())
-    except (OSError, http.client.HTTPException):
-        return None  # the status alone then
-
-
-def _decode(raw: bytes) -> Any:
-    if not raw:
-        return None
-    try:
-        return json.loads(raw)
-    except ValueError:
-        return raw.decode(errors="replace")
-
-
-def describe_error(status: int, body: Any) -> str:
-    """`CODE: message` of an API error, its details (field errors, the stores in question) and the
-    request id; anything else that answered (a proxy's page) as its HTTP status and first words."""
-    error = body.get("error") if isinstance(body, dict) else None
-    if not isinstance(error, dict):
-        text = body if isinstance(body, str) else json.dumps(body)
-        return f"HTTP {status}: {' '.join(str(text).split())[:300] or 'no answer body'}"
-    lines = [f"{error.get('code', 'ERROR')}: {error.get('message', '')} (HTTP {status})"]
-    details = error.get("details")
-    if isinstance(details, list) and all(isinstance(d, dict) and "message" in d for d in details):
-        lines += [f"  - {d.get('field', '')}: {d['message']}" for d in details[:20]]
-    elif details:
-        lines.append(f"  details: {json.dumps(details, sort_keys=True)[:500]}")
-    if isinstance(body, dict) and body.get("request_id"):
-        lines.append(f"  request id: {body['request_id']}")
-    return "\n".join(lines)
-
-
-@dataclass
-class Api:
-    """The rollouts API as the commands call it: an error answer is a ClickException (exit status 1)."""
-
-    transport: Transport
-    token: str | None = None
-
-    def call(self, method: str, path: str, body: Any = None) -> dict[str, Any]:
-        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-        try:
-            status, answer = self.transport(method, path, body, headers)
-        except TransportError as exc:
-            raise click.ClickException(str(exc)) from None
-        if not 200 <= status < 300:  # a redirect too: it is not followed (the token would go along)
-            message = describe_error(status, answer)
-            if status == 401 and path != LOGIN:
-                message += "\n  (sign in again: a fresh --token, or --username and --password)"
-            raise click.ClickException(message)
-        if not isinstance(answer, dict):
-            raise click.ClickException(f"HTTP {status}: the API's answer is not a JSON object")
-        return answer
-
-    def login(self, username: str, password: str) -> None:
-        field = "email" if "@" in username else "username"
-        answer = self.call("POST", LOGIN, {field: username, "password": password})
-        if not isinstance(answer.get("token"), str):
-            raise click.ClickException("the sign-in answer carries no token")
-        self.token = answer["token"]
 
 
 def _stdin_is_tty() -> bool:
@@ -231,158 +135,6 @@ def _split_connection(options: dict[str, Any]) -> dict[str, Any]:
     return {key: options.pop(key) for key in _CONNECTION_KEYS}
 
 
-def _print_json(answer: Any) -> None:
-    click.echo(json.dumps(answer, indent=2, sort_keys=True))
-
-
-# ---- human output ---------------------------------------------------------------------------------
-
-
-def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    cells = [[str(c) for c in headers], *[["-" if c is None else str(c) for c in row] for row in rows]]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    return "\n".join(
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
-    )
-
-
-def _short(sha: Any) -> str | None:
-    return str(sha)[:7] if sha else None
-
-
-def _when(stamp: Any) -> str:
-    """An ISO timestamp to the second: `2024-05-01 12:00:00Z`."""
-    if not stamp:
-        return "-"
-    text = str(stamp).replace("T", " ")
-    utc = text.endswith(("Z", "+00:00"))
-    return text[:19] + ("Z" if utc else "")
-
-
-def _sample(ids: Sequence[str], shown: int = 3) -> str:
-    more = f" (+{len(ids) - shown})" if len(ids) > shown else ""
-    return ", ".join(ids[:shown]) + more
-
-
-def _print_plan(plan: Mapping[str, Any]) -> None:
-    waves = plan.get("waves", [])
-    click.echo(
-        f"Dry run, nothing committed: chart {plan['chart_version']} to {plan['store_count']} stores"
-        f" in {len(waves)} waves."
-    )
-    if plan.get("add_chart"):
-        click.echo(f"The chart {plan['chart_version']} this release ships is committed before wave 1.")
-    rows = [
-        (w["number"], w["store_count"], w["max_failures"], _sample(w.get("store_ids", []))) for w in waves
-    ]
-    click.echo(_table(("WAVE", "STORES", "MAX FAILURES", "FIRST STORES"), rows))
-    skipped = plan.get("skipped", [])
-    reasons: dict[str, int] = {}
-    for entry in skipped:
-        reasons[entry.get("reason", "?")] = reasons.get(entry.get("reason", "?"), 0) + 1
-    why = ", ".join(f"{n} {reason}" for reason, n in sorted(reasons.items()))
-    click.echo(f"Skipped: {len(skipped)} stores" + (f" ({why})" if why else ""))
-    click.echo("Checks:")
-    for check in plan.get("checks", []):
-        click.echo(f"  - {check}")
-    diff = plan.get("diff") or ""
-    click.echo("Diff (a sample store, before -> after):" if diff else "Diff: no change to the rendered files")
-    if diff:
-        click.echo(diff.rstrip("\n"))
-
-
-def _gate_counts(gate: Mapping[str, Any]) -> tuple[Any, Any, Any]:
-    return gate.get("ready"), gate.get("failed"), gate.get("pending")
-
-
-def _wave_rows(rollout: Mapping[str, Any]) -> list[tuple[object, ...]]:
-    rows: list[tuple[object, ...]] = []
-    for wave in rollout.get("waves", []):
-        gate = wave.get("gate") or {}
-        commit = _short(wave.get("commit_sha"))
-        if wave.get("revert_sha"):
-            commit = f"{commit or '-'} (reverted {_short(wave['revert_sha'])})"
-        rows.append(
-            (
-                wave["number"],
-                wave["state"],
-                wave.get("attempt"),
-                wave["store_count"],
-                wave.get("max_failures"),
-                *_gate_counts(gate),
-                commit,
-                gate.get("message"),
-            )
-        )
-    return rows
-
-
-_WAVE_HEADERS = ("WAVE", "STATE", "RETRIES", "STORES", "MAX FAILURES", "READY", "FAILED", "PENDING")
-
-
-def _print_waves(rollout: Mapping[str, Any]) -> None:
-    click.echo(_table((*_WAVE_HEADERS, "COMMIT", "GATE"), _wave_rows(rollout)))
-
-
-def _print_failing(rollout: Mapping[str, Any]) -> None:
-    failing = rollout.get("failing") or []
-    if not failing:
-        return
-    click.echo(f"Failing stores ({len(failing)}):")
-    for entry in failing[:50]:
-        click.echo(f"  {entry.get('store_id', '?')}: {entry.get('error') or 'failed'}")
-    if len(failing) > 50:
-        click.echo(f"  ... and {len(failing) - 50} more")
-
-
-def _describe_selector(selector: Mapping[str, Any]) -> str:
-    parts = [
-        f"{key}={','.join(map(str, value))}"
-        for key, value in sorted(selector.items())
-        if value and key != "all"
-    ]
-    if selector.get("all"):
-        parts.insert(0, "all stores")
-    return "; ".join(parts) or "-"
-
-
-def _print_rollout(rollout: Mapping[str, Any]) -> None:
-    click.echo(f"Rollout {rollout['id']}: {rollout['state']}")
-    chart = f"  chart version: {rollout['chart_version']}"
-    if rollout.get("add_chart"):
-        chart += " (the chart is committed before wave 1)"
-    click.echo(chart)
-    click.echo(
-        f"  stores:        {rollout['store_count']} ({_describe_selector(rollout.get('selector') or {})})"
-    )
-    click.echo(f"  steps:         {', '.join(map(str, rollout.get('steps') or []))}")
-    click.echo(f"  created:       {_when(rollout.get('created_at'))} by {rollout.get('created_by', '?')}")
-    if rollout.get("finished_at"):
-        click.echo(f"  finished:      {_when(rollout['finished_at'])}")
-    if rollout.get("reason"):
-        click.echo(f"  reason:        {rollout['reason']}")
-    _print_waves(rollout)
-    _print_failing(rollout)
-
-
-def _print_wave_stores(rollout: Mapping[str, Any]) -> None:
-    for wave in rollout.get("waves", []):
-        stores = wave.get("stores")
-        if not stores:
-            continue
-        click.echo(f"Wave {wave['number']} stores:")
-        rows = [
-            (s["store_id"], s.get("name"), s.get("tenant"), s.get("status"), s.get("state"),
-             s.get("from_version"), s.get("chart_version"), s.get("error") or s.get("note"))
-            for s in stores
-        ]  # fmt: skip
-        headers = ("STORE", "NAME", "TENANT", "STATUS", "IN ROLLOUT", "FROM", "VERSION", "NOTE")
-        click.echo(_table(headers, rows))
-
-
-# ---- the commands --------------------------------------------------------------------------------
-
-
 @click.group()
 def rollout() -> None:
     """Roll a store chart version out to the fleet in gated waves (an admin's client of the API)."""
@@ -462,13 +214,13 @@ def create(ctx: click.Context, /, **options: Any) -> None:
     body = _create_body(options)
     answer = _connect(ctx, conn).call("POST", ROLLOUTS, body)
     if output == "json":
-        _print_json(answer)
+        print_json(answer)
     elif options["dry_run"]:
-        _print_plan(answer)
+        print_plan(answer)
     else:
         click.echo(f"Created rollout {answer['id']} ({answer['state']}): chart {answer['chart_version']}"
                    f" to {answer['store_count']} stores in {len(answer['waves'])} waves.")  # fmt: skip
-        _print_waves(answer)
+        print_waves(answer)
         click.echo(f"Follow it with: storefleet rollout show {answer['id']}")
 
 
@@ -521,7 +273,7 @@ def list_rollouts(ctx: click.Context, /, state: str | None, limit: int, offset: 
     query = {"limit": limit, "offset": offset, **({"state": state} if state else {})}
     answer = _connect(ctx, conn).call("GET", f"{ROLLOUTS}?{urllib.parse.urlencode(query)}")
     if output == "json":
-        _print_json(answer)
+        print_json(answer)
         return
     items = answer.get("items", [])
     rows = [
@@ -531,12 +283,12 @@ def list_rollouts(ctx: click.Context, /, state: str | None, limit: int, offset: 
             r["chart_version"],
             r["store_count"],
             f"{sum(w['state'] == 'passed' for w in r.get('waves', []))}/{len(r.get('waves', []))}",
-            _when(r.get("created_at")),
+            when(r.get("created_at")),
             r.get("created_by"),
         )
         for r in items
     ]
-    click.echo(_table(("ID", "STATE", "CHART", "STORES", "WAVES PASSED", "CREATED", "BY"), rows))
+    click.echo(table(("ID", "STATE", "CHART", "STORES", "WAVES PASSED", "CREATED", "BY"), rows))
     click.echo(f"{len(items)} of {answer.get('total', len(items))} rollouts")
 
 
@@ -551,11 +303,11 @@ def show(ctx: click.Context, /, rollout_id: str, with_stores: bool, **options: A
     path = f"{ROLLOUTS}/{_quote(rollout_id)}?stores={'true' if with_stores else 'false'}"
     answer = _connect(ctx, conn).call("GET", path)
     if output == "json":
-        _print_json(answer)
+        print_json(answer)
         return
-    _print_rollout(answer)
+    print_rollout(answer)
     if with_stores:
-        _print_wave_stores(answer)
+        print_wave_stores(answer)
 
 
 def _quote(rollout_id: str) -> str:
@@ -569,7 +321,7 @@ def _act(
     body = {"reason": reason} if reason else None
     answer = _connect(ctx, conn).call("POST", f"{ROLLOUTS}/{_quote(rollout_id)}/{action}", body)
     if output == "json":
-        _print_json(answer)
+        print_json(answer)
         return
     click.echo(f"Rollout {answer['id']}: {answer['state']}")
     if answer.get("reason"):
@@ -577,7 +329,7 @@ def _act(
     reverting = [w["number"] for w in answer.get("waves", []) if w["state"] == "reverting"]
     if reverting:
         click.echo(f"  reverting waves {', '.join(map(str, reverting))} (one commit each)")
-    _print_waves(answer)
+    print_waves(answer)
 
 
 _reason = click.option("--reason", help="Why: recorded with the action.")
