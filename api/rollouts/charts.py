@@ -12,9 +12,9 @@ from typing import Any
 import jsonschema
 import yaml
 
-from storefleet.api.core.errors import ValidationFailed
+from storefleet.api.core.errors import ServiceUnavailable, ValidationFailed
 from storefleet.api.fleet.reader import FleetReader
-from storefleet.api.fleet.repo import FleetRepository
+from storefleet.api.fleet.repo import FleetRepository, GitError
 from storefleet.api.rollouts import chart_render
 from storefleet.renderer.manifests import store_host
 from storefleet.renderer.profile import RenderProfile, versioned_chart_path
@@ -29,6 +29,10 @@ class UnknownChartVersion(ValidationFailed):
 
 class ChartRejected(ValidationFailed):
     code = "CHART_VALUES_REJECTED"
+
+
+class FleetUnavailable(ServiceUnavailable):
+    code = "FLEET_UNAVAILABLE"
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,13 @@ async def find_chart(reader: FleetReader | None, profile: RenderProfile, version
                     files[f"{folder}/{name}".removeprefix(f"{directory}/")] = data
         return files
 
-    found = None if reader is None else await reader.call(read, fetch="always")
+    try:
+        found = None if reader is None else await reader.call(read, fetch="always")
+    except GitError as exc:
+        raise FleetUnavailable(
+            f"The fleet repo cannot be read right now ({exc}); nothing was recorded. Try again later.",
+            headers={"Retry-After": "30"},
+        ) from exc
     if found is not None:
         return ChartSource(version, False, found)
     if version == packaged_version():

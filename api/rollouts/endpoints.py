@@ -36,7 +36,7 @@ _CREATE_ERRORS = error_responses(
     _409="`ROLLOUT_OVERLAP`: stores already in an active rollout",
     _422="`UNKNOWN_CHART_VERSION`, `CHART_VALUES_REJECTED`, `EMPTY_SELECTION`, `STEPS_INCOMPLETE`,"
     " `INVALID_STEPS`, `CANARY_NOT_SELECTED`, or a malformed request",
-    _503="`FLEET_NOT_CONFIGURED`",
+    _503="`FLEET_NOT_CONFIGURED`; `FLEET_UNAVAILABLE` (with `Retry-After`): the fleet repo cannot be read",
 )
 
 

@@ -69,3 +69,40 @@ def test_creates_are_kept_while_the_remote_is_away_and_committed_once_it_is_back
     commits = _committed_store_ids(fleet_remote)
     for store in [first, *accepted]:
         assert commits[store["id"]] == 1, store["name"]
+
+
+def test_a_rollout_during_an_outage_waits_for_the_remote_and_commits_each_wave_once(
+    client: TestClient, tenant: Any, admin: Any, new_store: Any, db: Any, fleet_remote: Path
+) -> None:
+    ids = [new_store(tenant, f"outage-shop-{n}")["id"] for n in range(3)]
+    wait_for(lambda: _pending(db) == 0, what="the stores committed")
+    body = {"chart_version": "0.2.0", "selector": {"all": True}, "steps": ["100%"]}
+    away = fleet_remote.with_name("fleet-remote-away.git")
+    fleet_remote.rename(away)
+    try:
+        refused = client.post("/api/v1/rollouts", json=body, headers=admin.headers)
+        assert refused.status_code == 503 and refused.json()["error"]["code"] == "FLEET_UNAVAILABLE"
+        assert refused.headers["retry-after"] == "30"
+        assert db.execute("SELECT count(*) AS n FROM rollouts").fetchone()["n"] == 0
+    finally:
+        away.rename(fleet_remote)
+    created = client.post("/api/v1/rollouts", json=body, headers=admin.headers)
+    assert created.status_code == 201, created.text
+    fleet_remote.rename(away)  # the remote goes away with the wave queued
+    try:
+        wait_for(lambda: _gauge() == 2, what="the git_remote circuit to open")
+        wave = client.get(f"/api/v1/rollouts/{created.json()['id']}", headers=admin.headers).json()["waves"][
+            0
+        ]
+        assert wave["state"] == "committing" and wave["commit_sha"] is None
+    finally:
+        away.rename(fleet_remote)
+    wait_for(lambda: _pending(db) == 0, timeout_s=20, what="the wave committed after the outage")
+    wave = wait_for(
+        lambda: (w := client.get(f"/api/v1/rollouts/{created.json()['id']}", headers=admin.headers)
+                 .json()["waves"][0])["state"] == "gating" and w,
+        what="the wave's gate",
+    )  # fmt: skip
+    waves = git("log", "--format=%(trailers:key=Rollout-Wave,valueonly)", "main", cwd=fleet_remote).split()
+    assert waves == ["1"] and len(ids) == 3
+    assert git("rev-parse", "main", cwd=fleet_remote) == wave["commit_sha"]

@@ -213,3 +213,28 @@ def test_actions_follow_the_state_table_and_are_audited(
         "SELECT event FROM audit_events WHERE event LIKE 'rollout.%%' ORDER BY id").fetchall()]  # fmt: skip
     assert events == ["rollout.created", "rollout.pause", "rollout.resume", "rollout.abort"]
     assert client.get(f"/api/v1/stores/{ids[0]}/rollouts", headers=other_tenant.headers).status_code == 404
+
+
+def test_a_tenants_change_during_a_rollout_keeps_the_rollouts_version_and_is_its_own_commit(
+    client: TestClient, admin: Any, tenant: Any, new_store: Any, db: Any
+) -> None:
+    ids = stores(new_store, tenant, 2)
+    rid = post(client, admin, selector={"all": True}, canary={"store_ids": ids[:1]}, steps=["100%"]).json()[
+        "id"
+    ]
+    changed = client.patch(f"/api/v1/stores/{ids[0]}", json={"plan": "large"}, headers=tenant.headers)
+    assert changed.status_code == 202, changed.text
+    rows = db.execute(
+        "SELECT commit_group, spec FROM outbox WHERE store_id = %s ORDER BY id", (ids[0],)
+    ).fetchall()
+    # the create, the wave (its group), then the tenant's change: its own row, on top of the version
+    assert [r["commit_group"] for r in rows] == [None, f"{rid}.w1.a0", None]
+    assert rows[2]["spec"]["chart_version"] == VERSION and rows[2]["spec"]["plan"] == "large"
+    assert rows[1]["spec"]["plan"] == "small"
+    # a store of a later wave, changed before its wave is queued: the wave will start from that change
+    other = client.patch(f"/api/v1/stores/{ids[1]}", json={"plan": "medium"}, headers=tenant.headers)
+    assert other.status_code == 202
+    assert (
+        "chart_version"
+        not in db.execute("SELECT spec FROM stores WHERE id = %s", (ids[1],)).fetchone()["spec"]
+    )
