@@ -1,8 +1,8 @@
-import { useId, type ReactNode } from "react";
-import { Link, useParams } from "react-router-dom";
+import { useId } from "react";
+import { useParams } from "react-router-dom";
 import { ErrorAlert } from "@/components/ErrorAlert";
 import { PageHeader } from "@/components/PageHeader";
-import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
+import { BackLink, Section } from "@/components/Section";
 import { Skeleton } from "@/components/ui/skeleton";
 import { isApiError } from "@/lib/api/errors";
 import { useRollout } from "../api/get-rollout";
@@ -11,36 +11,12 @@ import { RolloutOverview, RolloutStopped } from "../components/RolloutOverview";
 import { WaveCard } from "../components/WaveCard";
 import { hasCanary, isActive, type Rollout } from "../lib/status";
 
-function Section({ title, children }: { title: string; children: ReactNode }) {
-  const headingId = useId();
-  return (
-    <Card>
-      <section aria-labelledby={headingId}>
-        <CardHeader>
-          <CardTitle id={headingId}>{title}</CardTitle>
-        </CardHeader>
-        <CardContent>{children}</CardContent>
-      </section>
-    </Card>
-  );
-}
-
-function BackLink() {
-  return (
-    <p className="mb-2 text-sm">
-      <Link className="text-blue-700 underline" to="/rollouts">
-        ← Rollouts
-      </Link>
-    </p>
-  );
-}
-
 function RolloutDetail({ rollout, refreshError }: { rollout: Rollout; refreshError: unknown }) {
   const wavesHeadingId = useId();
   const canary = hasCanary(rollout);
   return (
     <>
-      <BackLink />
+      <BackLink to="/rollouts" label="Rollouts" />
       <PageHeader
         title={`Rollout of ${rollout.chart_version}`}
         description={
@@ -88,7 +64,7 @@ export function RolloutDetailPage() {
   const notFound = isApiError(rollout.error) && rollout.error.status === 404;
   return (
     <>
-      <BackLink />
+      <BackLink to="/rollouts" label="Rollouts" />
       {notFound ? (
         <PageHeader title="Rollout not found" description="There is no rollout with this address." />
       ) : (

@@ -1,9 +1,9 @@
-import { useId, type ReactNode } from "react";
-import { Link, useParams } from "react-router-dom";
+import { type ReactNode } from "react";
+import { useParams } from "react-router-dom";
 import { ErrorAlert } from "@/components/ErrorAlert";
 import { ExternalLink } from "@/components/ExternalLink";
 import { PageHeader } from "@/components/PageHeader";
-import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
+import { BackLink, Section } from "@/components/Section";
 import { Skeleton } from "@/components/ui/skeleton";
 import { isApiError } from "@/lib/api/errors";
 import { formatDateTime, shortSha } from "@/lib/format";
@@ -20,30 +20,6 @@ import { StatusChip } from "../components/StatusChip";
 import { StatusTimeline } from "../components/StatusTimeline";
 import { useTemplateTitle } from "../components/TemplatePicker";
 import { ENGINE_LABELS, storeLinks, type Store } from "../lib/status";
-
-function Section({ title, children }: { title: string; children: ReactNode }) {
-  const headingId = useId();
-  return (
-    <Card>
-      <section aria-labelledby={headingId}>
-        <CardHeader>
-          <CardTitle id={headingId}>{title}</CardTitle>
-        </CardHeader>
-        <CardContent>{children}</CardContent>
-      </section>
-    </Card>
-  );
-}
-
-function BackLink() {
-  return (
-    <p className="mb-2 text-sm">
-      <Link className="text-blue-700 underline" to="/stores">
-        ← Stores
-      </Link>
-    </p>
-  );
-}
 
 function Links({ store }: { store: Store }) {
   const links = storeLinks(store);
@@ -125,7 +101,7 @@ function StoreDetail({ store, rollouts }: { store: Store } & StoreDetailSlots) {
   const gone = store.status === "deleted";
   return (
     <>
-      <BackLink />
+      <BackLink to="/stores" label="Stores" />
       <PageHeader title={store.name} description={<code className="text-xs">{store.id}</code>} />
       <div className="grid gap-4 lg:grid-cols-[3fr_2fr]">
         <div className="min-w-0 space-y-4">
@@ -196,7 +172,7 @@ export function StoreDetailPage({ rollouts }: StoreDetailSlots = {}) {
     const notFound = isApiError(store.error) && (store.error.status === 404 || store.error.status === 422);
     return (
       <>
-        <BackLink />
+        <BackLink to="/stores" label="Stores" />
         {notFound ? (
           <PageHeader
             title="Store not found"
