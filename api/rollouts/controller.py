@@ -206,9 +206,12 @@ class RolloutController:
 
     async def _reverted_in_git(self, conn: Connection, rollout: RolloutRow, wave_rows: list[WaveRow]) -> bool:
         """A committed wave whose stores someone took off the version in git (a `git revert` of its
-        commit): the wave shows who, and the rollout pauses until an admin decides."""
+        commit): the wave shows who, and the rollout pauses until an admin decides. The git-side sync
+        may apply such a commit's stores over more than one pass: stores of a wave already seen
+        reverted that move back later are marked too."""
         for wave in wave_rows:
-            if wave.state not in (WaveState.GATING, WaveState.SOAKING, WaveState.PASSED):
+            seen = wave.state == WaveState.REVERTED and wave.reverted_by is not None
+            if wave.state not in (WaveState.GATING, WaveState.SOAKING, WaveState.PASSED) and not seen:
                 continue
             members = [
                 m
@@ -220,14 +223,16 @@ class RolloutController:
             )
             if not back:
                 continue
+            await repository.set_store_states(
+                conn, rollout.id, [(s.store_id, "reverted", None, "reverted in git") for s in back]
+            )
+            if seen:
+                continue
             by = next((m.last_commit_sha for m in members if m.store_id == back[0].store_id), None)
             commit = str(by)[:12]
             reason = f"wave {wave.number} was taken back in git ({len(back)} stores, commit {commit}); paused"
             await repository.set_wave(
                 conn, rollout.id, wave.number, state=WaveState.REVERTED.value, reverted_by=by, finished_at=NOW
-            )
-            await repository.set_store_states(
-                conn, rollout.id, [(s.store_id, "reverted", None, "reverted in git") for s in back]
             )
             target = next_state(RolloutState(rollout.state), RolloutAction.REVERTED_IN_GIT)
             assert target is not None

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +20,17 @@ def _git(repo: Path, *args: str, stdin: bytes | None = None) -> bytes:
     return result.stdout
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@functools.lru_cache(maxsize=4096)
+def _documents(data: bytes) -> tuple[Obj, ...]:
+    """A file's objects, parsed once per content: an applier pass re-reads every store directory,
+    and most are the same bytes as last pass (libyaml when present: the pure-Python parser was most
+    of a pass over 200 stores)."""
+    return tuple(doc for doc in yaml.load_all(data, Loader=_LOADER) if isinstance(doc, dict))
+
+
 @dataclass(frozen=True)
 class StoreDir:
     tenant: str
@@ -29,7 +42,7 @@ class StoreDir:
         found: list[Obj] = []
         for name in names:
             if name in self.files:
-                found += [doc for doc in yaml.safe_load_all(self.files[name]) if isinstance(doc, dict)]
+                found += [copy.deepcopy(doc) for doc in _documents(self.files[name])]
         return found
 
     def kustomize_resources(self) -> list[str]:
