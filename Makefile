@@ -18,7 +18,8 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input
 HOST ?= 127.0.0.1
 PORT ?= 8000
 UP_ARGS ?=
-PYTEST_ARGS ?=
+# Two workers, a test file each at a time (module fixtures stay in one process); `PYTEST_ARGS=` for one.
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
 # A stamp per install flavour: re-install only when the dependency files change.
 RUNTIME_STAMP := $(VENV)/.stamp-runtime
