@@ -1,15 +1,25 @@
 """A real Helm render of a chart version before a rollout commits it: one sample store per engine,
 with the values the renderer gives it under the platform's profile. It runs where the Helm engine
 is installed (`pip install 'storefleet[helm]'`: helm-python-sdk, Helm v4 as a library, about 240 MB,
-which is why it is not a default dependency); elsewhere the check says it was skipped."""
+which is why it is not a default dependency); elsewhere the check says it was skipped.
+
+The render runs in a child process (`python -m storefleet.api.rollouts.chart_render`, JSON on stdin
+and stdout): loading Helm's Go runtime costs ~50 MB of resident memory that a long-lived API
+process would keep for good, for a check made once per rollout."""
 
 from __future__ import annotations
 
+import base64
 import importlib.util
+import json
+import subprocess
+import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+RENDER_TIMEOUT_S = 120
 
 
 def helm_available() -> bool:
@@ -18,8 +28,32 @@ def helm_available() -> bool:
 
 def render_errors(files: Mapping[str, bytes], samples: Mapping[str, tuple[str, dict[str, Any]]]) -> list[str]:
     """Render the chart (`files`: path inside the chart -> bytes) once per sample (label -> (release
-    name, values)); the problems found, one per failed sample."""
-    import helm_python as helm  # the optional extra: imported only when a rollout is validated
+    name, values)), in a child process; the problems found, one per failed sample. Blocking."""
+    request = {
+        "files": {path: base64.b64encode(data).decode() for path, data in files.items()},
+        "samples": {label: [name, values] for label, (name, values) in samples.items()},
+    }
+    try:
+        result = subprocess.run(  # noqa: S603 - this interpreter, a fixed module, no shell
+            [sys.executable, "-m", __name__],
+            input=json.dumps(request),
+            capture_output=True,
+            text=True,
+            timeout=RENDER_TIMEOUT_S,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return [f"Helm did not render the chart within {RENDER_TIMEOUT_S} s"]
+    if result.returncode != 0:
+        tail = result.stderr.strip().splitlines()[-1:] or ["no output"]
+        return [f"the Helm render could not run: {tail[0][:300]}"]
+    problems: list[str] = json.loads(result.stdout)
+    return problems
+
+
+def render_here(files: Mapping[str, bytes], samples: Mapping[str, tuple[str, dict[str, Any]]]) -> list[str]:
+    """The render itself, in this process (the child's work)."""
+    import helm_python as helm  # the optional extra
 
     problems: list[str] = []
     with tempfile.TemporaryDirectory(prefix="storefleet-chart-") as tmp:
@@ -44,3 +78,14 @@ def render_errors(files: Mapping[str, bytes], samples: Mapping[str, tuple[str, d
                 if not any(text.strip() for path, text in rendered.items() if not path.endswith("NOTES.txt")):
                     problems.append(f"Helm renders nothing for a {label} store")
     return problems
+
+
+def _main() -> None:
+    request = json.load(sys.stdin)
+    files = {path: base64.b64decode(data) for path, data in request["files"].items()}
+    samples = {label: (name, values) for label, (name, values) in request["samples"].items()}
+    json.dump(render_here(files, samples), sys.stdout)
+
+
+if __name__ == "__main__":
+    _main()

@@ -8,6 +8,8 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
+from anyio import to_thread
+
 from storefleet.api.core.actor import Actor
 from storefleet.api.core.errors import Conflict, NotFound, ValidationFailed
 from storefleet.api.core.ids import id_pattern, new_id
@@ -71,7 +73,8 @@ async def plan_rollout(
 ) -> Plan:
     """Validate everything a rollout needs and compute its waves; raises a 4xx naming the problem."""
     source = await charts.find_chart(reader, profile, req.chart_version)
-    checks = charts.check_chart(source, profile)
+    # Helm renders in a child process and schema checks are CPU work: off the event loop.
+    checks = await to_thread.run_sync(charts.check_chart, source, profile)
     targets = await repository.select_targets(conn, req.selector.model_dump(mode="json"))
     chosen, skipped = _eligible(targets, req.chart_version)
     taken = await repository.overlapping(conn, chosen)
