@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-HEAVY = ("kubernetes", "github", "cryptography", "jwt")
+HEAVY = ("kubernetes", "github", "cryptography", "jwt", "jsonschema", "yaml", "helm_python")
 PROBE = """
 import json, secrets, sys
 from storefleet.api.app import create_app
