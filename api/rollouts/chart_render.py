@@ -10,6 +10,7 @@ process would keep for good, for a check made once per rollout."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import importlib.util
 import json
 import subprocess
@@ -30,25 +31,44 @@ def render_errors(files: Mapping[str, bytes], samples: Mapping[str, tuple[str, d
     """Render the chart (`files`: path inside the chart -> bytes) once per sample (label -> (release
     name, values)), in a child process; the problems found, one per failed sample. Blocking."""
     request = {
-        "files": {path: base64.b64encode(data).decode() for path, data in files.items()},
-        "samples": {label: [name, values] for label, (name, values) in samples.items()},
+        "files": {path: base64.b64encode(data).decode() for path, data in sorted(files.items())},
+        "samples": {label: [name, values] for label, (name, values) in sorted(samples.items())},
     }
+    payload = json.dumps(request, sort_keys=True)
+    key = hashlib.sha256(payload.encode()).hexdigest()
+    if key in _RENDERED:
+        return list(_RENDERED[key])
+    problems, settled = _render_in_child(payload)
+    if settled:  # Helm's own answer; a timeout or a child that could not run may pass next time
+        _RENDERED[key] = problems
+        while len(_RENDERED) > _CACHED:
+            _RENDERED.pop(next(iter(_RENDERED)))
+    return problems
+
+
+# The same chart bytes with the same values render the same way: the answers of the last few renders
+# are kept (a rollout per chart version is validated again at its create, after its dry run).
+_CACHED = 16
+_RENDERED: dict[str, list[str]] = {}
+
+
+def _render_in_child(payload: str) -> tuple[list[str], bool]:
     try:
         result = subprocess.run(  # noqa: S603 - this interpreter, a fixed module, no shell
             [sys.executable, "-m", __name__],
-            input=json.dumps(request),
+            input=payload,
             capture_output=True,
             text=True,
             timeout=RENDER_TIMEOUT_S,
             check=False,
         )
     except subprocess.TimeoutExpired:
-        return [f"Helm did not render the chart within {RENDER_TIMEOUT_S} s"]
+        return [f"Helm did not render the chart within {RENDER_TIMEOUT_S} s"], False
     if result.returncode != 0:
         tail = result.stderr.strip().splitlines()[-1:] or ["no output"]
-        return [f"the Helm render could not run: {tail[0][:300]}"]
+        return [f"the Helm render could not run: {tail[0][:300]}"], False
     problems: list[str] = json.loads(result.stdout)
-    return problems
+    return problems, True
 
 
 def render_here(files: Mapping[str, bytes], samples: Mapping[str, tuple[str, dict[str, Any]]]) -> list[str]:
