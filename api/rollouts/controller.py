@@ -288,8 +288,13 @@ async def _record_commits(conn: Connection, rollout: RolloutRow, wave_rows: list
         elif wave.state in (WaveState.FAILED, WaveState.REVERTING) and wave.revert_group:
             done, sha = await repository.group_commit(conn, wave.revert_group)
             if done:
+                # An abort may have caught the wave before its own commit was recorded: both are now.
+                wave_sha = wave.commit_sha
+                if wave_sha is None and wave.commit_group:
+                    wave_sha = (await repository.group_commit(conn, wave.commit_group))[1]
                 await repository.set_wave(
-                    conn, rollout.id, wave.number, state=WaveState.REVERTED.value, revert_sha=sha
-                )
+                    conn, rollout.id, wave.number, state=WaveState.REVERTED.value, revert_sha=sha,
+                    commit_sha=wave_sha,
+                )  # fmt: skip
                 changed = True
     return changed

@@ -216,3 +216,21 @@ def test_a_human_git_revert_of_wave_one_is_recognised_and_pauses_the_rollout(
         wave = wait_for(all_marked, what="every store of wave 1 marked reverted")
     assert wave["state"] == "reverted" and wave["reverted_by"] == human
     assert human[:12] in paused["reason"] and wave_of(paused, 2)["commit_sha"] is None
+
+
+def test_an_abort_before_the_first_wave_is_committed_records_both_commits(
+    client: TestClient, tenant: Any, admin: Any, db: Any, applier: Applier, watcher: ClusterWatcher,
+    fleet_remote: Path,
+) -> None:  # fmt: skip
+    with cluster_running(applier):
+        ready_fleet(client, [tenant], 3, db)
+    created = start(client, admin, selector={"all": True}, steps=["100%"])
+    aborted = client.post(f"/api/v1/rollouts/{created['id']}/abort", headers=admin.headers)
+    assert aborted.status_code == 200 and aborted.json()["state"] == "aborted"
+    wave = wait_for(
+        lambda: (w := wave_of(rollout(client, admin, created["id"]), 1))["state"] == "reverted" and w,
+        what="the wave and its revert committed",
+    )
+    assert wave["commit_sha"] and wave["revert_sha"]
+    assert git("rev-parse", f"{wave['revert_sha']}^", cwd=fleet_remote) == wave["commit_sha"]
+    assert trailers(fleet_remote, wave["revert_sha"])["Action"] == "rollout-revert"
