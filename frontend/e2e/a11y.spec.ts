@@ -42,6 +42,15 @@ async function tabTo(target: Page, control: Locator, maxPresses = 40): Promise<v
   throw new Error(`Tab never reached ${control}`);
 }
 
+/** An arrow key in a Radix radio group, held until the focus has moved to `next`: the group checks the
+ * item it moves the focus to only while the key is down, and moves it in a timeout after the keydown,
+ * which on a busy machine may come after an instant key's keyup (focus moved, nothing checked). */
+async function arrowTo(target: Page, key: "ArrowLeft" | "ArrowRight", next: Locator): Promise<void> {
+  await target.keyboard.down(key);
+  await expect(next).toBeFocused();
+  await target.keyboard.up(key);
+}
+
 /** A second account, on a phone-sized screen (360 px), so the narrow layout is checked too. */
 async function withNewcomer(browser: Browser, steps: (newPage: Page) => Promise<void>): Promise<void> {
   const newPage = await newUserPage(browser, { width: 360, height: 780 });
@@ -218,9 +227,9 @@ test("a store can be created with the keyboard alone", async () => {
   await expect(page.getByRole("heading", { name: "Create a store" })).toBeVisible();
   // The engine cards are a radio group: Tab reaches the checked one, arrows move the choice.
   await tabTo(page, page.getByRole("radio", { name: /WooCommerce/ }));
-  await page.keyboard.press("ArrowRight");
+  await arrowTo(page, "ArrowRight", page.getByRole("radio", { name: /MedusaJS/ }));
   await expect(page.getByRole("radio", { name: /MedusaJS/ })).toBeChecked();
-  await page.keyboard.press("ArrowLeft");
+  await arrowTo(page, "ArrowLeft", page.getByRole("radio", { name: /WooCommerce/ }));
   await expect(page.getByRole("radio", { name: /WooCommerce/ })).toBeChecked();
   await tabTo(page, page.getByLabel("Store name"));
   await page.keyboard.type(name);
@@ -232,7 +241,7 @@ test("a store can be created with the keyboard alone", async () => {
   await expect(page.getByLabel("Plan")).toHaveValue("medium");
   // The templates are a radio group too: Tab reaches the default, an arrow picks the next one.
   await tabTo(page, page.getByRole("radio", { name: "Classic", exact: true }));
-  await page.keyboard.press("ArrowRight");
+  await arrowTo(page, "ArrowRight", page.getByRole("radio", { name: "Minimal", exact: true }));
   await expect(page.getByRole("radio", { name: "Minimal", exact: true })).toBeChecked();
   await tabTo(page, page.getByRole("button", { name: "Create store" }));
   await page.keyboard.press("Enter");

@@ -36,6 +36,7 @@ describe("creating a store", () => {
       http.get(`${API}/stores/st-new0000001`, () => HttpResponse.json(created)),
       http.get(`${API}/stores/st-new0000001/history`, () => HttpResponse.json({ commits: [] })),
       http.get(`${API}/stores/st-new0000001/resources`, () => HttpResponse.json({}, { status: 503 })),
+      http.get(`${API}/stores/st-new0000001/rollouts`, () => HttpResponse.json([])),
       http.get(`${API}/audit`, () => HttpResponse.json({ events: [], total: 0, limit: 200, offset: 0 })),
     );
     const { user, router } = renderApp("/stores/new");
