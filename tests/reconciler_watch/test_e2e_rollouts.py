@@ -164,10 +164,17 @@ def test_abort_after_wave_two_reverts_every_wave_in_its_own_commit(
         ids = ready_fleet(client, [tenant], 10, db)
         created = start(client, admin, selector={"all": True}, canary={"count": 2}, steps=["50%", "100%"])
         wait_for(
+            lambda: wave_of(rollout(client, admin, created["id"]), 1)["state"] == "passed", what="canary"
+        )
+    # the cluster stands still while wave 2 is committed: the admin pauses before it can pass (a passing
+    # wave queues the next one in the same pass), then lets it pass, then aborts
+    wait_for(lambda: wave_of(rollout(client, admin, created["id"]), 2)["state"] == "gating", what="wave 2")
+    paused = client.post(f"/api/v1/rollouts/{created['id']}/pause", headers=admin.headers)
+    assert paused.status_code == 200 and paused.json()["state"] == "paused", paused.text
+    with cluster_running(applier):
+        wait_for(
             lambda: wave_of(rollout(client, admin, created["id"]), 2)["state"] == "passed", what="wave 2"
         )
-        paused = client.post(f"/api/v1/rollouts/{created['id']}/pause", headers=admin.headers)
-        assert paused.status_code == 200 and paused.json()["state"] == "paused", paused.text
         aborted = client.post(
             f"/api/v1/rollouts/{created['id']}/abort",
             json={"reason": "support tickets"},
@@ -183,12 +190,15 @@ def test_abort_after_wave_two_reverts_every_wave_in_its_own_commit(
             what="both waves reverted",
         )
         wait_for(lambda: set(statuses(db, ids).values()) == {"ready"}, timeout_s=30, what="all ready")
-    reverts = [wave_of(done, n)["revert_sha"] for n in (2, 1)]
+    # every committed wave reverted, newest first, each in its own commit of exactly its stores
+    committed = [w for w in done["waves"] if w["commit_sha"]]
+    assert [w["number"] for w in committed] == [1, 2]  # paused before wave 2 passed: no wave 3
+    reverts = [w["revert_sha"] for w in reversed(committed)]
     assert len(set(reverts)) == 2 and git("rev-parse", f"{reverts[1]}^", cwd=fleet_remote) == reverts[0]
-    for number, sha in zip((2, 1), reverts, strict=True):
-        members = [s["store_id"] for s in wave_of(done, number)["stores"]]
+    for wave, sha in zip(reversed(committed), reverts, strict=True):
+        members = [s["store_id"] for s in wave["stores"]]
         assert commit_paths(fleet_remote, sha) == store_dirs(db, members)
-    assert wave_of(done, 3)["commit_sha"] is None and done["reason"] == "support tickets"
+    assert wave_of(done, 3)["state"] == "pending" and done["reason"] == "support tickets"
     assert all(chart_of(applier, sid) == "./charts/ecommerce-store" for sid in ids)
     again = client.post(f"/api/v1/rollouts/{created['id']}/resume", headers=admin.headers)
     assert again.status_code == 409 and again.json()["error"]["code"] == "INVALID_ROLLOUT_ACTION"
