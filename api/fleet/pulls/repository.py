@@ -57,13 +57,6 @@ async def all_by_number(conn: Connection, number: int, *, for_update: bool = Fal
     return await cur.fetchall()
 
 
-async def get_by_number(conn: Connection, number: int, *, for_update: bool = False) -> PullRequestRow | None:
-    lock = " FOR UPDATE" if for_update else ""
-    cur = conn.cursor(row_factory=_PULL)
-    await cur.execute(f"SELECT {_COLUMNS} FROM pull_requests WHERE number = %s{lock}", (number,))
-    return await cur.fetchone()
-
-
 async def open_for_store(conn: Connection, store_id: str) -> list[PullRequestRow]:
     cur = conn.cursor(row_factory=_PULL)
     await cur.execute(
