@@ -1,10 +1,11 @@
-"""`storefleet rollout`: fleet-wide chart rollouts from a terminal, a client of the admin HTTP API
+"""`storefleet rollout`: fleet-wide rollouts from a terminal, a client of the admin HTTP API
 (`/api/v1/rollouts`). It speaks plain JSON over the standard library's `urllib`, behind a `Transport`
 (method, path, JSON body, headers -> status, JSON) that tests swap for the app itself.
 
 CLI
 ---
 ``storefleet rollout create --chart-version 0.2.0 --all --canary 1 --steps "10%,50%,100%" --dry-run``
+(or ``--image-tag 6.7.2-php8.2-apache --engine woocommerce``, or ``--values-patch '{...}'``)
 prints the plan (waves, failure budgets, skipped stores, the checks that ran and a sample store's diff)
 and commits nothing; without ``--dry-run`` the rollout is recorded and its first wave queued.
 ``storefleet rollout list [--state running]`` and ``storefleet rollout show ID [--stores]`` read
@@ -19,6 +20,7 @@ API's answer as it is. An API error exits with status 1 showing its code and mes
 
 from __future__ import annotations
 
+import json
 import sys
 import urllib.error
 import urllib.parse
@@ -137,7 +139,8 @@ def _split_connection(options: dict[str, Any]) -> dict[str, Any]:
 
 @click.group()
 def rollout() -> None:
-    """Roll a store chart version out to the fleet in gated waves (an admin's client of the API)."""
+    """Roll a chart version, an image tag or a values patch out to the fleet in gated waves (an
+    admin's client of the API)."""
 
 
 def _csv_steps(_ctx: click.Context, _param: click.Parameter, value: str | None) -> list[str] | None:
@@ -154,8 +157,16 @@ def _choice(values: Sequence[str]) -> click.Choice[str]:
 
 
 @rollout.command(short_help="Start a rollout, or --dry-run to see its plan.")
+@click.option("--chart-version", metavar="VERSION", help="Change: the store chart version, e.g. 0.2.0.")
 @click.option(
-    "--chart-version", required=True, metavar="VERSION", help="The store chart version, e.g. 0.2.0."
+    "--image-tag",
+    metavar="TAG",
+    help="Change: the engine's application image tag (with exactly one --engine).",
+)
+@click.option(
+    "--values-patch",
+    metavar="JSON",
+    help='Change: chart values merged over each store\'s, e.g. \'{"redis": {"enabled": true}}\'.',
 )
 @click.option(
     "--all", "all_stores", is_flag=True, help="Every store (needed when no other selector is given)."
@@ -218,7 +229,7 @@ def create(ctx: click.Context, /, **options: Any) -> None:
     elif options["dry_run"]:
         print_plan(answer)
     else:
-        click.echo(f"Created rollout {answer['id']} ({answer['state']}): chart {answer['chart_version']}"
+        click.echo(f"Created rollout {answer['id']} ({answer['state']}): {answer['change']}"
                    f" to {answer['store_count']} stores in {len(answer['waves'])} waves.")  # fmt: skip
         print_waves(answer)
         click.echo(f"Follow it with: storefleet rollout show {answer['id']}")
@@ -234,7 +245,7 @@ def _create_body(options: Mapping[str, Any]) -> dict[str, Any]:
         raise click.UsageError("choose stores: --all, or --engine/--plan/--tenant/--template/--store")
     if options["all_stores"]:
         selector["all"] = True
-    body: dict[str, Any] = {"chart_version": options["chart_version"], "selector": selector}
+    body: dict[str, Any] = {**_change(options), "selector": selector}
     canary: dict[str, Any] = {}
     if options["canary_ids"]:
         canary["store_ids"] = list(options["canary_ids"])
@@ -261,6 +272,26 @@ def _create_body(options: Mapping[str, Any]) -> dict[str, Any]:
     return body
 
 
+def _change(options: Mapping[str, Any]) -> dict[str, Any]:
+    """The one change a rollout makes, from --chart-version, --image-tag or --values-patch."""
+    given = [key for key in ("chart_version", "image_tag", "values_patch") if options[key] is not None]
+    if len(given) != 1:
+        raise click.UsageError("give exactly one change: --chart-version, --image-tag or --values-patch")
+    if options["chart_version"] is not None:
+        return {"chart_version": options["chart_version"]}
+    if options["image_tag"] is not None:
+        if len(options["engines"]) != 1:
+            raise click.UsageError("--image-tag needs exactly one --engine: an image is one engine's")
+        return {"image": {"engine": options["engines"][0], "tag": options["image_tag"]}}
+    try:
+        patch = json.loads(options["values_patch"])
+    except json.JSONDecodeError as exc:
+        raise click.BadParameter(f"not JSON: {exc}", param_hint="--values-patch") from exc
+    if not isinstance(patch, dict):
+        raise click.BadParameter("give a JSON object", param_hint="--values-patch")
+    return {"values_patch": patch}
+
+
 @rollout.command(name="list")
 @click.option("--state", type=_choice([s.value for s in RolloutState]), help="Only rollouts in this state.")
 @click.option("--limit", type=click.IntRange(1, 100), default=20, show_default=True)
@@ -280,7 +311,7 @@ def list_rollouts(ctx: click.Context, /, state: str | None, limit: int, offset: 
         (
             r["id"],
             r["state"],
-            r["chart_version"],
+            r["change"],
             r["store_count"],
             f"{sum(w['state'] == 'passed' for w in r.get('waves', []))}/{len(r.get('waves', []))}",
             when(r.get("created_at")),
@@ -288,7 +319,7 @@ def list_rollouts(ctx: click.Context, /, state: str | None, limit: int, offset: 
         )
         for r in items
     ]
-    click.echo(table(("ID", "STATE", "CHART", "STORES", "WAVES PASSED", "CREATED", "BY"), rows))
+    click.echo(table(("ID", "STATE", "CHANGE", "STORES", "WAVES PASSED", "CREATED", "BY"), rows))
     click.echo(f"{len(items)} of {answer.get('total', len(items))} rollouts")
 
 

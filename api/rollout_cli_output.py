@@ -45,8 +45,7 @@ def _sample(ids: Sequence[str], shown: int = 3) -> str:
 def print_plan(plan: Mapping[str, Any]) -> None:
     waves = plan.get("waves", [])
     click.echo(
-        f"Dry run, nothing committed: chart {plan['chart_version']} to {plan['store_count']} stores"
-        f" in {len(waves)} waves."
+        f"Dry run, nothing committed: {plan['change']} to {plan['store_count']} stores in {len(waves)} waves."
     )
     if plan.get("add_chart"):
         click.echo(f"The chart {plan['chart_version']} this release ships is committed before wave 1.")
@@ -126,10 +125,10 @@ def _describe_selector(selector: Mapping[str, Any]) -> str:
 
 def print_rollout(rollout: Mapping[str, Any]) -> None:
     click.echo(f"Rollout {rollout['id']}: {rollout['state']}")
-    chart = f"  chart version: {rollout['chart_version']}"
+    change = f"  change:        {rollout['change']}"
     if rollout.get("add_chart"):
-        chart += " (the chart is committed before wave 1)"
-    click.echo(chart)
+        change += " (the chart is committed before wave 1)"
+    click.echo(change)
     click.echo(
         f"  stores:        {rollout['store_count']} ({_describe_selector(rollout.get('selector') or {})})"
     )
@@ -151,11 +150,21 @@ def print_wave_stores(rollout: Mapping[str, Any]) -> None:
         click.echo(f"Wave {wave['number']} stores:")
         rows = [
             (s["store_id"], s.get("name"), s.get("tenant"), s.get("status"), s.get("state"),
-             s.get("from_version"), s.get("chart_version"), s.get("error") or s.get("note"))
+             _cell(s.get("from_value")), _cell(s.get("value")), s.get("error") or s.get("note"))
             for s in stores
         ]  # fmt: skip
-        headers = ("STORE", "NAME", "TENANT", "STATUS", "IN ROLLOUT", "FROM", "VERSION", "NOTE")
+        headers = ("STORE", "NAME", "TENANT", "STATUS", "IN ROLLOUT", "FROM", "NOW", "NOTE")
         click.echo(table(headers, rows))
 
 
 # ---- the commands --------------------------------------------------------------------------------
+
+
+def _cell(value: object) -> str:
+    """A field's value in a table cell: a values patch as compact JSON, cut short."""
+    if value is None:
+        return "-"
+    if isinstance(value, dict):
+        text = json.dumps(value, sort_keys=True, separators=(",", ":"))
+        return text if len(text) <= 40 else text[:37] + "..."
+    return str(value)

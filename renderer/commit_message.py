@@ -70,6 +70,8 @@ ROLLOUT_ID = "Rollout-Id"
 ROLLOUT_WAVE = "Rollout-Wave"
 STORE_COUNT = "Store-Count"
 CHART_VERSION = "Chart-Version"
+IMAGE_TAG = "Image-Tag"
+VALUES_PATCH = "Values-Patch"  # the patch's digest (sha256 of its canonical JSON, 12 hex digits)
 # The outbox rows committed together: lets a restarted writer find a wave it already pushed.
 CHANGE_GROUP = "Change-Group"
 ROLLOUT_ACTIONS = ("rollout", "rollout-revert")
@@ -84,17 +86,17 @@ class GroupRecord:
     rollout_id: str
     wave: int
     store_count: int
-    chart_version: str | None  # the version the stores move to (None: back to the default chart)
+    change: str  # what the stores move to, in a few words: "chart 0.3.0", "image 6.7.2-php8.2-apache"
     first_change_id: int
     actor: str | None
     reason: str | None = None
+    change_trailer: tuple[str, str] | None = None  # the change as a trailer, e.g. (CHART_VERSION, "0.3.0")
 
 
 def group_commit_message(record: GroupRecord) -> str:
-    target = f"chart {record.chart_version}" if record.chart_version else "the default chart"
     stores = f"{record.store_count} store{'s' if record.store_count != 1 else ''}"
     if record.action == "rollout":
-        summary = f"rollout {record.rollout_id}: wave {record.wave}, {stores} -> {target}"
+        summary = f"rollout {record.rollout_id}: wave {record.wave}, {stores} -> {record.change}"
     else:
         summary = f"rollout {record.rollout_id}: revert wave {record.wave}, {stores} back"
     body = f"\n\n{record.reason}" if record.reason else ""
@@ -103,7 +105,7 @@ def group_commit_message(record: GroupRecord) -> str:
         ROLLOUT_WAVE: str(record.wave),
         ACTION: record.action,
         STORE_COUNT: str(record.store_count),
-        CHART_VERSION: (record.chart_version or "default") if record.action == "rollout" else None,
+        **(dict([record.change_trailer]) if record.change_trailer and record.action == "rollout" else {}),
         CHANGE_GROUP: record.group,
         CHANGE_ID: str(record.first_change_id),
         REQUESTED_BY: record.actor,

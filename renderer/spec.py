@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from storefleet.renderer.catalogue import Branding, Template
+from storefleet.renderer.values_patch import patch_problems
 
 API_VERSION: Literal["storefleet.io/v1"] = "storefleet.io/v1"
 
@@ -34,9 +35,11 @@ DEFAULT_THEME = Theme.STOREFRONT
 DEFAULT_PLAN = Plan.SMALL
 # Fields a spec written before they existed lacks: absent from the document when unset, so such a
 # spec keeps its hash (and the cluster's record of it stays current).
-_OMITTED_WHEN_UNSET = ("template", "branding", "chart_version")
+_OMITTED_WHEN_UNSET = ("template", "branding", "chart_version", "image_tag", "values_patch")
 # A store chart version as the fleet repo names its directory (`charts/ecommerce-store-<version>/`).
 CHART_VERSION_PATTERN = r"^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.]+)?$"
+# An OCI image tag (the distribution spec's grammar; also the chart schema's).
+IMAGE_TAG_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"
 
 
 class StoreSpec(BaseModel):
@@ -56,6 +59,10 @@ class StoreSpec(BaseModel):
     branding: Branding | None = None
     # The store chart version a rollout moved the store to; unset: the fleet repo's default chart.
     chart_version: str | None = Field(default=None, pattern=CHART_VERSION_PATTERN, max_length=40)
+    # The engine's application image tag (WordPress / Medusa) a rollout set; unset: the chart's.
+    image_tag: str | None = Field(default=None, pattern=IMAGE_TAG_PATTERN, max_length=128)
+    # Chart values a rollout set over the derived ones (see values_patch.py); unset: none.
+    values_patch: dict[str, Any] | None = None
 
     @model_validator(mode="after")
     def _engine_specific_fields(self) -> StoreSpec:
@@ -67,6 +74,12 @@ class StoreSpec(BaseModel):
             raise ValueError("branding applies to Medusa stores only (WooCommerce: the theme)")
         if self.branding is not None and self.branding.is_empty:
             object.__setattr__(self, "branding", None)
+        if self.values_patch is not None:
+            problems = patch_problems(self.values_patch)
+            if problems:
+                raise ValueError(f"values_patch: {problems[0]}")
+            if not self.values_patch:
+                object.__setattr__(self, "values_patch", None)
         return self
 
     @property

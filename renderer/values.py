@@ -37,7 +37,11 @@ ingress:
 credentials:               # Argo CD only: rendering there cannot `lookup`, so the platform
   existingSecret: st-abcdefgh23-credentials  # creates this Secret; absent (Flux): the chart
                            # generates the passwords and keeps them stable with `lookup`
+wordpress:                 # (medusa: for Medusa) only when an image rollout set the tag
+  image: {tag: 6.7.2-php8.2-apache}
 ```
+
+A rollout's values patch (`values_patch.py`) is merged over all of the above, last.
 
 Never in values: a password, a token, any secret material. Secrets are made in the cluster.
 
@@ -59,7 +63,8 @@ from typing import Any
 
 from storefleet.renderer.catalogue import Branding
 from storefleet.renderer.profile import GitOpsEngine, RenderProfile
-from storefleet.renderer.spec import Plan, StoreSpec
+from storefleet.renderer.spec import Engine, Plan, StoreSpec
+from storefleet.renderer.values_patch import merge_patch
 
 
 @dataclass(frozen=True)
@@ -134,7 +139,17 @@ def chart_values(spec: StoreSpec, profile: RenderProfile, host: str) -> dict[str
         values["storefront"] = storefront_values(spec.branding)
     if profile.gitops_engine is GitOpsEngine.ARGOCD:
         values["credentials"] = {"existingSecret": credentials_secret_name(spec)}
+    if spec.image_tag is not None:
+        values[APP_IMAGE_KEY[spec.engine]] = {"image": {"tag": spec.image_tag}}
+    if spec.values_patch is not None:
+        values = merge_patch(values, spec.values_patch)
     return values
+
+
+# The chart's key for each engine's application image (its tag is what an image rollout sets).
+APP_IMAGE_KEY: Mapping[Engine, str] = MappingProxyType(
+    {Engine.WOOCOMMERCE: "wordpress", Engine.MEDUSA: "medusa"}
+)
 
 
 def storefront_values(branding: Branding) -> dict[str, Any]:

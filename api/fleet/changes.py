@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import ValidationError
 
 from storefleet.api.domain.outbox_repository import PendingChange
 from storefleet.renderer.commit_message import (
+    CHART_VERSION,
     ChangeRecord,
     GroupRecord,
     chart_commit_message,
@@ -122,12 +124,30 @@ def _group_units(
         rollout_id=params["rollout_id"],
         wave=int(params["wave"]),
         store_count=len(members),
-        chart_version=params.get("chart_version"),
+        change=_group_change(params),
         first_change_id=first.id,
         actor=params.get("actor"),
         reason=params.get("reason"),
+        change_trailer=_group_trailer(params),
     )
     edits = tuple((d.directory, d.files) for _, d in members)
     commit = DirectoryChange(edits[0][0], edits[0][1], group_commit_message(record), record.action, edits[1:])
     units.append(CommitUnit(tuple(change for change, _ in members), commit))
     return units
+
+
+def _group_change(params: dict[str, Any]) -> str:
+    if "change" in params:
+        return str(params["change"])
+    # queued before rollouts had kinds: a chart version
+    version = params.get("chart_version")
+    return f"chart {version}" if version else "the default chart"
+
+
+def _group_trailer(params: dict[str, Any]) -> tuple[str, str] | None:
+    trailer = params.get("change_trailer")
+    if trailer:
+        return str(trailer[0]), str(trailer[1])
+    if "change" not in params:  # queued before rollouts had kinds
+        return CHART_VERSION, str(params.get("chart_version") or "default")
+    return None

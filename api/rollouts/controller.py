@@ -127,7 +127,8 @@ class RolloutController:
         members = [
             m for m in await repository.wave_stores(conn, rollout.id, wave.number) if m.state == "committed"
         ]
-        stores = [WaveStore(m.store_id, m.status, m.chart_version, m.error) for m in members]
+        change = rollout.change
+        stores = [WaveStore(m.store_id, m.status, change.reached(m.value), m.error) for m in members]
         key = (rollout.id, wave.number, wave.attempt)
         result = evaluate(self._view(rollout, wave), stores, self._config(rollout), self._probes.get(key))
         gate = result.summary()
@@ -218,9 +219,8 @@ class RolloutController:
                 for m in await repository.wave_stores(conn, rollout.id, wave.number)
                 if m.state == "committed"
             ]
-            back = moved_back(
-                [WaveStore(m.store_id, m.status, m.chart_version) for m in members], rollout.chart_version
-            )
+            reached = rollout.change.reached
+            back = moved_back([WaveStore(m.store_id, m.status, reached(m.value)) for m in members])
             if not back:
                 continue
             await repository.set_store_states(
@@ -250,7 +250,6 @@ class RolloutController:
         return WaveView(
             wave.number,
             WaveState(wave.state),
-            rollout.chart_version,
             wave.max_failures,
             wave.committed_for_s,
             wave.ready_for_s,

@@ -133,7 +133,7 @@ async def store_rollouts(
     store = await stores_repository.get_store(conn, store_id) if store_id.startswith("st-") else None
     if store is None or not (actor.is_admin or store.owner_id == actor.id):
         raise StoreNotFound(f"No store '{store_id[:64]}'.")
-    return [StoreRolloutOut(**row) for row in await repository.store_rollouts(conn, store.id)]
+    return [presenter.store_rollout_out(row) for row in await repository.store_rollouts(conn, store.id)]
 
 
 class StoreNotFound(NotFound):

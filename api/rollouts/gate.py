@@ -1,9 +1,10 @@
 """A wave's gate (pure): `evaluate(wave, stores, now)` says wait, soak, probe, pass or fail, and why.
 
 A store of the wave counts as ready only when its status is `ready` and its spec carries the wave's
-chart version: every spec change moves a store out of `ready` in the same transaction as its outbox
-row, so `ready` at the target version is the watcher's own verdict at the wave's commit or a later
-one (a tenant's change meanwhile keeps the version, and the store is ready only at the newest commit).
+value (its chart version, image tag or values patch): every spec change moves a store out of `ready`
+in the same transaction as its outbox row, so `ready` at the wave's value is the watcher's own
+verdict at the wave's commit or a later one (a tenant's change meanwhile keeps the value, and the
+store is ready only at the newest commit).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ class GateConfig:
 class WaveStore:
     store_id: str
     status: str
-    chart_version: str | None
+    at_value: bool  # the store's spec carries the wave's change (chart version, image tag, values)
     error: str | None = None
 
 
@@ -34,7 +35,6 @@ class WaveStore:
 class WaveView:
     number: int
     state: WaveState
-    target_version: str
     max_failures: int
     committed_for_s: float | None  # seconds since its commit was recorded (None: not yet)
     ready_for_s: float | None  # seconds since every store was ready (None: not yet)
@@ -71,9 +71,9 @@ class GateResult:
 _GONE = frozenset({"deleting", "deleted"})
 
 
-def moved_back(stores: Sequence[WaveStore], target_version: str) -> list[WaveStore]:
-    """Stores of a committed wave no longer at its version (someone reverted or edited them in git)."""
-    return [s for s in stores if s.status not in _GONE and s.chart_version != target_version]
+def moved_back(stores: Sequence[WaveStore]) -> list[WaveStore]:
+    """Stores of a committed wave no longer at its value (someone reverted or edited them in git)."""
+    return [s for s in stores if s.status not in _GONE and not s.at_value]
 
 
 def evaluate(
@@ -82,7 +82,7 @@ def evaluate(
     config: GateConfig,
     probe_failures: Mapping[str, str] | None = None,
 ) -> GateResult:
-    live = [s for s in stores if s.status not in _GONE and s.chart_version == wave.target_version]
+    live = [s for s in stores if s.status not in _GONE and s.at_value]
     ready = [s for s in live if s.status == "ready"]
     failed = [(s.store_id, s.error or "failed") for s in live if s.status == "failed"]
     failed += sorted((probe_failures or {}).items())

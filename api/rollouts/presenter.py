@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from storefleet.api.db.pool import Connection
 from storefleet.api.rollouts import repository
+from storefleet.api.rollouts.change import ChangeKind, describe
 from storefleet.api.rollouts.repository import RolloutRow
-from storefleet.api.rollouts.schemas import RolloutOut, WaveOut, WaveStoreOut
+from storefleet.api.rollouts.schemas import RolloutOut, StoreRolloutOut, WaveOut, WaveStoreOut
 from storefleet.api.rollouts.states import RolloutState, WaveState
 
 
@@ -21,7 +24,8 @@ async def rollout_out(conn: Connection, row: RolloutRow, *, with_stores: bool) -
                 tenant=m.tenant,
                 status=m.status,
                 chart_version=m.chart_version,
-                from_version=m.from_version,
+                value=m.value,
+                from_value=m.from_value,
                 state=m.state,
                 note=m.note,
                 error=m.error if m.status == "failed" else None,
@@ -48,6 +52,9 @@ async def rollout_out(conn: Connection, row: RolloutRow, *, with_stores: bool) -
     return RolloutOut(
         id=row.id,
         state=RolloutState(row.state),
+        kind=ChangeKind(row.kind),
+        target=row.target,
+        change=describe(ChangeKind(row.kind), row.target),
         chart_version=row.chart_version,
         add_chart=row.add_chart,
         selector=row.selector,
@@ -62,3 +69,8 @@ async def rollout_out(conn: Connection, row: RolloutRow, *, with_stores: bool) -
         store_count=row.store_count,
         waves=waves,
     )
+
+
+def store_rollout_out(row: dict[str, Any]) -> StoreRolloutOut:
+    kind = ChangeKind(row["kind"])
+    return StoreRolloutOut(**row, change=describe(kind, row["target"]))

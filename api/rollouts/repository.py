@@ -12,6 +12,7 @@ from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
 from storefleet.api.db.pool import Connection
+from storefleet.api.rollouts.change import ChangeKind, FieldValue, RolloutChange
 from storefleet.api.rollouts.states import ACTIVE, RolloutState, WaveState
 
 
@@ -19,7 +20,9 @@ from storefleet.api.rollouts.states import ACTIVE, RolloutState, WaveState
 class RolloutRow:
     id: str
     state: str
-    chart_version: str
+    kind: str  # a ChangeKind: the spec field the rollout sets
+    target: FieldValue  # the value it sets
+    chart_version: str | None  # chart rollouts: the version
     add_chart: bool
     selector: dict[str, Any]
     steps: list[Any]
@@ -31,6 +34,10 @@ class RolloutRow:
     updated_at: datetime
     finished_at: datetime | None
     store_count: int
+
+    @property
+    def change(self) -> RolloutChange:
+        return RolloutChange(ChangeKind(self.kind), self.target)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +67,12 @@ class WaveStoreRow:
     store_id: str
     wave: int
     state: str
-    from_version: str | None
+    from_value: FieldValue  # the field's value before the wave (the revert puts it back)
     note: str | None
     name: str
     tenant: str
     status: str
+    value: FieldValue  # the field's value in the store's spec now
     chart_version: str | None
     error: str | None
     pinned: bool
@@ -76,13 +84,15 @@ class TargetRow:
     id: str
     owner_id: str
     status: str
+    engine: str
     chart_version: str | None
+    value: FieldValue  # the rollout's field in the store's spec
     pinned: bool
 
 
 _ROLLOUT_COLUMNS = (
-    "r.id, r.state, r.chart_version, r.add_chart, r.selector, r.steps, r.gate, r.reason, r.failing,"
-    " r.created_by, r.created_at, r.updated_at, r.finished_at,"
+    "r.id, r.state, r.kind, r.target, r.chart_version, r.add_chart, r.selector, r.steps, r.gate,"
+    " r.reason, r.failing, r.created_by, r.created_at, r.updated_at, r.finished_at,"
     " (SELECT count(*) FROM rollout_stores rs WHERE rs.rollout_id = r.id)::int AS store_count"
 )
 _WAVE_COLUMNS = (
@@ -92,17 +102,19 @@ _WAVE_COLUMNS = (
     " extract(epoch FROM now() - ready_at)::float8 AS ready_for_s"
 )
 _WAVE_STORE_COLUMNS = (
-    "rs.store_id, rs.wave, rs.state, rs.from_version, rs.note, s.name, s.owner_id AS tenant, s.status,"
-    " s.spec->>'chart_version' AS chart_version, coalesce(s.error, s.status_message) AS error,"
+    "rs.store_id, rs.wave, rs.state, rs.from_value, rs.note, s.name, s.owner_id AS tenant, s.status,"
+    " s.spec -> r.kind AS value, s.spec->>'chart_version' AS chart_version,"
+    " coalesce(s.error, s.status_message) AS error,"
     " s.pinned_at IS NOT NULL AS pinned,"
     " s.last_commit_sha"
 )
 
 
-async def select_targets(conn: Connection, selector: dict[str, Any]) -> list[TargetRow]:
-    """Live stores the selector matches, in id order (pinned ones included: the caller says why not)."""
+async def select_targets(conn: Connection, selector: dict[str, Any], field: str) -> list[TargetRow]:
+    """Live stores the selector matches, in id order, with their spec's `field` (pinned ones included:
+    the caller says why not)."""
     conditions = ["status NOT IN ('deleted', 'deleting')"]
-    params: list[Any] = []
+    params: list[Any] = [field]
     for column, key in (
         ("engine", "engines"),
         ("plan", "plans"),
@@ -115,8 +127,9 @@ async def select_targets(conn: Connection, selector: dict[str, Any]) -> list[Tar
             params.append(list(selector[key]))
     cur = conn.cursor(row_factory=class_row(TargetRow))
     await cur.execute(
-        "SELECT id, owner_id, status, spec->>'chart_version' AS chart_version,"
-        f" pinned_at IS NOT NULL AS pinned FROM stores WHERE {' AND '.join(conditions)} ORDER BY id",
+        "SELECT id, owner_id, status, engine, spec->>'chart_version' AS chart_version,"
+        " spec -> %s AS value, pinned_at IS NOT NULL AS pinned"
+        f" FROM stores WHERE {' AND '.join(conditions)} ORDER BY id",
         params,
     )
     return await cur.fetchall()
@@ -138,12 +151,14 @@ async def overlapping(
 async def insert_rollout(conn: Connection, row: dict[str, Any], waves: list[tuple[int, int, int]]) -> None:
     """The rollout, its waves ((number, store count, failure budget)) and nothing else."""
     await conn.execute(
-        "INSERT INTO rollouts (id, state, chart_version, add_chart, selector, steps, gate, reason,"
-        " created_by)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        "INSERT INTO rollouts (id, state, kind, target, chart_version, add_chart, selector, steps, gate,"
+        " reason, created_by)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         (
             row["id"],
             RolloutState.RUNNING.value,
+            row["kind"],
+            Jsonb(row["target"]),
             row["chart_version"],
             row["add_chart"],
             Jsonb(row["selector"]),
@@ -207,6 +222,7 @@ async def wave_stores(conn: Connection, rollout_id: str, wave: int | None = None
     only = " AND rs.wave = %s" if wave is not None else ""
     await cur.execute(
         f"SELECT {_WAVE_STORE_COLUMNS} FROM rollout_stores rs JOIN stores s ON s.id = rs.store_id"
+        " JOIN rollouts r ON r.id = rs.rollout_id"
         f" WHERE rs.rollout_id = %s{only} ORDER BY rs.wave, rs.store_id",
         (rollout_id, wave) if wave is not None else (rollout_id,),
     )
@@ -216,7 +232,8 @@ async def wave_stores(conn: Connection, rollout_id: str, wave: int | None = None
 async def store_rollouts(conn: Connection, store_id: str) -> list[dict[str, Any]]:
     """The rollouts that touched a store (for its page), newest first."""
     cur = await conn.execute(
-        "SELECT r.id, r.state, r.chart_version, rs.wave, rs.state AS store_state, rs.from_version,"
+        "SELECT r.id, r.state, r.kind, r.target, r.chart_version, rs.wave, rs.state AS store_state,"
+        " rs.from_value,"
         " w.commit_sha,"
         " w.revert_sha, r.created_at FROM rollout_stores rs JOIN rollouts r ON r.id = rs.rollout_id"
         " JOIN rollout_waves w ON w.rollout_id = rs.rollout_id AND w.number = rs.wave"
@@ -276,19 +293,19 @@ async def set_wave(conn: Connection, rollout_id: str, number: int, **fields: Any
 
 
 async def set_store_states(
-    conn: Connection, rollout_id: str, changes: Sequence[tuple[str, str, str | None, str | None]]
+    conn: Connection, rollout_id: str, changes: Sequence[tuple[str, str, FieldValue, str | None]]
 ) -> None:
-    """(store id, state, from version, note) in one statement; the from version is kept when None
-    is given for a store that had one."""
+    """(store id, state, value before the wave, note) in one statement; the value before is recorded
+    only for a store its wave commits ('committed'), else kept."""
     if not changes:
         return
-    ids, states, versions, notes = (list(c) for c in zip(*changes, strict=True))
+    ids, states, values, notes = (list(c) for c in zip(*changes, strict=True))
     await conn.execute(
-        "UPDATE rollout_stores rs SET state = c.state, from_version = CASE WHEN c.state = 'committed'"
-        " THEN c.version ELSE rs.from_version END, note = c.note"
-        " FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[]) AS c(id, state, version, note)"
+        "UPDATE rollout_stores rs SET state = c.state, from_value = CASE WHEN c.state = 'committed'"
+        " THEN c.value ELSE rs.from_value END, note = c.note"
+        " FROM unnest(%s::text[], %s::text[], %s::jsonb[], %s::text[]) AS c(id, state, value, note)"
         " WHERE rs.rollout_id = %s AND rs.store_id = c.id",
-        (ids, states, versions, notes, rollout_id),
+        (ids, states, [Jsonb(v) for v in values], notes, rollout_id),
     )
 
 

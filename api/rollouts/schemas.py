@@ -7,11 +7,14 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from storefleet.api.rollouts.change import ChangeKind, FieldValue, RolloutChange, normalise
 from storefleet.api.rollouts.states import RolloutState, WaveState
 from storefleet.renderer.catalogue import Template
-from storefleet.renderer.spec import CHART_VERSION_PATTERN, Engine, Plan
+from storefleet.renderer.spec import CHART_VERSION_PATTERN, IMAGE_TAG_PATTERN, Engine, Plan
+from storefleet.renderer.values_patch import patch_problems
 
 ChartVersion = Annotated[str, StringConstraints(pattern=CHART_VERSION_PATTERN, max_length=40)]
+ImageTag = Annotated[str, StringConstraints(pattern=IMAGE_TAG_PATTERN, max_length=128)]
 StoreIdText = Annotated[str, StringConstraints(pattern=r"^st-[a-z2-7]{10}$")]
 StepText = Annotated[str, StringConstraints(pattern=r"^\s*[0-9]+(\.[0-9]+)?\s*%?\s*$", max_length=12)]
 
@@ -65,10 +68,27 @@ class GateRequest(BaseModel):
     )
 
 
-class CreateRolloutRequest(BaseModel):
+class ImageChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    chart_version: ChartVersion
+    engine: Engine = Field(description="Whose application image: WordPress or Medusa")
+    tag: ImageTag
+
+
+class CreateRolloutRequest(BaseModel):
+    """What to change (exactly one of `chart_version`, `image`, `values_patch`), on which stores, in
+    which waves, gated how."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    chart_version: ChartVersion | None = Field(default=None, description="A store chart version")
+    image: ImageChange | None = Field(
+        default=None, description="An engine's application image tag (only that engine's stores)"
+    )
+    values_patch: dict[str, Any] | None = Field(
+        default=None,
+        description="Chart values merged over each store's (JSON merge patch); {} removes a patch",
+    )
     selector: Selector
     canary: Canary = Field(default_factory=Canary)
     steps: list[StepText | int] = Field(
@@ -80,6 +100,25 @@ class CreateRolloutRequest(BaseModel):
     gate: GateRequest = Field(default_factory=GateRequest)
     reason: Annotated[str, StringConstraints(max_length=500)] | None = None
     dry_run: bool = False
+
+    @model_validator(mode="after")
+    def _one_change(self) -> CreateRolloutRequest:
+        given = [self.chart_version is not None, self.image is not None, self.values_patch is not None]
+        if sum(given) != 1:
+            raise ValueError("give exactly one change: chart_version, image or values_patch")
+        if self.values_patch is not None:
+            problems = patch_problems(self.values_patch)
+            if problems:
+                raise ValueError(f"values_patch: {'; '.join(problems[:5])}")
+        return self
+
+    @property
+    def change(self) -> RolloutChange:
+        if self.image is not None:
+            return RolloutChange(ChangeKind.IMAGE_TAG, self.image.tag)
+        if self.values_patch is not None:
+            return RolloutChange(ChangeKind.VALUES_PATCH, normalise(self.values_patch))
+        return RolloutChange(ChangeKind.CHART_VERSION, self.chart_version)
 
 
 class ActionRequest(BaseModel):
@@ -94,7 +133,8 @@ class WaveStoreOut(BaseModel):
     tenant: str
     status: str
     chart_version: str | None
-    from_version: str | None
+    value: FieldValue = Field(description="The rollout's field in the store's spec now")
+    from_value: FieldValue = Field(description="Its value before the store's wave (the revert's)")
     state: str  # pending | committed | skipped | reverted
     note: str | None = None
     error: str | None = None
@@ -119,7 +159,10 @@ class WaveOut(BaseModel):
 class RolloutOut(BaseModel):
     id: str
     state: RolloutState
-    chart_version: str
+    kind: ChangeKind = Field(description="The spec field the rollout sets")
+    target: FieldValue = Field(description="The value it sets")
+    change: str = Field(description="The change in a few words: `chart 0.3.0`, `image 6.7.2`, ...")
+    chart_version: str | None = Field(description="Chart rollouts: the version")
     add_chart: bool
     selector: dict[str, Any]
     steps: list[Any]
@@ -145,7 +188,10 @@ class RolloutPlanOut(BaseModel):
     """A dry run: what would be committed, and nothing is."""
 
     dry_run: bool = True
-    chart_version: str
+    kind: ChangeKind
+    target: FieldValue
+    change: str
+    chart_version: str | None
     add_chart: bool
     store_count: int
     skipped: list[dict[str, str]]
@@ -164,10 +210,13 @@ class StoreRolloutOut(BaseModel):
 
     id: str
     state: str
-    chart_version: str
+    kind: ChangeKind
+    target: FieldValue
+    change: str
+    chart_version: str | None
     wave: int
     store_state: str
-    from_version: str | None
+    from_value: FieldValue
     commit_sha: str | None
     revert_sha: str | None
     created_at: datetime

@@ -17,6 +17,7 @@ from storefleet.api.db.pool import Connection
 from storefleet.api.domain import audit, stores_repository
 from storefleet.api.fleet.reader import FleetReader
 from storefleet.api.rollouts import charts, repository, waves
+from storefleet.api.rollouts.change import ChangeKind, RolloutChange
 from storefleet.api.rollouts.gate import failure_budget
 from storefleet.api.rollouts.planner import PlanError, parse_step, plan_waves
 from storefleet.api.rollouts.repository import NOW, RolloutRow, TargetRow, WaveRow
@@ -31,7 +32,7 @@ from storefleet.api.rollouts.states import (
 )
 from storefleet.renderer.manifests import render_store
 from storefleet.renderer.profile import RenderProfile
-from storefleet.renderer.spec import StoreSpec
+from storefleet.renderer.spec import Engine, StoreSpec
 
 ROLLOUT_ID_PREFIX = "ro"
 _ROLLOUT_ID = id_pattern(ROLLOUT_ID_PREFIX)
@@ -56,7 +57,8 @@ class InvalidPlan(ValidationFailed):
 @dataclass(frozen=True)
 class Plan:
     request: CreateRolloutRequest
-    source: charts.ChartSource
+    change: RolloutChange
+    add_chart: bool  # chart rollouts: the packaged chart is committed before wave 1
     checks: list[str]
     waves: list[list[str]]
     budgets: list[int]
@@ -72,11 +74,17 @@ async def plan_rollout(
     rollout_id: str,
 ) -> Plan:
     """Validate everything a rollout needs and compute its waves; raises a 4xx naming the problem."""
-    source = await charts.find_chart(reader, profile, req.chart_version)
-    # Helm renders in a child process and schema checks are CPU work: off the event loop.
-    checks = await to_thread.run_sync(charts.check_chart, source, profile)
-    targets = await repository.select_targets(conn, req.selector.model_dump(mode="json"))
-    chosen, skipped = _eligible(targets, req.chart_version)
+    change = req.change
+    add_chart, checks = False, []
+    if change.kind is ChangeKind.CHART_VERSION:
+        source = await charts.find_chart(reader, profile, req.chart_version)
+        # Helm renders in a child process and schema checks are CPU work: off the event loop.
+        checks = await to_thread.run_sync(charts.check_chart, source, profile)
+        add_chart = source.add_chart
+    targets = await repository.select_targets(conn, _selector(req), change.field)
+    chosen, skipped = _eligible(targets, change)
+    if change.kind is not ChangeKind.CHART_VERSION:
+        checks = await _check_charts_in_use(reader, profile, change, [t for t in targets if t.id in chosen])
     taken = await repository.overlapping(conn, chosen)
     if taken:
         first = sorted(taken)[0]
@@ -87,12 +95,12 @@ async def plan_rollout(
         )
     try:
         steps = [parse_step(step) for step in req.steps]
-        # Shuffled by the chart version, not the rollout id: a dry run shows the very waves a create
-        # of the same request commits (while the selected stores stay the same).
+        # Shuffled by the change, not the rollout id: a dry run shows the very waves a create of the
+        # same request commits (while the selected stores stay the same).
         planned = plan_waves(
             chosen,
             steps,
-            seed=req.chart_version,
+            seed=change.seed,
             canary_ids=req.canary.store_ids,
             canary_count=req.canary.count,
         )
@@ -109,42 +117,79 @@ async def plan_rollout(
         )
         for i, wave in enumerate(planned)
     ]
-    return Plan(req, source, checks, planned, budgets, skipped, rollout_id)
+    return Plan(req, change, add_chart, checks, planned, budgets, skipped, rollout_id)
 
 
-def _eligible(targets: list[TargetRow], version: str) -> tuple[list[str], list[dict[str, str]]]:
+def _selector(req: CreateRolloutRequest) -> dict[str, Any]:
+    """The selector as asked; an image rollout selects only its engine's stores."""
+    selector = req.selector.model_dump(mode="json")
+    if req.image is not None:
+        engine = req.image.engine.value
+        if selector["engines"] and selector["engines"] != [engine]:
+            raise InvalidPlan(
+                f"An image rollout changes {engine} stores only; the selector names other engines too."
+            )
+        selector["engines"] = [engine]
+    return selector
+
+
+def _eligible(targets: list[TargetRow], change: RolloutChange) -> tuple[list[str], list[dict[str, str]]]:
     chosen: list[str] = []
     skipped: list[dict[str, str]] = []
     for target in targets:
         if target.pinned:
             skipped.append({"store_id": target.id, "reason": "pinned"})
-        elif target.chart_version == version:
-            skipped.append({"store_id": target.id, "reason": "already at the version"})
+        elif change.reached(target.value):
+            skipped.append({"store_id": target.id, "reason": waves.ALREADY_AT_TARGET})
         else:
             chosen.append(target.id)
     return chosen, skipped
+
+
+async def _check_charts_in_use(
+    reader: FleetReader | None, profile: RenderProfile, change: RolloutChange, targets: list[TargetRow]
+) -> list[str]:
+    """An image or values change is checked against every chart the selected stores run, for each of
+    their engines."""
+    checks: list[str] = []
+    engines = sorted({Engine(t.engine) for t in targets})
+    versions = sorted({t.chart_version for t in targets}, key=lambda v: v or "")
+    for version in versions[:MAX_CHARTS_CHECKED]:
+        source = await charts.find_chart(reader, profile, version)
+        fields = {change.field: change.target}
+        checks += await to_thread.run_sync(charts.check_chart, source, profile, fields, engines)
+    if len(versions) > MAX_CHARTS_CHECKED:
+        checks.append(f"{len(versions) - MAX_CHARTS_CHECKED} more chart versions in use: not checked")
+    return checks
+
+
+MAX_CHARTS_CHECKED = 10
 
 
 async def dry_run(conn: Connection, plan: Plan, profile: RenderProfile) -> RolloutPlanOut:
     sample = await stores_repository.get_store(conn, plan.waves[0][0])
     assert sample is not None
     return RolloutPlanOut(
+        kind=plan.change.kind,
+        target=plan.change.target,
+        change=plan.change.describe_target(),
         chart_version=plan.request.chart_version,
-        add_chart=plan.source.add_chart,
+        add_chart=plan.add_chart,
         store_count=sum(len(w) for w in plan.waves),
         skipped=plan.skipped,
         waves=[
             PlannedWave(number=i + 1, store_count=len(w), max_failures=b, store_ids=w)
             for i, (w, b) in enumerate(zip(plan.waves, plan.budgets, strict=True))
         ],
-        diff=_diff(StoreSpec.model_validate(sample.spec), plan.request.chart_version, profile),
+        diff=_diff(sample.spec, plan.change, profile),
         checks=plan.checks,
     )
 
 
-def _diff(spec: StoreSpec, version: str, profile: RenderProfile) -> str:
+def _diff(document: dict[str, Any], change: RolloutChange, profile: RenderProfile) -> str:
+    spec = StoreSpec.model_validate(document)
     before = render_store(spec, profile)
-    after = render_store(spec.model_copy(update={"chart_version": version}), profile)
+    after = render_store(StoreSpec.model_validate(change.applied(document, change.target)), profile)
     lines: list[str] = []
     for name in sorted(before.keys() | after.keys()):
         old = before.get(name, b"").decode().splitlines(keepends=True)
@@ -156,10 +201,12 @@ def _diff(spec: StoreSpec, version: str, profile: RenderProfile) -> str:
 async def create_rollout(conn: Connection, plan: Plan, actor: Actor) -> str:
     """Record the rollout and queue its first wave, in the caller's transaction."""
     req = plan.request
-    row = {
+    row: dict[str, Any] = {
         "id": plan.rollout_id,
+        "kind": plan.change.kind.value,
+        "target": plan.change.target,
         "chart_version": req.chart_version,
-        "add_chart": plan.source.add_chart,
+        "add_chart": plan.add_chart,
         "selector": req.selector.model_dump(mode="json", exclude_defaults=True),
         "steps": [str(step) for step in req.steps],
         "gate": {**req.gate.model_dump(mode="json"), "canary": req.canary.model_dump(mode="json")},
@@ -171,7 +218,7 @@ async def create_rollout(conn: Connection, plan: Plan, actor: Actor) -> str:
     await repository.insert_stores(
         conn, plan.rollout_id, [(s, i + 1) for i, w in enumerate(plan.waves) for s in w]
     )
-    detail = {k: row[k] for k in ("chart_version", "selector", "steps", "gate", "reason")}
+    detail = {k: row[k] for k in ("kind", "target", "selector", "steps", "gate", "reason")}
     detail["waves"] = [len(w) for w in plan.waves]
     await audit.record(conn, "rollout.created", actor, detail={"rollout_id": plan.rollout_id, **detail})
     rollout, first = await locked_rollout(conn, plan.rollout_id)

@@ -1,5 +1,5 @@
 """Queue a wave, or its revert, as one commit group: every store's new spec (its current spec, the
-tenant's latest changes included, with only the chart version changed), its outbox row and its
+tenant's latest changes included, with only the rollout's field changed), its outbox row and its
 lifecycle event, in the caller's transaction. The writer makes the group one commit."""
 
 from __future__ import annotations
@@ -17,43 +17,50 @@ from storefleet.api.domain.lifecycle import Event, accepts
 from storefleet.api.domain.lifecycle_service import Occurrence
 from storefleet.api.domain.store_rows import StoreRow
 from storefleet.api.rollouts import repository
+from storefleet.api.rollouts.change import FieldValue, brief
 from storefleet.api.rollouts.repository import NOW, RolloutRow, WaveRow
 from storefleet.api.rollouts.states import WaveState
 from storefleet.renderer.spec import StoreSpec
 
-MSG_WAVE = "rollout {rollout} wave {wave}: chart {version}; waiting for the fleet writer"
+MSG_WAVE = "rollout {rollout} wave {wave}: {change}; waiting for the fleet writer"
 MSG_REVERT = "rollout {rollout} wave {wave} reverted; waiting for the fleet writer"
 
 
 @dataclass(frozen=True)
 class Move:
     store: StoreRow  # as read, locked, by the caller's transaction
-    version: str | None  # the chart version the store moves to (None: the default chart)
+    value: FieldValue  # the value the rollout's field moves to (None: unset)
 
 
 async def enqueue_wave(conn: Connection, rollout: RolloutRow, wave: WaveRow, actor: Actor) -> int:
-    """Move the wave's pending stores to the rollout's version; returns how many were queued. Stores
-    pinned, deleted or already at the version since the plan are skipped, with the reason."""
+    """Move the wave's pending stores to the rollout's value; returns how many were queued. Stores
+    pinned, deleted or already at the value since the plan are skipped, with the reason."""
+    change = rollout.change
     members = await repository.wave_stores(conn, rollout.id, wave.number)
     stores = await stores_repository.get_stores(conn, [m.store_id for m in members], for_update=True)
     moves: list[Move] = []
-    states: list[tuple[str, str, str | None, str | None]] = []
+    states: list[tuple[str, str, FieldValue, str | None]] = []
     for member in members:
         store = stores.get(member.store_id)
-        current = store.spec.get("chart_version") if store else None
+        current = change.current(store.spec) if store else None
         skip = _skip_reason(
             store is not None and accepts(store.status, Event.SPEC_CHANGED),
             store is not None and store.pinned_at is not None,
-            current == rollout.chart_version,
+            change.reached(current),
         )
         if skip:
             states.append((member.store_id, "skipped", None, skip))
         else:
             assert store is not None
-            moves.append(Move(store, rollout.chart_version))
+            moves.append(Move(store, change.value_for(current)))
             states.append((member.store_id, "committed", current, None))
     group = f"{rollout.id}.w{wave.number}.a{wave.attempt}"
-    params = {"rollout_action": "rollout", "add_chart": rollout.chart_version if rollout.add_chart else None}
+    params = {
+        "rollout_action": "rollout",
+        "add_chart": rollout.chart_version if rollout.add_chart else None,
+        "change": change.describe_target(),
+        "change_trailer": list(change.trailer),
+    }
     await _queue(conn, rollout, wave.number, moves, group, params, actor, MSG_WAVE)
     await repository.set_store_states(conn, rollout.id, states)
     if moves:
@@ -84,34 +91,38 @@ async def enqueue_wave(conn: Connection, rollout: RolloutRow, wave: WaveRow, act
     return len(moves)
 
 
-def _skip_reason(live: bool, pinned: bool, at_version: bool) -> str | None:
+def _skip_reason(live: bool, pinned: bool, at_target: bool) -> str | None:
     if not live:
         return "deleted or being deleted"
     if pinned:
         return "pinned"
-    if at_version:
-        return "already at the version"
+    if at_target:
+        return ALREADY_AT_TARGET
     return None
+
+
+ALREADY_AT_TARGET = "already at the rollout's value"
 
 
 async def enqueue_revert(
     conn: Connection, rollout: RolloutRow, wave: WaveRow, actor: Actor, reason: str, state: WaveState
 ) -> int:
-    """Put the wave's stores back on the version each had before it, as one commit, keeping any change
-    made to them since (only the chart version moves). Stores someone already took back are left."""
+    """Put the wave's stores back on the value each had before it, as one commit, keeping any change
+    made to them since (only the rollout's field moves). Stores someone already took back are left."""
+    change = rollout.change
     members = [
         m for m in await repository.wave_stores(conn, rollout.id, wave.number) if m.state == "committed"
     ]
     stores = await stores_repository.get_stores(conn, [m.store_id for m in members], for_update=True)
     moves = [
-        Move(store, m.from_version)
+        Move(store, m.from_value)
         for m in members
         if (store := stores.get(m.store_id)) is not None
         and accepts(store.status, Event.SPEC_CHANGED)
-        and store.spec.get("chart_version") == rollout.chart_version
+        and change.reached(change.current(store.spec))
     ]
     group = f"{rollout.id}.w{wave.number}.r{wave.attempt}"
-    params = {"rollout_action": "rollout-revert", "reason": reason}
+    params = {"rollout_action": "rollout-revert", "reason": reason, "change": "the values before"}
     await _queue(conn, rollout, wave.number, moves, group, params, actor, MSG_REVERT)
     await repository.set_store_states(
         conn, rollout.id, [(m.store_id, "reverted", None, reason) for m in members]
@@ -150,14 +161,14 @@ async def _queue(
         "actor_role": "admin",
         "rollout_id": rollout.id,
         "wave": wave,
-        "chart_version": moves[0].version,
         **extra,
     }
+    change = rollout.change
     detail = {"action": extra["rollout_action"], "rollout_id": rollout.id, "wave": wave}
-    text = message.format(rollout=rollout.id, wave=wave, version=rollout.chart_version)
+    text = message.format(rollout=rollout.id, wave=wave, change=change.describe_target())
     for move in moves:
         store = move.store
-        spec = StoreSpec.model_validate({**store.spec, "chart_version": move.version})
+        spec = StoreSpec.model_validate(change.applied(store.spec, move.value))
         document = spec.to_document()
         specs.append((store.id, document, spec.spec_hash))
         entries.append(
@@ -171,8 +182,7 @@ async def _queue(
                 actor_id=actor.id,
                 params={
                     **params,
-                    "chart_version": move.version,
-                    "changes": {"chart_version": [store.spec.get("chart_version"), move.version]},
+                    "changes": {change.field: [brief(change.current(store.spec)), brief(move.value)]},
                 },
                 commit_group=group,
             )

@@ -203,7 +203,7 @@ def test_create_then_show_and_list(run: Run, admin: Account, stores: list[str], 
     listed = run("list", token=admin.token)
     assert listed.exit_code == 0, listed.output
     row = next(line for line in listed.stdout.splitlines() if line.startswith(rollout_id))
-    assert row.split()[1:5] == ["running", VERSION, "6", "0/3"]
+    assert row.split()[1:6] == ["running", "chart", VERSION, "6", "0/3"]
     assert listed.stdout.rstrip().endswith("1 of 1 rollouts")
 
     nothing = run("list", "--state", "aborted", "--limit", "5", token=admin.token)
@@ -308,6 +308,40 @@ def test_a_bad_token_is_refused_with_a_hint(run: Run, admin: Account) -> None:
 def test_a_selector_is_required_before_any_request(run: Run, admin: Account, transport: Recorder) -> None:
     result = run("create", "--chart-version", VERSION, token=admin.token)
     assert result.exit_code == 2 and "choose stores" in result.stderr
+    assert transport.requests == []
+
+
+def test_an_image_or_values_rollout_sends_that_one_change(
+    run: Run, admin: Account, stores: list[str], transport: Recorder
+) -> None:
+    image = run(
+        "create", "--image-tag", "6.7.2-php8.2-apache", "--engine", "woocommerce", "--dry-run",
+        token=admin.token,
+    )  # fmt: skip
+    assert image.exit_code == 0, image.output
+    assert transport.requests[-1][2]["image"] == {"engine": "woocommerce", "tag": "6.7.2-php8.2-apache"}
+    assert "Dry run, nothing committed: image 6.7.2-php8.2-apache to 6 stores" in image.stdout
+    patch = run("create", "--values-patch", '{"redis": {"enabled": true}}', "--all", token=admin.token)
+    assert patch.exit_code == 0, patch.output
+    assert transport.requests[-1][2]["values_patch"] == {"redis": {"enabled": True}}
+    assert "Created rollout ro-" in patch.stdout and ": values " in patch.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--image-tag", "1.0", "--all"], "--image-tag needs exactly one --engine"),
+        (["--values-patch", "{nope", "--all"], "not JSON"),
+        (["--values-patch", "[1]", "--all"], "give a JSON object"),
+        (["--chart-version", "0.2.0", "--image-tag", "1.0", "--all"], "exactly one change"),
+        (["--all"], "exactly one change"),
+    ],
+)
+def test_a_malformed_change_is_refused_before_any_request(
+    run: Run, admin: Account, transport: Recorder, args: list[str], message: str
+) -> None:
+    result = run("create", *args, token=admin.token)
+    assert result.exit_code == 2 and message in result.stderr, result.output
     assert transport.requests == []
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from storefleet.api.rollouts.change import ChangeKind, RolloutChange
 from storefleet.api.rollouts.gate import (
     GateConfig,
     Verdict,
@@ -80,13 +81,14 @@ def test_an_empty_selection_and_a_canary_outside_it_are_refused() -> None:
 
 def wave(state: WaveState = WaveState.GATING, budget: int = 0, committed: float | None = 5.0,
          ready: float | None = None) -> WaveView:  # fmt: skip
-    return WaveView(2, state, "0.3.0", budget, committed, ready)
+    return WaveView(2, state, budget, committed, ready)
 
 
 def store(
     n: int, status: str = "ready", version: str | None = "0.3.0", error: str | None = None
 ) -> WaveStore:
-    return WaveStore(f"st-{n:010d}", status, version, error)
+    """A store of a wave moving stores to chart 0.3.0."""
+    return WaveStore(f"st-{n:010d}", status, version == "0.3.0", error)
 
 
 def test_the_gate_waits_while_stores_converge_and_passes_once_all_are_ready() -> None:
@@ -100,7 +102,7 @@ def test_a_ready_store_counts_only_at_the_waves_version() -> None:
     # ready, but still at the old version (its spec was taken back): not this wave's success
     result = evaluate(wave(), [store(1), store(2, "ready", None)], GateConfig())
     assert result.verdict is Verdict.PASS and result.ready == 1
-    assert moved_back([store(1), store(2, "ready", None), store(3, "deleted", None)], "0.3.0") == [
+    assert moved_back([store(1), store(2, "ready", None), store(3, "deleted", None)]) == [
         store(2, "ready", None)
     ]
 
@@ -149,3 +151,28 @@ def test_the_state_table() -> None:
     assert next_state(RolloutState.SUCCEEDED, RolloutAction.ABORT) is None
     assert next_state(RolloutState.ABORTED, RolloutAction.RESUME) is None
     assert set(ROLLOUT) == set(RolloutState)
+
+
+def test_a_values_patch_merges_into_each_stores_own_patch_and_is_reached_once_contained() -> None:
+    change = RolloutChange(ChangeKind.VALUES_PATCH, {"redis": {"enabled": True}, "setup": None})
+    assert change.value_for(None) == {"redis": {"enabled": True}}
+    mine = {"resources": {"limits": {"memory": "1Gi"}}, "setup": {"x": 1}}
+    assert change.value_for(mine) == {"resources": {"limits": {"memory": "1Gi"}}, "redis": {"enabled": True}}
+    assert change.reached(change.value_for(mine)) and not change.reached(mine)
+    assert not change.reached(None)
+    dropping = RolloutChange(ChangeKind.VALUES_PATCH, {"redis": None})
+    assert dropping.value_for({"redis": {"enabled": True}}) is None  # nothing left: no patch
+    assert dropping.reached(None) and dropping.reached({"other": 1})
+    assert RolloutChange(ChangeKind.CHART_VERSION, "0.3.0").value_for("0.2.0") == "0.3.0"
+
+
+def test_a_change_names_itself_in_messages_and_trailers() -> None:
+    chart = RolloutChange(ChangeKind.CHART_VERSION, "0.3.0")
+    assert chart.describe_target() == "chart 0.3.0" and chart.trailer == ("Chart-Version", "0.3.0")
+    image = RolloutChange(ChangeKind.IMAGE_TAG, "6.7.2")
+    assert image.describe_target() == "image 6.7.2" and image.trailer == ("Image-Tag", "6.7.2")
+    patch = RolloutChange(ChangeKind.VALUES_PATCH, {"b": 1, "a": {"c": 2}})
+    same = RolloutChange(ChangeKind.VALUES_PATCH, {"a": {"c": 2}, "b": 1})
+    assert patch.trailer == same.trailer and patch.seed == same.seed  # by content, not key order
+    assert patch.trailer[0] == "Values-Patch" and len(patch.trailer[1]) == 12
+    assert chart.seed == "0.3.0"  # a chart rollout's waves are shuffled by its version, as before

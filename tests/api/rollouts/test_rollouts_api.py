@@ -50,7 +50,7 @@ def test_a_dry_run_returns_the_plan_and_records_nothing(
     assert sorted(s for w in plan["waves"] for s in w["store_ids"]) == sorted(ids)
     assert "-      chart: ./charts/ecommerce-store\n" in plan["diff"]
     assert f"+      chart: ./charts/ecommerce-store-{VERSION}\n" in plan["diff"]
-    assert any("values.schema.json accepts a medusa store" in c for c in plan["checks"])
+    assert any(f"values.schema.json of chart {VERSION} accepts a medusa store" in c for c in plan["checks"])
     assert counts(db) == before
     created = post(client, admin, selector={"all": True}, canary={"count": 1}, steps=["50%", "100%"]).json()
     detail = client.get(f"/api/v1/rollouts/{created['id']}", headers=admin.headers).json()
@@ -83,7 +83,8 @@ def test_a_create_records_the_plan_and_queues_only_the_first_wave_as_one_group(
     assert all("chart_version" not in r["spec"] for r in still)
     detail = client.get(f"/api/v1/rollouts/{created['id']}", headers=admin.headers).json()
     assert [s["store_id"] for s in detail["waves"][0]["stores"]] == sorted(ids[:2])
-    assert detail["waves"][0]["stores"][0]["from_version"] is None
+    assert detail["waves"][0]["stores"][0]["from_value"] is None
+    assert detail["waves"][0]["stores"][0]["value"] == VERSION
     listed = client.get("/api/v1/rollouts?state=running", headers=admin.headers).json()
     assert listed["total"] == 1 and listed["items"][0]["id"] == created["id"]
     audited = db.execute("SELECT event, detail FROM audit_events WHERE event LIKE 'rollout.%%'").fetchall()
@@ -175,7 +176,7 @@ def test_a_chart_version_in_the_fleet_repo_is_checked_against_its_schema_and_ren
     assert counts(db) == before
     fine = post(client, admin, chart_version="0.5.0", selector={"all": True}, dry_run=True)
     assert fine.status_code == 200 and fine.json()["add_chart"] is False, fine.text
-    assert "Helm renders a medusa store (local)" in fine.json()["checks"]
+    assert "Helm renders chart 0.5.0 for a medusa store (local)" in fine.json()["checks"]
 
 
 def test_only_admins_and_unknown_ids(client: TestClient, tenant: Any, admin: Any, new_store: Any) -> None:

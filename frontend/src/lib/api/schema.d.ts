@@ -761,6 +761,11 @@ export interface components {
             store_ids?: string[];
         };
         /**
+         * ChangeKind
+         * @enum {string}
+         */
+        ChangeKind: "chart_version" | "image_tag" | "values_patch";
+        /**
          * ComponentHealth
          * @description One component's state and what it reports about itself (the fields vary by component).
          */
@@ -806,17 +811,26 @@ export interface components {
              */
             state: "running" | "waiting" | "terminated" | "unknown";
         };
-        /** CreateRolloutRequest */
+        /**
+         * CreateRolloutRequest
+         * @description What to change (exactly one of `chart_version`, `image`, `values_patch`), on which stores, in
+         *     which waves, gated how.
+         */
         CreateRolloutRequest: {
             canary?: components["schemas"]["Canary"];
-            /** Chart Version */
-            chart_version: string;
+            /**
+             * Chart Version
+             * @description A store chart version
+             */
+            chart_version?: string | null;
             /**
              * Dry Run
              * @default false
              */
             dry_run: boolean;
             gate?: components["schemas"]["GateRequest"];
+            /** @description An engine's application image tag (only that engine's stores) */
+            image?: components["schemas"]["ImageChange"] | null;
             /** Reason */
             reason?: string | null;
             selector: components["schemas"]["Selector"];
@@ -825,6 +839,13 @@ export interface components {
              * @description Cumulative reach of each wave after the canary: "10%" or a count of more stores
              */
             steps?: (string | number)[];
+            /**
+             * Values Patch
+             * @description Chart values merged over each store's (JSON merge patch); {} removes a patch
+             */
+            values_patch?: {
+                [key: string]: unknown;
+            } | null;
         };
         /** CreateStoreRequest */
         CreateStoreRequest: {
@@ -972,6 +993,13 @@ export interface components {
              * Format: date-time
              */
             time: string;
+        };
+        /** ImageChange */
+        ImageChange: {
+            /** @description Whose application image: WordPress or Medusa */
+            engine: components["schemas"]["Engine"];
+            /** Tag */
+            tag: string;
         };
         /** IngressOut */
         IngressOut: {
@@ -1160,8 +1188,16 @@ export interface components {
         RolloutOut: {
             /** Add Chart */
             add_chart: boolean;
-            /** Chart Version */
-            chart_version: string;
+            /**
+             * Change
+             * @description The change in a few words: `chart 0.3.0`, `image 6.7.2`, ...
+             */
+            change: string;
+            /**
+             * Chart Version
+             * @description Chart rollouts: the version
+             */
+            chart_version: string | null;
             /**
              * Created At
              * Format: date-time
@@ -1181,6 +1217,8 @@ export interface components {
             };
             /** Id */
             id: string;
+            /** @description The spec field the rollout sets */
+            kind: components["schemas"]["ChangeKind"];
             /** Reason */
             reason: string | null;
             /** Selector */
@@ -1192,6 +1230,13 @@ export interface components {
             steps: unknown[];
             /** Store Count */
             store_count: number;
+            /**
+             * Target
+             * @description The value it sets
+             */
+            target: string | {
+                [key: string]: unknown;
+            } | null;
             /**
              * Updated At
              * Format: date-time
@@ -1207,8 +1252,10 @@ export interface components {
         RolloutPlanOut: {
             /** Add Chart */
             add_chart: boolean;
+            /** Change */
+            change: string;
             /** Chart Version */
-            chart_version: string;
+            chart_version: string | null;
             /**
              * Checks
              * @description The validations that ran
@@ -1224,12 +1271,17 @@ export interface components {
              * @default true
              */
             dry_run: boolean;
+            kind: components["schemas"]["ChangeKind"];
             /** Skipped */
             skipped: {
                 [key: string]: string;
             }[];
             /** Store Count */
             store_count: number;
+            /** Target */
+            target: string | {
+                [key: string]: unknown;
+            } | null;
             /** Waves */
             waves: components["schemas"]["PlannedWave"][];
         };
@@ -1416,8 +1468,10 @@ export interface components {
          * @description A rollout as one store's page shows it.
          */
         StoreRolloutOut: {
+            /** Change */
+            change: string;
             /** Chart Version */
-            chart_version: string;
+            chart_version: string | null;
             /** Commit Sha */
             commit_sha: string | null;
             /**
@@ -1425,16 +1479,23 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
-            /** From Version */
-            from_version: string | null;
+            /** From Value */
+            from_value: string | {
+                [key: string]: unknown;
+            } | null;
             /** Id */
             id: string;
+            kind: components["schemas"]["ChangeKind"];
             /** Revert Sha */
             revert_sha: string | null;
             /** State */
             state: string;
             /** Store State */
             store_state: string;
+            /** Target */
+            target: string | {
+                [key: string]: unknown;
+            } | null;
             /** Wave */
             wave: number;
         };
@@ -1567,8 +1628,13 @@ export interface components {
             chart_version: string | null;
             /** Error */
             error?: string | null;
-            /** From Version */
-            from_version: string | null;
+            /**
+             * From Value
+             * @description Its value before the store's wave (the revert's)
+             */
+            from_value: string | {
+                [key: string]: unknown;
+            } | null;
             /** Name */
             name: string;
             /** Note */
@@ -1581,6 +1647,13 @@ export interface components {
             store_id: string;
             /** Tenant */
             tenant: string;
+            /**
+             * Value
+             * @description The rollout's field in the store's spec now
+             */
+            value: string | {
+                [key: string]: unknown;
+            } | null;
         };
         /** WebhookAccepted */
         WebhookAccepted: {
