@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
+from storefleet.renderer.manifests import render_store
 from storefleet.renderer.profile import GitOpsEngine, RenderProfile
 from storefleet.renderer.spec import Engine, StoreSpec
+from storefleet.renderer.validate import load_yaml_documents, validate_manifest
 from storefleet.renderer.values import chart_values
 from storefleet.renderer.values_patch import merge_patch, patch_problems
 
@@ -64,3 +68,17 @@ def test_the_image_tag_and_patch_reach_the_values_last_and_are_omitted_when_unse
     assert medusa["medusa"] == {"image": {"tag": "0.3.0"}} and "wordpress" not in medusa
     with pytest.raises(ValidationError):
         spec(image_tag="not a tag")
+
+
+@pytest.mark.parametrize("engine", [GitOpsEngine.FLUX, GitOpsEngine.ARGOCD])
+def test_a_patched_store_still_renders_objects_its_applier_accepts(
+    engine: GitOpsEngine, crd_dir: Path
+) -> None:
+    """`values` (Flux) and `valuesObject` (Argo CD) are free-form in the CRDs: the chart's schema is
+    the patch's check, and the objects around it stay valid."""
+    patched = spec(image_tag="6.7.2", values_patch={"redis": {"enabled": True}})
+    rendered = render_store(patched, RenderProfile(gitops_engine=engine))
+    kinds = {"HelmRelease", "Application"}
+    objects = [doc for data in rendered.values() for doc in load_yaml_documents(data) if doc]
+    checked = [obj for obj in objects if obj.get("kind") in kinds]
+    assert len(checked) == 1 and validate_manifest(checked[0], crd_dir) == []
