@@ -380,7 +380,7 @@ class Run:
             planned_s = time.perf_counter() - started
             await service.create_rollout(conn, plan, ADMIN)
         queue_s = time.perf_counter() - started
-        outcome.planned, outcome.add_chart = [len(w) for w in plan.waves], plan.source.add_chart
+        outcome.planned, outcome.add_chart = [len(w) for w in plan.waves], plan.add_chart
         first = Wave(1, len(plan.waves[0]), queue_s, planned_s, self.clock.get("wave 1 queue", ENQUEUE))
         first.queued_at = queued_at
         outcome.waves.append(first)

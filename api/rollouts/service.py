@@ -133,6 +133,14 @@ def _selector(req: CreateRolloutRequest) -> dict[str, Any]:
     return selector
 
 
+def _recorded_selector(req: CreateRolloutRequest) -> dict[str, Any]:
+    """The selector as the rollout shows it: an image rollout names its engine."""
+    selector = req.selector.model_dump(mode="json", exclude_defaults=True)
+    if req.image is not None:
+        selector["engines"] = [req.image.engine.value]
+    return selector
+
+
 def _eligible(targets: list[TargetRow], change: RolloutChange) -> tuple[list[str], list[dict[str, str]]]:
     chosen: list[str] = []
     skipped: list[dict[str, str]] = []
@@ -207,7 +215,7 @@ async def create_rollout(conn: Connection, plan: Plan, actor: Actor) -> str:
         "target": plan.change.target,
         "chart_version": req.chart_version,
         "add_chart": plan.add_chart,
-        "selector": req.selector.model_dump(mode="json", exclude_defaults=True),
+        "selector": _recorded_selector(req),
         "steps": [str(step) for step in req.steps],
         "gate": {**req.gate.model_dump(mode="json"), "canary": req.canary.model_dump(mode="json")},
         "reason": req.reason,

@@ -198,19 +198,19 @@ test("rollouts: the list, the new-rollout form with its errors and preview, a ro
   await form.getByRole("button", { name: "Preview (dry run)" }).click();
   await expect(form.getByText("Enter the chart version to roll out.")).toBeVisible();
   await check(page, "new rollout, invalid");
-  await form.getByLabel("Chart version").fill("99.0.0");
+  await form.getByLabel("Version", { exact: true }).fill("99.0.0");
   await form.getByRole("checkbox", { name: "MedusaJS" }).check();
   await form.getByRole("button", { name: "Preview (dry run)" }).click();
-  await expect(form.getByLabel("Chart version")).toHaveAttribute("aria-invalid", "true");
+  await expect(form.getByLabel("Version", { exact: true })).toHaveAttribute("aria-invalid", "true");
   await check(page, "new rollout, refused by the API");
-  await form.getByLabel("Chart version").fill(packagedChartVersion());
+  await form.getByLabel("Version", { exact: true }).fill(packagedChartVersion());
   await form.getByRole("button", { name: "Preview (dry run)" }).click();
   await expect(form.getByRole("region", { name: /^Preview: / })).toBeVisible();
   await check(page, "new rollout, preview");
 
   await page.goto("/rollouts");
   await list.getByRole("link").first().click();
-  await expect(page.getByRole("heading", { level: 1, name: /^Rollout of / })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: /^Rollout: / })).toBeVisible();
   await page
     .getByRole("region", { name: "Wave 1" })
     .getByRole("button", { name: /Stores/ })

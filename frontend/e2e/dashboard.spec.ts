@@ -166,22 +166,22 @@ test("a chart version is rolled out to a store in waves, after a preview", async
   await expect(adminPage.getByText(/No rollout yet/)).toBeVisible();
   await adminPage.getByRole("button", { name: "New rollout" }).click();
   const form = adminPage.getByRole("form", { name: "New rollout" });
-  await form.getByLabel("Chart version").fill("99.0.0");
+  await form.getByLabel("Version", { exact: true }).fill("99.0.0");
   await form.getByLabel("Store ids").fill(storeId);
   await form.getByLabel("Canary stores").fill("0");
   await form.getByLabel("Steps").fill("100%");
   await form.getByRole("button", { name: "Preview (dry run)" }).click();
   // The API's refusal (UNKNOWN_CHART_VERSION) is shown on the field it is about.
-  await expect(form.getByLabel("Chart version")).toHaveAttribute("aria-invalid", "true");
-  await form.getByLabel("Chart version").fill(version);
+  await expect(form.getByLabel("Version", { exact: true })).toHaveAttribute("aria-invalid", "true");
+  await form.getByLabel("Version", { exact: true }).fill(version);
   await form.getByRole("button", { name: "Preview (dry run)" }).click();
-  const preview = form.getByRole("region", { name: `Preview: 1 store to ${version} in 1 wave` });
+  const preview = form.getByRole("region", { name: `Preview: 1 store to chart ${version} in 1 wave` });
   await expect(preview.getByRole("table", { name: "Planned waves" })).toBeVisible();
   await expect(preview.getByRole("list", { name: "Checks" })).toBeVisible();
   await adminPage.screenshot({ path: `${SCREENSHOTS}/13-rollout-preview.png`, fullPage: true });
   await form.getByRole("button", { name: "Start rollout" }).click();
   await expect(adminPage).toHaveURL(/\/rollouts\/ro-/);
-  await expect(adminPage.getByRole("heading", { level: 1, name: `Rollout of ${version}` })).toBeVisible();
+  await expect(adminPage.getByRole("heading", { level: 1, name: `Rollout: chart ${version}` })).toBeVisible();
   const overview = adminPage.getByRole("region", { name: "Overview" });
   await expect(overview.getByText("Succeeded", { exact: true })).toBeVisible({ timeout: 90_000 });
   const wave = adminPage.getByRole("region", { name: "Wave 1" });

@@ -157,7 +157,8 @@ export function makeWaveStore(overrides: Partial<Schemas["WaveStoreOut"]> = {}):
     tenant: "u-owner0001",
     status: "ready",
     chart_version: "1.5.0",
-    from_version: "1.4.0",
+    value: "1.5.0",
+    from_value: "1.4.0",
     state: "committed",
     note: null,
     error: null,
@@ -189,6 +190,9 @@ export function makeRollout(overrides: Partial<Schemas["RolloutOut"]> = {}): Sch
   return {
     id: "ro-abcdefgh23",
     state: "running",
+    kind: "chart_version",
+    target: "1.5.0",
+    change: "chart 1.5.0",
     chart_version: "1.5.0",
     add_chart: false,
     selector: { engines: ["woocommerce"] },
@@ -219,7 +223,7 @@ export function makeRollout(overrides: Partial<Schemas["RolloutOut"]> = {}): Sch
         finished_at: null,
         stores: [
           makeWaveStore({ store_id: "st-bbbbbbbb02", name: "second-shop" }),
-          makeWaveStore({ store_id: "st-cccccccc03", name: "third-shop", status: "updating", chart_version: "1.4.0" }),
+          makeWaveStore({ store_id: "st-cccccccc03", name: "third-shop", status: "updating" }),
         ],
       }),
     ],

@@ -46,7 +46,7 @@ def test_an_image_rollout_moves_only_its_engines_stores_to_the_tag(
     untouched = db.execute("SELECT spec FROM stores WHERE id = ANY(%s)", (medusa,)).fetchall()
     assert all("image_tag" not in r["spec"] for r in untouched)
     detail = client.get(f"/api/v1/rollouts/{created.json()['id']}", headers=admin.headers).json()
-    assert detail["selector"] == {"all": True} and detail["kind"] == "image_tag"
+    assert detail["selector"] == {"all": True, "engines": ["woocommerce"]} and detail["kind"] == "image_tag"
     assert {s["value"] for s in detail["waves"][0]["stores"]} == {TAG}
     same = post(client, admin, **{**body, "dry_run": True})
     assert same.status_code == 422 and error_code(same) == "EMPTY_SELECTION"  # all at the tag already

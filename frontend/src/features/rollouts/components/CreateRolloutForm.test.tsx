@@ -1,61 +1,18 @@
 import { screen, within } from "@testing-library/react";
-import type { UserEvent } from "@testing-library/user-event";
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
-import { API, apiError, makeRollout, makeUser, signIn } from "@/test/fixtures";
-import { renderApp } from "@/test/render";
+import { API, apiError, makeRollout, signIn } from "@/test/fixtures";
+import { fill, makePlan, openRolloutForm, rolloutAdmin, serveNewRollout } from "@/test/rollout-form";
 import { server } from "@/test/server";
 
-const admin = makeUser({ id: "u-admin00001", username: "ada", role: "admin" });
-
-const PLAN = {
-  dry_run: true,
-  chart_version: "1.5.0",
-  add_chart: true,
-  store_count: 11,
-  skipped: [{ store_id: "st-pinned0001", reason: "pinned" }],
-  waves: [
-    { number: 1, store_count: 1, max_failures: 0, store_ids: ["st-aaaaaaaa01"] },
-    { number: 2, store_count: 10, max_failures: 1, store_ids: [] },
-  ],
-  diff: "--- a/st-aaaaaaaa01/helmrelease.yaml\n+++ b/st-aaaaaaaa01/helmrelease.yaml\n-      version: 1.4.0\n+      version: 1.5.0\n",
-  checks: ["chart 1.5.0 found", "values accepted for woocommerce and medusa"],
-};
-
-/** The rollouts page with an empty list; POST /rollouts answers with `answer`, recording each body. */
-function serve(answer: (body: Record<string, unknown>) => Response) {
-  const sent: Record<string, unknown>[] = [];
-  server.use(
-    http.get(`${API}/auth/me`, () => HttpResponse.json(admin)),
-    http.get(`${API}/rollouts`, () => HttpResponse.json({ items: [], total: 0 })),
-    http.post(`${API}/rollouts`, async ({ request }) => {
-      const body = (await request.json()) as Record<string, unknown>;
-      sent.push(body);
-      return answer(body);
-    }),
-  );
-  return sent;
-}
-
-/** Types `text` in one go (pasted): a form this long would make typing it key by key slow. */
-async function fill(user: UserEvent, input: HTMLElement, text: string) {
-  await user.clear(input);
-  await user.click(input);
-  await user.paste(text);
-}
-
-async function openForm() {
-  const rendered = renderApp("/rollouts");
-  await rendered.user.click(await screen.findByRole("button", { name: "New rollout" }));
-  return { ...rendered, form: screen.getByRole("form", { name: "New rollout" }) };
-}
+const PLAN = makePlan();
 
 describe("a new rollout", () => {
   it("previews the plan (a dry run) from what the form says", async () => {
-    signIn(admin);
-    const sent = serve(() => HttpResponse.json(PLAN));
-    const { user, form } = await openForm();
-    await fill(user, within(form).getByLabelText("Chart version"), "1.5.0");
+    signIn(rolloutAdmin);
+    const sent = serveNewRollout(() => HttpResponse.json(PLAN));
+    const { user, form } = await openRolloutForm();
+    await fill(user, within(form).getByLabelText("Version"), "1.5.0");
     await user.click(within(form).getByRole("checkbox", { name: "MedusaJS" }));
     await user.click(within(form).getByRole("checkbox", { name: "Small" }));
     await user.click(within(form).getByRole("checkbox", { name: "Fashion" }));
@@ -66,7 +23,7 @@ describe("a new rollout", () => {
     await fill(user, within(form).getByLabelText("Reason (optional)"), "security fix");
     await user.click(within(form).getByRole("button", { name: "Preview (dry run)" }));
 
-    const preview = await within(form).findByRole("region", { name: /Preview: 11 stores to 1.5.0 in 2 waves/ });
+    const preview = await within(form).findByRole("region", { name: /Preview: 11 stores to chart 1.5.0 in 2 waves/ });
     const waves = within(preview).getByRole("table", { name: "Planned waves" });
     expect(within(waves).getByRole("row", { name: "2 10 1" })).toBeInTheDocument();
     expect(within(preview).getByRole("list", { name: "Stores left out" })).toHaveTextContent("st-pinned0001: pinned");
@@ -105,27 +62,27 @@ describe("a new rollout", () => {
   });
 
   it("starts the rollout and opens its page", async () => {
-    signIn(admin);
+    signIn(rolloutAdmin);
     const created = makeRollout({ id: "ro-newrollout1", waves: [] });
-    const sent = serve(() => HttpResponse.json(created, { status: 201 }));
+    const sent = serveNewRollout(() => HttpResponse.json(created, { status: 201 }));
     server.use(http.get(`${API}/rollouts/ro-newrollout1`, () => HttpResponse.json(created)));
-    const { user, form, router } = await openForm();
-    await fill(user, within(form).getByLabelText("Chart version"), "1.5.0");
+    const { user, form, router } = await openRolloutForm();
+    await fill(user, within(form).getByLabelText("Version"), "1.5.0");
     await user.click(within(form).getByRole("checkbox", { name: "All stores" }));
     expect(within(form).getByRole("checkbox", { name: "WooCommerce" })).toBeDisabled();
     await user.click(within(form).getByRole("button", { name: "Start rollout" }));
-    expect(await screen.findByRole("heading", { level: 1, name: "Rollout of 1.5.0" })).toBeInTheDocument();
+    expect(await screen.findByRole("heading", { level: 1, name: "Rollout: chart 1.5.0" })).toBeInTheDocument();
     expect(router.state.location.pathname).toBe("/rollouts/ro-newrollout1");
     expect(sent[0]).toMatchObject({ selector: { all: true }, dry_run: false });
   });
 
   it("says what is missing before sending anything", async () => {
-    signIn(admin);
-    const sent = serve(() => HttpResponse.json(PLAN));
-    const { user, form } = await openForm();
+    signIn(rolloutAdmin);
+    const sent = serveNewRollout(() => HttpResponse.json(PLAN));
+    const { user, form } = await openRolloutForm();
     await fill(user, within(form).getByLabelText("Steps"), "10%, half");
     await user.click(within(form).getByRole("button", { name: "Preview (dry run)" }));
-    expect(within(form).getByLabelText("Chart version")).toHaveAttribute("aria-invalid", "true");
+    expect(within(form).getByLabelText("Version")).toHaveAttribute("aria-invalid", "true");
     expect(within(form).getByText("Enter the chart version to roll out.")).toBeInTheDocument();
     expect(within(form).getByText("Pick at least one condition, or all stores.")).toBeInTheDocument();
     expect(within(form).getByText(/'half' is neither a percentage/)).toBeInTheDocument();
@@ -133,14 +90,15 @@ describe("a new rollout", () => {
   });
 
   it.each([
-    [422, "UNKNOWN_CHART_VERSION", "No chart 9.9.9 in the fleet repo.", "Chart version"],
+    [422, "UNKNOWN_CHART_VERSION", "No chart 9.9.9 in the fleet repo.", "Version"],
+    [422, "CHART_VALUES_REJECTED", "chart 9.9.9 rejects the values of a medusa store at redis: bad", "Version"],
     [422, "STEPS_INCOMPLETE", "the last step must be 100% (every selected store)", "Steps"],
     [422, "CANARY_NOT_SELECTED", "canary stores not among the targets", "Canary stores"],
   ])("shows a %i %s on its field", async (status, code, message, label) => {
-    signIn(admin);
-    serve(() => apiError(status, code, message));
-    const { user, form } = await openForm();
-    await fill(user, within(form).getByLabelText("Chart version"), "9.9.9");
+    signIn(rolloutAdmin);
+    serveNewRollout(() => apiError(status, code, message));
+    const { user, form } = await openRolloutForm();
+    await fill(user, within(form).getByLabelText("Version"), "9.9.9");
     await user.click(within(form).getByRole("checkbox", { name: "All stores" }));
     await user.click(within(form).getByRole("button", { name: "Preview (dry run)" }));
     expect(await within(form).findByText(message)).toBeInTheDocument();
@@ -152,10 +110,10 @@ describe("a new rollout", () => {
     [422, "EMPTY_SELECTION", "the selector matches no store that can be rolled out"],
     [409, "ROLLOUT_OVERLAP", "3 of the stores are in an active rollout already (e.g. st-x in ro-y)"],
   ])("shows a %i %s under the store conditions", async (status, code, message) => {
-    signIn(admin);
-    serve(() => apiError(status, code, message));
-    const { user, form } = await openForm();
-    await fill(user, within(form).getByLabelText("Chart version"), "1.5.0");
+    signIn(rolloutAdmin);
+    serveNewRollout(() => apiError(status, code, message));
+    const { user, form } = await openRolloutForm();
+    await fill(user, within(form).getByLabelText("Version"), "1.5.0");
     await user.click(within(form).getByRole("checkbox", { name: "Large" }));
     await user.click(within(form).getByRole("button", { name: "Start rollout" }));
     const stores = within(form).getByRole("group", { name: "Stores" });
@@ -166,9 +124,9 @@ describe("a new rollout", () => {
   });
 
   it("puts a malformed-request detail on its field, and anything else above the form", async () => {
-    signIn(admin);
+    signIn(rolloutAdmin);
     let calls = 0;
-    serve(() => {
+    serveNewRollout(() => {
       calls += 1;
       return calls === 1
         ? apiError(422, "VALIDATION_ERROR", "gate.timeout_seconds: Input should be less than or equal to 86400", [
@@ -176,8 +134,8 @@ describe("a new rollout", () => {
           ])
         : apiError(503, "FLEET_NOT_CONFIGURED", "Rollouts need a fleet repo.");
     });
-    const { user, form } = await openForm();
-    await fill(user, within(form).getByLabelText("Chart version"), "1.5.0");
+    const { user, form } = await openRolloutForm();
+    await fill(user, within(form).getByLabelText("Version"), "1.5.0");
     await user.click(within(form).getByRole("checkbox", { name: "All stores" }));
     await fill(user, within(form).getByLabelText("Timeout (seconds)"), "86000");
     await user.click(within(form).getByRole("button", { name: "Preview (dry run)" }));

@@ -2,7 +2,9 @@ import { useRef, useState, type FormEvent } from "react";
 import { ErrorAlert } from "@/components/ErrorAlert";
 import { Button } from "@/components/ui/button";
 import { useCreateRollout, usePreviewRollout, type Rollout } from "../api/create-rollout";
+import { kindOf } from "../lib/rollout-change";
 import { apiProblems, draftProblems, EMPTY_DRAFT, toRequest, type RolloutDraft } from "../lib/rollout-form";
+import { ChangeFields } from "./ChangeFields";
 import { DraftInput, GateFields, WaveFields } from "./GateFields";
 import { RolloutPlanView } from "./RolloutPlanView";
 import { SelectorFields } from "./SelectorFields";
@@ -32,7 +34,7 @@ export function CreateRolloutForm({ onCreated }: { onCreated: (rollout: Rollout)
   const error = lastMutation?.error ?? null;
   // The API's words stay on their fields while the form still says what was sent.
   const current = lastMutation?.variables !== undefined && same(lastMutation.variables, request);
-  const verdict = apiProblems(error);
+  const verdict = apiProblems(error, kindOf(lastMutation?.variables));
   const local = attempted ? draftProblems(draft) : {};
   const problems = { ...(current ? verdict.fields : {}), ...local };
 
@@ -60,16 +62,8 @@ export function CreateRolloutForm({ onCreated }: { onCreated: (rollout: Rollout)
       {verdict.rest && (
         <ErrorAlert error={error} title={last === "preview" ? "The preview was refused" : "The rollout was refused"} />
       )}
+      <ChangeFields draft={draft} problems={problems} onChange={change} />
       <div className="grid gap-3 sm:grid-cols-2">
-        <DraftInput
-          name="chartVersion"
-          label="Chart version"
-          hint="The store chart version to roll out, such as 1.4.0."
-          placeholder="1.4.0"
-          draft={draft}
-          problems={problems}
-          onChange={change}
-        />
         <DraftInput
           name="reason"
           label="Reason (optional)"

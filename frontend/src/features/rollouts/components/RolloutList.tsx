@@ -4,7 +4,7 @@ import { rolloutProgress, type Rollout } from "../lib/status";
 import { ProgressBar } from "./ProgressBar";
 import { RolloutStateChip } from "./RolloutStateChip";
 
-const COLUMNS = "md:grid-cols-[2fr_1fr_1fr_2fr_1fr_2fr]";
+const COLUMNS = "md:grid-cols-[2fr_1.5fr_1fr_2fr_1fr_2fr]";
 
 /** Stores in waves that passed their gate, out of all the rollout's stores. */
 export function RolloutProgress({ rollout }: { rollout: Rollout }) {
@@ -33,9 +33,9 @@ function RolloutSummary({ rollout }: { rollout: Rollout }) {
         </Link>
         {rollout.reason && <p className="mt-1 break-words text-xs text-slate-600">{rollout.reason}</p>}
       </div>
-      <p className="text-sm">
-        <span className="text-slate-500 md:hidden">Chart version: </span>
-        <span className="font-mono">{rollout.chart_version}</span>
+      <p className="min-w-0 text-sm">
+        <span className="text-slate-500 md:hidden">Change: </span>
+        <span className="break-words font-mono">{rollout.change}</span>
       </p>
       <div>
         <span className="sr-only">State: </span>
@@ -68,7 +68,7 @@ export function RolloutList({ rollouts }: { rollouts: Rollout[] }) {
         className={`hidden px-3 pb-1 text-xs font-medium uppercase text-slate-500 md:grid ${COLUMNS}`}
       >
         <span>Rollout</span>
-        <span>Chart version</span>
+        <span>Change</span>
         <span>State</span>
         <span>Created</span>
         <span>Stores</span>

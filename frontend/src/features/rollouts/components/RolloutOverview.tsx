@@ -1,6 +1,7 @@
 import { Alert } from "@/components/ui/alert";
 import { formatDateTime } from "@/lib/format";
 import { describeSelector, failingStores, type Rollout } from "../lib/status";
+import { JsonBlock } from "./JsonBlock";
 import { RolloutProgress } from "./RolloutList";
 import { RolloutStateChip } from "./RolloutStateChip";
 import { FailingStoreList } from "./WaveCard";
@@ -57,6 +58,25 @@ export function RolloutStopped({ rollout }: { rollout: Rollout }) {
   return null;
 }
 
+/** What the rollout sets: `chart 1.5.0`, `image 6.7.2`, or a values patch's digest with the patch. */
+function RolloutChange({ rollout }: { rollout: Rollout }) {
+  const patch = rollout.kind === "values_patch" && typeof rollout.target === "object" ? rollout.target : null;
+  return (
+    <div className={patch ? "sm:col-span-2" : undefined}>
+      <dt className="text-xs text-slate-500">Change</dt>
+      <dd>
+        <span className="break-words font-mono">{rollout.change}</span>
+        {rollout.kind === "chart_version" && rollout.add_chart && (
+          <span className="block text-xs text-slate-600">
+            The chart ships with the platform: wave 1 adds it to the fleet repo.
+          </span>
+        )}
+        {patch && <JsonBlock value={patch} label="Values patch" />}
+      </dd>
+    </div>
+  );
+}
+
 export function RolloutOverview({ rollout }: { rollout: Rollout }) {
   return (
     <dl className="grid gap-3 text-sm sm:grid-cols-2">
@@ -66,17 +86,7 @@ export function RolloutOverview({ rollout }: { rollout: Rollout }) {
           <RolloutStateChip state={rollout.state} />
         </dd>
       </div>
-      <div>
-        <dt className="text-xs text-slate-500">Chart version</dt>
-        <dd>
-          <span className="font-mono">{rollout.chart_version}</span>
-          {rollout.add_chart && (
-            <span className="block text-xs text-slate-600">
-              The chart ships with the platform: wave 1 adds it to the fleet repo.
-            </span>
-          )}
-        </dd>
-      </div>
+      <RolloutChange rollout={rollout} />
       <div className="sm:col-span-2">
         <dt className="text-xs text-slate-500">Progress</dt>
         <dd>

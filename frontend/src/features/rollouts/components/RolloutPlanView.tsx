@@ -13,7 +13,7 @@ export function RolloutPlanView({ plan, stale }: RolloutPlanViewProps) {
   return (
     <section aria-labelledby={headingId} className="space-y-3 rounded-lg border border-blue-200 bg-blue-50/40 p-4">
       <h3 id={headingId} className="text-base font-semibold">
-        Preview: {plan.store_count} {plan.store_count === 1 ? "store" : "stores"} to {plan.chart_version} in{" "}
+        Preview: {plan.store_count} {plan.store_count === 1 ? "store" : "stores"} to {plan.change} in{" "}
         {plan.waves.length} {plan.waves.length === 1 ? "wave" : "waves"}
       </h3>
       {stale && (

@@ -24,8 +24,8 @@ export function SelectorFields({ draft, problems, onChange }: SelectorFieldsProp
     <fieldset className="space-y-3" aria-describedby={`${id}-hint ${errorId}`}>
       <legend className="text-base font-semibold">Stores</legend>
       <p id={`${id}-hint`} className="text-xs text-slate-600">
-        A store must match every condition given. Pinned stores, deleted ones and stores already at the version are left
-        out.
+        A store must match every condition given. Pinned stores, deleted ones and stores that already have the change
+        are left out; an image tag changes its engine's stores only.
       </p>
       <label htmlFor={`${id}-all`} className="inline-flex min-h-8 items-center gap-2 text-sm font-medium">
         <input

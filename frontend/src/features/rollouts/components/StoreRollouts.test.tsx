@@ -1,6 +1,7 @@
 import { screen, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
+import type { Schemas } from "@/lib/api/client";
 import { API, apiError, makeStore, makeUser, signIn, storeDetailHandlers } from "@/test/fixtures";
 import { renderApp } from "@/test/render";
 import { server } from "@/test/server";
@@ -8,14 +9,32 @@ import { server } from "@/test/server";
 const store = makeStore({
   pin: { reason: "Black Friday until 2 Dec", pinned_by: "ada (u-abcdefgh23)", pinned_at: "2026-11-20T10:00:00Z" },
 });
-const ROLLOUTS = [
+const PATCH = { redis: { enabled: true }, resources: { limits: { cpu: "500m", memory: "1Gi" } } };
+const ROLLOUTS: Schemas["StoreRolloutOut"][] = [
+  {
+    id: "ro-values0003",
+    state: "running",
+    kind: "values_patch",
+    target: { redis: null },
+    change: "values 0f0e0d0c0b0a",
+    chart_version: null,
+    wave: 1,
+    store_state: "committed",
+    from_value: PATCH,
+    commit_sha: "abba000123456789abcdef0123456789abcdef04",
+    revert_sha: null,
+    created_at: "2026-04-01T10:00:00Z",
+  },
   {
     id: "ro-newer00002",
     state: "rolled_back",
+    kind: "chart_version",
+    target: "1.6.0",
+    change: "chart 1.6.0",
     chart_version: "1.6.0",
     wave: 2,
     store_state: "reverted",
-    from_version: "1.5.0",
+    from_value: "1.5.0",
     commit_sha: "beef000123456789abcdef0123456789abcdef02",
     revert_sha: "dead000123456789abcdef0123456789abcdef03",
     created_at: "2026-03-01T10:00:00Z",
@@ -23,10 +42,13 @@ const ROLLOUTS = [
   {
     id: "ro-older00001",
     state: "succeeded",
-    chart_version: "1.5.0",
+    kind: "image_tag",
+    target: "6.7.2-php8.2-apache",
+    change: "image 6.7.2-php8.2-apache",
+    chart_version: null,
     wave: 1,
     store_state: "committed",
-    from_version: null,
+    from_value: null,
     commit_sha: "c0ffee0123456789abcdef0123456789abcdef01",
     revert_sha: null,
     created_at: "2026-02-01T10:00:00Z",
@@ -45,15 +67,19 @@ describe("a store's rollouts", () => {
     renderApp(`/stores/${store.id}`);
     const section = await screen.findByRole("region", { name: "Rollouts" });
     const list = await within(section).findByRole("list", { name: "Rollouts of this store" });
-    const [newer, older] = within(list).getAllByRole("listitem");
+    const [values, newer, older] = within(list).getAllByRole("listitem");
     expect(within(newer!).getByRole("link", { name: "ro-newer00002" })).toHaveAttribute(
       "href",
       "/rollouts/ro-newer00002",
     );
-    expect(newer).toHaveTextContent("1.5.0 → 1.6.0");
+    expect(newer).toHaveTextContent("chart 1.6.0 before: 1.5.0");
     expect(newer).toHaveTextContent("Wave 2 · this store: reverted · rollout: rolled back");
     expect(newer).toHaveTextContent("commit beef000 · reverted in dead000");
-    expect(older).toHaveTextContent("to 1.5.0");
+    expect(older).toHaveTextContent("image 6.7.2-php8.2-apache before: —");
+    // A values patch before: compact JSON, cut short, the whole of it in the title.
+    expect(values).toHaveTextContent("values 0f0e0d0c0b0a");
+    const before = within(values!).getByTitle(JSON.stringify(PATCH));
+    expect(before.textContent).toMatch(/^\{"redis":\{"enabled":true\},"resources".*…$/);
     expect(older).toHaveTextContent("commit c0ffee0");
     // the pin stays on the page
     expect(screen.getByRole("button", { name: "Lift the pin" })).toBeInTheDocument();

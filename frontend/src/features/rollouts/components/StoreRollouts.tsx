@@ -4,11 +4,12 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { formatDateTime, shortSha } from "@/lib/format";
 import { useSession } from "@/lib/session";
 import { useStoreRollouts } from "../api/list-store-rollouts";
+import { ChangeValue } from "./ChangeValue";
 
 type StoreRolloutsProps = { storeId: string; lastCommitSha: string | null | undefined };
 
-/** The rollouts that touched one store (its page): each one's version, the store's wave and what
- *  happened to it. Rollout pages are for admins, so only they get links. */
+/** The rollouts that touched one store (its page): each one's change and the store's value before it,
+ *  the store's wave and what happened to it. Rollout pages are for admins, so only they get links. */
 export function StoreRollouts({ storeId, lastCommitSha }: StoreRolloutsProps) {
   const session = useSession();
   const isAdmin = session?.user.role === "admin";
@@ -29,10 +30,10 @@ export function StoreRollouts({ storeId, lastCommitSha }: StoreRolloutsProps) {
               </Link>
             ) : (
               <span className="font-mono">{rollout.id}</span>
-            )}
-            <span>
-              {rollout.from_version ? `${rollout.from_version} → ` : "to "}
-              <span className="font-mono">{rollout.chart_version}</span>
+            )}{" "}
+            <span className="break-words font-mono">{rollout.change}</span>{" "}
+            <span className="text-xs text-slate-700">
+              before: <ChangeValue value={rollout.from_value} kind={rollout.kind} />
             </span>
           </p>
           <p className="text-xs text-slate-700">

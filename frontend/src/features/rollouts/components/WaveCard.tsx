@@ -3,6 +3,7 @@ import { Link } from "react-router-dom";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
 import { formatDateTime, shortSha } from "@/lib/format";
+import type { ChangeKind } from "../lib/rollout-change";
 import { gateSummary, type FailingStore, type Wave } from "../lib/status";
 import { ProgressBar } from "./ProgressBar";
 import { WaveStateChip } from "./RolloutStateChip";
@@ -33,10 +34,10 @@ export function FailingStoreList({ stores, label }: { stores: FailingStore[]; la
   );
 }
 
-type WaveCardProps = { wave: Wave; canary: boolean };
+type WaveCardProps = { wave: Wave; canary: boolean; kind: ChangeKind };
 
 /** One wave: its gate's progress, its commit (and revert), what the gate said, and its stores. */
-export function WaveCard({ wave, canary }: WaveCardProps) {
+export function WaveCard({ wave, canary, kind }: WaveCardProps) {
   const headingId = useId();
   const storesId = useId();
   const [showStores, setShowStores] = useState(false);
@@ -129,7 +130,7 @@ export function WaveCard({ wave, canary }: WaveCardProps) {
                 Stores ({wave.stores.length})
               </Button>
               <div id={storesId} hidden={!showStores} className="mt-2">
-                {showStores && <WaveStoresTable stores={wave.stores} caption={`${title}: stores`} />}
+                {showStores && <WaveStoresTable stores={wave.stores} kind={kind} caption={`${title}: stores`} />}
               </div>
             </div>
           )}

@@ -1,40 +1,37 @@
 import { Link } from "react-router-dom";
+import type { ChangeKind } from "../lib/rollout-change";
 import type { WaveStore } from "../lib/status";
+import { ChangeValue } from "./ChangeValue";
 
-function Version({ value }: { value: string | null | undefined }) {
-  return value ? <span className="font-mono">{value}</span> : <span className="text-slate-500">—</span>;
+type WaveStoresTableProps = { stores: WaveStore[]; kind: ChangeKind; caption: string };
+
+function ColumnHeader({ children, last }: { children: string; last?: boolean }) {
+  return (
+    <th scope="col" className={last ? "py-1 font-medium" : "py-1 pr-2 font-medium"}>
+      {children}
+    </th>
+  );
 }
 
-/** The stores of one wave: where each stands now (status, version) and in the rollout (state). */
-export function WaveStoresTable({ stores, caption }: { stores: WaveStore[]; caption: string }) {
+/** The stores of one wave: where each stands now (status, the rollout's field before its wave and now)
+ *  and in the rollout (state). An image or values rollout also shows each store's chart version. */
+export function WaveStoresTable({ stores, kind, caption }: WaveStoresTableProps) {
   if (stores.length === 0) return <p className="text-sm text-slate-600">No stores in this wave.</p>;
+  const chartColumn = kind !== "chart_version";
   return (
     <div className="overflow-x-auto">
-      <table className="w-full min-w-[40rem] text-left text-sm">
+      <table className="w-full min-w-[44rem] text-left text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead>
           <tr className="text-xs uppercase text-slate-500">
-            <th scope="col" className="py-1 pr-2 font-medium">
-              Store
-            </th>
-            <th scope="col" className="py-1 pr-2 font-medium">
-              Tenant
-            </th>
-            <th scope="col" className="py-1 pr-2 font-medium">
-              Status
-            </th>
-            <th scope="col" className="py-1 pr-2 font-medium">
-              Version
-            </th>
-            <th scope="col" className="py-1 pr-2 font-medium">
-              From
-            </th>
-            <th scope="col" className="py-1 pr-2 font-medium">
-              In the rollout
-            </th>
-            <th scope="col" className="py-1 font-medium">
-              Error
-            </th>
+            <ColumnHeader>Store</ColumnHeader>
+            <ColumnHeader>Tenant</ColumnHeader>
+            <ColumnHeader>Status</ColumnHeader>
+            {chartColumn && <ColumnHeader>Chart version</ColumnHeader>}
+            <ColumnHeader>Before</ColumnHeader>
+            <ColumnHeader>Now</ColumnHeader>
+            <ColumnHeader>In the rollout</ColumnHeader>
+            <ColumnHeader last>Error</ColumnHeader>
           </tr>
         </thead>
         <tbody>
@@ -47,11 +44,16 @@ export function WaveStoresTable({ stores, caption }: { stores: WaveStore[]; capt
               </td>
               <td className="py-1 pr-2 font-mono text-xs">{store.tenant}</td>
               <td className="py-1 pr-2">{store.status}</td>
+              {chartColumn && (
+                <td className="py-1 pr-2">
+                  <ChangeValue value={store.chart_version} kind="chart_version" />
+                </td>
+              )}
               <td className="py-1 pr-2">
-                <Version value={store.chart_version} />
+                <ChangeValue value={store.from_value} kind={kind} />
               </td>
               <td className="py-1 pr-2">
-                <Version value={store.from_version} />
+                <ChangeValue value={store.value} kind={kind} />
               </td>
               <td className="py-1 pr-2">
                 {store.state}

@@ -1,6 +1,15 @@
 import type { Schemas } from "@/lib/api/client";
-import { isApiError } from "@/lib/api/errors";
+import { isApiError, type ApiError } from "@/lib/api/errors";
 import type { CreateRolloutInput } from "../api/create-rollout";
+import {
+  CHANGE_FIELDS,
+  changeProblems,
+  changeRequest,
+  EMPTY_CHANGE,
+  isFieldShown,
+  type ChangeDraft,
+  type ChangeKind,
+} from "./rollout-change";
 
 export type Engine = Schemas["Engine"];
 export type Plan = Schemas["Plan"];
@@ -18,8 +27,7 @@ export const TEMPLATE_LABELS: Record<Template, string> = {
 };
 
 /** The form as typed: every number is kept as text until it is sent. */
-export type RolloutDraft = {
-  chartVersion: string;
+export type RolloutDraft = ChangeDraft & {
   all: boolean;
   engines: Engine[];
   plans: Plan[];
@@ -41,7 +49,7 @@ export type DraftProblems = Partial<Record<DraftField, string>>;
 
 /** The API's defaults (api/rollouts/schemas.py), with a one-store canary. */
 export const EMPTY_DRAFT: RolloutDraft = {
-  chartVersion: "",
+  ...EMPTY_CHANGE,
   all: false,
   engines: [],
   plans: [],
@@ -58,8 +66,7 @@ export const EMPTY_DRAFT: RolloutDraft = {
   reason: "",
 };
 
-// Mirrors of the API's patterns (renderer/spec.py CHART_VERSION_PATTERN, api/rollouts/schemas.py).
-const CHART_VERSION = /^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.]+)?$/;
+// Mirrors of the API's patterns (api/rollouts/schemas.py).
 const STORE_ID = /^st-[a-z2-7]{10}$/;
 const STEP = /^[0-9]+(\.[0-9]+)?%?$/;
 const PROBE_PATH = /^\/[A-Za-z0-9._~/-]*$/;
@@ -92,13 +99,10 @@ function selectorGiven(draft: RolloutDraft): boolean {
 }
 
 /** What the API would refuse for its form alone, said before anything is sent. Whether the version
- *  exists, the steps end at 100 % or the selection matches a store is the API's to say. */
+ *  exists, the chart accepts the change, the steps end at 100 % or the selection matches a store is
+ *  the API's to say. */
 export function draftProblems(draft: RolloutDraft): DraftProblems {
-  const problems: DraftProblems = {};
-  const version = draft.chartVersion.trim();
-  if (!version) problems.chartVersion = "Enter the chart version to roll out.";
-  else if (!CHART_VERSION.test(version) || version.length > 40)
-    problems.chartVersion = "Use a version such as 1.4.0 or 1.5.0-rc.1.";
+  const problems: DraftProblems = changeProblems(draft);
   if (!selectorGiven(draft)) problems.selector = "Pick at least one condition, or all stores.";
   if (!draft.all) {
     const badId = splitList(draft.storeIds).find((id) => !STORE_ID.test(id));
@@ -133,7 +137,8 @@ export function draftProblems(draft: RolloutDraft): DraftProblems {
   return problems;
 }
 
-/** The request the draft stands for (only the conditions given; `all` alone when it is ticked). */
+/** The request the draft stands for (the chosen change alone; only the conditions given; `all` alone
+ *  when it is ticked). */
 export function toRequest(draft: RolloutDraft): CreateRolloutInput {
   const selector: CreateRolloutInput["selector"] = draft.all
     ? { all: true }
@@ -146,7 +151,7 @@ export function toRequest(draft: RolloutDraft): CreateRolloutInput {
         ...(splitList(draft.storeIds).length ? { store_ids: splitList(draft.storeIds) } : {}),
       };
   return {
-    chart_version: draft.chartVersion.trim(),
+    ...changeRequest(draft),
     selector,
     canary: { count: Number(draft.canaryCount) },
     steps: splitList(draft.steps),
@@ -161,10 +166,13 @@ export function toRequest(draft: RolloutDraft): CreateRolloutInput {
   };
 }
 
-/** The API's refusals that belong to one field of the form (api/rollouts/endpoints.py). */
-const CODE_FIELDS: Record<string, DraftField> = {
+/** The API's refusals that belong to one field of the form (api/rollouts/endpoints.py); "change": the
+ *  field of the change sent (the chart rejects the version, the image tag or the values patch). */
+const CODE_FIELDS: Record<string, DraftField | "change"> = {
   UNKNOWN_CHART_VERSION: "chartVersion",
-  CHART_VALUES_REJECTED: "chartVersion",
+  CHART_VALUES_REJECTED: "change",
+  // An image rollout's selector names the other engine.
+  INVALID_ROLLOUT_PLAN: "selector",
   EMPTY_SELECTION: "selector",
   ROLLOUT_OVERLAP: "selector",
   STEPS_INCOMPLETE: "steps",
@@ -182,10 +190,17 @@ const GATE_FIELDS: Record<string, DraftField> = {
 
 const SELECTOR_FIELDS: Record<string, DraftField> = { store_ids: "storeIds", tenants: "tenants" };
 
-/** The form field a 422 detail's path names (`gate.soak_seconds`, `steps.2`, `selector.store_ids.0`). */
-function fieldOf(path: string): DraftField | null {
+type Detail = { field: string; message: string };
+
+/** The form field a 422 detail names by its path (`gate.soak_seconds`, `steps.2`, `image.tag`,
+ *  `selector.store_ids.0`); the request's own rules (one change, a patch's keys) say `body`. */
+function fieldOf({ field: path, message }: Detail): DraftField | null {
   const [head = "", next = ""] = path.split(".");
+  if (head === "body" && message.startsWith("values_patch:")) return "valuesPatch";
+  if (head === "body" && message.startsWith("give exactly one change")) return "kind";
   if (head === "chart_version") return "chartVersion";
+  if (head === "image") return next === "engine" ? "imageEngine" : "imageTag";
+  if (head === "values_patch") return "valuesPatch";
   if (head === "steps") return "steps";
   if (head === "canary") return "canaryCount";
   if (head === "reason") return "reason";
@@ -194,26 +209,35 @@ function fieldOf(path: string): DraftField | null {
   return null;
 }
 
-type Detail = { field: string; message: string };
-
 function details(error: unknown): Detail[] {
   if (!isApiError(error) || !Array.isArray(error.details)) return [];
   return error.details.filter((d): d is Detail => typeof d?.field === "string" && typeof d?.message === "string");
 }
 
-/** Where the API's refusal goes: `fields` next to their controls; `rest` true when something is left
- *  that no field can show (then the form shows the whole error above it). */
-export function apiProblems(error: unknown): { fields: DraftProblems; rest: boolean } {
-  if (!isApiError(error)) return { fields: {}, rest: Boolean(error) };
+/** The API's words on each field, with `rest` true when something fits no field. */
+function problemsOf(error: ApiError, kind: ChangeKind): { fields: DraftProblems; rest: boolean } {
   const field = CODE_FIELDS[error.code];
-  if (field) return { fields: { [field]: error.message }, rest: false };
+  if (field) return { fields: { [field === "change" ? CHANGE_FIELDS[kind] : field]: error.message }, rest: false };
   if (error.status !== 422) return { fields: {}, rest: true };
   const fields: DraftProblems = {};
   let rest = false;
   for (const detail of details(error)) {
-    const target = fieldOf(detail.field);
-    if (target) fields[target] ??= detail.message;
+    const target = fieldOf(detail);
+    // "values_patch: store: set by the store's spec": the field already says which.
+    if (target) fields[target] ??= detail.message.replace(/^values_patch: /, "");
     else rest = true;
   }
   return { fields, rest: rest || Object.keys(fields).length === 0 };
+}
+
+/** Where the API's refusal of a `kind` change goes: `fields` next to their controls; `rest` true when
+ *  something is left that no field shown can show (then the form shows the whole error above it). */
+export function apiProblems(
+  error: unknown,
+  kind: ChangeKind = "chart_version",
+): { fields: DraftProblems; rest: boolean } {
+  if (!isApiError(error)) return { fields: {}, rest: Boolean(error) };
+  const { fields, rest } = problemsOf(error, kind);
+  const shown = Object.entries(fields).filter(([field]) => isFieldShown(field, kind));
+  return { fields: Object.fromEntries(shown), rest: rest || shown.length < Object.keys(fields).length };
 }

@@ -55,12 +55,26 @@ const rolledBack = makeRollout({
   ],
 });
 
+function columnsOf(table: HTMLElement): string[] {
+  return within(table)
+    .getAllByRole("columnheader")
+    .map((cell) => cell.textContent ?? "");
+}
+
+function cellsOf(row: HTMLElement): string[] {
+  return within(row)
+    .getAllByRole("cell")
+    .map((cell) => cell.textContent ?? "");
+}
+
+const PATCH = { resources: { limits: { cpu: "500m", memory: "1Gi" } }, redis: { enabled: true } };
+
 describe("a rollout's page", () => {
   it("shows each wave's gate progress, commit, state and message", async () => {
     signIn(admin);
     serve();
     renderApp(PATH);
-    expect(await screen.findByRole("heading", { level: 1, name: "Rollout of 1.5.0" })).toBeInTheDocument();
+    expect(await screen.findByRole("heading", { level: 1, name: "Rollout: chart 1.5.0" })).toBeInTheDocument();
     const canary = screen.getByRole("region", { name: "Wave 1 (canary)" });
     expect(canary).toHaveTextContent("Passed");
     expect(canary).toHaveTextContent("c0ffee0");
@@ -76,6 +90,7 @@ describe("a rollout's page", () => {
     expect(second).toHaveTextContent("Failure budget0 of 4");
     // the rollout as a whole
     const overview = screen.getByRole("region", { name: "Overview" });
+    expect(overview).toHaveTextContent("Changechart 1.5.0");
     expect(overview).toHaveTextContent("engines: woocommerce");
     expect(overview).toHaveTextContent("security fix");
     expect(overview).toHaveTextContent("soak 30 s");
@@ -92,14 +107,87 @@ describe("a rollout's page", () => {
     await user.click(toggle);
     expect(toggle).toHaveAttribute("aria-expanded", "true");
     const table = within(second).getByRole("table", { name: "Wave 2: stores" });
+    // A chart rollout's value is the store's chart version: no column of its own.
+    expect(columnsOf(table)).toEqual(["Store", "Tenant", "Status", "Before", "Now", "In the rollout", "Error"]);
     const row = within(table).getByRole("row", { name: /third-shop/ });
     expect(within(row).getByRole("link", { name: "third-shop" })).toHaveAttribute("href", "/stores/st-cccccccc03");
-    expect(row).toHaveTextContent("u-owner0001");
-    expect(row).toHaveTextContent("updating");
-    expect(row).toHaveTextContent("1.4.0");
-    expect(row).toHaveTextContent("committed");
+    expect(cellsOf(row)).toEqual(["third-shop", "u-owner0001", "updating", "1.4.0", "1.5.0", "committed", ""]);
     await user.click(toggle);
     expect(within(second).queryByRole("table")).not.toBeInTheDocument();
+  });
+
+  it("shows a values patch: in full in the overview, before and now per store (compact, cut short)", async () => {
+    signIn(admin);
+    serve(
+      makeRollout({
+        kind: "values_patch",
+        target: PATCH,
+        change: "values 1a2b3c4d5e6f",
+        chart_version: null,
+        waves: [
+          makeWave({
+            stores: [
+              makeWaveStore({ value: PATCH, from_value: null }),
+              makeWaveStore({
+                store_id: "st-bbbbbbbb02",
+                name: "second-shop",
+                chart_version: null,
+                value: { redis: { enabled: true } },
+                from_value: { redis: { enabled: false } },
+              }),
+            ],
+          }),
+        ],
+      }),
+    );
+    const { user } = renderApp(PATH);
+    expect(await screen.findByRole("heading", { level: 1, name: "Rollout: values 1a2b3c4d5e6f" })).toBeInTheDocument();
+    const overview = screen.getByRole("region", { name: "Overview" });
+    expect(overview).toHaveTextContent("values 1a2b3c4d5e6f");
+    expect(within(overview).getByRole("region", { name: "Values patch" })).toHaveTextContent('"memory": "1Gi"');
+    const wave = screen.getByRole("region", { name: "Wave 1 (canary)" });
+    await user.click(within(wave).getByRole("button", { name: /Stores/ }));
+    const table = within(wave).getByRole("table", { name: "Wave 1 (canary): stores" });
+    expect(columnsOf(table)).toEqual([
+      "Store",
+      "Tenant",
+      "Status",
+      "Chart version",
+      "Before",
+      "Now",
+      "In the rollout",
+      "Error",
+    ]);
+    const [first, second] = within(table).getAllByRole("row").slice(1);
+    const full = JSON.stringify(PATCH);
+    expect(full.length).toBeGreaterThan(40);
+    expect(cellsOf(first!).slice(3, 6)).toEqual(["1.5.0", "—", `${full.slice(0, 39)}…`]);
+    expect(within(first!).getByTitle(full)).toBeInTheDocument();
+    expect(cellsOf(second!).slice(3, 6)).toEqual([
+      "default",
+      '{"redis":{"enabled":false}}',
+      '{"redis":{"enabled":true}}',
+    ]);
+  });
+
+  it("shows an image rollout's tag before and now, none before as a dash", async () => {
+    signIn(admin);
+    const store = makeWaveStore({ value: "6.7.2-php8.2-apache", from_value: null });
+    serve(
+      makeRollout({
+        kind: "image_tag",
+        target: "6.7.2-php8.2-apache",
+        change: "image 6.7.2-php8.2-apache",
+        chart_version: null,
+        waves: [makeWave({ stores: [store] })],
+      }),
+    );
+    const { user } = renderApp(PATH);
+    await screen.findByRole("heading", { level: 1, name: "Rollout: image 6.7.2-php8.2-apache" });
+    const wave = screen.getByRole("region", { name: "Wave 1 (canary)" });
+    await user.click(within(wave).getByRole("button", { name: /Stores/ }));
+    const row = within(wave).getByRole("row", { name: /corner-shop/ });
+    expect(cellsOf(row).slice(3, 6)).toEqual(["1.5.0", "—", "6.7.2-php8.2-apache"]);
   });
 
   it("puts the reason and the failing stores first when the rollout was rolled back", async () => {
@@ -136,7 +224,7 @@ describe("a rollout's page", () => {
     signIn(admin);
     serve(makeRollout({ state, reason: state === "aborted" ? "aborted by ada" : null }));
     renderApp(PATH);
-    await screen.findByRole("heading", { level: 1, name: "Rollout of 1.5.0" });
+    await screen.findByRole("heading", { level: 1, name: "Rollout: chart 1.5.0" });
     const group = screen.queryByRole("group", { name: "Rollout actions" });
     const shown = group
       ? within(group)

@@ -18,7 +18,7 @@ function RolloutDetail({ rollout, refreshError }: { rollout: Rollout; refreshErr
     <>
       <BackLink to="/rollouts" label="Rollouts" />
       <PageHeader
-        title={`Rollout of ${rollout.chart_version}`}
+        title={`Rollout: ${rollout.change}`}
         description={
           <>
             <code className="text-xs">{rollout.id}</code>
@@ -40,7 +40,9 @@ function RolloutDetail({ rollout, refreshError }: { rollout: Rollout; refreshErr
           {rollout.waves.length === 0 ? (
             <p className="text-sm text-slate-600">This rollout has no waves.</p>
           ) : (
-            rollout.waves.map((wave) => <WaveCard key={wave.number} wave={wave} canary={canary && wave.number === 1} />)
+            rollout.waves.map((wave) => (
+              <WaveCard key={wave.number} wave={wave} kind={rollout.kind} canary={canary && wave.number === 1} />
+            ))
           )}
         </section>
       </div>

@@ -9,12 +9,15 @@ const admin = makeUser({ id: "u-admin00001", username: "ada", role: "admin" });
 const me = http.get(`${API}/auth/me`, () => HttpResponse.json(admin));
 
 describe("the rollouts list", () => {
-  it("shows each rollout's version, state, author, stores and progress", async () => {
+  it("shows each rollout's change, state, author, stores and progress", async () => {
     signIn(admin);
     const done = makeRollout({
       id: "ro-done000002",
       state: "succeeded",
-      chart_version: "1.4.0",
+      kind: "image_tag",
+      target: "6.7.2-php8.2-apache",
+      change: "image 6.7.2-php8.2-apache",
+      chart_version: null,
       reason: null,
       store_count: 3,
       waves: [makeWave({ store_count: 3 })],
@@ -30,7 +33,7 @@ describe("the rollouts list", () => {
       "href",
       "/rollouts/ro-abcdefgh23",
     );
-    expect(running).toHaveTextContent("1.5.0");
+    expect(running).toHaveTextContent("chart 1.5.0");
     expect(running).toHaveTextContent("Running");
     expect(running).toHaveTextContent("ada (u-admin00001)");
     expect(running).toHaveTextContent("security fix");
@@ -40,6 +43,7 @@ describe("the rollouts list", () => {
     expect(progress).toHaveAttribute("aria-valuenow", "1");
     expect(progress).toHaveAttribute("aria-valuemax", "5");
     expect(running).toHaveTextContent("1 in passed waves · 4 to go of 5");
+    expect(succeeded).toHaveTextContent("image 6.7.2-php8.2-apache");
     expect(succeeded).toHaveTextContent("Succeeded");
     expect(within(succeeded!).getByRole("progressbar")).toHaveAttribute("aria-valuenow", "3");
   });

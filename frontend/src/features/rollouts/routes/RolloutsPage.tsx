@@ -59,7 +59,7 @@ export function RolloutsPage() {
     <>
       <PageHeader
         title="Rollouts"
-        description="A store chart version rolled out to the fleet in waves, each gated on its stores being ready."
+        description="A chart version, an image tag or chart values rolled out to the fleet in waves, each gated on its stores being ready."
         actions={
           <Button aria-expanded={creating} aria-controls={formId} onClick={() => setCreating((open) => !open)}>
             New rollout
