@@ -6,6 +6,7 @@ identical re-render makes no commit. `parse_store_yaml` is the inverse of the st
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from pydantic import ValidationError
@@ -115,6 +116,13 @@ def render_store_yaml(spec: StoreSpec) -> bytes:
     return yamlio.dump(document, header=STORE_HEADER)
 
 
+@functools.cache
+def _flux_kustomization() -> bytes:
+    """The same for every store: rendered once (a rollout wave renders thousands of stores)."""
+    kustomization = flux.kustomization([NAMESPACE_FILE, HELMRELEASE_FILE])
+    return yamlio.dump(kustomization, header=flux.KUSTOMIZATION_HEADER)
+
+
 def render_store(spec: StoreSpec, profile: RenderProfile) -> dict[str, bytes]:
     """File name (relative to `store_dir(spec)`) -> exact bytes, for the profile's GitOps engine."""
     host = store_host(spec, profile)
@@ -132,8 +140,7 @@ def render_store(spec: StoreSpec, profile: RenderProfile) -> dict[str, bytes]:
     if profile.gitops_engine is GitOpsEngine.FLUX:
         metadata["namespace"] = spec.store_id
         files[HELMRELEASE_FILE] = yamlio.dump(flux.helmrelease(spec, profile, metadata, values))
-        kustomization = flux.kustomization([NAMESPACE_FILE, HELMRELEASE_FILE])
-        files[KUSTOMIZATION_FILE] = yamlio.dump(kustomization, header=flux.KUSTOMIZATION_HEADER)
+        files[KUSTOMIZATION_FILE] = _flux_kustomization()
     else:
         metadata["namespace"] = profile.argocd_namespace
         metadata["annotations"][argocd.STOREFRONT_LINK] = store_url(spec, profile)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -75,11 +76,10 @@ def dump(value: Any, *, header: str = "") -> bytes:
 
 def dump_all(documents: Sequence[Any], *, header: str = "") -> bytes:
     """Several documents separated by `---`, canonical bytes."""
-    ordered = [canonical(doc) for doc in documents]
     try:
-        text = _direct_text(ordered)
+        text = _direct_text(documents)
     except _Unsupported:
-        text = _ruamel_text(ordered)
+        text = _ruamel_text([canonical(doc) for doc in documents])
     comment = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
     return (comment + text).encode()
 
@@ -96,8 +96,10 @@ def _ruamel_text(documents: list[Any]) -> str:
 # ruamel.yaml's pure-Python pipeline costs ~7 ms per store (~200 nodes), most of a batch's time in the
 # fleet writer. Rendered manifests use a small subset of YAML — block mappings and sequences of plain or
 # single-quoted one-line scalars — which is written here directly, byte for byte as ruamel writes it
-# (a test compares the two on every golden and on generated documents). Each scalar's style is still
-# decided by ruamel's own analysis; anything outside the subset falls back to ruamel.
+# (a test compares the two on every golden and on generated documents), in one walk that orders the
+# keys as `canonical` does (a rollout wave renders thousands of stores: no intermediate copy). Each
+# scalar's style is still decided by ruamel's own analysis; anything outside the subset falls back to
+# ruamel.
 
 
 class _Unsupported(Exception):
@@ -105,15 +107,24 @@ class _Unsupported(Exception):
 
 
 _ANALYZER = Emitter(io.StringIO())
+# The first characters ruamel's implicit resolvers are filed under (`resolve` looks them up by the
+# scalar's first character): a string starting with any other resolves to a string in both versions.
+_RESOLVER_KEYS = frozenset(key for r in _RESOLVERS for key in r.versioned_resolver)
+# Strings ruamel's analysis always allows plain (no indicator, space, break or special character):
+# most of a store's unique strings (ids, names, hosts), so they skip the analysis and the cache.
+_SIMPLE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*").fullmatch
 
 
-@functools.lru_cache(maxsize=65536)
 def _ambiguous(data: str) -> bool:
+    if None not in _RESOLVER_KEYS and data and data[0] not in _RESOLVER_KEYS:
+        return False
     return any(r.resolve(ScalarNode, data, (True, False)) != _STR_TAG for r in _RESOLVERS)
 
 
 @functools.lru_cache(maxsize=65536)
 def _string(data: str) -> str:
+    if _SIMPLE(data) and not _ambiguous(data):
+        return data
     if "?" in data:  # ruamel's analysis of '?' consults the serializer, which the bare analyzer lacks
         raise _Unsupported
     analysis = _ANALYZER.analyze_scalar(data)
@@ -136,44 +147,84 @@ def _scalar(value: Any) -> str:
     raise _Unsupported
 
 
-def _mapping(value: Mapping[Any, Any], indent: int, out: list[str], first_lead: str | None = None) -> None:
+_SCALAR, _MAPPING, _SEQUENCE = 0, 1, 2
+_STR_ONLY = {str}
+
+
+def _kind(value: Any) -> int:
+    """How `canonical` treats the value (the common types first: this runs on every node)."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return _SCALAR
+    if kind is dict:
+        return _MAPPING
+    if kind is list:
+        return _SEQUENCE
+    if isinstance(value, str | int | float | bool):
+        return _SCALAR
+    if _is_mapping(value):
+        return _MAPPING
+    if isinstance(value, list | tuple) or (isinstance(value, Sequence) and not isinstance(value, bytes)):
+        return _SEQUENCE
+    return _SCALAR  # `_scalar` refuses it: ruamel writes it
+
+
+def _keys(value: Mapping[Any, Any], top: bool) -> list[Any]:
+    # Plain str keys sort as `sorted(value, key=str)` does, without a call per key.
+    keys = sorted(value) if {*map(type, value)} == _STR_ONLY else sorted(value, key=str)
+    if top and "apiVersion" in value and "kind" in value:
+        head = [k for k in _HEAD_KEYS if k in value]
+        keys = head + [k for k in keys if k not in head]
+    return keys
+
+
+def _mapping(
+    value: Mapping[Any, Any], indent: int, out: list[str], first_lead: str | None = None, top: bool = False
+) -> None:
     pad = " " * indent
-    for index, (key, item) in enumerate(value.items()):
+    lead = pad if first_lead is None else first_lead
+    for key in _keys(value, top):
         if not isinstance(key, str):
             raise _Unsupported
-        lead = first_lead if index == 0 and first_lead is not None else pad
+        item = value[key]
         head = f"{lead}{_string(key)}:"
-        if _is_mapping(item):
-            out.append(f"{head} {{}}\n" if not item else head + "\n")
-            if item:
-                _mapping(item, indent + 2, out)
-        elif isinstance(item, list):
-            out.append(f"{head} []\n" if not item else head + "\n")
-            if item:
-                _sequence(item, indent + 2, out)
-        else:
+        lead = pad
+        if type(item) is str:  # most values: no classification needed
+            out.append(f"{head} {_string(item)}\n")
+            continue
+        kind = _kind(item)
+        if kind == _SCALAR:
             out.append(f"{head} {_scalar(item)}\n")
+        elif not item:
+            out.append(f"{head} {{}}\n" if kind == _MAPPING else f"{head} []\n")
+        elif kind == _MAPPING:
+            out.append(head + "\n")
+            _mapping(item, indent + 2, out)
+        else:
+            out.append(head + "\n")
+            _sequence(item, indent + 2, out)
 
 
-def _sequence(value: list[Any], indent: int, out: list[str]) -> None:
+def _sequence(value: Sequence[Any], indent: int, out: list[str]) -> None:
     dash = " " * indent + "- "
     for item in value:
-        if _is_mapping(item) and item:
-            _mapping(item, indent + 2, out, first_lead=dash)
-        elif isinstance(item, list) or _is_mapping(item):
-            raise _Unsupported
-        else:
+        kind = _kind(item)
+        if kind == _SCALAR:
             out.append(f"{dash}{_scalar(item)}\n")
+        elif kind == _MAPPING and item:
+            _mapping(item, indent + 2, out, first_lead=dash)
+        else:
+            raise _Unsupported
 
 
-def _direct_text(documents: list[Any]) -> str:
+def _direct_text(documents: Sequence[Any]) -> str:
     out: list[str] = []
     for document in documents:
-        if not _is_mapping(document) or not document:
+        if _kind(document) != _MAPPING or not document:
             raise _Unsupported
         if len(documents) > 1:
             out.append("---\n")
-        _mapping(document, 0, out)
+        _mapping(document, 0, out, top=True)
     return "".join(out)
 
 
