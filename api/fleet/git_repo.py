@@ -34,6 +34,11 @@ log = logging.getLogger(__name__)
 # fast-import writes our commits to this private ref; only `push` publishes them.
 PENDING_REF = "refs/storefleet/pending"
 _GIT_TIMEOUT_S = 120
+_MANY_DIRECTORIES = 256
+# glibc returns a freed block at the heap's top to the kernel (trim), and fast-import frees its zlib
+# state after every object: for a 5,000-store wave that was ~60,000 brk calls and 0.4 s of system time
+# faulting the same pages back in. A high trim threshold keeps them (fast-import exits soon after).
+_KEEP_FREED_HEAP = "glibc.malloc.trim_threshold=268435456"
 
 
 def is_local_repo(url: str) -> bool:
@@ -144,7 +149,7 @@ class FleetRepo(FleetRepository):
         wanted = set(directories)
         if rev is None or not wanted:
             return {}
-        out = self._run(["git", "ls-tree", "-r", "-z", rev, "--", *sorted(wanted)]).stdout
+        out = self._run(["git", "ls-tree", "-r", "-z", rev, "--", *_pathspecs(wanted)]).stdout
         found: dict[str, dict[str, str]] = {}
         for record in filter(None, out.split("\0")):
             meta, path = record.split("\t", 1)
@@ -236,11 +241,13 @@ class FleetRepo(FleetRepository):
 
     # ---- helpers ----------------------------------------------------------------------------------
     def _run_fast_import(self, stream: bytes) -> dict[str, str]:
+        # --depth=0: fast-import deltas a blob only against the blob before it in the stream, another
+        # store's or another file's, which made a 5,000-store wave's pack no smaller, only slower.
+        args = ["git", "fast-import", "--quiet", "--force", "--done", "--depth=0"]
+        tunables = ":".join(filter(None, [self._env.get("GLIBC_TUNABLES"), _KEEP_FREED_HEAP]))
         with tempfile.NamedTemporaryFile(dir=self.path, prefix="marks-") as marks_file:
-            self._run(
-                ["git", "fast-import", "--quiet", "--force", "--done", f"--export-marks={marks_file.name}"],
-                stdin=stream,
-            )
+            marks_arg = f"--export-marks={marks_file.name}"
+            self._run([*args, marks_arg], stdin=stream, env={"GLIBC_TUNABLES": tunables})
             marks = Path(marks_file.name).read_text().split("\n")
         return dict(line.split(" ", 1) for line in marks if line)
 
@@ -253,13 +260,19 @@ class FleetRepo(FleetRepository):
         return self._run(["git", *args], cwd=cwd).stdout
 
     def _run(
-        self, args: list[str], *, check: bool = True, stdin: bytes | None = None, cwd: Path | None = None
+        self,
+        args: list[str],
+        *,
+        check: bool = True,
+        stdin: bytes | None = None,
+        cwd: Path | None = None,
+        env: dict[str, str] | None = None,
     ) -> _Result:
         try:
             result = subprocess.run(  # noqa: S603 - git with arguments we build, no shell
                 args,
                 cwd=cwd or self.path,
-                env=self._env,
+                env={**self._env, **env} if env else self._env,
                 input=stdin,
                 capture_output=True,
                 timeout=_GIT_TIMEOUT_S,
@@ -282,6 +295,15 @@ class _Result:
 
 def _text(data: bytes) -> str:
     return data.decode("utf-8", "surrogateescape")
+
+
+def _pathspecs(directories: set[str]) -> list[str]:
+    """What to list for `directories`: themselves, or for many (a rollout wave's thousands of store
+    directories) their parents, as git matches each path against every pathspec (0.2 s for 5,000 in a
+    10,000-store repo, against 0.03 s for their 100 tenant directories); `_contents` drops the rest."""
+    if len(directories) <= _MANY_DIRECTORIES:
+        return sorted(directories)
+    return sorted({directory.rpartition("/")[0] or directory for directory in directories})
 
 
 def _operations(
