@@ -79,11 +79,19 @@ def _params(row: AuditEventRow) -> tuple[Any, ...]:
     )  # fmt: skip
 
 
+_COPY = (
+    "COPY audit_events (event, request_id, actor_id, actor, store_id, tenant, ip, before, after, detail)"
+    " FROM STDIN"
+)
+
+
 async def insert_events(conn: Connection, rows: list[AuditEventRow]) -> None:
-    """Many rows in one pipelined round trip (psycopg's executemany)."""
+    """Many rows, in list order, by COPY: a rollout wave writes one per store, thousands at once, and
+    COPY costs the server a fraction of as many INSERTs."""
     if rows:
-        async with conn.cursor() as cur:
-            await cur.executemany(_INSERT, [_params(row) for row in rows])
+        async with conn.cursor() as cur, cur.copy(_COPY) as copy:
+            for row in rows:
+                await copy.write_row(_params(row))
 
 
 def insert_statement(row: AuditEventRow) -> Statement:

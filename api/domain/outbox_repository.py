@@ -65,18 +65,20 @@ async def enqueue(conn: Connection, entry: OutboxEntry) -> None:
     note_enqueued(conn)
 
 
+_COPY = (
+    "COPY outbox (store_id, tenant, action, spec, spec_hash, params, request_id, actor_id, commit_group)"
+    " FROM STDIN"
+)
+
+
 async def enqueue_many(conn: Connection, entries: list[OutboxEntry]) -> None:
-    """Many rows in one statement, in list order (a rollout wave); the writer is woken after commit."""
+    """Many rows by COPY, in list order (their ids follow it): a rollout wave's thousands of rows; the
+    writer is woken after commit."""
     if not entries:
         return
-    columns = list(zip(*(enqueue_statement(entry).params for entry in entries), strict=True))
-    await conn.execute(
-        "INSERT INTO outbox (store_id, tenant, action, spec, spec_hash, params, request_id, actor_id,"
-        " commit_group) SELECT s, t, a, sp, h, p, r, ac, g FROM unnest(%s::text[], %s::text[], %s::text[],"
-        " %s::jsonb[], %s::text[], %s::jsonb[], %s::text[], %s::text[], %s::text[])"
-        " WITH ORDINALITY AS e(s, t, a, sp, h, p, r, ac, g, n) ORDER BY n",
-        [list(column) for column in columns],
-    )
+    async with conn.cursor() as cur, cur.copy(_COPY) as copy:
+        for entry in entries:
+            await copy.write_row(enqueue_statement(entry).params)
     note_enqueued(conn)
 
 

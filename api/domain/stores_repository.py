@@ -149,9 +149,10 @@ async def set_chart_versions(conn: Connection, changes: Sequence[tuple[str, dict
     if not changes:
         return
     ids, specs, hashes = (list(column) for column in zip(*changes, strict=True))
+    # The specs in binary (%b): the text form of a jsonb array escapes every quote in Python.
     await conn.execute(
         "UPDATE stores s SET spec = c.spec, spec_hash = c.hash, updated_at = now()"
-        " FROM unnest(%s::text[], %s::jsonb[], %s::text[]) AS c(id, spec, hash) WHERE s.id = c.id",
+        " FROM unnest(%s::text[], %b::jsonb[], %s::text[]) AS c(id, spec, hash) WHERE s.id = c.id",
         (ids, [Jsonb(spec) for spec in specs], hashes),
     )
 
