@@ -32,7 +32,7 @@ from storefleet.api.rollouts.gate import (
     evaluate,
     moved_back,
 )
-from storefleet.api.rollouts.repository import NOW, RolloutRow, WaveRow
+from storefleet.api.rollouts.repository import NOW, RolloutRow, StoreState, WaveRow
 from storefleet.api.rollouts.states import (
     ACTIVE,
     IN_FLIGHT,
@@ -124,11 +124,8 @@ class RolloutController:
     async def _gate(
         self, conn: Connection, rollout: RolloutRow, wave: WaveRow
     ) -> tuple[tuple[str, int, int], dict[str, str]] | None:
-        members = [
-            m for m in await repository.wave_stores(conn, rollout.id, wave.number) if m.state == "committed"
-        ]
-        change = rollout.change
-        stores = [WaveStore(m.store_id, m.status, change.reached(m.value), m.error) for m in members]
+        members = await repository.wave_members(conn, rollout.id, wave.number, committed=True)
+        stores = [WaveStore(m.store_id, m.status, m.at_value, m.error) for m in members]
         key = (rollout.id, wave.number, wave.attempt)
         result = evaluate(self._view(rollout, wave), stores, self._config(rollout), self._probes.get(key))
         gate = result.summary()
@@ -214,21 +211,17 @@ class RolloutController:
             seen = wave.state == WaveState.REVERTED and wave.reverted_by is not None
             if wave.state not in (WaveState.GATING, WaveState.SOAKING, WaveState.PASSED) and not seen:
                 continue
-            members = [
-                m
-                for m in await repository.wave_stores(conn, rollout.id, wave.number)
-                if m.state == "committed"
-            ]
-            reached = rollout.change.reached
-            back = moved_back([WaveStore(m.store_id, m.status, reached(m.value)) for m in members])
+            # only the stores no longer at the wave's value: none, on almost every pass
+            members = await repository.wave_members(conn, rollout.id, wave.number, moved_back=True)
+            back = moved_back([WaveStore(m.store_id, m.status, m.at_value) for m in members])
             if not back:
                 continue
             await repository.set_store_states(
-                conn, rollout.id, [(s.store_id, "reverted", None, "reverted in git") for s in back]
+                conn, rollout.id, [StoreState(s.store_id, "reverted", "reverted in git") for s in back]
             )
             if seen:
                 continue
-            by = next((m.last_commit_sha for m in members if m.store_id == back[0].store_id), None)
+            by = members[0].last_commit_sha
             commit = str(by)[:12]
             reason = f"wave {wave.number} was taken back in git ({len(back)} stores, commit {commit}); paused"
             await repository.set_wave(

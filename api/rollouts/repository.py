@@ -68,6 +68,7 @@ class WaveStoreRow:
     wave: int
     state: str
     from_value: FieldValue  # the field's value before the wave (the revert puts it back)
+    to_value: FieldValue  # the value the wave set
     note: str | None
     name: str
     tenant: str
@@ -76,6 +77,18 @@ class WaveStoreRow:
     chart_version: str | None
     error: str | None
     pinned: bool
+    last_commit_sha: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    """A store of a wave as the controller and the waves read it (no JSON: thousands per pass)."""
+
+    store_id: str
+    state: str
+    status: str
+    at_value: bool  # its spec carries the value its wave set (committed stores)
+    error: str | None
     last_commit_sha: str | None
 
 
@@ -102,7 +115,8 @@ _WAVE_COLUMNS = (
     " extract(epoch FROM now() - ready_at)::float8 AS ready_for_s"
 )
 _WAVE_STORE_COLUMNS = (
-    "rs.store_id, rs.wave, rs.state, rs.from_value, rs.note, s.name, s.owner_id AS tenant, s.status,"
+    "rs.store_id, rs.wave, rs.state, rs.from_value, rs.to_value, rs.note, s.name, s.owner_id AS tenant,"
+    " s.status,"
     " s.spec -> r.kind AS value, s.spec->>'chart_version' AS chart_version,"
     " coalesce(s.error, s.status_message) AS error,"
     " s.pinned_at IS NOT NULL AS pinned,"
@@ -217,6 +231,28 @@ async def waves(conn: Connection, rollout_ids: Sequence[str]) -> list[WaveRow]:
     return await cur.fetchall()
 
 
+_AT_VALUE = "(s.spec -> r.kind) IS NOT DISTINCT FROM rs.to_value"
+
+
+async def wave_members(
+    conn: Connection, rollout_id: str, wave: int, *, committed: bool = False, moved_back: bool = False
+) -> list[MemberRow]:
+    """The stores of a wave (`committed`: only those its commit moved; `moved_back`: only those of
+    them that no longer carry its value and are not being deleted), in store id order."""
+    only = " AND rs.state = 'committed'" if committed or moved_back else ""
+    if moved_back:
+        only += f" AND NOT ({_AT_VALUE}) AND s.status NOT IN ('deleting', 'deleted')"
+    cur = conn.cursor(row_factory=class_row(MemberRow))
+    await cur.execute(
+        f"SELECT rs.store_id, rs.state, s.status, {_AT_VALUE} AS at_value,"
+        " coalesce(s.error, s.status_message) AS error, s.last_commit_sha"
+        " FROM rollout_stores rs JOIN stores s ON s.id = rs.store_id JOIN rollouts r ON r.id = rs.rollout_id"
+        f" WHERE rs.rollout_id = %s AND rs.wave = %s{only} ORDER BY rs.store_id",
+        (rollout_id, wave),
+    )
+    return await cur.fetchall()
+
+
 async def wave_stores(conn: Connection, rollout_id: str, wave: int | None = None) -> list[WaveStoreRow]:
     cur = conn.cursor(row_factory=class_row(WaveStoreRow))
     only = " AND rs.wave = %s" if wave is not None else ""
@@ -292,21 +328,43 @@ async def set_wave(conn: Connection, rollout_id: str, number: int, **fields: Any
     )
 
 
-async def set_store_states(
-    conn: Connection, rollout_id: str, changes: Sequence[tuple[str, str, FieldValue, str | None]]
-) -> None:
-    """(store id, state, value before the wave, note) in one statement; the value before is recorded
-    only for a store its wave commits ('committed'), else kept."""
+@dataclass(frozen=True, slots=True)
+class StoreState:
+    """A wave store's new state; `before` and `after` (the field's values) are recorded only for a
+    store its wave commits ('committed'), else kept."""
+
+    store_id: str
+    state: str
+    note: str | None = None
+    before: FieldValue = None
+    after: FieldValue = None
+
+
+async def set_store_states(conn: Connection, rollout_id: str, changes: Sequence[StoreState]) -> None:
+    """Many stores' states in one statement."""
     if not changes:
         return
-    ids, states, values, notes = (list(c) for c in zip(*changes, strict=True))
     await conn.execute(
-        "UPDATE rollout_stores rs SET state = c.state, from_value = CASE WHEN c.state = 'committed'"
-        " THEN c.value ELSE rs.from_value END, note = c.note"
-        " FROM unnest(%s::text[], %s::text[], %s::jsonb[], %s::text[]) AS c(id, state, value, note)"
+        "UPDATE rollout_stores rs SET state = c.state, note = c.note,"
+        " from_value = CASE WHEN c.state = 'committed' THEN c.before ELSE rs.from_value END,"
+        " to_value = CASE WHEN c.state = 'committed' THEN c.after ELSE rs.to_value END"
+        " FROM unnest(%s::text[], %s::text[], %s::text[], %s::jsonb[], %s::jsonb[])"
+        " AS c(id, state, note, before, after)"
         " WHERE rs.rollout_id = %s AND rs.store_id = c.id",
-        (ids, states, [Jsonb(v) for v in values], notes, rollout_id),
+        (
+            [c.store_id for c in changes],
+            [c.state for c in changes],
+            [c.note for c in changes],
+            [_jsonb_or_null(c.before) for c in changes],
+            [_jsonb_or_null(c.after) for c in changes],
+            rollout_id,
+        ),
     )
+
+
+def _jsonb_or_null(value: FieldValue) -> Jsonb | None:
+    """SQL NULL for an unset value, as `spec -> field` gives for an absent field."""
+    return None if value is None else Jsonb(value)
 
 
 async def reset_wave_stores(conn: Connection, rollout_id: str, wave: int) -> None:

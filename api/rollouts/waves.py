@@ -18,7 +18,7 @@ from storefleet.api.domain.lifecycle_service import Occurrence
 from storefleet.api.domain.store_rows import StoreRow
 from storefleet.api.rollouts import repository
 from storefleet.api.rollouts.change import FieldValue, brief
-from storefleet.api.rollouts.repository import NOW, RolloutRow, WaveRow
+from storefleet.api.rollouts.repository import NOW, RolloutRow, StoreState, WaveRow
 from storefleet.api.rollouts.states import WaveState
 from storefleet.renderer.spec import StoreSpec
 
@@ -36,10 +36,10 @@ async def enqueue_wave(conn: Connection, rollout: RolloutRow, wave: WaveRow, act
     """Move the wave's pending stores to the rollout's value; returns how many were queued. Stores
     pinned, deleted or already at the value since the plan are skipped, with the reason."""
     change = rollout.change
-    members = await repository.wave_stores(conn, rollout.id, wave.number)
+    members = await repository.wave_members(conn, rollout.id, wave.number)
     stores = await stores_repository.get_stores(conn, [m.store_id for m in members], for_update=True)
     moves: list[Move] = []
-    states: list[tuple[str, str, FieldValue, str | None]] = []
+    states: list[StoreState] = []
     for member in members:
         store = stores.get(member.store_id)
         current = change.current(store.spec) if store else None
@@ -49,11 +49,11 @@ async def enqueue_wave(conn: Connection, rollout: RolloutRow, wave: WaveRow, act
             change.reached(current),
         )
         if skip:
-            states.append((member.store_id, "skipped", None, skip))
+            states.append(StoreState(member.store_id, "skipped", skip))
         else:
             assert store is not None
             moves.append(Move(store, change.value_for(current)))
-            states.append((member.store_id, "committed", current, None))
+            states.append(StoreState(member.store_id, "committed", None, current, moves[-1].value))
     group = f"{rollout.id}.w{wave.number}.a{wave.attempt}"
     params = {
         "rollout_action": "rollout",
@@ -119,13 +119,13 @@ async def enqueue_revert(
         for m in members
         if (store := stores.get(m.store_id)) is not None
         and accepts(store.status, Event.SPEC_CHANGED)
-        and change.reached(change.current(store.spec))
+        and change.current(store.spec) == m.to_value
     ]
     group = f"{rollout.id}.w{wave.number}.r{wave.attempt}"
     params = {"rollout_action": "rollout-revert", "reason": reason, "change": "the values before"}
     await _queue(conn, rollout, wave.number, moves, group, params, actor, MSG_REVERT)
     await repository.set_store_states(
-        conn, rollout.id, [(m.store_id, "reverted", None, reason) for m in members]
+        conn, rollout.id, [StoreState(m.store_id, "reverted", reason) for m in members]
     )
     done = not moves
     await repository.set_wave(

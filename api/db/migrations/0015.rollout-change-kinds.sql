@@ -9,7 +9,10 @@ ALTER TABLE rollouts ALTER COLUMN target SET NOT NULL;
 ALTER TABLE rollouts ALTER COLUMN chart_version DROP NOT NULL;
 ALTER TABLE rollouts ALTER COLUMN kind DROP DEFAULT;
 
--- The field's value before the store's wave (JSON null: unset), for the revert.
+-- The field's value before the store's wave (for the revert) and the value the wave set (a values
+-- patch merges into each store's own, so it differs per store); NULL: unset.
 ALTER TABLE rollout_stores ADD COLUMN from_value jsonb;
-UPDATE rollout_stores SET from_value = to_jsonb(from_version);
+ALTER TABLE rollout_stores ADD COLUMN to_value jsonb;
+UPDATE rollout_stores rs SET from_value = to_jsonb(rs.from_version), to_value = to_jsonb(r.chart_version)
+    FROM rollouts r WHERE r.id = rs.rollout_id AND rs.state IN ('committed', 'reverted');
 ALTER TABLE rollout_stores DROP COLUMN from_version;

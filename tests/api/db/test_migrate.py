@@ -5,9 +5,10 @@ from typing import Any
 
 import psycopg
 from psycopg import sql
+from yoyo import read_migrations
 
 from storefleet.api.db.embedded import EmbeddedPostgres
-from storefleet.api.db.migrate import MIGRATIONS_DIR, apply_migrations, pending_migrations
+from storefleet.api.db.migrate import MIGRATIONS_DIR, _locked_backend, apply_migrations, pending_migrations
 
 
 def _fresh_database(pg_server: EmbeddedPostgres, name: str) -> str:
@@ -50,3 +51,39 @@ def test_a_stale_yoyo_lock_row_does_not_block(pg_server: EmbeddedPostgres) -> No
         )
         conn.execute("INSERT INTO yoyo_lock VALUES (1, now(), 999999)")
     assert apply_migrations(conninfo)[0] == "0001.initial-schema"
+
+
+def test_rollouts_recorded_before_change_kinds_keep_their_versions(pg_server: EmbeddedPostgres) -> None:
+    """0015 turns a chart rollout's `from_version` into `from_value` and records its `to_value`."""
+    conninfo = _fresh_database(pg_server, "migrate_change_kinds")
+    with _locked_backend(conninfo) as backend:
+        earlier = read_migrations(str(MIGRATIONS_DIR)).filter(lambda m: m.id < "0015")
+        backend.apply_migrations(backend.to_apply(earlier))
+    with psycopg.connect(conninfo) as conn:
+        conn.execute(
+            "INSERT INTO users (id, email, username, password_hash, role)"
+            " VALUES ('u-1', 'a@b.c', 'a', 'x', 'admin')"
+        )
+        for store in ("st-1", "st-2", "st-3"):
+            conn.execute(
+                "INSERT INTO stores (id, owner_id, name, engine, theme, plan, status, spec, spec_hash)"
+                " VALUES (%s, 'u-1', %s, 'medusa', NULL, 'small', 'ready', '{}', 'h')",
+                (store, store),
+            )
+        conn.execute(
+            "INSERT INTO rollouts (id, state, chart_version, selector, steps, gate, created_by)"
+            " VALUES ('ro-1', 'running', '0.3.0', '{}', '[]', '{}', 'a')"
+        )
+        conn.execute(
+            "INSERT INTO rollout_stores (rollout_id, store_id, wave, from_version, state) VALUES"
+            " ('ro-1', 'st-1', 1, '0.2.0', 'committed'), ('ro-1', 'st-2', 1, NULL, 'committed'),"
+            " ('ro-1', 'st-3', 2, NULL, 'pending')"
+        )
+    assert apply_migrations(conninfo)[0] == "0015.rollout-change-kinds"
+    with psycopg.connect(conninfo) as conn:
+        rollout = conn.execute("SELECT kind, target, chart_version FROM rollouts").fetchone()
+        assert rollout == ("chart_version", "0.3.0", "0.3.0")
+        rows = conn.execute(
+            "SELECT store_id, from_value, to_value FROM rollout_stores ORDER BY store_id"
+        ).fetchall()
+    assert rows == [("st-1", "0.2.0", "0.3.0"), ("st-2", None, "0.3.0"), ("st-3", None, None)]
