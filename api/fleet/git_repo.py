@@ -280,6 +280,8 @@ class FleetRepo(FleetRepository):
             )
         except subprocess.TimeoutExpired as exc:
             raise GitError(f"git {args[1]} timed out") from exc
+        except OSError as exc:  # the repository's directory is gone (a local remote moved away)
+            raise GitError(f"git {args[1]} failed: {exc.strerror}") from exc
         out = _Result(result.returncode, _text(result.stdout), _text(result.stderr))
         if check and out.returncode != 0:
             raise GitError(f"git {args[1]} failed: {_first_line(out.stderr)}")

@@ -5,6 +5,7 @@ The writer has its own clone; this one is only ever fetched and read, from one t
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from typing import Literal, TypeVar
 
 from anyio import to_thread
 
-from storefleet.api.fleet.repo import FleetRepository
+from storefleet.api.fleet.repo import FleetRepository, GitError
 from storefleet.renderer.commit_message import (
     ACTION,
     CHANGE_GROUP,
@@ -26,6 +27,7 @@ from storefleet.renderer.manifests import parse_store_yaml
 from storefleet.renderer.model import CommitInfo
 from storefleet.renderer.spec import StoreSpec
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 Fetch = Literal["always", "never", "if_stale"]
 
@@ -88,11 +90,22 @@ class FleetReader:
             if self._repo is None:
                 self._repo = self._repo_factory().open()
             stale = time.monotonic() - self._fetched_at >= self._min_fetch_interval_s
-            wanted = fetch == "always" or (fetch == "if_stale" and stale)
-            if wanted or (needs and not self._holds(needs)):
-                self._head = self._repo.fetch()
-                self._fetched_at = time.monotonic()
+            required = fetch == "always" or bool(needs and not self._holds(needs))
+            if required or (fetch == "if_stale" and stale):
+                self._fetch(required)
             return fn(self._repo, self._head)
+
+    def _fetch(self, required: bool) -> None:
+        """Fetch; when the remote is away and the read can do with the mirror's last fetch, it does
+        (and the remote is tried again after the interval, not on every read)."""
+        assert self._repo is not None
+        try:
+            self._head = self._repo.fetch()
+        except GitError as exc:
+            if required or self._head is None or not exc.temporary:
+                raise
+            log.warning("fleet repo fetch failed (%s); reading the mirror as last fetched", exc)
+        self._fetched_at = time.monotonic()
 
     def _holds(self, commit: str) -> bool:
         assert self._repo is not None

@@ -3,7 +3,8 @@ Included in the stores router (same prefix, same tag)."""
 
 from __future__ import annotations
 
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Annotated
 
@@ -16,6 +17,7 @@ from storefleet.api.core.openapi import error_responses
 from storefleet.api.core.services import services
 from storefleet.api.db.dependencies import DbConnection
 from storefleet.api.fleet.reader import FleetReader, HistoryEntry
+from storefleet.api.fleet.repo import GitError
 from storefleet.api.stores import rollback, service
 from storefleet.api.stores.presenter import Presenter
 from storefleet.api.stores.rollback import RollbackPlan
@@ -34,8 +36,8 @@ StoreId = Annotated[str, Path(max_length=64, description="Store id, e.g. st-abcd
 _NOT_FOUND = error_responses(404, _404="`STORE_NOT_FOUND`: no such store, or another tenant's")
 _NO_FLEET = error_responses(
     503,
-    _503="`FLEET_NOT_CONFIGURED`, or `OVERLOADED` (too many reads of the fleet repo waiting; "
-    "with `Retry-After`)",
+    _503="`FLEET_NOT_CONFIGURED`; `OVERLOADED` (too many reads of the fleet repo waiting) or"
+    " `FLEET_UNAVAILABLE` (its remote cannot be reached), both with `Retry-After`",
 )
 _ROLLBACK_ERRORS = (
     error_responses(404, _404="`STORE_NOT_FOUND` or `COMMIT_NOT_FOUND`")
@@ -61,9 +63,24 @@ def _reader(request: Request) -> FleetReader:
     return reader
 
 
-def _fleet_slot(request: Request) -> AbstractAsyncContextManager[None]:
-    """The fleet repo clone answers one read at a time: a bounded queue waits, the rest get 503."""
-    return services(request).fleet_bulkhead.slot()
+class FleetUnavailable(ServiceUnavailable):
+    code = "FLEET_UNAVAILABLE"
+
+
+@asynccontextmanager
+async def _fleet_slot(request: Request) -> AsyncIterator[None]:
+    """The fleet repo clone answers one read at a time: a bounded queue waits, the rest get 503. A
+    read that needs the remote while it is away is a 503 too (not the client's fault), with a hint."""
+    async with services(request).fleet_bulkhead.slot():
+        try:
+            yield
+        except GitError as exc:
+            if not exc.temporary:
+                raise
+            raise FleetUnavailable(
+                "The fleet repo's remote cannot be reached right now; try again shortly.",
+                headers={"Retry-After": "30"},
+            ) from exc
 
 
 @router.post(

@@ -2788,7 +2788,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `FLEET_NOT_CONFIGURED`, or `OVERLOADED` (too many reads of the fleet repo waiting; with `Retry-After`) */
+            /** @description `FLEET_NOT_CONFIGURED`; `OVERLOADED` (too many reads of the fleet repo waiting) or `FLEET_UNAVAILABLE` (its remote cannot be reached), both with `Retry-After` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3144,7 +3144,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `FLEET_NOT_CONFIGURED`, or `OVERLOADED` (too many reads of the fleet repo waiting; with `Retry-After`) */
+            /** @description `FLEET_NOT_CONFIGURED`; `OVERLOADED` (too many reads of the fleet repo waiting) or `FLEET_UNAVAILABLE` (its remote cannot be reached), both with `Retry-After` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3217,7 +3217,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `FLEET_NOT_CONFIGURED`, or `OVERLOADED` (too many reads of the fleet repo waiting; with `Retry-After`) */
+            /** @description `FLEET_NOT_CONFIGURED`; `OVERLOADED` (too many reads of the fleet repo waiting) or `FLEET_UNAVAILABLE` (its remote cannot be reached), both with `Retry-After` */
             503: {
                 headers: {
                     [name: string]: unknown;
