@@ -43,6 +43,7 @@ import argparse
 import asyncio
 import contextlib
 import functools
+import gc
 import importlib
 import inspect
 import multiprocessing
@@ -219,6 +220,7 @@ INSTRUMENTED = (
     (rollout_controller, "evaluate", "gate.evaluate"),
 )
 GIT_PARTS = ("git fetch", "git build_commits", "git publish")
+GC = "garbage collection"
 
 
 @contextlib.contextmanager
@@ -228,7 +230,26 @@ def instrumented(clock: Clock) -> Iterator[None]:
             stack.enter_context(
                 mock.patch.object(module, attribute, clock.wrap(label, getattr(module, attribute)))
             )
+        stack.enter_context(collections_timed(clock))
         yield
+
+
+@contextlib.contextmanager
+def collections_timed(clock: Clock) -> Iterator[None]:
+    """The cyclic garbage collector's passes, whichever thread they interrupt."""
+    started: list[float] = []
+
+    def callback(phase: str, _info: dict[str, int]) -> None:
+        if phase == "start":
+            started.append(time.perf_counter())
+        elif started:
+            clock.add(GC, time.perf_counter() - started.pop())
+
+    gc.callbacks.append(callback)
+    try:
+        yield
+    finally:
+        gc.callbacks.remove(callback)
 
 
 class TimedRepo(FleetRepo):
@@ -622,7 +643,7 @@ def print_memory(outcome: Outcome, memory: Memory) -> None:
 
 
 def print_breakdown(outcome: Outcome, clock: Clock) -> None:
-    names = [label for _, _, label in INSTRUMENTED if label != ENQUEUE] + list(GIT_PARTS)
+    names = [label for _, _, label in INSTRUMENTED if label != ENQUEUE] + [*GIT_PARTS, GC]
     print("\nB7  where the time goes (seconds inside each product function, per step of each wave)")
     for w in outcome.waves:
         for step in ("queue", "commit", "record", "gate"):
@@ -632,7 +653,8 @@ def print_breakdown(outcome: Outcome, clock: Clock) -> None:
                 print(f"  {phase:<16}" + ", ".join(f"{name} {seconds:.3f}" for name, seconds in spent))
     print(
         "  (wave N gate includes queueing wave N+1; lifecycle_service.offer_many runs inside"
-        " waves.enqueue_wave and inside fleet.service.complete_changes)"
+        " waves.enqueue_wave and inside fleet.service.complete_changes; garbage collection: its passes in"
+        " any thread, the writer's render and git included)"
     )
 
 
@@ -668,8 +690,11 @@ def run(args: argparse.Namespace) -> bool:
             print(f"set up {args.stores:,} stores ready at their own commit in {took:.1f}s "
                   f"(render {seeded.render_s:.1f}s, git {seeded.git_s:.1f}s, database {seeded.db_s:.1f}s; "
                   "in a child process)")  # fmt: skip
-            # The platform's code resident, as in `storefleet up` (the figure below is this process's).
+            # The platform's code resident, as in `storefleet up` (the figure below is this process's),
+            # and, as its lifespan does once started, out of the garbage collector's full passes.
             importlib.import_module("storefleet.api.app")
+            gc.collect()
+            gc.freeze()
             clock = Clock()
             rollout = Run(args, root, conninfo, clock)
             memory = stack.enter_context(Memory(args.sample_ms / 1000))
