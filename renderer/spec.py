@@ -98,5 +98,11 @@ class StoreSpec(BaseModel):
     @property
     def spec_hash(self) -> str:
         """sha256 of the canonical JSON form: equal specs hash equal, whatever their field order."""
-        canonical = json.dumps(self.to_document(), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        return document_hash(self.to_document())
+
+
+def document_hash(document: dict[str, Any]) -> str:
+    """`StoreSpec.spec_hash` of the spec whose `to_document()` is `document`, for a caller that holds
+    the document already (a rollout wave's thousands: the dump is most of the hash's cost)."""
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()

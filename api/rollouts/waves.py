@@ -20,7 +20,7 @@ from storefleet.api.rollouts import repository
 from storefleet.api.rollouts.change import FieldValue, brief
 from storefleet.api.rollouts.repository import NOW, RolloutRow, StoreState, WaveRow
 from storefleet.api.rollouts.states import WaveState
-from storefleet.renderer.spec import StoreSpec
+from storefleet.renderer.spec import StoreSpec, document_hash
 
 MSG_WAVE = "rollout {rollout} wave {wave}: {change}; waiting for the fleet writer"
 MSG_REVERT = "rollout {rollout} wave {wave} reverted; waiting for the fleet writer"
@@ -170,14 +170,15 @@ async def _queue(
         store = move.store
         spec = StoreSpec.model_validate(change.applied(store.spec, move.value))
         document = spec.to_document()
-        specs.append((store.id, document, spec.spec_hash))
+        spec_hash = document_hash(document)
+        specs.append((store.id, document, spec_hash))
         entries.append(
             outbox.OutboxEntry(
                 store_id=store.id,
                 tenant=store.owner_id,
                 action="update",
                 spec=document,
-                spec_hash=spec.spec_hash,
+                spec_hash=spec_hash,
                 request_id=request_context.current_request_id(),
                 actor_id=actor.id,
                 params={
