@@ -215,6 +215,7 @@ ENQUEUE = "waves.enqueue_wave"
 INSTRUMENTED = (
     (waves, "enqueue_wave", ENQUEUE),
     (lifecycle_service, "offer_many", "lifecycle_service.offer_many"),
+    (lifecycle_service, "offer_with_writes", "lifecycle_service.offer_with_writes"),
     (fleet_writer, "plan_commits", "changes.plan_commits (render)"),
     (fleet_service, "complete_changes", "fleet.service.complete_changes"),
     (rollout_controller, "evaluate", "gate.evaluate"),
@@ -652,7 +653,7 @@ def print_breakdown(outcome: Outcome, clock: Clock) -> None:
             if spent:
                 print(f"  {phase:<16}" + ", ".join(f"{name} {seconds:.3f}" for name, seconds in spent))
     print(
-        "  (wave N gate includes queueing wave N+1; lifecycle_service.offer_many runs inside"
+        "  (wave N gate includes queueing wave N+1; lifecycle_service.offer_with_writes runs inside"
         " waves.enqueue_wave and inside fleet.service.complete_changes; garbage collection: its passes in"
         " any thread, the writer's render and git included)"
     )

@@ -23,7 +23,7 @@ from storefleet.api.domain import stores_repository as repository
 from storefleet.api.domain.audit_repository import AuditEventRow
 from storefleet.api.domain.lifecycle import INITIAL, Event, EventRefused, StoreStatus, next_status
 from storefleet.api.domain.store_outcomes import observe_transition
-from storefleet.api.domain.store_rows import NewStore, StoreRow
+from storefleet.api.domain.store_rows import NewStore, StoreRow, StoreWrites
 from storefleet.api.metrics import registry as metrics
 
 Row = StoreRow
@@ -84,9 +84,35 @@ async def offer_many(conn: Connection, occurrences: Sequence[Occurrence], actor:
     changed: list[Row] = []
     for round_ in _rounds(occurrences):
         moves, stays = _split(round_)
-        changed += await _move(conn, moves, actor)
-        changed += await _restate(conn, stays)
+        if moves:
+            rows = await repository.update_status_many(conn, _status_moves(moves))
+            await _moved(conn, moves, {row.id for row in rows}, actor)
+            changed += rows
+        await repository.set_messages(conn, _messages(stays))
+        changed += [o.store for o in stays]
     return changed
+
+
+async def offer_with_writes(
+    conn: Connection, occurrences: Sequence[Occurrence], actor: Actor, writes: StoreWrites
+) -> None:
+    """`offer_many` for a batch that also writes its stores' columns (a rollout wave's specs, the
+    writer's commits) and reads no row back. Each store's columns go in its status's UPDATE: a second
+    UPDATE of a row its transaction already changed makes one more row version and checks the row's
+    foreign key again (0.2-0.3 s for a 5,000-store wave). The columns are written whether or not the
+    event still applies; each store's once, with its first event."""
+    unwritten = writes.ids()
+    for round_ in _rounds(occurrences):
+        moves, stays = _split(round_)
+        if moves:
+            moved = await repository.update_status_many(
+                conn, _status_moves(moves), writes.only(unwritten), ids_only=True
+            )
+            await _moved(conn, moves, set(moved), actor)
+            unwritten.difference_update(moved)
+        unwritten -= await repository.set_messages(conn, _messages(stays), writes.only(unwritten))
+    if unwritten:
+        await repository.write_columns(conn, writes.only(unwritten))
 
 
 async def set_progress(conn: Connection, messages: dict[str, tuple[str, str]]) -> None:
@@ -112,28 +138,27 @@ def _split(
     return moves, stays
 
 
-async def _move(conn: Connection, moves: list[tuple[Occurrence, StoreStatus]], actor: Actor) -> list[Row]:
-    if not moves:
-        return []
-    rows = await repository.update_status_many(
-        conn,
-        [(o.store.id, o.store.status, target.value, o.message, o.error) for o, target in moves],
-    )
-    done = {row.id for row in rows}
+def _status_moves(
+    moves: list[tuple[Occurrence, StoreStatus]],
+) -> list[tuple[str, str, str, str | None, str | None]]:
+    return [(o.store.id, o.store.status, target.value, o.message, o.error) for o, target in moves]
+
+
+async def _moved(
+    conn: Connection, moves: list[tuple[Occurrence, StoreStatus]], done: set[str], actor: Actor
+) -> None:
+    """The audit rows and counts of the moves that happened."""
     applied = [(o, target) for o, target in moves if o.store.id in done]
     await audit.record_many(conn, [_transition_row(o, target, actor) for o, target in applied])
     for occurrence, target in applied:
         current = occurrence.store.status
         metrics.STORE_TRANSITIONS.labels(from_status=current, to_status=target.value).inc()
         observe_transition(occurrence.store, current, target.value, occurrence.detail)
-    return rows
 
 
-async def _restate(conn: Connection, stays: list[Occurrence]) -> list[Row]:
+def _messages(stays: list[Occurrence]) -> dict[str, tuple[str, str]]:
     """Events that keep the status: only the message changes (where one is given)."""
-    messages = {o.store.id: (o.store.status, o.message) for o in stays if o.message is not None}
-    await repository.set_messages(conn, messages)
-    return [o.store for o in stays]
+    return {o.store.id: (o.store.status, o.message) for o in stays if o.message is not None}
 
 
 def _transition_row(occurrence: Occurrence, target: StoreStatus, actor: Actor) -> AuditEventRow:

@@ -3,7 +3,9 @@ reads a column by a string key. Built by the stores repository's row factories; 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -104,6 +106,25 @@ def new_store(spec: StoreSpec, status_message: str) -> NewStore:
         spec=document,
         spec_hash=spec.spec_hash,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class StoreWrites:
+    """Columns a batch writes with its stores' status, in the status's own UPDATE (see
+    `lifecycle_service.offer_with_writes`)."""
+
+    specs: Mapping[str, tuple[dict[str, Any], str]] = field(default_factory=dict)  # id: (spec, hash)
+    # id: (commit, request id): `last_commit_sha`, `committed_at` now, `last_request_id` (None clears it)
+    commits: Mapping[str, tuple[str, str | None]] = field(default_factory=dict)
+
+    def ids(self) -> set[str]:
+        return {*self.specs, *self.commits}
+
+    def only(self, ids: AbstractSet[str]) -> StoreWrites:
+        return StoreWrites(
+            {i: v for i, v in self.specs.items() if i in ids},
+            {i: v for i, v in self.commits.items() if i in ids},
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, overload
 
 from psycopg import sql
 from psycopg.rows import kwargs_row
@@ -20,6 +20,7 @@ from storefleet.api.domain.store_rows import (
     StoreQuery,
     StoreRow,
     StoreSummary,
+    StoreWrites,
     converging_store,
     store_row,
     store_summary,
@@ -167,37 +168,101 @@ async def get_stores(
     return {row.id: row for row in await cur.fetchall()}
 
 
+def _write_columns(writes: StoreWrites, ids: Sequence[str]) -> list[list[Any]]:
+    """Per store of `ids`, in order: spec (binary), spec hash, commit, request id; NULL: keep."""
+    specs = [writes.specs.get(i) for i in ids]
+    commits = [writes.commits.get(i) for i in ids]
+    return [
+        [Jsonb(s[0]) if s else None for s in specs],
+        [s[1] if s else None for s in specs],
+        [c[0] if c else None for c in commits],
+        [c[1] if c else None for c in commits],
+    ]
+
+
+# Aliased `w`: the columns of `StoreWrites.columns`, a NULL keeping the column as it is.
+_WRITES_SET = (
+    " spec = coalesce(w.spec, s.spec), spec_hash = coalesce(w.spec_hash, s.spec_hash),"
+    " last_commit_sha = coalesce(w.sha, s.last_commit_sha),"
+    " committed_at = CASE WHEN w.sha IS NULL THEN s.committed_at ELSE now() END,"
+    " last_request_id = CASE WHEN w.sha IS NULL THEN s.last_request_id ELSE w.request_id END,"
+)
+_WRITES_FROM = ", unnest(%s::text[], %b::jsonb[], %s::text[], %s::text[], %s::text[])"
+_WRITES_FROM += " AS w(id, spec, spec_hash, sha, request_id)"
+
+
+def _with_writes(ids: list[str], writes: StoreWrites | None) -> tuple[str, str, str, list[Any]]:
+    """(SET part, FROM part, WHERE part, parameters) writing `writes` where the statement updates."""
+    if writes is None:
+        return "", "", "", []
+    return _WRITES_SET, _WRITES_FROM, " AND w.id = s.id", [ids, *_write_columns(writes, ids)]
+
+
+StatusMoves = list[tuple[str, str, str, str | None, str | None]]
+
+
+@overload
 async def update_status_many(
-    conn: Connection, moves: list[tuple[str, str, str, str | None, str | None]]
-) -> list[StoreRow]:
+    conn: Connection,
+    moves: StatusMoves,
+    writes: StoreWrites | None = None,
+    *,
+    ids_only: Literal[False] = False,
+) -> list[StoreRow]: ...
+@overload
+async def update_status_many(
+    conn: Connection, moves: StatusMoves, writes: StoreWrites | None = None, *, ids_only: Literal[True]
+) -> list[str]: ...
+async def update_status_many(
+    conn: Connection, moves: StatusMoves, writes: StoreWrites | None = None, *, ids_only: bool = False
+) -> list[StoreRow] | list[str]:
     """(id, expected, target, message, error) for stores appearing once each: each moves only if it
-    is still in `expected` (optimistic lock). Returns the rows that moved. Called by the lifecycle
-    service only: it is the one writer of a store's status."""
+    is still in `expected` (optimistic lock), with its `writes`. Returns the rows that moved (their
+    ids with `ids_only`: a batch that does not read them back saves decoding every spec). Called by
+    the lifecycle service only: it is the one writer of a store's status."""
     ids, expected, targets, messages, errors = (list(column) for column in zip(*moves, strict=True))
-    cur = conn.cursor(row_factory=_STORE)
-    await cur.execute(
-        "UPDATE stores s SET status = d.target, status_message = d.message, error = d.error,"
+    set_writes, from_writes, where_writes, params = _with_writes(ids, writes)
+    query = (
+        f"UPDATE stores s SET{set_writes} status = d.target, status_message = d.message, error = d.error,"
         " updated_at = now(), status_changed_at = now(),"
         " deleted_at = CASE WHEN d.target = 'deleted' THEN now() ELSE s.deleted_at END"
         " FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[])"
-        " AS d(id, expected, target, message, error)"
-        f" WHERE s.id = d.id AND s.status = d.expected RETURNING {_ALIASED_COLUMNS}",
-        (ids, expected, targets, messages, errors),
+        f" AS d(id, expected, target, message, error){from_writes}"
+        f" WHERE s.id = d.id AND s.status = d.expected{where_writes} RETURNING "
     )
+    values = (ids, expected, targets, messages, errors, *params)
+    if ids_only:
+        moved = await conn.execute(query + "s.id", values)
+        return [row["id"] for row in await moved.fetchall()]
+    cur = conn.cursor(row_factory=_STORE)
+    await cur.execute(query + _ALIASED_COLUMNS, values)
     return await cur.fetchall()
 
 
-async def set_messages(conn: Connection, messages: Mapping[str, tuple[str, str]]) -> None:
-    """store id -> (expected status, message): only where the store is still in that status. Called
-    by the lifecycle service only."""
-    if messages:
-        ids = list(messages)
-        await conn.execute(
-            "UPDATE stores s SET status_message = d.message, updated_at = now()"
-            " FROM unnest(%s::text[], %s::text[], %s::text[]) AS d(id, expected, message)"
-            " WHERE s.id = d.id AND s.status = d.expected",
-            (ids, [messages[i][0] for i in ids], [messages[i][1] for i in ids]),
-        )
+async def set_messages(
+    conn: Connection, messages: Mapping[str, tuple[str, str]], writes: StoreWrites | None = None
+) -> set[str]:
+    """store id -> (expected status, message): only where the store is still in that status, with its
+    `writes`; returns the ids written. Called by the lifecycle service only."""
+    if not messages:
+        return set()
+    ids = list(messages)
+    set_writes, from_writes, where_writes, params = _with_writes(ids, writes)
+    cur = await conn.execute(
+        f"UPDATE stores s SET{set_writes} status_message = d.message, updated_at = now()"
+        f" FROM unnest(%s::text[], %s::text[], %s::text[]) AS d(id, expected, message){from_writes}"
+        f" WHERE s.id = d.id AND s.status = d.expected{where_writes} RETURNING s.id",
+        (ids, [messages[i][0] for i in ids], [messages[i][1] for i in ids], *params),
+    )
+    return {row["id"] for row in await cur.fetchall()}
+
+
+async def write_columns(conn: Connection, writes: StoreWrites) -> None:
+    """`writes` on their own, for stores whose status did not change with them."""
+    await set_chart_versions(conn, [(i, spec, spec_hash) for i, (spec, spec_hash) in writes.specs.items()])
+    await set_store_fields(conn, "last_commit_sha", {i: sha for i, (sha, _) in writes.commits.items()})
+    requests = {i: request for i, (_, request) in writes.commits.items() if request}
+    await set_store_fields(conn, "last_request_id", requests)
 
 
 async def mark_retry(conn: Connection, store_id: str) -> None:

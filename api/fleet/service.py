@@ -13,7 +13,7 @@ from storefleet.api.domain.audit_repository import AuditEventRow
 from storefleet.api.domain.lifecycle import Event
 from storefleet.api.domain.lifecycle_service import Occurrence
 from storefleet.api.domain.outbox_repository import PendingChange
-from storefleet.api.domain.store_rows import StoreRow
+from storefleet.api.domain.store_rows import StoreRow, StoreWrites
 
 # NOTIFY channel: commits were published (the cluster watcher nudges the applier).
 FLEET_PUSHED_CHANNEL = "storefleet_fleet_pushed"
@@ -61,10 +61,9 @@ async def complete_changes(conn: Connection, done: list[tuple[PendingChange, str
                 request_ids[store.id] = change.request_id
         events.append(_committed_event(store, change, sha))
         occurrences.append(_occurrence(store, change, sha))
-    await stores_repository.set_store_fields(conn, "last_commit_sha", commits)
-    await stores_repository.set_store_fields(conn, "last_request_id", request_ids)
     await audit.record_many(conn, events)
-    await lifecycle.offer_many(conn, occurrences, WRITER)
+    writes = StoreWrites(commits={i: (sha, request_ids.get(i)) for i, sha in commits.items()})
+    await lifecycle.offer_with_writes(conn, occurrences, WRITER, writes)
     if commits:
         # Tells the cluster watcher (wherever it runs) to nudge the applier; once per batch.
         await conn.execute("SELECT pg_notify(%s, '')", (FLEET_PUSHED_CHANNEL,))

@@ -15,7 +15,7 @@ from storefleet.api.domain import outbox_repository as outbox
 from storefleet.api.domain import stores_repository
 from storefleet.api.domain.lifecycle import Event, accepts
 from storefleet.api.domain.lifecycle_service import Occurrence
-from storefleet.api.domain.store_rows import StoreRow
+from storefleet.api.domain.store_rows import StoreRow, StoreWrites
 from storefleet.api.rollouts import repository
 from storefleet.api.rollouts.change import FieldValue, brief
 from storefleet.api.rollouts.repository import NOW, RolloutRow, StoreState, WaveRow
@@ -151,7 +151,7 @@ async def _queue(
 ) -> None:
     if not moves:
         return
-    specs: list[tuple[str, dict[str, Any], str]] = []
+    specs: dict[str, tuple[dict[str, Any], str]] = {}
     entries: list[outbox.OutboxEntry] = []
     occurrences: list[Occurrence] = []
     # Every wave is on behalf of the admin who created the rollout (pull-request mode's auto-merge
@@ -171,7 +171,7 @@ async def _queue(
         spec = StoreSpec.model_validate(change.applied(store.spec, move.value))
         document = spec.to_document()
         spec_hash = document_hash(document)
-        specs.append((store.id, document, spec_hash))
+        specs[store.id] = (document, spec_hash)
         entries.append(
             outbox.OutboxEntry(
                 store_id=store.id,
@@ -189,6 +189,5 @@ async def _queue(
             )
         )
         occurrences.append(Occurrence(store, Event.SPEC_CHANGED, text, None, detail))
-    await stores_repository.set_chart_versions(conn, specs)
-    await lifecycle.offer_many(conn, occurrences, actor)
+    await lifecycle.offer_with_writes(conn, occurrences, actor, StoreWrites(specs=specs))
     await outbox.enqueue_many(conn, entries)
