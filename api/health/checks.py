@@ -10,7 +10,7 @@ from typing import Any
 
 from psycopg_pool import AsyncConnectionPool
 
-from storefleet.api.domain.stores_repository import oldest_unreconciled_commit_age
+from storefleet.api.domain.store_counts import oldest_unreconciled_commit_age
 
 CHECK_TIMEOUT_S = 2.0
 

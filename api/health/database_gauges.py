@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from storefleet.api.db.pool import Connection
 from storefleet.api.domain import outbox_repository as outbox
-from storefleet.api.domain import stores_repository as repository
+from storefleet.api.domain import store_counts
 from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.api.metrics import registry as metrics
 
@@ -34,7 +34,7 @@ async def refresh_database_gauges(conn: Connection) -> None:
 
 
 async def _refresh_store_gauges(conn: Connection) -> None:
-    counts = {row.status: row for row in await repository.stores_by_status(conn)}
+    counts = {row.status: row for row in await store_counts.stores_by_status(conn)}
     for status in StoreStatus:
         row = counts.get(status.value)
         metrics.STORES.labels(status=status.value).set(row.count if row else 0)

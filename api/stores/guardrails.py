@@ -22,7 +22,7 @@ from typing import ClassVar
 from storefleet.api.core.actor import Actor
 from storefleet.api.core.errors import AppError
 from storefleet.api.db.pool import Connection
-from storefleet.api.domain import stores_repository as repository
+from storefleet.api.domain import store_counts
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +76,8 @@ async def check_creation_allowed(conn: Connection, actor: Actor, limits: Creatio
     if not creation_guarded(actor, limits):
         return
     if limits.per_user or cooldown_s:
-        await repository.lock_creations_of_owner(conn, actor.id)
-    counts = await repository.creation_counts(
+        await store_counts.lock_creations_of_owner(conn, actor.id)
+    counts = await store_counts.creation_counts(
         conn,
         actor.id,
         owner_live=bool(limits.per_user),
@@ -117,8 +117,8 @@ async def _check_total_cap(conn: Connection, limit: int, active: int) -> None:
         return
     # Near the cap: serialise creates cluster-wide and count again, now that every create which
     # held the lock before us has committed.
-    await repository.lock_creations_globally(conn)
-    active = await repository.count_live_stores(conn)
+    await store_counts.lock_creations_globally(conn)
+    active = await store_counts.count_live_stores(conn)
     if active >= limit:
         _refused("total", None, limit=limit, active=active)
         raise PlatformStoreLimit(

@@ -1,0 +1,98 @@
+"""Counts over the stores table, and the advisory locks around store creation: what the creation
+guardrails weigh, and what health and metrics report. Reads only (the lifecycle service and
+`stores_repository` are the only writers of a store row)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storefleet.api.db.pool import Connection
+
+# ---- creation guardrails (see stores/guardrails.py) ----------------------------------------------
+# Two-int advisory keys (a key space apart from the bigint keys of the writer and registrations):
+# the first int names the lock, the second the owner (hashtext collisions only serialise more).
+_CREATE_LOCK_PER_OWNER = 0x5F0C0001
+_CREATE_LOCK_GLOBAL = 0x5F0C0002
+
+
+async def lock_creations_of_owner(conn: Connection, owner_id: str) -> None:
+    """Serialise store creation per owner until the transaction ends, on every replica."""
+    await conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (_CREATE_LOCK_PER_OWNER, owner_id))
+
+
+async def lock_creations_globally(conn: Connection) -> None:
+    """Serialise every store creation until the transaction ends (taken only near the global cap)."""
+    await conn.execute("SELECT pg_advisory_xact_lock(%s, 0)", (_CREATE_LOCK_GLOBAL,))
+
+
+@dataclass(frozen=True)
+class CreationCounts:
+    """What the creation guardrails weigh; None for what was not asked."""
+
+    owner_live: int | None  # the owner's stores not `deleted`
+    since_last_s: float | None  # seconds since the owner's latest creation (None: never created one)
+    total_live: int | None  # everyone's stores not `deleted`
+
+
+_OWNER_LIVE = "(SELECT count(*) FROM stores WHERE owner_id = %(owner)s AND status <> 'deleted')"
+_SINCE_LAST = (
+    "(SELECT extract(epoch FROM clock_timestamp() - max(created_at))::float8"
+    " FROM stores WHERE owner_id = %(owner)s)"
+)
+_TOTAL_LIVE = "(SELECT count(*) FROM stores WHERE status <> 'deleted')"
+
+
+async def creation_counts(
+    conn: Connection, owner_id: str, *, owner_live: bool, since_last: bool, total_live: bool
+) -> CreationCounts:
+    """The asked-for counts in one statement (one round trip, one snapshot). Run it after the locks
+    of `lock_creations_of_owner`: a statement's snapshot is taken when it starts, so a count in the
+    statement that waited for the lock would miss the creation it waited for."""
+    parts = {"owner_live": owner_live, "since_last": since_last, "total_live": total_live}
+    fragments = {"owner_live": _OWNER_LIVE, "since_last": _SINCE_LAST, "total_live": _TOTAL_LIVE}
+    columns = ", ".join(f"{fragments[n] if wanted else 'NULL'} AS {n}" for n, wanted in parts.items())
+    cur = await conn.execute(f"SELECT {columns}", {"owner": owner_id})
+    row = await cur.fetchone()
+    assert row is not None
+    return CreationCounts(
+        owner_live=None if row["owner_live"] is None else int(row["owner_live"]),
+        since_last_s=None if row["since_last"] is None else float(row["since_last"]),
+        total_live=None if row["total_live"] is None else int(row["total_live"]),
+    )
+
+
+async def count_live_stores(conn: Connection) -> int:
+    """Everyone's stores not `deleted`; walks the partial live-store index."""
+    cur = await conn.execute(f"SELECT {_TOTAL_LIVE} AS n")
+    row = await cur.fetchone()
+    return int(row["n"]) if row else 0
+
+
+# ---- metrics and health -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    count: int
+    oldest_age_s: float  # how long the store longest in this status has been in it
+
+
+async def stores_by_status(conn: Connection) -> list[StatusCount]:
+    cur = await conn.execute(
+        "SELECT status, count(*) AS n,"
+        " extract(epoch FROM now() - min(status_changed_at))::float8 AS oldest"
+        " FROM stores GROUP BY status"
+    )
+    return [StatusCount(row["status"], int(row["n"]), row["oldest"] or 0.0) for row in await cur.fetchall()]
+
+
+async def oldest_unreconciled_commit_age(conn: Connection) -> tuple[int, float | None]:
+    """(stores whose latest commit the cluster has not caught up with, age of the oldest such commit).
+
+    A committed store in a transitional status waits for the watcher to see the cluster apply it."""
+    cur = await conn.execute(
+        "SELECT count(*) AS n, extract(epoch FROM now() - min(committed_at))::float8 AS oldest"
+        " FROM stores WHERE committed_at IS NOT NULL AND status IN ('provisioning', 'updating', 'deleting')"
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return int(row["n"]), row["oldest"]
