@@ -73,19 +73,23 @@ export async function sectionAction(page, heading, item) {
     .filter({ has: page.locator("button[aria-haspopup=menu]") })
     .last();
   const menus = header.locator("button[aria-haspopup=menu]");
-  for (let i = (await menus.count()) - 1; i >= 0; i--) {
-    await menus.nth(i).click();
-    const menu = page.getByRole("menu");
-    await menu.waitFor();
-    const entry = menu.getByRole("menuitem", { name: item, exact: true });
-    // The menu opens before all its items render: give them a moment before trying the next menu.
-    const offered = await entry.waitFor({ timeout: 2_000 }).then(
-      () => true,
-      () => false,
-    );
-    if (offered) return entry.click();
-    await page.keyboard.press("Escape");
-    await menu.waitFor({ state: "detached" });
+  // On a busy machine the section's menus render after its title, and a menu's items after the
+  // menu opens: look through them a few times, waiting longer each round.
+  for (let round = 1; round <= 3; round++) {
+    await menus.first().waitFor();
+    for (let i = (await menus.count()) - 1; i >= 0; i--) {
+      await menus.nth(i).click();
+      const menu = page.getByRole("menu");
+      await menu.waitFor();
+      const entry = menu.getByRole("menuitem", { name: item, exact: true });
+      const offered = await entry.waitFor({ timeout: 2_000 * round }).then(
+        () => true,
+        () => false,
+      );
+      if (offered) return entry.click();
+      await page.keyboard.press("Escape");
+      await menu.waitFor({ state: "detached" });
+    }
   }
   throw new Error(`no "${item}" in the menus of "${heading}"`);
 }
