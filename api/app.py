@@ -54,6 +54,7 @@ from storefleet.api.rollouts.controller import RolloutController
 from storefleet.api.rollouts.endpoints import router as rollouts_router
 from storefleet.api.rollouts.endpoints import store_router as store_rollouts_router
 from storefleet.api.settings import ConfigurationError, Settings
+from storefleet.api.stores.auto_retry import AutoRetry, RetryPolicy
 from storefleet.api.stores.cluster_port import StoreCluster
 from storefleet.api.stores.cluster_service import not_a_cluster_failure
 from storefleet.api.stores.endpoints import router as stores_router
@@ -231,6 +232,9 @@ def _start_fleet(
             tick_s=settings.rollout_tick_s,
         )
         fleet.loops.append(("rollout controller", controller.run))
+    if settings.auto_retry_max > 0:
+        policy = RetryPolicy(settings.auto_retry_max, settings.auto_retry_base_s, settings.auto_retry_cap_s)
+        fleet.loops.append(("auto retry", AutoRetry(pool, policy, settings.auto_retry_tick_s).run))
     fleet.start()
     return fleet
 

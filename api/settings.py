@@ -146,6 +146,12 @@ class Settings(BaseSettings):
     # each pass over a rollout locks its row.
     run_rollouts: bool = Field(default=True, alias="RUN_ROLLOUTS")
     rollout_tick_s: float = Field(default=2.0, gt=0, le=60, alias="ROLLOUT_TICK_S")
+    # Failed stores are retried by the platform, with exponential backoff (base * 2^n, capped), up to
+    # AUTO_RETRY_MAX times since the store was last ready or a person retried it; 0 turns it off.
+    auto_retry_max: int = Field(default=3, ge=0, le=20, alias="AUTO_RETRY_MAX")
+    auto_retry_base_s: float = Field(default=60.0, gt=0, le=86_400, alias="AUTO_RETRY_BASE_S")
+    auto_retry_cap_s: float = Field(default=3_600.0, gt=0, le=604_800, alias="AUTO_RETRY_CAP_S")
+    auto_retry_tick_s: float = Field(default=10.0, gt=0, le=600, alias="AUTO_RETRY_TICK_S")
 
     # Pull-request mode (docs/pull-request-mode.md): each change is proposed as a GitHub pull request
     # against FLEET_BRANCH instead of pushed; FLEET_REPO_URL stays the URL the platform reads from.

@@ -48,6 +48,12 @@ class Event(StrEnum):
     REMOVED = "removed"  # nothing of the store is left in the cluster
 
 
+# Failures the platform may retry on its own (AUTO_RETRY_MAX): what the cluster reported, which a
+# second try can cure. A change that cannot be written, or a pull request a reviewer closed, waits
+# for a person.
+AUTO_RETRYABLE = frozenset({Event.FAILED, Event.TIMED_OUT})
+
+
 S, E = StoreStatus, Event
 
 # Read it as the design's lifecycle, row by row.

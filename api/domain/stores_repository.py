@@ -14,6 +14,7 @@ from storefleet.api.db.pool import Connection
 from storefleet.api.db.statement import Statement
 from storefleet.api.db.statement import with_writes as statement_with_writes
 from storefleet.api.db.where import Where
+from storefleet.api.domain.lifecycle import AUTO_RETRYABLE
 from storefleet.api.domain.store_rows import (
     ConvergingStore,
     NewStore,
@@ -265,14 +266,16 @@ async def write_columns(conn: Connection, writes: StoreWrites) -> None:
     await set_store_fields(conn, "last_request_id", requests)
 
 
-async def mark_retry(conn: Connection, store_id: str) -> None:
+async def mark_retry(conn: Connection, store_id: str, *, automatic: bool = False) -> None:
     """A retry: the applier must handle a new request token before its old status counts again, and
-    the post-install setup, if it runs, runs as a new Job."""
+    the post-install setup, if it runs, runs as a new Job. The platform's own retries are counted; a
+    person's gives the automatic ones their budget back."""
     await conn.execute(
         "UPDATE stores SET retry_requested_at = now(),"
         " retry_token = to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"
-        " setup_generation = setup_generation + 1 WHERE id = %s",
-        (store_id,),
+        " setup_generation = setup_generation + 1,"
+        " auto_retries = CASE WHEN %s THEN auto_retries + 1 ELSE 0 END WHERE id = %s",
+        (automatic, store_id),
     )
 
 
@@ -337,12 +340,44 @@ async def converging_stores(conn: Connection, store_ids: list[str] | None = None
 
 
 async def record_ready(conn: Connection, store_id: str, setup_key: str, revision: str | None) -> None:
-    """A completed setup moves the setup generation on: the next setup change gets a Job of its own."""
+    """A completed setup moves the setup generation on: the next setup change gets a Job of its own.
+    A ready store's automatic retries start again from none."""
     await conn.execute(
         "UPDATE stores SET setup_generation = setup_generation + (setup_done_key IS DISTINCT FROM %s)::int,"
-        " setup_done_key = %s, observed_revision = coalesce(%s, observed_revision) WHERE id = %s",
+        " setup_done_key = %s, observed_revision = coalesce(%s, observed_revision), auto_retries = 0"
+        " WHERE id = %s",
         (setup_key, setup_key, revision, store_id),
     )
+
+
+def _with_retries(*, auto_retries: int, **columns: Any) -> tuple[StoreRow, int]:
+    return store_row(**columns), auto_retries
+
+
+async def failed_due_for_retry(
+    conn: Connection, max_retries: int, base_s: float, cap_s: float, limit: int = 50
+) -> list[tuple[StoreRow, int]]:
+    """Failed stores whose next automatic retry is due (failed by the cluster, base * 2^retries so
+    far after they failed, capped), with their retries so far, oldest failure first, locked; rows
+    another replica holds are skipped."""
+    cur = conn.cursor(row_factory=kwargs_row(_with_retries))
+    await cur.execute(
+        f"SELECT {_COLUMNS}, auto_retries FROM stores s WHERE status = 'failed' AND auto_retries < %(max)s"
+        " AND status_changed_at <= now() - make_interval(secs =>"
+        " least(%(cap)s, %(base)s * power(2, auto_retries)))"
+        # what failed it: the event of its latest transition (the audit trail keeps it)
+        " AND (SELECT a.after->>'event' FROM audit_events a WHERE a.store_id = s.id"
+        " AND a.event = 'store.transition' ORDER BY a.id DESC LIMIT 1) = ANY(%(events)s)"
+        " ORDER BY status_changed_at LIMIT %(limit)s FOR UPDATE OF s SKIP LOCKED",
+        {
+            "max": max_retries,
+            "base": base_s,
+            "cap": cap_s,
+            "limit": limit,
+            "events": sorted(event.value for event in AUTO_RETRYABLE),
+        },
+    )
+    return await cur.fetchall()
 
 
 # ---- the cluster watcher: setup bookkeeping -------------------------------------------------------

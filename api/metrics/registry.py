@@ -102,6 +102,7 @@ GITHUB_THROTTLED = Counter(
 PULL_REQUESTS = Counter("pull_requests_total", "Pull requests opened and how they ended", ["event"])
 
 # ---- fleet-wide rollouts -----------------------------------------------------------------------
+STORE_AUTO_RETRIES = Counter("store_auto_retries", "Failed stores the platform retried on its own")
 ROLLOUTS = Gauge("rollouts", "Rollouts by state", ["state"])
 ROLLOUT_WAVE_SECONDS = Histogram(
     "rollout_wave_duration_seconds",

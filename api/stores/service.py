@@ -179,9 +179,23 @@ async def retry_store(conn: Connection, actor: Actor, store_id: str) -> StoreRow
         store = await get_visible(conn, actor, store_id, for_update=True)
         if store.status != StoreStatus.FAILED:
             raise InvalidStateTransition(f"Only a failed store can be retried; this one is '{store.status}'.")
-        updated = await transition(conn, store, Event.RETRY, actor, message=MSG_RETRY_REQUESTED)
-        await repository.mark_retry(conn, store.id)
-        await _enqueue(conn, updated, "retry", actor)
+        return await retry(conn, store, actor, MSG_RETRY_REQUESTED)
+
+
+async def retry(
+    conn: Connection,
+    store: StoreRow,
+    actor: Actor,
+    message: str,
+    *,
+    detail: dict[str, Any] | None = None,
+    automatic: bool = False,
+) -> StoreRow:
+    """Try a failed store again, in the caller's transaction: a person's retry, or the platform's own
+    (`automatic`: counted against AUTO_RETRY_MAX; a person's gives that budget back)."""
+    updated = await transition(conn, store, Event.RETRY, actor, message=message, detail=detail)
+    await repository.mark_retry(conn, store.id, automatic=automatic)
+    await _enqueue(conn, updated, "retry", actor)
     return updated
 
 
