@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     db_pool_min_size: int = Field(default=2, ge=1, alias="DB_POOL_MIN_SIZE")
     db_pool_max_size: int = Field(default=10, ge=1, alias="DB_POOL_MAX_SIZE")
     db_connect_timeout_s: float = Field(default=5.0, gt=0, alias="DB_CONNECT_TIMEOUT_S")
+    # PostgreSQL cancels a pooled connection's statement that runs longer (0: never): a runaway query
+    # answers 503 and frees its connection instead of holding the pool.
+    db_statement_timeout_s: float = Field(default=30.0, ge=0, le=3_600, alias="DB_STATEMENT_TIMEOUT_S")
 
     jwt_secret: SecretStr | None = Field(default=None, alias="JWT_SECRET")
     jwt_ttl_seconds: int = Field(default=12 * 3600, ge=60, alias="JWT_TTL_SECONDS")

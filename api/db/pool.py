@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import psycopg
+from psycopg import sql
 from psycopg.rows import DictRow, dict_row
 from psycopg_pool import AsyncConnectionPool
 
@@ -39,6 +40,19 @@ async def _check_if_idle(conn: psycopg.AsyncConnection[Any]) -> None:
         await AsyncConnectionPool.check_connection(conn)
 
 
+def _session_settings(
+    statement_timeout_s: float,
+) -> Callable[[psycopg.AsyncConnection[Any]], Awaitable[None]]:
+    """Set once per new connection (a SET, not a startup option, which connection poolers refuse)."""
+
+    async def configure(conn: psycopg.AsyncConnection[Any]) -> None:
+        if statement_timeout_s > 0:
+            timeout_ms = round(statement_timeout_s * 1000)
+            await conn.execute(sql.SQL("SET statement_timeout = {}").format(sql.Literal(timeout_ms)))
+
+    return configure
+
+
 async def open_pool(
     settings: Settings, conninfo: str, *, on_return: ReturnHook | None = None
 ) -> AsyncConnectionPool[Any]:
@@ -55,6 +69,7 @@ async def open_pool(
             "autocommit": True,
             "connect_timeout": max(1, int(settings.db_connect_timeout_s)),
         },
+        configure=_session_settings(settings.db_statement_timeout_s),
         # A connection that died with its server is found and replaced before a request gets it.
         check=_check_if_idle,
         reset=_on_return(on_return),

@@ -11,6 +11,10 @@ reports the same values: aggregate them with `max`, not `sum`.
 
 from __future__ import annotations
 
+from typing import Any
+
+from psycopg_pool import AsyncConnectionPool
+
 from storefleet.api.db.pool import Connection
 from storefleet.api.domain import outbox_repository as outbox
 from storefleet.api.domain import store_counts
@@ -41,3 +45,17 @@ async def _refresh_store_gauges(conn: Connection) -> None:
     transitional = [counts[s.value] for s in TRANSITIONAL if s.value in counts]
     metrics.ACTIVE_PROVISIONING.set(sum(row.count for row in transitional))
     metrics.OLDEST_TRANSITIONAL_AGE.set(max((row.oldest_age_s for row in transitional), default=0.0))
+
+
+def refresh_pool_gauges(pool: AsyncConnectionPool[Any]) -> None:
+    """This process's connection pool (psycopg_pool's own counters): a pool that stays in use to its
+    maximum, with requests waiting, is the database side of a slow API (alert StorefleetDbPoolSaturated).
+    These are per process: aggregate with `sum`."""
+    stats = pool.pop_stats()  # its counters restart at each pop: added to ours, never counted twice
+    size, idle = stats.get("pool_size", 0), stats.get("pool_available", 0)
+    metrics.DB_POOL_CONNECTIONS.labels(state="in_use").set(size - idle)
+    metrics.DB_POOL_CONNECTIONS.labels(state="idle").set(idle)
+    metrics.DB_POOL_MAX.set(stats.get("pool_max", 0))
+    metrics.DB_POOL_WAITING.set(stats.get("requests_waiting", 0))
+    metrics.DB_POOL_WAIT_SECONDS.inc(stats.get("requests_wait_ms", 0) / 1000)
+    metrics.DB_POOL_TIMEOUTS.inc(stats.get("requests_errors", 0))

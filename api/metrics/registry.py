@@ -20,6 +20,13 @@ FLEET_PUSH_CONFLICTS = Counter("fleet_push_conflicts_total", "Pushes rejected be
 FLEET_BATCH_CHANGES = Histogram(
     "fleet_batch_changes", "Changes per writer batch", buckets=(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 )
+DB_POOL_CONNECTIONS = Gauge(
+    "db_pool_connections", "This process's database pool: connections by state", ["state"]
+)
+DB_POOL_MAX = Gauge("db_pool_max_connections", "This process's database pool: its maximum size")
+DB_POOL_WAITING = Gauge("db_pool_requests_waiting", "Requests waiting for a database connection now")
+DB_POOL_WAIT_SECONDS = Counter("db_pool_wait_seconds_total", "Time spent waiting for a database connection")
+DB_POOL_TIMEOUTS = Counter("db_pool_timeouts_total", "Requests that got no database connection in time")
 OUTBOX_DEPTH = Gauge("outbox_depth", "Outbox changes not yet in git")
 OUTBOX_OLDEST_AGE = Gauge("outbox_oldest_age_seconds", "Age of the oldest outbox change not yet in git")
 FLEET_SYNC_COMMITS = Counter("fleet_sync_commits_total", "Commits walked by the git-side sync", ["origin"])

@@ -50,6 +50,10 @@ class PlatformStoreLimit(AppError):
     code: ClassVar[str] = "PLATFORM_STORE_LIMIT"
 
 
+# What a creation can be refused for by the guardrails (each refusal is audited).
+CREATION_REFUSALS = (StoreLimitExceeded, CreationCooldown, PlatformStoreLimit)
+
+
 @dataclass(frozen=True)
 class CreationLimits:
     per_user: int = 0

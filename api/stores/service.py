@@ -26,6 +26,7 @@ from storefleet.api.domain.lifecycle_service import StateConflict as StateConfli
 from storefleet.api.domain.store_rows import NewStore, StoreQuery, StoreRow, StoreSummary
 from storefleet.api.fleet.reader import FleetReader, HistoryEntry
 from storefleet.api.stores.guardrails import (
+    CREATION_REFUSALS,
     NO_LIMITS,
     CreationLimits,
     check_creation_allowed,
@@ -96,20 +97,31 @@ async def create_store(
         branding=req.branding,
     )
     new_store = store_rows.new_store(spec, MSG_AWAITING_COMMIT)
+    try:
+        store = await _insert_new_store(conn, actor, new_store, limits)
+    except (StoreNameTaken, *CREATION_REFUSALS) as exc:
+        # after the rollback: the refusal is on the record though the store is not
+        detail = {"code": exc.code, "name": name, "engine": req.engine.value, "message": exc.message}
+        await audit.record(conn, "store.create_refused", actor, tenant=actor.id, detail=detail)
+        raise
+    outbox.note_enqueued(conn)
+    return store
+
+
+async def _insert_new_store(
+    conn: Connection, actor: Actor, new_store: NewStore, limits: CreationLimits
+) -> StoreRow:
     writes = _creation_writes(new_store, actor)
     try:
         if creation_guarded(actor, limits):
             async with conn.transaction():
                 await check_creation_allowed(conn, actor, limits)
-                store = await lifecycle.create(conn, new_store, Event.REQUESTED, with_writes=writes)
-        else:
-            store = await lifecycle.create(conn, new_store, Event.REQUESTED, with_writes=writes)
+                return await lifecycle.create(conn, new_store, Event.REQUESTED, with_writes=writes)
+        return await lifecycle.create(conn, new_store, Event.REQUESTED, with_writes=writes)
     except pg_errors.UniqueViolation as exc:
         if exc.diag.constraint_name != repository.LIVE_NAME_CONSTRAINT:
             raise
-        raise StoreNameTaken(f"You already have a store named '{name}'.") from exc
-    outbox.note_enqueued(conn)
-    return store
+        raise StoreNameTaken(f"You already have a store named '{new_store.name}'.") from exc
 
 
 def _creation_writes(store: NewStore, actor: Actor) -> list[Statement]:

@@ -164,3 +164,32 @@ def test_a_limit_reached_on_one_replica_holds_on_the_other(make_client: MakeClie
     _, tenant = _accounts(first)
     assert _create(first, tenant, "shop-one").status_code == 202
     assert _create(second, tenant, "shop-two").json()["error"]["code"] == "STORE_LIMIT_EXCEEDED"
+
+
+def test_every_refused_creation_is_audited_and_nothing_else_is_written(
+    make_client: MakeClient, db: Any
+) -> None:
+    client = make_client(per_user=2, cooldown_s=30)
+    _, tenant = _accounts(client)
+    assert _create(client, tenant, "shop-one").status_code == 202
+    cooled = _create(client, tenant, "shop-two")
+    db.execute("UPDATE stores SET created_at = now() - interval '31 seconds'")
+    taken = _create(client, tenant, "shop-one")
+    db.execute("UPDATE stores SET created_at = now() - interval '31 seconds'")
+    assert _create(client, tenant, "shop-two").status_code == 202
+    db.execute("UPDATE stores SET created_at = now() - interval '31 seconds'")
+    capped = _create(client, tenant, "shop-three")
+    codes = [r.json()["error"]["code"] for r in (cooled, taken, capped)]
+    assert codes == ["CREATION_COOLDOWN", "STORE_NAME_TAKEN", "STORE_LIMIT_EXCEEDED"]
+    rows = db.execute(
+        "SELECT actor_id, tenant, detail FROM audit_events WHERE event = 'store.create_refused' ORDER BY id"
+    ).fetchall()
+    assert [(r["detail"]["code"], r["detail"]["name"]) for r in rows] == [
+        ("CREATION_COOLDOWN", "shop-two"),
+        ("STORE_NAME_TAKEN", "shop-one"),
+        ("STORE_LIMIT_EXCEEDED", "shop-three"),
+    ]
+    assert {r["tenant"] for r in rows} == {rows[0]["actor_id"]}  # on the tenant's own trail
+    stores = db.execute("SELECT count(*) AS n FROM stores").fetchone()["n"]
+    outbox = db.execute("SELECT count(*) AS n FROM outbox").fetchone()["n"]
+    assert (stores, outbox) == (2, 2)  # a refusal writes no store and no change
