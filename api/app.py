@@ -59,6 +59,7 @@ from storefleet.api.stores.cluster_port import StoreCluster
 from storefleet.api.stores.cluster_service import not_a_cluster_failure
 from storefleet.api.stores.endpoints import router as stores_router
 from storefleet.api.stores.template_endpoints import router as templates_router
+from storefleet.api.usage.endpoints import router as usage_router
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ _ROUTERS = (
     github_router,
     rollouts_router,
     store_rollouts_router,
+    usage_router,
 )
 
 

@@ -156,6 +156,13 @@ class Settings(BaseSettings):
     auto_retry_cap_s: float = Field(default=3_600.0, gt=0, le=604_800, alias="AUTO_RETRY_CAP_S")
     auto_retry_tick_s: float = Field(default=10.0, gt=0, le=600, alias="AUTO_RETRY_TICK_S")
 
+    # The price table of usage estimates (GET /usage): what a reserved CPU core and GiB of memory cost
+    # an hour, and a GiB of volume a month. Defaults: typical on-demand cloud list prices.
+    price_cpu_core_hour: float = Field(default=0.0316, ge=0, alias="PRICE_CPU_CORE_HOUR")
+    price_memory_gib_hour: float = Field(default=0.0042, ge=0, alias="PRICE_MEMORY_GIB_HOUR")
+    price_storage_gib_month: float = Field(default=0.10, ge=0, alias="PRICE_STORAGE_GIB_MONTH")
+    price_currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$", alias="PRICE_CURRENCY")
+
     # Pull-request mode (docs/pull-request-mode.md): each change is proposed as a GitHub pull request
     # against FLEET_BRANCH instead of pushed; FLEET_REPO_URL stays the URL the platform reads from.
     write_mode: Literal["push", "pull-request"] = Field(default="push", alias="WRITE_MODE")

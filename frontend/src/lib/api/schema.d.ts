@@ -494,6 +494,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stores/{store_id}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Store Usage
+         * @description What the store reserves (its plan's requests and limits, its volumes) and what that costs a
+         *     month at the platform's prices.
+         */
+        get: operations["getStoreUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/templates": {
         parameters: {
             query?: never;
@@ -506,6 +527,27 @@ export interface paths {
          * @description Every catalogue template, in the order the create form shows them; `classic` is the default.
          */
         get: operations["listTemplates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Usage Report
+         * @description Live stores' reservations and estimated monthly cost, per tenant or per plan, and in all.
+         *     Admins see every tenant; a tenant sees their own stores.
+         */
+        get: operations["getUsage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -810,6 +852,19 @@ export interface components {
              * @enum {string}
              */
             state: "running" | "waiting" | "terminated" | "unknown";
+        };
+        /** Cost */
+        Cost: {
+            /** Cpu */
+            cpu: number;
+            /** Currency */
+            currency: string;
+            /** Memory */
+            memory: number;
+            /** Storage */
+            storage: number;
+            /** Total */
+            total: number;
         };
         /**
          * CreateRolloutRequest
@@ -1129,6 +1184,13 @@ export interface components {
             statefulsets: number;
             /** Statefulsets Ready */
             statefulsets_ready: number;
+        };
+        /** Resources */
+        Resources: {
+            /** Cpu Cores */
+            cpu_cores: number;
+            /** Memory Gib */
+            memory_gib: number;
         };
         /**
          * Role
@@ -1504,6 +1566,28 @@ export interface components {
          * @enum {string}
          */
         StoreStatus: "requested" | "pending_approval" | "provisioning" | "ready" | "updating" | "failed" | "deleting" | "deleted";
+        /** StoreUsage */
+        StoreUsage: {
+            /** @description Requests and storage at the platform's prices, 730 h */
+            estimated_monthly_cost: components["schemas"]["Cost"];
+            /** @description Their ceiling (not priced) */
+            limits: components["schemas"]["Resources"];
+            /** Plan */
+            plan: string;
+            /** @description What the stores reserve (priced) */
+            requests: components["schemas"]["Resources"];
+            /**
+             * Source
+             * @description Where the figures come from: the store's plan sizes
+             * @default plan
+             * @constant
+             */
+            source: "plan";
+            /** Storage Gib */
+            storage_gib: number;
+            /** Store Id */
+            store_id: string;
+        };
         /**
          * Template
          * @enum {string}
@@ -1549,6 +1633,36 @@ export interface components {
             template?: components["schemas"]["Template"] | null;
             /** @description WooCommerce only */
             theme?: components["schemas"]["Theme"] | null;
+        };
+        /** UsageGroup */
+        UsageGroup: {
+            /** @description Requests and storage at the platform's prices, 730 h */
+            estimated_monthly_cost: components["schemas"]["Cost"];
+            /**
+             * Key
+             * @description The tenant's id, or the plan
+             */
+            key: string;
+            /** @description Their ceiling (not priced) */
+            limits: components["schemas"]["Resources"];
+            /** @description What the stores reserve (priced) */
+            requests: components["schemas"]["Resources"];
+            /** Storage Gib */
+            storage_gib: number;
+            /** Stores */
+            stores: number;
+        };
+        /** UsageReport */
+        UsageReport: {
+            /**
+             * Group By
+             * @enum {string}
+             */
+            group_by: "tenant" | "plan";
+            /** Groups */
+            groups: components["schemas"]["UsageGroup"][];
+            /** @description Every group together (key: `all`) */
+            total: components["schemas"]["UsageGroup"];
         };
         /** UserList */
         UserList: {
@@ -3277,6 +3391,55 @@ export interface operations {
             };
         };
     };
+    getStoreUsage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                store_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreUsage"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token, or an expired, revoked or invalid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_NOT_FOUND`: no such store, or another tenant's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     listTemplates: {
         parameters: {
             query?: never;
@@ -3297,6 +3460,46 @@ export interface operations {
             };
             /** @description `UNAUTHORIZED`: no bearer token, or an expired, revoked or invalid one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getUsage: {
+        parameters: {
+            query?: {
+                group_by?: "tenant" | "plan";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageReport"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token, or an expired, revoked or invalid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
