@@ -203,7 +203,7 @@ class StoreUpdater:
 
     @staticmethod
     def _transitioned(row: ConvergingStore, decision: Decision) -> None:
-        if decision.status is StoreStatus.READY and row.committed_at:
+        if decision.status is StoreStatus.READY and decision.reason != "recovered" and row.committed_at:
             metrics.RECONCILE_LAG.observe((datetime.now(UTC) - row.committed_at).total_seconds())
         if decision.reason == "setup_failed":
             metrics.SETUP_JOBS.labels(outcome="failed").inc()

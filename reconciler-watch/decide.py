@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from storefleet.api.domain.lifecycle import Event, StoreStatus
+from storefleet.reconciler_watch.health import applier_health
 from storefleet.reconciler_watch.observed import ArgoApp, Condition, FluxRelease, Observed, SetupJob
 from storefleet.reconciler_watch.setup_job import pending_setup_generation, setup_job_name
 from storefleet.reconciler_watch.storefront_key import KEY_REPORTING_ENGINE
@@ -115,6 +116,8 @@ def observed_event(decision: Decision) -> Event:
     """The lifecycle event a verdict reports (`decide` only returns a status the table reaches)."""
     if decision.status is S.READY:
         return Event.CONVERGED
+    if decision.status is S.DEGRADED:
+        return Event.DEGRADED
     if decision.status is S.DELETED:
         return Event.REMOVED
     return Event.TIMED_OUT if decision.reason in _TIMEOUTS else Event.FAILED
@@ -126,11 +129,35 @@ def decide(observed: Observed, store: StoreView, timeouts: Timeouts | None = Non
         decision = _converging(observed, store, limits)
     elif store.status is S.DELETING:
         decision = _deleting(observed, store, limits)
+    elif store.status in (S.READY, S.DEGRADED):
+        running = _running(observed, store)
+        if running is None:
+            return None
+        decision = running
     else:
-        return None  # requested/pending: not committed yet; ready/failed/deleted: settled
+        return None  # requested/pending: not committed yet; failed/deleted: settled
     if decision.status is None and decision.message == store.status_message and not decision.actions:
         return None
     return decision
+
+
+# ---- ready / degraded: a running store's health, with no new spec -----------------------------------
+def _running(observed: Observed, store: StoreView) -> Decision | None:
+    """A ready store whose applier reports it unhealthy at its current spec is degraded (with the
+    applier's reason); a degraded one that reports healthy again is ready. Anything the applier has
+    not judged yet (a new generation, an object of another spec) changes nothing."""
+    health = applier_health(observed.applier, store.spec_hash)
+    if health is None:
+        return None
+    healthy, message = health
+    if healthy:
+        if store.status is S.DEGRADED:
+            return Decision(S.READY, f"healthy again: {_clip(message)}", "recovered")
+        return None
+    text = _clip(message)
+    if store.status is S.DEGRADED:  # still unhealthy: at most the reason changes
+        return Decision(None, text, "degraded")
+    return Decision(S.DEGRADED, text, "degraded", error=text)
 
 
 # ---- provisioning / updating ------------------------------------------------------------------------

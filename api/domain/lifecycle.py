@@ -20,6 +20,7 @@ class StoreStatus(StrEnum):
     PENDING_APPROVAL = "pending_approval"
     PROVISIONING = "provisioning"
     READY = "ready"
+    DEGRADED = "degraded"  # ready, but the cluster reports it unhealthy; back to ready when it is not
     UPDATING = "updating"
     FAILED = "failed"
     DELETING = "deleting"
@@ -46,6 +47,7 @@ class Event(StrEnum):
     FAILED = "failed"  # a terminal failure of the current spec (Helm, Argo CD, the setup Job)
     TIMED_OUT = "timed_out"  # no verdict within the time allowed
     REMOVED = "removed"  # nothing of the store is left in the cluster
+    DEGRADED = "degraded"  # a ready store's applier reports it unhealthy (no new spec involved)
 
 
 # Failures the platform may retry on its own (AUTO_RETRY_MAX): what the cluster reported, which a
@@ -71,7 +73,10 @@ LIFECYCLE: dict[StoreStatus, dict[Event, StoreStatus]] = {
         E.COMMITTED: S.PROVISIONING, E.PROPOSED: S.PROVISIONING, E.SPEC_CHANGED: S.PROVISIONING,
         E.COMMIT_REFUSED: S.FAILED, E.PROPOSAL_CLOSED: S.FAILED, E.DELETE: S.DELETING,
     },
-    S.READY: {E.SPEC_CHANGED: S.UPDATING, E.DELETE: S.DELETING},
+    S.READY: {E.DEGRADED: S.DEGRADED, E.SPEC_CHANGED: S.UPDATING, E.DELETE: S.DELETING},
+    S.DEGRADED: {
+        E.CONVERGED: S.READY, E.DEGRADED: S.DEGRADED, E.SPEC_CHANGED: S.UPDATING, E.DELETE: S.DELETING,
+    },
     S.UPDATING: {
         E.CONVERGED: S.READY, E.FAILED: S.FAILED, E.TIMED_OUT: S.FAILED,
         E.COMMITTED: S.UPDATING, E.PROPOSED: S.UPDATING, E.SPEC_CHANGED: S.UPDATING,

@@ -316,6 +316,7 @@ async def set_store_pull_request_url(conn: Connection, store_id: str, url: str |
 
 # ---- the cluster watcher ------------------------------------------------------------------------
 CONVERGING = ("provisioning", "updating", "deleting")
+RUNNING = ("ready", "degraded")
 
 _WATCH_COLUMNS = (
     "s.id, s.owner_id, s.engine, s.status, s.status_message, s.spec, s.spec_hash, s.last_commit_sha,"
@@ -329,12 +330,14 @@ _WATCH_COLUMNS = (
 
 
 async def converging_stores(conn: Connection, store_ids: list[str] | None = None) -> list[ConvergingStore]:
-    """Stores the cluster still has to converge (all of them, or those of `store_ids`)."""
+    """Stores the cluster still has to converge (all of them), or those of `store_ids` that it has to
+    converge or that run (`ready`, `degraded`: a change of their objects may be a change of health)."""
     only = " AND s.id = ANY(%(ids)s)" if store_ids is not None else ""
+    statuses = list(CONVERGING) if store_ids is None else [*CONVERGING, *RUNNING]
     cur = conn.cursor(row_factory=_CONVERGING)
     await cur.execute(
         f"SELECT {_WATCH_COLUMNS} FROM stores s WHERE s.status = ANY(%(statuses)s){only} ORDER BY s.id",
-        {"statuses": list(CONVERGING), "ids": store_ids},
+        {"statuses": statuses, "ids": store_ids},
     )
     return await cur.fetchall()
 

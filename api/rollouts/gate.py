@@ -69,6 +69,7 @@ class GateResult:
 
 
 _GONE = frozenset({"deleting", "deleted"})
+_BROKEN = frozenset({"failed", "degraded"})
 
 
 def moved_back(stores: Sequence[WaveStore]) -> list[WaveStore]:
@@ -84,9 +85,10 @@ def evaluate(
 ) -> GateResult:
     live = [s for s in stores if s.status not in _GONE and s.at_value]
     ready = [s for s in live if s.status == "ready"]
-    failed = [(s.store_id, s.error or "failed") for s in live if s.status == "failed"]
+    # a store that went degraded since it was ready (during the soak) counts against the budget too
+    failed = [(s.store_id, s.error or s.status) for s in live if s.status in _BROKEN]
     failed += sorted((probe_failures or {}).items())
-    pending = [s for s in live if s.status not in ("ready", "failed")]
+    pending = [s for s in live if s.status != "ready" and s.status not in _BROKEN]
     counts = _Counts(len(ready), len(failed), len(pending))
     if len(failed) > wave.max_failures:
         why = f"{len(failed)} of {len(live)} stores failed (budget {wave.max_failures})"

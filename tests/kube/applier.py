@@ -98,6 +98,15 @@ class Applier:
         `chart`, only a release of that chart path fails (a chart version that breaks the store)."""
         self._failures[store_id] = Failure(times, message, mode, chart)
 
+    def break_running(self, store_id: str, message: str) -> None:
+        """The applier reports an installed store unhealthy, with no new spec: Flux, a release whose
+        Ready turns False (a chart source or drift correction failing); Argo CD, a Degraded app."""
+        raise NotImplementedError
+
+    def heal_running(self, store_id: str) -> None:
+        """The applier reports the store healthy again."""
+        raise NotImplementedError
+
     def clear_failures(self, store_id: str | None = None) -> None:
         if store_id is None:
             self._failures.clear()

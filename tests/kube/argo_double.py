@@ -338,6 +338,20 @@ class ArgoDouble(Applier):
             ]
         self._write(app, status)
 
+    def break_running(self, store_id: str, message: str) -> None:
+        with self.lock:
+            for app in self._apps(store_id):
+                status = copy.deepcopy(app["status"])
+                status["health"] = {"status": "Degraded", "message": message, "lastTransitionTime": now()}
+                self._write(app, status)
+
+    def heal_running(self, store_id: str) -> None:
+        with self.lock:
+            for app in self._apps(store_id):
+                status = copy.deepcopy(app["status"])
+                status["health"] = {"status": "Healthy", "lastTransitionTime": now()}
+                self._write(app, status)
+
     def assess_health(self, store_id: str | None = None) -> None:
         """An app waiting for its credentials Secret becomes Healthy once the Secret is there."""
         for app in self._apps(store_id):

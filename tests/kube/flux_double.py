@@ -258,6 +258,21 @@ class FluxDouble(Applier):
             if store_id in (None, hr["metadata"]["name"])
         ]
 
+    def break_running(self, store_id: str, message: str) -> None:
+        with self.lock:
+            for hr in self._releases(store_id):
+                status, generation = dict(hr["status"]), hr["metadata"]["generation"]
+                failed = condition("Ready", "False", "ArtifactFailed", message, generation)
+                status["conditions"] = with_conditions(status.get("conditions") or [], failed)
+                self.kube.write_status(hr, status)
+
+    def heal_running(self, store_id: str) -> None:
+        """As helm-controller's next reconciliation does: an upgrade of the same generation."""
+        with self.lock:
+            for hr in self._releases(store_id):
+                self._begin(hr, dict(hr["status"]))
+            self.finish_releases(store_id)
+
     def start_releases(self, store_id: str | None = None) -> list[str]:
         """Begin an install or upgrade for each HelmRelease that needs one (Reconciling=True,
         Ready=Unknown); returns their names. Releases with nothing to do only record a request."""

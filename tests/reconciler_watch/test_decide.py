@@ -9,8 +9,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from storefleet.api.domain.lifecycle import Event
 from storefleet.api.domain.lifecycle import StoreStatus as S
-from storefleet.reconciler_watch.decide import Decision, StartSetup, StoreView, Timeouts, decide
+from storefleet.reconciler_watch.decide import (
+    Decision,
+    StartSetup,
+    StoreView,
+    Timeouts,
+    decide,
+    observed_event,
+)
 from storefleet.reconciler_watch.observed import ArgoApp, Condition, FluxRelease, Observed, SetupJob
 from storefleet.reconciler_watch.setup_job import setup_job_name
 
@@ -212,6 +220,47 @@ def test_only_a_changed_message_is_a_decision() -> None:
 def test_settled_or_uncommitted_stores_are_left_alone(status: S) -> None:
     for applier in (None, flux(cond("Stalled", "True")), argo(phase="Failed")):
         assert run(applier, replace(STORE, status=status)) is None
+
+
+READY_STORE = replace(STORE, status=S.READY, status_message="ready at 0123456789ab")
+RUNNING_TABLE = [
+    # (what the applier reports about the store's current spec, the store's status, the verdict)
+    ("Flux: Ready=False at the generation", flux(cond("Ready", "False", message="drift correction failed")),
+     S.READY, S.DEGRADED),
+    ("Flux: still reconciling", flux(cond("Ready", "False"), cond("Reconciling", "True")), S.READY, None),
+    ("Flux: Ready=False of an older generation", flux(cond("Ready", "False", gen=G - 1)), S.READY, None),
+    ("Flux: a release of another spec", flux(cond("Ready", "False"), spec_hash="old"), S.READY, None),
+    ("Flux: ready again", flux(READY_AT_G), S.DEGRADED, S.READY),
+    ("Argo CD: Degraded", argo(health="Degraded"), S.READY, S.DEGRADED),
+    ("Argo CD: a sync running", argo(health="Degraded", phase="Running"), S.READY, None),
+    ("Argo CD: healthy again", argo(), S.DEGRADED, S.READY),
+    ("Argo CD: Progressing", argo(health="Progressing"), S.DEGRADED, None),
+    ("no object", None, S.READY, None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("why", "applier", "status", "verdict"), RUNNING_TABLE, ids=[r[0] for r in RUNNING_TABLE]
+)
+def test_a_running_stores_health_moves_it_between_ready_and_degraded_without_a_commit(
+    why: str, applier: FluxRelease | ArgoApp | None, status: S, verdict: S | None
+) -> None:
+    decision = run(applier, replace(READY_STORE, status=status))
+    if verdict is None:
+        assert decision is None or decision.status is None, why
+        return
+    assert decision is not None and decision.status is verdict and not decision.actions, why
+    assert observed_event(decision) is (Event.DEGRADED if verdict is S.DEGRADED else Event.CONVERGED)
+    if verdict is S.DEGRADED:
+        assert decision.error and decision.error in decision.message
+
+
+def test_a_degraded_store_still_unhealthy_only_updates_its_reason() -> None:
+    degraded = replace(READY_STORE, status=S.DEGRADED, status_message="Helm: old reason")
+    decision = run(flux(cond("Ready", "False", message="new reason")), degraded)
+    assert decision is not None and decision.status is None and decision.message == "Helm: new reason"
+    settled = replace(degraded, status_message="Helm: new reason")
+    assert run(flux(cond("Ready", "False", message="new reason")), settled) is None
 
 
 DELETING = replace(STORE, status=S.DELETING)

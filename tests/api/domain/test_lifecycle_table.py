@@ -29,7 +29,8 @@ EXPECTED_ALLOWED = {
     (S.REQUESTED, S.DELETING),
     (S.PENDING_APPROVAL, S.PROVISIONING), (S.PENDING_APPROVAL, S.FAILED), (S.PENDING_APPROVAL, S.DELETING),
     (S.PROVISIONING, S.READY), (S.PROVISIONING, S.FAILED), (S.PROVISIONING, S.DELETING),
-    (S.READY, S.UPDATING), (S.READY, S.DELETING),
+    (S.READY, S.UPDATING), (S.READY, S.DELETING), (S.READY, S.DEGRADED),
+    (S.DEGRADED, S.READY), (S.DEGRADED, S.UPDATING), (S.DEGRADED, S.DELETING),
     (S.UPDATING, S.READY), (S.UPDATING, S.FAILED), (S.UPDATING, S.DELETING),
     (S.FAILED, S.REQUESTED), (S.FAILED, S.UPDATING), (S.FAILED, S.DELETING),
     (S.DELETING, S.DELETED), (S.DELETING, S.FAILED),
@@ -70,10 +71,16 @@ def test_every_status_is_reachable_from_requested() -> None:
 
 
 def test_database_check_constraint_lists_exactly_the_statuses() -> None:
-    schema = (Path(__file__).parents[3] / "api/db/migrations/0001.initial-schema.sql").read_text()
-    block = re.search(r"status\s+text NOT NULL CHECK \(status IN \((.*?)\)\)", schema, re.S)
-    assert block is not None
-    assert set(re.findall(r"'([a-z_]+)'", block.group(1))) == {s.value for s in StoreStatus}
+    """The last migration that sets the stores' status CHECK lists the table's statuses."""
+    migrations = sorted((Path(__file__).parents[3] / "api/db/migrations").glob("*.sql"))
+    blocks = [
+        block
+        for path in migrations
+        for block in re.findall(r"CHECK \(status IN \((.*?)\)\)", path.read_text(), re.S)
+        if "'ready'" in block
+    ]
+    assert blocks
+    assert set(re.findall(r"'([a-z_]+)'", blocks[-1])) == {s.value for s in StoreStatus}
 
 
 def test_architecture_doc_shows_the_diagram_generated_from_the_table() -> None:
@@ -83,13 +90,13 @@ def test_architecture_doc_shows_the_diagram_generated_from_the_table() -> None:
 
 
 E = Event
-LIVE = (S.REQUESTED, S.PENDING_APPROVAL, S.PROVISIONING, S.READY, S.UPDATING, S.FAILED)
+LIVE = (S.REQUESTED, S.PENDING_APPROVAL, S.PROVISIONING, S.READY, S.DEGRADED, S.UPDATING, S.FAILED)
 
 
 @pytest.mark.parametrize("status", LIVE)
 def test_a_spec_change_is_taken_in_every_live_status(status: StoreStatus) -> None:
     # ready and failed start an update; a converging store keeps converging towards the newest spec
-    expected = S.UPDATING if status in (S.READY, S.FAILED) else status
+    expected = S.UPDATING if status in (S.READY, S.DEGRADED, S.FAILED) else status
     assert LIFECYCLE[status][E.SPEC_CHANGED] is expected
 
 
@@ -98,10 +105,18 @@ def test_a_store_on_its_way_out_takes_no_spec_change(status: StoreStatus) -> Non
     assert E.SPEC_CHANGED not in LIFECYCLE[status]
 
 
-def test_only_the_watcher_declares_a_store_ready_and_only_from_converging_statuses() -> None:
+def test_only_the_watcher_declares_a_store_ready_and_only_from_converging_or_degraded() -> None:
     reaching_ready = {(status, event) for status, row in LIFECYCLE.items() for event, t in row.items()
                       if t is S.READY and status is not S.READY}  # fmt: skip
-    assert reaching_ready == {(S.PROVISIONING, E.CONVERGED), (S.UPDATING, E.CONVERGED)}
+    assert reaching_ready == {
+        (S.PROVISIONING, E.CONVERGED), (S.UPDATING, E.CONVERGED), (S.DEGRADED, E.CONVERGED)
+    }  # fmt: skip
+
+
+def test_only_a_ready_store_degrades_and_only_the_watcher_says_so() -> None:
+    reaching = {(status, event) for status, row in LIFECYCLE.items() for event, t in row.items()
+                if t is S.DEGRADED and status is not S.DEGRADED}  # fmt: skip
+    assert reaching == {(S.READY, E.DEGRADED)}
 
 
 def test_a_late_watcher_verdict_does_not_apply_to_a_settled_store() -> None:

@@ -176,3 +176,11 @@ def test_a_change_names_itself_in_messages_and_trailers() -> None:
     assert patch.trailer == same.trailer and patch.seed == same.seed  # by content, not key order
     assert patch.trailer[0] == "Values-Patch" and len(patch.trailer[1]) == 12
     assert chart.seed == "0.3.0"  # a chart rollout's waves are shuffled by its version, as before
+
+
+def test_a_store_that_degrades_during_the_soak_counts_against_the_budget() -> None:
+    stores = [store(1), store(2, "degraded", error="Argo CD: degraded: CrashLoopBackOff")]
+    result = evaluate(wave(state=WaveState.SOAKING, budget=0, ready=1.0), stores, GateConfig(soak_s=60))
+    assert result.verdict is Verdict.FAIL and result.failing == (
+        ("st-0000000002", "Argo CD: degraded: CrashLoopBackOff"),
+    )
