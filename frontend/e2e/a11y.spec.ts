@@ -221,6 +221,16 @@ test("rollouts: the list, the new-rollout form with its errors and preview, a ro
   await check(page, "rollout not found");
 });
 
+test("usage: the report per tenant, then per plan", async () => {
+  await page.goto("/usage");
+  await expect(page.getByLabel("Totals")).toBeVisible();
+  await check(page, "usage per tenant");
+  await page.getByRole("radio", { name: "Plan" }).click();
+  await expect(page).toHaveURL(/group_by=plan/);
+  await expect(page.getByRole("radio", { name: "Plan" })).toBeChecked();
+  await check(page, "usage per plan");
+});
+
 test("a store can be created with the keyboard alone", async () => {
   const name = `keys-${run}`;
   await page.goto("/stores/new");

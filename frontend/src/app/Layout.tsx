@@ -38,6 +38,9 @@ export function Layout() {
                   <NavLink to="/rollouts" className={navClass}>
                     Rollouts
                   </NavLink>
+                  <NavLink to="/usage" className={navClass}>
+                    Usage
+                  </NavLink>
                   <NavLink to="/admin/health" className={navClass}>
                     Health
                   </NavLink>

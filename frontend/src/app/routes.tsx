@@ -7,6 +7,7 @@ import { AuditPage } from "@/features/audit";
 import { LoginPage, RegisterPage } from "@/features/auth";
 import { RolloutDetailPage, RolloutsPage, StoreRollouts } from "@/features/rollouts";
 import { CreateStorePage, StoreDetailPage, StoresPage } from "@/features/stores";
+import { StoreUsage, UsagePage } from "@/features/usage";
 import { Layout } from "./Layout";
 import { RequireAuth } from "./RequireAuth";
 import { Root } from "./Root";
@@ -59,10 +60,11 @@ export const routes: RouteObject[] = [
           { path: "/stores/new", element: <CreateStorePage /> },
           {
             path: "/stores/:storeId",
-            // Features do not import each other: the store page gets its rollouts section from here.
+            // Features do not import each other: the store page gets its rollouts and usage sections from here.
             element: (
               <StoreDetailPage
                 rollouts={(store) => <StoreRollouts storeId={store.id} lastCommitSha={store.last_commit_sha} />}
+                usage={(store) => <StoreUsage storeId={store.id} plan={store.plan} />}
               />
             ),
           },
@@ -91,6 +93,16 @@ export const routes: RouteObject[] = [
               <RequireAuth admin>
                 <LazyPage>
                   <RolloutDetailPage />
+                </LazyPage>
+              </RequireAuth>
+            ),
+          },
+          {
+            path: "/usage",
+            element: (
+              <RequireAuth admin>
+                <LazyPage>
+                  <UsagePage />
                 </LazyPage>
               </RequireAuth>
             ),

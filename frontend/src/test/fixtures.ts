@@ -96,7 +96,21 @@ export function apiError(
   return HttpResponse.json({ error: { code, message, details }, request_id: "req-test" }, { status, headers });
 }
 
-/** Handlers for a store's detail page: the store, its history, events and resources. */
+/** A small-plan store's usage at the platform's default prices, as GET /stores/{id}/usage answers. */
+export function makeStoreUsage(overrides: Partial<Schemas["StoreUsage"]> = {}): Schemas["StoreUsage"] {
+  return {
+    store_id: "st-aaaaaaaa01",
+    plan: "small",
+    source: "plan",
+    requests: { cpu_cores: 0.2, memory_gib: 0.5 },
+    limits: { cpu_cores: 1, memory_gib: 1 },
+    storage_gib: 4,
+    estimated_monthly_cost: { cpu: 4.61, memory: 1.53, storage: 0.4, total: 6.54, currency: "USD" },
+    ...overrides,
+  };
+}
+
+/** Handlers for a store's detail page: the store, its history, events, resources, rollouts and usage. */
 export function storeDetailHandlers(
   store: Schemas["StoreOut"],
   commits: Schemas["HistoryEntryOut"][] = [makeCommit()],
@@ -130,6 +144,7 @@ export function storeDetailHandlers(
       }),
     ),
     http.get(`${API}/stores/${store.id}/rollouts`, () => HttpResponse.json([])),
+    http.get(`${API}/stores/${store.id}/usage`, () => HttpResponse.json(makeStoreUsage({ store_id: store.id }))),
     http.get(`${API}/auth/me`, () => HttpResponse.json(makeUser())),
     templatesHandler,
   ];

@@ -92,9 +92,11 @@ function Overview({ store }: { store: Store }) {
 type StoreDetailSlots = {
   /** The rollouts that touched the store. */
   rollouts?: (store: Store) => ReactNode;
+  /** What the store reserves and what it costs a month. */
+  usage?: (store: Store) => ReactNode;
 };
 
-function StoreDetail({ store, rollouts }: { store: Store } & StoreDetailSlots) {
+function StoreDetail({ store, rollouts, usage }: { store: Store } & StoreDetailSlots) {
   const session = useSession();
   const events = useStoreEvents(store.id, store.updated_at);
   const isOwner = session?.user.id === store.owner_id;
@@ -129,6 +131,7 @@ function StoreDetail({ store, rollouts }: { store: Store } & StoreDetailSlots) {
               <ResourcesPanel storeId={store.id} />
             </Section>
           )}
+          {usage && !gone && <Section title="Usage">{usage(store)}</Section>}
         </div>
         <div className="min-w-0 space-y-4">
           <Section title="Timeline">
@@ -157,7 +160,7 @@ function StoreDetail({ store, rollouts }: { store: Store } & StoreDetailSlots) {
   );
 }
 
-export function StoreDetailPage({ rollouts }: StoreDetailSlots = {}) {
+export function StoreDetailPage({ rollouts, usage }: StoreDetailSlots = {}) {
   const { storeId = "" } = useParams();
   const store = useStore(storeId);
   if (store.isPending) {
@@ -187,5 +190,5 @@ export function StoreDetailPage({ rollouts }: StoreDetailSlots = {}) {
       </>
     );
   }
-  return <StoreDetail store={store.data} rollouts={rollouts} />;
+  return <StoreDetail store={store.data} rollouts={rollouts} usage={usage} />;
 }
