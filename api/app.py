@@ -57,6 +57,7 @@ from storefleet.api.settings import ConfigurationError, Settings
 from storefleet.api.stores.auto_retry import AutoRetry, RetryPolicy
 from storefleet.api.stores.cluster_port import StoreCluster
 from storefleet.api.stores.cluster_service import not_a_cluster_failure
+from storefleet.api.stores.drift_endpoints import router as drift_router
 from storefleet.api.stores.endpoints import router as stores_router
 from storefleet.api.stores.template_endpoints import router as templates_router
 from storefleet.api.usage.endpoints import router as usage_router
@@ -76,6 +77,7 @@ _ROUTERS = (
     rollouts_router,
     store_rollouts_router,
     usage_router,
+    drift_router,
 )
 
 

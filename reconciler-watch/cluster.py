@@ -11,7 +11,7 @@ import binascii
 import json
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -243,6 +243,15 @@ class Cluster:
             return SecretValue(exists=True, value=base64.b64decode(encoded, validate=True).decode())
         except (binascii.Error, UnicodeDecodeError):
             return SecretValue(exists=True)
+
+    def storefleet_objects(
+        self, gitops_engine: str, argocd_namespace: str
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Every object labelled with a store: the applier's and the namespaces (the drift view)."""
+        appliers = (
+            HELMRELEASES if gitops_engine == "flux" else replace(APPLICATIONS, namespace=argocd_namespace)
+        )
+        return {"appliers": self.list_objects(appliers)[0], "namespaces": self.list_objects(NAMESPACES)[0]}
 
     def namespace_objects(self, namespace: str) -> NamespaceObjects:
         """The namespace and its pods, deployments, statefulsets and ingresses (`STORE_OBJECT_KINDS`)."""

@@ -357,6 +357,12 @@ def _with_retries(*, auto_retries: int, **columns: Any) -> tuple[StoreRow, int]:
     return store_row(**columns), auto_retries
 
 
+async def store_statuses(conn: Connection) -> dict[str, str]:
+    """Every store's status, deleted ones included (what git has or had)."""
+    cur = await conn.execute("SELECT id, status FROM stores")
+    return {row["id"]: row["status"] for row in await cur.fetchall()}
+
+
 async def failed_due_for_retry(
     conn: Connection, max_retries: int, base_s: float, cap_s: float, limit: int = 50
 ) -> list[tuple[StoreRow, int]]:

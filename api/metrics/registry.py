@@ -109,6 +109,9 @@ GITHUB_THROTTLED = Counter(
 PULL_REQUESTS = Counter("pull_requests_total", "Pull requests opened and how they ended", ["event"])
 
 # ---- fleet-wide rollouts -----------------------------------------------------------------------
+FLEET_DRIFT_STORES = Gauge(
+    "fleet_drift_stores", "Stores whose cluster state differs from git, at the last drift check", ["kind"]
+)
 STORE_AUTO_RETRIES = Counter("store_auto_retries", "Failed stores the platform retried on its own")
 ROLLOUTS = Gauge("rollouts", "Rollouts by state", ["state"])
 ROLLOUT_WAVE_SECONDS = Histogram(

@@ -40,7 +40,7 @@ AdminAccess = Annotated[
 ]
 
 
-def _cluster(request: Request) -> ClusterAccess | None:
+def cluster_access(request: Request) -> ClusterAccess | None:
     app_services = services(request)
     cluster = app_services.cluster
     if cluster is None:
@@ -77,7 +77,7 @@ async def get_store_credentials(
     response.headers["Pragma"] = "no-cache"
     profile = render_profile(services(request).settings)
     return await cluster_service.read_credentials(
-        conn, _cluster(request), actor, store_id, admin_access=admin_access, profile=profile
+        conn, cluster_access(request), actor, store_id, admin_access=admin_access, profile=profile
     )
 
 
@@ -93,4 +93,4 @@ async def get_store_resources(
     reports them now, with their readiness and a summary of what keeps the store from being ready.
     Before the namespace exists (or after deletion) the lists are empty and `namespace_present` is
     false. Pods of the post-install setup Job are listed with their phase but do not count."""
-    return await cluster_service.read_resources(conn, _cluster(request), actor, store_id)
+    return await cluster_service.read_resources(conn, cluster_access(request), actor, store_id)

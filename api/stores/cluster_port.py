@@ -41,3 +41,10 @@ class StoreCluster(Protocol):
     def read_secret_value(self, namespace: str, name: str, key: str) -> SecretLookup: ...
 
     def namespace_objects(self, namespace: str) -> NamespaceContents: ...
+
+    def storefleet_objects(
+        self, gitops_engine: str, argocd_namespace: str
+    ) -> Mapping[str, Sequence[Mapping[str, Any]]]:
+        """Every object labelled `storefleet.io/store`: the applier's (`appliers`: HelmReleases, or
+        the Applications in `argocd_namespace`) and the store namespaces (`namespaces`)."""
+        ...

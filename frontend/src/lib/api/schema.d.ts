@@ -105,6 +105,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/drift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Drift
+         * @description Stores whose cluster state differs from git: objects labelled with a store git does not have
+         *     (`orphan`), running stores the cluster lacks (`missing`), and Argo CD Applications out of sync
+         *     with git outside an operation (`out_of_sync`).
+         */
+        get: operations["getDrift"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/fleet": {
         parameters: {
             query?: never;
@@ -921,6 +943,40 @@ export interface components {
             template: components["schemas"]["Template"];
             /** @description WooCommerce only; default storefront */
             theme?: components["schemas"]["Theme"] | null;
+        };
+        /** DriftItem */
+        DriftItem: {
+            /** Detail */
+            detail: string;
+            /**
+             * Kind
+             * @description `orphan`, `missing` or `out_of_sync`
+             */
+            kind: string;
+            /**
+             * Resources
+             * @description out_of_sync: the resources that differ (`Kind/name`)
+             */
+            resources: string[];
+            /** Store Id */
+            store_id: string;
+        };
+        /** DriftReport */
+        DriftReport: {
+            /**
+             * Checked At
+             * Format: date-time
+             */
+            checked_at: string;
+            /**
+             * Counts
+             * @description Stores per kind of drift
+             */
+            counts: {
+                [key: string]: number;
+            };
+            /** Items */
+            items: components["schemas"]["DriftItem"][];
         };
         /**
          * Engine
@@ -2047,6 +2103,53 @@ export interface operations {
             };
             /** @description a limit was reached (with `Retry-After` when waiting helps); the code says which */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getDrift: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DriftReport"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token, or an expired, revoked or invalid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `FORBIDDEN`: this needs an admin account */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CLUSTER_NOT_CONFIGURED` or `CLUSTER_UNAVAILABLE` (`Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

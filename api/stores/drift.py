@@ -1,0 +1,87 @@
+"""Drift between git and the cluster (pure): `find_drift(stores, appliers, namespaces)`.
+
+Git's side is the stores table (every live store is a directory in the fleet repo); the cluster's is
+what carries the `storefleet.io/store` label. Three kinds:
+
+- `orphan`: a HelmRelease/Application or a namespace labelled with a store that git no longer has (or
+  never had): left behind by a prune that did not happen, or made by hand;
+- `missing`: a store git says is running (`ready`, `degraded`) whose HelmRelease/Application the
+  cluster does not have;
+- `out_of_sync`: Argo CD reports a running store's Application `OutOfSync` outside an operation (its
+  resources differ from git; its drift detection), with the resources that differ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+STORE_LABEL = "storefleet.io/store"
+RUNNING = frozenset({"ready", "degraded"})
+GONE = frozenset({"deleted"})
+
+
+@dataclass(frozen=True)
+class Drift:
+    store_id: str
+    kind: str  # orphan | missing | out_of_sync
+    detail: str
+    resources: tuple[str, ...] = field(default_factory=tuple)
+
+
+def find_drift(
+    stores: Mapping[str, str],
+    appliers: Sequence[Mapping[str, Any]],
+    namespaces: Sequence[Mapping[str, Any]],
+) -> list[Drift]:
+    """`stores`: store id -> status, for every store git has or had (deleted ones included)."""
+    found: list[Drift] = []
+    applied: set[str] = set()
+    for obj in appliers:
+        store_id = _label(obj)
+        if not store_id or (obj.get("metadata") or {}).get("deletionTimestamp"):
+            continue  # one being deleted no longer runs the store
+        applied.add(store_id)
+        kind = obj.get("kind", "object")
+        if stores.get(store_id, "deleted") in GONE:
+            found.append(Drift(store_id, "orphan", f"{kind} {_name(obj)} has no store in git"))
+        elif stores[store_id] in RUNNING and (out_of_sync := _out_of_sync(obj)) is not None:
+            found.append(out_of_sync)
+    for obj in namespaces:
+        store_id = _label(obj)
+        if store_id and stores.get(store_id, "deleted") in GONE and store_id not in applied:
+            found.append(Drift(store_id, "orphan", f"namespace {_name(obj)} has no store in git"))
+    for store_id, status in stores.items():
+        if status in RUNNING and store_id not in applied:
+            found.append(
+                Drift(store_id, "missing", f"{status} in git, but the cluster has no release for it")
+            )
+    return sorted(found, key=lambda d: (d.kind, d.store_id))
+
+
+def _out_of_sync(app: Mapping[str, Any]) -> Drift | None:
+    status = app.get("status") or {}
+    if (status.get("sync") or {}).get("status") != "OutOfSync":
+        return None
+    if ((status.get("operationState") or {}).get("phase")) == "Running":
+        return None  # a sync under way: not drift yet
+    resources = tuple(
+        f"{r.get('kind')}/{r.get('name')}"
+        for r in status.get("resources") or []
+        if r.get("status") == "OutOfSync"
+    )
+    detail = f"Argo CD reports {len(resources) or 'some'} resources out of sync with git"
+    return Drift(_label(app) or _name(app), "out_of_sync", detail, resources)
+
+
+def _label(obj: Mapping[str, Any]) -> str | None:
+    labels = (obj.get("metadata") or {}).get("labels") or {}
+    value = labels.get(STORE_LABEL)
+    return str(value) if value else None
+
+
+def _name(obj: Mapping[str, Any]) -> str:
+    meta = obj.get("metadata") or {}
+    namespace = meta.get("namespace")
+    return f"{namespace}/{meta.get('name')}" if namespace else str(meta.get("name"))

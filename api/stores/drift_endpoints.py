@@ -1,0 +1,64 @@
+"""HTTP for drift (admins): what the cluster runs against what git says, fleet-wide."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from storefleet.api.auth.dependencies import AdminActor
+from storefleet.api.core.openapi import error_responses
+from storefleet.api.core.services import services
+from storefleet.api.db.dependencies import DbConnection
+from storefleet.api.domain import stores_repository
+from storefleet.api.metrics import registry as metrics
+from storefleet.api.stores.cluster_endpoints import cluster_access
+from storefleet.api.stores.cluster_service import require_cluster
+from storefleet.api.stores.drift import find_drift
+
+router = APIRouter(prefix="/api/v1/drift", tags=["drift"], responses=error_responses(401, 403))
+
+KINDS = ("orphan", "missing", "out_of_sync")
+
+
+class DriftItem(BaseModel):
+    store_id: str
+    kind: str = Field(description="`orphan`, `missing` or `out_of_sync`")
+    detail: str
+    resources: list[str] = Field(description="out_of_sync: the resources that differ (`Kind/name`)")
+
+
+class DriftReport(BaseModel):
+    checked_at: datetime
+    counts: dict[str, int] = Field(description="Stores per kind of drift")
+    items: list[DriftItem]
+
+
+@router.get(
+    "",
+    operation_id="getDrift",
+    responses=error_responses(503, _503="`CLUSTER_NOT_CONFIGURED` or `CLUSTER_UNAVAILABLE` (`Retry-After`)"),
+)
+async def drift(request: Request, conn: DbConnection, _admin: AdminActor) -> DriftReport:
+    """Stores whose cluster state differs from git: objects labelled with a store git does not have
+    (`orphan`), running stores the cluster lacks (`missing`), and Argo CD Applications out of sync
+    with git outside an operation (`out_of_sync`)."""
+    access = require_cluster(cluster_access(request))
+    settings = services(request).settings
+    stores = await stores_repository.store_statuses(conn)
+    found = await access.call(
+        access.cluster.storefleet_objects, settings.gitops_engine, settings.argocd_namespace
+    )
+    items = find_drift(stores, found.get("appliers") or [], found.get("namespaces") or [])
+    counts = {kind: len({i.store_id for i in items if i.kind == kind}) for kind in KINDS}
+    for kind, count in counts.items():
+        metrics.FLEET_DRIFT_STORES.labels(kind=kind).set(count)
+    return DriftReport(
+        checked_at=datetime.now(UTC),
+        counts=counts,
+        items=[
+            DriftItem(store_id=i.store_id, kind=i.kind, detail=i.detail, resources=list(i.resources))
+            for i in items
+        ],
+    )
