@@ -4,7 +4,7 @@ import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 import tseslint from "typescript-eslint";
 
-const FEATURES = ["auth", "stores", "audit", "admin", "rollouts", "usage"];
+const FEATURES = ["auth", "stores", "audit", "admin", "rollouts", "usage", "drift"];
 
 // A feature may use src/lib, src/components and itself, never another feature: what two features
 // share moves to src/lib. Relative paths that climb out of a feature are refused for the same reason.

@@ -231,6 +231,14 @@ test("usage: the report per tenant, then per plan", async () => {
   await check(page, "usage per plan");
 });
 
+test("drift: the cluster against git, or the platform's word that it has no cluster", async () => {
+  await page.goto("/drift");
+  // The simulated platform may run without a cluster: the page then says so instead of comparing.
+  const compared = page.getByLabel("Drift counts");
+  await expect(compared.or(page.getByText("No cluster is configured", { exact: true }))).toBeVisible();
+  await check(page, (await compared.isVisible()) ? "drift" : "drift, no cluster");
+});
+
 test("a store can be created with the keyboard alone", async () => {
   const name = `keys-${run}`;
   await page.goto("/stores/new");

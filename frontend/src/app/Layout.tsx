@@ -41,6 +41,9 @@ export function Layout() {
                   <NavLink to="/usage" className={navClass}>
                     Usage
                   </NavLink>
+                  <NavLink to="/drift" className={navClass}>
+                    Drift
+                  </NavLink>
                   <NavLink to="/admin/health" className={navClass}>
                     Health
                   </NavLink>

@@ -5,6 +5,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { HealthPage } from "@/features/admin";
 import { AuditPage } from "@/features/audit";
 import { LoginPage, RegisterPage } from "@/features/auth";
+import { DriftPage } from "@/features/drift";
 import { RolloutDetailPage, RolloutsPage, StoreRollouts } from "@/features/rollouts";
 import { CreateStorePage, StoreDetailPage, StoresPage } from "@/features/stores";
 import { StoreUsage, UsagePage } from "@/features/usage";
@@ -103,6 +104,16 @@ export const routes: RouteObject[] = [
               <RequireAuth admin>
                 <LazyPage>
                   <UsagePage />
+                </LazyPage>
+              </RequireAuth>
+            ),
+          },
+          {
+            path: "/drift",
+            element: (
+              <RequireAuth admin>
+                <LazyPage>
+                  <DriftPage />
                 </LazyPage>
               </RequireAuth>
             ),

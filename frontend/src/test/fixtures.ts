@@ -110,6 +110,18 @@ export function makeStoreUsage(overrides: Partial<Schemas["StoreUsage"]> = {}): 
   };
 }
 
+/** A drift report as GET /drift answers it; the counts follow the items unless given. */
+export function makeDriftReport(overrides: Partial<Schemas["DriftReport"]> = {}): Schemas["DriftReport"] {
+  const items = overrides.items ?? [];
+  const count = (kind: string) => new Set(items.filter((item) => item.kind === kind).map((i) => i.store_id)).size;
+  return {
+    checked_at: "2026-03-01T12:00:00Z",
+    counts: { orphan: count("orphan"), missing: count("missing"), out_of_sync: count("out_of_sync") },
+    items,
+    ...overrides,
+  };
+}
+
 /** Handlers for a store's detail page: the store, its history, events, resources, rollouts and usage. */
 export function storeDetailHandlers(
   store: Schemas["StoreOut"],
