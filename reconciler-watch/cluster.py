@@ -244,6 +244,18 @@ class Cluster:
         except (binascii.Error, UnicodeDecodeError):
             return SecretValue(exists=True)
 
+    def pod_metrics(self, namespace: str) -> list[dict[str, Any]] | None:
+        """The namespace's PodMetrics from the metrics API (metrics-server); None without one."""
+        try:
+            body = self._get_json(
+                self._custom.list_namespaced_custom_object, "metrics.k8s.io", "v1beta1", namespace, "pods"
+            )
+        except ApiException as exc:
+            if exc.status in (404, 503):  # no metrics API, or its APIService is not available
+                return None
+            raise
+        return list(body.get("items") or [])
+
     def storefleet_objects(
         self, gitops_engine: str, argocd_namespace: str
     ) -> dict[str, list[dict[str, Any]]]:

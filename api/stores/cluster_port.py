@@ -42,6 +42,10 @@ class StoreCluster(Protocol):
 
     def namespace_objects(self, namespace: str) -> NamespaceContents: ...
 
+    def pod_metrics(self, namespace: str) -> Sequence[Mapping[str, Any]] | None:
+        """The namespace's PodMetrics (metrics.k8s.io); None when the cluster serves no metrics API."""
+        ...
+
     def storefleet_objects(
         self, gitops_engine: str, argocd_namespace: str
     ) -> Mapping[str, Sequence[Mapping[str, Any]]]:

@@ -7,14 +7,15 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Request
 
 from storefleet.api.auth.dependencies import CurrentActor
-from storefleet.api.core.errors import NotFound
+from storefleet.api.core.errors import NotFound, ServiceUnavailable
 from storefleet.api.core.openapi import error_responses
 from storefleet.api.core.services import services
 from storefleet.api.db.dependencies import DbConnection
 from storefleet.api.domain import stores_repository
+from storefleet.api.stores.cluster_service import ClusterAccess
 from storefleet.api.usage import service
-from storefleet.api.usage.pricing import PriceTable
-from storefleet.api.usage.schemas import StoreUsage, UsageReport
+from storefleet.api.usage.pricing import PriceTable, live_footprint
+from storefleet.api.usage.schemas import LiveUsage, StoreUsage, UsageReport
 
 router = APIRouter(prefix="/api/v1", tags=["usage"], responses=error_responses(401, 422))
 
@@ -46,7 +47,30 @@ async def store_usage(
     store = await stores_repository.get_store(conn, store_id) if store_id.startswith("st-") else None
     if store is None or store.status == "deleted" or not (actor.is_admin or store.owner_id == actor.id):
         raise StoreNotFound(f"No store '{store_id[:64]}'.")
-    return service.store_usage(store.id, store.plan, _prices(request))
+    usage = service.store_usage(store.id, store.plan, _prices(request))
+    if store.status in _INSTALLED:
+        usage.live = await _live(request, store.id)
+    return usage
+
+
+_INSTALLED = frozenset({"ready", "degraded", "updating", "failed"})
+
+
+async def _live(request: Request, namespace: str) -> LiveUsage | None:
+    """The store's current use from the metrics API, when the cluster has one and answers now: the
+    reservation and cost stand on their own, so a cluster that cannot be read leaves this out."""
+    app_services = services(request)
+    if app_services.cluster is None:
+        return None
+    access = ClusterAccess(app_services.cluster, app_services.kube_circuit, app_services.kube_bulkhead)
+    try:
+        metrics = await access.call(app_services.cluster.pod_metrics, namespace)
+    except ServiceUnavailable:
+        return None
+    if metrics is None:
+        return None
+    live = live_footprint(metrics)
+    return LiveUsage(cpu_cores=live.cpu_cores, memory_gib=live.memory_gib, pods=live.pods)
 
 
 @router.get("/usage", operation_id="getUsage")

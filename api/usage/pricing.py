@@ -8,7 +8,9 @@ allocation charges by default. Limits are shown but not priced: they are a ceili
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from storefleet.renderer.spec import Plan
 from storefleet.renderer.values import PLAN_SIZES, Resources
@@ -94,6 +96,8 @@ def _container(resources: Resources) -> Footprint:
 
 _GIB = 1024.0**3
 _SUFFIXES = {
+    "n": 1e-9,  # metrics-server reports CPU in nanocores
+    "u": 1e-6,
     "m": 1e-3,
     "Ki": 1024.0,
     "Mi": 1024.0**2,
@@ -111,3 +115,21 @@ def parse_quantity(text: str) -> float:
         if text.endswith(suffix):
             return float(text[: -len(suffix)]) * _SUFFIXES[suffix]
     return float(text)
+
+
+@dataclass(frozen=True)
+class LiveFootprint:
+    cpu_cores: float
+    memory_gib: float
+    pods: int
+
+
+def live_footprint(pod_metrics: Sequence[Mapping[str, Any]]) -> LiveFootprint:
+    """The sum of every container's usage over the namespace's PodMetrics."""
+    cpu = memory = 0.0
+    for pod in pod_metrics:
+        for container in pod.get("containers") or []:
+            usage = container.get("usage") or {}
+            cpu += parse_quantity(str(usage.get("cpu", "0")))
+            memory += parse_quantity(str(usage.get("memory", "0")))
+    return LiveFootprint(round(cpu, 3), round(memory / _GIB, 3), len(pod_metrics))

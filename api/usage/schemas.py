@@ -27,11 +27,24 @@ class Usage(BaseModel):
     estimated_monthly_cost: Cost = Field(description="Requests and storage at the platform's prices, 730 h")
 
 
+class LiveUsage(BaseModel):
+    """What the store's pods use now, as the cluster's metrics API (metrics-server) last sampled it."""
+
+    cpu_cores: float
+    memory_gib: float
+    pods: int
+
+
 class StoreUsage(Usage):
     store_id: str
     plan: str
     source: Literal["plan"] = Field(
-        default="plan", description="Where the figures come from: the store's plan sizes"
+        default="plan", description="Where the reservation and cost come from: the store's plan sizes"
+    )
+    live: LiveUsage | None = Field(
+        default=None,
+        description="Current use from the cluster's metrics API; null without a cluster, without a "
+        "metrics API, before the store is installed, or when the cluster cannot be read now",
     )
 
 

@@ -10,7 +10,14 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
 from storefleet.api.settings import Settings
-from storefleet.api.usage.pricing import PriceTable, monthly_cost, parse_quantity, plan_footprint
+from storefleet.api.usage.pricing import (
+    LiveFootprint,
+    PriceTable,
+    live_footprint,
+    monthly_cost,
+    parse_quantity,
+    plan_footprint,
+)
 from storefleet.renderer.spec import Plan
 
 PRICES = PriceTable(cpu_core_hour=0.04, memory_gib_hour=0.005, storage_gib_month=0.1)
@@ -89,3 +96,17 @@ def test_one_stores_usage_for_its_owner_and_admins_only(
     other = client.get(f"/api/v1/stores/{store_id}/usage", headers=other_tenant.headers)
     assert other.status_code == 404 and other.json()["error"]["code"] == "STORE_NOT_FOUND"
     assert client.get("/api/v1/stores/st-zzzzzzzzzz/usage", headers=admin.headers).status_code == 404
+
+
+def test_live_usage_sums_every_container_of_every_pod() -> None:
+    pods = [
+        {"containers": [{"usage": {"cpu": "250m", "memory": "512Mi"}}, {"usage": {"cpu": "500000u"}}]},
+        {"containers": [{"usage": {"cpu": "1", "memory": "1Gi"}}]},
+    ]
+    assert live_footprint(pods) == LiveFootprint(cpu_cores=1.75, memory_gib=1.5, pods=2)
+    assert live_footprint([]) == LiveFootprint(0.0, 0.0, 0)
+
+
+def test_a_store_not_installed_has_no_live_usage(client: TestClient, tenant: Any, new_store: Any) -> None:
+    store_id = new_store(tenant, "new-shop")["id"]  # requested: nothing runs yet (and no cluster here)
+    assert client.get(f"/api/v1/stores/{store_id}/usage", headers=tenant.headers).json()["live"] is None

@@ -1132,6 +1132,18 @@ export interface components {
             tls: boolean;
         };
         /**
+         * LiveUsage
+         * @description What the store's pods use now, as the cluster's metrics API (metrics-server) last sampled it.
+         */
+        LiveUsage: {
+            /** Cpu Cores */
+            cpu_cores: number;
+            /** Memory Gib */
+            memory_gib: number;
+            /** Pods */
+            pods: number;
+        };
+        /**
          * LoginRequest
          * @description Sign in with the email address (or, equally, the username) and the password.
          */
@@ -1628,13 +1640,15 @@ export interface components {
             estimated_monthly_cost: components["schemas"]["Cost"];
             /** @description Their ceiling (not priced) */
             limits: components["schemas"]["Resources"];
+            /** @description Current use from the cluster's metrics API; null without a cluster, without a metrics API, before the store is installed, or when the cluster cannot be read now */
+            live?: components["schemas"]["LiveUsage"] | null;
             /** Plan */
             plan: string;
             /** @description What the stores reserve (priced) */
             requests: components["schemas"]["Resources"];
             /**
              * Source
-             * @description Where the figures come from: the store's plan sizes
+             * @description Where the reservation and cost come from: the store's plan sizes
              * @default plan
              * @constant
              */
