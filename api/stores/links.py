@@ -16,7 +16,7 @@ from storefleet.renderer.profile import RenderProfile
 from storefleet.renderer.spec import Engine, StoreSpec
 
 # A store answers at its URLs from the first `ready` on, including while an update rolls out.
-INSTALLED = frozenset({StoreStatus.READY, StoreStatus.UPDATING})
+INSTALLED = frozenset({StoreStatus.READY, StoreStatus.DEGRADED, StoreStatus.UPDATING})
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from storefleet.api.core.openapi import error_responses
 from storefleet.api.core.services import services
 from storefleet.api.db.dependencies import DbConnection
 from storefleet.api.domain import stores_repository
-from storefleet.api.stores.cluster_service import ClusterAccess
+from storefleet.api.domain.lifecycle import StoreStatus
+from storefleet.api.stores.cluster_endpoints import cluster_access
 from storefleet.api.usage import service
 from storefleet.api.usage.pricing import PriceTable, live_footprint
 from storefleet.api.usage.schemas import LiveUsage, StoreUsage, UsageReport
@@ -53,18 +54,18 @@ async def store_usage(
     return usage
 
 
-_INSTALLED = frozenset({"ready", "degraded", "updating", "failed"})
+# a store with pods to measure: installed, being changed, or failed after its install began
+_INSTALLED = frozenset({StoreStatus.READY, StoreStatus.DEGRADED, StoreStatus.UPDATING, StoreStatus.FAILED})
 
 
 async def _live(request: Request, namespace: str) -> LiveUsage | None:
     """The store's current use from the metrics API, when the cluster has one and answers now: the
     reservation and cost stand on their own, so a cluster that cannot be read leaves this out."""
-    app_services = services(request)
-    if app_services.cluster is None:
+    access = cluster_access(request)
+    if access is None:
         return None
-    access = ClusterAccess(app_services.cluster, app_services.kube_circuit, app_services.kube_bulkhead)
     try:
-        metrics = await access.call(app_services.cluster.pod_metrics, namespace)
+        metrics = await access.call(access.cluster.pod_metrics, namespace)
     except ServiceUnavailable:
         return None
     if metrics is None:

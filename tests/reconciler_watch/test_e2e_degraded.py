@@ -41,6 +41,7 @@ def test_a_ready_store_goes_degraded_and_back_to_ready_without_a_commit(
     degraded = wait_status(client, tenant, sid, "degraded")
     assert "CrashLoopBackOff" in degraded["status_message"] and "CrashLoopBackOff" in degraded["error"]
     assert degraded["last_commit_sha"] == ready["last_commit_sha"]
+    assert degraded["store_url"] == ready["store_url"] and degraded["admin_url"]  # still installed
 
     applier.heal_running(sid)
     healed = wait_status(client, tenant, sid, "ready")

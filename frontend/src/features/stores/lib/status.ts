@@ -52,8 +52,9 @@ export function acceptsChanges(status: StoreStatus): boolean {
 
 export type StoreLinks = { storefront: string; admin: string | null };
 
-/** The store's URLs once it is ready: the shop, and its admin (WordPress's, or Medusa's dashboard). */
+/** The store's URLs once it is installed: the shop, and its admin (WordPress's, or Medusa's dashboard). */
 export function storeLinks(store: Store): StoreLinks | null {
-  if (store.status !== "ready" || !store.store_url) return null;
+  // a degraded store is installed too: its shop may misbehave, its admin is where to look
+  if ((store.status !== "ready" && store.status !== "degraded") || !store.store_url) return null;
   return { storefront: store.store_url, admin: store.admin_url ?? null };
 }
