@@ -1,12 +1,18 @@
-"""Counts over the stores table, and the advisory locks around store creation: what the creation
-guardrails weigh, and what health and metrics report. Reads only (the lifecycle service and
+"""Reads over the stores table beyond one store: the counts the creation guardrails weigh (and the
+advisory locks around creation), what health and metrics report, every store's status (the drift
+view), and the failed stores due for an automatic retry. Reads only (the lifecycle service and
 `stores_repository` are the only writers of a store row)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from psycopg.rows import kwargs_row
 
 from storefleet.api.db.pool import Connection
+from storefleet.api.domain.lifecycle import AUTO_RETRYABLE
+from storefleet.api.domain.store_rows import STORE_COLUMNS, StoreRow, store_row
 
 # ---- creation guardrails (see stores/guardrails.py) ----------------------------------------------
 # Two-int advisory keys (a key space apart from the bigint keys of the writer and registrations):
@@ -96,3 +102,41 @@ async def oldest_unreconciled_commit_age(conn: Connection) -> tuple[int, float |
     row = await cur.fetchone()
     assert row is not None
     return int(row["n"]), row["oldest"]
+
+
+# ---- fleet-wide reads: the drift view, automatic retries --------------------------------------------
+async def store_statuses(conn: Connection) -> dict[str, str]:
+    """Every store's status, deleted ones included (what git has or had)."""
+    cur = await conn.execute("SELECT id, status FROM stores")
+    return {row["id"]: row["status"] for row in await cur.fetchall()}
+
+
+def _with_retries(*, auto_retries: int, **columns: Any) -> tuple[StoreRow, int]:
+    return store_row(**columns), auto_retries
+
+
+async def failed_due_for_retry(
+    conn: Connection, max_retries: int, base_s: float, cap_s: float, limit: int = 50
+) -> list[tuple[StoreRow, int]]:
+    """Failed stores whose next automatic retry is due (failed by the cluster, base * 2^retries so
+    far after they failed, capped), with their retries so far, oldest failure first, locked; rows
+    another replica holds are skipped."""
+    cur = conn.cursor(row_factory=kwargs_row(_with_retries))
+    await cur.execute(
+        f"SELECT {STORE_COLUMNS}, auto_retries FROM stores s"
+        " WHERE status = 'failed' AND auto_retries < %(max)s"
+        " AND status_changed_at <= now() - make_interval(secs =>"
+        " least(%(cap)s, %(base)s * power(2, auto_retries)))"
+        # what failed it: the event of its latest transition (the audit trail keeps it)
+        " AND (SELECT a.after->>'event' FROM audit_events a WHERE a.store_id = s.id"
+        " AND a.event = 'store.transition' ORDER BY a.id DESC LIMIT 1) = ANY(%(events)s)"
+        " ORDER BY status_changed_at LIMIT %(limit)s FOR UPDATE OF s SKIP LOCKED",
+        {
+            "max": max_retries,
+            "base": base_s,
+            "cap": cap_s,
+            "limit": limit,
+            "events": sorted(event.value for event in AUTO_RETRYABLE),
+        },
+    )
+    return await cur.fetchall()

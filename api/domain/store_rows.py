@@ -12,6 +12,13 @@ from typing import Any
 from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.renderer.spec import StoreSpec
 
+# The columns a StoreRow is built from (`store_row`), in SELECT order.
+STORE_COLUMNS = (
+    "id, owner_id, name, engine, theme, plan, template, branding, status, status_message, error, spec,"
+    " spec_hash, last_commit_sha, created_at, updated_at, deleted_at, status_changed_at, committed_at,"
+    " pull_request_url, pinned_at, pinned_by, pin_reason"
+)
+
 
 @dataclass(frozen=True, slots=True)
 class StoreSummary:

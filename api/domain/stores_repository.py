@@ -14,8 +14,8 @@ from storefleet.api.db.pool import Connection
 from storefleet.api.db.statement import Statement
 from storefleet.api.db.statement import with_writes as statement_with_writes
 from storefleet.api.db.where import Where
-from storefleet.api.domain.lifecycle import AUTO_RETRYABLE
 from storefleet.api.domain.store_rows import (
+    STORE_COLUMNS,
     ConvergingStore,
     NewStore,
     StoreQuery,
@@ -28,11 +28,7 @@ from storefleet.api.domain.store_rows import (
 )
 from storefleet.renderer.catalogue import DEFAULT_TEMPLATE
 
-_COLUMNS = (
-    "id, owner_id, name, engine, theme, plan, template, branding, status, status_message, error, spec,"
-    " spec_hash, last_commit_sha, created_at, updated_at, deleted_at, status_changed_at, committed_at,"
-    " pull_request_url, pinned_at, pinned_by, pin_reason"
-)
+_COLUMNS = STORE_COLUMNS
 _LIST_COLUMNS = ", ".join(f"stores.{c.strip()}" for c in _COLUMNS.split(",") if c.strip() != "spec")
 _ALIASED_COLUMNS = ", ".join(f"s.{c.strip()}" for c in _COLUMNS.split(","))
 LIVE_NAME_CONSTRAINT = "stores_owner_live_name_key"
@@ -351,42 +347,6 @@ async def record_ready(conn: Connection, store_id: str, setup_key: str, revision
         " WHERE id = %s",
         (setup_key, setup_key, revision, store_id),
     )
-
-
-def _with_retries(*, auto_retries: int, **columns: Any) -> tuple[StoreRow, int]:
-    return store_row(**columns), auto_retries
-
-
-async def store_statuses(conn: Connection) -> dict[str, str]:
-    """Every store's status, deleted ones included (what git has or had)."""
-    cur = await conn.execute("SELECT id, status FROM stores")
-    return {row["id"]: row["status"] for row in await cur.fetchall()}
-
-
-async def failed_due_for_retry(
-    conn: Connection, max_retries: int, base_s: float, cap_s: float, limit: int = 50
-) -> list[tuple[StoreRow, int]]:
-    """Failed stores whose next automatic retry is due (failed by the cluster, base * 2^retries so
-    far after they failed, capped), with their retries so far, oldest failure first, locked; rows
-    another replica holds are skipped."""
-    cur = conn.cursor(row_factory=kwargs_row(_with_retries))
-    await cur.execute(
-        f"SELECT {_COLUMNS}, auto_retries FROM stores s WHERE status = 'failed' AND auto_retries < %(max)s"
-        " AND status_changed_at <= now() - make_interval(secs =>"
-        " least(%(cap)s, %(base)s * power(2, auto_retries)))"
-        # what failed it: the event of its latest transition (the audit trail keeps it)
-        " AND (SELECT a.after->>'event' FROM audit_events a WHERE a.store_id = s.id"
-        " AND a.event = 'store.transition' ORDER BY a.id DESC LIMIT 1) = ANY(%(events)s)"
-        " ORDER BY status_changed_at LIMIT %(limit)s FOR UPDATE OF s SKIP LOCKED",
-        {
-            "max": max_retries,
-            "base": base_s,
-            "cap": cap_s,
-            "limit": limit,
-            "events": sorted(event.value for event in AUTO_RETRYABLE),
-        },
-    )
-    return await cur.fetchall()
 
 
 # ---- the cluster watcher: setup bookkeeping -------------------------------------------------------

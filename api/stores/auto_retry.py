@@ -21,7 +21,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from storefleet.api.core.actor import Actor
 from storefleet.api.db.pool import Connection
-from storefleet.api.domain import stores_repository as repository
+from storefleet.api.domain import store_counts
 from storefleet.api.domain.store_rows import StoreRow
 from storefleet.api.metrics import registry as metrics
 from storefleet.api.stores import service
@@ -63,7 +63,7 @@ class AutoRetry:
         if self._policy.max_retries <= 0:
             return []
         async with self._pool.connection() as conn, conn.transaction():
-            due = await repository.failed_due_for_retry(
+            due = await store_counts.failed_due_for_retry(
                 conn, self._policy.max_retries, self._policy.base_s, self._policy.cap_s
             )
             for store, retries in due:

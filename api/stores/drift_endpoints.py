@@ -11,7 +11,7 @@ from storefleet.api.auth.dependencies import AdminActor
 from storefleet.api.core.openapi import error_responses
 from storefleet.api.core.services import services
 from storefleet.api.db.dependencies import DbConnection
-from storefleet.api.domain import stores_repository
+from storefleet.api.domain import store_counts
 from storefleet.api.metrics import registry as metrics
 from storefleet.api.stores.cluster_endpoints import cluster_access
 from storefleet.api.stores.cluster_service import require_cluster
@@ -46,7 +46,7 @@ async def drift(request: Request, conn: DbConnection, _admin: AdminActor) -> Dri
     with git outside an operation (`out_of_sync`)."""
     access = require_cluster(cluster_access(request))
     settings = services(request).settings
-    stores = await stores_repository.store_statuses(conn)
+    stores = await store_counts.store_statuses(conn)
     found = await access.call(
         access.cluster.storefleet_objects, settings.gitops_engine, settings.argocd_namespace
     )
