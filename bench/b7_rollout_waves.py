@@ -54,7 +54,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -78,6 +78,7 @@ from storefleet.api.fleet import service as fleet_service
 from storefleet.api.fleet import writer as fleet_writer
 from storefleet.api.fleet.git_repo import FleetRepo
 from storefleet.api.fleet.local_remote import ensure_local_fleet_repo
+from storefleet.api.fleet.repo import CommitBatch
 from storefleet.api.fleet.writer import FleetWriter, WriterConfig
 from storefleet.api.rollouts import controller as rollout_controller
 from storefleet.api.rollouts import service, waves
@@ -216,11 +217,11 @@ INSTRUMENTED = (
     (waves, "enqueue_wave", ENQUEUE),
     (lifecycle_service, "offer_many", "lifecycle_service.offer_many"),
     (lifecycle_service, "offer_with_writes", "lifecycle_service.offer_with_writes"),
-    (fleet_writer, "plan_commits", "changes.plan_commits (render)"),
+    (fleet_writer, "plan_commits", "changes.plan_commits (render, files to git)"),
     (fleet_service, "complete_changes", "fleet.service.complete_changes"),
     (rollout_controller, "evaluate", "gate.evaluate"),
 )
-GIT_PARTS = ("git fetch", "git build_commits", "git publish")
+GIT_PARTS = ("git fetch", "git start_commits", "git build", "git publish")
 GC = "garbage collection"
 
 
@@ -264,13 +265,30 @@ class TimedRepo(FleetRepo):
         with self._clock.measure(GIT_PARTS[0]):
             return super().fetch()
 
-    def build_commits(self, base: str | None, changes: Sequence[DirectoryChange]) -> list[str | None]:
+    def start_commits(self, base: str | None, directories: Iterable[str]) -> CommitBatch:
         with self._clock.measure(GIT_PARTS[1]):
-            return super().build_commits(base, changes)
+            return TimedBatch(self._clock, super().start_commits(base, directories))
 
     def push(self, sha: str) -> None:
-        with self._clock.measure(GIT_PARTS[2]):
+        with self._clock.measure(GIT_PARTS[3]):
             super().push(sha)
+
+
+class TimedBatch(CommitBatch):
+    """The writer's batch, its `build` timed: the commits, once the files are rendered and sent."""
+
+    def __init__(self, clock: Clock, batch: CommitBatch) -> None:
+        self._clock, self._batch = clock, batch
+
+    def stage(self, change: DirectoryChange) -> None:
+        self._batch.stage(change)
+
+    def build(self, changes: Sequence[DirectoryChange]) -> list[str | None]:
+        with self._clock.measure(GIT_PARTS[2]):
+            return self._batch.build(changes)
+
+    def close(self) -> None:
+        self._batch.close()
 
 
 class Memory:

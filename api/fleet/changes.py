@@ -3,7 +3,7 @@ Shared by the push writer and the pull-request writer, so both commit exactly th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +18,7 @@ from storefleet.renderer.commit_message import (
     commit_message,
     group_commit_message,
 )
-from storefleet.renderer.manifests import render_store, store_dir
+from storefleet.renderer.manifests import TENANTS_DIR, render_store, store_dir
 from storefleet.renderer.model import DirectoryChange
 from storefleet.renderer.profile import RenderProfile, versioned_chart_path
 from storefleet.renderer.spec import StoreSpec
@@ -43,8 +43,13 @@ def change_record(change: PendingChange) -> ChangeRecord:
     )
 
 
+def change_directory(change: PendingChange) -> str:
+    """The store's directory as its outbox row names it (its spec's, `store_dir`, without rendering)."""
+    return f"{TENANTS_DIR}/{change.tenant}/{change.store_id}"
+
+
 def directory_change(change: PendingChange, profile: RenderProfile) -> DirectoryChange:
-    directory = f"tenants/{change.tenant}/{change.store_id}"
+    directory = change_directory(change)
     files = None
     if change.action != "delete":
         spec = StoreSpec.model_validate(change.spec)
@@ -71,22 +76,27 @@ class CommitUnit:
 
 
 def plan_commits(
-    changes: Sequence[PendingChange], profile: RenderProfile
+    changes: Sequence[PendingChange],
+    profile: RenderProfile,
+    rendered_hook: Callable[[DirectoryChange], None] | None = None,
 ) -> tuple[list[CommitUnit], list[tuple[PendingChange, str]]]:
     """The commits for a batch in outbox order, and the changes that cannot be rendered (with why).
 
     A change is its own commit, except the rows of one commit group (a rollout wave or its revert):
     they become one commit, at the place of the group's last row, so any change of those stores that
     was queued before the group is committed before it. A group that asks for a chart version the
-    repo lacks gets that version's own commit first (a no-op when the files are already there)."""
+    repo lacks gets that version's own commit first (a no-op when the files are already there).
+    `rendered_hook` gets each change as soon as it is rendered (git can write its files meanwhile)."""
     rejected: list[tuple[PendingChange, str]] = []
     rendered: list[tuple[PendingChange, DirectoryChange]] = []
     for change in changes:
         result = try_render(change, profile)
         if isinstance(result, str):
             rejected.append((change, result))
-        else:
-            rendered.append((change, result))
+            continue
+        if rendered_hook:
+            rendered_hook(result)
+        rendered.append((change, result))
     last_of_group = {change.commit_group: i for i, (change, _) in enumerate(rendered) if change.commit_group}
     members: dict[str, list[tuple[PendingChange, DirectoryChange]]] = {}
     units: list[CommitUnit] = []

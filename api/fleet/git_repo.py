@@ -2,8 +2,9 @@
 
 Cost per change must not grow with the repo or with process start-ups, so a whole batch of changes
 becomes commits in ONE `git fast-import` process (git rewrites only the trees on each changed path),
-files are compared by blob id computed in-process (an identical re-render makes no commit), current
-trees are read with ONE `git ls-tree` for the batch, and the chain is pushed ONCE, fast-forward only.
+fed each store's files while the rest of the batch renders (`start_commits`), files are compared by
+blob id computed in-process (an identical re-render makes no commit), current trees are read with ONE
+`git ls-tree` for the batch, and the chain is pushed ONCE, fast-forward only.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import logging
 import os
 import subprocess
-import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -19,26 +19,23 @@ from pathlib import Path
 
 import git
 
+from storefleet.api.fleet.fast_import import PENDING_REF, FastImport, operations
 from storefleet.api.fleet.repo import (
+    CommitBatch,
     FleetRepository,
     GitError,
     Identity,
     PushRejected,
     blob_id,
+    first_line,
     parse_trailers,
 )
 from storefleet.renderer.model import CommitInfo, DirectoryChange
 
 log = logging.getLogger(__name__)
 
-# fast-import writes our commits to this private ref; only `push` publishes them.
-PENDING_REF = "refs/storefleet/pending"
 _GIT_TIMEOUT_S = 120
 _MANY_DIRECTORIES = 256
-# glibc returns a freed block at the heap's top to the kernel (trim), and fast-import frees its zlib
-# state after every object: for a 5,000-store wave that was ~60,000 brk calls and 0.4 s of system time
-# faulting the same pages back in. A high trim threshold keeps them (fast-import exits soon after).
-_KEEP_FREED_HEAP = "glibc.malloc.trim_threshold=268435456"
 
 
 def is_local_repo(url: str) -> bool:
@@ -109,7 +106,7 @@ class FleetRepo(FleetRepository):
         if result.returncode != 0:
             if "couldn't find remote ref" in result.stderr:
                 return None
-            raise GitError(f"fetch failed: {_first_line(result.stderr)}")
+            raise GitError(f"fetch failed: {first_line(result.stderr)}")
         return self.resolve(self.remote_ref)
 
     def resolve(self, rev: str) -> str | None:
@@ -194,21 +191,14 @@ class FleetRepo(FleetRepository):
         Returns the new commit id per change, or None where the change would not alter a byte.
         The commits land on PENDING_REF only; nothing is published until `push`.
         """
-        current = self._contents(base, [directory for c in changes for directory, _ in c.edits])
-        stream = _FastImportStream(self.identity)
-        marks: list[str | None] = []
-        stream.reset(base)
-        for change in changes:
-            operations: list[tuple[str, bytes | None]] = []
-            for directory, files in change.edits:
-                operations += _operations(directory, files, current)
-            marks.append(stream.commit(change.message, operations) if operations else None)
-        if not any(marks):
-            return [None] * len(changes)
-        shas = self._run_fast_import(stream.finish())
-        if self.direct:  # the objects stay; only the branch update publishes them
-            self._run(["git", "update-ref", "-d", PENDING_REF])
-        return [shas[mark] if mark else None for mark in marks]
+        batch = self.start_commits(base, [directory for c in changes for directory, _ in c.edits])
+        try:
+            return batch.build(changes)
+        finally:
+            batch.close()
+
+    def start_commits(self, base: str | None, directories: Iterable[str]) -> CommitBatch:
+        return _GitCommitBatch(self, base, directories)
 
     def push(self, sha: str) -> None:
         """Fast-forward the remote branch to `sha`; never forces. Raises PushRejected if it moved."""
@@ -222,7 +212,7 @@ class FleetRepo(FleetRepository):
         )
         if result.returncode != 0:
             rejected = any(line.startswith("!") for line in result.stdout.splitlines())
-            reason = _first_line(result.stdout + "\n" + result.stderr)
+            reason = first_line(result.stdout + "\n" + result.stderr)
             if rejected:
                 raise PushRejected(f"push rejected: {reason}")
             raise GitError(f"push failed: {reason}")
@@ -236,21 +226,10 @@ class FleetRepo(FleetRepository):
             raise GitError("refusing a non-fast-forward update of the fleet branch", temporary=False)
         result = self._run(["git", "update-ref", "-m", "storefleet", self.remote_ref, sha, old], check=False)
         if result.returncode != 0:
-            raise PushRejected(f"the branch moved: {_first_line(result.stderr)}")
+            raise PushRejected(f"the branch moved: {first_line(result.stderr)}")
         self._fetched_head = sha
 
     # ---- helpers ----------------------------------------------------------------------------------
-    def _run_fast_import(self, stream: bytes) -> dict[str, str]:
-        # --depth=0: fast-import deltas a blob only against the blob before it in the stream, another
-        # store's or another file's, which made a 5,000-store wave's pack no smaller, only slower.
-        args = ["git", "fast-import", "--quiet", "--force", "--done", "--depth=0"]
-        tunables = ":".join(filter(None, [self._env.get("GLIBC_TUNABLES"), _KEEP_FREED_HEAP]))
-        with tempfile.NamedTemporaryFile(dir=self.path, prefix="marks-") as marks_file:
-            marks_arg = f"--export-marks={marks_file.name}"
-            self._run([*args, marks_arg], stdin=stream, env={"GLIBC_TUNABLES": tunables})
-            marks = Path(marks_file.name).read_text().split("\n")
-        return dict(line.split(" ", 1) for line in marks if line)
-
     def _repo_or_fail(self) -> git.Repo:
         if self._repo is None:
             raise GitError("the fleet repo is not open", temporary=False)
@@ -259,21 +238,12 @@ class FleetRepo(FleetRepository):
     def _git(self, *args: str, cwd: Path | None = None) -> str:
         return self._run(["git", *args], cwd=cwd).stdout
 
-    def _run(
-        self,
-        args: list[str],
-        *,
-        check: bool = True,
-        stdin: bytes | None = None,
-        cwd: Path | None = None,
-        env: dict[str, str] | None = None,
-    ) -> _Result:
+    def _run(self, args: list[str], *, check: bool = True, cwd: Path | None = None) -> _Result:
         try:
             result = subprocess.run(  # noqa: S603 - git with arguments we build, no shell
                 args,
                 cwd=cwd or self.path,
-                env={**self._env, **env} if env else self._env,
-                input=stdin,
+                env=self._env,
                 capture_output=True,
                 timeout=_GIT_TIMEOUT_S,
                 check=False,
@@ -284,7 +254,7 @@ class FleetRepo(FleetRepository):
             raise GitError(f"git {args[1]} failed: {exc.strerror}") from exc
         out = _Result(result.returncode, _text(result.stdout), _text(result.stderr))
         if check and out.returncode != 0:
-            raise GitError(f"git {args[1]} failed: {_first_line(out.stderr)}")
+            raise GitError(f"git {args[1]} failed: {first_line(out.stderr)}")
         return out
 
 
@@ -308,61 +278,42 @@ def _pathspecs(directories: set[str]) -> list[str]:
     return sorted({directory.rpartition("/")[0] or directory for directory in directories})
 
 
-def _operations(
-    directory: str, files: dict[str, bytes] | None, current: dict[str, dict[str, str]]
-) -> list[tuple[str, bytes | None]]:
-    """What turns `directory` (as `current` has it) into `files`: only the files whose bytes differ
-    and the ones it no longer has (a rollout wave changes two of a store's four files, and writes
-    only those). Updates `current` for the next commit of the batch. No files at all is no
-    directory, as git has no empty directories."""
-    before = current.get(directory)
-    if not files:
-        if before is None:
-            return []
-        del current[directory]
-        return [(directory, None)]
-    after = {name: blob_id(data) for name, data in files.items()}
-    if after == before:
-        return []
-    current[directory] = after
-    before = before or {}
-    written = [(f"{directory}/{n}", files[n]) for n in sorted(after) if before.get(n) != after[n]]
-    return written + [(f"{directory}/{n}", None) for n in sorted(before.keys() - after.keys())]
+class _GitCommitBatch(CommitBatch):
+    """A batch's commits in one fast-import run: the files that differ from `base` go to it as blobs
+    as soon as their change is staged, the commits at `build`. The directories' files at `base` are
+    listed once, up front, from the directories the caller expects (any other at `build`)."""
 
+    def __init__(self, repo: FleetRepo, base: str | None, directories: Iterable[str]) -> None:
+        self._repo, self._base = repo, base
+        self._listed = set(directories)
+        self._current = repo._contents(base, self._listed)
+        self._fast_import = FastImport(repo.path, repo._env, repo.identity, base, _GIT_TIMEOUT_S)
 
-class _FastImportStream:
-    """Builds a `git fast-import` stream: one commit per directory change on PENDING_REF."""
+    def stage(self, change: DirectoryChange) -> None:
+        for directory, files in change.edits:
+            before = self._current.get(directory, {})
+            for name, data in (files or {}).items():
+                blob = blob_id(data)
+                if before.get(name) != blob:
+                    self._fast_import.blob(blob, data)
 
-    def __init__(self, identity: Identity) -> None:
-        self._identity = identity
-        self._parts: list[bytes] = []
-        self._next_mark = 1
+    def build(self, changes: Sequence[DirectoryChange]) -> list[str | None]:
+        wanted = {directory for change in changes for directory, _ in change.edits}
+        self._current.update(self._repo._contents(self._base, wanted - self._listed))
+        self._listed |= wanted
+        marks: list[str | None] = []
+        for change in changes:
+            edits = [edit for d, files in change.edits for edit in operations(d, files, self._current)]
+            marks.append(self._fast_import.commit(change.message, edits) if edits else None)
+        if not any(marks):
+            return [None] * len(changes)
+        shas = self._fast_import.finish()
+        if self._repo.direct:  # the objects stay; only the branch update publishes them
+            self._repo._run(["git", "update-ref", "-d", PENDING_REF])
+        return [shas[mark] if mark else None for mark in marks]
 
-    def reset(self, base: str | None) -> None:
-        self._parts.append(f"reset {PENDING_REF}\n".encode())
-        if base:
-            self._parts.append(f"from {base}\n".encode())
-        self._parts.append(b"\n")
-
-    def commit(self, message: str, operations: list[tuple[str, bytes | None]]) -> str:
-        """A commit of (path, new bytes, or None to delete the path: a file or a whole directory)."""
-        mark = f":{self._next_mark}"
-        self._next_mark += 1
-        who = f"{self._identity.name} <{self._identity.email}> {int(time.time())} +0000"
-        encoded = message.encode()
-        self._parts.append(f"commit {PENDING_REF}\nmark {mark}\nauthor {who}\ncommitter {who}\n".encode())
-        self._parts.append(b"data %d\n%s\n" % (len(encoded), encoded))
-        for path, data in operations:
-            if data is None:
-                self._parts.append(f"D {path}\n".encode())
-            else:
-                self._parts.append(f"M 100644 inline {path}\n".encode())
-                self._parts.append(b"data %d\n%s\n" % (len(data), data))
-        self._parts.append(b"\n")
-        return mark
-
-    def finish(self) -> bytes:
-        return b"".join([*self._parts, b"done\n"])
+    def close(self) -> None:
+        self._fast_import.close()
 
 
 def _parse_log_record(record: str) -> CommitInfo:
@@ -378,8 +329,3 @@ def _parse_log_record(record: str) -> CommitInfo:
         trailers=parse_trailers(message),
         paths=tuple(p.strip("\n") for p in paths),
     )
-
-
-def _first_line(text: str) -> str:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[0] if lines else "no output"

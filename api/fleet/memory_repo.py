@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 
 from storefleet.api.fleet.repo import (
+    CommitBatch,
     FleetRepository,
     GitError,
     Identity,
@@ -248,6 +249,9 @@ class MemoryFleetRepo(FleetRepository):
             shas.append(parent.sha)
         return shas
 
+    def start_commits(self, base: str | None, directories: Iterable[str]) -> CommitBatch:
+        return _AtBuild(self, base)
+
     # ---- helpers ---------------------------------------------------------------------------------
     def _commit(self, rev: str) -> _Commit:
         sha = self.resolve(rev)
@@ -272,3 +276,19 @@ class MemoryFleetRepo(FleetRepository):
             trailers=parse_trailers(commit.message),
             paths=paths,
         )
+
+
+class _AtBuild(CommitBatch):
+    """Nothing ahead: in memory, a batch is all built at once."""
+
+    def __init__(self, repo: MemoryFleetRepo, base: str | None) -> None:
+        self._repo, self._base = repo, base
+
+    def stage(self, change: DirectoryChange) -> None:
+        pass
+
+    def build(self, changes: Sequence[DirectoryChange]) -> list[str | None]:
+        return self._repo.build_commits(self._base, changes)
+
+    def close(self) -> None:
+        pass

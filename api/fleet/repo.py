@@ -30,6 +30,12 @@ class PushRejected(GitError):
     """The remote branch moved (someone else pushed): fetch, rebuild, push again."""
 
 
+def first_line(text: str) -> str:
+    """The first non-blank line of git's output, for an error message."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[0] if lines else "no output"
+
+
 def not_a_git_remote_failure(exc: BaseException) -> bool:
     """What the git remote's circuit breaker does not count: a push that lost to another push proves
     the remote answers, and a non-temporary GitError is a local refusal."""
@@ -60,6 +66,20 @@ def parse_trailers(message: str) -> dict[str, str]:
         if sep and key and " " not in key.strip():
             trailers[key.strip()] = value.strip()
     return trailers
+
+
+class CommitBatch(Protocol):
+    """A batch of commits being built on one base: each directory's new files are handed over as soon
+    as they are rendered (the git repo starts writing them while the rest render), then the commits."""
+
+    def stage(self, change: DirectoryChange) -> None:
+        """Start on `change`'s files ahead of `build` (which may or may not include it)."""
+
+    def build(self, changes: Sequence[DirectoryChange]) -> list[str | None]:
+        """As `FleetRepository.build_commits` on the batch's base; once."""
+
+    def close(self) -> None:
+        """Drop whatever was not built; nothing staged is kept."""
 
 
 class FleetRepository(Protocol):
@@ -112,3 +132,7 @@ class FleetRepository(Protocol):
         that are already there, or no files where there is no directory). Nothing is published until
         `push`.
         """
+
+    def start_commits(self, base: str | None, directories: Iterable[str]) -> CommitBatch:
+        """A batch to build on `base`, whose changes will (mostly) touch `directories`; the caller
+        closes it."""

@@ -27,8 +27,14 @@ from storefleet.api.core.circuit import GIT_REMOTE, CircuitOpenError, RemoteCirc
 from storefleet.api.domain import outbox_repository as outbox
 from storefleet.api.domain.outbox_repository import PendingChange
 from storefleet.api.fleet import repository, service
-from storefleet.api.fleet.changes import CommitUnit, plan_commits
-from storefleet.api.fleet.repo import FleetRepository, GitError, PushRejected, not_a_git_remote_failure
+from storefleet.api.fleet.changes import CommitUnit, change_directory, plan_commits
+from storefleet.api.fleet.repo import (
+    CommitBatch,
+    FleetRepository,
+    GitError,
+    PushRejected,
+    not_a_git_remote_failure,
+)
 from storefleet.api.metrics import registry as metrics
 from storefleet.api.outbox.doorbell import OUTBOX_CHANNEL
 from storefleet.renderer.commit_message import CHANGE_GROUP, CHANGE_ID, STORE_ID
@@ -165,8 +171,7 @@ class FleetWriter:
         async with self._pool.connection() as conn, conn.transaction():
             await service.complete_changes(conn, [(c, pushed[c.id]) for c in changes if c.id in pushed])
         todo = [change for change in changes if change.id not in pushed]
-        units = await self._plan(todo)
-        shas = await to_thread.run_sync(self._open_repo().build_commits, head, [u.commit for u in units])
+        units, shas = await self._commit(head, todo)
         tip = next((sha for sha in reversed(shas) if sha), None)
         if tip:
             await self._confirm_lock()
@@ -198,9 +203,22 @@ class FleetWriter:
         if self._lock_session is not None:  # None: driven step by step, without the loop
             await self._lock_session.execute("SELECT 1")
 
-    async def _plan(self, changes: list[PendingChange]) -> list[CommitUnit]:
+    async def _commit(
+        self, head: str | None, changes: list[PendingChange]
+    ) -> tuple[list[CommitUnit], list[str | None]]:
+        """The changes' commits on `head`, and their ids (None: no byte changed). git writes each
+        store's files while the next ones render (a process of its own: the two overlap)."""
+        repo = self._open_repo()
+        batch = await to_thread.run_sync(repo.start_commits, head, [change_directory(c) for c in changes])
+        try:
+            units = await self._plan(changes, batch)
+            return units, await to_thread.run_sync(batch.build, [unit.commit for unit in units])
+        finally:
+            await to_thread.run_sync(batch.close)  # may wait for git to take what it was sent
+
+    async def _plan(self, changes: list[PendingChange], batch: CommitBatch) -> list[CommitUnit]:
         # Rendering is CPU work: off the event loop, so the API keeps answering during a big batch.
-        units, rejected = await to_thread.run_sync(plan_commits, changes, self._profile)
+        units, rejected = await to_thread.run_sync(plan_commits, changes, self._profile, batch.stage)
         for change, why in rejected:
             async with self._pool.connection() as conn, conn.transaction():
                 await service.reject_change(conn, change, f"the store spec cannot be rendered: {why}")

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from storefleet.api.fleet.fast_import import FastImport
 from storefleet.api.fleet.git_repo import FleetRepo
 from storefleet.api.fleet.repo import GitError
 
@@ -31,12 +32,12 @@ def _pending(db: Any) -> int:
 
 
 def _crash_in(monkeypatch: pytest.MonkeyPatch, point: str) -> None:
-    real_build, real_push = FleetRepo.build_commits, FleetRepo.push
+    real_commit, real_push = FastImport.commit, FleetRepo.push
 
-    def build(self: FleetRepo, *args: Any) -> Any:
+    def commit(self: FastImport, *args: Any) -> Any:
         if point == "before_commit":
-            raise Crash(point)
-        return real_build(self, *args)
+            raise Crash(point)  # the stores' files already written to git, as blobs
+        return real_commit(self, *args)
 
     def push(self: FleetRepo, sha: str) -> None:
         if point == "before_push":
@@ -45,7 +46,7 @@ def _crash_in(monkeypatch: pytest.MonkeyPatch, point: str) -> None:
         if point == "after_push":
             raise Crash(point)  # pushed, but the database was never told
 
-    monkeypatch.setattr(FleetRepo, "build_commits", build)
+    monkeypatch.setattr(FastImport, "commit", commit)
     monkeypatch.setattr(FleetRepo, "push", push)
 
 

@@ -146,3 +146,41 @@ def test_direct_mode_leaves_no_private_ref_in_the_served_repo(tmp_path: Path, re
     assert git("for-each-ref", "--format=%(refname)", cwd=remote).split() == ["refs/heads/main"]
     assert not (tmp_path / "unused.git").exists()
     fleet.close()
+
+
+def test_a_batch_staged_while_rendering_commits_the_same_bytes(repo: FleetRepo, remote: Path) -> None:
+    """Files handed over ahead (as the writer does while it renders) are committed as if built at
+    once: only the changes passed to `build`, a directory nobody announced listed then, no-ops none."""
+    base = repo.build_commits(None, [change("s1", {"a.yaml": b"1\n", "b.yaml": b"b\n"})])[0]
+    wave = DirectoryChange(
+        "tenants/t1/s1", {"a.yaml": b"2\n"}, "wave\n", also=(("tenants/t2/s9", {"x": b"9"}),)
+    )
+    same = change("s1", {"a.yaml": b"2\n"})  # after the wave: no byte changes
+    unannounced = change("s5", {"a.yaml": b"5\n"})
+    left_out = change("s6", {"a.yaml": b"6\n"})
+    batch = repo.start_commits(base, ["tenants/t1/s1", "tenants/t2/s9"])
+    try:
+        for staged in (wave, same, unannounced, left_out):
+            batch.stage(staged)
+        shas = batch.build([wave, same, unannounced])
+    finally:
+        batch.close()
+    assert shas[0] and shas[1] is None and shas[2]
+    assert repo.read_directory(shas[0], "tenants/t1/s1") == {"a.yaml": b"2\n"}
+    assert repo.read_directory(shas[2], "tenants/t2/s9") == {"x": b"9"}
+    assert repo.read_directory(shas[2], "tenants/t1/s5") == {"a.yaml": b"5\n"}
+    assert repo.read_directory(shas[2], "tenants/t1/s6") is None
+    assert git("rev-list", "--count", shas[2], cwd=repo.path).strip() == "3"
+
+
+def test_a_batch_closed_before_its_commits_leaves_nothing_behind(repo: FleetRepo, remote: Path) -> None:
+    base = repo.build_commits(None, [change("s1", {"a.yaml": b"1\n"})])[0]
+    assert base is not None
+    repo.push(base)
+    batch = repo.start_commits(base, ["tenants/t1/s1"])
+    batch.stage(change("s1", {"a.yaml": b"2\n"}))
+    batch.close()  # e.g. the rendering failed half-way
+    assert git("for-each-ref", "--format=%(refname)", cwd=remote).split() == ["refs/heads/main"]
+    leftovers = ("fast_import_crash_*", "marks-*", "objects/pack/tmp_*")
+    assert not [path for pattern in leftovers for path in repo.path.glob(pattern)]
+    assert repo.fetch() == base
