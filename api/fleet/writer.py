@@ -19,7 +19,7 @@ from functools import partial
 from typing import Any
 
 import psycopg
-from anyio import to_thread
+from anyio import CancelScope, to_thread
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
@@ -214,7 +214,8 @@ class FleetWriter:
             units = await self._plan(changes, batch)
             return units, await to_thread.run_sync(batch.build, [unit.commit for unit in units])
         finally:
-            await to_thread.run_sync(batch.close)  # may wait for git to take what it was sent
+            with CancelScope(shield=True):  # even when cancelled: no git process left behind
+                await to_thread.run_sync(batch.close)  # may wait for git to take what it was sent
 
     async def _plan(self, changes: list[PendingChange], batch: CommitBatch) -> list[CommitUnit]:
         # Rendering is CPU work: off the event loop, so the API keeps answering during a big batch.
