@@ -13,7 +13,7 @@ import contextlib
 import subprocess
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, NamedTuple
 
@@ -40,19 +40,22 @@ class Edit(NamedTuple):
 
 
 def operations(
-    directory: str, files: dict[str, bytes] | None, current: dict[str, dict[str, str]]
+    directory: str,
+    files: dict[str, bytes] | None,
+    current: dict[str, dict[str, str]],
+    known: Mapping[bytes, str],
 ) -> list[Edit]:
     """What turns `directory` (as `current` has it) into `files`: only the files whose bytes differ
     and the ones it no longer has (a rollout wave changes two of a store's four files, and writes
     only those). Updates `current` for the next commit of the batch. No files at all is no
-    directory, as git has no empty directories."""
+    directory, as git has no empty directories. `known`: blob ids already computed."""
     before = current.get(directory)
     if not files:
         if before is None:
             return []
         del current[directory]
         return [Edit(directory, None, None)]
-    after = {name: blob_id(data) for name, data in files.items()}
+    after = {name: known.get(data) or blob_id(data) for name, data in files.items()}
     if after == before:
         return []
     current[directory] = after

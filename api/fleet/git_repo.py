@@ -287,13 +287,14 @@ class _GitCommitBatch(CommitBatch):
         self._repo, self._base = repo, base
         self._listed = set(directories)
         self._current = repo._contents(base, self._listed)
+        self._blob_ids: dict[bytes, str] = {}  # of the files staged, for `build` to compare again
         self._fast_import = FastImport(repo.path, repo._env, repo.identity, base, _GIT_TIMEOUT_S)
 
     def stage(self, change: DirectoryChange) -> None:
         for directory, files in change.edits:
             before = self._current.get(directory, {})
             for name, data in (files or {}).items():
-                blob = blob_id(data)
+                blob = self._blob_ids[data] = blob_id(data)
                 if before.get(name) != blob:
                     self._fast_import.blob(blob, data)
 
@@ -303,7 +304,11 @@ class _GitCommitBatch(CommitBatch):
         self._listed |= wanted
         marks: list[str | None] = []
         for change in changes:
-            edits = [edit for d, files in change.edits for edit in operations(d, files, self._current)]
+            edits = [
+                edit
+                for directory, files in change.edits
+                for edit in operations(directory, files, self._current, self._blob_ids)
+            ]
             marks.append(self._fast_import.commit(change.message, edits) if edits else None)
         if not any(marks):
             return [None] * len(changes)
