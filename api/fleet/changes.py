@@ -55,6 +55,8 @@ def directory_change(change: PendingChange, profile: RenderProfile) -> Directory
         spec = StoreSpec.model_validate(change.spec)
         directory = store_dir(spec)
         files = render_store(spec, profile)
+    if change.commit_group:  # one of a group's directories: the group's commit has its own message
+        return DirectoryChange(directory, files, "")
     record = change_record(change)
     return DirectoryChange(directory, files, commit_message(record), action=record.action)
 
