@@ -162,6 +162,9 @@ class Settings(BaseSettings):
     price_memory_gib_hour: float = Field(default=0.0042, ge=0, alias="PRICE_MEMORY_GIB_HOUR")
     price_storage_gib_month: float = Field(default=0.10, ge=0, alias="PRICE_STORAGE_GIB_MONTH")
     price_currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$", alias="PRICE_CURRENCY")
+    # An OpenCost API (e.g. http://opencost.opencost:9003): its allocation of the last 30 days by
+    # namespace replaces the plan-based cost estimate of the stores it covers.
+    opencost_url: str | None = Field(default=None, pattern=r"^https?://[^\s]+$", alias="OPENCOST_URL")
 
     # Pull-request mode (docs/pull-request-mode.md): each change is proposed as a GitHub pull request
     # against FLEET_BRANCH instead of pushed; FLEET_REPO_URL stays the URL the platform reads from.

@@ -15,6 +15,7 @@ from storefleet.api.domain import stores_repository
 from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.api.stores.cluster_endpoints import cluster_access
 from storefleet.api.usage import service
+from storefleet.api.usage.opencost import MeasuredCost, namespace_costs
 from storefleet.api.usage.pricing import PriceTable, live_footprint
 from storefleet.api.usage.schemas import LiveUsage, StoreUsage, UsageReport
 
@@ -48,10 +49,20 @@ async def store_usage(
     store = await stores_repository.get_store(conn, store_id) if store_id.startswith("st-") else None
     if store is None or store.status == "deleted" or not (actor.is_admin or store.owner_id == actor.id):
         raise StoreNotFound(f"No store '{store_id[:64]}'.")
-    usage = service.store_usage(store.id, store.plan, _prices(request))
+    prices = _prices(request)
+    usage = service.store_usage(store.id, store.plan, prices)
     if store.status in _INSTALLED:
         usage.live = await _live(request, store.id)
+    measured = await _measured(request)
+    if measured is not None and store.id in measured:
+        usage.estimated_monthly_cost = service.measured_store_cost(measured[store.id], prices.currency)
+        usage.source = "opencost"
     return usage
+
+
+async def _measured(request: Request) -> dict[str, MeasuredCost] | None:
+    url = services(request).settings.opencost_url
+    return await namespace_costs(url) if url else None
 
 
 # a store with pods to measure: installed, being changed, or failed after its install began
@@ -83,4 +94,4 @@ async def usage_report(
 ) -> UsageReport:
     """Live stores' reservations and estimated monthly cost, per tenant or per plan, and in all.
     Admins see every tenant; a tenant sees their own stores."""
-    return await service.report(conn, actor, group_by, _prices(request))
+    return await service.report(conn, actor, group_by, _prices(request), await _measured(request))

@@ -28,3 +28,20 @@ async def live_stores_by_plan(conn: Connection, *, by_tenant: bool, tenant: str 
         {"tenant": tenant},
     )
     return await cur.fetchall()
+
+
+@dataclass(frozen=True, slots=True)
+class LiveStore:
+    id: str
+    owner_id: str
+    plan: str
+
+
+async def live_stores(conn: Connection, tenant: str | None) -> list[LiveStore]:
+    """Every store not `deleted` (only `tenant`'s when given): to add up measured costs by group."""
+    only = " AND owner_id = %(tenant)s" if tenant is not None else ""
+    cur = conn.cursor(row_factory=class_row(LiveStore))
+    await cur.execute(
+        f"SELECT id, owner_id, plan FROM stores WHERE status <> 'deleted'{only}", {"tenant": tenant}
+    )
+    return await cur.fetchall()

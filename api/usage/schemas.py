@@ -35,11 +35,16 @@ class LiveUsage(BaseModel):
     pods: int
 
 
+CostSource = Literal["plan", "opencost"]
+
+
 class StoreUsage(Usage):
     store_id: str
     plan: str
-    source: Literal["plan"] = Field(
-        default="plan", description="Where the reservation and cost come from: the store's plan sizes"
+    source: CostSource = Field(
+        default="plan",
+        description="Where the cost comes from: the plan's sizes at the price table, or OpenCost's "
+        "allocation of the last 30 days (the reservation always comes from the plan)",
     )
     live: LiveUsage | None = Field(
         default=None,
@@ -55,5 +60,6 @@ class UsageGroup(Usage):
 
 class UsageReport(BaseModel):
     group_by: Literal["tenant", "plan"]
+    source: CostSource = Field(default="plan", description="As a store's `source`")
     groups: list[UsageGroup]
     total: UsageGroup = Field(description="Every group together (key: `all`)")

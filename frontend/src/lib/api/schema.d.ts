@@ -1648,11 +1648,11 @@ export interface components {
             requests: components["schemas"]["Resources"];
             /**
              * Source
-             * @description Where the reservation and cost come from: the store's plan sizes
+             * @description Where the cost comes from: the plan's sizes at the price table, or OpenCost's allocation of the last 30 days (the reservation always comes from the plan)
              * @default plan
-             * @constant
+             * @enum {string}
              */
-            source: "plan";
+            source: "plan" | "opencost";
             /** Storage Gib */
             storage_gib: number;
             /** Store Id */
@@ -1731,6 +1731,13 @@ export interface components {
             group_by: "tenant" | "plan";
             /** Groups */
             groups: components["schemas"]["UsageGroup"][];
+            /**
+             * Source
+             * @description As a store's `source`
+             * @default plan
+             * @enum {string}
+             */
+            source: "plan" | "opencost";
             /** @description Every group together (key: `all`) */
             total: components["schemas"]["UsageGroup"];
         };

@@ -39,8 +39,9 @@ export function StoreUsage({ storeId, plan }: StoreUsageProps) {
         <Figure label="Storage">{`${formatAmount(storage)} GiB`}</Figure>
       </dl>
       <p className="text-xs text-slate-600">
-        An estimate from the {usage.data.plan} plan: requests priced for 730 hours, volumes for a month; limits are a
-        ceiling and are not priced.
+        {usage.data.source === "opencost"
+          ? "The cost OpenCost allocated to the store over the last 30 days; the requests and limits are its plan's."
+          : `An estimate from the ${usage.data.plan} plan: requests priced for 730 hours, volumes for a month; limits are a ceiling and are not priced.`}
       </p>
     </div>
   );

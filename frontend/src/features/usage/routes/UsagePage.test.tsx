@@ -27,6 +27,7 @@ function group(key: string, stores: number, cpu: number, memory: number, storage
 const TOTAL = group("all", 4, 1.9, 4, 83, [43.83, 12.26, 8.3, 64.39]);
 const BY_TENANT: Schemas["UsageReport"] = {
   group_by: "tenant",
+  source: "plan",
   groups: [
     group("u-owner0001", 3, 0.9, 2, 23, [20.76, 6.13, 2.3, 29.19]),
     group("u-other00002", 1, 1, 2, 60, [23.07, 6.13, 6, 35.2]),
@@ -35,6 +36,7 @@ const BY_TENANT: Schemas["UsageReport"] = {
 };
 const BY_PLAN: Schemas["UsageReport"] = {
   group_by: "plan",
+  source: "plan",
   groups: [
     group("large", 1, 1, 2, 60, [23.07, 6.13, 6, 35.2]),
     group("medium", 1, 0.5, 1, 15, [11.53, 3.07, 1.5, 16.1]),
