@@ -8,12 +8,15 @@ away, a malformed answer) leaves the estimate in place: the usage answers never 
 
 from __future__ import annotations
 
+import json
 import logging
+import urllib.parse
+import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
+from anyio import to_thread
 
 log = logging.getLogger(__name__)
 
@@ -31,15 +34,20 @@ class MeasuredCost:
 
 async def namespace_costs(base_url: str) -> dict[str, MeasuredCost] | None:
     """Namespace -> its cost over the window; None when OpenCost cannot say."""
-    params = {"window": WINDOW, "aggregate": "namespace", "accumulate": "true"}
+    query = urllib.parse.urlencode({"window": WINDOW, "aggregate": "namespace", "accumulate": "true"})
+    url = f"{base_url.rstrip('/')}/allocation?{query}"
     try:
-        async with httpx.AsyncClient(timeout=TIMEOUT_S) as client:
-            response = await client.get(f"{base_url.rstrip('/')}/allocation", params=params)
-        response.raise_for_status()
-        return parse_allocation(response.json())
-    except (httpx.HTTPError, ValueError) as exc:
+        body = await to_thread.run_sync(_get_json, url)
+        return parse_allocation(body)
+    except (OSError, ValueError) as exc:  # URLError and HTTPError are OSErrors; bad JSON a ValueError
         log.warning("OpenCost allocation not read: %s", type(exc).__name__)
         return None
+
+
+def _get_json(url: str) -> Any:
+    request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310 - http(s) only
+    with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:  # noqa: S310 - settings check the scheme
+        return json.loads(response.read())
 
 
 def parse_allocation(body: Any) -> dict[str, MeasuredCost]:
