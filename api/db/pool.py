@@ -12,7 +12,10 @@ from psycopg import sql
 from psycopg.rows import DictRow, dict_row
 from psycopg_pool import AsyncConnectionPool
 
+from storefleet.api.db import json_codec
 from storefleet.api.settings import Settings
+
+json_codec.install()
 
 Connection = psycopg.AsyncConnection[DictRow]
 
