@@ -115,8 +115,16 @@ _RESOLVER_KEYS = frozenset(key for r in _RESOLVERS for key in r.versioned_resolv
 _SIMPLE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*").fullmatch
 
 
+# Lowercase hex words with a letter other than `e` (digests: a spec hash, a commit id): no number,
+# bool, null or timestamp of YAML 1.1 or 1.2 spells itself with those letters, except 1.1's `0b`
+# binary ints. Unique per store, they would each cost a pass over every implicit resolver.
+_DIGEST = re.compile(r"[0-9a-f]*[a-df][0-9a-f]*").fullmatch
+
+
 def _ambiguous(data: str) -> bool:
     if None not in _RESOLVER_KEYS and data and data[0] not in _RESOLVER_KEYS:
+        return False
+    if _DIGEST(data) and not data.startswith("0b"):
         return False
     return any(r.resolve(ScalarNode, data, (True, False)) != _STR_TAG for r in _RESOLVERS)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 
 from storefleet.api.core.actor import Actor
@@ -51,12 +52,14 @@ async def complete_changes(conn: Connection, done: list[tuple[PendingChange, str
     request_ids: dict[str, str] = {}
     occurrences: list[Occurrence] = []
     events = []
+    counts = Counter(change.store_id for change, _ in done)
+    again = {store_id for store_id, count in counts.items() if count > 1}
     for change, sha in done:  # in outbox order
         store = stores_by_id[change.store_id]
         if sha:
             commits[store.id] = sha
-            # later changes of the batch see this commit (a deletion after it is not a withdrawal)
-            store = stores_by_id[store.id] = replace(store, last_commit_sha=sha)
+            if store.id in again:  # its later changes see this commit (a deletion is no withdrawal)
+                store = stores_by_id[store.id] = replace(store, last_commit_sha=sha)
             if change.request_id:
                 request_ids[store.id] = change.request_id
         events.append(_committed_event(store, change, sha))

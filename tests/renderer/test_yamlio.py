@@ -198,3 +198,16 @@ def test_every_rendered_store_takes_the_direct_path(make_spec: Any) -> None:
                     documents = list(yaml.safe_load_all(data))
                     ordered = [yamlio.canonical(d) for d in documents]
                     assert yamlio._direct_text(ordered) == yamlio._ruamel_text(ordered), name
+
+
+def test_the_digest_shortcut_agrees_with_the_resolvers() -> None:
+    """Hex words skip the resolvers only where every resolver reads them as a string."""
+    rng = random.Random(7)
+    words = ["0b1010", "0b1c", "1e10", "123", "0123", "deadbeef", "1d", "e5", "0", "abc"]
+    words += ["".join(rng.choice("0123456789abcdef") for _ in range(rng.randint(1, 12))) for _ in range(3000)]
+    words += ["".join(rng.choice("0123456789bdef") for _ in range(64)) for _ in range(200)]
+    for word in words:
+        by_resolvers = any(
+            r.resolve(yamlio.ScalarNode, word, (True, False)) != yamlio._STR_TAG for r in yamlio._RESOLVERS
+        )
+        assert yamlio._ambiguous(word) == by_resolvers, word
