@@ -52,3 +52,8 @@ class StoreCluster(Protocol):
         """Every object labelled `storefleet.io/store`: the applier's (`appliers`: HelmReleases, or
         the Applications in `argocd_namespace`) and the store namespaces (`namespaces`)."""
         ...
+
+    def flux_drift_events(self) -> Sequence[Mapping[str, Any]] | None:
+        """helm-controller's `DriftDetected`, `DriftCorrected` and `DriftCorrectionFailed` Events on
+        HelmReleases, in every namespace; None when the platform may not list Events."""
+        ...

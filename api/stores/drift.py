@@ -8,13 +8,17 @@ what carries the `storefleet.io/store` label. Three kinds:
 - `missing`: a store git says is running (`ready`, `degraded`) whose HelmRelease/Application the
   cluster does not have;
 - `out_of_sync`: Argo CD reports a running store's Application `OutOfSync` outside an operation (its
-  resources differ from git; its drift detection), with the resources that differ.
+  resources differ from git; its drift detection), with the resources that differ;
+- `corrected` / `not_corrected` (Flux, `flux_drift`): helm-controller's drift detection found the
+  store's objects changed in the cluster and put them back, or could not (or, in warn mode, did not).
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 STORE_LABEL = "storefleet.io/store"
@@ -58,6 +62,57 @@ def find_drift(
                 Drift(store_id, "missing", f"{status} in git, but the cluster has no release for it")
             )
     return sorted(found, key=lambda d: (d.kind, d.store_id))
+
+
+# helm-controller's event reasons -> the kind of drift its latest event leaves the store in
+_FLUX_KINDS = {
+    "DriftCorrected": "corrected",
+    "DriftCorrectionFailed": "not_corrected",
+    "DriftDetected": "not_corrected",  # warn mode, or a correction not yet reported
+}
+_MAX_RESOURCES = 20
+
+
+def flux_drift(stores: Mapping[str, str], events: Sequence[Mapping[str, Any]]) -> list[Drift]:
+    """Per live store, what helm-controller's latest drift event on its HelmRelease (named after
+    the store, in the store's namespace) says: `corrected`, or `not_corrected`, with the objects
+    its message lists."""
+    latest: dict[str, Mapping[str, Any]] = {}
+    for event in events:
+        involved = event.get("involvedObject") or {}
+        store_id = str(involved.get("name") or "")
+        if event.get("reason") not in _FLUX_KINDS or involved.get("namespace") != store_id:
+            continue
+        if stores.get(store_id, "deleted") in GONE:
+            continue
+        if store_id not in latest or _event_time(event) >= _event_time(latest[store_id]):
+            latest[store_id] = event
+    found = []
+    for store_id, event in latest.items():
+        lines = [line.strip() for line in str(event.get("message") or "").splitlines() if line.strip()]
+        resources = tuple(line.split()[0] for line in lines[1:] if "/" in line.split()[0])
+        at = _event_time(event)
+        when = at.strftime("%Y-%m-%d %H:%M:%S UTC") if at > _NEVER else "an unknown time"
+        kind = _FLUX_KINDS[str(event["reason"])]
+        verb = "corrected" if kind == "corrected" else "found, not corrected"
+        detail = f"Flux {verb} drift at {when}: {lines[0] if lines else event['reason']}"
+        found.append(Drift(store_id, kind, detail, resources[:_MAX_RESOURCES]))
+    return sorted(found, key=lambda d: (d.kind, d.store_id))
+
+
+_NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+def _event_time(event: Mapping[str, Any]) -> datetime:
+    """When the event last happened (an events.k8s.io series, or core/v1's timestamps)."""
+    series = event.get("series") or {}
+    meta = event.get("metadata") or {}
+    for value in (series.get("lastObservedTime"), event.get("lastTimestamp"), event.get("eventTime"),
+                  event.get("firstTimestamp"), meta.get("creationTimestamp")):  # fmt: skip
+        with contextlib.suppress(TypeError, ValueError):
+            parsed = datetime.fromisoformat(str(value))
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return _NEVER
 
 
 def _out_of_sync(app: Mapping[str, Any]) -> Drift | None:

@@ -15,24 +15,31 @@ from storefleet.api.domain import store_counts
 from storefleet.api.metrics import registry as metrics
 from storefleet.api.stores.cluster_endpoints import cluster_access
 from storefleet.api.stores.cluster_service import require_cluster
-from storefleet.api.stores.drift import find_drift
+from storefleet.api.stores.drift import find_drift, flux_drift
 
 router = APIRouter(prefix="/api/v1/drift", tags=["drift"], responses=error_responses(401, 403))
 
-KINDS = ("orphan", "missing", "out_of_sync")
+KINDS = ("orphan", "missing", "out_of_sync", "corrected", "not_corrected")
 
 
 class DriftItem(BaseModel):
     store_id: str
-    kind: str = Field(description="`orphan`, `missing` or `out_of_sync`")
+    kind: str = Field(
+        description="`orphan`, `missing`, `out_of_sync` (Argo CD), `corrected` or `not_corrected` (Flux)"
+    )
     detail: str
-    resources: list[str] = Field(description="out_of_sync: the resources that differ (`Kind/name`)")
+    resources: list[str] = Field(
+        description="The objects that differ: `Kind/name` (Argo CD), `Kind/namespace/name` (Flux)"
+    )
 
 
 class DriftReport(BaseModel):
     checked_at: datetime
     counts: dict[str, int] = Field(description="Stores per kind of drift")
     items: list[DriftItem]
+    unread: list[str] = Field(
+        default_factory=list, description="Signals the platform could not read, and why"
+    )
 
 
 @router.get(
@@ -42,8 +49,9 @@ class DriftReport(BaseModel):
 )
 async def drift(request: Request, conn: DbConnection, _admin: AdminActor) -> DriftReport:
     """Stores whose cluster state differs from git: objects labelled with a store git does not have
-    (`orphan`), running stores the cluster lacks (`missing`), and Argo CD Applications out of sync
-    with git outside an operation (`out_of_sync`)."""
+    (`orphan`), running stores the cluster lacks (`missing`), Argo CD Applications out of sync with
+    git outside an operation (`out_of_sync`), and what Flux's drift detection last did about a store
+    (`corrected`, `not_corrected`; from helm-controller's Events, kept an hour by Kubernetes)."""
     access = require_cluster(cluster_access(request))
     settings = services(request).settings
     stores = await store_counts.store_statuses(conn)
@@ -51,6 +59,12 @@ async def drift(request: Request, conn: DbConnection, _admin: AdminActor) -> Dri
         access.cluster.storefleet_objects, settings.gitops_engine, settings.argocd_namespace
     )
     items = find_drift(stores, found.get("appliers") or [], found.get("namespaces") or [])
+    unread: list[str] = []
+    if settings.gitops_engine == "flux":
+        events = await access.call(access.cluster.flux_drift_events)
+        if events is None:
+            unread.append("Flux drift events: the platform may not list Events (its ClusterRole)")
+        items = sorted([*items, *flux_drift(stores, events or [])], key=lambda d: (d.kind, d.store_id))
     counts = {kind: len({i.store_id for i in items if i.kind == kind}) for kind in KINDS}
     for kind, count in counts.items():
         metrics.FLEET_DRIFT_STORES.labels(kind=kind).set(count)
@@ -61,4 +75,5 @@ async def drift(request: Request, conn: DbConnection, _admin: AdminActor) -> Dri
             DriftItem(store_id=i.store_id, kind=i.kind, detail=i.detail, resources=list(i.resources))
             for i in items
         ],
+        unread=unread,
     )

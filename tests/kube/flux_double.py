@@ -266,6 +266,36 @@ class FluxDouble(Applier):
                 status["conditions"] = with_conditions(status.get("conditions") or [], failed)
                 self.kube.write_status(hr, status)
 
+    def drift(self, store_id: str, *, corrected: bool = True) -> None:
+        """As helm-controller's drift detection does when a store's object was changed by hand:
+        a `DriftDetected` Event on the HelmRelease, then `DriftCorrected` (or, failing,
+        `DriftCorrectionFailed`), with the release and the objects in the message."""
+        with self.lock:
+            for hr in self._releases(store_id):
+                namespace, name = hr["metadata"]["namespace"], hr["metadata"]["name"]
+                release = f"{namespace}/{name}.v{len((hr.get('status') or {}).get('history') or []) or 1}"
+                subject = f"Deployment/{namespace}/{name}-web"
+                self._event(hr, "Warning", "DriftDetected",
+                            f"Cluster state of release {release} has drifted from the desired state:\n"
+                            f"{subject} changed (0 additions, 1 changes, 0 removals)")  # fmt: skip
+                if corrected:
+                    done = f"Cluster state of release {release} has been corrected:\n{subject} configured"
+                    self._event(hr, "Normal", "DriftCorrected", done)
+                else:
+                    failed = f"Failed to correct cluster state of release {release}:\n{subject} forbidden"
+                    self._event(hr, "Warning", "DriftCorrectionFailed", failed)
+
+    def _event(self, hr: Obj, kind: str, reason: str, message: str) -> None:
+        meta = hr["metadata"]
+        self.kube.create({
+            "apiVersion": "v1", "kind": "Event",
+            "metadata": {"name": f"{meta['name']}.{time.time_ns():x}", "namespace": meta["namespace"]},
+            "involvedObject": {"apiVersion": HR_API, "kind": "HelmRelease", "name": meta["name"],
+                               "namespace": meta["namespace"], "uid": meta.get("uid")},
+            "reason": reason, "type": kind, "message": message, "count": 1,
+            "firstTimestamp": now(), "lastTimestamp": now(), "source": {"component": "helm-controller"},
+        })  # fmt: skip
+
     def heal_running(self, store_id: str) -> None:
         """As helm-controller's next reconciliation does: an upgrade of the same generation."""
         with self.lock:

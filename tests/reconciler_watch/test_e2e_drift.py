@@ -14,7 +14,7 @@ from storefleet.reconciler_watch.watcher import ClusterWatcher
 from tests.kube.applier import Applier
 from tests.kube.argo_double import API as ARGO_API
 from tests.kube.argo_double import ArgoDouble
-from tests.kube.flux_double import HR_API
+from tests.kube.flux_double import HR_API, FluxDouble
 from tests.reconciler_watch.support import create, finish_setup, wait_status
 
 
@@ -55,10 +55,20 @@ def test_drift_names_missing_releases_orphans_and_out_of_sync_apps(
         # Argo CD's Application has no status subresource: Argo CD writes the whole object
         applier.kube.json_patch(app, [{"op": "add", "path": "/status", "value": status}])
         expected.add(("out_of_sync", changed))
+    else:  # helm-controller put a changed object back, and failed to for another store
+        assert isinstance(applier, FluxDouble)
+        applier.drift(changed, corrected=True)
+        applier.drift(ids[2], corrected=False)
+        expected |= {("corrected", changed), ("not_corrected", ids[2])}
 
     report = client.get("/api/v1/drift", headers=admin.headers).json()
     assert {(i["kind"], i["store_id"]) for i in report["items"]} == expected
     assert report["counts"]["missing"] == 1 and report["counts"]["orphan"] == 1
+    assert report["unread"] == []
+    if isinstance(applier, FluxDouble):
+        corrected = next(i for i in report["items"] if i["kind"] == "corrected")
+        assert corrected["resources"] == [f"Deployment/{changed}/{changed}-web"]
+        assert "has been corrected" in corrected["detail"]
     gauge = REGISTRY.get_sample_value("fleet_drift_stores", {"kind": "missing"})
     assert gauge == 1
     assert client.get("/api/v1/drift", headers=tenant.headers).status_code == 403

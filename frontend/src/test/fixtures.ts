@@ -116,8 +116,15 @@ export function makeDriftReport(overrides: Partial<Schemas["DriftReport"]> = {})
   const count = (kind: string) => new Set(items.filter((item) => item.kind === kind).map((i) => i.store_id)).size;
   return {
     checked_at: "2026-03-01T12:00:00Z",
-    counts: { orphan: count("orphan"), missing: count("missing"), out_of_sync: count("out_of_sync") },
+    counts: {
+      orphan: count("orphan"),
+      missing: count("missing"),
+      out_of_sync: count("out_of_sync"),
+      not_corrected: count("not_corrected"),
+      corrected: count("corrected"),
+    },
     items,
+    unread: [],
     ...overrides,
   };
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from storefleet.api.stores.drift import find_drift
+from storefleet.api.stores.drift import find_drift, flux_drift
 
 
 def labelled(kind: str, store_id: str, namespace: str | None = None, **status: Any) -> dict[str, Any]:
@@ -55,3 +55,62 @@ def test_a_sync_under_way_is_not_drift() -> None:
         operationState={"phase": "Running"},
     )
     assert find_drift({"st-ready1": "ready"}, [app], []) == []
+
+
+def flux_event(
+    store_id: str, reason: str, at: str, message: str, namespace: str | None = None
+) -> dict[str, Any]:
+    """An Event as helm-controller's recorder writes it on a HelmRelease."""
+    return {
+        "kind": "Event",
+        "metadata": {"name": f"{store_id}.{reason.lower()}", "namespace": namespace or store_id},
+        "involvedObject": {"kind": "HelmRelease", "name": store_id, "namespace": namespace or store_id},
+        "reason": reason,
+        "type": "Normal" if reason == "DriftCorrected" else "Warning",
+        "message": message,
+        "lastTimestamp": at,
+        "source": {"component": "helm-controller"},
+    }
+
+
+DETECTED = (
+    "Cluster state of release st-ready1/st-ready1.v2 has drifted from the desired state:\n"
+    "Deployment/st-ready1/st-ready1-wordpress changed (0 additions, 1 changes, 0 removals)\n"
+    "Service/st-ready1/st-ready1-wordpress removed"
+)
+CORRECTED = (
+    "Cluster state of release st-ready1/st-ready1.v2 has been corrected:\n"
+    "Deployment/st-ready1/st-ready1-wordpress configured\nService/st-ready1/st-ready1-wordpress created"
+)
+
+
+def test_flux_drift_is_what_helm_controllers_latest_event_says() -> None:
+    stores = {"st-ready1": "ready", "st-degr1": "degraded", "st-gone1": "deleted"}
+    events = [
+        flux_event("st-ready1", "DriftDetected", "2026-12-06T10:00:00Z", DETECTED),
+        flux_event("st-ready1", "DriftCorrected", "2026-12-06T10:00:01Z", CORRECTED),
+        flux_event(
+            "st-degr1", "DriftDetected", "2026-12-06T10:00:00Z", "Cluster state … drifted:\nA/b/c changed"
+        ),
+        flux_event("st-degr1", "DriftCorrectionFailed", "2026-12-06T10:00:02Z", "Failed to correct …:\nx"),
+        flux_event(
+            "st-gone1", "DriftCorrected", "2026-12-06T10:00:00Z", CORRECTED
+        ),  # no store: orphans say it
+        flux_event("st-other", "DriftCorrected", "2026-12-06T10:00:00Z", CORRECTED),  # not a store
+        flux_event("st-ready1", "DriftDetected", "2026-12-06T11:00:00Z", DETECTED, namespace="elsewhere"),
+    ]
+    found = {(d.kind, d.store_id): d for d in flux_drift(stores, events)}
+    assert set(found) == {("corrected", "st-ready1"), ("not_corrected", "st-degr1")}
+    corrected = found[("corrected", "st-ready1")]
+    assert corrected.resources == (
+        "Deployment/st-ready1/st-ready1-wordpress",
+        "Service/st-ready1/st-ready1-wordpress",
+    )
+    assert "2026-12-06 10:00:01 UTC" in corrected.detail and "has been corrected" in corrected.detail
+
+    # a later detection with no correction yet (warn mode) is drift not corrected
+    later = [*events, flux_event("st-ready1", "DriftDetected", "2026-12-06T12:00:00Z", DETECTED)]
+    again = {(d.kind, d.store_id): d for d in flux_drift(stores, later)}
+    assert ("not_corrected", "st-ready1") in again
+    assert again[("not_corrected", "st-ready1")].resources[1] == "Service/st-ready1/st-ready1-wordpress"
+    assert flux_drift(stores, []) == []

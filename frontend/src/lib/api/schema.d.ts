@@ -115,8 +115,9 @@ export interface paths {
         /**
          * Drift
          * @description Stores whose cluster state differs from git: objects labelled with a store git does not have
-         *     (`orphan`), running stores the cluster lacks (`missing`), and Argo CD Applications out of sync
-         *     with git outside an operation (`out_of_sync`).
+         *     (`orphan`), running stores the cluster lacks (`missing`), Argo CD Applications out of sync with
+         *     git outside an operation (`out_of_sync`), and what Flux's drift detection last did about a store
+         *     (`corrected`, `not_corrected`; from helm-controller's Events, kept an hour by Kubernetes).
          */
         get: operations["getDrift"];
         put?: never;
@@ -950,12 +951,12 @@ export interface components {
             detail: string;
             /**
              * Kind
-             * @description `orphan`, `missing` or `out_of_sync`
+             * @description `orphan`, `missing`, `out_of_sync` (Argo CD), `corrected` or `not_corrected` (Flux)
              */
             kind: string;
             /**
              * Resources
-             * @description out_of_sync: the resources that differ (`Kind/name`)
+             * @description The objects that differ: `Kind/name` (Argo CD), `Kind/namespace/name` (Flux)
              */
             resources: string[];
             /** Store Id */
@@ -977,6 +978,11 @@ export interface components {
             };
             /** Items */
             items: components["schemas"]["DriftItem"][];
+            /**
+             * Unread
+             * @description Signals the platform could not read, and why
+             */
+            unread?: string[];
         };
         /**
          * Engine

@@ -1,6 +1,6 @@
 import type { BadgeTone } from "@/components/ui/badge";
 
-export const DRIFT_KINDS = ["orphan", "missing", "out_of_sync"] as const;
+export const DRIFT_KINDS = ["orphan", "missing", "out_of_sync", "not_corrected", "corrected"] as const;
 export type DriftKind = (typeof DRIFT_KINDS)[number];
 
 /** `label` names one item (its badge), `title` the stores counted (its stat card). */
@@ -25,6 +25,18 @@ export const KINDS: Record<DriftKind, KindInfo> = {
     title: "Out of sync",
     tone: "info",
     explanation: "Stores whose Argo CD Application differs from git.",
+  },
+  not_corrected: {
+    label: "Not corrected",
+    title: "Not corrected",
+    tone: "danger",
+    explanation: "Stores whose objects Flux found changed in the cluster and did not put back.",
+  },
+  corrected: {
+    label: "Corrected",
+    title: "Corrected by Flux",
+    tone: "info",
+    explanation: "Stores whose objects were changed in the cluster and put back by Flux (its last hour of events).",
   },
 };
 

@@ -85,6 +85,35 @@ describe("the drift page", () => {
     ).toEqual(["Deployment/wordpress", "ConfigMap/settings"]);
   });
 
+  it("shows what Flux's drift detection did, and says which signals it could not read", async () => {
+    signIn(admin);
+    const flux: Schemas["DriftItem"][] = [
+      {
+        store_id: "st-fixd000004",
+        kind: "corrected",
+        detail: "Flux corrected drift at 2026-03-01 11:58:00 UTC: Cluster state of release … has been corrected:",
+        resources: ["Deployment/st-fixd000004/st-fixd000004-wordpress"],
+      },
+      {
+        store_id: "st-stuk000005",
+        kind: "not_corrected",
+        detail: "Flux found, not corrected drift at 2026-03-01 11:59:00 UTC: Failed to correct …",
+        resources: [],
+      },
+    ];
+    const unread = ["Flux drift events: the platform may not list Events (its ClusterRole)"];
+    serveDrift(makeDriftReport({ items: flux, unread }));
+    renderApp("/drift");
+    const counts = await screen.findByLabelText("Drift counts");
+    expect(stat(counts, "Corrected by Flux")).toHaveTextContent(/^1$/);
+    expect(stat(counts, "Not corrected")).toHaveTextContent(/^1$/);
+    expect(stat(counts, "Orphans")).toHaveTextContent(/^0$/);
+    const table = screen.getByRole("table", { name: "Where the cluster differs from git" });
+    expect(rowsOf(table).map((row) => row[1])).toEqual(["Kind", "Corrected", "Not corrected"]);
+    const alert = screen.getByText("Part of the cluster could not be read").closest('[role="status"]');
+    expect(alert).toHaveTextContent("may not list Events");
+  });
+
   it("links the stores git has to their page, and shows an orphan's id as text", async () => {
     signIn(admin);
     serveDrift(makeDriftReport({ items: ITEMS }));

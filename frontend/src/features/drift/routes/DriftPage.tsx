@@ -41,6 +41,15 @@ function NoCluster() {
 function Report({ report }: { report: DriftReport }) {
   return (
     <>
+      {(report.unread ?? []).length > 0 && (
+        <Alert tone="warning" title="Part of the cluster could not be read">
+          <ul className="list-disc pl-5">
+            {(report.unread ?? []).map((why) => (
+              <li key={why}>{why}</li>
+            ))}
+          </ul>
+        </Alert>
+      )}
       <DriftCounts counts={report.counts} />
       {report.items.length === 0 ? (
         <Card>
