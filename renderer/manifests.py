@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 from ruamel.yaml.error import YAMLError
 
-from storefleet.renderer import argocd, flux, yamlio
+from storefleet.renderer import argocd, flux, velero, yamlio
 from storefleet.renderer.names import (
     DNS_LABEL_MAX,
     LABEL_ENGINE,
@@ -33,6 +33,8 @@ NAMESPACE_FILE = "namespace.yaml"
 HELMRELEASE_FILE = "helmrelease.yaml"
 APPLICATION_FILE = "application.yaml"
 KUSTOMIZATION_FILE = "kustomization.yaml"
+SCHEDULE_FILE = "schedule.yaml"  # the Velero Schedule (BACKUPS_ENABLED)
+RESTORE_FILE = "restore.yaml"  # a Velero Restore the store declares (StoreSpec.restore)
 
 ANNOTATION_STORE_NAME = "storefleet.io/store-name"
 ANNOTATION_CHART_VERSION = "storefleet.io/chart-version"
@@ -117,10 +119,22 @@ def render_store_yaml(spec: StoreSpec) -> bytes:
 
 
 @functools.cache
-def _flux_kustomization() -> bytes:
-    """The same for every store: rendered once (a rollout wave renders thousands of stores)."""
-    kustomization = flux.kustomization([NAMESPACE_FILE, HELMRELEASE_FILE])
+def _flux_kustomization(extra: tuple[str, ...] = ()) -> bytes:
+    """The same for every store with the same files: rendered once per set (a rollout wave renders
+    thousands of stores)."""
+    kustomization = flux.kustomization([NAMESPACE_FILE, HELMRELEASE_FILE, *extra])
     return yamlio.dump(kustomization, header=flux.KUSTOMIZATION_HEADER)
+
+
+def _velero_files(spec: StoreSpec, profile: RenderProfile) -> dict[str, bytes]:
+    """The store's Velero objects: its Schedule when backups are on, the Restore it declares."""
+    files: dict[str, bytes] = {}
+    labels = store_labels(spec)
+    if profile.backups_enabled:
+        files[SCHEDULE_FILE] = yamlio.dump(velero.schedule(spec, profile, labels))
+    if spec.restore is not None:
+        files[RESTORE_FILE] = yamlio.dump(velero.restore(spec, profile, labels))
+    return files
 
 
 def render_store(spec: StoreSpec, profile: RenderProfile) -> dict[str, bytes]:
@@ -137,10 +151,12 @@ def render_store(spec: StoreSpec, profile: RenderProfile) -> dict[str, bytes]:
         },
     }
     files = {STORE_FILE: render_store_yaml(spec), NAMESPACE_FILE: yamlio.dump(namespace(spec))}
+    extra = _velero_files(spec, profile)
+    files.update(extra)
     if profile.gitops_engine is GitOpsEngine.FLUX:
         metadata["namespace"] = spec.store_id
         files[HELMRELEASE_FILE] = yamlio.dump(flux.helmrelease(spec, profile, metadata, values))
-        files[KUSTOMIZATION_FILE] = _flux_kustomization()
+        files[KUSTOMIZATION_FILE] = _flux_kustomization(tuple(sorted(extra)))
     else:
         metadata["namespace"] = profile.argocd_namespace
         metadata["annotations"][argocd.STOREFRONT_LINK] = store_url(spec, profile)
