@@ -26,6 +26,9 @@ from storefleet.renderer.spec import Engine, StoreSpec
 
 VELERO_API = "velero.io/v1"
 SCHEDULE_NAME_LABEL = "velero.io/schedule-name"
+# On a Backup the platform created on request (not by the Schedule): how the two are told apart.
+TRIGGER_LABEL = "storefleet.io/backup-trigger"
+ON_DEMAND = "on-demand"
 CHART_NAME = "ecommerce-store"  # the store chart's name: its pods' app.kubernetes.io/name
 HOOK_TIMEOUT = "10m"
 HOOK_NAME = "database-dump"
@@ -120,14 +123,19 @@ def on_demand_backup(
     spec: StoreSpec, profile: RenderProfile, labels: dict[str, str], stamp: str
 ) -> dict[str, Any]:
     """What `velero backup create --from-schedule` makes: the Schedule's template as the spec, its
-    labels and `velero.io/schedule-name`, named `<schedule>-<YYYYMMDDHHMMSS>`."""
+    labels and `velero.io/schedule-name`, named `<schedule>-<YYYYMMDDHHMMSS>` (`stamp` may carry a
+    suffix that keeps two requests of one second apart); `TRIGGER_LABEL` marks it as on demand."""
     return {
         "apiVersion": VELERO_API,
         "kind": "Backup",
         "metadata": {
             "name": on_demand_backup_name(spec.store_id, stamp),
             "namespace": profile.velero_namespace,
-            "labels": {**labels, SCHEDULE_NAME_LABEL: schedule_name(spec.store_id)},
+            "labels": {
+                **labels,
+                SCHEDULE_NAME_LABEL: schedule_name(spec.store_id),
+                TRIGGER_LABEL: ON_DEMAND,
+            },
         },
         "spec": backup_template(spec, profile, labels),
     }

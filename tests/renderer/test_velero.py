@@ -63,6 +63,8 @@ def test_schedule_and_restore_validate_against_the_upstream_crds(
         assert obj["metadata"]["labels"] == store_labels(spec)
     backup = velero.on_demand_backup(spec, _profile(gitops), store_labels(spec), "20260102030405")
     assert validate_manifest(backup, crd_dir) == []
+    assert backup["metadata"]["labels"][velero.TRIGGER_LABEL] == velero.ON_DEMAND
+    assert backup["spec"] == _object(files, SCHEDULE_FILE)["spec"]["template"]  # --from-schedule
     assert files == render_store(spec, _profile(gitops))  # byte-stable
 
 

@@ -323,6 +323,33 @@ export interface paths {
         patch: operations["updateStore"];
         trace?: never;
     };
+    "/api/v1/stores/{store_id}/backups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Backups
+         * @description The store's Velero Backups, newest first: those its Schedule made and those asked for on
+         *     demand, with Velero's phase, times, progress, errors and warnings, as the cluster reports them.
+         */
+        get: operations["listStoreBackups"];
+        put?: never;
+        /**
+         * Create Backup
+         * @description Back the store up now: a Velero Backup made from the store's Schedule template (what `velero
+         *     backup create --from-schedule` does), created in the cluster, not committed to git. Answers with
+         *     its row (phase `New`); list the backups to follow it. Audited as `store.backup_requested`.
+         */
+        post: operations["createStoreBackup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stores/{store_id}/credentials": {
         parameters: {
             query?: never;
@@ -776,6 +803,90 @@ export interface components {
              */
             token_type: string;
             user: components["schemas"]["UserOut"];
+        };
+        /** BackupList */
+        BackupList: {
+            /**
+             * Backups
+             * @description Newest first
+             */
+            backups: components["schemas"]["BackupOut"][];
+            /**
+             * Schedule
+             * @description The store's Velero Schedule, whose label selects its Backups
+             */
+            schedule: string;
+            /** Store Id */
+            store_id: string;
+        };
+        /** BackupOut */
+        BackupOut: {
+            /**
+             * Completed At
+             * @description `status.completionTimestamp`
+             */
+            completed_at: string | null;
+            /**
+             * Created At
+             * @description When the Backup object was created
+             */
+            created_at: string | null;
+            /**
+             * Errors
+             * @description `status.errors`: items that could not be backed up
+             */
+            errors: number;
+            /**
+             * Expires At
+             * @description `status.expiration`: Velero deletes it then
+             */
+            expires_at: string | null;
+            /**
+             * Failure Reason
+             * @description `status.failureReason` (Failed backups)
+             */
+            failure_reason: string | null;
+            /**
+             * Items Backed Up
+             * @description `status.progress.itemsBackedUp`
+             */
+            items_backed_up: number | null;
+            /**
+             * Name
+             * @description The Backup's name in the Velero namespace
+             */
+            name: string;
+            /**
+             * Phase
+             * @description Velero's `status.phase`: `New` (not yet picked up), `InProgress`, `Completed`, `PartiallyFailed`, `Failed`, `FailedValidation`, … (`New` while Velero has written none)
+             */
+            phase: string;
+            /**
+             * Started At
+             * @description `status.startTimestamp`
+             */
+            started_at: string | null;
+            /**
+             * Total Items
+             * @description `status.progress.totalItems`
+             */
+            total_items: number | null;
+            /**
+             * Trigger
+             * @description `schedule`: made by the store's Schedule; `on_demand`: asked for through the API
+             * @enum {string}
+             */
+            trigger: "schedule" | "on_demand";
+            /**
+             * Validation Errors
+             * @description `status.validationErrors` (FailedValidation)
+             */
+            validation_errors: string[];
+            /**
+             * Warnings
+             * @description `status.warnings`
+             */
+            warnings: number;
         };
         /**
          * Branding
@@ -2887,6 +2998,142 @@ export interface operations {
             };
             /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listStoreBackups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Store id, e.g. st-abcdefgh23 */
+                store_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupList"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token, or an expired, revoked or invalid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_NOT_FOUND`: no such store, or another tenant's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `BACKUPS_DISABLED`: the platform does not back stores up (`BACKUPS_ENABLED`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CLUSTER_NOT_CONFIGURED`, `CLUSTER_UNAVAILABLE` (`Retry-After`), `OVERLOADED` (`Retry-After`) or `VELERO_NOT_INSTALLED`: the cluster serves no Velero API */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    createStoreBackup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Store id, e.g. st-abcdefgh23 */
+                store_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupOut"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token, or an expired, revoked or invalid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_NOT_FOUND`: no such store, or another tenant's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `BACKUPS_DISABLED`; `STORE_NOT_RUNNING`: only a ready or degraded store is backed up; `BACKUP_NAME_TAKEN`: too many requests in one second */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CLUSTER_NOT_CONFIGURED`, `CLUSTER_UNAVAILABLE` (`Retry-After`), `OVERLOADED` (`Retry-After`) or `VELERO_NOT_INSTALLED`: the cluster serves no Velero API */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
