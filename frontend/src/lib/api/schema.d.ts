@@ -1744,7 +1744,7 @@ export interface components {
          * StoreStatus
          * @enum {string}
          */
-        StoreStatus: "requested" | "pending_approval" | "provisioning" | "ready" | "degraded" | "updating" | "failed" | "deleting" | "deleted";
+        StoreStatus: "requested" | "pending_approval" | "provisioning" | "ready" | "degraded" | "updating" | "restoring" | "failed" | "deleting" | "deleted";
         /** StoreUsage */
         StoreUsage: {
             /** @description Requests and storage at the platform's prices, 730 h */
