@@ -24,7 +24,7 @@ from storefleet.renderer.names import (
     is_dns_subdomain,
 )
 from storefleet.renderer.profile import GitOpsEngine, RenderProfile
-from storefleet.renderer.spec import StoreSpec
+from storefleet.renderer.spec import RestoreStage, StoreSpec
 from storefleet.renderer.values import chart_values
 
 TENANTS_DIR = "tenants"
@@ -119,10 +119,11 @@ def render_store_yaml(spec: StoreSpec) -> bytes:
 
 
 @functools.cache
-def _flux_kustomization(extra: tuple[str, ...] = ()) -> bytes:
+def _flux_kustomization(extra: tuple[str, ...] = (), released: bool = True) -> bytes:
     """The same for every store with the same files: rendered once per set (a rollout wave renders
     thousands of stores)."""
-    kustomization = flux.kustomization([NAMESPACE_FILE, HELMRELEASE_FILE, *extra])
+    release = [HELMRELEASE_FILE] if released else []
+    kustomization = flux.kustomization([NAMESPACE_FILE, *release, *extra])
     return yamlio.dump(kustomization, header=flux.KUSTOMIZATION_HEADER)
 
 
@@ -132,7 +133,7 @@ def _velero_files(spec: StoreSpec, profile: RenderProfile) -> dict[str, bytes]:
     labels = store_labels(spec)
     if profile.backups_enabled:
         files[SCHEDULE_FILE] = yamlio.dump(velero.schedule(spec, profile, labels))
-    if spec.restore is not None:
+    if spec.restore is not None and spec.restore.stage is RestoreStage.RESTORING:
         files[RESTORE_FILE] = yamlio.dump(velero.restore(spec, profile, labels))
     return files
 
@@ -153,11 +154,15 @@ def render_store(spec: StoreSpec, profile: RenderProfile) -> dict[str, bytes]:
     files = {STORE_FILE: render_store_yaml(spec), NAMESPACE_FILE: yamlio.dump(namespace(spec))}
     extra = _velero_files(spec, profile)
     files.update(extra)
+    # While a restore empties and refills the store, its release is left out: the applier
+    # uninstalls it (its volumes with it), and Velero restores into an empty namespace.
+    released = spec.restore is None
     if profile.gitops_engine is GitOpsEngine.FLUX:
         metadata["namespace"] = spec.store_id
-        files[HELMRELEASE_FILE] = yamlio.dump(flux.helmrelease(spec, profile, metadata, values))
-        files[KUSTOMIZATION_FILE] = _flux_kustomization(tuple(sorted(extra)))
-    else:
+        if released:
+            files[HELMRELEASE_FILE] = yamlio.dump(flux.helmrelease(spec, profile, metadata, values))
+        files[KUSTOMIZATION_FILE] = _flux_kustomization(tuple(sorted(extra)), released)
+    elif released:
         metadata["namespace"] = profile.argocd_namespace
         metadata["annotations"][argocd.STOREFRONT_LINK] = store_url(spec, profile)
         files[APPLICATION_FILE] = yamlio.dump(argocd.application(spec, profile, metadata, values))

@@ -73,15 +73,30 @@ class BackupPolicy(BaseModel):
         return value
 
 
+class RestoreStage(StrEnum):
+    """Where an in-place restore is (docs/backups.md): each stage is one commit of the platform's.
+
+    `clearing`: the store's directory keeps its namespace but not its HelmRelease/Application, so
+    the applier uninstalls the release and its volumes (Velero restores a volume's data only into a
+    PVC it creates). `restoring`: still no release, and the Velero Restore (restore.yaml). The
+    restore ends with a commit that drops `restore` from the spec: the release comes back over the
+    restored volumes."""
+
+    CLEARING = "clearing"
+    RESTORING = "restoring"
+
+
 class RestoreRequest(BaseModel):
     """The restore the store's directory declares: Velero's Restore `name` of backup `backup`, taken
-    of namespace `source_namespace` (another store's, for a store created from a backup)."""
+    of namespace `source_namespace` (another store's, for a store created from a backup), at
+    `stage`."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str = Field(max_length=63)
     backup: str = Field(max_length=63)
     source_namespace: str = Field(max_length=63)
+    stage: RestoreStage = RestoreStage.CLEARING
 
     @field_validator("name", "backup", "source_namespace")
     @classmethod

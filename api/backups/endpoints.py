@@ -4,6 +4,7 @@ and one more now."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, status
+from pydantic import BaseModel, Field
 
 from storefleet.api.auth.dependencies import CurrentActor
 from storefleet.api.backups import service
@@ -12,7 +13,8 @@ from storefleet.api.core.openapi import error_responses
 from storefleet.api.core.services import services
 from storefleet.api.db.dependencies import DbConnection
 from storefleet.api.stores.cluster_endpoints import StoreId, cluster_access
-from storefleet.api.stores.presenter import render_profile
+from storefleet.api.stores.presenter import Presenter, render_profile
+from storefleet.api.stores.schemas import StoreOut
 from storefleet.renderer.profile import RenderProfile
 
 router = APIRouter(prefix="/api/v1/stores", tags=["backups"], responses=error_responses(401, 422))
@@ -59,3 +61,43 @@ async def create_backup(
     backup create --from-schedule` does), created in the cluster, not committed to git. Answers with
     its row (phase `New`); list the backups to follow it. Audited as `store.backup_requested`."""
     return await service.request_backup(conn, cluster_access(request), actor, store_id, _profile(request))
+
+
+class RestoreBody(BaseModel):
+    backup: str = Field(
+        max_length=63,
+        pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$",
+        description="One of the store's Completed backups (a name from `GET /stores/{id}/backups`)",
+    )
+
+
+@router.post(
+    "/{store_id}/restores",
+    status_code=status.HTTP_202_ACCEPTED,
+    operation_id="restoreStore",
+    responses=_ERRORS
+    | error_responses(
+        404,
+        409,
+        _404="`STORE_NOT_FOUND`; `BACKUP_NOT_FOUND`: no such backup of this store (another store's "
+        "backup included)",
+        _409="`BACKUPS_DISABLED`; `STORE_NOT_RESTORABLE`: only a ready, degraded or failed store is "
+        "restored; `BACKUP_NOT_COMPLETED`: the backup is not Completed; `STATE_CONFLICT`",
+    ),
+)
+async def restore_store(
+    store_id: StoreId,
+    body: RestoreBody,
+    request: Request,
+    conn: DbConnection,
+    actor: CurrentActor,
+    present: Presenter,
+) -> StoreOut:
+    """Restore the store in place from one of its backups: `202`, status `restoring`. The platform
+    commits three changes to the store's directory: its release left out (the applier uninstalls
+    it and its volumes), then the Velero Restore, then the release back over the restored data.
+    Audited as `store.restore_requested`."""
+    store = await service.request_restore(
+        conn, cluster_access(request), actor, store_id, body.backup, _profile(request)
+    )
+    return present(store)

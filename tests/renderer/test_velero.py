@@ -35,6 +35,7 @@ RESTORE = {
     "name": "storefleet-st-abcdefgh23-restore-0123456789",
     "backup": "storefleet-st-oldoldold2-20260101030000",
     "source_namespace": "st-oldoldold2",
+    "stage": "restoring",
 }
 
 
@@ -217,3 +218,41 @@ def test_argo_cd_may_apply_the_velero_objects() -> None:
     allowed = fleet_project["spec"]["namespaceResourceWhitelist"]
     assert {"group": "velero.io", "kind": "Schedule"} in allowed
     assert {"group": "velero.io", "kind": "Restore"} in allowed
+
+
+@pytest.mark.parametrize("gitops", list(GitOpsEngine))
+def test_a_restore_leaves_the_release_out_and_declares_the_restore_only_once_cleared(
+    make_spec: Any, crd_dir: Path, gitops: GitOpsEngine
+) -> None:
+    release = "helmrelease.yaml" if gitops is GitOpsEngine.FLUX else "application.yaml"
+    plain = render_store(make_spec(), _profile(gitops))
+    assert release in plain and RESTORE_FILE not in plain
+    clearing = render_store(make_spec(restore={**RESTORE, "stage": "clearing"}), _profile(gitops))
+    assert release not in clearing and RESTORE_FILE not in clearing
+    assert {"namespace.yaml", SCHEDULE_FILE} <= set(clearing)  # the namespace and backups stay
+    restoring = render_store(make_spec(restore=RESTORE), _profile(gitops))
+    assert release not in restoring and RESTORE_FILE in restoring
+    assert validate_manifest(_object(restoring, RESTORE_FILE), crd_dir) == []
+    if gitops is GitOpsEngine.FLUX:
+        listed = _object(restoring, KUSTOMIZATION_FILE)["resources"]
+        assert listed == ["namespace.yaml", RESTORE_FILE, SCHEDULE_FILE]
+        assert "helmrelease.yaml" not in _object(clearing, KUSTOMIZATION_FILE)["resources"]
+
+
+def test_a_restore_starts_by_clearing(make_spec: Any) -> None:
+    request = {k: v for k, v in RESTORE.items() if k != "stage"}
+    assert make_spec(restore=request).restore.stage == "clearing"
+
+
+def test_a_restore_stage_commit_says_so_and_carries_the_usual_trailers() -> None:
+    from storefleet.renderer.commit_message import ChangeRecord, commit_message
+
+    record = ChangeRecord(
+        action="update", change_id=7, store_id="st-abcdefgh23", store_name="acme-shop", tenant="t-1",
+        engine="woocommerce", spec_hash="abc", request_id="req-1", actor="alice (u-1)",
+        details={"restore": {**RESTORE, "stage": "clearing"}},
+    )  # fmt: skip
+    summary, _, trailers = commit_message(record).partition("\n\n")
+    assert summary == f"store: restore acme-shop from backup {RESTORE['backup']} (clearing)"
+    assert "Store-Id: st-abcdefgh23" in trailers and "Action: update" in trailers
+    assert "Spec-Hash: abc" in trailers and "Request-Id: req-1" in trailers

@@ -461,6 +461,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stores/{store_id}/restores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore Store
+         * @description Restore the store in place from one of its backups: `202`, status `restoring`. The platform
+         *     commits three changes to the store's directory: its release left out (the applier uninstalls
+         *     it and its volumes), then the Velero Restore, then the release back over the restored data.
+         *     Audited as `store.restore_requested`.
+         */
+        post: operations["restoreStore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stores/{store_id}/retry": {
         parameters: {
             query?: never;
@@ -1370,6 +1393,14 @@ export interface components {
             cpu_cores: number;
             /** Memory Gib */
             memory_gib: number;
+        };
+        /** RestoreBody */
+        RestoreBody: {
+            /**
+             * Backup
+             * @description One of the store's Completed backups (a name from `GET /stores/{id}/backups`)
+             */
+            backup: string;
         };
         /**
          * Role
@@ -3499,6 +3530,78 @@ export interface operations {
                 };
             };
             /** @description `CLUSTER_NOT_CONFIGURED` (no cluster configured), `CLUSTER_UNAVAILABLE` (the cluster cannot be reached, answered an error, or failed repeatedly and is not called until its circuit's reset time; with `Retry-After`) or `OVERLOADED` (too many requests waiting for the cluster; with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    restoreStore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Store id, e.g. st-abcdefgh23 */
+                store_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RestoreBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreOut"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token, or an expired, revoked or invalid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_NOT_FOUND`; `BACKUP_NOT_FOUND`: no such backup of this store (another store's backup included) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `BACKUPS_DISABLED`; `STORE_NOT_RESTORABLE`: only a ready, degraded or failed store is restored; `BACKUP_NOT_COMPLETED`: the backup is not Completed; `STATE_CONFLICT` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CLUSTER_NOT_CONFIGURED`, `CLUSTER_UNAVAILABLE` (`Retry-After`), `OVERLOADED` (`Retry-After`) or `VELERO_NOT_INSTALLED`: the cluster serves no Velero API */
             503: {
                 headers: {
                     [name: string]: unknown;
