@@ -51,6 +51,11 @@ SETUP_JOBS = Resource("batch", "v1", "jobs", label_selector=SETUP_LABEL)
 NAMESPACES = Resource("", "v1", "namespaces", label_selector=STORE_LABEL)
 
 
+def restores(namespace: str) -> Resource:
+    """Velero's Restores the platform declared (labelled with their store) in the Velero namespace."""
+    return Resource("velero.io", "v1", "restores", namespace=namespace, label_selector=STORE_LABEL)
+
+
 def kustomizations(namespace: str) -> Resource:
     return Resource("kustomize.toolkit.fluxcd.io", "v1", "kustomizations", namespace=namespace)
 
@@ -191,6 +196,27 @@ class Cluster(VeleroObjects):
         pvcs = self._core.list_namespaced_persistent_volume_claim(namespace, _request_timeout=self._timeout)
         found += [f"PVC {claim.metadata.name}" for claim in pvcs.items]
         return found
+
+    def release_left(self, applier: Resource, namespace: str, name: str) -> bool:
+        """Whether the store's HelmRelease/Application exists (a fresh GET, not a cache)."""
+        return self._read_custom(applier, namespace, name) is not None
+
+    def claims(self, namespace: str) -> list[str]:
+        """The names of the PersistentVolumeClaims in a namespace (a fresh list; none in a namespace
+        that does not exist)."""
+        body = self._get_json(self._core.list_namespaced_persistent_volume_claim, namespace)
+        return sorted(str((c.get("metadata") or {}).get("name")) for c in body.get("items") or [])
+
+    def _read_custom(self, resource: Resource, namespace: str, name: str) -> dict[str, Any] | None:
+        try:
+            return self._get_json(
+                self._custom.get_namespaced_custom_object,
+                resource.group, resource.version, namespace, resource.plural, name,
+            )  # fmt: skip
+        except ApiException as exc:
+            if exc.status == 404:
+                return None
+            raise
 
     def read_config_map(self, namespace: str, name: str) -> dict[str, Any] | None:
         return self._read(self._core.read_namespaced_config_map, name, namespace)

@@ -88,10 +88,14 @@ LIFECYCLE: dict[StoreStatus, dict[Event, StoreStatus]] = {
         E.COMMITTED: S.UPDATING, E.PROPOSED: S.UPDATING, E.SPEC_CHANGED: S.UPDATING,
         E.COMMIT_REFUSED: S.FAILED, E.PROPOSAL_CLOSED: S.FAILED, E.DELETE: S.DELETING,
     },
+    # A person's commit to a restoring store's directory (a `git revert` of a stage) ends the
+    # platform's part in the restore: the store converges on what git says (docs/backups.md). The
+    # API and rollouts change no restoring store (STORE_BUSY, skipped).
     S.RESTORING: {
         E.CONVERGED: S.READY, E.FAILED: S.FAILED, E.TIMED_OUT: S.FAILED,
         E.COMMITTED: S.RESTORING, E.PROPOSED: S.RESTORING, E.RESTORE_ADVANCED: S.RESTORING,
-        E.COMMIT_REFUSED: S.FAILED, E.PROPOSAL_CLOSED: S.FAILED, E.DELETE: S.DELETING,
+        E.SPEC_CHANGED: S.UPDATING, E.COMMIT_REFUSED: S.FAILED, E.PROPOSAL_CLOSED: S.FAILED,
+        E.DELETE: S.DELETING,
     },
     S.FAILED: {
         E.RETRY: S.REQUESTED, E.SPEC_CHANGED: S.UPDATING, E.RESTORE: S.RESTORING, E.DELETE: S.DELETING,

@@ -248,7 +248,9 @@ async def apply_spec(
     moves to `updating`, a converging one keeps converging towards it (it is ready only at the newest
     commit); a deleted or deleting store refuses (409)."""
     status = store.status
-    if not accepts(status, Event.SPEC_CHANGED):
+    # A restoring store takes a change only from git (a person's commit ends the restore), never
+    # through the API while the platform commits the restore's stages.
+    if status is StoreStatus.RESTORING or not accepts(status, Event.SPEC_CHANGED):
         raise StoreBusy(f"The store is {status.value}; its desired state cannot change now.")
     spec = _restore_ended(spec)
     detail = {"action": action, **params}

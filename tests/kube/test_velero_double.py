@@ -5,6 +5,7 @@ labels and `velero.io/schedule-name`)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from tests.kube.cluster import KubeCluster
 from tests.kube.velero_double import API, VeleroDouble
@@ -64,3 +65,76 @@ def test_failures_on_request(kube_api: KubeCluster) -> None:
     assert phases["20261201"]["failureReason"] == "hook timed out"
     assert phases["20261202"]["phase"] == "PartiallyFailed" and phases["20261202"]["errors"] == 1
     assert phases["20261203"]["phase"] == "Completed" and "failureReason" not in phases["20261203"]
+
+
+def _claim(namespace: str, name: str) -> dict[str, Any]:
+    spec = {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}
+    meta = {"name": name, "namespace": namespace, "labels": {"app": "db"}}
+    return {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": meta, "spec": spec}
+
+
+def _restore(name: str, backup: str, mapping: dict[str, str] | None = None) -> dict[str, Any]:
+    spec: dict[str, Any] = {"backupName": backup, "includedNamespaces": ["st-abcdefgh23"]}
+    if mapping:
+        spec["namespaceMapping"] = mapping
+    return {
+        "apiVersion": API,
+        "kind": "Restore",
+        "metadata": {"name": name, "namespace": "velero"},
+        "spec": spec,
+    }
+
+
+def test_a_restore_goes_through_its_phases_and_brings_the_backed_up_claims_back(
+    kube_api: KubeCluster,
+) -> None:
+    velero = VeleroDouble(kube_api)
+    velero.kube.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "st-abcdefgh23"}})
+    velero.kube.create(_claim("st-abcdefgh23", "data"))
+    velero.kube.create(SCHEDULE)
+    backup = velero.run_schedule("storefleet-st-abcdefgh23")["metadata"]["name"]
+    velero.reconcile()
+    velero.kube.delete(_claim("st-abcdefgh23", "data"))
+
+    velero.kube.create(_restore("r1", backup))
+    assert velero.start_restores() == ["r1"]
+    (started,) = velero.restores()
+    assert started["status"]["phase"] == "InProgress" and started["status"]["startTimestamp"]
+    assert started["status"]["progress"] == {"totalItems": 1, "itemsRestored": 0}
+    assert velero.finish_restores() == ["r1"]
+    (done,) = velero.restores()
+    assert done["status"]["phase"] == "Completed" and done["status"]["completionTimestamp"]
+    assert done["status"]["progress"] == {"totalItems": 1, "itemsRestored": 1}
+    claim = velero.kube.get("v1", "PersistentVolumeClaim", "st-abcdefgh23", "data")
+    assert claim is not None and claim["status"]["phase"] == "Bound"
+    assert claim["metadata"]["labels"] == {
+        "app": "db", "velero.io/backup-name": backup, "velero.io/restore-name": "r1",
+    }  # fmt: skip
+
+    velero.kube.create(_restore("r2", backup))  # over the claim that exists now: skipped, a warning
+    velero.reconcile()
+    again = next(r for r in velero.restores() if r["metadata"]["name"] == "r2")
+    assert again["status"]["phase"] == "Completed" and again["status"]["warnings"] == 1
+
+    velero.kube.create(_restore("r3", backup, {"st-abcdefgh23": "st-newnewnew2"}))
+    velero.reconcile()
+    assert velero.kube.get("v1", "PersistentVolumeClaim", "st-newnewnew2", "data") is not None
+
+
+def test_restore_failures_carry_velero_s_reason(kube_api: KubeCluster) -> None:
+    velero = VeleroDouble(kube_api)
+    velero.kube.create(SCHEDULE)
+    backup = velero.run_schedule("storefleet-st-abcdefgh23")["metadata"]["name"]
+    velero.kube.create(_restore("early", backup))  # the backup is not complete yet
+    velero.start_restores()
+    velero.reconcile()
+    velero.fail_restores("bad", reason="error restoring persistentvolumeclaims: timed out")
+    velero.kube.create(_restore("bad-1", backup))
+    velero.kube.create(_restore("missing", "storefleet-st-abcdefgh23-20000101000000"))
+    velero.reconcile()
+    status = {r["metadata"]["name"]: r["status"] for r in velero.restores()}
+    assert status["early"]["phase"] == "FailedValidation"
+    assert status["early"]["validationErrors"] == [f"backup {backup} is New"]
+    assert status["missing"]["phase"] == "FailedValidation"
+    assert status["bad-1"]["phase"] == "Failed"
+    assert status["bad-1"]["failureReason"] == "error restoring persistentvolumeclaims: timed out"

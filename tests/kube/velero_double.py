@@ -1,8 +1,17 @@
 """Velero's part, played over the Kubernetes API: its CRDs served, the backup controller moving each
 new Backup through its documented phases (`New` → `InProgress` → `Completed`, or `Failed` /
 `PartiallyFailed` with a reason on request), the schedule controller creating the Backups a Schedule
-would, and (restore.py's side) the restore controller. Each step is callable on its own; nothing
-happens unless a test calls one.
+would, and the restore controller moving each new Restore the same way (`New` → `InProgress` →
+`Completed`, or `Failed` / `PartiallyFailed` with a reason on request, `FailedValidation` for a
+backup that is not there or not complete). Each step is callable on its own; nothing happens unless
+a test calls one.
+
+What a backup holds is modelled by its PersistentVolumeClaims (the volumes, what a restore in place
+is about): recorded when the backup completes, created again by a restore, in the namespace the
+Restore maps them to, labelled `velero.io/backup-name` and `velero.io/restore-name` as Velero labels
+what it restores; a claim that exists is skipped with a warning, as Velero skips an existing PVC.
+RestoreStatus fields: `phase`, `startTimestamp`, `completionTimestamp`,
+`progress.{totalItems,itemsRestored}`, `warnings`, `errors`, `failureReason`, `validationErrors`.
 
 Status fields follow velero.io/v1 (BackupStatus): `phase`, `startTimestamp`, `completionTimestamp`,
 `expiration` (start + the spec's `ttl`), `progress.{totalItems,itemsBackedUp}`, `errors`, `warnings`,
@@ -66,11 +75,15 @@ class VeleroDouble:
         if self.kube.get("v1", "Namespace", None, namespace) is None:
             self.kube.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}})
         self._backup_outcomes: dict[str, Outcome] = {}
+        self._restore_outcomes: dict[str, Outcome] = {}
+        self._contents: dict[str, list[Obj]] = {}  # backup name -> the claims it holds
 
     def reconcile(self) -> None:
-        """One pass of the backup controller: start what is new, finish what is under way."""
+        """One pass of the backup and restore controllers: start what is new, finish what is under way."""
         self.start_backups()
         self.finish_backups()
+        self.start_restores()
+        self.finish_restores()
 
     # --- backups --------------------------------------------------------------------------------
 
@@ -124,9 +137,102 @@ class VeleroDouble:
                 status["progress"] = {"totalItems": ITEMS, "itemsBackedUp": ITEMS}
             if outcome.phase == "PartiallyFailed":
                 status["errors"] = 1
+            if outcome.phase != "Failed":
+                self._contents[name] = self._claims_of(backup["spec"].get("includedNamespaces") or [])
             self._write(backup, status)
             finished.append(name)
         return finished
+
+    def _claims_of(self, namespaces: list[str]) -> list[Obj]:
+        kept = ("name", "namespace", "labels")
+        return [
+            {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "spec": claim.get("spec") or {},
+             "metadata": {k: v for k, v in claim["metadata"].items() if k in kept}}
+            for namespace in namespaces
+            for claim in self.kube.list_objects("v1", "PersistentVolumeClaim", namespace)
+        ]  # fmt: skip
+
+    # --- restores ---------------------------------------------------------------------------------
+
+    def restores(self) -> list[Obj]:
+        return self.kube.list_objects(API, "Restore", self.namespace)
+
+    def fail_restores(self, prefix: str, phase: str = "Failed", reason: str = "restore failed") -> None:
+        """Restores whose name starts with `prefix` end in `phase` (Failed: nothing restored, `reason`
+        as the failureReason; PartiallyFailed: one claim restored, one error)."""
+        assert phase in ("Failed", "PartiallyFailed"), phase
+        self._restore_outcomes[prefix] = Outcome(phase, reason)
+
+    def start_restores(self) -> list[str]:
+        """`New` (or no status) → `InProgress`; `FailedValidation` when its backup is missing or not
+        complete (the messages are the double's own)."""
+        started = []
+        for restore in self.restores():
+            if (restore.get("status") or {}).get("phase", "New") != "New":
+                continue
+            name = restore["spec"].get("backupName")
+            backup = self.kube.get(API, "Backup", self.namespace, name) if name else None
+            phase = ((backup or {}).get("status") or {}).get("phase")
+            if phase not in ("Completed", "PartiallyFailed"):
+                problem = (
+                    f"backup {name} not found" if backup is None else f"backup {name} is {phase or 'New'}"
+                )
+                self._write(restore, {"phase": "FailedValidation", "validationErrors": [problem]})
+                continue
+            total = len(self._contents.get(name, []))
+            status = {"phase": "InProgress", "startTimestamp": stamp(datetime.now(UTC)),
+                      "progress": {"totalItems": total, "itemsRestored": 0}}  # fmt: skip
+            self._write(restore, status)
+            started.append(restore["metadata"]["name"])
+        return started
+
+    def finish_restores(self) -> list[str]:
+        """`InProgress` → `Completed` with the backup's claims created (or the outcome asked for)."""
+        finished = []
+        for restore in self.restores():
+            status = copy.deepcopy(restore.get("status") or {})
+            if status.get("phase") != "InProgress":
+                continue
+            name = restore["metadata"]["name"]
+            outcome = next(
+                (o for prefix, o in self._restore_outcomes.items() if name.startswith(prefix)),
+                Outcome("Completed"),
+            )
+            claims = self._contents.get(restore["spec"]["backupName"], [])
+            if outcome.phase == "Failed":
+                claims, status["failureReason"] = [], outcome.reason
+            elif outcome.phase == "PartiallyFailed":
+                claims, status["errors"] = claims[:1], 1
+            restored, skipped = self._restore_claims(restore, claims)
+            if skipped:
+                status["warnings"] = skipped
+            status.update(phase=outcome.phase, completionTimestamp=stamp(datetime.now(UTC)))
+            status["progress"] = {"totalItems": status["progress"]["totalItems"], "itemsRestored": restored}
+            self._write(restore, status)
+            finished.append(name)
+        return finished
+
+    def _restore_claims(self, restore: Obj, claims: list[Obj]) -> tuple[int, int]:
+        """(claims created, claims skipped because they exist)."""
+        mapping = restore["spec"].get("namespaceMapping") or {}
+        labels = {"velero.io/backup-name": restore["spec"]["backupName"],
+                  "velero.io/restore-name": restore["metadata"]["name"]}  # fmt: skip
+        restored = skipped = 0
+        for claim in claims:
+            claim = copy.deepcopy(claim)
+            meta = claim["metadata"]
+            meta["namespace"] = mapping.get(meta["namespace"], meta["namespace"])
+            meta["labels"] = {**(meta.get("labels") or {}), **labels}
+            if self.kube.get("v1", "Namespace", None, meta["namespace"]) is None:
+                self.kube.create(
+                    {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": meta["namespace"]}}
+                )
+            if self.kube.get("v1", "PersistentVolumeClaim", meta["namespace"], meta["name"]) is not None:
+                skipped += 1
+                continue
+            self.kube.write_status(self.kube.create(claim), {"phase": "Bound"})
+            restored += 1
+        return restored, skipped
 
     # --- the schedule controller ------------------------------------------------------------------
 

@@ -36,7 +36,7 @@ EXPECTED_ALLOWED = {
     (S.DELETING, S.DELETED), (S.DELETING, S.FAILED),
     # restore from a backup (issue 19): requested by a person, concluded by the watcher
     (S.READY, S.RESTORING), (S.DEGRADED, S.RESTORING), (S.FAILED, S.RESTORING),
-    (S.RESTORING, S.READY), (S.RESTORING, S.FAILED), (S.RESTORING, S.DELETING),
+    (S.RESTORING, S.READY), (S.RESTORING, S.FAILED), (S.RESTORING, S.DELETING), (S.RESTORING, S.UPDATING),
 }  # fmt: skip
 ALL_PAIRS = list(itertools.product(StoreStatus, StoreStatus))
 
@@ -117,12 +117,13 @@ def test_only_the_watcher_declares_a_store_ready_and_only_from_converging_or_deg
     }  # fmt: skip
 
 
-def test_a_restore_is_asked_of_an_installed_store_and_takes_no_spec_change_while_it_runs() -> None:
+def test_a_restore_is_asked_of_an_installed_store_and_a_commit_in_git_ends_it() -> None:
     reaching = {status for status, row in LIFECYCLE.items() if E.RESTORE in row}
     assert reaching == {S.READY, S.DEGRADED, S.FAILED}
-    # the restore's stage commits carry the spec; another change meanwhile would race them (409
-    # STORE_BUSY); only the platform advances a restore, and the store stays restoring through it
-    assert E.SPEC_CHANGED not in LIFECYCLE[S.RESTORING]
+    # only the platform advances a restore, and the store stays restoring through it; the API and
+    # rollouts change no restoring store (409 STORE_BUSY, skipped), but a person's commit in git (a
+    # revert of a stage) ends the restore: the store converges on what git says
+    assert LIFECYCLE[S.RESTORING][E.SPEC_CHANGED] is S.UPDATING
     assert LIFECYCLE[S.RESTORING][E.RESTORE_ADVANCED] is S.RESTORING
     assert [s for s, row in LIFECYCLE.items() if E.RESTORE_ADVANCED in row] == [S.RESTORING]
     assert LIFECYCLE[S.RESTORING][E.FAILED] is S.FAILED
