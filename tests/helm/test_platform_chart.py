@@ -133,6 +133,12 @@ def test_cluster_role_is_least_privilege(render_platform: Any) -> None:
     } <= granted
     secret_verbs = {v for rule in rules({}) if "secrets" in rule["resources"] for v in rule["verbs"]}
     assert secret_verbs == {"create"}  # reading any Secret is granted per store namespace only
+    # a store cleared for a restore has no release left, so no store chart Role: its PVCs are listed
+    # with the platform's own cluster-wide grant, which allows nothing more
+    claim_verbs = {
+        v for rule in rules({}) if "persistentvolumeclaims" in rule["resources"] for v in rule["verbs"]
+    }
+    assert claim_verbs == {"list"}
     wide = {
         (g, r)
         for rule in rules(VALUE_SETS["all-on-values"])
