@@ -25,6 +25,7 @@ from storefleet.api.auth.credentials import Passwords, Tokens
 from storefleet.api.auth.endpoints import router as auth_router
 from storefleet.api.auth.endpoints import users_router
 from storefleet.api.auth.guardrails import AuthLimits
+from storefleet.api.backups.endpoints import router as backups_router
 from storefleet.api.core.bulkhead import Bulkhead
 from storefleet.api.core.circuit import KUBERNETES, RemoteCircuit
 from storefleet.api.core.client_ip import parse_trusted_proxies
@@ -78,6 +79,7 @@ _ROUTERS = (
     store_rollouts_router,
     usage_router,
     drift_router,
+    backups_router,
 )
 
 

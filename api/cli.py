@@ -215,7 +215,11 @@ def _ensure_local_fleet(settings: Settings) -> None:
 
     served_url = f"{(settings.public_url or 'http://127.0.0.1:8000').rstrip('/')}/git/fleet.git"
     files = instantiate_template(
-        GitOpsEngine(settings.gitops_engine), settings.cluster_name, served_url, settings.fleet_branch
+        GitOpsEngine(settings.gitops_engine),
+        settings.cluster_name,
+        served_url,
+        settings.fleet_branch,
+        velero_namespace=settings.velero_namespace,
     )
     files.update(vendored_chart())
     identity = Identity(settings.fleet_author_name, settings.fleet_author_email)

@@ -147,6 +147,18 @@ class Settings(BaseSettings):
     argocd_namespace: str = Field(
         default="argocd", pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", alias="ARGOCD_NAMESPACE"
     )
+    # Backups (Velero): each store directory declares a Schedule in VELERO_NAMESPACE writing to the
+    # BackupStorageLocation VELERO_STORAGE_LOCATION; restores become commits (docs/backups.md).
+    backups_enabled: bool = Field(default=False, alias="BACKUPS_ENABLED")
+    velero_namespace: str = Field(
+        default="velero", pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", max_length=63, alias="VELERO_NAMESPACE"
+    )
+    velero_storage_location: str = Field(
+        default="default",
+        pattern=r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$",
+        max_length=253,
+        alias="VELERO_STORAGE_LOCATION",
+    )
     run_watcher: bool = Field(default=False, alias="RUN_WATCHER")
     run_fleet_writer: bool = Field(default=False, alias="RUN_FLEET_WRITER")
     run_git_sync: bool = Field(default=False, alias="RUN_GIT_SYNC")

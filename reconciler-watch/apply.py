@@ -19,6 +19,7 @@ from storefleet.api.core import request_context
 from storefleet.api.core.actor import Actor
 from storefleet.api.db.pool import Connection
 from storefleet.api.domain import lifecycle_service as lifecycle
+from storefleet.api.domain import restore_stages
 from storefleet.api.domain import stores_repository as repository
 from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.api.domain.lifecycle_service import Occurrence
@@ -28,6 +29,7 @@ from storefleet.reconciler_watch.cluster import Cluster
 from storefleet.reconciler_watch.credentials import credentials_secret
 from storefleet.reconciler_watch.decide import (
     Action,
+    AdvanceRestore,
     Decision,
     EnsureCredentials,
     PublishStorefrontKey,
@@ -160,6 +162,13 @@ class StoreUpdater:
             case RequestRetry():
                 await asyncio.to_thread(self._nudger.retry, store_id, action.token)
                 return decision, False
+            case AdvanceRestore():
+                # The stage's commit and the store's message in one transaction (or nothing, when
+                # the stage was committed already): nothing is left to write for the store.
+                async with self._pool.connection() as conn:
+                    with request_context.acting_for(row.last_request_id):
+                        await restore_stages.advance(conn, store_id, action.name, action.stage, WATCHER)
+                return None, False
             case _:
                 assert_never(action)
 
@@ -267,5 +276,7 @@ def _describe(action: Action) -> str:
             return "store the storefront key"
         case RequestRetry():
             return "ask the applier to retry"
+        case AdvanceRestore():
+            return "commit the restore's next stage"
         case _:
             assert_never(action)

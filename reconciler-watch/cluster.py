@@ -20,6 +20,7 @@ from kubernetes.client.exceptions import ApiException
 from kubernetes.watch.watch import iter_resp_lines
 
 from storefleet.reconciler_watch.drift_events import FluxDriftEvents
+from storefleet.reconciler_watch.velero_objects import VeleroObjects
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,11 @@ HELMRELEASES = Resource("helm.toolkit.fluxcd.io", "v2", "helmreleases", label_se
 APPLICATIONS = Resource("argoproj.io", "v1alpha1", "applications", label_selector=STORE_LABEL)
 SETUP_JOBS = Resource("batch", "v1", "jobs", label_selector=SETUP_LABEL)
 NAMESPACES = Resource("", "v1", "namespaces", label_selector=STORE_LABEL)
+
+
+def restores(namespace: str) -> Resource:
+    """Velero's Restores the platform declared (labelled with their store) in the Velero namespace."""
+    return Resource("velero.io", "v1", "restores", namespace=namespace, label_selector=STORE_LABEL)
 
 
 def kustomizations(namespace: str) -> Resource:
@@ -100,7 +106,7 @@ def load_api_client(kubeconfig: Path | None, context: str | None = None) -> clie
     return client.ApiClient(configuration)
 
 
-class Cluster(FluxDriftEvents):
+class Cluster(FluxDriftEvents, VeleroObjects):
     def __init__(self, api_client: client.ApiClient, request_timeout_s: float = 10.0) -> None:
         self.api_client = api_client
         # Typed as Any: the client's generated signatures want model objects, and plain JSON dicts
@@ -191,6 +197,27 @@ class Cluster(FluxDriftEvents):
         pvcs = self._core.list_namespaced_persistent_volume_claim(namespace, _request_timeout=self._timeout)
         found += [f"PVC {claim.metadata.name}" for claim in pvcs.items]
         return found
+
+    def release_left(self, applier: Resource, namespace: str, name: str) -> bool:
+        """Whether the store's HelmRelease/Application exists (a fresh GET, not a cache)."""
+        return self._read_custom(applier, namespace, name) is not None
+
+    def claims(self, namespace: str) -> list[str]:
+        """The names of the PersistentVolumeClaims in a namespace (a fresh list; none in a namespace
+        that does not exist)."""
+        body = self._get_json(self._core.list_namespaced_persistent_volume_claim, namespace)
+        return sorted(str((c.get("metadata") or {}).get("name")) for c in body.get("items") or [])
+
+    def _read_custom(self, resource: Resource, namespace: str, name: str) -> dict[str, Any] | None:
+        try:
+            return self._get_json(
+                self._custom.get_namespaced_custom_object,
+                resource.group, resource.version, namespace, resource.plural, name,
+            )  # fmt: skip
+        except ApiException as exc:
+            if exc.status == 404:
+                return None
+            raise
 
     def read_config_map(self, namespace: str, name: str) -> dict[str, Any] | None:
         return self._read(self._core.read_namespaced_config_map, name, namespace)

@@ -19,12 +19,19 @@ so an action is asked for again only while it has not.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from storefleet.api.domain.lifecycle import Event, StoreStatus
+from storefleet.reconciler_watch.actions import Action as Action
+from storefleet.reconciler_watch.actions import AdvanceRestore as AdvanceRestore
+from storefleet.reconciler_watch.actions import EnsureCredentials as EnsureCredentials
+from storefleet.reconciler_watch.actions import PublishStorefrontKey as PublishStorefrontKey
+from storefleet.reconciler_watch.actions import RequestRetry as RequestRetry
+from storefleet.reconciler_watch.actions import StartSetup as StartSetup
 from storefleet.reconciler_watch.health import applier_health
 from storefleet.reconciler_watch.observed import ArgoApp, Condition, FluxRelease, Observed, SetupJob
+from storefleet.reconciler_watch.restore import CLEARING, RESTORING, clearing_verdict, restore_verdict
 from storefleet.reconciler_watch.setup_job import pending_setup_generation, setup_job_name
 from storefleet.reconciler_watch.storefront_key import KEY_REPORTING_ENGINE
 
@@ -57,6 +64,9 @@ class StoreView:
     setup_generation: int = 0  # names the setup Job of the pending change (setup_job.job_name)
     setup_started_key: str | None = None  # the setup key of the last Job started (None: none recorded)
     engine: str = "woocommerce"  # a Medusa setup also reports the storefront's publishable key
+    # An in-place restore the spec declares (docs/backups.md): its Velero Restore and its stage.
+    restore_name: str | None = None
+    restore_stage: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,41 +82,6 @@ class Decision:
     reason: str  # a short machine word for audit rows and metrics
     error: str | None = None
     actions: tuple[Action, ...] = ()  # cluster writes to make, in order
-
-
-@dataclass(frozen=True)
-class EnsureCredentials:
-    """Argo CD renders the chart without cluster access: create the store's credentials Secret (and
-    its namespace, when it does not exist yet) before the chart's pods need it."""
-
-    create_namespace: bool
-
-
-@dataclass(frozen=True)
-class StartSetup:
-    """Create the post-install setup Job for `key` under `generation` (a new generation is recorded
-    before the Job is created)."""
-
-    key: str
-    generation: int
-
-
-@dataclass(frozen=True)
-class PublishStorefrontKey:
-    """Medusa: keep the publishable key the setup Job reported in Secret `<store>-storefront-key`."""
-
-    job_name: str
-    key: str = field(repr=False)
-
-
-@dataclass(frozen=True)
-class RequestRetry:
-    """Ask the applier to act on the retry with this token (Flux reset, Argo CD sync operation)."""
-
-    token: str
-
-
-Action = EnsureCredentials | StartSetup | PublishStorefrontKey | RequestRetry
 
 
 _TIMEOUTS = frozenset({"timeout", "deletion_timeout"})
@@ -126,9 +101,11 @@ def observed_event(decision: Decision) -> Event:
 def decide(observed: Observed, store: StoreView, timeouts: Timeouts | None = None) -> Decision | None:
     limits = timeouts or Timeouts()
     if store.status in (S.PROVISIONING, S.UPDATING):
-        decision = _converging(observed, store, limits)
+        decision = _abandoned_restore(store) or _converging(observed, store, limits)
     elif store.status is S.DELETING:
         decision = _deleting(observed, store, limits)
+    elif store.status is S.RESTORING:
+        decision = _restoring(observed, store, limits)
     elif store.status in (S.READY, S.DEGRADED):
         running = _running(observed, store)
         if running is None:
@@ -351,6 +328,56 @@ def _setup_failed(job: SetupJob, reason: str) -> Decision:
     tail = f"\n{job.log_tail.strip()}" if job.log_tail.strip() else ""
     summary = f"post-install setup failed: {reason}"
     return Decision(S.FAILED, _clip(summary), "setup_failed", error=_clip(summary + tail, 2000))
+
+
+# ---- restoring (docs/backups.md) ----------------------------------------------------------------------
+def _restoring(observed: Observed, store: StoreView, limits: Timeouts) -> Decision:
+    """By the stage the spec declares: cleared → commit the Restore; Restore Completed → commit the
+    restore done; then (no restore left in the spec) the release's normal readiness, setup included.
+    The provisioning timeout bounds each stage (every stage's commit restarts the clock)."""
+    stage, name = store.restore_stage, store.restore_name
+    if stage is None:
+        return _reinstalling(observed, store, limits)
+    if stage == CLEARING:
+        verdict = clearing_verdict(observed.clearing)
+    elif stage == RESTORING and name is not None:
+        verdict = restore_verdict(observed.restore, name)
+    else:
+        text = f"restore stage {stage!r} of {name} is not one the platform knows"
+        return Decision(S.FAILED, text, "restore_failed", error=text)
+    if verdict.state == "failed":
+        return Decision(S.FAILED, _clip(verdict.message), "restore_failed", error=_clip(verdict.message))
+    if verdict.state == "advance" and name is not None:
+        return Decision(
+            None, _clip(verdict.message), "restore_advance", actions=(AdvanceRestore(name, stage),)
+        )
+    if observed.now - store.since > limits.provisioning:
+        text = _clip(f"timed out after {_span(limits.provisioning)} at stage {stage}: {verdict.message}")
+        return Decision(S.FAILED, text, "timeout", error=text)
+    return Decision(None, _clip(verdict.message), f"restore_{stage}")
+
+
+def _reinstalling(observed: Observed, store: StoreView, limits: Timeouts) -> Decision:
+    """The restore's last commit brought the release back: ready like an update of the same spec."""
+    decision = _converging(observed, store, limits)
+    if decision.status is S.READY:
+        return decision
+    prefix = "restored; " if decision.reason != "timeout" else "restored, then "
+    text = _clip(prefix + "reinstalling the release: " + decision.message)
+    return Decision(decision.status, text, decision.reason, decision.error and text, decision.actions)
+
+
+def _abandoned_restore(store: StoreView) -> Decision | None:
+    """A store converging (not restoring) on a spec that still declares a restore: a person's commit
+    took it out of the restore (docs/backups.md). Its release is left out of git by that stage, so it
+    can never become ready: failed at once, saying how to end it."""
+    if store.restore_stage is None:
+        return None
+    text = (
+        f"store.yaml declares restore {store.restore_name} at stage {store.restore_stage}, which the"
+        " platform no longer drives (changed in git): retry the store, or remove `restore` in git"
+    )
+    return Decision(S.FAILED, text, "restore_abandoned", error=text)
 
 
 # ---- deleting ------------------------------------------------------------------------------------------

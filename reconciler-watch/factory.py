@@ -27,6 +27,7 @@ def watcher_config(settings: Settings) -> WatcherConfig:
         argocd_namespace=settings.argocd_namespace,
         tick_s=settings.watch_tick_s,
         resync_interval_s=settings.watch_resync_interval_s,
+        velero_namespace=settings.velero_namespace if settings.backups_enabled else None,
     )
 
 

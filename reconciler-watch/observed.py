@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from storefleet.reconciler_watch.restore import Clearing, VeleroRestore
 from storefleet.renderer.manifests import ANNOTATION_SPEC_HASH
 
 # The name of the operation.info item that carries the platform's retry token on a retry's sync.
@@ -107,6 +108,10 @@ class Observed:
     storefront_key: str | None = field(default=None, repr=False)
     key_published: bool = False
     retry_nudged: bool = False  # the applier was asked to retry for the store's current retry token
+    # restoring (docs/backups.md): at stage clearing, what of the release is left (read fresh; None:
+    # not read); at stage restoring, the Velero Restore the spec names (from its cache; None: unseen)
+    clearing: Clearing | None = None
+    restore: VeleroRestore | None = None
 
 
 def parse_time(value: Any) -> datetime | None:

@@ -40,6 +40,7 @@ from storefleet.reconciler_watch.cluster import (
     Cluster,
     Resource,
     kustomizations,
+    restores,
 )
 from storefleet.reconciler_watch.decide import StoreView, Timeouts, decide
 from storefleet.reconciler_watch.informer import Informer
@@ -53,6 +54,7 @@ from storefleet.reconciler_watch.observed import (
     parse_helmrelease,
     parse_job,
 )
+from storefleet.reconciler_watch.restore import CLEARING, RESTORING, Clearing, parse_restore
 from storefleet.reconciler_watch.setup_job import setup_job_name, setup_key
 from storefleet.reconciler_watch.storefront_key import KEY_REPORTING_ENGINE, publishable_key
 
@@ -71,6 +73,7 @@ class WatcherConfig:
     tick_s: float = 5.0
     resync_interval_s: float = 300.0
     watch_timeout_s: int = 300
+    velero_namespace: str | None = None  # with backups on: where the platform's Restores are
 
 
 class ClusterWatcher:
@@ -93,6 +96,11 @@ class ClusterWatcher:
         resources = [self._applier, SETUP_JOBS, NAMESPACES]
         if config.engine == "flux":
             resources.append(kustomizations(config.flux_namespace))
+        # Without Velero's API served the Restores are never listed: nothing waits for them (a
+        # restoring store then waits for its Restore, up to its timeout).
+        self._restores = restores(config.velero_namespace) if config.velero_namespace else None
+        if self._restores is not None:
+            resources.append(self._restores)
         self.informers = {
             r.key: Informer(cluster, r, self._sink(r), watch_timeout_s=config.watch_timeout_s,
                             resync_interval_s=config.resync_interval_s)
@@ -146,7 +154,9 @@ class ClusterWatcher:
 
     async def _wait_synced(self, stop: asyncio.Event) -> None:
         """Until every informer has listed once, or a stop (an unreachable cluster must not hold it)."""
-        while not stop.is_set() and not all(i.synced.is_set() for i in self.informers.values()):
+        optional = {self._restores.key} if self._restores is not None else set()
+        required = [i for key, i in self.informers.items() if key not in optional]
+        while not stop.is_set() and not all(i.synced.is_set() for i in required):
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=0.1)
 
@@ -215,6 +225,8 @@ class ClusterWatcher:
         )
         if view.setup_done_key != view.setup_key:
             observed = await self._observe_setup(view, observed)
+        if row.status == "restoring" and view.restore_stage is not None:
+            observed = await self._observe_restore(view, observed)
         if row.status == "deleting" and now - view.since > self.config.timeouts.deletion:
             leftovers = tuple(await asyncio.to_thread(self._cluster.leftovers, store_id))
             observed = replace(observed, leftovers=leftovers)
@@ -229,6 +241,28 @@ class ClusterWatcher:
         if self.config.engine == "flux":
             return parse_helmrelease(raw, contains), revision
         return parse_application(raw, contains), revision
+
+    async def _observe_restore(self, view: StoreView, observed: Observed) -> Observed:
+        """Stage clearing: whether the release and its volumes are gone, read fresh (watch events of
+        two kinds come in no order, so no cache is joined). Stage restoring: the Restore the spec
+        names, from its own cache."""
+        if view.restore_stage == CLEARING:
+            try:
+                clearing = await asyncio.to_thread(self._clearing, view.id)
+            except (ApiException, HTTPError, OSError) as exc:
+                log.info("watcher: cannot read what is left of store %s: %s", view.id, exc)
+                return observed
+            return replace(observed, clearing=clearing)
+        if view.restore_stage == RESTORING and self._restores is not None and view.restore_name:
+            raw = self.informers[self._restores.key].get(self._restores.namespace or "", view.restore_name)
+            return replace(observed, restore=parse_restore(raw) if raw is not None else None)
+        return observed
+
+    def _clearing(self, store_id: str) -> Clearing:
+        namespace = store_id if self.config.engine == "flux" else self.config.argocd_namespace
+        kind = "HelmRelease" if self.config.engine == "flux" else "Application"
+        left = self._cluster.release_left(self._applier, namespace, store_id)
+        return Clearing(f"{kind} {store_id}" if left else None, tuple(self._cluster.claims(store_id)))
 
     async def _observe_setup(self, view: StoreView, observed: Observed) -> Observed:
         """The store's setup Jobs from the cache: the pending change's Job (with its log tail once it
@@ -297,6 +331,7 @@ def flux_revision_sha(revision: Any) -> str | None:
 
 
 def store_view(row: ConvergingStore) -> StoreView:
+    restore = (row.spec or {}).get("restore") or {}
     since = row.status_changed_at
     if row.committed_at and row.committed_at > since:
         since = row.committed_at  # a change committed after the status changed restarts the clock
@@ -314,4 +349,6 @@ def store_view(row: ConvergingStore) -> StoreView:
         setup_generation=row.setup_generation,
         setup_started_key=row.setup_started_key,
         engine=row.engine,
+        restore_name=restore.get("name"),
+        restore_stage=restore.get("stage"),
     )

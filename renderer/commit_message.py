@@ -46,6 +46,9 @@ def _summary(change: ChangeRecord) -> str:
         if restored:
             return f"store: roll back {name} (to {restored})"
         return f"store: roll back {name}" + (f" (revert {reverted})" if reverted else "")
+    restore = change.details.get("restore")
+    if isinstance(restore, dict):  # a stage of an in-place restore (docs/backups.md)
+        return f"store: restore {name} from backup {restore.get('backup')} ({restore.get('stage')})"
     changed = change.details.get("changes") or {}
     parts = [f"{key} {old} -> {new}" for key, (old, new) in sorted(changed.items())]
     return f"store: update {name}" + (f" ({', '.join(parts)})" if parts else "")

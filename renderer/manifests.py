@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 from ruamel.yaml.error import YAMLError
 
-from storefleet.renderer import argocd, flux, yamlio
+from storefleet.renderer import argocd, flux, velero, yamlio
 from storefleet.renderer.names import (
     DNS_LABEL_MAX,
     LABEL_ENGINE,
@@ -24,7 +24,7 @@ from storefleet.renderer.names import (
     is_dns_subdomain,
 )
 from storefleet.renderer.profile import GitOpsEngine, RenderProfile
-from storefleet.renderer.spec import StoreSpec
+from storefleet.renderer.spec import RestoreStage, StoreSpec
 from storefleet.renderer.values import chart_values
 
 TENANTS_DIR = "tenants"
@@ -33,6 +33,8 @@ NAMESPACE_FILE = "namespace.yaml"
 HELMRELEASE_FILE = "helmrelease.yaml"
 APPLICATION_FILE = "application.yaml"
 KUSTOMIZATION_FILE = "kustomization.yaml"
+SCHEDULE_FILE = "schedule.yaml"  # the Velero Schedule (BACKUPS_ENABLED)
+RESTORE_FILE = "restore.yaml"  # a Velero Restore the store declares (StoreSpec.restore)
 
 ANNOTATION_STORE_NAME = "storefleet.io/store-name"
 ANNOTATION_CHART_VERSION = "storefleet.io/chart-version"
@@ -117,10 +119,23 @@ def render_store_yaml(spec: StoreSpec) -> bytes:
 
 
 @functools.cache
-def _flux_kustomization() -> bytes:
-    """The same for every store: rendered once (a rollout wave renders thousands of stores)."""
-    kustomization = flux.kustomization([NAMESPACE_FILE, HELMRELEASE_FILE])
+def _flux_kustomization(extra: tuple[str, ...] = (), released: bool = True) -> bytes:
+    """The same for every store with the same files: rendered once per set (a rollout wave renders
+    thousands of stores)."""
+    release = [HELMRELEASE_FILE] if released else []
+    kustomization = flux.kustomization([NAMESPACE_FILE, *release, *extra])
     return yamlio.dump(kustomization, header=flux.KUSTOMIZATION_HEADER)
+
+
+def _velero_files(spec: StoreSpec, profile: RenderProfile) -> dict[str, bytes]:
+    """The store's Velero objects: its Schedule when backups are on, the Restore it declares."""
+    files: dict[str, bytes] = {}
+    labels = store_labels(spec)
+    if profile.backups_enabled:
+        files[SCHEDULE_FILE] = yamlio.dump(velero.schedule(spec, profile, labels))
+    if spec.restore is not None and spec.restore.stage is RestoreStage.RESTORING:
+        files[RESTORE_FILE] = yamlio.dump(velero.restore(spec, profile, labels))
+    return files
 
 
 def render_store(spec: StoreSpec, profile: RenderProfile) -> dict[str, bytes]:
@@ -137,11 +152,17 @@ def render_store(spec: StoreSpec, profile: RenderProfile) -> dict[str, bytes]:
         },
     }
     files = {STORE_FILE: render_store_yaml(spec), NAMESPACE_FILE: yamlio.dump(namespace(spec))}
+    extra = _velero_files(spec, profile)
+    files.update(extra)
+    # While a restore empties and refills the store, its release is left out: the applier
+    # uninstalls it (its volumes with it), and Velero restores into an empty namespace.
+    released = spec.restore is None
     if profile.gitops_engine is GitOpsEngine.FLUX:
         metadata["namespace"] = spec.store_id
-        files[HELMRELEASE_FILE] = yamlio.dump(flux.helmrelease(spec, profile, metadata, values))
-        files[KUSTOMIZATION_FILE] = _flux_kustomization()
-    else:
+        if released:
+            files[HELMRELEASE_FILE] = yamlio.dump(flux.helmrelease(spec, profile, metadata, values))
+        files[KUSTOMIZATION_FILE] = _flux_kustomization(tuple(sorted(extra)), released)
+    elif released:
         metadata["namespace"] = profile.argocd_namespace
         metadata["annotations"][argocd.STOREFRONT_LINK] = store_url(spec, profile)
         files[APPLICATION_FILE] = yamlio.dump(argocd.application(spec, profile, metadata, values))

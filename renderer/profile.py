@@ -74,6 +74,11 @@ class RenderProfile:
     chart_version: str = "0.2.0"  # the version of the default chart
     flux_source_name: str = "fleet"
     argocd_namespace: str = "argocd"
+    # Velero (BACKUPS_ENABLED): each store directory declares a Schedule in `velero_namespace`,
+    # writing to the BackupStorageLocation `velero_storage_location`.
+    backups_enabled: bool = False
+    velero_namespace: str = "velero"
+    velero_storage_location: str = "default"
 
     def __post_init__(self) -> None:
         # Coerce plain strings so RenderProfile(gitops_engine="argocd") behaves like the enum.
@@ -97,6 +102,8 @@ class RenderProfile:
             (bool(_CHART_PATH.match(self.chart_path)), f"chart_path {self.chart_path!r} is not relative"),
             (is_dns_subdomain(self.flux_source_name), "flux_source_name must be a DNS-1123 subdomain"),
             (is_dns_label(self.argocd_namespace), "argocd_namespace must be a DNS-1123 label"),
+            (is_dns_label(self.velero_namespace), "velero_namespace must be a DNS-1123 label"),
+            (is_dns_subdomain(self.velero_storage_location), "velero_storage_location must be a DNS name"),
             (self.ingress_class is None or is_dns_subdomain(self.ingress_class), "bad ingress_class"),
             (self.storage_class is None or is_dns_subdomain(self.storage_class), "bad storage_class"),
             (bool(self.chart_version.strip()), "chart_version is empty"),

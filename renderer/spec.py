@@ -7,9 +7,11 @@ import json
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from storefleet.renderer.backup_policy import schedule_problem, ttl_problem
 from storefleet.renderer.catalogue import Branding, Template
+from storefleet.renderer.names import is_dns_label
 from storefleet.renderer.values_patch import patch_problems
 
 API_VERSION: Literal["storefleet.io/v1"] = "storefleet.io/v1"
@@ -35,11 +37,73 @@ DEFAULT_THEME = Theme.STOREFRONT
 DEFAULT_PLAN = Plan.SMALL
 # Fields a spec written before they existed lacks: absent from the document when unset, so such a
 # spec keeps its hash (and the cluster's record of it stays current).
-_OMITTED_WHEN_UNSET = ("template", "branding", "chart_version", "image_tag", "values_patch")
+_OMITTED_WHEN_UNSET = (
+    "template", "branding", "chart_version", "image_tag", "values_patch", "backups", "restore"
+)  # fmt: skip
 # A store chart version as the fleet repo names its directory (`charts/ecommerce-store-<version>/`).
 CHART_VERSION_PATTERN = r"^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.]+)?$"
 # An OCI image tag (the distribution spec's grammar; also the chart schema's).
 IMAGE_TAG_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"
+
+
+class BackupPolicy(BaseModel):
+    """A store's own backup schedule and retention, over its plan's (either may be left out)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    schedule: str | None = Field(
+        default=None, max_length=100, description="cron (5 fields, UTC), `@daily`-style, or `@every 6h`"
+    )
+    ttl: str | None = Field(default=None, max_length=40, description="retention, a duration: `168h`")
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, value: str | None) -> str | None:
+        problem = schedule_problem(value) if value is not None else None
+        if problem:
+            raise ValueError(problem)
+        return " ".join(value.split()) if value is not None else None
+
+    @field_validator("ttl")
+    @classmethod
+    def _duration(cls, value: str | None) -> str | None:
+        problem = ttl_problem(value) if value is not None else None
+        if problem:
+            raise ValueError(problem)
+        return value
+
+
+class RestoreStage(StrEnum):
+    """Where an in-place restore is (docs/backups.md): each stage is one commit of the platform's.
+
+    `clearing`: the store's directory keeps its namespace but not its HelmRelease/Application, so
+    the applier uninstalls the release and its volumes (Velero restores a volume's data only into a
+    PVC it creates). `restoring`: still no release, and the Velero Restore (restore.yaml). The
+    restore ends with a commit that drops `restore` from the spec: the release comes back over the
+    restored volumes."""
+
+    CLEARING = "clearing"
+    RESTORING = "restoring"
+
+
+class RestoreRequest(BaseModel):
+    """The restore the store's directory declares: Velero's Restore `name` of backup `backup`, taken
+    of namespace `source_namespace` (another store's, for a store created from a backup), at
+    `stage`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(max_length=63)
+    backup: str = Field(max_length=63)
+    source_namespace: str = Field(max_length=63)
+    stage: RestoreStage = RestoreStage.CLEARING
+
+    @field_validator("name", "backup", "source_namespace")
+    @classmethod
+    def _dns_label(cls, value: str) -> str:
+        if not is_dns_label(value):
+            raise ValueError(f"{value!r} is not a DNS-1123 label")
+        return value
 
 
 class StoreSpec(BaseModel):
@@ -63,6 +127,10 @@ class StoreSpec(BaseModel):
     image_tag: str | None = Field(default=None, pattern=IMAGE_TAG_PATTERN, max_length=128)
     # Chart values a rollout set over the derived ones (see values_patch.py); unset: none.
     values_patch: dict[str, Any] | None = None
+    # The store's own backup schedule/retention (the platform's BACKUPS_ENABLED turns backups on).
+    backups: BackupPolicy | None = None
+    # A restore from a Velero backup that the store directory declares (restore.yaml).
+    restore: RestoreRequest | None = None
 
     @model_validator(mode="after")
     def _engine_specific_fields(self) -> StoreSpec:
@@ -74,6 +142,8 @@ class StoreSpec(BaseModel):
             raise ValueError("branding applies to Medusa stores only (WooCommerce: the theme)")
         if self.branding is not None and self.branding.is_empty:
             object.__setattr__(self, "branding", None)
+        if self.backups is not None and self.backups.schedule is None and self.backups.ttl is None:
+            object.__setattr__(self, "backups", None)
         if self.values_patch is not None:
             problems = patch_problems(self.values_patch)
             if problems:
@@ -91,8 +161,9 @@ class StoreSpec(BaseModel):
         for key in _OMITTED_WHEN_UNSET:
             if document[key] is None:
                 del document[key]
-        if self.branding is not None:
-            document["branding"] = {k: v for k, v in document["branding"].items() if v is not None}
+        for key in ("branding", "backups"):
+            if document.get(key) is not None:
+                document[key] = {k: v for k, v in document[key].items() if v is not None}
         return document
 
     @property

@@ -51,7 +51,9 @@ def substitute(files: Mapping[str, bytes], placeholders: Mapping[str, str]) -> d
     return dict(sorted((apply(path), apply(data.decode()).encode()) for path, data in files.items()))
 
 
-def _check(engine: GitOpsEngine, cluster: str, repo_url: str, branch: str, source: str, ns: str) -> None:
+def _check(
+    engine: GitOpsEngine, cluster: str, repo_url: str, branch: str, source: str, ns: str, velero_ns: str
+) -> None:
     # Values land unquoted in YAML and in paths: refuse anything that could change their meaning.
     problems = [
         (is_dns_label(cluster), f"cluster {cluster!r} must be a DNS-1123 label"),
@@ -59,6 +61,7 @@ def _check(engine: GitOpsEngine, cluster: str, repo_url: str, branch: str, sourc
         (is_branch_name(branch), f"branch {branch!r} is not a valid branch name"),
         (is_dns_subdomain(source), f"flux source name {source!r} must be a DNS-1123 subdomain"),
         (is_dns_label(ns), f"Argo CD namespace {ns!r} must be a DNS-1123 label"),
+        (is_dns_label(velero_ns), f"Velero namespace {velero_ns!r} must be a DNS-1123 label"),
     ]
     for ok, message in problems:
         if not ok:
@@ -73,10 +76,11 @@ def instantiate_template(
     *,
     flux_source_name: str = _DEFAULTS.flux_source_name,
     argocd_namespace: str = _DEFAULTS.argocd_namespace,
+    velero_namespace: str = _DEFAULTS.velero_namespace,
 ) -> dict[str, bytes]:
     """The initial files of a fleet repo (path relative to the repo root -> bytes)."""
     engine = GitOpsEngine(engine)
-    _check(engine, cluster, repo_url, branch, flux_source_name, argocd_namespace)
+    _check(engine, cluster, repo_url, branch, flux_source_name, argocd_namespace, velero_namespace)
     placeholders = {
         "__CLUSTER__": cluster,
         "__REPO_URL__": repo_url,
@@ -84,6 +88,7 @@ def instantiate_template(
         "__ENGINE__": "Flux" if engine is GitOpsEngine.FLUX else "Argo CD",
         "__FLUX_SOURCE__": flux_source_name,
         "__ARGOCD_NAMESPACE__": argocd_namespace,
+        "__VELERO_NAMESPACE__": velero_namespace,
     }
     return substitute(template_files(engine), placeholders)
 

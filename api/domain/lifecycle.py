@@ -22,6 +22,7 @@ class StoreStatus(StrEnum):
     READY = "ready"
     DEGRADED = "degraded"  # ready, but the cluster reports it unhealthy; back to ready when it is not
     UPDATING = "updating"
+    RESTORING = "restoring"  # emptied, restored by Velero, then reinstalled: three commits
     FAILED = "failed"
     DELETING = "deleting"
     DELETED = "deleted"
@@ -36,6 +37,8 @@ class Event(StrEnum):
     SPEC_CHANGED = "spec_changed"  # a new desired spec: PATCH, rollback, or a hand edit in git
     RETRY = "retry"  # a tenant asked to try a failed store again
     DELETE = "delete"  # a tenant asked, or the directory was removed from the fleet repo
+    RESTORE = "restore"  # a tenant asked to restore the store from one of its backups
+    RESTORE_ADVANCED = "restore_advanced"  # the platform committed a restore's next stage
     # the fleet writer and the pull-request writer
     COMMITTED = "committed"  # the change is on the branch (pushed, or its pull request merged)
     COMMIT_REFUSED = "commit_refused"  # the change can never be written (its spec no longer renders)
@@ -73,16 +76,30 @@ LIFECYCLE: dict[StoreStatus, dict[Event, StoreStatus]] = {
         E.COMMITTED: S.PROVISIONING, E.PROPOSED: S.PROVISIONING, E.SPEC_CHANGED: S.PROVISIONING,
         E.COMMIT_REFUSED: S.FAILED, E.PROPOSAL_CLOSED: S.FAILED, E.DELETE: S.DELETING,
     },
-    S.READY: {E.DEGRADED: S.DEGRADED, E.SPEC_CHANGED: S.UPDATING, E.DELETE: S.DELETING},
+    S.READY: {
+        E.DEGRADED: S.DEGRADED, E.SPEC_CHANGED: S.UPDATING, E.RESTORE: S.RESTORING, E.DELETE: S.DELETING,
+    },
     S.DEGRADED: {
-        E.CONVERGED: S.READY, E.DEGRADED: S.DEGRADED, E.SPEC_CHANGED: S.UPDATING, E.DELETE: S.DELETING,
+        E.CONVERGED: S.READY, E.DEGRADED: S.DEGRADED, E.SPEC_CHANGED: S.UPDATING, E.RESTORE: S.RESTORING,
+        E.DELETE: S.DELETING,
     },
     S.UPDATING: {
         E.CONVERGED: S.READY, E.FAILED: S.FAILED, E.TIMED_OUT: S.FAILED,
         E.COMMITTED: S.UPDATING, E.PROPOSED: S.UPDATING, E.SPEC_CHANGED: S.UPDATING,
         E.COMMIT_REFUSED: S.FAILED, E.PROPOSAL_CLOSED: S.FAILED, E.DELETE: S.DELETING,
     },
-    S.FAILED: {E.RETRY: S.REQUESTED, E.SPEC_CHANGED: S.UPDATING, E.DELETE: S.DELETING},
+    # A person's commit to a restoring store's directory (a `git revert` of a stage) ends the
+    # platform's part in the restore: the store converges on what git says (docs/backups.md). The
+    # API and rollouts change no restoring store (STORE_BUSY, skipped).
+    S.RESTORING: {
+        E.CONVERGED: S.READY, E.FAILED: S.FAILED, E.TIMED_OUT: S.FAILED,
+        E.COMMITTED: S.RESTORING, E.PROPOSED: S.RESTORING, E.RESTORE_ADVANCED: S.RESTORING,
+        E.SPEC_CHANGED: S.UPDATING, E.COMMIT_REFUSED: S.FAILED, E.PROPOSAL_CLOSED: S.FAILED,
+        E.DELETE: S.DELETING,
+    },
+    S.FAILED: {
+        E.RETRY: S.REQUESTED, E.SPEC_CHANGED: S.UPDATING, E.RESTORE: S.RESTORING, E.DELETE: S.DELETING,
+    },
     S.DELETING: {
         E.REMOVED: S.DELETED, E.WITHDRAWN: S.DELETED, E.TIMED_OUT: S.FAILED,
         E.COMMITTED: S.DELETING, E.PROPOSED: S.DELETING,
@@ -101,7 +118,7 @@ TRANSITIONS: dict[StoreStatus, frozenset[StoreStatus]] = {
 }
 # Statuses in which the platform or the cluster is still working towards a target.
 TRANSITIONAL: frozenset[StoreStatus] = frozenset(
-    {S.REQUESTED, S.PENDING_APPROVAL, S.PROVISIONING, S.UPDATING, S.DELETING}
+    {S.REQUESTED, S.PENDING_APPROVAL, S.PROVISIONING, S.UPDATING, S.RESTORING, S.DELETING}
 )
 TERMINAL: frozenset[StoreStatus] = frozenset(status for status, row in LIFECYCLE.items() if not row)
 

@@ -125,6 +125,9 @@ async def failed_due_for_retry(
     await cur.execute(
         f"SELECT {STORE_COLUMNS}, auto_retries FROM stores s"
         " WHERE status = 'failed' AND auto_retries < %(max)s"
+        # a store that failed in a restore is not retried by the platform: a retry drops the restore
+        # and reinstalls the store over the volumes the restore left (possibly empty); a person decides
+        " AND jsonb_typeof(s.spec->'restore') IS DISTINCT FROM 'object'"
         " AND status_changed_at <= now() - make_interval(secs =>"
         " least(%(cap)s, %(base)s * power(2, auto_retries)))"
         # what failed it: the event of its latest transition (the audit trail keeps it)

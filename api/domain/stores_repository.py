@@ -311,7 +311,7 @@ async def set_store_pull_request_url(conn: Connection, store_id: str, url: str |
 
 
 # ---- the cluster watcher ------------------------------------------------------------------------
-CONVERGING = ("provisioning", "updating", "deleting")
+CONVERGING = ("provisioning", "updating", "restoring", "deleting")
 RUNNING = ("ready", "degraded")
 
 _WATCH_COLUMNS = (

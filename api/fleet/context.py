@@ -76,6 +76,9 @@ def fleet_context(settings: Settings, public_url: str) -> FleetContext:
         fleet_repo_url=_cluster_url(settings.fleet_repo_url, served_url),
         fleet_branch=settings.fleet_branch,
         argocd_namespace=settings.argocd_namespace,
+        backups_enabled=settings.backups_enabled,
+        velero_namespace=settings.velero_namespace,
+        velero_storage_location=settings.velero_storage_location,
     )
     return FleetContext(
         remote_url=remote,

@@ -13,7 +13,7 @@ from storefleet.api.db.pool import Connection
 from storefleet.api.domain import lifecycle_service as lifecycle
 from storefleet.api.domain import outbox_repository as outbox
 from storefleet.api.domain import stores_repository
-from storefleet.api.domain.lifecycle import Event, accepts
+from storefleet.api.domain.lifecycle import Event, StoreStatus, accepts
 from storefleet.api.domain.lifecycle_service import Occurrence
 from storefleet.api.domain.store_rows import StoreRow, StoreWrites
 from storefleet.api.rollouts import repository
@@ -47,6 +47,7 @@ async def enqueue_wave(conn: Connection, rollout: RolloutRow, wave: WaveRow, act
             store is not None and accepts(store.status, Event.SPEC_CHANGED),
             store is not None and store.pinned_at is not None,
             change.reached(current),
+            store is not None and _restoring(store),
         )
         if skip:
             states.append(StoreState(member.store_id, "skipped", skip))
@@ -91,7 +92,15 @@ async def enqueue_wave(conn: Connection, rollout: RolloutRow, wave: WaveRow, act
     return len(moves)
 
 
-def _skip_reason(live: bool, pinned: bool, at_target: bool) -> str | None:
+def _restoring(store: StoreRow) -> bool:
+    """Restoring from a backup, or failed in a restore (its spec still declares one): a wave's commit
+    would race the restore's own commits, or keep a release out that a retry puts back."""
+    return store.status == StoreStatus.RESTORING or store.spec.get("restore") is not None
+
+
+def _skip_reason(live: bool, pinned: bool, at_target: bool, restoring: bool = False) -> str | None:
+    if restoring:
+        return RESTORING
     if not live:
         return "deleted or being deleted"
     if pinned:
@@ -102,6 +111,7 @@ def _skip_reason(live: bool, pinned: bool, at_target: bool) -> str | None:
 
 
 ALREADY_AT_TARGET = "already at the rollout's value"
+RESTORING = "restoring from a backup"
 
 
 async def enqueue_revert(
@@ -119,6 +129,7 @@ async def enqueue_revert(
         for m in members
         if (store := stores.get(m.store_id)) is not None
         and accepts(store.status, Event.SPEC_CHANGED)
+        and not _restoring(store)
         and change.current(store.spec) == m.to_value
     ]
     group = f"{rollout.id}.w{wave.number}.r{wave.attempt}"

@@ -57,3 +57,17 @@ class StoreCluster(Protocol):
         """helm-controller's `DriftDetected`, `DriftCorrected` and `DriftCorrectionFailed` Events on
         HelmReleases, in every namespace; None when the platform may not list Events."""
         ...
+
+    def velero_backups(self, namespace: str, schedule: str) -> Sequence[Mapping[str, Any]] | None:
+        """Velero's Backups in `namespace` labelled `velero.io/schedule-name=<schedule>`; None when
+        the cluster serves no Velero API."""
+        ...
+
+    def velero_backup(self, namespace: str, name: str) -> Mapping[str, Any] | None:
+        """One Velero Backup; None when there is none of that name."""
+        ...
+
+    def create_velero_backup(self, namespace: str, backup: dict[str, Any]) -> bool | None:
+        """Create a Velero Backup; False when one of that name exists already, None when the
+        cluster serves no Velero API there."""
+        ...

@@ -16,11 +16,15 @@ from storefleet.renderer.profile import GitOpsEngine, RenderProfile, ValuesProfi
 
 
 def render_profile(settings: Settings) -> RenderProfile:
-    """The render settings the store hosts depend on (the same as the fleet writer's)."""
+    """The render settings the store hosts and its Velero objects depend on (the same as the fleet
+    writer's)."""
     return RenderProfile(
         gitops_engine=GitOpsEngine(settings.gitops_engine),
         values_profile=ValuesProfile(settings.values_profile),
         domain=settings.store_domain,
+        backups_enabled=settings.backups_enabled,
+        velero_namespace=settings.velero_namespace,
+        velero_storage_location=settings.velero_storage_location,
     )
 
 

@@ -206,6 +206,7 @@ async def retry(
     """Try a failed store again, in the caller's transaction: a person's retry, or the platform's own
     (`automatic`: counted against AUTO_RETRY_MAX; a person's gives that budget back)."""
     updated = await transition(conn, store, Event.RETRY, actor, message=message, detail=detail)
+    updated = await _without_restore(conn, updated)
     await repository.mark_retry(conn, store.id, automatic=automatic)
     await _enqueue(conn, updated, "retry", actor)
     return updated
@@ -247,8 +248,11 @@ async def apply_spec(
     moves to `updating`, a converging one keeps converging towards it (it is ready only at the newest
     commit); a deleted or deleting store refuses (409)."""
     status = store.status
-    if not accepts(status, Event.SPEC_CHANGED):
-        raise StoreBusy(f"The store is {status.value}; its desired state can no longer change.")
+    # A restoring store takes a change only from git (a person's commit ends the restore), never
+    # through the API while the platform commits the restore's stages.
+    if status is StoreStatus.RESTORING or not accepts(status, Event.SPEC_CHANGED):
+        raise StoreBusy(f"The store is {status.value}; its desired state cannot change now.")
+    spec = _restore_ended(spec)
     detail = {"action": action, **params}
     if next_status(status, Event.SPEC_CHANGED) is not status:
         await transition(conn, store, Event.SPEC_CHANGED, actor, message=MSG_AWAITING_COMMIT, detail=detail)
@@ -256,6 +260,32 @@ async def apply_spec(
         await audit.record_many(conn, [_change_event(store, actor, detail)])
     updated = await repository.update_spec(conn, store.id, spec.to_document(), spec.spec_hash)
     await _enqueue(conn, updated, action, actor, params)
+    return updated
+
+
+def _restore_ended(spec: StoreSpec) -> StoreSpec:
+    """A restore lives in the spec only while the store is restoring (the platform drops it when the
+    restore ends): a change of a store that failed mid-restore puts its release back."""
+    if spec.restore is None:
+        return spec
+    return StoreSpec.model_validate({**spec.to_document(), "restore": None})
+
+
+async def _without_restore(conn: Connection, store: StoreRow) -> StoreRow:
+    spec = StoreSpec.model_validate(store.spec)
+    ended = _restore_ended(spec)
+    if ended is spec:
+        return store
+    return await repository.update_spec(conn, store.id, ended.to_document(), ended.spec_hash)
+
+
+async def commit_spec(
+    conn: Connection, store: StoreRow, spec: StoreSpec, actor: Actor, params: dict[str, Any]
+) -> StoreRow:
+    """The store's new desired spec and its commit (an `update` in the outbox), in the caller's
+    transaction, after the caller's lifecycle event."""
+    updated = await repository.update_spec(conn, store.id, spec.to_document(), spec.spec_hash)
+    await _enqueue(conn, updated, "update", actor, params)
     return updated
 
 

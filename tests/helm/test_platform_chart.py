@@ -133,6 +133,12 @@ def test_cluster_role_is_least_privilege(render_platform: Any) -> None:
     } <= granted
     secret_verbs = {v for rule in rules({}) if "secrets" in rule["resources"] for v in rule["verbs"]}
     assert secret_verbs == {"create"}  # reading any Secret is granted per store namespace only
+    # a store cleared for a restore has no release left, so no store chart Role: its PVCs are listed
+    # with the platform's own cluster-wide grant, which allows nothing more
+    claim_verbs = {
+        v for rule in rules({}) if "persistentvolumeclaims" in rule["resources"] for v in rule["verbs"]
+    }
+    assert claim_verbs == {"list"}
     wide = {
         (g, r)
         for rule in rules(VALUE_SETS["all-on-values"])
@@ -217,3 +223,20 @@ def test_the_worker_pods_are_scraped_beside_the_service(render_platform: Any) ->
     workers = [o for o in objects if o["kind"] == "Deployment" and
                o["metadata"]["labels"]["app.kubernetes.io/component"] in expression["values"]]  # fmt: skip
     assert len(workers) == 2
+
+
+def test_backups_grant_velero_objects_in_the_velero_namespace_only(render_platform: Any) -> None:
+    assert not [o for o in render_platform({}) if o["kind"] in ("Role", "RoleBinding")]  # backups off
+    objects = render_platform({"backups": {"enabled": True, "veleroNamespace": "velero-system"}})
+    role = next(o for o in objects if o["kind"] == "Role")
+    binding = next(o for o in objects if o["kind"] == "RoleBinding")
+    assert role["metadata"]["namespace"] == binding["metadata"]["namespace"] == "velero-system"
+    granted = {(r, v) for rule in role["rules"] for r in rule["resources"] for v in rule["verbs"]}
+    assert granted == {
+        ("backups", "get"), ("backups", "list"), ("backups", "watch"), ("backups", "create"),
+        ("restores", "get"), ("restores", "list"), ("restores", "watch"),
+    }  # fmt: skip
+    assert binding["roleRef"]["name"] == role["metadata"]["name"]
+    api = next(o for o in objects if o["metadata"]["name"] == "storefleet-api")
+    env = {e["name"]: e.get("value") for e in api["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env["BACKUPS_ENABLED"] == "true" and env["VELERO_NAMESPACE"] == "velero-system"

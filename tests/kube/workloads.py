@@ -1,6 +1,7 @@
 """What the ecommerce-store chart puts in a store namespace, as far as the watcher looks at it (the
-setup ConfigMap, the credentials Secret, the app Deployment and its Pod, the Service and Ingress),
-with the statuses the kubelet and controllers would give them; and setup Jobs run to their end."""
+setup ConfigMap, the credentials Secret, the app Deployment and its Pod, the Service and Ingress, the
+PersistentVolumeClaims), with the statuses the kubelet and controllers would give them; and setup
+Jobs run to their end."""
 
 from __future__ import annotations
 
@@ -290,12 +291,28 @@ def _pod_status(release: Release, state: str) -> Obj:
     return {"phase": phase, "conditions": conditions, "containerStatuses": [container], "startTime": _now()}
 
 
+def claims(release: Release) -> list[Obj]:
+    """The chart's PersistentVolumeClaims (its `*-pvc.yaml`): the app's files and the database's. No
+    `helm.sh/resource-policy: keep` on them, so an uninstall deletes them."""
+    components = ("wordpress", "mariadb") if release.engine == "woocommerce" else ("medusa", "postgresql")
+    spec = {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}
+    return [
+        {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "spec": spec,
+         "metadata": release.meta(f"{release.store_id}-{component}", component)}
+        for component in components
+    ]  # fmt: skip
+
+
 def deploy(kube: Kube, release: Release, *, generate_secret: bool, state: str) -> None:
     """Apply what the chart renders and give it `state`: ready, waiting (its pod cannot start:
-    the credentials Secret is missing) or degraded (its container keeps crashing)."""
+    the credentials Secret is missing) or degraded (its container keeps crashing). A claim that exists
+    (one Velero restored) is adopted as it is, as Helm adopts an object carrying its release's labels."""
     if generate_secret and kube.get("v1", "Secret", release.store_id, release.secret_name) is None:
         kube.create(credentials_secret(release))  # the chart's `lookup` keeps the first values
     kube.apply(setup_config_map(release))
+    for claim in claims(release):
+        if kube.get("v1", "PersistentVolumeClaim", release.store_id, claim["metadata"]["name"]) is None:
+            kube.write_status(kube.create(claim), {"phase": "Bound"})
     for obj in _service_and_ingress(release):
         kube.apply(obj)
     deployment = kube.apply(_deployment(release))
@@ -333,7 +350,8 @@ def set_state(
 
 
 def remove(kube: Kube, release: Release) -> None:
-    """Uninstall: everything but the credentials Secret (helm.sh/resource-policy: keep)."""
+    """Uninstall (`helm uninstall` deletes every object of the release's manifest): everything but
+    the credentials Secret (helm.sh/resource-policy: keep), the PersistentVolumeClaims included."""
     service, ingress = _service_and_ingress(release)
-    for obj in (ingress, service, _deployment(release), setup_config_map(release)):
+    for obj in (ingress, service, _deployment(release), setup_config_map(release), *claims(release)):
         kube.delete(obj)

@@ -21,6 +21,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "updateStore": {"plan": "medium"},
     "rollbackStore": {},
     "pinStore": {"reason": "hold it for the sale"},
+    "restoreStore": {"backup": "storefleet-st-zzzzzzzz99-20260101000000"},
 }
 MISSING = "st-zzzzzzzz99"
 _REQUEST_ID = re.compile(r'"request_id":\s*"[^"]*"')

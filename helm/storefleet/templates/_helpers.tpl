@@ -64,6 +64,12 @@ app.kubernetes.io/component: {{ .component }}
 - name: PUBLIC_URL
   value: {{ . | quote }}
 {{- end }}
+- name: BACKUPS_ENABLED
+  value: {{ .Values.backups.enabled | quote }}
+- name: VELERO_NAMESPACE
+  value: {{ .Values.backups.veleroNamespace | quote }}
+- name: VELERO_STORAGE_LOCATION
+  value: {{ .Values.backups.storageLocation | quote }}
 - name: LOG_LEVEL
   value: {{ .Values.config.logLevel | quote }}
 - name: LOG_FORMAT

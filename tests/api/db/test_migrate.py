@@ -4,6 +4,7 @@ import threading
 from typing import Any
 
 import psycopg
+import pytest
 from psycopg import sql
 from yoyo import read_migrations
 
@@ -87,3 +88,32 @@ def test_rollouts_recorded_before_change_kinds_keep_their_versions(pg_server: Em
             "SELECT store_id, from_value, to_value FROM rollout_stores ORDER BY store_id"
         ).fetchall()
     assert rows == [("st-1", "0.2.0", "0.3.0"), ("st-2", None, "0.3.0"), ("st-3", None, None)]
+
+
+def test_existing_stores_keep_their_status_and_may_become_restoring(pg_server: EmbeddedPostgres) -> None:
+    """0018 widens the status constraint: rows written before it stay, `restoring` is accepted, and a
+    status outside the lifecycle is still refused."""
+    conninfo = _fresh_database(pg_server, "migrate_restoring")
+    with _locked_backend(conninfo) as backend:
+        earlier = read_migrations(str(MIGRATIONS_DIR)).filter(lambda m: m.id < "0018")
+        backend.apply_migrations(backend.to_apply(earlier))
+    with psycopg.connect(conninfo) as conn:
+        conn.execute(
+            "INSERT INTO users (id, email, username, password_hash, role)"
+            " VALUES ('u-1', 'a@b.c', 'a', 'x', 'admin')"
+        )
+        for store, status in (("st-1", "ready"), ("st-2", "degraded"), ("st-3", "failed")):
+            conn.execute(
+                "INSERT INTO stores (id, owner_id, name, engine, theme, plan, status, spec, spec_hash)"
+                " VALUES (%s, 'u-1', %s, 'medusa', NULL, 'small', %s, '{}', 'h')",
+                (store, store, status),
+            )
+        with pytest.raises(psycopg.errors.CheckViolation), conn.transaction():
+            conn.execute("UPDATE stores SET status = 'restoring' WHERE id = 'st-1'")
+    assert apply_migrations(conninfo)[0] == "0018.store-restoring"
+    with psycopg.connect(conninfo) as conn:
+        conn.execute("UPDATE stores SET status = 'restoring' WHERE id IN ('st-1', 'st-3')")
+        rows = conn.execute("SELECT id, status FROM stores ORDER BY id").fetchall()
+        assert rows == [("st-1", "restoring"), ("st-2", "degraded"), ("st-3", "restoring")]
+        with pytest.raises(psycopg.errors.CheckViolation), conn.transaction():
+            conn.execute("UPDATE stores SET status = 'restored' WHERE id = 'st-2'")

@@ -34,6 +34,9 @@ EXPECTED_ALLOWED = {
     (S.UPDATING, S.READY), (S.UPDATING, S.FAILED), (S.UPDATING, S.DELETING),
     (S.FAILED, S.REQUESTED), (S.FAILED, S.UPDATING), (S.FAILED, S.DELETING),
     (S.DELETING, S.DELETED), (S.DELETING, S.FAILED),
+    # restore from a backup (issue 19): requested by a person, concluded by the watcher
+    (S.READY, S.RESTORING), (S.DEGRADED, S.RESTORING), (S.FAILED, S.RESTORING),
+    (S.RESTORING, S.READY), (S.RESTORING, S.FAILED), (S.RESTORING, S.DELETING), (S.RESTORING, S.UPDATING),
 }  # fmt: skip
 ALL_PAIRS = list(itertools.product(StoreStatus, StoreStatus))
 
@@ -109,8 +112,21 @@ def test_only_the_watcher_declares_a_store_ready_and_only_from_converging_or_deg
     reaching_ready = {(status, event) for status, row in LIFECYCLE.items() for event, t in row.items()
                       if t is S.READY and status is not S.READY}  # fmt: skip
     assert reaching_ready == {
-        (S.PROVISIONING, E.CONVERGED), (S.UPDATING, E.CONVERGED), (S.DEGRADED, E.CONVERGED)
+        (S.PROVISIONING, E.CONVERGED), (S.UPDATING, E.CONVERGED), (S.DEGRADED, E.CONVERGED),
+        (S.RESTORING, E.CONVERGED),
     }  # fmt: skip
+
+
+def test_a_restore_is_asked_of_an_installed_store_and_a_commit_in_git_ends_it() -> None:
+    reaching = {status for status, row in LIFECYCLE.items() if E.RESTORE in row}
+    assert reaching == {S.READY, S.DEGRADED, S.FAILED}
+    # only the platform advances a restore, and the store stays restoring through it; the API and
+    # rollouts change no restoring store (409 STORE_BUSY, skipped), but a person's commit in git (a
+    # revert of a stage) ends the restore: the store converges on what git says
+    assert LIFECYCLE[S.RESTORING][E.SPEC_CHANGED] is S.UPDATING
+    assert LIFECYCLE[S.RESTORING][E.RESTORE_ADVANCED] is S.RESTORING
+    assert [s for s, row in LIFECYCLE.items() if E.RESTORE_ADVANCED in row] == [S.RESTORING]
+    assert LIFECYCLE[S.RESTORING][E.FAILED] is S.FAILED
 
 
 def test_only_a_ready_store_degrades_and_only_the_watcher_says_so() -> None:

@@ -145,6 +145,32 @@ def test_pinned_stores_and_stores_already_at_the_version_are_left_out(
     assert only_pinned.status_code == 422 and error_code(only_pinned) == "EMPTY_SELECTION"
 
 
+def test_a_wave_skips_a_store_that_is_restoring_or_failed_in_a_restore(
+    client: TestClient, admin: Any, tenant: Any, new_store: Any, db: Any, set_status: Any
+) -> None:
+    """A restoring store's spec is the platform's restore commits' (a wave's commit would race them),
+    and a store that failed mid-restore gets its release back by a retry, not by a wave."""
+    ids = stores(new_store, tenant, 3)
+    restore = {"name": "storefleet-x-restore-0123456789", "backup": "b", "source_namespace": ids[1]}
+    set_status(ids[0], "restoring")
+    db.execute(
+        "UPDATE stores SET status = 'failed', spec = spec || jsonb_build_object('restore', %s::jsonb)"
+        " WHERE id = %s",
+        (json.dumps({**restore, "stage": "restoring"}), ids[1]),
+    )
+    created = post(client, admin, selector={"all": True}, steps=["100%"])
+    assert created.status_code == 201, created.text
+    detail = client.get(f"/api/v1/rollouts/{created.json()['id']}", headers=admin.headers).json()
+    states = {s["store_id"]: (s["state"], s["note"]) for w in detail["waves"] for s in w["stores"]}
+    assert states[ids[0]] == states[ids[1]] == ("skipped", "restoring from a backup")
+    assert states[ids[2]][0] == "committed"
+    queued = db.execute("SELECT store_id FROM outbox WHERE commit_group IS NOT NULL").fetchall()
+    assert [r["store_id"] for r in queued] == [ids[2]]
+    assert (
+        db.execute("SELECT status FROM stores WHERE id = %s", (ids[0],)).fetchone()["status"] == "restoring"
+    )
+
+
 def test_a_chart_version_in_the_fleet_repo_is_checked_against_its_schema_and_rendered_by_helm(
     client: TestClient, admin: Any, tenant: Any, new_store: Any, fleet_remote: Path, tmp_path: Path, db: Any
 ) -> None:

@@ -324,6 +324,33 @@ export interface paths {
         patch: operations["updateStore"];
         trace?: never;
     };
+    "/api/v1/stores/{store_id}/backups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Backups
+         * @description The store's Velero Backups, newest first: those its Schedule made and those asked for on
+         *     demand, with Velero's phase, times, progress, errors and warnings, as the cluster reports them.
+         */
+        get: operations["listStoreBackups"];
+        put?: never;
+        /**
+         * Create Backup
+         * @description Back the store up now: a Velero Backup made from the store's Schedule template (what `velero
+         *     backup create --from-schedule` does), created in the cluster, not committed to git. Answers with
+         *     its row (phase `New`); list the backups to follow it. Audited as `store.backup_requested`.
+         */
+        post: operations["createStoreBackup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stores/{store_id}/credentials": {
         parameters: {
             query?: never;
@@ -429,6 +456,29 @@ export interface paths {
         get: operations["getStoreResources"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{store_id}/restores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore Store
+         * @description Restore the store in place from one of its backups: `202`, status `restoring`. The platform
+         *     commits three changes to the store's directory: its release left out (the applier uninstalls
+         *     it and its volumes), then the Velero Restore, then the release back over the restored data.
+         *     Audited as `store.restore_requested`.
+         */
+        post: operations["restoreStore"];
         delete?: never;
         options?: never;
         head?: never;
@@ -777,6 +827,90 @@ export interface components {
              */
             token_type: string;
             user: components["schemas"]["UserOut"];
+        };
+        /** BackupList */
+        BackupList: {
+            /**
+             * Backups
+             * @description Newest first
+             */
+            backups: components["schemas"]["BackupOut"][];
+            /**
+             * Schedule
+             * @description The store's Velero Schedule, whose label selects its Backups
+             */
+            schedule: string;
+            /** Store Id */
+            store_id: string;
+        };
+        /** BackupOut */
+        BackupOut: {
+            /**
+             * Completed At
+             * @description `status.completionTimestamp`
+             */
+            completed_at: string | null;
+            /**
+             * Created At
+             * @description When the Backup object was created
+             */
+            created_at: string | null;
+            /**
+             * Errors
+             * @description `status.errors`: items that could not be backed up
+             */
+            errors: number;
+            /**
+             * Expires At
+             * @description `status.expiration`: Velero deletes it then
+             */
+            expires_at: string | null;
+            /**
+             * Failure Reason
+             * @description `status.failureReason` (Failed backups)
+             */
+            failure_reason: string | null;
+            /**
+             * Items Backed Up
+             * @description `status.progress.itemsBackedUp`
+             */
+            items_backed_up: number | null;
+            /**
+             * Name
+             * @description The Backup's name in the Velero namespace
+             */
+            name: string;
+            /**
+             * Phase
+             * @description Velero's `status.phase`: `New` (not yet picked up), `InProgress`, `Completed`, `PartiallyFailed`, `Failed`, `FailedValidation`, … (`New` while Velero has written none)
+             */
+            phase: string;
+            /**
+             * Started At
+             * @description `status.startTimestamp`
+             */
+            started_at: string | null;
+            /**
+             * Total Items
+             * @description `status.progress.totalItems`
+             */
+            total_items: number | null;
+            /**
+             * Trigger
+             * @description `schedule`: made by the store's Schedule; `on_demand`: asked for through the API
+             * @enum {string}
+             */
+            trigger: "schedule" | "on_demand";
+            /**
+             * Validation Errors
+             * @description `status.validationErrors` (FailedValidation)
+             */
+            validation_errors: string[];
+            /**
+             * Warnings
+             * @description `status.warnings`
+             */
+            warnings: number;
         };
         /**
          * Branding
@@ -1266,6 +1400,14 @@ export interface components {
             /** Memory Gib */
             memory_gib: number;
         };
+        /** RestoreBody */
+        RestoreBody: {
+            /**
+             * Backup
+             * @description One of the store's Completed backups (a name from `GET /stores/{id}/backups`)
+             */
+            backup: string;
+        };
         /**
          * Role
          * @enum {string}
@@ -1639,7 +1781,7 @@ export interface components {
          * StoreStatus
          * @enum {string}
          */
-        StoreStatus: "requested" | "pending_approval" | "provisioning" | "ready" | "degraded" | "updating" | "failed" | "deleting" | "deleted";
+        StoreStatus: "requested" | "pending_approval" | "provisioning" | "ready" | "degraded" | "updating" | "restoring" | "failed" | "deleting" | "deleted";
         /** StoreUsage */
         StoreUsage: {
             /** @description Requests and storage at the platform's prices, 730 h */
@@ -2902,6 +3044,142 @@ export interface operations {
             };
         };
     };
+    listStoreBackups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Store id, e.g. st-abcdefgh23 */
+                store_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupList"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token, or an expired, revoked or invalid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_NOT_FOUND`: no such store, or another tenant's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `BACKUPS_DISABLED`: the platform does not back stores up (`BACKUPS_ENABLED`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CLUSTER_NOT_CONFIGURED`, `CLUSTER_UNAVAILABLE` (`Retry-After`), `OVERLOADED` (`Retry-After`) or `VELERO_NOT_INSTALLED`: the cluster serves no Velero API */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    createStoreBackup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Store id, e.g. st-abcdefgh23 */
+                store_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupOut"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token, or an expired, revoked or invalid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_NOT_FOUND`: no such store, or another tenant's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `BACKUPS_DISABLED`; `STORE_NOT_RUNNING`: only a ready or degraded store is backed up; `BACKUP_NAME_TAKEN`: too many requests in one second */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CLUSTER_NOT_CONFIGURED`, `CLUSTER_UNAVAILABLE` (`Retry-After`), `OVERLOADED` (`Retry-After`) or `VELERO_NOT_INSTALLED`: the cluster serves no Velero API */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     getStoreCredentials: {
         parameters: {
             query?: {
@@ -3258,6 +3536,78 @@ export interface operations {
                 };
             };
             /** @description `CLUSTER_NOT_CONFIGURED` (no cluster configured), `CLUSTER_UNAVAILABLE` (the cluster cannot be reached, answered an error, or failed repeatedly and is not called until its circuit's reset time; with `Retry-After`) or `OVERLOADED` (too many requests waiting for the cluster; with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    restoreStore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Store id, e.g. st-abcdefgh23 */
+                store_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RestoreBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreOut"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token, or an expired, revoked or invalid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_NOT_FOUND`; `BACKUP_NOT_FOUND`: no such backup of this store (another store's backup included) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `BACKUPS_DISABLED`; `STORE_NOT_RESTORABLE`: only a ready, degraded or failed store is restored; `BACKUP_NOT_COMPLETED`: the backup is not Completed; `STATE_CONFLICT` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CLUSTER_NOT_CONFIGURED`, `CLUSTER_UNAVAILABLE` (`Retry-After`), `OVERLOADED` (`Retry-After`) or `VELERO_NOT_INSTALLED`: the cluster serves no Velero API */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -11,6 +11,7 @@ export const TRANSITIONAL_STATUSES: ReadonlySet<StoreStatus> = new Set([
   "pending_approval",
   "provisioning",
   "updating",
+  "restoring",
   "deleting",
 ]);
 
@@ -21,6 +22,7 @@ export const STATUS_LABELS: Record<StoreStatus, string> = {
   ready: "Ready",
   degraded: "Degraded",
   updating: "Updating",
+  restoring: "Restoring",
   failed: "Failed",
   deleting: "Deleting",
   deleted: "Deleted",
@@ -33,6 +35,7 @@ export const STATUS_TONES: Record<StoreStatus, BadgeTone> = {
   ready: "success",
   degraded: "warning",
   updating: "info",
+  restoring: "info",
   failed: "danger",
   deleting: "warning",
   deleted: "neutral",
@@ -45,9 +48,9 @@ export function isTransitional(status: StoreStatus): boolean {
 }
 
 /** The desired state (update, rollback) may change in every live status: a converging store then
- *  converges towards the newest change. Only a store being deleted, or gone, refuses. */
+ *  converges towards the newest change. A store being restored, deleted, or gone refuses. */
 export function acceptsChanges(status: StoreStatus): boolean {
-  return status !== "deleting" && status !== "deleted";
+  return status !== "deleting" && status !== "deleted" && status !== "restoring";
 }
 
 export type StoreLinks = { storefront: string; admin: string | null };
