@@ -74,11 +74,14 @@ class RenderProfile:
     chart_version: str = "0.3.0"  # the version of the default chart
     flux_source_name: str = "fleet"
     argocd_namespace: str = "argocd"
+    # Secrets in every store namespace that the store's pods pull images with (chart imagePullSecrets)
+    image_pull_secrets: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # Coerce plain strings so RenderProfile(gitops_engine="argocd") behaves like the enum.
         object.__setattr__(self, "gitops_engine", GitOpsEngine(self.gitops_engine))
         object.__setattr__(self, "values_profile", ValuesProfile(self.values_profile))
+        object.__setattr__(self, "image_pull_secrets", tuple(self.image_pull_secrets))
         for problem in self._problems():
             raise ProfileError(problem)
 
@@ -100,6 +103,10 @@ class RenderProfile:
             (self.ingress_class is None or is_dns_subdomain(self.ingress_class), "bad ingress_class"),
             (self.storage_class is None or is_dns_subdomain(self.storage_class), "bad storage_class"),
             (bool(self.chart_version.strip()), "chart_version is empty"),
+            *(
+                (is_dns_subdomain(name), f"image pull secret {name!r} is not a Secret name")
+                for name in self.image_pull_secrets
+            ),
         ]
         return [message for ok, message in checks if not ok]
 

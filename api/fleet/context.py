@@ -76,6 +76,7 @@ def fleet_context(settings: Settings, public_url: str) -> FleetContext:
         fleet_repo_url=_cluster_url(settings.fleet_repo_url, served_url),
         fleet_branch=settings.fleet_branch,
         argocd_namespace=settings.argocd_namespace,
+        image_pull_secrets=settings.store_image_pull_secrets,
     )
     return FleetContext(
         remote_url=remote,

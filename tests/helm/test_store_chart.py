@@ -4,6 +4,7 @@ lint, validate against the Kubernetes schemas, and keep the per-object invariant
 from __future__ import annotations
 
 import base64
+import re
 from pathlib import Path
 from typing import Any
 
@@ -158,6 +159,50 @@ def test_network_policy_admits_both_ingress_controllers(case: dict[str, Any]) ->
     ]
     assert "10.0.0.0/8" in blocks[0]["except"] and "169.254.0.0/16" in blocks[0]["except"]
     assert any(p.get("port") == 53 for rule in policy["spec"]["egress"] for p in rule.get("ports", []))
+
+
+PULL_SECRETS = [{"name": "regcred"}, {"name": "mirror.example.com"}]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_every_pod_pulls_with_the_pull_secrets_and_none_without(
+    engine: str, kit: Any, render_store: Any
+) -> None:
+    for pull_secrets in (PULL_SECRETS, [], None):
+        values = kit.store_values(engine, redis={"enabled": True})
+        if pull_secrets is not None:
+            values["imagePullSecrets"] = pull_secrets
+        objects = render_store(values)
+        job = kit.setup_job(objects)
+        pods = [*kit.pod_specs(objects), (job, job["spec"]["template"]["spec"], 1)]
+        # workloads of the engine (Redis too), the setup Job and both `helm test` pods
+        assert len(pods) == (2 if engine == "woocommerce" else 4) + 1 + 2
+        for obj, spec, _ in pods:
+            assert spec.get("imagePullSecrets") == (pull_secrets or None), obj["_template"]
+        assert [e for o in [*objects, job] for e in kit.k8s_errors(o)] == []
+        if not pull_secrets:  # the key appears nowhere, not even as an empty list
+            assert "imagePullSecrets" not in setup_text(objects) + str(objects)
+
+
+def setup_text(objects: list[dict[str, Any]]) -> str:
+    return "".join(
+        o["data"]["job.yaml"] for o in objects if o["kind"] == "ConfigMap" and "job.yaml" in o["data"]
+    )
+
+
+def test_pull_secrets_come_from_one_helper() -> None:
+    """Every pod template includes `store.imagePullSecrets`; no template spells the key itself."""
+    files = {p.name: p.read_text() for p in (CHART / "templates").rglob("*") if p.is_file()}
+    users = sorted(name for name, text in files.items() if 'include "store.imagePullSecrets"' in text)
+    pods = sorted(
+        name
+        for name, text in files.items()
+        if re.search(r"^kind: (Deployment|StatefulSet|Job|Pod)$", text, re.M)
+    )
+    assert users == pods and len(users) == 9, (users, pods)
+    for name, text in files.items():
+        if name != "_helpers.tpl":
+            assert "imagePullSecrets" not in text.replace('include "store.imagePullSecrets"', ""), name
 
 
 def test_quota_and_limit_range_present_and_fit(case: dict[str, Any], kit: Any) -> None:

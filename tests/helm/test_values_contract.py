@@ -31,9 +31,9 @@ SPECS = [
     for name in ("acme-shop", "a" * 63)
 ]
 PROFILES = [
-    RenderProfile(gitops_engine=gitops, values_profile=profile, domain=domain)
+    RenderProfile(gitops_engine=gitops, values_profile=profile, domain=domain, image_pull_secrets=pulls)
     for gitops, profile in itertools.product(GitOpsEngine, ValuesProfile)
-    for domain in ("localhost", "shops.example.com")
+    for domain, pulls in (("localhost", ()), ("shops.example.com", ("regcred", "mirror.example.com")))
 ]
 
 
@@ -60,6 +60,10 @@ def test_every_accepted_spec_renders(store_chart: helm.Chart, kit: Any) -> None:
             assert secret_refs == {credentials_secret_name(spec)}  # same name, generated here
         quota = next(o for o in objects if o["kind"] == "ResourceQuota")
         assert quota["spec"]["hard"]["pods"] == "10"
+        pulls = [{"name": name} for name in profile.image_pull_secrets] or None
+        for obj in objects:
+            if obj["kind"] in kit.WORKLOADS:
+                assert obj["spec"]["template"]["spec"].get("imagePullSecrets") == pulls
         assert "storefleet.io/chart-version" not in str(values)  # values carry no chart metadata
 
 
@@ -113,6 +117,11 @@ REJECTED = {
     "setup deadline as a string": _with("setup.activeDeadlineSeconds", "900"),
     "setup deadline too short": _with("setup.activeDeadlineSeconds", 30),
     "setup Job gone before the watcher looks": _with("setup.ttlSecondsAfterFinished", 0),
+    "pull secret not a DNS name": _with("imagePullSecrets", [{"name": "Reg_Cred"}]),
+    "pull secret with an empty name": _with("imagePullSecrets", [{"name": ""}]),
+    "pull secret as a plain string": _with("imagePullSecrets", ["regcred"]),
+    "pull secret with an unknown key": _with("imagePullSecrets", [{"name": "regcred", "namespace": "x"}]),
+    "pull secret twice": _with("imagePullSecrets", [{"name": "regcred"}, {"name": "regcred"}]),
 }
 
 

@@ -51,6 +51,15 @@ storefleet.io/engine: {{ .root.Values.engine | quote }}
 {{- printf "%s:%s" .repository .tag -}}
 {{- end -}}
 
+{{/* Every pod's registry credentials: `imagePullSecrets` from the values, on its own line at the pod
+     spec's indent; nothing at all when the list is empty. The Secrets must exist in the store's
+     namespace (the platform does not copy them there). */}}
+{{- define "store.imagePullSecrets" -}}
+{{- with .root.Values.imagePullSecrets }}
+{{- dict "imagePullSecrets" . | toYaml | trim | nindent $.indent }}
+{{- end }}
+{{- end -}}
+
 {{- define "store.serviceAccountName" -}}
 {{- if .Values.serviceAccount.create -}}{{ include "store.fullname" . }}{{- else -}}default{{- end -}}
 {{- end -}}
