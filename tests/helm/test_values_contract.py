@@ -67,14 +67,19 @@ def test_every_accepted_spec_renders(store_chart: helm.Chart, kit: Any) -> None:
         assert "storefleet.io/chart-version" not in str(values)  # values carry no chart metadata
 
 
-def test_every_plan_fits_its_quota(store_chart: helm.Chart, kit: Any) -> None:
-    for spec in SPECS[::2]:
-        profile = RenderProfile(values_profile=ValuesProfile.VPS)
-        values = _renderer_values(spec, profile)
-        values["redis"] = {"enabled": True}
+def test_every_plan_fits_its_quota_and_limit_range(store_chart: helm.Chart, kit: Any) -> None:
+    """The invariant: for both engines and every plan, as the renderer sizes them, every container
+    (init containers, the setup Job and the test pods too) lies within the LimitRange's minimum and
+    maximum, every volume claim within its bounds, the whole store within the quota."""
+    checked = set()
+    for spec, values_profile, redis in itertools.product(SPECS[::2], ValuesProfile, (False, True)):
+        values = _renderer_values(spec, RenderProfile(values_profile=values_profile))
+        values["redis"] = {"enabled": redis}
         kit.check_quota_fit(
             kit.parse(store_chart.render(values, name=spec.store_id, namespace=spec.store_id))
         )
+        checked.add((spec.engine, spec.plan))
+    assert checked == set(itertools.product(Engine, Plan))
 
 
 def _valid(engine: str = "woocommerce") -> dict[str, Any]:
@@ -122,6 +127,19 @@ REJECTED = {
     "pull secret as a plain string": _with("imagePullSecrets", ["regcred"]),
     "pull secret with an unknown key": _with("imagePullSecrets", [{"name": "regcred", "namespace": "x"}]),
     "pull secret twice": _with("imagePullSecrets", [{"name": "regcred"}, {"name": "regcred"}]),
+    "negative services quota": _with("plans.small.quota", {"services": "-1"}),
+    "fractional services quota": _with("plans.small.quota", {"services": "2.5"}),
+    "services quota with a unit": _with("plans.medium.quota", {"services": "8k"}),
+    "node ports as a word": _with("plans.large.quota", {"services.nodeports": "none"}),
+    "negative storage quota": _with("plans.small.quota", {"requests.storage": "-10Gi"}),
+    "negative volume maximum": _with("plans.small.pvc", {"min": "1Gi", "max": "-5Gi"}),
+    "volume maximum in GB": _with("plans.small.pvc", {"min": "1Gi", "max": "5GB"}),
+    "volume minimum without unit": _with("plans.large.pvc", {"min": "1", "max": "50Gi"}),
+    "volume bounds with an unknown key": _with(
+        "plans.small.pvc", {"min": "1Gi", "max": "5Gi", "default": "2Gi"}
+    ),
+    "negative container minimum": _with("limitRange.min", {"cpu": "-5m", "memory": "8Mi"}),
+    "container minimum in MB": _with("limitRange.min", {"cpu": "5m", "memory": "8MB"}),
 }
 
 

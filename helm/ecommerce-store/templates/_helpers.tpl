@@ -118,6 +118,12 @@ storageClassName: {{ . | quote }}
 {{- $size -}}
 {{- end -}}
 
+{{/* A volume size of the schema's form (<n>Mi, <n>Gi or <n>Ti) in MiB, to compare sizes in a template. */}}
+{{- define "store.mebibytes" -}}
+{{- $n := regexFind "^[0-9]+" . | atoi -}}
+{{- if hasSuffix "Ti" . -}}{{ mul $n 1048576 }}{{- else if hasSuffix "Gi" . -}}{{ mul $n 1024 }}{{- else -}}{{ $n }}{{- end -}}
+{{- end -}}
+
 {{/* The credentials each engine needs. Keys are what the containers read as files. */}}
 {{- define "store.credentialKeys" -}}
 {{- if eq .Values.engine "woocommerce" -}}
