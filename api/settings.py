@@ -12,6 +12,8 @@ from psycopg.conninfo import conninfo_to_dict
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from storefleet.renderer.names import is_dns_subdomain
+
 # Values people paste from tutorials; a JWT signed with one of these is forgeable by anyone.
 _PLACEHOLDER_SECRETS = frozenset(
     {
@@ -123,6 +125,11 @@ class Settings(BaseSettings):
     gitops_engine: str = Field(default="flux", pattern="^(flux|argocd)$", alias="GITOPS_ENGINE")
     values_profile: str = Field(default="local", pattern="^(local|vps)$", alias="VALUES_PROFILE")
     store_domain: str = Field(default="localhost", alias="STORE_DOMAIN")
+    # Secrets (docker-registry type) every store pod pulls its images with, comma-separated. The
+    # platform does not create them: each must exist in every store namespace. Empty: none.
+    store_image_pull_secrets: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), alias="STORE_IMAGE_PULL_SECRETS"
+    )
     cluster_name: str = Field(
         default="local", pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", alias="CLUSTER_NAME"
     )
@@ -240,6 +247,22 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
+
+    @field_validator("store_image_pull_secrets", mode="before")
+    @classmethod
+    def _split_secret_names(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if not isinstance(value, list | tuple):
+            return value
+        bad = [name for name in value if not (isinstance(name, str) and is_dns_subdomain(name))]
+        if bad:
+            raise ValueError(
+                f"STORE_IMAGE_PULL_SECRETS: {', '.join(repr(name) for name in bad)}"
+                f" {'is not a Secret name' if len(bad) == 1 else 'are not Secret names'} (a DNS-1123"
+                " subdomain: lower-case letters, digits, '-' and '.', at most 253 characters)"
+            )
+        return tuple(dict.fromkeys(value))  # each Secret once, in the order given
 
     @model_validator(mode="after")
     def _pool_bounds(self) -> Settings:

@@ -71,7 +71,7 @@ class RenderProfile:
     fleet_repo_url: str = "http://127.0.0.1:8000/git/fleet.git"
     fleet_branch: str = "main"
     chart_path: str = "charts/ecommerce-store"  # the default chart: stores without a chart_version
-    chart_version: str = "0.2.0"  # the version of the default chart
+    chart_version: str = "0.3.0"  # the version of the default chart
     flux_source_name: str = "fleet"
     argocd_namespace: str = "argocd"
     # Velero (BACKUPS_ENABLED): each store directory declares a Schedule in `velero_namespace`,
@@ -79,11 +79,14 @@ class RenderProfile:
     backups_enabled: bool = False
     velero_namespace: str = "velero"
     velero_storage_location: str = "default"
+    # Secrets in every store namespace that the store's pods pull images with (chart imagePullSecrets)
+    image_pull_secrets: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # Coerce plain strings so RenderProfile(gitops_engine="argocd") behaves like the enum.
         object.__setattr__(self, "gitops_engine", GitOpsEngine(self.gitops_engine))
         object.__setattr__(self, "values_profile", ValuesProfile(self.values_profile))
+        object.__setattr__(self, "image_pull_secrets", tuple(self.image_pull_secrets))
         for problem in self._problems():
             raise ProfileError(problem)
 
@@ -107,6 +110,10 @@ class RenderProfile:
             (self.ingress_class is None or is_dns_subdomain(self.ingress_class), "bad ingress_class"),
             (self.storage_class is None or is_dns_subdomain(self.storage_class), "bad storage_class"),
             (bool(self.chart_version.strip()), "chart_version is empty"),
+            *(
+                (is_dns_subdomain(name), f"image pull secret {name!r} is not a Secret name")
+                for name in self.image_pull_secrets
+            ),
         ]
         return [message for ok, message in checks if not ok]
 

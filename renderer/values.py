@@ -37,6 +37,8 @@ ingress:
 credentials:               # Argo CD only: rendering there cannot `lookup`, so the platform
   existingSecret: st-abcdefgh23-credentials  # creates this Secret; absent (Flux): the chart
                            # generates the passwords and keeps them stable with `lookup`
+imagePullSecrets:          # only when STORE_IMAGE_PULL_SECRETS names some (RenderProfile), and
+  - name: regcred          # only for a chart that has the key (0.3.0 on, see PULL_SECRETS_UNKNOWN_TO)
 wordpress:                 # (medusa: for Medusa) only when an image rollout set the tag
   image: {tag: 6.7.2-php8.2-apache}
 ```
@@ -139,12 +141,20 @@ def chart_values(spec: StoreSpec, profile: RenderProfile, host: str) -> dict[str
         values["storefront"] = storefront_values(spec.branding)
     if profile.gitops_engine is GitOpsEngine.ARGOCD:
         values["credentials"] = {"existingSecret": credentials_secret_name(spec)}
+    if profile.image_pull_secrets and (spec.chart_version or profile.chart_version) not in (
+        PULL_SECRETS_UNKNOWN_TO
+    ):
+        values["imagePullSecrets"] = [{"name": name} for name in profile.image_pull_secrets]
     if spec.image_tag is not None:
         values[APP_IMAGE_KEY[spec.engine]] = {"image": {"tag": spec.image_tag}}
     if spec.values_patch is not None:
         values = merge_patch(values, spec.values_patch)
     return values
 
+
+# Chart versions without `imagePullSecrets`: their schema refuses the key, so a store a rollout moved
+# (or reverted) to one of them is rendered without it rather than failing its every upgrade.
+PULL_SECRETS_UNKNOWN_TO = frozenset({"0.1.0", "0.2.0"})
 
 # The chart's key for each engine's application image (its tag is what an image rollout sets).
 APP_IMAGE_KEY: Mapping[Engine, str] = MappingProxyType(

@@ -79,6 +79,7 @@ def fleet_context(settings: Settings, public_url: str) -> FleetContext:
         backups_enabled=settings.backups_enabled,
         velero_namespace=settings.velero_namespace,
         velero_storage_location=settings.velero_storage_location,
+        image_pull_secrets=settings.store_image_pull_secrets,
     )
     return FleetContext(
         remote_url=remote,

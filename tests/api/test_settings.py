@@ -1,7 +1,13 @@
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
+import click
+import pytest
+from pydantic import ValidationError
+
+from storefleet.api.cli import _load_settings
+from storefleet.api.fleet.context import fleet_context
 from storefleet.api.settings import ConfigurationError, Settings
 
 
@@ -40,3 +46,25 @@ def test_secrets_do_not_show_in_repr() -> None:
         JWT_SECRET="super-secret-value-1234567890abcdef", DATABASE_URL="postgresql://u:pw@h/db"
     )
     assert "super-secret-value" not in repr(settings) and "pw@" not in repr(settings)
+
+
+def test_store_image_pull_secrets_are_split_checked_and_reach_the_render_profile(tmp_path: Path) -> None:
+    assert _settings().store_image_pull_secrets == ()
+    settings = _settings(STORE_IMAGE_PULL_SECRETS=" regcred, mirror.example.com ,, regcred")
+    assert settings.store_image_pull_secrets == ("regcred", "mirror.example.com")  # each once, in order
+    settings = settings.model_copy(update={"state_dir": tmp_path})
+    profile = fleet_context(settings, "http://127.0.0.1:8000").profile
+    assert profile.image_pull_secrets == ("regcred", "mirror.example.com")
+
+
+@pytest.mark.parametrize("value", ["Regcred", "reg_cred", "regcred,-mirror", "a" * 254, "reg cred"])
+def test_a_bad_store_image_pull_secret_stops_the_start_up(value: str) -> None:
+    with pytest.raises(ValidationError, match=r"STORE_IMAGE_PULL_SECRETS: .* is not a Secret name"):
+        _settings(STORE_IMAGE_PULL_SECRETS=value)
+
+
+def test_the_start_up_names_every_bad_pull_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STORE_IMAGE_PULL_SECRETS", "regcred,Bad_One,also bad")
+    with pytest.raises(click.ClickException) as caught:
+        _load_settings()
+    assert "'Bad_One', 'also bad' are not Secret names" in caught.value.message

@@ -194,21 +194,33 @@ def quantity(value: str | int) -> float:
 
 
 def check_quota_fit(objects: list[Obj]) -> None:
-    """The plan's pods fit the namespace: each container under the LimitRange maximum, the sum of all
-    pods (workloads at their replicas, Recreate so no surge, plus the setup Job and the test pods)
-    under the quota."""
+    """The plan's pods fit the namespace: every container (init containers too) within the LimitRange
+    minimum and maximum, the sum of all pods (workloads at their replicas, Recreate so no surge, plus
+    the setup Job and the test pods) under the quota; every volume claim within the LimitRange's
+    bounds and the quota; the Services within the quota, none a LoadBalancer or NodePort."""
     assert kinds(objects).count("ResourceQuota") == 1 and kinds(objects).count("LimitRange") == 1
     quota = next(o for o in objects if o["kind"] == "ResourceQuota")["spec"]["hard"]
-    maximum = next(o for o in objects if o["kind"] == "LimitRange")["spec"]["limits"][0]["max"]
+    limits = {
+        item["type"]: item for item in next(o for o in objects if o["kind"] == "LimitRange")["spec"]["limits"]
+    }
+    assert set(limits) == {"Container", "PersistentVolumeClaim"}
+    container_limits = limits["Container"]
+    minimum, maximum = container_limits["min"], container_limits["max"]
+    for resource in ("cpu", "memory"):  # what a container that states nothing gets is allowed too
+        low, high = quantity(minimum[resource]), quantity(maximum[resource])
+        assert low <= quantity(container_limits["defaultRequest"][resource]) <= high, resource
+        assert low <= quantity(container_limits["default"][resource]) <= high, resource
     totals = {"requests.cpu": 0.0, "limits.cpu": 0.0, "requests.memory": 0.0, "limits.memory": 0.0}
     pods = 0
     job = setup_job(objects)
     for obj, spec, replicas in [*pod_specs(objects), (job, job["spec"]["template"]["spec"], 1)]:
         pods += replicas
+        for container in spec.get("initContainers", []):
+            check_container_bounds(obj, container, minimum, maximum)
         for container in spec["containers"]:
+            check_container_bounds(obj, container, minimum, maximum)
             for resource in ("cpu", "memory"):
                 limit = quantity(container["resources"]["limits"][resource])
-                assert limit <= quantity(maximum[resource]), (obj["_template"], resource)
                 totals[f"limits.{resource}"] += replicas * limit
                 totals[f"requests.{resource}"] += replicas * quantity(
                     container["resources"]["requests"][resource]
@@ -218,8 +230,32 @@ def check_quota_fit(objects: list[Obj]) -> None:
     assert pods <= int(quota["pods"])
     claims = [o for o in objects if o["kind"] == "PersistentVolumeClaim"]
     assert len(claims) <= int(quota["persistentvolumeclaims"])
+    bounds = limits["PersistentVolumeClaim"]
+    assert quantity(bounds["min"]["storage"]) <= quantity(bounds["max"]["storage"])
+    assert quantity(bounds["max"]["storage"]) <= quantity(quota["requests.storage"])
+    for claim in claims:
+        size = quantity(claim["spec"]["resources"]["requests"]["storage"])
+        assert quantity(bounds["min"]["storage"]) <= size <= quantity(bounds["max"]["storage"]), claim[
+            "_template"
+        ]
     storage = sum(quantity(c["spec"]["resources"]["requests"]["storage"]) for c in claims)
     assert storage <= quantity(quota["requests.storage"])
+    services = [o for o in objects if o["kind"] == "Service"]
+    assert 0 < len(services) <= int(quota["services"])
+    assert quota["services.loadbalancers"] == "0" and quota["services.nodeports"] == "0"
+    assert all(s["spec"].get("type", "ClusterIP") == "ClusterIP" for s in services)
+
+
+def check_container_bounds(obj: Obj, container: Obj, minimum: Obj, maximum: Obj) -> None:
+    """LimitRanger's rule for a container: min <= request, request <= limit, limit <= max."""
+    where = (obj["_template"], container["name"])
+    for resource in ("cpu", "memory"):
+        request = quantity(container["resources"]["requests"][resource])
+        limit = quantity(container["resources"]["limits"][resource])
+        assert quantity(minimum[resource]) <= request <= limit <= quantity(maximum[resource]), (
+            *where,
+            resource,
+        )
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ lint, validate against the Kubernetes schemas, and keep the per-object invariant
 from __future__ import annotations
 
 import base64
+import re
 from pathlib import Path
 from typing import Any
 
@@ -160,6 +161,50 @@ def test_network_policy_admits_both_ingress_controllers(case: dict[str, Any]) ->
     assert any(p.get("port") == 53 for rule in policy["spec"]["egress"] for p in rule.get("ports", []))
 
 
+PULL_SECRETS = [{"name": "regcred"}, {"name": "mirror.example.com"}]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_every_pod_pulls_with_the_pull_secrets_and_none_without(
+    engine: str, kit: Any, render_store: Any
+) -> None:
+    for pull_secrets in (PULL_SECRETS, [], None):
+        values = kit.store_values(engine, redis={"enabled": True})
+        if pull_secrets is not None:
+            values["imagePullSecrets"] = pull_secrets
+        objects = render_store(values)
+        job = kit.setup_job(objects)
+        pods = [*kit.pod_specs(objects), (job, job["spec"]["template"]["spec"], 1)]
+        # workloads of the engine (Redis too), the setup Job and both `helm test` pods
+        assert len(pods) == (2 if engine == "woocommerce" else 4) + 1 + 2
+        for obj, spec, _ in pods:
+            assert spec.get("imagePullSecrets") == (pull_secrets or None), obj["_template"]
+        assert [e for o in [*objects, job] for e in kit.k8s_errors(o)] == []
+        if not pull_secrets:  # the key appears nowhere, not even as an empty list
+            assert "imagePullSecrets" not in setup_text(objects) + str(objects)
+
+
+def setup_text(objects: list[dict[str, Any]]) -> str:
+    return "".join(
+        o["data"]["job.yaml"] for o in objects if o["kind"] == "ConfigMap" and "job.yaml" in o["data"]
+    )
+
+
+def test_pull_secrets_come_from_one_helper() -> None:
+    """Every pod template includes `store.imagePullSecrets`; no template spells the key itself."""
+    files = {p.name: p.read_text() for p in (CHART / "templates").rglob("*") if p.is_file()}
+    users = sorted(name for name, text in files.items() if 'include "store.imagePullSecrets"' in text)
+    pods = sorted(
+        name
+        for name, text in files.items()
+        if re.search(r"^kind: (Deployment|StatefulSet|Job|Pod)$", text, re.M)
+    )
+    assert users == pods and len(users) == 9, (users, pods)
+    for name, text in files.items():
+        if name != "_helpers.tpl":
+            assert "imagePullSecrets" not in text.replace('include "store.imagePullSecrets"', ""), name
+
+
 def test_quota_and_limit_range_present_and_fit(case: dict[str, Any], kit: Any) -> None:
     kit.check_quota_fit(case["objects"])
 
@@ -234,13 +279,85 @@ def test_medusa_ingress_routes_api_paths_to_the_backend(kit: Any, render_store: 
 def test_storage_class_and_sizes_follow_values(kit: Any, render_store: Any) -> None:
     for engine in ENGINES:
         values = kit.store_values(
-            engine, persistence={"size": "5Gi", "databaseSize": "10Gi", "storageClass": "fast"}
+            engine, plan="medium", persistence={"size": "5Gi", "databaseSize": "10Gi", "storageClass": "fast"}
         )
         claims = [o for o in render_store(values) if o["kind"] == "PersistentVolumeClaim"]
         assert sorted(c["spec"]["resources"]["requests"]["storage"] for c in claims) == ["10Gi", "5Gi"]
         assert {c["spec"]["storageClassName"] for c in claims} == {"fast"}
         default = [o for o in render_store(kit.store_values(engine)) if o["kind"] == "PersistentVolumeClaim"]
         assert all("storageClassName" not in c["spec"] for c in default)
+
+
+PLANS = ("small", "medium", "large")
+
+
+@pytest.mark.parametrize("plan", PLANS)
+def test_limit_range_and_quota_follow_the_plan(plan: str, kit: Any, render_store: Any) -> None:
+    defaults = yaml.safe_load((CHART / "values.yaml").read_text())
+    expected = defaults["plans"][plan]
+    sizes = {"size": "2Gi", "databaseSize": "2Gi"}  # within every plan's volume bounds
+    objects = render_store(kit.store_values("medusa", plan=plan, persistence=sizes))
+    (limit_range,) = [o for o in objects if o["kind"] == "LimitRange"]
+    container, claim = limit_range["spec"]["limits"]
+    assert container["type"] == "Container" and claim["type"] == "PersistentVolumeClaim"
+    assert container["min"] == defaults["limitRange"]["min"] == {"cpu": "5m", "memory": "8Mi"}
+    assert container["max"] == expected["maxContainer"]
+    assert claim == {
+        "type": "PersistentVolumeClaim",
+        "min": {"storage": expected["pvc"]["min"]},
+        "max": {"storage": expected["pvc"]["max"]},
+    }
+    assert kit.quantity(claim["max"]["storage"]) <= kit.quantity(expected["quota"]["requests.storage"])
+    (quota,) = [o for o in objects if o["kind"] == "ResourceQuota"]
+    assert quota["spec"]["hard"] == expected["quota"]
+    assert {k: quota["spec"]["hard"][k] for k in ("services.loadbalancers", "services.nodeports")} == {
+        "services.loadbalancers": "0",
+        "services.nodeports": "0",
+    }
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_services_quota_holds_the_chart_services_with_headroom(
+    engine: str, kit: Any, render_store: Any
+) -> None:
+    for plan in PLANS:
+        values = kit.store_values(
+            engine, plan=plan, redis={"enabled": True}, persistence={"size": "2Gi", "databaseSize": "2Gi"}
+        )
+        objects = render_store(values)
+        services = [o for o in objects if o["kind"] == "Service"]
+        assert len(services) == (2 if engine == "woocommerce" else 4)
+        quota = next(o for o in objects if o["kind"] == "ResourceQuota")["spec"]["hard"]
+        assert int(quota["services"]) >= 2 * len(services), (plan, quota["services"])
+
+
+@pytest.mark.parametrize(
+    ("extra", "says"),
+    [
+        ({"persistence": {"size": "6Gi"}}, "persistence.size 6Gi is outside the small plan's volume bounds"),
+        ({"persistence": {"databaseSize": "512Mi"}}, "persistence.databaseSize 512Mi is outside"),
+        ({"plan": "medium", "persistence": {"databaseSize": "1Ti"}}, "(plans.medium.pvc: 1Gi to 15Gi)"),
+        (
+            {"plans": {"small": {"pvc": {"min": "6Gi", "max": "5Gi"}}}},
+            "plans.small.pvc: min 6Gi is above max 5Gi",
+        ),
+    ],
+)
+def test_a_volume_outside_the_plan_bounds_fails_the_render(
+    extra: dict[str, Any], says: str, kit: Any, store_chart: helm.Chart
+) -> None:
+    """The LimitRange would refuse the claim in the cluster: say so at render time (a rollout's dry run)."""
+    with pytest.raises(helm.HelmRenderError, match=re.escape(says)):
+        store_chart.render(
+            kit.store_values("woocommerce", **extra), name=kit.STORE_ID, namespace=kit.STORE_ID
+        )
+    values = kit.store_values("woocommerce", **extra, limitRange={"enabled": False})
+    if "plans" not in extra:  # without the LimitRange nothing bounds the volumes
+        assert "LimitRange" not in kit.kinds(render_store_raw(store_chart, values, kit))
+
+
+def render_store_raw(chart: helm.Chart, values: dict[str, Any], kit: Any) -> list[dict[str, Any]]:
+    return list(kit.parse(chart.render(values, name=kit.STORE_ID, namespace=kit.STORE_ID)))
 
 
 @pytest.mark.parametrize("ci_set", CI_SETS)

@@ -31,9 +31,9 @@ SPECS = [
     for name in ("acme-shop", "a" * 63)
 ]
 PROFILES = [
-    RenderProfile(gitops_engine=gitops, values_profile=profile, domain=domain)
+    RenderProfile(gitops_engine=gitops, values_profile=profile, domain=domain, image_pull_secrets=pulls)
     for gitops, profile in itertools.product(GitOpsEngine, ValuesProfile)
-    for domain in ("localhost", "shops.example.com")
+    for domain, pulls in (("localhost", ()), ("shops.example.com", ("regcred", "mirror.example.com")))
 ]
 
 
@@ -60,17 +60,26 @@ def test_every_accepted_spec_renders(store_chart: helm.Chart, kit: Any) -> None:
             assert secret_refs == {credentials_secret_name(spec)}  # same name, generated here
         quota = next(o for o in objects if o["kind"] == "ResourceQuota")
         assert quota["spec"]["hard"]["pods"] == "10"
+        pulls = [{"name": name} for name in profile.image_pull_secrets] or None
+        for obj in objects:
+            if obj["kind"] in kit.WORKLOADS:
+                assert obj["spec"]["template"]["spec"].get("imagePullSecrets") == pulls
         assert "storefleet.io/chart-version" not in str(values)  # values carry no chart metadata
 
 
-def test_every_plan_fits_its_quota(store_chart: helm.Chart, kit: Any) -> None:
-    for spec in SPECS[::2]:
-        profile = RenderProfile(values_profile=ValuesProfile.VPS)
-        values = _renderer_values(spec, profile)
-        values["redis"] = {"enabled": True}
+def test_every_plan_fits_its_quota_and_limit_range(store_chart: helm.Chart, kit: Any) -> None:
+    """The invariant: for both engines and every plan, as the renderer sizes them, every container
+    (init containers, the setup Job and the test pods too) lies within the LimitRange's minimum and
+    maximum, every volume claim within its bounds, the whole store within the quota."""
+    checked = set()
+    for spec, values_profile, redis in itertools.product(SPECS[::2], ValuesProfile, (False, True)):
+        values = _renderer_values(spec, RenderProfile(values_profile=values_profile))
+        values["redis"] = {"enabled": redis}
         kit.check_quota_fit(
             kit.parse(store_chart.render(values, name=spec.store_id, namespace=spec.store_id))
         )
+        checked.add((spec.engine, spec.plan))
+    assert checked == set(itertools.product(Engine, Plan))
 
 
 def _valid(engine: str = "woocommerce") -> dict[str, Any]:
@@ -113,6 +122,24 @@ REJECTED = {
     "setup deadline as a string": _with("setup.activeDeadlineSeconds", "900"),
     "setup deadline too short": _with("setup.activeDeadlineSeconds", 30),
     "setup Job gone before the watcher looks": _with("setup.ttlSecondsAfterFinished", 0),
+    "pull secret not a DNS name": _with("imagePullSecrets", [{"name": "Reg_Cred"}]),
+    "pull secret with an empty name": _with("imagePullSecrets", [{"name": ""}]),
+    "pull secret as a plain string": _with("imagePullSecrets", ["regcred"]),
+    "pull secret with an unknown key": _with("imagePullSecrets", [{"name": "regcred", "namespace": "x"}]),
+    "pull secret twice": _with("imagePullSecrets", [{"name": "regcred"}, {"name": "regcred"}]),
+    "negative services quota": _with("plans.small.quota", {"services": "-1"}),
+    "fractional services quota": _with("plans.small.quota", {"services": "2.5"}),
+    "services quota with a unit": _with("plans.medium.quota", {"services": "8k"}),
+    "node ports as a word": _with("plans.large.quota", {"services.nodeports": "none"}),
+    "negative storage quota": _with("plans.small.quota", {"requests.storage": "-10Gi"}),
+    "negative volume maximum": _with("plans.small.pvc", {"min": "1Gi", "max": "-5Gi"}),
+    "volume maximum in GB": _with("plans.small.pvc", {"min": "1Gi", "max": "5GB"}),
+    "volume minimum without unit": _with("plans.large.pvc", {"min": "1", "max": "50Gi"}),
+    "volume bounds with an unknown key": _with(
+        "plans.small.pvc", {"min": "1Gi", "max": "5Gi", "default": "2Gi"}
+    ),
+    "negative container minimum": _with("limitRange.min", {"cpu": "-5m", "memory": "8Mi"}),
+    "container minimum in MB": _with("limitRange.min", {"cpu": "5m", "memory": "8MB"}),
 }
 
 

@@ -20,7 +20,7 @@ from storefleet.renderer.manifests import (
     store_dir,
     store_url,
 )
-from storefleet.renderer.profile import GitOpsEngine, RenderProfile, ValuesProfile
+from storefleet.renderer.profile import GitOpsEngine, ProfileError, RenderProfile, ValuesProfile
 from storefleet.renderer.spec import StoreSpec
 from storefleet.renderer.values import PLAN_SIZES, credentials_secret_name
 
@@ -175,7 +175,10 @@ def _secretish_paths(value: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[s
             yield from _secretish_paths(item, path)
 
 
-@pytest.mark.parametrize("profile", [FLUX, ARGO], ids=["flux", "argocd"])
+PULLING = RenderProfile(image_pull_secrets=("regcred", "mirror.example.com"))
+
+
+@pytest.mark.parametrize("profile", [FLUX, ARGO, PULLING], ids=["flux", "argocd", "pull-secrets"])
 def test_no_secret_looking_key_or_value_anywhere(make_spec: Any, profile: RenderProfile) -> None:
     for engine in ("woocommerce", "medusa"):
         files = render_store(make_spec(engine=engine), profile)
@@ -185,11 +188,45 @@ def test_no_secret_looking_key_or_value_anywhere(make_spec: Any, profile: Render
             for doc in yaml.safe_load_all(data):
                 for path in _secretish_paths(doc):
                     # The one allowed: the *name* of a Secret made in the cluster, never its content.
-                    allowed = path[-1:] == ("credentials",) or path[-2:] == ("credentials", "existingSecret")
+                    allowed = (
+                        path[-1:] == ("credentials",)
+                        or path[-2:] == ("credentials", "existingSecret")
+                        or path[-2:] == ("values", "imagePullSecrets")
+                    )
                     assert allowed, (name, path)
         values = _values(_workload(files))
         if "credentials" in values:
             assert values["credentials"]["existingSecret"] == "st-abcdefgh23-credentials"
+
+
+def test_pull_secrets_reach_the_values_of_both_engines_and_nothing_else(make_spec: Any) -> None:
+    for engine in ("woocommerce", "medusa"):
+        for profile in (
+            PULLING,
+            RenderProfile(gitops_engine=GitOpsEngine.ARGOCD, image_pull_secrets=("regcred",)),
+        ):
+            values = _values(_workload(render_store(make_spec(engine=engine), profile)))
+            names = [{"name": name} for name in profile.image_pull_secrets]
+            assert values["imagePullSecrets"] == names
+        plain = render_store(make_spec(engine=engine), FLUX)
+        assert "imagePullSecrets" not in _values(_workload(plain))  # unset: not rendered at all
+        # the files differ only in the values' key: store.yaml (the spec) is the same
+        assert render_store(make_spec(engine=engine), PULLING)["store.yaml"] == plain["store.yaml"]
+
+
+@pytest.mark.parametrize("version", ["0.1.0", "0.2.0"])
+def test_a_store_on_a_chart_without_pull_secrets_gets_none(make_spec: Any, version: str) -> None:
+    """Their schema refuses the key: a store moved (or reverted) to one of them must still upgrade."""
+    values = _values(_workload(render_store(make_spec(chart_version=version), PULLING)))
+    assert "imagePullSecrets" not in values
+    newer = _values(_workload(render_store(make_spec(chart_version="0.3.0"), PULLING)))
+    assert newer["imagePullSecrets"] == [{"name": "regcred"}, {"name": "mirror.example.com"}]
+
+
+@pytest.mark.parametrize("name", ["", "Regcred", "reg_cred", "-regcred", "a" * 254, "reg cred"])
+def test_the_profile_refuses_a_pull_secret_that_is_not_a_secret_name(name: str) -> None:
+    with pytest.raises(ProfileError, match="image pull secret"):
+        RenderProfile(image_pull_secrets=(name,))
 
 
 def test_rendering_twice_gives_identical_bytes(make_spec: Any) -> None:

@@ -51,6 +51,15 @@ storefleet.io/engine: {{ .root.Values.engine | quote }}
 {{- printf "%s:%s" .repository .tag -}}
 {{- end -}}
 
+{{/* Every pod's registry credentials: `imagePullSecrets` from the values, on its own line at the pod
+     spec's indent; nothing at all when the list is empty. The Secrets must exist in the store's
+     namespace (the platform does not copy them there). */}}
+{{- define "store.imagePullSecrets" -}}
+{{- with .root.Values.imagePullSecrets }}
+{{- dict "imagePullSecrets" . | toYaml | trim | nindent $.indent }}
+{{- end }}
+{{- end -}}
+
 {{- define "store.serviceAccountName" -}}
 {{- if .Values.serviceAccount.create -}}{{ include "store.fullname" . }}{{- else -}}default{{- end -}}
 {{- end -}}
@@ -107,6 +116,12 @@ storageClassName: {{ . | quote }}
 {{- if $existing -}}{{- $size = $existing.spec.resources.requests.storage -}}{{- end -}}
 {{- end -}}
 {{- $size -}}
+{{- end -}}
+
+{{/* A volume size of the schema's form (<n>Mi, <n>Gi or <n>Ti) in MiB, to compare sizes in a template. */}}
+{{- define "store.mebibytes" -}}
+{{- $n := regexFind "^[0-9]+" . | atoi -}}
+{{- if hasSuffix "Ti" . -}}{{ mul $n 1048576 }}{{- else if hasSuffix "Gi" . -}}{{ mul $n 1024 }}{{- else -}}{{ $n }}{{- end -}}
 {{- end -}}
 
 {{/* The credentials each engine needs. Keys are what the containers read as files. */}}

@@ -27,6 +27,7 @@ spec:
       restartPolicy: Never
       serviceAccountName: {{ include "store.serviceAccountName" . }}
       automountServiceAccountToken: false
+      {{- include "store.imagePullSecrets" (dict "root" . "indent" 6) }}
       securityContext:
         {{- toYaml .Values.podSecurityContext | nindent 8 }}
         {{- if $woo }}
