@@ -103,11 +103,6 @@ class Settings(BaseSettings):
     fleet_batch_size: int = Field(default=200, ge=1, le=5000, alias="FLEET_BATCH_SIZE")
     fleet_poll_interval_s: float = Field(default=2.0, gt=0, alias="FLEET_POLL_INTERVAL_S")
     fleet_push_retries: int = Field(default=5, ge=0, alias="FLEET_PUSH_RETRIES")
-    # Helper processes rendering part of a batch of at least FLEET_RENDER_PROCESS_MIN_BATCH changes (a
-    # rollout wave) beside the writer; started by the first such batch. 0: the writer renders alone;
-    # unset: one when the process may use two CPUs (affinity and cgroup quota), else none.
-    fleet_render_processes: int | None = Field(default=None, ge=0, le=8, alias="FLEET_RENDER_PROCESSES")
-    fleet_render_process_min_batch: int = Field(default=1000, ge=2, alias="FLEET_RENDER_PROCESS_MIN_BATCH")
     # The circuit breaker around the writer's git remote: consecutive failures that open it, and how
     # long it stays open before one trial call.
     git_circuit_failures: int = Field(default=5, ge=1, alias="GIT_CIRCUIT_FAILURES")

@@ -75,9 +75,9 @@ from storefleet.api.db.migrate import apply_migrations
 from storefleet.api.domain import lifecycle_service
 from storefleet.api.fleet import repository as fleet_repository
 from storefleet.api.fleet import service as fleet_service
+from storefleet.api.fleet import writer as fleet_writer
 from storefleet.api.fleet.git_repo import FleetRepo
 from storefleet.api.fleet.local_remote import ensure_local_fleet_repo
-from storefleet.api.fleet.render_pool import RenderPool
 from storefleet.api.fleet.repo import CommitBatch
 from storefleet.api.fleet.writer import FleetWriter, WriterConfig
 from storefleet.api.rollouts import controller as rollout_controller
@@ -217,7 +217,7 @@ INSTRUMENTED = (
     (waves, "enqueue_wave", ENQUEUE),
     (lifecycle_service, "offer_many", "lifecycle_service.offer_many"),
     (lifecycle_service, "offer_with_writes", "lifecycle_service.offer_with_writes"),
-    (RenderPool, "render", "RenderPool.render (render, files to git)"),
+    (fleet_writer, "plan_commits", "changes.plan_commits (render, files to git)"),
     (fleet_service, "complete_changes", "fleet.service.complete_changes"),
     (rollout_controller, "evaluate", "gate.evaluate"),
 )
@@ -366,7 +366,6 @@ class Outcome:
     final_state: str = ""
     baseline: dict[str, float] = field(default_factory=dict)
     after: dict[str, float] = field(default_factory=dict)
-    helpers_hwm: list[float] = field(default_factory=list)  # the writer's render helper processes
 
 
 class Run:
@@ -399,8 +398,6 @@ class Run:
                 batch_size=product_default("fleet_batch_size"),
                 poll_interval_s=product_default("fleet_poll_interval_s"),
                 push_retries=product_default("fleet_push_retries"),
-                render_processes=product_default("fleet_render_processes"),
-                render_process_min_batch=product_default("fleet_render_process_min_batch"),
             ),
         )
         controller = RolloutController(
@@ -441,8 +438,6 @@ class Run:
                 outcome.waves.append(following)
             assert wave.stores == size
         outcome.after = memory.now()
-        outcome.helpers_hwm = [proc_status(pid)["VmHWM"] for pid in writer.renders.process_ids()]
-        writer.close()
         async with pool.connection() as conn:
             cur = await conn.execute("SELECT state FROM rollouts WHERE id = %s", (rollout_id,))
             row = await cur.fetchone()
@@ -664,9 +659,6 @@ def print_memory(outcome: Outcome, memory: Memory) -> None:
     scope = "since the rollout began (reset then)" if memory.hwm_reset else "since the process began"
     print(f"VmHWM {scope}: {hwm:.1f} MB (target <= {RSS_TARGET_MB:.0f} MB) {verdict(hwm <= RSS_TARGET_MB)}"
           f"; VmRSS at the end {outcome.after['VmRSS']:.1f} MB")  # fmt: skip
-    helpers = ", ".join(f"{hwm:.1f}" for hwm in outcome.helpers_hwm) or "none started"
-    print(f"the writer's render helper processes (FLEET_RENDER_PROCESSES), VmHWM each: {helpers} MB"
-          " (processes of their own, like git's: not in the figures above)")  # fmt: skip
 
 
 def print_breakdown(outcome: Outcome, clock: Clock) -> None:

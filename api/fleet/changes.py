@@ -61,32 +61,12 @@ def directory_change(change: PendingChange, profile: RenderProfile) -> Directory
     return DirectoryChange(directory, files, commit_message(record), action=record.action)
 
 
-# A change's directory, or why its spec cannot be rendered.
-Rendered = DirectoryChange | str
-
-
-def try_render(change: PendingChange, profile: RenderProfile) -> Rendered:
+def try_render(change: PendingChange, profile: RenderProfile) -> DirectoryChange | str:
     """The change's directory, or why its spec cannot be rendered."""
     try:
         return directory_change(change, profile)
     except (ValidationError, ValueError) as exc:
         return str(exc)
-
-
-def render_changes(
-    changes: Sequence[PendingChange],
-    profile: RenderProfile,
-    rendered_hook: Callable[[DirectoryChange], None] | None = None,
-) -> list[Rendered]:
-    """Each change rendered, in order; `rendered_hook` gets each directory as soon as it is rendered
-    (git can write its files meanwhile). Module-level: a render helper process runs it too."""
-    results: list[Rendered] = []
-    for change in changes:
-        result = try_render(change, profile)
-        if rendered_hook is not None and not isinstance(result, str):
-            rendered_hook(result)
-        results.append(result)
-    return results
 
 
 @dataclass(frozen=True)
@@ -98,22 +78,27 @@ class CommitUnit:
 
 
 def plan_commits(
-    changes: Sequence[PendingChange], results: Sequence[Rendered], profile: RenderProfile
+    changes: Sequence[PendingChange],
+    profile: RenderProfile,
+    rendered_hook: Callable[[DirectoryChange], None] | None = None,
 ) -> tuple[list[CommitUnit], list[tuple[PendingChange, str]]]:
-    """The commits for a batch in outbox order (`results`: its changes rendered, `render_changes`),
-    and the changes that cannot be rendered (with why).
+    """The commits for a batch in outbox order, and the changes that cannot be rendered (with why).
 
     A change is its own commit, except the rows of one commit group (a rollout wave or its revert):
     they become one commit, at the place of the group's last row, so any change of those stores that
     was queued before the group is committed before it. A group that asks for a chart version the
-    repo lacks gets that version's own commit first (a no-op when the files are already there)."""
+    repo lacks gets that version's own commit first (a no-op when the files are already there).
+    `rendered_hook` gets each change as soon as it is rendered (git can write its files meanwhile)."""
     rejected: list[tuple[PendingChange, str]] = []
     rendered: list[tuple[PendingChange, DirectoryChange]] = []
-    for change, result in zip(changes, results, strict=True):
+    for change in changes:
+        result = try_render(change, profile)
         if isinstance(result, str):
             rejected.append((change, result))
-        else:
-            rendered.append((change, result))
+            continue
+        if rendered_hook:
+            rendered_hook(result)
+        rendered.append((change, result))
     last_of_group = {change.commit_group: i for i, (change, _) in enumerate(rendered) if change.commit_group}
     members: dict[str, list[tuple[PendingChange, DirectoryChange]]] = {}
     units: list[CommitUnit] = []

@@ -95,8 +95,6 @@ def fleet_context(settings: Settings, public_url: str) -> FleetContext:
             push_retries=settings.fleet_push_retries,
             circuit_failures=settings.git_circuit_failures,
             circuit_reset_s=settings.git_circuit_reset_s,
-            render_processes=settings.fleet_render_processes,
-            render_process_min_batch=settings.fleet_render_process_min_batch,
         ),
         sync_interval_s=settings.fleet_sync_interval_s,
     )

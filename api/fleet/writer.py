@@ -28,7 +28,6 @@ from storefleet.api.domain import outbox_repository as outbox
 from storefleet.api.domain.outbox_repository import PendingChange
 from storefleet.api.fleet import repository, service
 from storefleet.api.fleet.changes import CommitUnit, change_directory, plan_commits
-from storefleet.api.fleet.render_pool import RenderPool
 from storefleet.api.fleet.repo import (
     CommitBatch,
     FleetRepository,
@@ -55,11 +54,6 @@ class WriterConfig:
     backoff_cap_s: float = 60.0
     circuit_failures: int = 5  # consecutive remote failures that open the git_remote circuit
     circuit_reset_s: float = 30.0  # how long an open circuit waits before a trial call
-    # Helper processes that render part of a batch of at least `render_process_min_batch` changes
-    # (a rollout wave) beside the writer's thread; 0: the thread renders everything; None: one where
-    # the process may use two CPUs.
-    render_processes: int | None = 0
-    render_process_min_batch: int = 1000
 
 
 lock_key = repository.writer_lock_key
@@ -94,7 +88,6 @@ class FleetWriter:
         self._profile = profile
         self._config = config
         self._failures = 0
-        self.renders = RenderPool(config.render_processes, config.render_process_min_batch)
         self.holds_lock = False
         self._lock_session: psycopg.AsyncConnection[Any] | None = None
         # fetch and push go through this breaker; everything else the writer does is local
@@ -125,7 +118,7 @@ class FleetWriter:
                 await self._serve(lock, stop)
             finally:
                 self.holds_lock, self._lock_session = False, None
-                await to_thread.run_sync(self.close)
+                await to_thread.run_sync(self._close_repo)
 
     async def _serve(self, lock: psycopg.AsyncConnection[Any], stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -226,16 +219,11 @@ class FleetWriter:
 
     async def _plan(self, changes: list[PendingChange], batch: CommitBatch) -> list[CommitUnit]:
         # Rendering is CPU work: off the event loop, so the API keeps answering during a big batch.
-        units, rejected = await to_thread.run_sync(self._render_and_plan, changes, batch)
+        units, rejected = await to_thread.run_sync(plan_commits, changes, self._profile, batch.stage)
         for change, why in rejected:
             async with self._pool.connection() as conn, conn.transaction():
                 await service.reject_change(conn, change, f"the store spec cannot be rendered: {why}")
         return units
-
-    def _render_and_plan(
-        self, changes: list[PendingChange], batch: CommitBatch
-    ) -> tuple[list[CommitUnit], list[tuple[PendingChange, str]]]:
-        return plan_commits(changes, self.renders.render(changes, self._profile, batch.stage), self._profile)
 
     def _already_pushed(
         self, last_pushed: str | None, head: str | None, changes: list[PendingChange]
@@ -270,11 +258,6 @@ class FleetWriter:
         if self._repo is None:
             self._repo = self._repo_factory().open()
         return self._repo
-
-    def close(self) -> None:
-        """The repo's processes and the render helpers (a writer driven by `drain_once` calls it)."""
-        self.renders.close()
-        self._close_repo()
 
     def _close_repo(self) -> None:
         if self._repo is not None:

@@ -26,13 +26,7 @@ from pybreaker import CircuitBreakerError
 from storefleet.api.domain import outbox_repository as outbox
 from storefleet.api.domain.outbox_repository import PendingChange
 from storefleet.api.fleet import service as fleet_service
-from storefleet.api.fleet.changes import (
-    CommitUnit,
-    change_record,
-    plan_commits,
-    render_changes,
-    try_render,
-)
+from storefleet.api.fleet.changes import CommitUnit, change_record, plan_commits, try_render
 from storefleet.api.fleet.pulls import service
 from storefleet.api.fleet.pulls.auto_merge import AutoMergeRules
 from storefleet.api.fleet.pulls.github import GitHubGateway, GitHubThrottled
@@ -132,8 +126,7 @@ class PullRequestWriter:
         base_sha, base_tree = await to_thread.run_sync(self._gateway.base)
         # In outbox order; a rollout wave's rows (a commit group) become one pull request, preceded in
         # it by its chart version's commit when the wave adds one.
-        results = await to_thread.run_sync(render_changes, changes, self._profile)
-        units, rejected = plan_commits(changes, results, self._profile)
+        units, rejected = await to_thread.run_sync(plan_commits, changes, self._profile)
         for change, _ in rejected:
             await self._propose(change, base_sha, base_tree)  # it fails the store, saying why
         chart: CommitUnit | None = None
