@@ -34,12 +34,22 @@ def _profile(request: Request) -> RenderProfile:
     return render_profile(services(request).settings)
 
 
-@router.get("/{store_id}/backups", operation_id="listStoreBackups", responses=_ERRORS)
+_READ_ERRORS = error_responses(
+    404,
+    503,
+    _404="`STORE_NOT_FOUND`: no such store, or another tenant's",
+    _503="`CLUSTER_NOT_CONFIGURED`, `CLUSTER_UNAVAILABLE` (`Retry-After`), `OVERLOADED` "
+    "(`Retry-After`) or `VELERO_NOT_INSTALLED`: the cluster serves no Velero API",
+)
+
+
+@router.get("/{store_id}/backups", operation_id="listStoreBackups", responses=_READ_ERRORS)
 async def list_backups(
     store_id: StoreId, request: Request, conn: DbConnection, actor: CurrentActor
 ) -> BackupList:
     """The store's Velero Backups, newest first: those its Schedule made and those asked for on
-    demand, with Velero's phase, times, progress, errors and warnings, as the cluster reports them."""
+    demand, with Velero's phase, times, progress, errors and warnings, as the cluster reports them.
+    With backups off for the platform: `enabled` false and no backups (the cluster is not read)."""
     return await service.list_backups(conn, cluster_access(request), actor, store_id, _profile(request))
 
 

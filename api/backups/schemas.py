@@ -31,5 +31,10 @@ class BackupOut(BaseModel):
 
 class BackupList(BaseModel):
     store_id: str
-    schedule: str = Field(description="The store's Velero Schedule, whose label selects its Backups")
+    enabled: bool = Field(
+        description="Whether the platform backs stores up (`BACKUPS_ENABLED`); when not, no backups"
+    )
+    schedule: str | None = Field(
+        description="The store's Velero Schedule, whose label selects its Backups (null: backups off)"
+    )
     backups: list[BackupOut] = Field(description="Newest first")

@@ -86,13 +86,14 @@ async def list_backups(
     conn: Connection, cluster: ClusterAccess | None, actor: Actor, store_id: str, profile: RenderProfile
 ) -> BackupList:
     store = await get_visible(conn, actor, store_id)
-    require_backups(profile)
+    if not profile.backups_enabled:  # a read: the fact, not a refusal (asking for one is refused)
+        return BackupList(store_id=store.id, enabled=False, schedule=None, backups=[])
     guarded = require_cluster(cluster)
     schedule = schedule_name(store.id)
     found = await guarded.call(guarded.cluster.velero_backups, profile.velero_namespace, schedule)
     if found is None:
         raise _velero_missing(profile.velero_namespace)
-    return BackupList(store_id=store.id, schedule=schedule, backups=backup_rows(found))
+    return BackupList(store_id=store.id, enabled=True, schedule=schedule, backups=backup_rows(found))
 
 
 async def request_backup(

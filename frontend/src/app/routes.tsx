@@ -9,6 +9,7 @@ import { DriftPage } from "@/features/drift";
 import { RolloutDetailPage, RolloutsPage, StoreRollouts } from "@/features/rollouts";
 import { CreateStorePage, StoreDetailPage, StoresPage } from "@/features/stores";
 import { StoreUsage, UsagePage } from "@/features/usage";
+import { StoreBackups } from "@/features/backups";
 import { Layout } from "./Layout";
 import { RequireAuth } from "./RequireAuth";
 import { Root } from "./Root";
@@ -61,11 +62,12 @@ export const routes: RouteObject[] = [
           { path: "/stores/new", element: <CreateStorePage /> },
           {
             path: "/stores/:storeId",
-            // Features do not import each other: the store page gets its rollouts and usage sections from here.
+            // Features do not import each other: the store page gets its rollouts, usage and backups sections here.
             element: (
               <StoreDetailPage
                 rollouts={(store) => <StoreRollouts storeId={store.id} lastCommitSha={store.last_commit_sha} />}
                 usage={(store) => <StoreUsage storeId={store.id} plan={store.plan} />}
+                backups={(store) => <StoreBackups storeId={store.id} storeName={store.name} status={store.status} />}
               />
             ),
           },

@@ -110,6 +110,26 @@ export function makeStoreUsage(overrides: Partial<Schemas["StoreUsage"]> = {}): 
   };
 }
 
+/** One Velero backup of a store as GET /stores/{id}/backups lists it (completed on schedule). */
+export function makeBackup(overrides: Partial<Schemas["BackupOut"]> = {}): Schemas["BackupOut"] {
+  return {
+    name: "storefleet-st-aaaaaaaa01-20260301030000",
+    trigger: "schedule",
+    phase: "Completed",
+    created_at: "2026-03-01T03:00:00Z",
+    started_at: "2026-03-01T03:00:01Z",
+    completed_at: "2026-03-01T03:01:12Z",
+    expires_at: "2026-03-08T03:00:01Z",
+    items_backed_up: 42,
+    total_items: 42,
+    errors: 0,
+    warnings: 0,
+    failure_reason: null,
+    validation_errors: [],
+    ...overrides,
+  };
+}
+
 /** A drift report as GET /drift answers it; the counts follow the items unless given. */
 export function makeDriftReport(overrides: Partial<Schemas["DriftReport"]> = {}): Schemas["DriftReport"] {
   const items = overrides.items ?? [];
@@ -164,6 +184,9 @@ export function storeDetailHandlers(
     ),
     http.get(`${API}/stores/${store.id}/rollouts`, () => HttpResponse.json([])),
     http.get(`${API}/stores/${store.id}/usage`, () => HttpResponse.json(makeStoreUsage({ store_id: store.id }))),
+    http.get(`${API}/stores/${store.id}/backups`, () =>
+      HttpResponse.json({ store_id: store.id, enabled: false, schedule: null, backups: [] }),
+    ),
     http.get(`${API}/auth/me`, () => HttpResponse.json(makeUser())),
     templatesHandler,
   ];

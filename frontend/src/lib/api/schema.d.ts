@@ -335,6 +335,7 @@ export interface paths {
          * List Backups
          * @description The store's Velero Backups, newest first: those its Schedule made and those asked for on
          *     demand, with Velero's phase, times, progress, errors and warnings, as the cluster reports them.
+         *     With backups off for the platform: `enabled` false and no backups (the cluster is not read).
          */
         get: operations["listStoreBackups"];
         put?: never;
@@ -836,10 +837,15 @@ export interface components {
              */
             backups: components["schemas"]["BackupOut"][];
             /**
-             * Schedule
-             * @description The store's Velero Schedule, whose label selects its Backups
+             * Enabled
+             * @description Whether the platform backs stores up (`BACKUPS_ENABLED`); when not, no backups
              */
-            schedule: string;
+            enabled: boolean;
+            /**
+             * Schedule
+             * @description The store's Velero Schedule, whose label selects its Backups (null: backups off)
+             */
+            schedule: string | null;
             /** Store Id */
             store_id: string;
         };
@@ -3076,15 +3082,6 @@ export interface operations {
             };
             /** @description `STORE_NOT_FOUND`: no such store, or another tenant's */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `BACKUPS_DISABLED`: the platform does not back stores up (`BACKUPS_ENABLED`) */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -177,14 +177,23 @@ def test_a_degraded_store_is_backed_up(
     assert client.post(URL.format(id=sid), headers=tenant.headers).status_code == 202
 
 
-def test_backups_turned_off_is_409_and_no_cluster_is_503(
-    settings: Settings, tenant: Any, ready_store: Any, kube_api: KubeCluster, tmp_path: Path
+def test_backups_turned_off_list_none_and_refuse_one_and_no_cluster_is_503(
+    settings: Settings,
+    tenant: Any,
+    other_tenant: Any,
+    ready_store: Any,
+    kube_api: KubeCluster,
+    tmp_path: Path,
 ) -> None:
     sid = ready_store(tenant)["id"]
     with _app(settings, backups_enabled=False) as off:
-        for method in ("get", "post"):
-            refused = getattr(off, method)(URL.format(id=sid), headers=tenant.headers)
-            assert refused.status_code == 409 and _code(refused) == "BACKUPS_DISABLED"
+        listed = off.get(URL.format(id=sid), headers=tenant.headers)
+        assert listed.status_code == 200, listed.text
+        assert listed.json() == {"store_id": sid, "enabled": False, "schedule": None, "backups": []}
+        refused = off.post(URL.format(id=sid), headers=tenant.headers)
+        assert refused.status_code == 409 and _code(refused) == "BACKUPS_DISABLED"
+        hidden = off.get(URL.format(id=sid), headers=other_tenant.headers)  # still someone else's store
+        assert hidden.status_code == 404 and _code(hidden) == "STORE_NOT_FOUND"
     with _app(settings, kubeconfig=None) as clusterless:
         for method in ("get", "post"):
             refused = getattr(clusterless, method)(URL.format(id=sid), headers=tenant.headers)

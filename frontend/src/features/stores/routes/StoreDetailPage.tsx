@@ -94,9 +94,11 @@ type StoreDetailSlots = {
   rollouts?: (store: Store) => ReactNode;
   /** What the store reserves and what it costs a month. */
   usage?: (store: Store) => ReactNode;
+  /** The store's backups, one more now, and a restore from one. */
+  backups?: (store: Store) => ReactNode;
 };
 
-function StoreDetail({ store, rollouts, usage }: { store: Store } & StoreDetailSlots) {
+function StoreDetail({ store, rollouts, usage, backups }: { store: Store } & StoreDetailSlots) {
   const session = useSession();
   const events = useStoreEvents(store.id, store.updated_at);
   const isOwner = session?.user.id === store.owner_id;
@@ -132,6 +134,7 @@ function StoreDetail({ store, rollouts, usage }: { store: Store } & StoreDetailS
             </Section>
           )}
           {usage && !gone && <Section title="Usage">{usage(store)}</Section>}
+          {backups && !gone && <Section title="Backups">{backups(store)}</Section>}
         </div>
         <div className="min-w-0 space-y-4">
           <Section title="Timeline">
@@ -160,7 +163,7 @@ function StoreDetail({ store, rollouts, usage }: { store: Store } & StoreDetailS
   );
 }
 
-export function StoreDetailPage({ rollouts, usage }: StoreDetailSlots = {}) {
+export function StoreDetailPage({ rollouts, usage, backups }: StoreDetailSlots = {}) {
   const { storeId = "" } = useParams();
   const store = useStore(storeId);
   if (store.isPending) {
@@ -190,5 +193,5 @@ export function StoreDetailPage({ rollouts, usage }: StoreDetailSlots = {}) {
       </>
     );
   }
-  return <StoreDetail store={store.data} rollouts={rollouts} usage={usage} />;
+  return <StoreDetail store={store.data} rollouts={rollouts} usage={usage} backups={backups} />;
 }

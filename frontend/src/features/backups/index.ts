@@ -1,0 +1,1 @@
+export { StoreBackups } from "./components/StoreBackups";
