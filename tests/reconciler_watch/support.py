@@ -28,7 +28,9 @@ def push_human_revert(remote: Path, commit: str, workdir: Path) -> str:
     return revert_sha
 
 
-def wait_for(check: Callable[[], Any], timeout_s: float = 15.0, what: str = "condition") -> Any:
+def wait_for(check: Callable[[], Any], timeout_s: float = 30.0, what: str = "condition") -> Any:
+    """`check()` once it is truthy. The timeout only bounds a hang: a CI machine running two test
+    workers beside other work took more than 15 s for a rollout wave's commit to start gating."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         result = check()
