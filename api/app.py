@@ -26,6 +26,8 @@ from storefleet.api.auth.endpoints import router as auth_router
 from storefleet.api.auth.endpoints import users_router
 from storefleet.api.auth.guardrails import AuthLimits
 from storefleet.api.backups.endpoints import router as backups_router
+from storefleet.api.clusters.endpoints import router as clusters_router
+from storefleet.api.clusters.service import ensure_settings_cluster
 from storefleet.api.core.bulkhead import Bulkhead
 from storefleet.api.core.circuit import KUBERNETES, RemoteCircuit
 from storefleet.api.core.client_ip import parse_trusted_proxies
@@ -80,6 +82,7 @@ _ROUTERS = (
     usage_router,
     drift_router,
     backups_router,
+    clusters_router,
 )
 
 
@@ -181,6 +184,7 @@ async def _lifespan(
     pool = await open_pool(services.settings, conninfo, on_return=doorbell.connection_returned)
     doorbell.attach(pool)
     services.pool, services.outbox_doorbell = pool, doorbell
+    await _ensure_settings_cluster(pool, services.settings)
     services.health_checks = _health_checks(services, pool)
     fleet = _start_fleet(services, pool, conninfo)
     # Everything allocated so far lives as long as the process: keep it out of the garbage
@@ -193,6 +197,13 @@ async def _lifespan(
         if fleet is not None:
             await fleet.stop()
         await pool.close()
+
+
+async def _ensure_settings_cluster(pool: AsyncConnectionPool[Connection], settings: Settings) -> None:
+    """The cluster the settings name has its row before the first request (not lazily on a read:
+    every replica checks once, at start, under one lock, and a read never writes)."""
+    async with pool.connection() as conn:
+        await ensure_settings_cluster(conn, settings)
 
 
 def _health_checks(services: AppServices, pool: AsyncConnectionPool[Connection]) -> dict[str, HealthCheck]:

@@ -18,7 +18,7 @@ from storefleet.api.settings import Settings
 
 TEST_JWT_SECRET = "test-secret-0123456789abcdefghijklmnopqrstuvwxyz"
 PASSWORD = "correct-horse-battery"
-_TABLES = "audit_events, outbox, stores, users, rate_limit_counters, rollouts"
+_TABLES = "audit_events, outbox, stores, users, rate_limit_counters, rollouts, clusters"
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from storefleet.renderer.quantity import GIB, parse_quantity
 from storefleet.renderer.spec import Plan
 from storefleet.renderer.values import PLAN_SIZES, Resources
 
@@ -73,7 +74,7 @@ def plan_footprint(plan: Plan) -> Footprint:
     size = PLAN_SIZES[plan]
     app, database = _container(size.app), _container(size.database)
     storage = parse_quantity(size.app_storage) + parse_quantity(size.database_storage)
-    return (app + database) + Footprint(0.0, 0.0, 0.0, 0.0, storage / _GIB)
+    return (app + database) + Footprint(0.0, 0.0, 0.0, 0.0, storage / GIB)
 
 
 def monthly_cost(footprint: Footprint, prices: PriceTable) -> MonthlyCost:
@@ -88,33 +89,10 @@ def _container(resources: Resources) -> Footprint:
     return Footprint(
         cpu_request=parse_quantity(resources.cpu_request),
         cpu_limit=parse_quantity(resources.cpu_limit),
-        memory_request_gib=parse_quantity(resources.memory_request) / _GIB,
-        memory_limit_gib=parse_quantity(resources.memory_limit) / _GIB,
+        memory_request_gib=parse_quantity(resources.memory_request) / GIB,
+        memory_limit_gib=parse_quantity(resources.memory_limit) / GIB,
         storage_gib=0.0,
     )
-
-
-_GIB = 1024.0**3
-_SUFFIXES = {
-    "n": 1e-9,  # metrics-server reports CPU in nanocores
-    "u": 1e-6,
-    "m": 1e-3,
-    "Ki": 1024.0,
-    "Mi": 1024.0**2,
-    "Gi": _GIB,
-    "Ti": 1024.0**4,
-    "k": 1e3,
-    "M": 1e6,
-    "G": 1e9,
-}
-
-
-def parse_quantity(text: str) -> float:
-    """A Kubernetes quantity as a number: "500m" -> 0.5 (cores), "256Mi" -> bytes, "2" -> 2."""
-    for suffix in sorted(_SUFFIXES, key=len, reverse=True):
-        if text.endswith(suffix):
-            return float(text[: -len(suffix)]) * _SUFFIXES[suffix]
-    return float(text)
 
 
 @dataclass(frozen=True)
@@ -132,4 +110,4 @@ def live_footprint(pod_metrics: Sequence[Mapping[str, Any]]) -> LiveFootprint:
             usage = container.get("usage") or {}
             cpu += parse_quantity(str(usage.get("cpu", "0")))
             memory += parse_quantity(str(usage.get("memory", "0")))
-    return LiveFootprint(round(cpu, 3), round(memory / _GIB, 3), len(pod_metrics))
+    return LiveFootprint(round(cpu, 3), round(memory / GIB, 3), len(pod_metrics))

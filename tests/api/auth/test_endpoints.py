@@ -184,7 +184,8 @@ def test_security_events_are_audited(client: TestClient, db: psycopg.Connection[
     _login(client, email="ann@example.com", password="password1")
     _login(client, email="ann@example.com", password="wrong-one")
     _login(client, email="ghost@example.com", password="wrong-one")
-    rows = db.execute("SELECT event, actor, request_id, ip, detail FROM audit_events ORDER BY id").fetchall()
+    columns = "event, actor, request_id, ip, detail"
+    rows = db.execute(f"SELECT {columns} FROM audit_events WHERE event LIKE 'auth.%' ORDER BY id").fetchall()
     assert [r["event"] for r in rows] == [
         "auth.registered",
         "auth.login_succeeded",

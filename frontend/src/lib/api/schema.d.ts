@@ -105,6 +105,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/clusters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Clusters
+         * @description Every cluster by name, with the live stores each holds, what they reserve and the room left.
+         */
+        get: operations["listClusters"];
+        put?: never;
+        /**
+         * Create Cluster
+         * @description Register a cluster. Its access names where the platform finds a kubeconfig — a Secret's key or a
+         *     file on the platform's pods — never the kubeconfig itself; it is not checked now (`access_checked`
+         *     null). Audited as `cluster.created`.
+         */
+        post: operations["createCluster"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clusters/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Cluster */
+        get: operations["getCluster"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Cluster
+         * @description Remove a cluster that holds no store. Audited as `cluster.deleted`.
+         */
+        delete: operations["deleteCluster"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Cluster
+         * @description Change the fields given. `state`: `cordoned` takes no new store, `draining` has its stores moved
+         *     off (both once placement exists). Audited as `cluster.updated` with the changed fields before and
+         *     after.
+         */
+        patch: operations["updateCluster"];
+        trace?: never;
+    };
     "/api/v1/drift": {
         parameters: {
             query?: never;
@@ -761,6 +814,25 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AccessOut */
+        AccessOut: {
+            /** Context */
+            context?: string | null;
+            /** Key */
+            key?: string | null;
+            /**
+             * Kind
+             * @description `none`: the settings name no cluster to read (the settings cluster only)
+             * @enum {string}
+             */
+            kind: "none" | "in_cluster" | "kubeconfig_secret" | "kubeconfig_file";
+            /** Name */
+            name?: string | null;
+            /** Namespace */
+            namespace?: string | null;
+            /** Path */
+            path?: string | null;
+        };
         /** ActionRequest */
         ActionRequest: {
             /** Reason */
@@ -966,10 +1038,94 @@ export interface components {
             store_ids?: string[];
         };
         /**
+         * Capacity
+         * @description What the cluster may hold; a limit left out (null) is no limit of that kind.
+         */
+        Capacity: {
+            /**
+             * Max Cpu Cores
+             * @description CPU requests, cores
+             */
+            max_cpu_cores?: number | null;
+            /**
+             * Max Memory Gib
+             * @description Memory requests, GiB
+             */
+            max_memory_gib?: number | null;
+            /** Max Stores */
+            max_stores?: number | null;
+        };
+        /**
          * ChangeKind
          * @enum {string}
          */
         ChangeKind: "chart_version" | "image_tag" | "values_patch";
+        /** ClusterList */
+        ClusterList: {
+            /** Items */
+            items: components["schemas"]["ClusterOut"][];
+        };
+        /** ClusterOut */
+        ClusterOut: {
+            access: components["schemas"]["AccessOut"];
+            /**
+             * Access Checked
+             * @description When the platform last reached the cluster with this access (not yet checked: null)
+             */
+            access_checked?: string | null;
+            /**
+             * Applier
+             * @enum {string}
+             */
+            applier: "flux" | "argocd";
+            capacity: components["schemas"]["Capacity"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            headroom: components["schemas"]["Headroom"];
+            /** Id */
+            id: string;
+            /** Labels */
+            labels: {
+                [key: string]: string;
+            };
+            /** Name */
+            name: string;
+            /**
+             * Origin
+             * @description `settings`: the cluster the platform's settings name (CLUSTER_NAME, GITOPS_ENGINE, KUBECONFIG / KUBE_IN_CLUSTER), which own its applier and access; `api`: registered by an admin
+             * @enum {string}
+             */
+            origin: "api" | "settings";
+            /** Region */
+            region: string | null;
+            reserved: components["schemas"]["Reserved"];
+            /**
+             * State
+             * @description `active`; `cordoned`: receives no new store; `draining`: its stores are to be moved off
+             * @enum {string}
+             */
+            state: "active" | "cordoned" | "draining";
+            /**
+             * Stores
+             * @description Live stores on the cluster (every status but `deleted`)
+             */
+            stores: number;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Version
+             * @description Bumped by every change; the `ETag` a PATCH may name in `If-Match`
+             */
+            version: number;
+        };
         /**
          * ComponentHealth
          * @description One component's state and what it reports about itself (the fields vary by component).
@@ -1028,6 +1184,35 @@ export interface components {
             storage: number;
             /** Total */
             total: number;
+        };
+        /** CreateClusterRequest */
+        CreateClusterRequest: {
+            /** Access */
+            access: components["schemas"]["InClusterAccess"] | components["schemas"]["KubeconfigSecretAccess"] | components["schemas"]["KubeconfigFileAccess"];
+            /**
+             * Applier
+             * @description What applies the fleet repo in this cluster: Flux or Argo CD
+             * @enum {string}
+             */
+            applier: "flux" | "argocd";
+            capacity?: components["schemas"]["Capacity"];
+            /** Labels */
+            labels?: {
+                [key: string]: string;
+            };
+            /**
+             * Name
+             * @description A DNS label, unique among clusters; never changes
+             */
+            name: string;
+            /** Region */
+            region?: string | null;
+            /**
+             * State
+             * @default active
+             * @enum {string}
+             */
+            state: "active" | "cordoned" | "draining";
         };
         /**
          * CreateRolloutRequest
@@ -1207,6 +1392,18 @@ export interface components {
              */
             timeout_seconds?: number | null;
         };
+        /**
+         * Headroom
+         * @description Capacity left: null where the cluster has no limit of that kind; negative when over it.
+         */
+        Headroom: {
+            /** Cpu Cores */
+            cpu_cores: number | null;
+            /** Memory Gib */
+            memory_gib: number | null;
+            /** Stores */
+            stores: number | null;
+        };
         /** HealthReport */
         HealthReport: {
             /**
@@ -1258,6 +1455,17 @@ export interface components {
             /** Tag */
             tag: string;
         };
+        /**
+         * InClusterAccess
+         * @description The cluster the platform runs in, through its pods' service account.
+         */
+        InClusterAccess: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "in_cluster";
+        };
         /** IngressOut */
         IngressOut: {
             /**
@@ -1276,6 +1484,55 @@ export interface components {
             name: string;
             /** Tls */
             tls: boolean;
+        };
+        /**
+         * KubeconfigFileAccess
+         * @description A kubeconfig file on the platform's pods (e.g. a mounted Secret): an absolute path. It need not
+         *     exist when the cluster is registered; the platform reads it when it connects.
+         */
+        KubeconfigFileAccess: {
+            /**
+             * Context
+             * @description A context of the kubeconfig (default: its current one)
+             */
+            context?: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "kubeconfig_file";
+            /**
+             * Path
+             * @description An absolute path, one line
+             */
+            path: string;
+        };
+        /**
+         * KubeconfigSecretAccess
+         * @description A kubeconfig kept in a Kubernetes Secret of the cluster the platform runs in: the platform reads
+         *     the key when it connects; the database holds only this reference.
+         */
+        KubeconfigSecretAccess: {
+            /**
+             * Context
+             * @description A context of the kubeconfig (default: its current one)
+             */
+            context?: string | null;
+            /**
+             * Key
+             * @description The Secret's key that holds the kubeconfig (Flux's convention: `value`)
+             * @default value
+             */
+            key: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "kubeconfig_secret";
+            /** Name */
+            name: string;
+            /** Namespace */
+            namespace: string;
         };
         /**
          * LiveUsage
@@ -1371,6 +1628,16 @@ export interface components {
             password: string;
             /** Username */
             username: string;
+        };
+        /**
+         * Reserved
+         * @description What the cluster's live stores reserve: their plans' CPU and memory requests.
+         */
+        Reserved: {
+            /** Cpu Cores */
+            cpu_cores: number;
+            /** Memory Gib */
+            memory_gib: number;
         };
         /** ResourceSummary */
         ResourceSummary: {
@@ -1846,6 +2113,27 @@ export interface components {
          */
         Theme: "storefront" | "astra";
         /**
+         * UpdateClusterRequest
+         * @description Only the fields given change. `labels` is merged key by key (a null value removes the key);
+         *     `capacity` likewise field by field (null removes that limit); `region: null` removes the region.
+         *     A cluster from the settings keeps the applier and access the settings give it.
+         */
+        UpdateClusterRequest: {
+            /** Access */
+            access?: (components["schemas"]["InClusterAccess"] | components["schemas"]["KubeconfigSecretAccess"] | components["schemas"]["KubeconfigFileAccess"]) | null;
+            /** Applier */
+            applier?: ("flux" | "argocd") | null;
+            capacity?: components["schemas"]["Capacity"] | null;
+            /** Labels */
+            labels?: {
+                [key: string]: string | null;
+            } | null;
+            /** Region */
+            region?: string | null;
+            /** State */
+            state?: ("active" | "cordoned" | "draining") | null;
+        };
+        /**
          * UpdateStoreRequest
          * @description Change what the store runs; the name and engine are fixed at creation.
          */
@@ -2278,6 +2566,319 @@ export interface operations {
             };
             /** @description a limit was reached (with `Retry-After` when waiting helps); the code says which */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listClusters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterList"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token, or an expired, revoked or invalid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `FORBIDDEN`: this needs an admin account */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    createCluster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateClusterRequest"];
+            };
+        };
+        responses: {
+            /** @description Registered */
+            201: {
+                headers: {
+                    /** @description The cluster's version, e.g. `"3"`: name it in a PATCH's `If-Match` */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterOut"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token, or an expired, revoked or invalid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `FORBIDDEN`: this needs an admin account */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CLUSTER_EXISTS`: a cluster of this name is registered */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getCluster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The cluster's name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cluster */
+            200: {
+                headers: {
+                    /** @description The cluster's version, e.g. `"3"`: name it in a PATCH's `If-Match` */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterOut"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token, or an expired, revoked or invalid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `FORBIDDEN`: this needs an admin account */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CLUSTER_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deleteCluster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The cluster's name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `UNAUTHORIZED`: no bearer token, or an expired, revoked or invalid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `FORBIDDEN`: this needs an admin account */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CLUSTER_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CLUSTER_HAS_STORES`: it still holds stores; `CLUSTER_FROM_SETTINGS`: the cluster the settings name */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    updateCluster: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The version the change was made against (the `ETag`, e.g. `"3"`): refused with `CLUSTER_CHANGED` when the cluster has changed since. Without it, each field given is set over whatever the cluster holds then (labels key by key). */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description The cluster's name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateClusterRequest"];
+            };
+        };
+        responses: {
+            /** @description The cluster as changed */
+            200: {
+                headers: {
+                    /** @description The cluster's version, e.g. `"3"`: name it in a PATCH's `If-Match` */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterOut"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token, or an expired, revoked or invalid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `FORBIDDEN`: this needs an admin account */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CLUSTER_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CLUSTER_CHANGED`: `If-Match` names an older version; `CLUSTER_FROM_SETTINGS`: the settings own the applier and access of their cluster; `CLUSTER_HAS_STORES`: the applier of a cluster with stores */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
