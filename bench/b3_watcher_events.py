@@ -84,7 +84,7 @@ from storefleet.renderer.template import instantiate_template
 sys.path.insert(0, str(REPO))  # the Kubernetes API emulator is test support code: tests/kube
 from tests.kube.cluster import KubeCluster, running_kube_api
 from tests.kube.rest import Kube
-from tests.kube.workloads import CHART, CHART_VERSION, Release, setup_config_map
+from tests.kube.workloads import CHART, CHART_VERSION, Release, limits, setup_config_map
 
 Obj = dict[str, Any]
 TOTAL_TARGET_S = 10.0
@@ -289,7 +289,9 @@ def seed_cluster(cluster: KubeCluster, plans: list[StorePlan], head: str) -> Non
     kustomizations = registry.find("kustomize.toolkit.fluxcd.io", "v1", "kustomizations")
     releases = registry.find("helm.toolkit.fluxcd.io", "v2", "helmreleases")
     config_maps = registry.find("", "v1", "configmaps")
-    assert namespaces and kustomizations and releases and config_maps
+    quotas, limit_ranges = registry.find("", "v1", "resourcequotas"), registry.find("", "v1", "limitranges")
+    assert namespaces and kustomizations and releases and config_maps and quotas and limit_ranges
+    kinds = {"ResourceQuota": quotas, "LimitRange": limit_ranges}
     revision = f"main@sha1:{head}"
 
     def flux(store: Any) -> None:
@@ -308,9 +310,10 @@ def seed_cluster(cluster: KubeCluster, plans: list[StorePlan], head: str) -> Non
             release = yaml.safe_load(plan.files["helmrelease.yaml"])
             store.create(namespaces, "", namespace)
             store.create(releases, plan.id, release)
-            store.create(
-                config_maps, plan.id, setup_config_map(Release.from_values(release["spec"]["values"]))
-            )
+            chart = Release.from_values(release["spec"]["values"])
+            store.create(config_maps, plan.id, setup_config_map(chart))
+            for limit in limits(chart):  # what the post-install check looks for
+                store.create(kinds[limit["kind"]], plan.id, limit)
 
     cluster.call(flux)
     for start in range(0, len(plans), 100):

@@ -20,6 +20,7 @@ from kubernetes.client.exceptions import ApiException
 from kubernetes.watch.watch import iter_resp_lines
 
 from storefleet.reconciler_watch.drift_events import FluxDriftEvents
+from storefleet.reconciler_watch.limit_objects import LimitObjects
 from storefleet.reconciler_watch.velero_objects import VeleroObjects
 
 log = logging.getLogger(__name__)
@@ -106,7 +107,7 @@ def load_api_client(kubeconfig: Path | None, context: str | None = None) -> clie
     return client.ApiClient(configuration)
 
 
-class Cluster(FluxDriftEvents, VeleroObjects):
+class Cluster(FluxDriftEvents, VeleroObjects, LimitObjects):
     def __init__(self, api_client: client.ApiClient, request_timeout_s: float = 10.0) -> None:
         self.api_client = api_client
         # Typed as Any: the client's generated signatures want model objects, and plain JSON dicts

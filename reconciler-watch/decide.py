@@ -20,16 +20,23 @@ so an action is asked for again only while it has not.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from storefleet.api.domain.lifecycle import Event, StoreStatus
+from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.reconciler_watch.actions import Action as Action
 from storefleet.reconciler_watch.actions import AdvanceRestore as AdvanceRestore
 from storefleet.reconciler_watch.actions import EnsureCredentials as EnsureCredentials
 from storefleet.reconciler_watch.actions import PublishStorefrontKey as PublishStorefrontKey
 from storefleet.reconciler_watch.actions import RequestRetry as RequestRetry
 from storefleet.reconciler_watch.actions import StartSetup as StartSetup
+from storefleet.reconciler_watch.decision import MAX_MESSAGE as MAX_MESSAGE
+from storefleet.reconciler_watch.decision import Decision as Decision
+from storefleet.reconciler_watch.decision import StoreView as StoreView
+from storefleet.reconciler_watch.decision import Timeouts as Timeouts
+from storefleet.reconciler_watch.decision import clip, span
+from storefleet.reconciler_watch.decision import observed_event as observed_event
 from storefleet.reconciler_watch.health import applier_health
+from storefleet.reconciler_watch.namespace_limits import LIMITS_UNREAD, MSG_LIMITS, missing_limits
 from storefleet.reconciler_watch.observed import ArgoApp, Condition, FluxRelease, Observed, SetupJob
 from storefleet.reconciler_watch.restore import CLEARING, RESTORING, clearing_verdict, restore_verdict
 from storefleet.reconciler_watch.setup_job import pending_setup_generation, setup_job_name
@@ -40,62 +47,6 @@ MSG_WAITING_FOR_APPLY = "committed {sha}; waiting for the cluster to apply"
 MSG_CREDENTIALS = "preparing the store's credentials Secret"
 MSG_SETUP_RUNNING = "running the post-install setup"
 MSG_SETUP_WAITING = "post-install setup: waiting for the previous setup to finish"
-MAX_MESSAGE = 500
-
-
-@dataclass(frozen=True)
-class StoreView:
-    """The store as the watcher needs it (one row of `stores`)."""
-
-    id: str
-    status: StoreStatus
-    last_commit_sha: str | None
-    since: datetime  # when the store entered its current status
-    setup_key: str  # what the post-install setup depends on, for the current spec
-    setup_done_key: str | None  # the setup key whose Job last succeeded
-    status_message: str | None = None
-    # Set when the platform asked the applier to retry (Flux reset/reconcile request token, or an
-    # Argo CD sync operation): until the applier has handled it, its old status says nothing.
-    retry_token: str | None = None
-    retry_requested_at: datetime | None = None
-    # The hash of the store's current spec: an applier object speaks for the store only when it carries
-    # it (the renderer stamps it on the HelmRelease and the Application). None: nothing is current.
-    spec_hash: str | None = None
-    setup_generation: int = 0  # names the setup Job of the pending change (setup_job.job_name)
-    setup_started_key: str | None = None  # the setup key of the last Job started (None: none recorded)
-    engine: str = "woocommerce"  # a Medusa setup also reports the storefront's publishable key
-    # An in-place restore the spec declares (docs/backups.md): its Velero Restore and its stage.
-    restore_name: str | None = None
-    restore_stage: str | None = None
-
-
-@dataclass(frozen=True)
-class Timeouts:
-    provisioning: timedelta = timedelta(minutes=10)
-    deletion: timedelta = timedelta(minutes=10)
-
-
-@dataclass(frozen=True)
-class Decision:
-    status: StoreStatus | None  # the transition to make; None keeps the status
-    message: str
-    reason: str  # a short machine word for audit rows and metrics
-    error: str | None = None
-    actions: tuple[Action, ...] = ()  # cluster writes to make, in order
-
-
-_TIMEOUTS = frozenset({"timeout", "deletion_timeout"})
-
-
-def observed_event(decision: Decision) -> Event:
-    """The lifecycle event a verdict reports (`decide` only returns a status the table reaches)."""
-    if decision.status is S.READY:
-        return Event.CONVERGED
-    if decision.status is S.DEGRADED:
-        return Event.DEGRADED
-    if decision.status is S.DELETED:
-        return Event.REMOVED
-    return Event.TIMED_OUT if decision.reason in _TIMEOUTS else Event.FAILED
 
 
 def decide(observed: Observed, store: StoreView, timeouts: Timeouts | None = None) -> Decision | None:
@@ -129,9 +80,9 @@ def _running(observed: Observed, store: StoreView) -> Decision | None:
     healthy, message = health
     if healthy:
         if store.status is S.DEGRADED:
-            return Decision(S.READY, f"healthy again: {_clip(message)}", "recovered")
+            return Decision(S.READY, f"healthy again: {clip(message)}", "recovered")
         return None
-    text = _clip(message)
+    text = clip(message)
     if store.status is S.DEGRADED:  # still unhealthy: at most the reason changes
         return Decision(None, text, "degraded")
     return Decision(S.DEGRADED, text, "degraded", error=text)
@@ -156,15 +107,15 @@ def _toward_ready(observed: Observed, store: StoreView, limits: Timeouts) -> Dec
     else:
         verdict = _Verdict("working", _waiting(store), "not_applied")
     if verdict.state == "failed":
-        return Decision(S.FAILED, _clip(verdict.message), verdict.reason, error=_clip(verdict.message))
+        return Decision(S.FAILED, clip(verdict.message), verdict.reason, error=clip(verdict.message))
     if verdict.state == "healthy":
-        setup = _setup(observed, store)
+        setup = _limits_checked(observed, store, limits) or _setup(observed, store)
         if setup is None:
             return Decision(S.READY, f"ready at {(store.last_commit_sha or '')[:12]}", "healthy")
         # A running setup Job is bounded by its own activeDeadlineSeconds, not by this timeout.
         return setup
     if observed.now - store.since > limits.provisioning:
-        message = _clip(f"timed out after {_span(limits.provisioning)}: {verdict.message}")
+        message = clip(f"timed out after {span(limits.provisioning)}: {verdict.message}")
         return Decision(S.FAILED, message, "timeout", error=message)
     return _working(verdict, observed, store)
 
@@ -181,7 +132,7 @@ def _working(verdict: _Verdict, observed: Observed, store: StoreView) -> Decisio
     actions: tuple[Action, ...] = ()
     if verdict.reason == "retrying" and store.retry_token and not observed.retry_nudged:
         actions = (RequestRetry(store.retry_token),)
-    return Decision(None, _clip(verdict.message), verdict.reason, actions=actions)
+    return Decision(None, clip(verdict.message), verdict.reason, actions=actions)
 
 
 def _waiting(store: StoreView) -> str:
@@ -302,6 +253,22 @@ def _argo_progress(app: ArgoApp) -> str:
     return f"Argo CD: {health}: {app.health_message}" if app.health_message else f"Argo CD: {health}"
 
 
+def _limits_checked(observed: Observed, store: StoreView, limits: Timeouts) -> Decision | None:
+    """At install, before the setup Job exists: the namespace's quota and LimitRange (seed 000).
+    None: nothing to check, or both there. Unread: the watcher reads them and decides again."""
+    job = observed.setup_job
+    created = job is not None and job.name == setup_job_name(store)  # checked before it was made
+    if store.status is not S.PROVISIONING or not store.limits_expected or created:
+        return None
+    if observed.namespace_limits is None:
+        if observed.now - store.since > limits.provisioning:  # never readable: not forever
+            text = f"timed out after {span(limits.provisioning)}: {MSG_LIMITS}"
+            return Decision(S.FAILED, text, "timeout", error=text)
+        return Decision(None, MSG_LIMITS, LIMITS_UNREAD)
+    missing = missing_limits(observed.namespace_limits, store.limits_expected)
+    return Decision(S.FAILED, missing, "limits_missing", error=missing) if missing else None
+
+
 def _setup(observed: Observed, store: StoreView) -> Decision | None:
     """None when setup is done for the current key; otherwise what setup needs next."""
     if store.setup_done_key == store.setup_key:
@@ -327,7 +294,7 @@ def _setup(observed: Observed, store: StoreView) -> Decision | None:
 def _setup_failed(job: SetupJob, reason: str) -> Decision:
     tail = f"\n{job.log_tail.strip()}" if job.log_tail.strip() else ""
     summary = f"post-install setup failed: {reason}"
-    return Decision(S.FAILED, _clip(summary), "setup_failed", error=_clip(summary + tail, 2000))
+    return Decision(S.FAILED, clip(summary), "setup_failed", error=clip(summary + tail, 2000))
 
 
 # ---- restoring (docs/backups.md) ----------------------------------------------------------------------
@@ -346,15 +313,15 @@ def _restoring(observed: Observed, store: StoreView, limits: Timeouts) -> Decisi
         text = f"restore stage {stage!r} of {name} is not one the platform knows"
         return Decision(S.FAILED, text, "restore_failed", error=text)
     if verdict.state == "failed":
-        return Decision(S.FAILED, _clip(verdict.message), "restore_failed", error=_clip(verdict.message))
+        return Decision(S.FAILED, clip(verdict.message), "restore_failed", error=clip(verdict.message))
     if verdict.state == "advance" and name is not None:
         return Decision(
-            None, _clip(verdict.message), "restore_advance", actions=(AdvanceRestore(name, stage),)
+            None, clip(verdict.message), "restore_advance", actions=(AdvanceRestore(name, stage),)
         )
     if observed.now - store.since > limits.provisioning:
-        text = _clip(f"timed out after {_span(limits.provisioning)} at stage {stage}: {verdict.message}")
+        text = clip(f"timed out after {span(limits.provisioning)} at stage {stage}: {verdict.message}")
         return Decision(S.FAILED, text, "timeout", error=text)
-    return Decision(None, _clip(verdict.message), f"restore_{stage}")
+    return Decision(None, clip(verdict.message), f"restore_{stage}")
 
 
 def _reinstalling(observed: Observed, store: StoreView, limits: Timeouts) -> Decision:
@@ -363,7 +330,7 @@ def _reinstalling(observed: Observed, store: StoreView, limits: Timeouts) -> Dec
     if decision.status is S.READY:
         return decision
     prefix = "restored; " if decision.reason != "timeout" else "restored, then "
-    text = _clip(prefix + "reinstalling the release: " + decision.message)
+    text = clip(prefix + "reinstalling the release: " + decision.message)
     return Decision(decision.status, text, decision.reason, decision.error and text, decision.actions)
 
 
@@ -386,9 +353,9 @@ def _deleting(observed: Observed, store: StoreView, limits: Timeouts) -> Decisio
         return Decision(S.DELETED, "deleted", "gone")
     still = _still_there(observed, store)
     if observed.now - store.since > limits.deletion:
-        message = _clip(f"deletion timed out after {_span(limits.deletion)}; still there: {', '.join(still)}")
+        message = clip(f"deletion timed out after {span(limits.deletion)}; still there: {', '.join(still)}")
         return Decision(S.FAILED, message, "deletion_timeout", error=message)
-    return Decision(None, _clip(f"deleting; waiting for {', '.join(still)} to go"), "deleting")
+    return Decision(None, clip(f"deleting; waiting for {', '.join(still)} to go"), "deleting")
 
 
 def _still_there(observed: Observed, store: StoreView) -> list[str]:
@@ -397,13 +364,3 @@ def _still_there(observed: Observed, store: StoreView) -> list[str]:
     if observed.namespace_present:
         still.append(f"namespace {store.id}")
     return still + list(observed.leftovers)
-
-
-def _clip(text: str, limit: int = MAX_MESSAGE) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _span(limit: timedelta) -> str:
-    """A timeout as a person says it: "10 min", "90 s"."""
-    seconds = int(limit.total_seconds())
-    return f"{seconds // 60} min" if seconds >= 60 and seconds % 60 == 0 else f"{seconds} s"

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from storefleet.reconciler_watch.namespace_limits import NamespaceLimits
 from storefleet.reconciler_watch.restore import Clearing, VeleroRestore
 from storefleet.renderer.manifests import ANNOTATION_SPEC_HASH
 
@@ -112,6 +113,9 @@ class Observed:
     # not read); at stage restoring, the Velero Restore the spec names (from its cache; None: unseen)
     clearing: Clearing | None = None
     restore: VeleroRestore | None = None
+    # the post-install check (namespace_limits.py): the namespace's ResourceQuota and LimitRange, read
+    # fresh when `decide` asks for them (reason `limits_unread`); None: not read
+    namespace_limits: NamespaceLimits | None = None
 
 
 def parse_time(value: Any) -> datetime | None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 if TYPE_CHECKING:
-    from storefleet.reconciler_watch.decide import StoreView
+    from storefleet.reconciler_watch.decision import StoreView
 
 SETUP_LABEL = "storefleet.io/setup"
 STORE_LABEL = "storefleet.io/store"

@@ -42,8 +42,9 @@ from storefleet.reconciler_watch.cluster import (
     kustomizations,
     restores,
 )
-from storefleet.reconciler_watch.decide import StoreView, Timeouts, decide
+from storefleet.reconciler_watch.decide import Decision, StoreView, Timeouts, decide
 from storefleet.reconciler_watch.informer import Informer
+from storefleet.reconciler_watch.namespace_limits import LIMITS_UNREAD, expected_limits
 from storefleet.reconciler_watch.nudge import Nudger
 from storefleet.reconciler_watch.observed import (
     ArgoApp,
@@ -60,6 +61,7 @@ from storefleet.reconciler_watch.storefront_key import KEY_REPORTING_ENGINE, pub
 
 log = logging.getLogger(__name__)
 _ALL = "*"
+LIMIT_READS = 8  # namespaces whose limits are read at the same time (two GETs each)
 
 
 @dataclass(frozen=True)
@@ -194,16 +196,16 @@ class ClusterWatcher:
         async with self._pool.connection() as conn:
             rows = await repository.converging_stores(conn, store_ids)
         now = datetime.now(UTC)
-        decided = []
+        judged = []
         for row in rows:
             if row.change_pending:
                 continue  # the writer has not committed the latest change yet: nothing to judge
             view = store_view(row)
             observed = await self._observe(row, view, now)
-            decision = decide(observed, view, self.config.timeouts)
+            judged.append((row, view, decide(observed, view, self.config.timeouts), observed))
             self.evaluations += 1
-            if decision is not None:
-                decided.append((row, view, decision, observed))
+        judged = await self._with_limits(judged)
+        decided = [(row, view, decision, obs) for row, view, decision, obs in judged if decision is not None]
         acted = await self.updater.act(decided)
         await self.updater.apply(acted.decided)
         for store_id in acted.unblocked:
@@ -231,6 +233,34 @@ class ClusterWatcher:
             leftovers = tuple(await asyncio.to_thread(self._cluster.leftovers, store_id))
             observed = replace(observed, leftovers=leftovers)
         return observed
+
+    async def _with_limits(
+        self, judged: list[tuple[ConvergingStore, StoreView, Decision | None, Observed]]
+    ) -> list[tuple[ConvergingStore, StoreView, Decision | None, Observed]]:
+        """The stores whose verdict waits for their namespace limits (the post-install check), judged
+        again once those are read: a few at a time, since a wave of stores turns healthy together."""
+        limit = asyncio.Semaphore(LIMIT_READS)
+
+        async def again(item: tuple[ConvergingStore, StoreView, Decision | None, Observed]) -> Any:
+            row, view, decision, observed = item
+            if decision is None or decision.reason != LIMITS_UNREAD:
+                return item
+            async with limit:
+                observed = await self._observe_limits(view, observed)
+            return row, view, decide(observed, view, self.config.timeouts), observed
+
+        return list(await asyncio.gather(*(again(item) for item in judged)))
+
+    async def _observe_limits(self, view: StoreView, observed: Observed) -> Observed:
+        """The post-install check's facts, read fresh only when `decide` asked for them (a healthy
+        release at its install commit, no setup Job yet): its namespace's ResourceQuota and LimitRange.
+        Unreadable now: unread, so the store is judged again at the next evaluation."""
+        try:
+            found = await asyncio.to_thread(self._cluster.namespace_limits, view.id, view.id)
+        except (ApiException, HTTPError, OSError) as exc:
+            log.warning("watcher: cannot read the limits of store %s: %s", view.id, exc)
+            return observed
+        return replace(observed, namespace_limits=found)
 
     async def _observe_applier(self, view: StoreView) -> tuple[FluxRelease | ArgoApp | None, str | None]:
         raw = self._applier_object(view.id)
@@ -351,4 +381,5 @@ def store_view(row: ConvergingStore) -> StoreView:
         engine=row.engine,
         restore_name=restore.get("name"),
         restore_stage=restore.get("stage"),
+        limits_expected=expected_limits(row.spec),
     )

@@ -178,3 +178,23 @@ def storefront_values(branding: Branding) -> dict[str, Any]:
         if value is not None:
             values[key] = value
     return values
+
+
+# The chart's namespace limits: `quota.enabled` and `limitRange.enabled` are on by the chart's default
+# (helm/ecommerce-store/values.yaml) and the renderer derives neither, so only a rollout's values patch
+# can turn one off (or, with `null`, back to the default).
+_CHART_LIMIT_DEFAULTS: Mapping[str, Any] = MappingProxyType(
+    {"quota": {"enabled": True}, "limitRange": {"enabled": True}}
+)
+
+
+def namespace_limits_enabled(values_patch: Mapping[str, Any] | None) -> tuple[bool, bool]:
+    """(ResourceQuota, LimitRange): whether the chart creates each for a store with this values patch.
+    Helm's `if` is false for false, 0, "" and null; anything else is on."""
+    merged = merge_patch(dict(_CHART_LIMIT_DEFAULTS), dict(values_patch or {}))
+
+    def on(key: str) -> bool:
+        section = merged.get(key)
+        return bool(section.get("enabled", True)) if isinstance(section, Mapping) else True
+
+    return on("quota"), on("limitRange")

@@ -139,6 +139,9 @@ def test_cluster_role_is_least_privilege(render_platform: Any) -> None:
         v for rule in rules({}) if "persistentvolumeclaims" in rule["resources"] for v in rule["verbs"]
     }
     assert claim_verbs == {"list"}
+    # the post-install check reads a store's quota and LimitRange whatever its chart's Role allows
+    for kind in ("resourcequotas", "limitranges"):
+        assert {v for rule in rules({}) if kind in rule["resources"] for v in rule["verbs"]} == {"get"}
     wide = {
         (g, r)
         for rule in rules(VALUE_SETS["all-on-values"])

@@ -77,6 +77,7 @@ class Applier:
         self.kube = Kube(cluster.api_client())
         self.source = FleetSource(repo, branch)
         self._failures: dict[str, Failure] = {}
+        self.refused: dict[str, set[str]] = {}  # store id -> chart kinds the cluster refuses to keep
         # Steps called from a test while run_in_background is on do not interleave with its passes.
         self.lock = threading.RLock()
 
@@ -97,6 +98,11 @@ class Applier:
         "comparison" manifest generation failing at every refresh (ComparisonError, no sync). With
         `chart`, only a release of that chart path fails (a chart version that breaks the store)."""
         self._failures[store_id] = Failure(times, message, mode, chart)
+
+    def refuse(self, store_id: str, kind: str) -> None:
+        """The store's `kind` (ResourceQuota, LimitRange) never stays in its namespace, as when an
+        admission policy deletes it: the release still installs and reports healthy."""
+        self.refused.setdefault(store_id, set()).add(kind)
 
     def break_running(self, store_id: str, message: str) -> None:
         """The applier reports an installed store unhealthy, with no new spec: Flux, a release whose

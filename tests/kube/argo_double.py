@@ -273,7 +273,8 @@ class ArgoDouble(Applier):
         release = Release.from_values(app["spec"]["source"]["helm"]["valuesObject"])
         secret = self.kube.get("v1", "Secret", release.store_id, release.secret_name)
         state = "degraded" if degraded else ("ready" if secret is not None else "waiting")
-        deploy(self.kube, release, generate_secret=False, state=state)
+        refused = self.refused.get(release.store_id, set())
+        deploy(self.kube, release, generate_secret=False, state=state, refused=refused)
         status = copy.deepcopy(app["status"])
         operation = status["operationState"]
         revision = operation["operation"].get("sync", {}).get("revision") or self.source.head()

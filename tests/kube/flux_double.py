@@ -385,9 +385,9 @@ class FluxDouble(Applier):
                 continue
             failure = self._take_failure(hr["metadata"]["name"], hr["spec"]["chart"]["spec"]["chart"])
             if failure is None:
-                deploy(
-                    self.kube, Release.from_values(hr["spec"]["values"]), generate_secret=True, state="ready"
-                )
+                release = Release.from_values(hr["spec"]["values"])
+                refused = self.refused.get(release.store_id, set())
+                deploy(self.kube, release, generate_secret=True, state="ready", refused=refused)
                 self._succeeded(hr)
             else:
                 self._failed(hr, failure.message)

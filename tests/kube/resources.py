@@ -93,6 +93,8 @@ BUILTIN: tuple[ResourceType, ...] = (
     ResourceType("", "v1", "services", "Service", status=True, short_names=("svc",)),
     ResourceType("", "v1", "serviceaccounts", "ServiceAccount", short_names=("sa",)),
     ResourceType("", "v1", "events", "Event", fields=_EVENT_FIELDS, short_names=("ev",)),
+    ResourceType("", "v1", "resourcequotas", "ResourceQuota", status=True, short_names=("quota",)),
+    ResourceType("", "v1", "limitranges", "LimitRange", short_names=("limits",)),
     ResourceType("apps", "v1", "deployments", "Deployment", status=True, short_names=("deploy",)),
     ResourceType("apps", "v1", "statefulsets", "StatefulSet", status=True, short_names=("sts",)),
     ResourceType(

@@ -1,13 +1,14 @@
 """What the ecommerce-store chart puts in a store namespace, as far as the watcher looks at it (the
 setup ConfigMap, the credentials Secret, the app Deployment and its Pod, the Service and Ingress, the
-PersistentVolumeClaims), with the statuses the kubelet and controllers would give them; and setup
-Jobs run to their end."""
+PersistentVolumeClaims, the ResourceQuota and LimitRange), with the statuses the kubelet and
+controllers would give them; and setup Jobs run to their end."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -63,6 +64,8 @@ class Release:
     tls: bool
     ingress_class: str | None
     existing_secret: str | None
+    quota: bool = True  # quota.enabled (the chart's default)
+    limit_range: bool = True  # limitRange.enabled
 
     @classmethod
     def from_values(cls, values: Obj) -> Release:
@@ -76,6 +79,8 @@ class Release:
             tls=bool(ingress.get("tls")),
             ingress_class=ingress.get("className"),
             existing_secret=(values.get("credentials") or {}).get("existingSecret"),
+            quota=bool((values.get("quota") or {}).get("enabled", True)),
+            limit_range=bool((values.get("limitRange") or {}).get("enabled", True)),
         )
 
     @property
@@ -303,13 +308,55 @@ def claims(release: Release) -> list[Obj]:
     ]  # fmt: skip
 
 
-def deploy(kube: Kube, release: Release, *, generate_secret: bool, state: str) -> None:
+def limits(release: Release) -> list[Obj]:
+    """The chart's ResourceQuota and LimitRange (resourcequota.yaml, limitrange.yaml: a small plan),
+    named by its fullname (the store id), each when its values enable it."""
+    quota = {
+        "apiVersion": "v1",
+        "kind": "ResourceQuota",
+        "metadata": release.meta(release.store_id, "quota"),
+        "spec": {"hard": {"requests.cpu": "1", "limits.cpu": "2", "requests.memory": "1Gi",
+                          "limits.memory": "2Gi", "pods": "10", "services": "8"}},
+    }  # fmt: skip
+    container = {
+        "type": "Container",
+        "default": {"cpu": "500m", "memory": "512Mi"},
+        "defaultRequest": {"cpu": "100m", "memory": "256Mi"},
+        "max": {"cpu": "1", "memory": "1Gi"},
+    }
+    claim = {"type": "PersistentVolumeClaim", "min": {"storage": "1Gi"}, "max": {"storage": "10Gi"}}
+    limit_range = {
+        "apiVersion": "v1",
+        "kind": "LimitRange",
+        "metadata": release.meta(release.store_id, "limits"),
+        "spec": {"limits": [container, claim]},
+    }  # fmt: skip
+    return [obj for obj, on in ((quota, release.quota), (limit_range, release.limit_range)) if on]
+
+
+def remove_limit(kube: Kube, store_id: str, kind: str) -> None:
+    """Delete the store's ResourceQuota or LimitRange, as an admission policy or a hand that removed
+    it would leave the namespace."""
+    obj = kube.get("v1", kind, store_id, store_id)
+    if obj is not None:
+        kube.delete(obj)
+
+
+def deploy(
+    kube: Kube, release: Release, *, generate_secret: bool, state: str, refused: Iterable[str] = ()
+) -> None:
     """Apply what the chart renders and give it `state`: ready, waiting (its pod cannot start:
     the credentials Secret is missing) or degraded (its container keeps crashing). A claim that exists
-    (one Velero restored) is adopted as it is, as Helm adopts an object carrying its release's labels."""
+    (one Velero restored) is adopted as it is, as Helm adopts an object carrying its release's labels.
+    A `refused` kind (ResourceQuota, LimitRange) is left out (and removed), as a policy would."""
     if generate_secret and kube.get("v1", "Secret", release.store_id, release.secret_name) is None:
         kube.create(credentials_secret(release))  # the chart's `lookup` keeps the first values
     kube.apply(setup_config_map(release))
+    for limit in limits(release):
+        if limit["kind"] in refused:  # an admission policy removes it: it never stays
+            remove_limit(kube, release.store_id, limit["kind"])
+        else:
+            kube.apply(limit)
     for claim in claims(release):
         if kube.get("v1", "PersistentVolumeClaim", release.store_id, claim["metadata"]["name"]) is None:
             kube.write_status(kube.create(claim), {"phase": "Bound"})
@@ -353,5 +400,6 @@ def remove(kube: Kube, release: Release) -> None:
     """Uninstall (`helm uninstall` deletes every object of the release's manifest): everything but
     the credentials Secret (helm.sh/resource-policy: keep), the PersistentVolumeClaims included."""
     service, ingress = _service_and_ingress(release)
-    for obj in (ingress, service, _deployment(release), setup_config_map(release), *claims(release)):
+    chart = (ingress, service, _deployment(release), setup_config_map(release), *limits(release))
+    for obj in (*chart, *claims(release)):
         kube.delete(obj)

@@ -74,6 +74,9 @@ class FluxByHand:
         self.core.create_namespaced_config_map(
             sid, {"metadata": {"name": f"{sid}-setup"}, "data": {"job.yaml": JOB_YAML}}
         )
+        # the chart's namespace limits, which the post-install check looks for by the store's name
+        self.core.create_namespaced_resource_quota(sid, {"metadata": {"name": sid}, "spec": {"hard": {}}})
+        self.core.create_namespaced_limit_range(sid, {"metadata": {"name": sid}, "spec": {"limits": []}})
 
     def rerender(self, store: dict[str, Any]) -> None:
         """The HelmRelease updated to the store's current spec: generation 2."""
