@@ -204,7 +204,15 @@ class ClusterWatcher:
             observed = await self._observe(row, view, now)
             judged.append((row, view, decide(observed, view, self.config.timeouts), observed))
             self.evaluations += 1
-        judged = await self._with_limits(judged)
+        # The stores that wait for their namespace limits are read and acted on after the others:
+        # a batch's other verdicts do not wait for those reads.
+        waiting = [item for item in judged if _waits_for_limits(item[2])]
+        count = await self._act([item for item in judged if not _waits_for_limits(item[2])])
+        if waiting:
+            count += await self._act(await self._with_limits(waiting))
+        return count
+
+    async def _act(self, judged: list[tuple[ConvergingStore, StoreView, Decision | None, Observed]]) -> int:
         decided = [(row, view, decision, obs) for row, view, decision, obs in judged if decision is not None]
         acted = await self.updater.act(decided)
         await self.updater.apply(acted.decided)
@@ -243,7 +251,7 @@ class ClusterWatcher:
 
         async def again(item: tuple[ConvergingStore, StoreView, Decision | None, Observed]) -> Any:
             row, view, decision, observed = item
-            if decision is None or decision.reason != LIMITS_UNREAD:
+            if not _waits_for_limits(decision):
                 return item
             async with limit:
                 observed = await self._observe_limits(view, observed)
@@ -358,6 +366,10 @@ def flux_revision_sha(revision: Any) -> str | None:
     if not isinstance(revision, str) or not revision:
         return None
     return revision.rsplit(":", 1)[-1] if ":" in revision else revision.rsplit("/", 1)[-1]
+
+
+def _waits_for_limits(decision: Decision | None) -> bool:
+    return decision is not None and decision.reason == LIMITS_UNREAD
 
 
 def store_view(row: ConvergingStore) -> StoreView:
