@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from storefleet.renderer.names import is_dns_subdomain
@@ -120,6 +120,10 @@ class Settings(BaseSettings):
     gitops_engine: str = Field(default="flux", pattern="^(flux|argocd)$", alias="GITOPS_ENGINE")
     values_profile: str = Field(default="local", pattern="^(local|vps)$", alias="VALUES_PROFILE")
     store_domain: str = Field(default="localhost", alias="STORE_DOMAIN")
+    # The IngressClass and StorageClass stores use; unset: the values profile's (`local`: nginx and
+    # the cluster's default StorageClass; `vps`: k3s's traefik and local-path).
+    store_ingress_class: str | None = Field(default=None, alias="STORE_INGRESS_CLASS")
+    store_storage_class: str | None = Field(default=None, alias="STORE_STORAGE_CLASS")
     # Secrets (docker-registry type) every store pod pulls its images with, comma-separated. The
     # platform does not create them: each must exist in every store namespace. Empty: none.
     store_image_pull_secrets: Annotated[tuple[str, ...], NoDecode] = Field(
@@ -241,6 +245,16 @@ class Settings(BaseSettings):
     def _split_list(cls, value: object) -> object:
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("store_ingress_class", "store_storage_class")
+    @classmethod
+    def _class_name(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and not is_dns_subdomain(value):
+            alias = (
+                "STORE_INGRESS_CLASS" if info.field_name == "store_ingress_class" else "STORE_STORAGE_CLASS"
+            )
+            raise ValueError(f"{alias}: {value!r} is not a class name (a DNS-1123 subdomain)")
         return value
 
     @field_validator("store_image_pull_secrets", mode="before")

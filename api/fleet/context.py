@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import shlex
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from storefleet.api.fleet.git_repo import FleetRepo
@@ -65,15 +65,15 @@ class FleetContext:
         )
 
 
-def fleet_context(settings: Settings, public_url: str) -> FleetContext:
-    remote = settings.fleet_repo_url or str(local_fleet_repo_path(settings))
-    repo_key = f"{remote}#{settings.fleet_branch}"
-    served_url = f"{public_url.rstrip('/')}/git/fleet.git"
+def settings_profile(settings: Settings, fleet_repo_url: str | None = None) -> RenderProfile:
+    """How the platform's settings render a store: the one mapping the fleet writer and the API's
+    store pages share (`fleet_repo_url`: what the cluster pulls, which only the writer needs)."""
     profile = RenderProfile(
         gitops_engine=GitOpsEngine(settings.gitops_engine),
         values_profile=ValuesProfile(settings.values_profile),
         domain=settings.store_domain,
-        fleet_repo_url=_cluster_url(settings.fleet_repo_url, served_url),
+        ingress_class=settings.store_ingress_class,
+        storage_class=settings.store_storage_class,
         fleet_branch=settings.fleet_branch,
         argocd_namespace=settings.argocd_namespace,
         backups_enabled=settings.backups_enabled,
@@ -81,6 +81,14 @@ def fleet_context(settings: Settings, public_url: str) -> FleetContext:
         velero_storage_location=settings.velero_storage_location,
         image_pull_secrets=settings.store_image_pull_secrets,
     )
+    return replace(profile, fleet_repo_url=fleet_repo_url) if fleet_repo_url is not None else profile
+
+
+def fleet_context(settings: Settings, public_url: str) -> FleetContext:
+    remote = settings.fleet_repo_url or str(local_fleet_repo_path(settings))
+    repo_key = f"{remote}#{settings.fleet_branch}"
+    served_url = f"{public_url.rstrip('/')}/git/fleet.git"
+    profile = settings_profile(settings, fleet_repo_url=_cluster_url(settings.fleet_repo_url, served_url))
     return FleetContext(
         remote_url=remote,
         branch=settings.fleet_branch,

@@ -9,23 +9,16 @@ from fastapi import Depends, Request
 
 from storefleet.api.core.services import services
 from storefleet.api.domain.store_rows import StoreSummary
+from storefleet.api.fleet.context import settings_profile
 from storefleet.api.settings import Settings
 from storefleet.api.stores.links import store_out
 from storefleet.api.stores.schemas import StoreOut
-from storefleet.renderer.profile import GitOpsEngine, RenderProfile, ValuesProfile
+from storefleet.renderer.profile import RenderProfile
 
 
 def render_profile(settings: Settings) -> RenderProfile:
-    """The render settings the store hosts and its Velero objects depend on (the same as the fleet
-    writer's)."""
-    return RenderProfile(
-        gitops_engine=GitOpsEngine(settings.gitops_engine),
-        values_profile=ValuesProfile(settings.values_profile),
-        domain=settings.store_domain,
-        backups_enabled=settings.backups_enabled,
-        velero_namespace=settings.velero_namespace,
-        velero_storage_location=settings.velero_storage_location,
-    )
+    """The render settings the store hosts and its Velero objects depend on (the fleet writer's)."""
+    return settings_profile(settings)
 
 
 async def _presenter(request: Request) -> Callable[[StoreSummary], StoreOut]:

@@ -9,6 +9,10 @@ from pydantic import ValidationError
 from storefleet.api.cli import _load_settings
 from storefleet.api.fleet.context import fleet_context
 from storefleet.api.settings import ConfigurationError, Settings
+from storefleet.api.stores.presenter import render_profile
+from storefleet.renderer import yamlio
+from storefleet.renderer.manifests import render_store
+from storefleet.renderer.spec import StoreSpec
 
 
 def _settings(**env: str) -> Settings:
@@ -68,3 +72,23 @@ def test_the_start_up_names_every_bad_pull_secret(monkeypatch: pytest.MonkeyPatc
     with pytest.raises(click.ClickException) as caught:
         _load_settings()
     assert "'Bad_One', 'also bad' are not Secret names" in caught.value.message
+
+
+def test_store_ingress_and_storage_classes_reach_what_every_store_renders(tmp_path: Path) -> None:
+    default = fleet_context(_settings().model_copy(update={"state_dir": tmp_path}), "http://127.0.0.1:8000")
+    assert default.profile.resolved_ingress_class == "nginx"  # the `local` values profile's
+    settings = _settings(STORE_INGRESS_CLASS="traefik", STORE_STORAGE_CLASS="fast-ssd")
+    context = fleet_context(settings.model_copy(update={"state_dir": tmp_path}), "http://127.0.0.1:8000")
+    assert context.profile.resolved_ingress_class == "traefik"
+    assert context.profile.resolved_storage_class == "fast-ssd"
+    assert render_profile(settings).resolved_ingress_class == "traefik"  # the API's store pages agree
+    spec = StoreSpec(store_id="st-abcdefgh23", tenant="u-abcdefgh23", name="acme", engine="woocommerce")
+    values = yamlio.load(render_store(spec, context.profile)["helmrelease.yaml"])["spec"]["values"]
+    assert values["ingress"]["className"] == "traefik"
+    assert "fast-ssd" in repr(values)
+
+
+@pytest.mark.parametrize("name", ["STORE_INGRESS_CLASS", "STORE_STORAGE_CLASS"])
+def test_a_bad_class_name_stops_the_start_up(name: str) -> None:
+    with pytest.raises(ValidationError, match=rf"{name}: 'Fast_SSD' is not a class name"):
+        _settings(**{name: "Fast_SSD"})
