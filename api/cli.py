@@ -219,6 +219,7 @@ def _ensure_local_fleet(settings: Settings) -> None:
         settings.cluster_name,
         served_url,
         settings.fleet_branch,
+        argocd_namespace=settings.argocd_namespace,
         velero_namespace=settings.velero_namespace,
     )
     files.update(vendored_chart())
