@@ -239,7 +239,8 @@ def _start_fleet(
     if settings.cluster_configured and settings.run_watcher:
         from storefleet.reconciler_watch.factory import build_watcher  # the kubernetes client: only now
 
-        fleet.watcher = build_watcher(settings, pool, conninfo, fleet.reader)
+        watcher = build_watcher(settings, pool, conninfo, fleet.reader)
+        fleet.watch(watcher, settings.cluster_name, conninfo, settings)
         services.health_checks["cluster"] = fleet.cluster_health
     if settings.run_rollouts:
         controller = RolloutController(

@@ -166,6 +166,11 @@ class Settings(BaseSettings):
         alias="VELERO_STORAGE_LOCATION",
     )
     run_watcher: bool = Field(default=False, alias="RUN_WATCHER")
+    # One active cluster watcher per cluster and one git-side sync per fleet repo across replicas
+    # (api/db/leadership.py): a standby tries for the lead every LEADER_POLL_S; a leader checks its
+    # session every LEADER_CHECK_S and stands down when it broke.
+    leader_poll_s: float = Field(default=2.0, gt=0, le=60, alias="LEADER_POLL_S")
+    leader_check_s: float = Field(default=2.0, gt=0, le=60, alias="LEADER_CHECK_S")
     run_fleet_writer: bool = Field(default=False, alias="RUN_FLEET_WRITER")
     run_git_sync: bool = Field(default=False, alias="RUN_GIT_SYNC")
     # The rollout controller (gates waves, queues the next or the revert). Safe in several replicas:

@@ -47,7 +47,8 @@ async def _run(settings: Settings, *, writer: bool, watcher: bool) -> None:
         context, pool, conninfo, writer=writer, sync=settings.run_git_sync, settings=settings
     )
     if watcher:
-        runtime.watcher = build_watcher(settings, pool, conninfo, runtime.reader)
+        cluster_watcher = build_watcher(settings, pool, conninfo, runtime.reader)
+        runtime.watch(cluster_watcher, settings.cluster_name, conninfo, settings)
     runtime.start()
     log.info(
         "%s started for %s (branch %s)",

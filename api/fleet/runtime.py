@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from psycopg_pool import AsyncConnectionPool
 
+from storefleet.api.db.leadership import Leadership, current_leader
 from storefleet.api.fleet.context import FleetContext
 from storefleet.api.fleet.gitsync import GitSync
 from storefleet.api.fleet.reader import FleetReader
@@ -35,7 +36,11 @@ class FleetRuntime:
     reader: FleetReader
     writer: FleetWriter | PullRequestWriter | None = None
     sync: GitSync | None = None
-    watcher: BackgroundWatcher | None = None  # set by the composition root when this process watches
+    watcher: BackgroundWatcher | None = None  # set by `watch` when this process watches a cluster
+    # One leader per fleet repo for the sync and per cluster for the watcher, across replicas.
+    sync_leadership: Leadership | None = None
+    watcher_leadership: Leadership | None = None
+    pool: AsyncConnectionPool[Any] | None = None
     # More background loops the composition root adds (the rollout controller): (name, run(stop))
     loops: list[tuple[str, Callable[[asyncio.Event], Awaitable[None]]]] = field(default_factory=list)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
@@ -58,7 +63,7 @@ class FleetRuntime:
     ) -> FleetRuntime:
         """`settings` choose the writer: pushes (the default), or pull requests (WRITE_MODE)."""
         reader = FleetReader(context.mirror_repo)
-        runtime = cls(context=context, reader=reader)
+        runtime = cls(context=context, reader=reader, pool=pool)
         if writer and settings is not None and settings.write_mode == "pull-request":
             from storefleet.api.fleet.pulls.runtime import build_pull_request_writer
 
@@ -67,7 +72,13 @@ class FleetRuntime:
             runtime.writer = FleetWriter(pool, conninfo, context.work_repo, context.profile, context.writer)
         if sync:
             runtime.sync = GitSync(pool, reader, context.repo_key, context.sync_interval_s)
+            runtime.sync_leadership = _leadership(conninfo, "git-sync", context.repo_key, settings)
         return runtime
+
+    def watch(self, watcher: BackgroundWatcher, cluster: str, conninfo: str, settings: Settings) -> None:
+        """Run `watcher` in this process when it leads the watching of `cluster`."""
+        self.watcher = watcher
+        self.watcher_leadership = _leadership(conninfo, "watcher", cluster, settings)
 
     def start(self) -> None:
         if self.writer is not None:
@@ -75,12 +86,14 @@ class FleetRuntime:
                 asyncio.create_task(self._guard("fleet writer", self.writer.run), name="fleet-writer")
             )
         if self.sync is not None:
-            self._tasks.append(asyncio.create_task(self._guard("git sync", self.sync.run), name="git-sync"))
+            sync = _led(self.sync_leadership, self.sync.run)
+            self._tasks.append(asyncio.create_task(self._guard("git sync", sync), name="git-sync"))
         for name, run in self.loops:
             self._tasks.append(asyncio.create_task(self._guard(name, run), name=name.replace(" ", "-")))
         if self.watcher is not None:
+            watch = _led(self.watcher_leadership, self.watcher.run)
             self._tasks.append(
-                asyncio.create_task(self._guard("cluster watcher", self.watcher.run), name="cluster-watcher")
+                asyncio.create_task(self._guard("cluster watcher", watch), name="cluster-watcher")
             )
 
     async def _guard(self, name: str, run: Any) -> None:
@@ -108,7 +121,12 @@ class FleetRuntime:
     async def cluster_health(self) -> CheckResult:
         if self.watcher is None:
             return CheckResult("ok", {"watcher": "another process"})
+        lead = self.watcher_leadership
+        if lead is not None and not lead.leading:  # a standby's informers are idle, not broken
+            return CheckResult("ok", {"watcher": "standby", "leader": await self._leader(lead)})
         details: dict[str, Any] = {"engine": self.watcher.config.engine, "watches": {}}
+        if lead is not None:
+            details["leader"] = lead.identity
         degraded = False
         for informer in self.watcher.informers.values():
             details["watches"][informer.resource.plural] = {
@@ -136,6 +154,30 @@ class FleetRuntime:
                 degraded = True
         if self.sync is not None:
             report = self.sync.last_report
-            details["sync"] = {"head": report.head, "error": report.error}
+            details["sync"] = {"role": "leader", "head": report.head, "error": report.error}
+            lead = self.sync_leadership
+            if lead is not None and not lead.leading:
+                details["sync"] = {"role": "standby", "leader": await self._leader(lead)}
             degraded = degraded or report.error is not None
         return CheckResult("degraded" if degraded else "ok", details)
+
+    async def _leader(self, lead: Leadership) -> str | None:
+        if self.pool is None:
+            return None
+        async with self.pool.connection() as conn:
+            leader = await current_leader(conn, lead.role, lead.name)
+        return leader.holder if leader else None
+
+
+def _leadership(conninfo: str, role: str, name: str, settings: Settings | None) -> Leadership:
+    poll_s = settings.leader_poll_s if settings else 2.0
+    check_s = settings.leader_check_s if settings else 2.0
+    return Leadership(conninfo, role, name, poll_s=poll_s, check_s=check_s)
+
+
+def _led(
+    leadership: Leadership | None, run: Callable[[asyncio.Event], Awaitable[None]]
+) -> Callable[[asyncio.Event], Awaitable[None]]:
+    if leadership is None:
+        return run
+    return lambda stop: leadership.run(stop, run)

@@ -49,10 +49,39 @@ def test_defaults(render_platform: Any, kit: Any) -> None:
         ("ClusterRoleBinding", "storefleet"),
         ("PodDisruptionBudget", "storefleet-api"),
         ("PodDisruptionBudget", "storefleet-writer"),
+        ("PodDisruptionBudget", "storefleet-watcher"),
         ("Pod", "storefleet-test-health"),
     } <= names
     assert not {"Ingress", "ServiceMonitor"} & set(kit.kinds(objects))
     assert ("Deployment", "storefleet-watcher") in names
+
+
+def test_every_component_runs_two_replicas_spread_over_nodes(render_platform: Any) -> None:
+    """Two of each (the writer and the watcher lead by a PostgreSQL lock, the others stand by), a PDB
+    each, and replicas kept apart: preferred by default, required or off on request."""
+    deployments = [o for o in render_platform({}) if o["kind"] == "Deployment"]
+    assert {d["metadata"]["name"]: d["spec"]["replicas"] for d in deployments} == {
+        "storefleet-api": 2, "storefleet-writer": 2, "storefleet-watcher": 2,
+    }  # fmt: skip
+    for deployment in deployments:
+        spec = deployment["spec"]["template"]["spec"]
+        (preferred,) = spec["affinity"]["podAntiAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"]
+        term = preferred["podAffinityTerm"]
+        assert term["topologyKey"] == "kubernetes.io/hostname"
+        assert term["labelSelector"]["matchLabels"] == deployment["spec"]["selector"]["matchLabels"]
+    hard = [o for o in render_platform({"podAntiAffinity": "hard"}) if o["kind"] == "Deployment"]
+    assert all(
+        d["spec"]["template"]["spec"]["affinity"]["podAntiAffinity"][
+            "requiredDuringSchedulingIgnoredDuringExecution"
+        ]
+        for d in hard
+    )
+    none = [o for o in render_platform({"podAntiAffinity": "none"}) if o["kind"] == "Deployment"]
+    assert all("affinity" not in d["spec"]["template"]["spec"] for d in none)
+    single = render_platform({"watcher": {"replicas": 1}})
+    assert ("PodDisruptionBudget", "storefleet-watcher") not in {
+        (o["kind"], o["metadata"]["name"]) for o in single
+    }
 
 
 def test_labels_resources_probes(rendered: tuple[str, list[dict[str, Any]]], kit: Any) -> None:

@@ -125,6 +125,7 @@ spec:
       imagePullSecrets:
         {{- toYaml . | nindent 8 }}
       {{- end }}
+      {{- include "storefleet.antiAffinity" . | nindent 6 }}
       securityContext:
         {{- toYaml $root.Values.podSecurityContext | nindent 8 }}
         runAsNonRoot: true
@@ -184,4 +185,25 @@ spec:
           emptyDir: {}
         - name: tmp
           emptyDir: {}
+{{- end -}}
+
+
+{{/* Replicas of one component on different nodes (podAntiAffinity: soft | hard | none): a node's
+  loss takes at most one API, writer or watcher replica. dict: root, component */}}
+{{- define "storefleet.antiAffinity" -}}
+{{- $mode := .root.Values.podAntiAffinity -}}
+{{- $term := dict "topologyKey" "kubernetes.io/hostname" "labelSelector" (dict "matchLabels" (fromYaml (include "storefleet.selectorLabels" .))) -}}
+{{- if eq $mode "soft" }}
+affinity:
+  podAntiAffinity:
+    preferredDuringSchedulingIgnoredDuringExecution:
+      - weight: 100
+        podAffinityTerm:
+          {{- toYaml $term | nindent 10 }}
+{{- else if eq $mode "hard" }}
+affinity:
+  podAntiAffinity:
+    requiredDuringSchedulingIgnoredDuringExecution:
+      - {{- toYaml $term | nindent 8 }}
+{{- end }}
 {{- end -}}
