@@ -146,6 +146,20 @@ class Settings(BaseSettings):
     deletion_timeout_s: float = Field(default=600.0, gt=0, alias="DELETION_TIMEOUT_S")
     watch_resync_interval_s: float = Field(default=300.0, gt=0, alias="WATCH_RESYNC_INTERVAL_S")
     watch_tick_s: float = Field(default=5.0, gt=0, alias="WATCH_TICK_S")
+    # The optional HTTP probe of running stores (a failing one makes a ready store degraded): a GET of
+    # STORE_PROBE_PATH on each store's URL every STORE_PROBE_INTERVAL_S (0: off), degraded after
+    # STORE_PROBE_FAILURES failures in a row (5xx or no answer). STORE_PROBE_ADDRESS (host:port)
+    # connects there instead, with the store's host as Host and TLS name (e.g. the ingress Service).
+    store_probe_interval_s: float = Field(default=0.0, ge=0, le=86_400, alias="STORE_PROBE_INTERVAL_S")
+    store_probe_failures: int = Field(default=3, ge=1, le=100, alias="STORE_PROBE_FAILURES")
+    store_probe_path: str = Field(
+        default="/", pattern=r"^/[^\s?#]*$", max_length=200, alias="STORE_PROBE_PATH"
+    )
+    store_probe_timeout_s: float = Field(default=5.0, gt=0, le=60, alias="STORE_PROBE_TIMEOUT_S")
+    store_probe_address: str | None = Field(
+        default=None, pattern=r"^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):[0-9]{1,5}$", alias="STORE_PROBE_ADDRESS"
+    )
+    store_probe_verify_tls: bool = Field(default=True, alias="STORE_PROBE_VERIFY_TLS")
     flux_namespace: str = Field(
         default="flux-system", pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", alias="FLUX_NAMESPACE"
     )

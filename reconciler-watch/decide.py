@@ -78,6 +78,8 @@ def _running(observed: Observed, store: StoreView) -> Decision | None:
     if health is None:
         return None
     healthy, message = health
+    if healthy and observed.probe_failure:  # the applier's own verdict of unhealthy comes first
+        healthy, message = False, observed.probe_failure
     if healthy:
         if store.status is S.DEGRADED:
             return Decision(S.READY, f"healthy again: {clip(message)}", "recovered")

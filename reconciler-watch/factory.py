@@ -8,11 +8,15 @@ from typing import Any
 from kubernetes.config.config_exception import ConfigException
 from psycopg_pool import AsyncConnectionPool
 
+from storefleet.api.fleet.context import settings_profile
 from storefleet.api.fleet.reader import FleetReader
 from storefleet.api.settings import ConfigurationError, Settings
 from storefleet.reconciler_watch.cluster import Cluster, load_api_client
 from storefleet.reconciler_watch.decide import Timeouts
+from storefleet.reconciler_watch.probe_loop import ProbeConfig, ProbeLoop
 from storefleet.reconciler_watch.watcher import ClusterWatcher, WatcherConfig
+from storefleet.renderer.manifests import store_url
+from storefleet.renderer.spec import StoreSpec
 
 
 def watcher_config(settings: Settings) -> WatcherConfig:
@@ -31,6 +35,23 @@ def watcher_config(settings: Settings) -> WatcherConfig:
     )
 
 
+def probe_loop(settings: Settings, pool: AsyncConnectionPool[Any]) -> ProbeLoop | None:
+    """The HTTP probe of running stores, when STORE_PROBE_INTERVAL_S is set: each store's URL as the
+    API shows it (the same render profile), its path STORE_PROBE_PATH."""
+    if settings.store_probe_interval_s <= 0:
+        return None
+    profile = settings_profile(settings)
+    config = ProbeConfig(
+        interval_s=settings.store_probe_interval_s,
+        failures=settings.store_probe_failures,
+        path=settings.store_probe_path,
+        timeout_s=settings.store_probe_timeout_s,
+        address=settings.store_probe_address,
+        verify_tls=settings.store_probe_verify_tls,
+    )
+    return ProbeLoop(pool, config, lambda spec: store_url(StoreSpec.model_validate(spec), profile))
+
+
 def cluster_from_settings(settings: Settings) -> Cluster:
     """The cluster client; a kubeconfig that cannot be used is a start-up error that says why."""
     kubeconfig = settings.kubeconfig if not settings.kube_in_cluster else None
@@ -45,4 +66,7 @@ def cluster_from_settings(settings: Settings) -> Cluster:
 def build_watcher(
     settings: Settings, pool: AsyncConnectionPool[Any], conninfo: str, reader: FleetReader
 ) -> ClusterWatcher:
-    return ClusterWatcher(pool, conninfo, cluster_from_settings(settings), reader, watcher_config(settings))
+    cluster = cluster_from_settings(settings)
+    return ClusterWatcher(
+        pool, conninfo, cluster, reader, watcher_config(settings), probe=probe_loop(settings, pool)
+    )

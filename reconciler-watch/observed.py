@@ -116,6 +116,8 @@ class Observed:
     # the post-install check (namespace_limits.py): the namespace's ResourceQuota and LimitRange, read
     # fresh when `decide` asks for them (reason `limits_unread`); None: not read
     namespace_limits: NamespaceLimits | None = None
+    # a running store's HTTP probe (probe.py): why it says the store is down; None: up, or no probe
+    probe_failure: str | None = None
 
 
 def parse_time(value: Any) -> datetime | None:

@@ -55,6 +55,7 @@ from storefleet.reconciler_watch.observed import (
     parse_helmrelease,
     parse_job,
 )
+from storefleet.reconciler_watch.probe_loop import ProbeLoop
 from storefleet.reconciler_watch.restore import CLEARING, RESTORING, Clearing, parse_restore
 from storefleet.reconciler_watch.setup_job import setup_job_name, setup_key
 from storefleet.reconciler_watch.storefront_key import KEY_REPORTING_ENGINE, publishable_key
@@ -86,6 +87,7 @@ class ClusterWatcher:
         cluster: Cluster,
         reader: FleetReader,
         config: WatcherConfig,
+        probe: ProbeLoop | None = None,
     ) -> None:
         self._pool, self._conninfo, self._cluster, self._reader, self.config = (
             pool,
@@ -114,6 +116,7 @@ class ClusterWatcher:
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._ancestry = Ancestry()
+        self.probe = probe
         self.evaluations = 0
 
     # ---- events from the informer threads -------------------------------------------------------------
@@ -145,14 +148,17 @@ class ClusterWatcher:
         ]
         for thread in threads:
             thread.start()
-        pushes = asyncio.create_task(self._follow_pushes(stop), name="watch-pushes")
+        tasks = [asyncio.create_task(self._follow_pushes(stop), name="watch-pushes")]
+        if self.probe is not None:
+            tasks.append(asyncio.create_task(self.probe.run(stop, self._mark), name="watch-probe"))
         try:
             await self._wait_synced(stop)
             await self._serve(stop)
         finally:
             halt.set()
-            pushes.cancel()
-            await asyncio.gather(pushes, return_exceptions=True)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _wait_synced(self, stop: asyncio.Event) -> None:
         """Until every informer has listed once, or a stop (an unreachable cluster must not hold it)."""
@@ -232,6 +238,7 @@ class ClusterWatcher:
             # Argo CD renders without cluster access; Flux's chart makes the Secret itself.
             credentials_ready=self.config.engine != "argocd" or self.updater.credentials_ensured(store_id),
             retry_nudged=self.nudger.retry_sent(view.retry_token),
+            probe_failure=self.probe.book.failure(store_id) if self.probe is not None else None,
         )
         if view.setup_done_key != view.setup_key:
             observed = await self._observe_setup(view, observed)

@@ -338,6 +338,14 @@ async def converging_stores(conn: Connection, store_ids: list[str] | None = None
     return await cur.fetchall()
 
 
+async def running_store_specs(conn: Connection) -> list[tuple[str, dict[str, Any]]]:
+    """(id, spec) of every running store (`ready`, `degraded`): what the HTTP probe visits."""
+    cur = await conn.execute(
+        "SELECT id, spec FROM stores WHERE status = ANY(%s) ORDER BY id", (list(RUNNING),)
+    )
+    return [(row["id"], row["spec"]) for row in await cur.fetchall()]
+
+
 async def record_ready(conn: Connection, store_id: str, setup_key: str, revision: str | None) -> None:
     """A completed setup moves the setup generation on: the next setup change gets a Job of its own.
     A ready store's automatic retries start again from none."""

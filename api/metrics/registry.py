@@ -43,6 +43,9 @@ WATCHER_EVENTS = Counter(
 WATCHER_RELISTS = Counter(
     "watcher_relists_total", "Full relists of a watched kind (start, resync, 410 Gone)", ["resource"]
 )
+STORE_PROBES = Counter(
+    "store_probes_total", "HTTP probes of running stores' pages (STORE_PROBE_INTERVAL_S)", ["result"]
+)
 SETUP_JOBS = Counter(
     "setup_jobs_total", "Post-install setup Jobs the watcher created or saw finish", ["outcome"]
 )

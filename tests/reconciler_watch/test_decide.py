@@ -263,6 +263,31 @@ def test_a_degraded_store_still_unhealthy_only_updates_its_reason() -> None:
     assert run(flux(cond("Ready", "False", message="new reason")), settled) is None
 
 
+PROBE_DOWN = "HTTP probe of https://shop.example.test/ failed 3 times in a row: HTTP 503"
+
+
+def test_a_failing_probe_degrades_a_store_its_applier_calls_healthy() -> None:
+    decision = run(flux(READY_AT_G), READY_STORE, probe_failure=PROBE_DOWN)
+    assert decision is not None and decision.status is S.DEGRADED and decision.error == PROBE_DOWN
+    degraded = replace(READY_STORE, status=S.DEGRADED, status_message=PROBE_DOWN)
+    assert run(flux(READY_AT_G), degraded, probe_failure=PROBE_DOWN) is None  # nothing new to say
+    healed = run(argo(), degraded)
+    assert healed is not None and healed.status is S.READY
+
+
+def test_the_appliers_own_reason_comes_before_the_probes() -> None:
+    decision = run(
+        flux(cond("Ready", "False", message="upgrade failed")), READY_STORE, probe_failure=PROBE_DOWN
+    )
+    assert decision is not None and decision.status is S.DEGRADED and "upgrade failed" in decision.message
+    assert PROBE_DOWN not in decision.message
+    # a release the applier has not judged yet is not judged by the probe either
+    assert (
+        run(flux(cond("Ready", "False"), cond("Reconciling", "True")), READY_STORE, probe_failure=PROBE_DOWN)
+        is None
+    )
+
+
 DELETING = replace(STORE, status=S.DELETING)
 DELETE_TABLE = [
     ("release and namespace gone", None, False, "deleted"),
