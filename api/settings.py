@@ -179,6 +179,11 @@ class Settings(BaseSettings):
         max_length=253,
         alias="VELERO_STORAGE_LOCATION",
     )
+    # How a new store's cluster is chosen among those that qualify (docs/clusters.md): the least
+    # loaded one, or the one with the fewest stores of the same tenant (`spread`).
+    placement_policy: Literal["least_loaded", "spread"] = Field(
+        default="least_loaded", alias="PLACEMENT_POLICY"
+    )
     run_watcher: bool = Field(default=False, alias="RUN_WATCHER")
     # One active cluster watcher per cluster and one git-side sync per fleet repo across replicas
     # (api/db/leadership.py): a standby tries for the lead every LEADER_POLL_S; a leader checks its

@@ -16,7 +16,7 @@ from storefleet.renderer.spec import StoreSpec
 STORE_COLUMNS = (
     "id, owner_id, name, engine, theme, plan, template, branding, status, status_message, error, spec,"
     " spec_hash, last_commit_sha, created_at, updated_at, deleted_at, status_changed_at, committed_at,"
-    " pull_request_url, pinned_at, pinned_by, pin_reason"
+    " pull_request_url, pinned_at, pinned_by, pin_reason, cluster_id"
 )
 
 
@@ -46,6 +46,7 @@ class StoreSummary:
     pinned_at: datetime | None  # pinned: kept out of fleet-wide rollouts (with who and why)
     pinned_by: str | None
     pin_reason: str | None
+    cluster_id: str | None  # where the store runs (None: made before placement, on the home cluster)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +96,10 @@ class NewStore:
     status_message: str | None
     spec: dict[str, Any]
     spec_hash: str
+    cluster_id: str | None = None
 
 
-def new_store(spec: StoreSpec, status_message: str) -> NewStore:
+def new_store(spec: StoreSpec, status_message: str, cluster_id: str | None = None) -> NewStore:
     """The row of a store that starts from `spec`; its owner is the spec's tenant."""
     document = spec.to_document()
     return NewStore(
@@ -112,6 +114,7 @@ def new_store(spec: StoreSpec, status_message: str) -> NewStore:
         status_message=status_message,
         spec=document,
         spec_hash=spec.spec_hash,
+        cluster_id=cluster_id,
     )
 
 

@@ -51,8 +51,8 @@ async def insert_store(
     insert = Statement(
         "INSERT INTO stores"
         " (id, owner_id, name, engine, theme, plan, template, branding, status, status_message, spec,"
-        " spec_hash)"
-        f" VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING {_COLUMNS}",
+        " spec_hash, cluster_id)"
+        f" VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING {_COLUMNS}",
         (
             store.id,
             store.owner_id,
@@ -66,6 +66,7 @@ async def insert_store(
             store.status_message,
             Jsonb(store.spec),
             store.spec_hash,
+            store.cluster_id,
         ),
     )
     statement = statement_with_writes(insert, list(with_writes)) if with_writes else insert
@@ -336,6 +337,16 @@ async def converging_stores(conn: Connection, store_ids: list[str] | None = None
         {"statuses": statuses, "ids": store_ids},
     )
     return await cur.fetchall()
+
+
+async def place_by_spec(conn: Connection, store_id: str) -> None:
+    """Put the store on the cluster its spec names (none: the home cluster), as a person's commit
+    placed it; NULL when no such cluster is registered."""
+    await conn.execute(
+        "UPDATE stores SET cluster_id = (SELECT c.id FROM clusters c WHERE CASE WHEN stores.spec->>'cluster'"
+        " IS NULL THEN c.home ELSE c.name = stores.spec->>'cluster' END) WHERE id = %s",
+        (store_id,),
+    )
 
 
 async def running_store_specs(conn: Connection) -> list[tuple[str, dict[str, Any]]]:

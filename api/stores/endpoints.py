@@ -6,6 +6,7 @@ from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from storefleet.api.audit.schemas import AuditEventList, AuditEventOut
 from storefleet.api.auth.dependencies import CurrentActor
+from storefleet.api.clusters.placement import PlacementPolicy
 from storefleet.api.core.openapi import error_responses
 from storefleet.api.core.services import services
 from storefleet.api.db.dependencies import DbConnection
@@ -44,9 +45,11 @@ Offset = Annotated[int, Query(ge=0, le=1_000_000)]
     operation_id="createStore",
     responses=error_responses(
         409,
+        422,
         429,
-        _409="`STORE_NAME_TAKEN`",
-        _429="`STORE_LIMIT_EXCEEDED`, `CREATION_COOLDOWN` or `PLATFORM_STORE_LIMIT`",
+        _409="`STORE_NAME_TAKEN`, `CLUSTER_NOT_ACTIVE` (the named cluster is cordoned or draining)",
+        _422="`VALIDATION_ERROR`, `UNKNOWN_CLUSTER`, `NO_MATCHING_CLUSTER`",
+        _429="`STORE_LIMIT_EXCEEDED`, `CREATION_COOLDOWN`, `PLATFORM_STORE_LIMIT` or `CLUSTER_CAPACITY`",
     ),
 )
 async def create_store(
@@ -59,7 +62,10 @@ async def create_store(
         total=settings.max_stores_total,
         cooldown_s=settings.store_creation_cooldown_s,
     )
-    return present(await service.create_store(conn, actor, body, settings.reserved_store_names, limits))
+    policy = PlacementPolicy(settings.placement_policy)
+    return present(
+        await service.create_store(conn, actor, body, settings.reserved_store_names, limits, policy)
+    )
 
 
 @router.get("", operation_id="listStores")

@@ -9,9 +9,11 @@ from typing import Any
 
 from psycopg import errors as pg_errors
 
+from storefleet.api.clusters.placement import PlacementPolicy, Wanted
+from storefleet.api.clusters.placing import PLACEMENT_REFUSALS, Placed, place, take_room
 from storefleet.api.core import request_context
 from storefleet.api.core.actor import Actor
-from storefleet.api.core.errors import Conflict, NotFound, ValidationFailed
+from storefleet.api.core.errors import AppError, Conflict, NotFound, ValidationFailed
 from storefleet.api.core.ids import id_pattern, new_id
 from storefleet.api.db.pool import Connection
 from storefleet.api.db.statement import Statement
@@ -81,11 +83,24 @@ async def create_store(
     req: CreateStoreRequest,
     extra_reserved: frozenset[str] = frozenset(),
     limits: CreationLimits = NO_LIMITS,
+    policy: PlacementPolicy = PlacementPolicy.LEAST_LOADED,
 ) -> StoreRow:
-    """Insert the store with its outbox row and its audit row in one statement; when guardrails
-    apply, in a transaction after they allow it (checked under locks in that same transaction)."""
+    """Place the store on a cluster, then insert it with its outbox row and its audit row in one
+    statement; when guardrails or a limited cluster's room apply, in a transaction after they allow
+    it (checked under locks in that same transaction)."""
     assert actor.id is not None
     name = _checked_name(req.name, extra_reserved)
+    wanted = Wanted(
+        plan=req.plan,
+        cluster=req.cluster,
+        region=req.placement.region if req.placement else None,
+        labels=req.placement.labels if req.placement else {},
+    )
+    try:
+        placed = await place(conn, wanted, actor.id, policy)
+    except PLACEMENT_REFUSALS as exc:
+        await _refused(conn, actor, req, name, exc)
+        raise
     spec = StoreSpec(
         store_id=new_id(STORE_ID_PREFIX),
         tenant=actor.id,
@@ -95,27 +110,39 @@ async def create_store(
         plan=req.plan,
         template=req.template,
         branding=req.branding,
+        cluster=placed.spec_cluster,
     )
-    new_store = store_rows.new_store(spec, MSG_AWAITING_COMMIT)
+    new_store = store_rows.new_store(spec, MSG_AWAITING_COMMIT, placed.cluster_id)
     try:
-        store = await _insert_new_store(conn, actor, new_store, limits)
-    except (StoreNameTaken, *CREATION_REFUSALS) as exc:
+        store = await _insert_new_store(conn, actor, new_store, limits, (placed, wanted))
+    except (StoreNameTaken, *CREATION_REFUSALS, *PLACEMENT_REFUSALS) as exc:  # type: ignore[misc]
         # after the rollback: the refusal is on the record though the store is not
-        detail = {"code": exc.code, "name": name, "engine": req.engine.value, "message": exc.message}
-        await audit.record(conn, "store.create_refused", actor, tenant=actor.id, detail=detail)
+        await _refused(conn, actor, req, name, exc)
         raise
     outbox.note_enqueued(conn)
     return store
 
 
+async def _refused(conn: Connection, actor: Actor, req: CreateStoreRequest, name: str, exc: AppError) -> None:
+    detail = {"code": exc.code, "name": name, "engine": req.engine.value, "message": exc.message}
+    await audit.record(conn, "store.create_refused", actor, tenant=actor.id, detail=detail)
+
+
 async def _insert_new_store(
-    conn: Connection, actor: Actor, new_store: NewStore, limits: CreationLimits
+    conn: Connection,
+    actor: Actor,
+    new_store: NewStore,
+    limits: CreationLimits,
+    placement: tuple[Placed, Wanted],
 ) -> StoreRow:
     writes = _creation_writes(new_store, actor)
+    placed, wanted = placement
     try:
-        if creation_guarded(actor, limits):
+        if creation_guarded(actor, limits) or placed.limited:
             async with conn.transaction():
-                await check_creation_allowed(conn, actor, limits)
+                if creation_guarded(actor, limits):
+                    await check_creation_allowed(conn, actor, limits)
+                await take_room(conn, placed, wanted)
                 return await lifecycle.create(conn, new_store, Event.REQUESTED, with_writes=writes)
         return await lifecycle.create(conn, new_store, Event.REQUESTED, with_writes=writes)
     except pg_errors.UniqueViolation as exc:
