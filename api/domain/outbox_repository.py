@@ -108,7 +108,8 @@ class PendingChange:
 _PENDING_COLUMNS = (
     "o.id, o.store_id, o.tenant, o.action, o.spec, o.spec_hash, o.params, o.request_id, o.actor_id,"
     " o.created_at, o.attempts, s.name AS store_name, s.engine, s.last_commit_sha AS store_last_commit,"
-    " o.commit_group, s.spec->>'cluster' AS store_cluster"
+    # a deletion's row has no spec: its directory is under the root of the cluster the store's names
+    " o.commit_group, CASE WHEN o.spec IS NULL THEN s.spec->>'cluster' END AS store_cluster"
 )
 
 
