@@ -146,6 +146,10 @@ class Settings(BaseSettings):
     deletion_timeout_s: float = Field(default=600.0, gt=0, alias="DELETION_TIMEOUT_S")
     watch_resync_interval_s: float = Field(default=300.0, gt=0, alias="WATCH_RESYNC_INTERVAL_S")
     watch_tick_s: float = Field(default=5.0, gt=0, alias="WATCH_TICK_S")
+    # a ready store with a container restarted this often and backing off is degraded (0: off), and
+    # stays so until the container has run this long without ending (reconciler-watch/pod_health.py)
+    degraded_restarts: int = Field(default=5, ge=0, alias="DEGRADED_RESTARTS")
+    degraded_window_s: float = Field(default=600.0, gt=0, alias="DEGRADED_WINDOW_S")
     flux_namespace: str = Field(
         default="flux-system", pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", alias="FLUX_NAMESPACE"
     )
