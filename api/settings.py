@@ -160,6 +160,10 @@ class Settings(BaseSettings):
         default=None, pattern=r"^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):[0-9]{1,5}$", alias="STORE_PROBE_ADDRESS"
     )
     store_probe_verify_tls: bool = Field(default=True, alias="STORE_PROBE_VERIFY_TLS")
+    # a ready store with a container restarted this often and backing off is degraded (0: off), and
+    # stays so until the container has run this long without ending (reconciler-watch/pod_health.py)
+    degraded_restarts: int = Field(default=5, ge=0, alias="DEGRADED_RESTARTS")
+    degraded_window_s: float = Field(default=600.0, gt=0, alias="DEGRADED_WINDOW_S")
     flux_namespace: str = Field(
         default="flux-system", pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", alias="FLUX_NAMESPACE"
     )

@@ -51,6 +51,7 @@ HELMRELEASES = Resource("helm.toolkit.fluxcd.io", "v2", "helmreleases", label_se
 APPLICATIONS = Resource("argoproj.io", "v1alpha1", "applications", label_selector=STORE_LABEL)
 SETUP_JOBS = Resource("batch", "v1", "jobs", label_selector=SETUP_LABEL)
 NAMESPACES = Resource("", "v1", "namespaces", label_selector=STORE_LABEL)
+STORE_PODS = Resource("", "v1", "pods", label_selector=STORE_LABEL)  # kept slim: pod_health.slim_pod
 
 
 def restores(namespace: str) -> Resource:

@@ -38,6 +38,7 @@ from storefleet.reconciler_watch.decision import observed_event as observed_even
 from storefleet.reconciler_watch.health import applier_health
 from storefleet.reconciler_watch.namespace_limits import LIMITS_UNREAD, MSG_LIMITS, missing_limits
 from storefleet.reconciler_watch.observed import ArgoApp, Condition, FluxRelease, Observed, SetupJob
+from storefleet.reconciler_watch.pod_health import CrashLoopRule, crash_looping, crash_message
 from storefleet.reconciler_watch.restore import CLEARING, RESTORING, clearing_verdict, restore_verdict
 from storefleet.reconciler_watch.setup_job import pending_setup_generation, setup_job_name
 from storefleet.reconciler_watch.storefront_key import KEY_REPORTING_ENGINE
@@ -49,7 +50,12 @@ MSG_SETUP_RUNNING = "running the post-install setup"
 MSG_SETUP_WAITING = "post-install setup: waiting for the previous setup to finish"
 
 
-def decide(observed: Observed, store: StoreView, timeouts: Timeouts | None = None) -> Decision | None:
+def decide(
+    observed: Observed,
+    store: StoreView,
+    timeouts: Timeouts | None = None,
+    crash_loop: CrashLoopRule | None = None,
+) -> Decision | None:
     limits = timeouts or Timeouts()
     if store.status in (S.PROVISIONING, S.UPDATING):
         decision = _abandoned_restore(store) or _converging(observed, store, limits)
@@ -58,7 +64,7 @@ def decide(observed: Observed, store: StoreView, timeouts: Timeouts | None = Non
     elif store.status is S.RESTORING:
         decision = _restoring(observed, store, limits)
     elif store.status in (S.READY, S.DEGRADED):
-        running = _running(observed, store)
+        running = _running(observed, store, crash_loop or CrashLoopRule())
         if running is None:
             return None
         decision = running
@@ -70,24 +76,33 @@ def decide(observed: Observed, store: StoreView, timeouts: Timeouts | None = Non
 
 
 # ---- ready / degraded: a running store's health, with no new spec -----------------------------------
-def _running(observed: Observed, store: StoreView) -> Decision | None:
+def _running(observed: Observed, store: StoreView, rule: CrashLoopRule) -> Decision | None:
     """A ready store whose applier reports it unhealthy at its current spec is degraded (with the
-    applier's reason); a degraded one that reports healthy again is ready. Anything the applier has
-    not judged yet (a new generation, an object of another spec) changes nothing."""
+    applier's reason), and so is one whose container crash-loops (pod_health.py; the applier's reason
+    wins when both hold). A degraded one is ready again when neither holds and the applier reports it
+    healthy. Anything the applier has not judged yet (a new generation, an object of another spec)
+    changes nothing by itself. The pod facts and the applier's object come from two caches whose
+    events arrive in no order: each signal is judged alone, and the pod rule counts for a ready store
+    only a crash after it became ready."""
     health = applier_health(observed.applier, store.spec_hash)
-    if health is None:
+    if health is not None and not health[0]:
+        return _degraded(store, health[1], "degraded")
+    ready_since = None if store.status is S.DEGRADED else store.since
+    crash = crash_looping(observed.pod_crashes, observed.now, rule, ready_since=ready_since)
+    if crash is not None:
+        return _degraded(store, crash_message(crash), "crash_loop")
+    if health is not None and observed.probe_failure:
+        return _degraded(store, observed.probe_failure, "probe")
+    if health is None or store.status is not S.DEGRADED:
         return None
-    healthy, message = health
-    if healthy and observed.probe_failure:  # the applier's own verdict of unhealthy comes first
-        healthy, message = False, observed.probe_failure
-    if healthy:
-        if store.status is S.DEGRADED:
-            return Decision(S.READY, f"healthy again: {clip(message)}", "recovered")
-        return None
+    return Decision(S.READY, f"healthy again: {clip(health[1])}", "recovered")
+
+
+def _degraded(store: StoreView, message: str, reason: str) -> Decision:
     text = clip(message)
     if store.status is S.DEGRADED:  # still unhealthy: at most the reason changes
-        return Decision(None, text, "degraded")
-    return Decision(S.DEGRADED, text, "degraded", error=text)
+        return Decision(None, text, reason)
+    return Decision(S.DEGRADED, text, reason, error=text)
 
 
 # ---- provisioning / updating ------------------------------------------------------------------------

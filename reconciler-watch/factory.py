@@ -13,6 +13,7 @@ from storefleet.api.fleet.reader import FleetReader
 from storefleet.api.settings import ConfigurationError, Settings
 from storefleet.reconciler_watch.cluster import Cluster, load_api_client
 from storefleet.reconciler_watch.decide import Timeouts
+from storefleet.reconciler_watch.pod_health import CrashLoopRule
 from storefleet.reconciler_watch.probe_loop import ProbeConfig, ProbeLoop
 from storefleet.reconciler_watch.watcher import ClusterWatcher, WatcherConfig
 from storefleet.renderer.manifests import store_url
@@ -32,6 +33,9 @@ def watcher_config(settings: Settings) -> WatcherConfig:
         tick_s=settings.watch_tick_s,
         resync_interval_s=settings.watch_resync_interval_s,
         velero_namespace=settings.velero_namespace if settings.backups_enabled else None,
+        crash_loop=CrashLoopRule(
+            restarts=settings.degraded_restarts, window=timedelta(seconds=settings.degraded_window_s)
+        ),
     )
 
 

@@ -4,6 +4,13 @@ It lists once (the cache and a resourceVersion), then watches from that resource
 that ends or breaks is resumed from the last resourceVersion seen, with backoff on errors; `410 Gone`
 (the version is too old) and the periodic full resync relist. A relist reports objects that vanished
 meanwhile as DELETED, so nothing is missed across a gap.
+
+With a `transform` (client-go's informer transforms), the cache holds what the transform keeps of each
+object (None: nothing, the object is not cached), and an event is reported only when what is kept
+changed: a cache of one kind's few fields costs memory and wake-ups only for those fields.
+
+A 403 (the platform's ClusterRole lacks the kind) is logged once; the informer keeps trying quietly at
+the backoff cap, so a grant added later takes effect without a restart.
 """
 
 from __future__ import annotations
@@ -15,6 +22,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from kubernetes.client.exceptions import ApiException
+
 from storefleet.reconciler_watch.cluster import Cluster, Gone, Resource
 
 log = logging.getLogger(__name__)
@@ -22,6 +31,7 @@ log = logging.getLogger(__name__)
 Key = tuple[str, str]  # (namespace, name)
 _QUICK_END_S = 1.0
 EventSink = Callable[[str, dict[str, Any]], None]  # (ADDED | MODIFIED | DELETED | SYNCED, object)
+Transform = Callable[[dict[str, Any]], dict[str, Any] | None]  # what the cache keeps of an object
 
 
 def object_key(obj: dict[str, Any]) -> Key:
@@ -39,6 +49,7 @@ class Informer:
         watch_timeout_s: int = 300,
         resync_interval_s: float = 300.0,
         backoff_cap_s: float = 30.0,
+        transform: Transform | None = None,
     ) -> None:
         self.resource = resource
         self._cluster = cluster
@@ -46,6 +57,7 @@ class Informer:
         self._watch_timeout_s = watch_timeout_s
         self._resync_interval_s = resync_interval_s
         self._backoff_cap_s = backoff_cap_s
+        self._transform = transform
         self._cache: dict[Key, dict[str, Any]] = {}
         self._by_namespace: dict[str, set[Key]] = {}  # the cache's keys, by namespace
         self._lock = threading.Lock()
@@ -54,6 +66,8 @@ class Informer:
         self.relists = 0
         self.errors = 0
         self.last_error: str | None = None
+        self.forbidden = False  # the last list or watch was refused (403): the cache is empty
+        self._said_forbidden = False
 
     # ---- the cache ---------------------------------------------------------------------------------
     def get(self, namespace: str, name: str) -> dict[str, Any] | None:
@@ -101,33 +115,58 @@ class Informer:
                 log.info("watch of %s expired (%s): relisting", self.resource.key, exc)
                 self.resource_version = None
             except Exception as exc:  # any API or network error: back off, reconnect
-                failures += 1
                 self.errors += 1
                 self.last_error = f"{type(exc).__name__}: {exc}"[:300]
+                if isinstance(exc, ApiException) and exc.status == 403:
+                    self._refused(exc)
+                    stop.wait(self._backoff_cap_s)
+                    continue
+                failures += 1
                 delay = self._delay(failures)
                 log.warning("watch of %s failed (%s); retrying in %.1fs", self.resource.key, exc, delay)
                 stop.wait(delay)
+
+    def _refused(self, exc: ApiException) -> None:
+        """Forbidden: nothing of the kind is known (an old cache would be trusted); said once."""
+        if not self._said_forbidden:
+            self._said_forbidden = True
+            log.warning(
+                "%s may not be listed and watched (%s): not watched until the platform's ClusterRole"
+                " grants it; trying again quietly every %.0fs", self.resource.key, exc.reason,
+                self._backoff_cap_s,
+            )  # fmt: skip
+        self.forbidden = True
+        self.resource_version = None
+        with self._lock:
+            self._cache, self._by_namespace = {}, {}
 
     def _delay(self, failures: int) -> float:
         """Exponential from 0.5 s, capped, with full jitter over its upper half."""
         delay = min(self._backoff_cap_s, 0.5 * float(2 ** min(failures, 8)))
         return delay / 2 + random.uniform(0, delay / 2)  # noqa: S311 - jitter, not security
 
+    def _keep(self, obj: dict[str, Any]) -> dict[str, Any] | None:
+        return obj if self._transform is None else self._transform(obj)
+
     def _relist(self) -> None:
         items, version = self._cluster.list_objects(self.resource)
-        fresh = {object_key(obj): obj for obj in items}
+        fresh = {object_key(obj): self._keep(obj) for obj in items}
         with self._lock:
-            gone = [obj for key, obj in self._cache.items() if key not in fresh]
+            before = self._cache
+            gone = [obj for key, obj in before.items() if key not in fresh]
             self._cache, self._by_namespace = {}, {}
-            for key, obj in fresh.items():
-                self._put(key, obj)
+            for key, kept in fresh.items():
+                if kept is not None:
+                    self._put(key, kept)
         self.resource_version = version or None
         self.relists += 1
         self.last_error = None
+        self.forbidden = False
         for obj in gone:
             self._sink("DELETED", obj)
         for obj in items:
-            self._sink("SYNCED", obj)
+            if self._transform is None or fresh[object_key(obj)] != before.get(object_key(obj)):
+                self._sink("SYNCED", obj)
         self.synced.set()
 
     def _watch(self, stop: threading.Event) -> None:
@@ -140,11 +179,15 @@ class Informer:
                 self.resource_version = str(version)
             if kind == "BOOKMARK":
                 continue
+            key = object_key(obj)
+            kept = None if kind == "DELETED" else self._keep(obj)
             with self._lock:
-                if kind == "DELETED":
-                    self._drop(object_key(obj))
+                before = self._cache.get(key)
+                if kept is None:
+                    self._drop(key)
                 else:
-                    self._put(object_key(obj), obj)
-            self._sink(kind, obj)
+                    self._put(key, kept)
+            if self._transform is None or kept != before:
+                self._sink(kind, obj)
             if stop.is_set():
                 return

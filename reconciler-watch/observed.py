@@ -1,4 +1,5 @@
-"""What the watcher observed in the cluster, reduced to what `decide` needs. Pure: parsing only.
+"""What the watcher observed in the cluster (and the store's row), reduced to what `decide` needs.
+Pure: parsing only.
 
 The parsers take the raw JSON objects the Kubernetes API returns (HelmRelease, Application, Job) and
 keep the fields the read-path semantics in docs/architecture.md depend on. Anything missing parses to
@@ -11,8 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from storefleet.reconciler_watch.namespace_limits import NamespaceLimits
+from storefleet.api.domain.store_rows import ConvergingStore
+from storefleet.reconciler_watch.decision import StoreView
+from storefleet.reconciler_watch.namespace_limits import NamespaceLimits, expected_limits
+from storefleet.reconciler_watch.pod_health import ContainerCrash
 from storefleet.reconciler_watch.restore import Clearing, VeleroRestore
+from storefleet.reconciler_watch.setup_job import setup_key
 from storefleet.renderer.manifests import ANNOTATION_SPEC_HASH
 
 # The name of the operation.info item that carries the platform's retry token on a retry's sync.
@@ -118,6 +123,9 @@ class Observed:
     namespace_limits: NamespaceLimits | None = None
     # a running store's HTTP probe (probe.py): why it says the store is down; None: up, or no probe
     probe_failure: str | None = None
+    # a running store (ready, degraded): its pods' containers that restarted after ending, from the
+    # pod cache (pod_health.py); empty when the crash-loop signal is off
+    pod_crashes: tuple[ContainerCrash, ...] = ()
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -249,4 +257,37 @@ def parse_job(obj: dict[str, Any], log_tail: str = "") -> SetupJob:
         failed=bool(failed and failed.is_true),
         failure_reason=(failed.message or failed.reason) if failed and failed.is_true else "",
         log_tail=log_tail,
+    )
+
+
+def flux_revision_sha(revision: Any) -> str | None:
+    """`main@sha1:<sha>` (Flux v2 source revisions) or a bare sha -> the sha."""
+    if not isinstance(revision, str) or not revision:
+        return None
+    return revision.rsplit(":", 1)[-1] if ":" in revision else revision.rsplit("/", 1)[-1]
+
+
+def store_view(row: ConvergingStore) -> StoreView:
+    """The store as `decide` sees it, from its row."""
+    restore = (row.spec or {}).get("restore") or {}
+    since = row.status_changed_at
+    if row.committed_at and row.committed_at > since:
+        since = row.committed_at  # a change committed after the status changed restarts the clock
+    return StoreView(
+        id=row.id,
+        status=row.status,
+        last_commit_sha=row.last_commit_sha,
+        since=since,
+        setup_key=setup_key(row.spec),
+        setup_done_key=row.setup_done_key,
+        status_message=row.status_message,
+        retry_token=row.retry_token,
+        retry_requested_at=row.retry_requested_at,
+        spec_hash=row.spec_hash,
+        setup_generation=row.setup_generation,
+        setup_started_key=row.setup_started_key,
+        engine=row.engine,
+        restore_name=restore.get("name"),
+        restore_stage=restore.get("stage"),
+        limits_expected=expected_limits(row.spec),
     )

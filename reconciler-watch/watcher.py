@@ -3,10 +3,11 @@ only: the informer caches, the fleet repo, a Job's log tail, and what the watche
 did), decided (`decide`, pure), and acted on (`apply.StoreUpdater`: the decisions' actions, then
 transitions and messages) — the I/O around the pure core.
 
-Triggers: a watch event on a store's HelmRelease/Application, setup Job or namespace; a move of the
-Flux Kustomization (a new fleet revision applied: every converging store); a push (the writer's
-NOTIFY: nudge the applier); and a periodic tick over every converging store (timeouts, stores the
-writer just committed).
+Triggers: a watch event on a store's HelmRelease/Application, setup Job or namespace, or a change of
+what the pod cache keeps of one of its pods; a move of the Flux Kustomization (a new fleet revision
+applied: every converging store); a push (the writer's NOTIFY: nudge the applier); a periodic tick
+over every converging store (timeouts, stores the writer just committed); and, for a store degraded
+by a crash loop, the end of its window (`pod_health.signal_ends`: nothing else happens then).
 """
 
 from __future__ import annotations
@@ -17,14 +18,14 @@ import logging
 import threading
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import psycopg
-from kubernetes.client.exceptions import ApiException
 from psycopg_pool import AsyncConnectionPool
-from urllib3.exceptions import HTTPError
 
 from storefleet.api.domain import stores_repository as repository
+from storefleet.api.domain.lifecycle import StoreStatus as S
 from storefleet.api.domain.store_rows import ConvergingStore
 from storefleet.api.fleet.reader import FleetReader
 from storefleet.api.fleet.service import FLEET_PUSHED_CHANNEL
@@ -37,28 +38,29 @@ from storefleet.reconciler_watch.cluster import (
     NAMESPACES,
     SETUP_JOBS,
     STORE_LABEL,
+    STORE_PODS,
     Cluster,
     Resource,
     kustomizations,
     restores,
 )
 from storefleet.reconciler_watch.decide import Decision, StoreView, Timeouts, decide
-from storefleet.reconciler_watch.informer import Informer
-from storefleet.reconciler_watch.namespace_limits import LIMITS_UNREAD, expected_limits
+from storefleet.reconciler_watch.informer import Informer, Transform
+from storefleet.reconciler_watch.namespace_limits import LIMITS_UNREAD
 from storefleet.reconciler_watch.nudge import Nudger
+from storefleet.reconciler_watch.observation_reads import ObservationReads
 from storefleet.reconciler_watch.observed import (
-    ArgoApp,
-    FluxRelease,
     Observed,
-    argo_revision,
-    parse_application,
-    parse_helmrelease,
-    parse_job,
+    store_view,
+)
+from storefleet.reconciler_watch.pod_health import (
+    ContainerCrash,
+    CrashLoopRule,
+    WindowEnds,
+    slim_pod,
+    store_crashes,
 )
 from storefleet.reconciler_watch.probe_loop import ProbeLoop
-from storefleet.reconciler_watch.restore import CLEARING, RESTORING, Clearing, parse_restore
-from storefleet.reconciler_watch.setup_job import setup_job_name, setup_key
-from storefleet.reconciler_watch.storefront_key import KEY_REPORTING_ENGINE, publishable_key
 
 log = logging.getLogger(__name__)
 _ALL = "*"
@@ -77,9 +79,10 @@ class WatcherConfig:
     resync_interval_s: float = 300.0
     watch_timeout_s: int = 300
     velero_namespace: str | None = None  # with backups on: where the platform's Restores are
+    crash_loop: CrashLoopRule = field(default_factory=CrashLoopRule)  # off: no pod cache at all
 
 
-class ClusterWatcher:
+class ClusterWatcher(ObservationReads):
     def __init__(
         self,
         pool: AsyncConnectionPool[Any],
@@ -105,19 +108,29 @@ class ClusterWatcher:
         self._restores = restores(config.velero_namespace) if config.velero_namespace else None
         if self._restores is not None:
             resources.append(self._restores)
+        # Every pod of every store, cluster-wide: only its crash facts are kept (pod_health.slim_pod).
+        self._pods = STORE_PODS if config.crash_loop.enabled else None
+        if self._pods is not None:
+            resources.append(self._pods)
         self.informers = {
             r.key: Informer(cluster, r, self._sink(r), watch_timeout_s=config.watch_timeout_s,
-                            resync_interval_s=config.resync_interval_s)
+                            resync_interval_s=config.resync_interval_s, transform=self._transform(r))
             for r in resources
         }  # fmt: skip
         self.nudger = Nudger(cluster, config)
         self.updater = StoreUpdater(pool, cluster, config, self.nudger)
         self._dirty: set[str] = set()
+        self._window_ends = WindowEnds(config.crash_loop)  # degraded stores to judge again, and when
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._ancestry = Ancestry()
         self.probe = probe
         self.evaluations = 0
+
+    def _transform(self, resource: Resource) -> Transform | None:
+        if resource != self._pods:
+            return None
+        return partial(slim_pod, restarts=self.config.crash_loop.restarts)
 
     # ---- events from the informer threads -------------------------------------------------------------
     def _sink(self, resource: Resource) -> Any:
@@ -161,10 +174,13 @@ class ClusterWatcher:
             await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _wait_synced(self, stop: asyncio.Event) -> None:
-        """Until every informer has listed once, or a stop (an unreachable cluster must not hold it)."""
+        """Until every informer has listed once, or a stop (an unreachable cluster must not hold it).
+        Pods unless the platform may not list them: the crash-loop signal is then off."""
         optional = {self._restores.key} if self._restores is not None else set()
         required = [i for key, i in self.informers.items() if key not in optional]
-        while not stop.is_set() and not all(i.synced.is_set() for i in required):
+        while not stop.is_set() and not all(
+            i.synced.is_set() or (i.resource == self._pods and i.forbidden) for i in required
+        ):
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=0.1)
 
@@ -174,9 +190,13 @@ class ClusterWatcher:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.config.tick_s)
             self._wake.clear()
-            dirty, self._dirty = self._dirty or {_ALL}, set()
+            dirty, self._dirty = (self._dirty or {_ALL}) | self._window_ends.due(datetime.now(UTC)), set()
+            named = sorted(dirty - {_ALL})
             try:
-                await self.evaluate(None if _ALL in dirty else sorted(dirty))
+                if _ALL in dirty:  # every converging store, and the running ones named with it
+                    await self.evaluate(None, also=named)
+                else:
+                    await self.evaluate(named)
             except (psycopg.Error, OSError) as exc:
                 log.warning("watcher: could not evaluate stores (%s); retrying", exc)
                 self._dirty |= dirty
@@ -197,10 +217,14 @@ class ClusterWatcher:
                     await asyncio.wait_for(stop.wait(), timeout=2.0)
 
     # ---- one evaluation --------------------------------------------------------------------------------
-    async def evaluate(self, store_ids: list[str] | None) -> int:
-        """Observe, decide and act for these stores (None: every converging store)."""
+    async def evaluate(self, store_ids: list[str] | None, also: list[str] | None = None) -> int:
+        """Observe, decide and act for these stores (None: every converging store, and those of
+        `also`, running ones included)."""
         async with self._pool.connection() as conn:
             rows = await repository.converging_stores(conn, store_ids)
+            if store_ids is None and also:
+                listed = {row.id for row in rows}
+                rows += [r for r in await repository.converging_stores(conn, also) if r.id not in listed]
         now = datetime.now(UTC)
         judged = []
         for row in rows:
@@ -208,7 +232,10 @@ class ClusterWatcher:
                 continue  # the writer has not committed the latest change yet: nothing to judge
             view = store_view(row)
             observed = await self._observe(row, view, now)
-            judged.append((row, view, decide(observed, view, self.config.timeouts), observed))
+            decision = self._decide(observed, view)
+            if view.status is S.DEGRADED or (decision is not None and decision.status is S.DEGRADED):
+                self._window_ends.note(view.id, observed.pod_crashes, now)
+            judged.append((row, view, decision, observed))
             self.evaluations += 1
         # The stores that wait for their namespace limits are read and acted on after the others:
         # a batch's other verdicts do not wait for those reads.
@@ -226,6 +253,18 @@ class ClusterWatcher:
             self._mark(store_id)  # its next step is possible now: judge it at once, not at the tick
         return len(decided)
 
+    def _decide(self, observed: Observed, view: StoreView) -> Decision | None:
+        return decide(observed, view, self.config.timeouts, self.config.crash_loop)
+
+    # ---- the crash-loop signal (pod_health.py) ---------------------------------------------------------
+    def _crashes(self, store_id: str) -> tuple[ContainerCrash, ...]:
+        """The store's crash facts from the pod cache (its pods live in its namespace); none when
+        pods are not watched (the signal is off) or may not be (403)."""
+        pods = self.informers[self._pods.key] if self._pods is not None else None
+        if pods is None or pods.forbidden:
+            return ()
+        return store_crashes(pods.in_namespace(store_id), store_id)
+
     async def _observe(self, row: ConvergingStore, view: StoreView, now: datetime) -> Observed:
         """What `decide` needs about the store. Reads only: every cluster write is an action."""
         store_id = row.id
@@ -242,6 +281,8 @@ class ClusterWatcher:
         )
         if view.setup_done_key != view.setup_key:
             observed = await self._observe_setup(view, observed)
+        if row.status in repository.RUNNING:
+            observed = replace(observed, pod_crashes=self._crashes(store_id))
         if row.status == "restoring" and view.restore_stage is not None:
             observed = await self._observe_restore(view, observed)
         if row.status == "deleting" and now - view.since > self.config.timeouts.deletion:
@@ -262,143 +303,10 @@ class ClusterWatcher:
                 return item
             async with limit:
                 observed = await self._observe_limits(view, observed)
-            return row, view, decide(observed, view, self.config.timeouts), observed
+            return row, view, self._decide(observed, view), observed
 
         return list(await asyncio.gather(*(again(item) for item in judged)))
-
-    async def _observe_limits(self, view: StoreView, observed: Observed) -> Observed:
-        """The post-install check's facts, read fresh only when `decide` asked for them (a healthy
-        release at its install commit, no setup Job yet): its namespace's ResourceQuota and LimitRange.
-        Unreadable now: unread, so the store is judged again at the next evaluation."""
-        try:
-            found = await asyncio.to_thread(self._cluster.namespace_limits, view.id, view.id)
-        except (ApiException, HTTPError, OSError) as exc:
-            log.warning("watcher: cannot read the limits of store %s: %s", view.id, exc)
-            return observed
-        return replace(observed, namespace_limits=found)
-
-    async def _observe_applier(self, view: StoreView) -> tuple[FluxRelease | ArgoApp | None, str | None]:
-        raw = self._applier_object(view.id)
-        if raw is None:
-            return None, None
-        revision = self._applied_revision(raw)
-        contains = await self._contains(view.last_commit_sha, revision)
-        if self.config.engine == "flux":
-            return parse_helmrelease(raw, contains), revision
-        return parse_application(raw, contains), revision
-
-    async def _observe_restore(self, view: StoreView, observed: Observed) -> Observed:
-        """Stage clearing: whether the release and its volumes are gone, read fresh (watch events of
-        two kinds come in no order, so no cache is joined). Stage restoring: the Restore the spec
-        names, from its own cache."""
-        if view.restore_stage == CLEARING:
-            try:
-                clearing = await asyncio.to_thread(self._clearing, view.id)
-            except (ApiException, HTTPError, OSError) as exc:
-                log.info("watcher: cannot read what is left of store %s: %s", view.id, exc)
-                return observed
-            return replace(observed, clearing=clearing)
-        if view.restore_stage == RESTORING and self._restores is not None and view.restore_name:
-            raw = self.informers[self._restores.key].get(self._restores.namespace or "", view.restore_name)
-            return replace(observed, restore=parse_restore(raw) if raw is not None else None)
-        return observed
-
-    def _clearing(self, store_id: str) -> Clearing:
-        namespace = store_id if self.config.engine == "flux" else self.config.argocd_namespace
-        kind = "HelmRelease" if self.config.engine == "flux" else "Application"
-        left = self._cluster.release_left(self._applier, namespace, store_id)
-        return Clearing(f"{kind} {store_id}" if left else None, tuple(self._cluster.claims(store_id)))
-
-    async def _observe_setup(self, view: StoreView, observed: Observed) -> Observed:
-        """The store's setup Jobs from the cache: the pending change's Job (with its log tail once it
-        failed, or succeeded with a storefront key to keep) and the others that still run."""
-        pending = setup_job_name(view)
-        jobs = [
-            parse_job(raw) for raw in self.informers[SETUP_JOBS.key].in_namespace(view.id)
-            if ((raw.get("metadata") or {}).get("labels") or {}).get(STORE_LABEL) == view.id
-        ]  # fmt: skip
-        active = tuple(sorted(job.name for job in jobs if not job.ended and job.name != pending))
-        job = next((job for job in jobs if job.name == pending), None)
-        published = job is not None and self.updater.key_published(job.name)
-        wants_key = view.engine == KEY_REPORTING_ENGINE and not published
-        key = None
-        if job is not None and (job.failed or (job.succeeded and wants_key)):
-            tail = await self._log_tail(view.id, job.name)
-            if tail is None:  # not readable now: the Job stays undecided until it is
-                job = replace(job, succeeded=False, failed=False)
-            else:
-                job = replace(job, log_tail=tail)
-                key = publishable_key(tail) if job.succeeded else None
-        return replace(
-            observed, setup_job=job, setup_jobs_active=active, storefront_key=key, key_published=published
-        )
-
-    async def _log_tail(self, namespace: str, job_name: str) -> str | None:
-        try:
-            return await asyncio.to_thread(self._cluster.job_log_tail, namespace, job_name)
-        except (ApiException, HTTPError, OSError) as exc:
-            log.info("watcher: cannot read the log of Job %s/%s: %s", namespace, job_name, exc)
-            return None
-
-    def _applier_object(self, store_id: str) -> dict[str, Any] | None:
-        namespace = store_id if self.config.engine == "flux" else self.config.argocd_namespace
-        return self.informers[self._applier.key].get(namespace, store_id)
-
-    def _applied_revision(self, raw: dict[str, Any]) -> str | None:
-        if self.config.engine == "argocd":
-            return argo_revision(raw)
-        resource = kustomizations(self.config.flux_namespace)
-        kustomization = self.informers[resource.key].get(
-            self.config.flux_namespace, self.config.flux_kustomization
-        )
-        applied = ((kustomization or {}).get("status") or {}).get("lastAppliedRevision")
-        return flux_revision_sha(applied)
-
-    async def _contains(self, commit: str | None, revision: str | None) -> bool | None:
-        if not commit or not revision:
-            return None
-        if not self._ancestry.known(revision):
-            try:
-                await self._reader.call(
-                    lambda repo, _: self._ancestry.learn(revision, repo), fetch="never", needs=revision
-                )
-            except Exception as exc:  # an unknown revision (not fetched yet): undecided, not false
-                log.info("watcher: cannot list the commits of %s: %s", revision[:12], exc)
-                return None
-        return self._ancestry.contains(revision, commit)
-
-
-def flux_revision_sha(revision: Any) -> str | None:
-    """`main@sha1:<sha>` (Flux v2 source revisions) or a bare sha -> the sha."""
-    if not isinstance(revision, str) or not revision:
-        return None
-    return revision.rsplit(":", 1)[-1] if ":" in revision else revision.rsplit("/", 1)[-1]
 
 
 def _waits_for_limits(decision: Decision | None) -> bool:
     return decision is not None and decision.reason == LIMITS_UNREAD
-
-
-def store_view(row: ConvergingStore) -> StoreView:
-    restore = (row.spec or {}).get("restore") or {}
-    since = row.status_changed_at
-    if row.committed_at and row.committed_at > since:
-        since = row.committed_at  # a change committed after the status changed restarts the clock
-    return StoreView(
-        id=row.id,
-        status=row.status,
-        last_commit_sha=row.last_commit_sha,
-        since=since,
-        setup_key=setup_key(row.spec),
-        setup_done_key=row.setup_done_key,
-        status_message=row.status_message,
-        retry_token=row.retry_token,
-        retry_requested_at=row.retry_requested_at,
-        spec_hash=row.spec_hash,
-        setup_generation=row.setup_generation,
-        setup_started_key=row.setup_started_key,
-        engine=row.engine,
-        restore_name=restore.get("name"),
-        restore_stage=restore.get("stage"),
-        limits_expected=expected_limits(row.spec),
-    )

@@ -171,6 +171,10 @@ def test_cluster_role_is_least_privilege(render_platform: Any) -> None:
     # the post-install check reads a store's quota and LimitRange whatever its chart's Role allows
     for kind in ("resourcequotas", "limitranges"):
         assert {v for rule in rules({}) if kind in rule["resources"] for v in rule["verbs"]} == {"get"}
+    # the crash-loop signal watches store pods cluster-wide; their logs stay per store namespace
+    pod_verbs = {v for rule in rules({}) if "pods" in rule["resources"] and "" in rule["apiGroups"]
+                 for v in rule["verbs"]}  # fmt: skip
+    assert pod_verbs == {"list", "watch"} and ("", "pods/log") not in granted
     wide = {
         (g, r)
         for rule in rules(VALUE_SETS["all-on-values"])

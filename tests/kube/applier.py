@@ -106,7 +106,8 @@ class Applier:
 
     def break_running(self, store_id: str, message: str) -> None:
         """The applier reports an installed store unhealthy, with no new spec: Flux, a release whose
-        Ready turns False (a chart source or drift correction failing); Argo CD, a Degraded app."""
+        Ready turns False (a chart source or drift correction failing), its pods untouched; Argo CD, a
+        Degraded app whose pod crash-loops."""
         raise NotImplementedError
 
     def heal_running(self, store_id: str) -> None:

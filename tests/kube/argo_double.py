@@ -149,6 +149,10 @@ class ArgoDouble(Applier):
 
     # --- the store applications ------------------------------------------------------------------
 
+    @staticmethod
+    def _release(app: Obj) -> Release:
+        return Release.from_values(app["spec"]["source"]["helm"]["valuesObject"])
+
     def _apps(self, store_id: str | None = None) -> list[Obj]:
         apps = self.kube.list_objects(API, "Application", self.namespace)
         return [
@@ -340,18 +344,23 @@ class ArgoDouble(Applier):
         self._write(app, status)
 
     def break_running(self, store_id: str, message: str) -> None:
+        """The app turns Degraded, and so do its Deployment and pod: a crash loop, which is what a
+        Degraded app of a running store mostly means (both the applier and the pods say so)."""
         with self.lock:
             for app in self._apps(store_id):
                 status = copy.deepcopy(app["status"])
                 status["health"] = {"status": "Degraded", "message": message, "lastTransitionTime": now()}
                 self._write(app, status)
+                set_state(self.kube, self._release(app), "degraded")
 
     def heal_running(self, store_id: str) -> None:
+        """Healthy again, with a pod that runs (as a rollout's new pod: no restarts)."""
         with self.lock:
             for app in self._apps(store_id):
                 status = copy.deepcopy(app["status"])
                 status["health"] = {"status": "Healthy", "lastTransitionTime": now()}
                 self._write(app, status)
+                set_state(self.kube, self._release(app), "ready")
 
     def assess_health(self, store_id: str | None = None) -> None:
         """An app waiting for its credentials Secret becomes Healthy once the Secret is there."""

@@ -283,10 +283,13 @@ def _pod_status(release: Release, state: str) -> Obj:
         container.update(
             restartCount=0, state={"waiting": {"reason": "CreateContainerConfigError", "message": message}}
         )
-    else:
+    else:  # crash-looping: backing off after its fifth restart, its last run ended just now
         message = f"back-off 5m0s restarting failed container={release.app} pod={release.pod_name}"
+        ended = {"reason": "Error", "exitCode": 1, "startedAt": _now(), "finishedAt": _now()}
         container.update(
-            restartCount=5, state={"waiting": {"reason": "CrashLoopBackOff", "message": message}}
+            restartCount=5,
+            state={"waiting": {"reason": "CrashLoopBackOff", "message": message}},
+            lastState={"terminated": ended},
         )
     unready = {"reason": "ContainersNotReady", "message": f"containers with unready status: [{release.app}]"}
     flag = {"status": "True"} if ready else {"status": "False", **unready}

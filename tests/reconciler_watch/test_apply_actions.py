@@ -26,9 +26,9 @@ from storefleet.reconciler_watch.decide import (
     StoreView,
 )
 from storefleet.reconciler_watch.nudge import Nudger
-from storefleet.reconciler_watch.observed import Observed
+from storefleet.reconciler_watch.observed import Observed, store_view
 from storefleet.reconciler_watch.setup_job import job_name, pending_setup_generation, setup_key
-from storefleet.reconciler_watch.watcher import WatcherConfig, store_view
+from storefleet.reconciler_watch.watcher import WatcherConfig
 from tests.reconciler_watch.recording_cluster import RecordingCluster
 from tests.reconciler_watch.rows import NOW, insert_store, store_row
 

@@ -1,15 +1,19 @@
-"""Loading the cluster configuration: a kubeconfig that cannot be used stops start-up and says why."""
+"""Loading the cluster configuration: a kubeconfig that cannot be used stops start-up and says why;
+the watcher's settings reach its configuration."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from storefleet.api.app import create_app
 from storefleet.api.settings import ConfigurationError, Settings
-from storefleet.reconciler_watch.factory import cluster_from_settings
+from storefleet.reconciler_watch.factory import cluster_from_settings, watcher_config
+from storefleet.reconciler_watch.pod_health import CrashLoopRule
 
 NO_CURRENT_CONTEXT = """apiVersion: v1
 kind: Config
@@ -49,3 +53,21 @@ def test_a_named_context_is_used(settings: Settings, tmp_path: Path) -> None:
         settings.model_copy(update={"kubeconfig": path, "kube_context": "kind-a"})
     )
     assert cluster.api_client.configuration.host == "https://127.0.0.1:6443"
+
+
+def test_the_crash_loop_settings_reach_the_watcher(settings: Settings) -> None:
+    default = watcher_config(settings).crash_loop
+    assert (default.restarts, default.window) == (5, timedelta(seconds=600))
+    tuned = settings.model_copy(update={"degraded_restarts": 3, "degraded_window_s": 90.0})
+    assert watcher_config(tuned).crash_loop == CrashLoopRule(restarts=3, window=timedelta(seconds=90))
+    assert not watcher_config(settings.model_copy(update={"degraded_restarts": 0})).crash_loop.enabled
+
+
+def test_the_crash_loop_settings_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEGRADED_RESTARTS", "0")
+    monkeypatch.setenv("DEGRADED_WINDOW_S", "120")
+    read = Settings()
+    assert (read.degraded_restarts, read.degraded_window_s) == (0, 120.0)
+    monkeypatch.setenv("DEGRADED_RESTARTS", "-1")
+    with pytest.raises(ValidationError, match="DEGRADED_RESTARTS"):
+        Settings()

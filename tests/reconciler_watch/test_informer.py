@@ -1,16 +1,20 @@
-"""The informer against the test Kubernetes API: list, resume, relist on 410, and no busy loop when
-a server keeps ending its watches at once."""
+"""The informer against the test Kubernetes API: list, resume, relist on 410, no busy loop when a
+server keeps ending its watches at once, a transformed (slim) cache, and a kind it may not list."""
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
-from storefleet.reconciler_watch.cluster import NAMESPACES, Cluster, Resource
+import pytest
+
+from storefleet.reconciler_watch.cluster import NAMESPACES, STORE_PODS, Cluster, Resource
 from storefleet.reconciler_watch.informer import Informer
+from storefleet.reconciler_watch.pod_health import slim_pod
 from tests.kube.cluster import KubeCluster
 from tests.kube.store import ObjectStore
 from tests.reconciler_watch.support import wait_for
@@ -81,3 +85,66 @@ def test_watches_that_end_at_once_are_reopened_with_backoff_not_in_a_busy_loop()
     with running(informer):
         time.sleep(2.0)
     assert 1 <= cluster.watches <= 6  # 0.25-0.5 s, then 0.5-1 s, ...: a handful, not thousands
+
+
+POD_LABELS = {"storefleet.io/store": "st-abcdefgh23", "app.kubernetes.io/name": "ecommerce-store"}
+
+
+def _container(restarts: int, waiting: str | None) -> dict[str, Any]:
+    state = (
+        {"waiting": {"reason": waiting}} if waiting else {"running": {"startedAt": "2026-11-22T11:00:00Z"}}
+    )
+    last = {"terminated": {"reason": "Error", "exitCode": 1, "finishedAt": "2026-11-22T11:59:00Z"}}
+    return {"name": "wordpress", "image": "wordpress:6", "imageID": "", "ready": waiting is None,
+            "restartCount": restarts, "state": state, "lastState": last if restarts else {}}  # fmt: skip
+
+
+def test_a_transformed_cache_keeps_and_reports_only_what_the_transform_keeps(kube_api: KubeCluster) -> None:
+    cluster = Cluster(kube_api.api_client())
+    core: Any = cluster._core
+    core.create_namespace({"metadata": {"name": "st-abcdefgh23", "labels": LABELS}})
+
+    def status(name: str, restarts: int, waiting: str | None, **extra: Any) -> None:
+        body = {"status": {"phase": "Running", "containerStatuses": [_container(restarts, waiting)], **extra}}
+        core.patch_namespaced_pod_status(name, "st-abcdefgh23", body)
+
+    spec = {"containers": [{"name": "wordpress", "image": "wordpress:6"}]}
+    for name in ("healthy-1", "looping-1"):
+        core.create_namespaced_pod(
+            "st-abcdefgh23", {"metadata": {"name": name, "labels": POD_LABELS}, "spec": spec}
+        )
+    status("healthy-1", 0, None)
+    status("looping-1", 6, "CrashLoopBackOff")
+    seen = Recorder()
+    informer = Informer(
+        cluster, STORE_PODS, seen, watch_timeout_s=1, transform=lambda o: slim_pod(o, restarts=5)
+    )
+    with running(informer):
+        assert informer.synced.wait(5)
+        assert seen.events == [("SYNCED", "looping-1")]  # the healthy pod is neither kept nor reported
+        assert informer.get("st-abcdefgh23", "healthy-1") is None
+        kept = informer.get("st-abcdefgh23", "looping-1")
+        assert kept is not None and set(kept) == {"metadata", "status"} and "spec" not in kept
+        status("looping-1", 6, "CrashLoopBackOff", podIP="10.0.0.7")  # nothing it keeps changed
+        status("healthy-1", 0, None, podIP="10.0.0.8")
+        status("looping-1", 7, None)  # runs again, one restart more: reported
+        wait_for(lambda: ("MODIFIED", "looping-1") in seen.events, what="the kept change")
+        status("looping-1", 7, None, podIP="10.0.0.9")
+        core.delete_namespaced_pod("healthy-1", "st-abcdefgh23")  # never kept: nothing to report
+        core.delete_namespaced_pod("looping-1", "st-abcdefgh23")
+        wait_for(lambda: ("DELETED", "looping-1") in seen.events, what="the deletion")
+    assert seen.events == [("SYNCED", "looping-1"), ("MODIFIED", "looping-1"), ("DELETED", "looping-1")]
+    assert informer.items() == []
+
+
+def test_a_kind_the_platform_may_not_list_is_said_once_and_tried_again_quietly(
+    kube_api: KubeCluster, caplog: pytest.LogCaptureFixture
+) -> None:
+    kube_api.emulator["get /api/v1/pods"] << 403
+    informer = Informer(Cluster(kube_api.api_client()), STORE_PODS, Recorder(), backoff_cap_s=0.2)
+    with caplog.at_level(logging.WARNING, logger="storefleet.reconciler_watch.informer"), running(informer):
+        wait_for(lambda: informer.errors >= 3, what="three refused lists")
+        assert informer.forbidden and not informer.synced.is_set() and informer.items() == []
+    refusals = [r for r in caplog.records if "may not be listed" in r.getMessage()]
+    assert len(refusals) == 1 and "ClusterRole" in refusals[0].getMessage()
+    assert informer.last_error is not None and "403" in informer.last_error

@@ -14,9 +14,9 @@ from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
 from storefleet.reconciler_watch.decide import Decision, EnsureCredentials, PublishStorefrontKey, decide
-from storefleet.reconciler_watch.observed import Observed
+from storefleet.reconciler_watch.observed import Observed, store_view
 from storefleet.reconciler_watch.setup_job import setup_key
-from storefleet.reconciler_watch.watcher import ClusterWatcher, WatcherConfig, store_view
+from storefleet.reconciler_watch.watcher import ClusterWatcher, WatcherConfig
 from tests.reconciler_watch.recording_cluster import RecordingCluster, setup_job, sync
 from tests.reconciler_watch.rows import NOW, insert_store, store_row
 
