@@ -237,10 +237,11 @@ def _start_fleet(
     services.fleet, services.fleet_reader = fleet, fleet.reader
     services.health_checks["fleet"] = fleet.health
     if settings.cluster_configured and settings.run_watcher:
-        from storefleet.reconciler_watch.factory import build_watcher  # the kubernetes client: only now
+        from storefleet.reconciler_watch.factory import (
+            build_cluster_watchers,  # the kubernetes client: only now
+        )
 
-        watcher = build_watcher(settings, pool, conninfo, fleet.reader)
-        fleet.watch(watcher, settings.cluster_name, conninfo, settings)
+        fleet.watch_clusters(build_cluster_watchers(settings, pool, conninfo, fleet.reader))
         services.health_checks["cluster"] = fleet.cluster_health
     if settings.run_rollouts:
         controller = RolloutController(

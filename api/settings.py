@@ -194,6 +194,8 @@ class Settings(BaseSettings):
     # session every LEADER_CHECK_S and stands down when it broke.
     leader_poll_s: float = Field(default=2.0, gt=0, le=60, alias="LEADER_POLL_S")
     leader_check_s: float = Field(default=2.0, gt=0, le=60, alias="LEADER_CHECK_S")
+    # How often the watcher reads the registered clusters again (a new one gets its watcher).
+    watch_clusters_interval_s: float = Field(default=30.0, gt=0, le=3600, alias="WATCH_CLUSTERS_INTERVAL_S")
     run_fleet_writer: bool = Field(default=False, alias="RUN_FLEET_WRITER")
     run_git_sync: bool = Field(default=False, alias="RUN_GIT_SYNC")
     # The rollout controller (gates waves, queues the next or the revert). Safe in several replicas:

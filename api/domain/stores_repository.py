@@ -326,15 +326,36 @@ _WATCH_COLUMNS = (
 )
 
 
-async def converging_stores(conn: Connection, store_ids: list[str] | None = None) -> list[ConvergingStore]:
+SETTINGS_SCOPE = "settings"  # a watcher of the settings cluster: its stores and the unplaced ones
+_SETTINGS_STORES = (
+    " AND (s.cluster_id IS NULL OR s.cluster_id IN (SELECT id FROM clusters WHERE origin = 'settings'))"
+)
+
+
+def _scope_filter(scope: str | None) -> str:
+    """Which stores one cluster's watcher judges: None, every store (one cluster, or a test's
+    watcher); `SETTINGS_SCOPE`, the settings cluster's and those made before placement; else the
+    stores of the cluster with that id."""
+    if scope is None:
+        return ""
+    if scope == SETTINGS_SCOPE:
+        return _SETTINGS_STORES
+    return " AND s.cluster_id = %(scope)s"
+
+
+async def converging_stores(
+    conn: Connection, store_ids: list[str] | None = None, scope: str | None = None
+) -> list[ConvergingStore]:
     """Stores the cluster still has to converge (all of them), or those of `store_ids` that it has to
-    converge or that run (`ready`, `degraded`: a change of their objects may be a change of health)."""
+    converge or that run (`ready`, `degraded`: a change of their objects may be a change of health);
+    only those of the watcher's `scope` (`_scope_filter`)."""
     only = " AND s.id = ANY(%(ids)s)" if store_ids is not None else ""
     statuses = list(CONVERGING) if store_ids is None else [*CONVERGING, *RUNNING]
     cur = conn.cursor(row_factory=_CONVERGING)
     await cur.execute(
-        f"SELECT {_WATCH_COLUMNS} FROM stores s WHERE s.status = ANY(%(statuses)s){only} ORDER BY s.id",
-        {"statuses": statuses, "ids": store_ids},
+        f"SELECT {_WATCH_COLUMNS} FROM stores s WHERE s.status = ANY(%(statuses)s){only}"
+        f"{_scope_filter(scope)} ORDER BY s.id",
+        {"statuses": statuses, "ids": store_ids, "scope": scope},
     )
     return await cur.fetchall()
 
@@ -349,10 +370,13 @@ async def place_by_spec(conn: Connection, store_id: str) -> None:
     )
 
 
-async def running_store_specs(conn: Connection) -> list[tuple[str, dict[str, Any]]]:
-    """(id, spec) of every running store (`ready`, `degraded`): what the HTTP probe visits."""
+async def running_store_specs(conn: Connection, scope: str | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """(id, spec) of every running store (`ready`, `degraded`) of the watcher's `scope`: what the
+    HTTP probe visits."""
     cur = await conn.execute(
-        "SELECT id, spec FROM stores WHERE status = ANY(%s) ORDER BY id", (list(RUNNING),)
+        f"SELECT s.id, s.spec FROM stores s WHERE s.status = ANY(%(statuses)s){_scope_filter(scope)}"
+        " ORDER BY s.id",
+        {"statuses": list(RUNNING), "scope": scope},
     )
     return [(row["id"], row["spec"]) for row in await cur.fetchall()]
 
