@@ -1,12 +1,13 @@
 """The cluster watcher: informers feed store ids that changed; each batch of them is observed (reads
 only: the informer caches, the fleet repo, a Job's log tail, and what the watcher's own actions already
 did), decided (`decide`, pure), and acted on (`apply.StoreUpdater`: the decisions' actions, then
-transitions and messages) — the I/O around the pure core.
+transitions and messages) — the I/O around the pure core. Rotations of stores' admin passwords are
+carried on beside it (`rotator.Rotator`): they are not lifecycle events.
 
-Triggers: a watch event on a store's HelmRelease/Application, setup Job or namespace; a move of the
-Flux Kustomization (a new fleet revision applied: every converging store); a push (the writer's
-NOTIFY: nudge the applier); and a periodic tick over every converging store (timeouts, stores the
-writer just committed).
+Triggers: a watch event on a store's HelmRelease/Application, setup or rotation Job or namespace; a
+move of the Flux Kustomization (a new fleet revision applied: every converging store); a push (the
+writer's NOTIFY: nudge the applier); and a periodic tick over every converging store and every
+rotation in progress (timeouts, stores the writer just committed, rotations just requested).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from storefleet.reconciler_watch.cluster import (
     APPLICATIONS,
     HELMRELEASES,
     NAMESPACES,
+    ROTATION_JOBS,
     SETUP_JOBS,
     STORE_LABEL,
     Cluster,
@@ -56,6 +58,7 @@ from storefleet.reconciler_watch.observed import (
     parse_job,
 )
 from storefleet.reconciler_watch.restore import CLEARING, RESTORING, Clearing, parse_restore
+from storefleet.reconciler_watch.rotator import Rotator
 from storefleet.reconciler_watch.setup_job import setup_job_name, setup_key
 from storefleet.reconciler_watch.storefront_key import KEY_REPORTING_ENGINE, publishable_key
 
@@ -95,7 +98,7 @@ class ClusterWatcher:
             config,
         )
         self._applier = HELMRELEASES if config.engine == "flux" else APPLICATIONS
-        resources = [self._applier, SETUP_JOBS, NAMESPACES]
+        resources = [self._applier, SETUP_JOBS, ROTATION_JOBS, NAMESPACES]
         if config.engine == "flux":
             resources.append(kustomizations(config.flux_namespace))
         # Without Velero's API served the Restores are never listed: nothing waits for them (a
@@ -110,6 +113,10 @@ class ClusterWatcher:
         }  # fmt: skip
         self.nudger = Nudger(cluster, config)
         self.updater = StoreUpdater(pool, cluster, config, self.nudger)
+        rotation_jobs = self.informers[ROTATION_JOBS.key].in_namespace
+        self.rotator = Rotator(
+            pool, cluster, config.engine, rotation_jobs, self._applier_object, self._log_tail
+        )
         self._dirty: set[str] = set()
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -192,7 +199,7 @@ class ClusterWatcher:
 
     # ---- one evaluation --------------------------------------------------------------------------------
     async def evaluate(self, store_ids: list[str] | None) -> int:
-        """Observe, decide and act for these stores (None: every converging store)."""
+        """Observe, decide and act for these stores (None: every converging store), then their rotations."""
         async with self._pool.connection() as conn:
             rows = await repository.converging_stores(conn, store_ids)
         now = datetime.now(UTC)
@@ -210,6 +217,7 @@ class ClusterWatcher:
         count = await self._act([item for item in judged if not _waits_for_limits(item[2])])
         if waiting:
             count += await self._act(await self._with_limits(waiting))
+        await self.rotator.evaluate(store_ids)  # not lifecycle events: carried on beside them
         return count
 
     async def _act(self, judged: list[tuple[ConvergingStore, StoreView, Decision | None, Observed]]) -> int:
