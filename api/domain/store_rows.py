@@ -9,6 +9,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from storefleet.api.domain.credentials_rotation import (
+    ROTATION_COLUMNS,
+    CredentialsRotation,
+    rotation_from_columns,
+)
 from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.renderer.spec import StoreSpec
 
@@ -16,7 +21,7 @@ from storefleet.renderer.spec import StoreSpec
 STORE_COLUMNS = (
     "id, owner_id, name, engine, theme, plan, template, branding, status, status_message, error, spec,"
     " spec_hash, last_commit_sha, created_at, updated_at, deleted_at, status_changed_at, committed_at,"
-    " pull_request_url, pinned_at, pinned_by, pin_reason"
+    f" pull_request_url, pinned_at, pinned_by, pin_reason, {ROTATION_COLUMNS}"
 )
 
 
@@ -46,6 +51,7 @@ class StoreSummary:
     pinned_at: datetime | None  # pinned: kept out of fleet-wide rollouts (with who and why)
     pinned_by: str | None
     pin_reason: str | None
+    credentials_rotation: CredentialsRotation | None  # the latest rotation of its admin password
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,12 +152,17 @@ class StoreQuery:
     pinned: bool | None = None
 
 
+def _typed(columns: dict[str, Any]) -> dict[str, Any]:
+    rotation = rotation_from_columns(columns)
+    return {**columns, "status": StoreStatus(columns["status"]), "credentials_rotation": rotation}
+
+
 def store_row(**columns: Any) -> StoreRow:
-    return StoreRow(**{**columns, "status": StoreStatus(columns["status"])})
+    return StoreRow(**_typed(columns))
 
 
 def store_summary(**columns: Any) -> StoreSummary:
-    return StoreSummary(**{**columns, "status": StoreStatus(columns["status"])})
+    return StoreSummary(**_typed(columns))
 
 
 def converging_store(**columns: Any) -> ConvergingStore:

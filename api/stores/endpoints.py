@@ -17,6 +17,7 @@ from storefleet.api.stores.guardrails import CreationLimits
 from storefleet.api.stores.history_endpoints import router as history_router
 from storefleet.api.stores.pin_endpoints import router as pin_router
 from storefleet.api.stores.presenter import Presenter
+from storefleet.api.stores.rotation_endpoints import router as rotation_router
 from storefleet.api.stores.schemas import (
     CreateStoreRequest,
     StoreList,
@@ -168,7 +169,9 @@ async def update_store(
     return present(store)
 
 
-# A store's commits and their rollback, its pin; what the platform reads from the cluster about it.
+# A store's commits and their rollback, its pin; what the platform reads from the cluster about it,
+# and the rotation of its admin password.
 router.include_router(history_router)
 router.include_router(pin_router)
 router.include_router(cluster_router)
+router.include_router(rotation_router)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.api.domain.store_rows import StoreSummary
-from storefleet.api.stores.schemas import StoreOut, StorePin
+from storefleet.api.stores.schemas import CredentialsRotationOut, StoreOut, StorePin
 from storefleet.renderer.manifests import store_host, store_url
 from storefleet.renderer.profile import RenderProfile
 from storefleet.renderer.spec import Engine, StoreSpec
@@ -35,6 +35,9 @@ def store_links(spec: StoreSpec, profile: RenderProfile) -> StoreLinks:
 
 def store_out(store: StoreSummary, profile: RenderProfile) -> StoreOut:
     out = StoreOut.model_validate(store, from_attributes=True)
+    rotation = store.credentials_rotation
+    if rotation is not None:
+        out.credentials_rotation = CredentialsRotationOut.model_validate(rotation, from_attributes=True)
     if store.pinned_at is not None and store.pin_reason is not None and store.pinned_by is not None:
         out.pin = StorePin(reason=store.pin_reason, pinned_by=store.pinned_by, pinned_at=store.pinned_at)
     if out.status in INSTALLED:

@@ -14,6 +14,7 @@ from pydantic import (
 )
 
 from storefleet.api.core.types import Text
+from storefleet.api.domain.credentials_rotation import RotationState
 from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.renderer.catalogue import DEFAULT_TEMPLATE, TEMPLATE_NAMES, Branding, Template
 from storefleet.renderer.spec import Engine, Plan, Theme
@@ -64,6 +65,21 @@ class PinRequest(BaseModel):
     ] = Field(description="Why the store must keep what it runs (shown to admins and in the rollout)")
 
 
+class CredentialsRotationOut(BaseModel):
+    """The latest rotation of the store's admin password (`POST /stores/{id}/credentials/rotate`)."""
+
+    generation: int = Field(description="The store's rotation number: 1 for its first")
+    state: RotationState = Field(
+        description="`requested` (waiting for the cluster watcher), `running` (its Job sets the new "
+        "password in the shop), `done` (the credentials return the new password; the old one no longer "
+        "works) or `failed` (nothing changed: the old password still works)"
+    )
+    requested_at: datetime
+    requested_by: str = Field(description="The account that asked for it: `<username> (<id>)`")
+    changed_at: datetime = Field(description="When it entered its state")
+    message: str | None = Field(description="What it waits for, or why it failed")
+
+
 class StoreOut(BaseModel):
     id: str
     name: str
@@ -88,6 +104,9 @@ class StoreOut(BaseModel):
     )
     pin: StorePin | None = Field(
         default=None, description="Pinned: fleet-wide rollouts leave the store as it is"
+    )
+    credentials_rotation: CredentialsRotationOut | None = Field(
+        default=None, description="The latest rotation of the store's admin password, if it ever had one"
     )
 
 

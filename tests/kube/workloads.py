@@ -124,7 +124,8 @@ class Release:
 
 
 def setup_config_map(release: Release) -> Obj:
-    """ConfigMap <id>-setup, shaped as configmap-setup.yaml renders it (scripts left out)."""
+    """ConfigMap <id>-setup, shaped as configmap-setup.yaml renders it (the scripts' text left out:
+    nothing runs them here, but the watcher looks for the rotation script's key)."""
     command = ["bash", f"/etc/storefleet/setup/{release.engine}-setup.sh"]
     image = _SETUP_IMAGES[release.engine]
     scheme = "https" if release.tls else "http"
@@ -169,7 +170,11 @@ def setup_config_map(release: Release) -> Obj:
         "apiVersion": "v1",
         "kind": "ConfigMap",
         "metadata": release.meta(f"{release.store_id}-setup", "setup", annotations=annotations),
-        "data": {"store.env": env, "job.yaml": yaml.safe_dump(job, sort_keys=False)},
+        "data": {
+            "store.env": env,
+            "job.yaml": yaml.safe_dump(job, sort_keys=False),
+            f"{release.engine}-rotate-admin.sh": "# helm/ecommerce-store/files\n",
+        },
     }
 
 

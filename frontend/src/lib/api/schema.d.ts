@@ -428,6 +428,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stores/{store_id}/credentials/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate Store Credentials
+         * @description Give the store's admin a new password (its owner, or an admin). The platform generates it in
+         *     the cluster, sets it in the shop by a Job, then in the store's credentials Secret: from then on
+         *     `GET /stores/{id}/credentials` returns it and the old one no longer works. A failed rotation
+         *     changes nothing. Follow it in the store's `credentials_rotation`; the request, the rotation and
+         *     a failure are audited. The store's status does not change.
+         */
+        post: operations["rotateStoreCredentials"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stores/{store_id}/history": {
         parameters: {
             query?: never;
@@ -1270,6 +1294,40 @@ export interface components {
             /** @description WooCommerce only; default storefront */
             theme?: components["schemas"]["Theme"] | null;
         };
+        /**
+         * CredentialsRotationOut
+         * @description The latest rotation of the store's admin password (`POST /stores/{id}/credentials/rotate`).
+         */
+        CredentialsRotationOut: {
+            /**
+             * Changed At
+             * Format: date-time
+             * @description When it entered its state
+             */
+            changed_at: string;
+            /**
+             * Generation
+             * @description The store's rotation number: 1 for its first
+             */
+            generation: number;
+            /**
+             * Message
+             * @description What it waits for, or why it failed
+             */
+            message: string | null;
+            /**
+             * Requested At
+             * Format: date-time
+             */
+            requested_at: string;
+            /**
+             * Requested By
+             * @description The account that asked for it: `<username> (<id>)`
+             */
+            requested_by: string;
+            /** @description `requested` (waiting for the cluster watcher), `running` (its Job sets the new password in the shop), `done` (the credentials return the new password; the old one no longer works) or `failed` (nothing changed: the old password still works) */
+            state: components["schemas"]["RotationState"];
+        };
         /** DriftItem */
         DriftItem: {
             /** Detail */
@@ -1842,6 +1900,11 @@ export interface components {
          */
         RolloutState: "running" | "paused" | "succeeded" | "rolled_back" | "aborted";
         /**
+         * RotationState
+         * @enum {string}
+         */
+        RotationState: "requested" | "running" | "done" | "failed";
+        /**
          * Selector
          * @description Which stores: every condition given must hold (an empty list is no condition). Pinned stores,
          *     deleted ones and stores already at the version are left out.
@@ -1928,6 +1991,8 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /** @description The latest rotation of the store's admin password, if it ever had one */
+            credentials_rotation?: components["schemas"]["CredentialsRotationOut"] | null;
             /** Deleted At */
             deleted_at: string | null;
             engine: components["schemas"]["Engine"];
@@ -3848,6 +3913,74 @@ export interface operations {
                 };
             };
             /** @description `CLUSTER_NOT_CONFIGURED` (no cluster configured), `CLUSTER_UNAVAILABLE` (the cluster cannot be reached, answered an error, or failed repeatedly and is not called until its circuit's reset time; with `Retry-After`) or `OVERLOADED` (too many requests waiting for the cluster; with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rotateStoreCredentials: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Store id, e.g. st-abcdefgh23 */
+                store_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialsRotationOut"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token, or an expired, revoked or invalid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_NOT_FOUND`: no such store, or another tenant's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_NOT_READY`: the store is not ready or degraded; `ROTATION_IN_PROGRESS`: a rotation is requested or running (the store's `credentials_rotation` shows it) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CLUSTER_NOT_CONFIGURED`: no cluster, so nothing could carry the rotation out */
             503: {
                 headers: {
                     [name: string]: unknown;
