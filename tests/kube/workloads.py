@@ -18,7 +18,7 @@ import yaml
 from tests.kube.rest import Kube
 
 Obj = dict[str, Any]
-CHART, CHART_VERSION = "ecommerce-store", "0.3.0"
+CHART, CHART_VERSION = "ecommerce-store", "0.4.0"
 _IMAGES = {
     "woocommerce": "wordpress:6.7.1-php8.2-apache",
     "medusa": "ghcr.io/storefleet/medusa-backend:0.2.0",
