@@ -58,6 +58,7 @@ from storefleet.reconciler_watch.observed import (
 from storefleet.reconciler_watch.restore import CLEARING, RESTORING, Clearing, parse_restore
 from storefleet.reconciler_watch.setup_job import setup_job_name, setup_key
 from storefleet.reconciler_watch.storefront_key import KEY_REPORTING_ENGINE, publishable_key
+from storefleet.renderer.names import chart_instance
 
 log = logging.getLogger(__name__)
 _ALL = "*"
@@ -264,7 +265,7 @@ class ClusterWatcher:
         release at its install commit, no setup Job yet): its namespace's ResourceQuota and LimitRange.
         Unreadable now: unread, so the store is judged again at the next evaluation."""
         try:
-            found = await asyncio.to_thread(self._cluster.namespace_limits, view.id, view.id)
+            found = await asyncio.to_thread(self._cluster.namespace_limits, view.id, view.chart_instance)
         except (ApiException, HTTPError, OSError) as exc:
             log.warning("watcher: cannot read the limits of store %s: %s", view.id, exc)
             return observed
@@ -394,4 +395,6 @@ def store_view(row: ConvergingStore) -> StoreView:
         restore_name=restore.get("name"),
         restore_stage=restore.get("stage"),
         limits_expected=expected_limits(row.spec),
+        instance=chart_instance(row.id, row.spec),
+        restored_from_backup=bool((row.spec or {}).get("restored_from")),
     )
