@@ -33,15 +33,18 @@ def new_password() -> str:
     return "".join(secrets.choice(_ALPHABET) for _ in range(PASSWORD_LENGTH))
 
 
-def credentials_secret(store_id: str, tenant: str, engine: str) -> dict[str, Any]:
-    """A new Secret with a random 48-character value per key (what the chart's template generates)."""
+def credentials_secret(
+    store_id: str, tenant: str, engine: str, instance: str | None = None
+) -> dict[str, Any]:
+    """A new Secret with a random 48-character value per key (what the chart's template generates),
+    named for the store's chart instance (`instance`, default the store id)."""
     values = {key: new_password() for key in CREDENTIAL_KEYS[engine]}
     return {
         "apiVersion": "v1",
         "kind": "Secret",
         "type": "Opaque",
         "metadata": {
-            "name": credentials_secret_name(store_id),
+            "name": credentials_secret_name(instance or store_id),
             "namespace": store_id,
             "labels": {
                 STORE_LABEL: store_id,

@@ -80,7 +80,7 @@ def decide_rotation(due: DueRotation, observed: RotationObserved) -> RotationSte
         return _start(due, observed)
     if rotation.state is not RotationState.RUNNING:
         return None
-    secret = credentials_secret_name(due.store_id)
+    secret = credentials_secret_name(due.instance)
     if job is None:  # not created yet, or finished and removed (ttlSecondsAfterFinished)
         if observed.secret_keys is None:
             return AbandonRotation(f"the store's credentials Secret {secret} is gone")
@@ -104,7 +104,7 @@ def _start(due: DueRotation, observed: RotationObserved) -> RotationStep | None:
         return None  # updating, restoring: the rotation waits until the store runs again
     if observed.secret_keys is None:
         return AbandonRotation(
-            f"the store's credentials Secret {credentials_secret_name(due.store_id)} is missing"
+            f"the store's credentials Secret {credentials_secret_name(due.instance)} is missing"
         )
     if observed.reverted_by is not None:
         return AbandonRotation(observed.reverted_by)
@@ -115,14 +115,14 @@ def _done(secret: str) -> str:
     return f"the shop and Secret {secret} hold the new password; the old one no longer works"
 
 
-def flux_reverts_password(release: dict[str, Any] | None, store_id: str, engine: str) -> str | None:
+def flux_reverts_password(release: dict[str, Any] | None, instance: str, engine: str) -> str | None:
     """Why helm-controller would put the old admin password back after a rotation, or None. Its drift
     correction re-applies the Secret as Helm last rendered it, so the HelmRelease must ignore the
     admin password key (the renderer adds that rule; a HelmRelease rendered before it lacks it)."""
     drift = ((release or {}).get("spec") or {}).get("driftDetection") or {}
     if drift.get("mode") != "enabled":
         return None
-    secret, key = credentials_secret_name(store_id), ADMIN_PASSWORD_KEY[engine]
+    secret, key = credentials_secret_name(instance), ADMIN_PASSWORD_KEY[engine]
     for rule in drift.get("ignore") or []:
         target = rule.get("target") or {}
         if target.get("kind", "Secret") != "Secret" or target.get("name", secret) != secret:

@@ -41,13 +41,21 @@ def rotation_script(engine: str) -> str:
 
 
 def build_rotation_job(
-    config_map: dict[str, Any] | None, *, store_id: str, tenant: str, engine: str, generation: int
+    config_map: dict[str, Any] | None,
+    *,
+    store_id: str,
+    tenant: str,
+    engine: str,
+    generation: int,
+    instance: str | None = None,
 ) -> dict[str, Any]:
-    """The rotation Job to create in the store namespace."""
+    """The rotation Job to create in the store namespace (`instance`: the chart instance naming the
+    store's objects, default the store id)."""
+    instance = instance or store_id
     script = rotation_script(engine)
     if script not in ((config_map or {}).get("data") or {}):
         raise SetupTemplateError(
-            f"ConfigMap {store_id}-setup has no {script}: the store's chart predates password rotation;"
+            f"ConfigMap {instance}-setup has no {script}: the store's chart predates password rotation;"
             " roll out a newer chart version to the store, then rotate again"
         )
     job = load_job_manifest(config_map, store_id)
@@ -62,7 +70,7 @@ def build_rotation_job(
     new_password = {
         "name": NEW_PASSWORD_ENV,
         "valueFrom": {
-            "secretKeyRef": {"name": credentials_secret_name(store_id), "key": staging_key(engine)}
+            "secretKeyRef": {"name": credentials_secret_name(instance), "key": staging_key(engine)}
         },
     }
     env = [item for item in container.get("env") or [] if item.get("name") != NEW_PASSWORD_ENV]

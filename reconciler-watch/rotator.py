@@ -80,7 +80,9 @@ class Rotator:
     # ---- observe ---------------------------------------------------------------------------------
     async def _observe(self, due: DueRotation) -> RotationObserved:
         store_id = due.store_id
-        keys = await asyncio.to_thread(self._cluster.secret_keys, store_id, credentials_secret_name(store_id))
+        keys = await asyncio.to_thread(
+            self._cluster.secret_keys, store_id, credentials_secret_name(due.instance)
+        )
         name = rotation_job_name(store_id, due.rotation.generation)
         raw = next(
             (job for job in self._jobs(store_id) if (job.get("metadata") or {}).get("name") == name), None
@@ -92,7 +94,7 @@ class Rotator:
             job = replace(job, failed=False) if tail is None else replace(job, log_tail=tail)
         reverted_by = None
         if self._engine == "flux" and due.rotation.state is RotationState.REQUESTED:
-            reverted_by = flux_reverts_password(self._applier(store_id), store_id, due.engine)
+            reverted_by = flux_reverts_password(self._applier(store_id), due.instance, due.engine)
         return RotationObserved(keys, job, reverted_by)
 
     # ---- act ------------------------------------------------------------------------------------
@@ -101,7 +103,7 @@ class Rotator:
             case StartRotation():
                 await self._start(due, step)
             case CommitRotation():
-                secret, key = credentials_secret_name(due.store_id), ADMIN_PASSWORD_KEY[due.engine]
+                secret, key = credentials_secret_name(due.instance), ADMIN_PASSWORD_KEY[due.engine]
                 await asyncio.to_thread(
                     self._cluster.promote_secret_value, due.store_id, secret, staging_key(due.engine), key
                 )
@@ -114,7 +116,7 @@ class Rotator:
     async def _start(self, due: DueRotation, step: StartRotation) -> None:
         """Stage the password (a staged one is kept), record the rotation running, create its Job
         (one that exists is taken as it is)."""
-        store_id, secret = due.store_id, credentials_secret_name(due.store_id)
+        store_id, secret = due.store_id, credentials_secret_name(due.instance)
         await asyncio.to_thread(
             self._cluster.stage_secret_value, store_id, secret, staging_key(due.engine), new_password
         )
@@ -136,10 +138,10 @@ class Rotator:
 
     def _create_job(self, due: DueRotation) -> bool:
         store_id = due.store_id
-        config_map = self._cluster.read_config_map(store_id, f"{store_id}-setup")
+        config_map = self._cluster.read_config_map(store_id, f"{due.instance}-setup")
         job = build_rotation_job(
             config_map, store_id=store_id, tenant=due.owner_id, engine=due.engine,
-            generation=due.rotation.generation,
+            generation=due.rotation.generation, instance=due.instance,
         )  # fmt: skip
         return self._cluster.create_job(store_id, job)
 
@@ -148,7 +150,7 @@ class Rotator:
         rotation and an unused staged value (the next rotation reuses it), never a lost commit."""
         if await self._advance(due, RotationState.FAILED, reason) is None:
             return  # it moved meanwhile; a later rotation may have staged a password of its own
-        secret = credentials_secret_name(due.store_id)
+        secret = credentials_secret_name(due.instance)
         await asyncio.to_thread(
             self._cluster.drop_secret_value, due.store_id, secret, staging_key(due.engine)
         )

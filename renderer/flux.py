@@ -78,7 +78,7 @@ def _rotated_password(spec: StoreSpec) -> dict[str, Any]:
     every upgrade: only the correction between upgrades needs telling)."""
     return {
         "paths": [f"/data/{ADMIN_PASSWORD_KEY[spec.engine.value]}"],
-        "target": {"kind": "Secret", "name": credentials_secret_name(spec.store_id)},
+        "target": {"kind": "Secret", "name": credentials_secret_name(spec.instance)},
     }
 
 

@@ -102,6 +102,13 @@ class DueRotation:
     engine: str
     store_status: StoreStatus
     rotation: CredentialsRotation
+    # the chart instance naming the store's objects (its credentials Secret, its setup ConfigMap):
+    # the store id, or for a store created from a backup the instance it took over
+    instance: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.instance:
+            object.__setattr__(self, "instance", self.store_id)
 
 
 def due_rotation(**columns: Any) -> DueRotation:
@@ -109,5 +116,6 @@ def due_rotation(**columns: Any) -> DueRotation:
     rotation = rotation_from_columns(columns)
     assert rotation is not None
     return DueRotation(
-        columns["id"], columns["owner_id"], columns["engine"], StoreStatus(columns["status"]), rotation
-    )
+        columns["id"], columns["owner_id"], columns["engine"], StoreStatus(columns["status"]), rotation,
+        columns.get("instance") or "",
+    )  # fmt: skip

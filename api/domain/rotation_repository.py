@@ -68,7 +68,8 @@ async def rotations_due(conn: Connection, store_ids: list[str] | None = None) ->
     only = " AND id = ANY(%(ids)s)" if store_ids is not None else ""
     cur = conn.cursor(row_factory=_DUE)
     await cur.execute(
-        f"SELECT id, owner_id, engine, status, {ROTATION_COLUMNS} FROM stores"
+        "SELECT id, owner_id, engine, status, spec->'restored_from'->>'instance' AS instance,"
+        f" {ROTATION_COLUMNS} FROM stores"
         f" WHERE rotation_state = ANY(%(states)s){only} ORDER BY id",
         {"states": _IN_PROGRESS, "ids": store_ids},
     )

@@ -357,6 +357,12 @@ async def record_ready(conn: Connection, store_id: str, setup_key: str, revision
     )
 
 
+async def record_setup_done(conn: Connection, store_id: str, setup_key: str) -> None:
+    """The store's data is set up for `setup_key` without a Job of the platform's (data restored
+    from a backup): no setup runs until its setup inputs change."""
+    await conn.execute("UPDATE stores SET setup_done_key = %s WHERE id = %s", (setup_key, store_id))
+
+
 # ---- the cluster watcher: setup bookkeeping -------------------------------------------------------
 @dataclass(frozen=True)
 class SetupStart:

@@ -22,6 +22,23 @@ from storefleet.renderer.spec import Engine, Plan, Theme
 _TEMPLATE_HELP = f"The catalogue the store starts with, seeded once: one of {', '.join(TEMPLATE_NAMES)}"
 
 
+class RestoreFrom(BaseModel):
+    """A backup to create the store from (docs/backups.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    store_id: str = Field(
+        max_length=64,
+        pattern=r"^[a-z0-9-]+$",
+        description="The store the backup is of: yours (an admin: any), deleted or not",
+    )
+    backup: str = Field(
+        max_length=63,
+        pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$",
+        description="One of that store's Completed backups (a name from `GET /stores/{id}/backups`)",
+    )
+
+
 class CreateStoreRequest(BaseModel):
     # Unknown fields (e.g. an owner_id) are ignored: the owner is always the signed-in user.
     model_config = ConfigDict(extra="ignore")
@@ -32,6 +49,12 @@ class CreateStoreRequest(BaseModel):
     plan: Plan = Plan.SMALL
     template: Template = Field(default=DEFAULT_TEMPLATE, description=_TEMPLATE_HELP)
     branding: Branding | None = Field(default=None, description="Medusa only: the shop's name, colours, logo")
+    restore_from: RestoreFrom | None = Field(
+        default=None,
+        description="Create the store from a backup of another store, with that store's data and its "
+        "engine (which `engine` must name), theme, plan, template and branding (not to be set here). "
+        "The store starts `restoring`.",
+    )
 
     @field_validator("theme")
     @classmethod

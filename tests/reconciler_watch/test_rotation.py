@@ -165,3 +165,26 @@ def test_a_helmrelease_rendered_before_rotation_would_revert_it() -> None:
                                  "woocommerce") is None  # fmt: skip
     assert flux_reverts_password({"spec": {"driftDetection": {"mode": "warn"}}}, SID, "woocommerce") is None
     assert flux_reverts_password({"spec": {}}, SID, "woocommerce") is None
+
+
+# ---- a store created from a backup: its objects keep the source's instance name ---------------------------
+def test_a_store_restored_from_a_backup_rotates_in_the_secret_it_took_over() -> None:
+    instance = "st-oldsource1"
+    due = DueRotation(SID, "u-alice", "medusa", S.READY, ROTATION, instance)
+    assert decide_rotation(due, seen(None)) == AbandonRotation(
+        f"the store's credentials Secret {instance}-credentials is missing"
+    )
+    config_map = {"data": {"job.yaml": JOB_YAML, "medusa-rotate-admin.sh": "#!/usr/bin/env bash\n"}}
+    built = build_rotation_job(
+        config_map, store_id=SID, tenant="u-alice", engine="medusa", generation=1, instance=instance
+    )
+    (container,) = built["spec"]["template"]["spec"]["containers"]
+    assert container["env"][-1]["valueFrom"]["secretKeyRef"]["name"] == f"{instance}-credentials"
+    assert built["metadata"]["namespace"] == SID and built["metadata"]["name"] == f"{SID}-rotate-1"
+    spec = StoreSpec(
+        store_id=SID, tenant="u-alice", name="restored", engine="medusa",
+        restored_from={"store_id": instance, "backup": "b-1", "instance": instance},
+    )  # fmt: skip
+    release = helmrelease(spec, RenderProfile(), {"labels": {}}, {})
+    assert flux_reverts_password(release, instance, "medusa") is None  # the drift rule names its Secret
+    assert DueRotation(SID, "u-alice", "medusa", S.READY, ROTATION).instance == SID

@@ -43,7 +43,7 @@ def test_the_clusters_table_comes_over_existing_stores(pg_server: EmbeddedPostgr
             "INSERT INTO stores (id, owner_id, name, engine, theme, plan, status, spec, spec_hash)"
             " VALUES ('st-1', 'u-1', 'shop', 'medusa', NULL, 'small', 'ready', '{}', 'h')"
         )
-    assert apply_migrations(conninfo) == ["0019.clusters"]
+    assert apply_migrations(conninfo)[0] == "0019.clusters"
     with psycopg.connect(conninfo, autocommit=True) as conn:
         assert conn.execute("SELECT count(*) FROM stores").fetchone() == (1,)
         good = [

@@ -343,6 +343,9 @@ export interface paths {
         /**
          * Create Store
          * @description Accept a store request. It is committed to the fleet repo asynchronously (state `requested`).
+         *     With `restore_from`, the store is created from a backup of another store (state `restoring`):
+         *     its first commit declares the Velero Restore, the platform commits its release once Velero has
+         *     restored the data. Audited as `store.requested` and `store.restore_requested`.
          */
         post: operations["createStore"];
         delete?: never;
@@ -1286,6 +1289,8 @@ export interface components {
             name: string;
             /** @default small */
             plan: components["schemas"]["Plan"];
+            /** @description Create the store from a backup of another store, with that store's data and its engine (which `engine` must name), theme, plan, template and branding (not to be set here). The store starts `restoring`. */
+            restore_from?: components["schemas"]["RestoreFrom"] | null;
             /**
              * @description The catalogue the store starts with, seeded once: one of classic, minimal, fashion, electronics, food
              * @default classic
@@ -1738,6 +1743,22 @@ export interface components {
              * @description One of the store's Completed backups (a name from `GET /stores/{id}/backups`)
              */
             backup: string;
+        };
+        /**
+         * RestoreFrom
+         * @description A backup to create the store from (docs/backups.md).
+         */
+        RestoreFrom: {
+            /**
+             * Backup
+             * @description One of that store's Completed backups (a name from `GET /stores/{id}/backups`)
+             */
+            backup: string;
+            /**
+             * Store Id
+             * @description The store the backup is of: yours (an admin: any), deleted or not
+             */
+            store_id: string;
         };
         /**
          * Role
@@ -3506,7 +3527,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `STORE_NAME_TAKEN` */
+            /** @description With `restore_from`: `STORE_NOT_FOUND` (no such store, or another tenant's), `BACKUP_NOT_FOUND` (no such backup of that store) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_NAME_TAKEN`; with `restore_from`: `BACKUPS_DISABLED`, `BACKUP_NOT_COMPLETED` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3515,7 +3545,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
+            /** @description `VALIDATION_ERROR`; with `restore_from`: `BACKUP_ENGINE_MISMATCH` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3526,6 +3556,15 @@ export interface operations {
             };
             /** @description `STORE_LIMIT_EXCEEDED`, `CREATION_COOLDOWN` or `PLATFORM_STORE_LIMIT` */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description With `restore_from`: `CLUSTER_NOT_CONFIGURED`, `CLUSTER_UNAVAILABLE` (`Retry-After`) or `OVERLOADED` (`Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
