@@ -4,7 +4,7 @@
 
 CLI
 ---
-``storefleet rollout create --chart-version 0.3.0 --all --canary 1 --steps "10%,50%,100%" --dry-run``
+``storefleet rollout create --chart-version 0.4.0 --all --canary 1 --steps "10%,50%,100%" --dry-run``
 (or ``--image-tag 6.7.2-php8.2-apache --engine woocommerce``, or ``--values-patch '{...}'``)
 prints the plan (waves, failure budgets, skipped stores, the checks that ran and a sample store's diff)
 and commits nothing; without ``--dry-run`` the rollout is recorded and its first wave queued.
@@ -157,7 +157,7 @@ def _choice(values: Sequence[str]) -> click.Choice[str]:
 
 
 @rollout.command(short_help="Start a rollout, or --dry-run to see its plan.")
-@click.option("--chart-version", metavar="VERSION", help="Change: the store chart version, e.g. 0.3.0.")
+@click.option("--chart-version", metavar="VERSION", help="Change: the store chart version, e.g. 0.4.0.")
 @click.option(
     "--image-tag",
     metavar="TAG",

@@ -47,6 +47,9 @@ class AdvanceRestore:
 
     name: str
     stage: str
+    # A store created from a backup, at its restore's last commit: the setup key its restored data
+    # counts as set up for (no setup Job runs over it, a later retry included).
+    setup_done_key: str | None = None
 
 
 Action = EnsureCredentials | StartSetup | PublishStorefrontKey | RequestRetry | AdvanceRestore

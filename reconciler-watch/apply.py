@@ -41,6 +41,7 @@ from storefleet.reconciler_watch.decide import (
 from storefleet.reconciler_watch.observed import Observed
 from storefleet.reconciler_watch.setup_job import STORE_LABEL, SetupTemplateError, build_job
 from storefleet.reconciler_watch.storefront_key import storefront_key_secret
+from storefleet.renderer.names import chart_instance
 
 if TYPE_CHECKING:
     from storefleet.reconciler_watch.nudge import Nudger
@@ -155,7 +156,7 @@ class StoreUpdater:
             case StartSetup():
                 return await self._start_setup(row, decision, action)
             case PublishStorefrontKey():
-                secret = storefront_key_secret(store_id, row.owner_id, action.key)
+                secret = storefront_key_secret(store_id, row.owner_id, action.key, _instance(row))
                 await asyncio.to_thread(self._cluster.put_secret, store_id, secret)
                 self._keys_published.add(action.job_name)
                 return decision, True
@@ -167,7 +168,9 @@ class StoreUpdater:
                 # the stage was committed already): nothing is left to write for the store.
                 async with self._pool.connection() as conn:
                     with request_context.acting_for(row.last_request_id):
-                        await restore_stages.advance(conn, store_id, action.name, action.stage, WATCHER)
+                        await restore_stages.advance(
+                            conn, store_id, action.name, action.stage, WATCHER, action.setup_done_key
+                        )
                 return None, False
             case _:
                 assert_never(action)
@@ -248,7 +251,7 @@ class StoreUpdater:
 
     def _create_setup_job(self, row: ConvergingStore, start: StartSetup) -> bool:
         store_id = row.id
-        config_map = self._cluster.read_config_map(store_id, f"{store_id}-setup")
+        config_map = self._cluster.read_config_map(store_id, f"{_instance(row)}-setup")
         job = build_job(
             config_map, store_id=store_id, tenant=row.owner_id, key=start.key, generation=start.generation
         )
@@ -263,7 +266,14 @@ class StoreUpdater:
             labels = {STORE_LABEL: store_id, "storefleet.io/tenant": row.owner_id,
                       "app.kubernetes.io/managed-by": "storefleet"}  # fmt: skip
             self._cluster.create_namespace(store_id, labels)
-        self._cluster.create_secret(store_id, credentials_secret(store_id, row.owner_id, row.engine))
+        secret = credentials_secret(store_id, row.owner_id, row.engine, _instance(row))
+        self._cluster.create_secret(store_id, secret)
+
+
+def _instance(row: ConvergingStore) -> str:
+    """The chart instance that names the store's objects (a store created from a backup kept its
+    source's: a restored credentials Secret is found, never made again)."""
+    return chart_instance(row.id, row.spec)
 
 
 def _describe(action: Action) -> str:

@@ -21,6 +21,8 @@ from kubernetes.watch.watch import iter_resp_lines
 
 from storefleet.reconciler_watch.drift_events import FluxDriftEvents
 from storefleet.reconciler_watch.limit_objects import LimitObjects
+from storefleet.reconciler_watch.rotation_job import ROTATION_LABEL
+from storefleet.reconciler_watch.secret_values import SecretValues
 from storefleet.reconciler_watch.velero_objects import VeleroObjects
 
 log = logging.getLogger(__name__)
@@ -44,12 +46,14 @@ class Resource:
     @property
     def key(self) -> str:
         scope = self.namespace or "*"
-        return f"{self.group or 'core'}/{self.version}/{self.plural}@{scope}"
+        selected = f"[{self.label_selector}]" if self.label_selector else ""
+        return f"{self.group or 'core'}/{self.version}/{self.plural}@{scope}{selected}"
 
 
 HELMRELEASES = Resource("helm.toolkit.fluxcd.io", "v2", "helmreleases", label_selector=STORE_LABEL)
 APPLICATIONS = Resource("argoproj.io", "v1alpha1", "applications", label_selector=STORE_LABEL)
 SETUP_JOBS = Resource("batch", "v1", "jobs", label_selector=SETUP_LABEL)
+ROTATION_JOBS = Resource("batch", "v1", "jobs", label_selector=ROTATION_LABEL)
 NAMESPACES = Resource("", "v1", "namespaces", label_selector=STORE_LABEL)
 STORE_PODS = Resource("", "v1", "pods", label_selector=STORE_LABEL)  # kept slim: pod_health.slim_pod
 
@@ -108,7 +112,7 @@ def load_api_client(kubeconfig: Path | None, context: str | None = None) -> clie
     return client.ApiClient(configuration)
 
 
-class Cluster(FluxDriftEvents, VeleroObjects, LimitObjects):
+class Cluster(FluxDriftEvents, VeleroObjects, LimitObjects, SecretValues):
     def __init__(self, api_client: client.ApiClient, request_timeout_s: float = 10.0) -> None:
         self.api_client = api_client
         # Typed as Any: the client's generated signatures want model objects, and plain JSON dicts

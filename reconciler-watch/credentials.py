@@ -24,17 +24,27 @@ CREDENTIAL_KEYS: dict[str, tuple[str, ...]] = {
     "medusa": ("postgres-password", "medusa-jwt-secret", "medusa-cookie-secret", "medusa-admin-password"),
 }  # fmt: skip
 _ALPHABET = string.ascii_letters + string.digits
+PASSWORD_LENGTH = 48
 
 
-def credentials_secret(store_id: str, tenant: str, engine: str) -> dict[str, Any]:
-    """A new Secret with a random 48-character value per key (what the chart's template generates)."""
-    values = {key: "".join(secrets.choice(_ALPHABET) for _ in range(48)) for key in CREDENTIAL_KEYS[engine]}
+def new_password() -> str:
+    """A random 48-character alphanumeric value (what the chart's template generates: `randAlphaNum
+    48`; alphanumeric, so it needs no escaping in a URL, a shell or a prompt)."""
+    return "".join(secrets.choice(_ALPHABET) for _ in range(PASSWORD_LENGTH))
+
+
+def credentials_secret(
+    store_id: str, tenant: str, engine: str, instance: str | None = None
+) -> dict[str, Any]:
+    """A new Secret with a random 48-character value per key (what the chart's template generates),
+    named for the store's chart instance (`instance`, default the store id)."""
+    values = {key: new_password() for key in CREDENTIAL_KEYS[engine]}
     return {
         "apiVersion": "v1",
         "kind": "Secret",
         "type": "Opaque",
         "metadata": {
-            "name": credentials_secret_name(store_id),
+            "name": credentials_secret_name(instance or store_id),
             "namespace": store_id,
             "labels": {
                 STORE_LABEL: store_id,

@@ -275,7 +275,7 @@ def _limits_checked(observed: Observed, store: StoreView, limits: Timeouts) -> D
     None: nothing to check, or both there. Unread: the watcher reads them and decides again."""
     job = observed.setup_job
     created = job is not None and job.name == setup_job_name(store)  # checked before it was made
-    if store.status is not S.PROVISIONING or not store.limits_expected or created:
+    if not _first_install(store) or not store.limits_expected or created:
         return None
     if observed.namespace_limits is None:
         if observed.now - store.since > limits.provisioning:  # never readable: not forever
@@ -284,6 +284,14 @@ def _limits_checked(observed: Observed, store: StoreView, limits: Timeouts) -> D
         return Decision(None, MSG_LIMITS, LIMITS_UNREAD)
     missing = missing_limits(observed.namespace_limits, store.limits_expected)
     return Decision(S.FAILED, missing, "limits_missing", error=missing) if missing else None
+
+
+def _first_install(store: StoreView) -> bool:
+    """A store's first release: provisioning, or the last stage of its creation from a backup (the
+    release comes over the restored data; its setup key was recorded done with that commit)."""
+    if store.status is S.PROVISIONING:
+        return True
+    return store.status is S.RESTORING and store.restored_from_backup and store.restore_stage is None
 
 
 def _setup(observed: Observed, store: StoreView) -> Decision | None:
@@ -332,9 +340,9 @@ def _restoring(observed: Observed, store: StoreView, limits: Timeouts) -> Decisi
     if verdict.state == "failed":
         return Decision(S.FAILED, clip(verdict.message), "restore_failed", error=clip(verdict.message))
     if verdict.state == "advance" and name is not None:
-        return Decision(
-            None, clip(verdict.message), "restore_advance", actions=(AdvanceRestore(name, stage),)
-        )
+        set_up = store.setup_key if store.restored_from_backup and stage == RESTORING else None
+        advance = AdvanceRestore(name, stage, set_up)
+        return Decision(None, clip(verdict.message), "restore_advance", actions=(advance,))
     if observed.now - store.since > limits.provisioning:
         text = clip(f"timed out after {span(limits.provisioning)} at stage {stage}: {verdict.message}")
         return Decision(S.FAILED, text, "timeout", error=text)

@@ -42,6 +42,16 @@ class StoreView:
     # The limit objects the chart creates in the namespace (namespace_limits.expected_limits): checked
     # at install, before the setup Job is created.
     limits_expected: tuple[str, ...] = ()
+    # The chart instance naming the store's objects: its id, or the instance a store created from a
+    # backup kept (`renderer.names.chart_instance`); empty: the id.
+    instance: str = ""
+    # Created from a backup (docs/backups.md): the restore's last commit records its restored data as
+    # set up (no setup Job over it), and its release's first install is checked as any.
+    restored_from_backup: bool = False
+
+    @property
+    def chart_instance(self) -> str:
+        return self.instance or self.id
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ class ObservationReads:
         release at its install commit, no setup Job yet): its namespace's ResourceQuota and LimitRange.
         Unreadable now: unread, so the store is judged again at the next evaluation."""
         try:
-            found = await asyncio.to_thread(self._cluster.namespace_limits, view.id, view.id)
+            found = await asyncio.to_thread(self._cluster.namespace_limits, view.id, view.chart_instance)
         except (ApiException, HTTPError, OSError) as exc:
             log.warning("watcher: cannot read the limits of store %s: %s", view.id, exc)
             return observed

@@ -19,6 +19,7 @@ from storefleet.reconciler_watch.pod_health import ContainerCrash
 from storefleet.reconciler_watch.restore import Clearing, VeleroRestore
 from storefleet.reconciler_watch.setup_job import setup_key
 from storefleet.renderer.manifests import ANNOTATION_SPEC_HASH
+from storefleet.renderer.names import chart_instance
 
 # The name of the operation.info item that carries the platform's retry token on a retry's sync.
 RETRY_INFO = "storefleet.io/retry-token"
@@ -290,4 +291,6 @@ def store_view(row: ConvergingStore) -> StoreView:
         restore_name=restore.get("name"),
         restore_stage=restore.get("stage"),
         limits_expected=expected_limits(row.spec),
+        instance=chart_instance(row.id, row.spec),
+        restored_from_backup=bool((row.spec or {}).get("restored_from")),
     )

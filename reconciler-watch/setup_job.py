@@ -68,6 +68,15 @@ def build_job(
     config_map: dict[str, Any] | None, *, store_id: str, tenant: str, key: str, generation: int
 ) -> dict[str, Any]:
     """The Job to create in the store namespace, from the chart's `job.yaml`."""
+    job = load_job_manifest(config_map, store_id)
+    labels = {SETUP_LABEL: "true"}
+    return own_job(
+        job, store_id, tenant, job_name(store_id, key, generation), labels, {SETUP_KEY_ANNOTATION: key}
+    )
+
+
+def load_job_manifest(config_map: dict[str, Any] | None, store_id: str) -> dict[str, Any]:
+    """The Job manifest the chart renders into ConfigMap `<store>-setup` (key `job.yaml`)."""
     data = (config_map or {}).get("data") or {}
     manifest = data.get("job.yaml")
     if not isinstance(manifest, str) or not manifest.strip():
@@ -78,18 +87,30 @@ def build_job(
         raise SetupTemplateError(f"job.yaml in ConfigMap {store_id}-setup is not YAML: {exc}") from exc
     if not isinstance(job, dict) or job.get("kind") != "Job" or not isinstance(job.get("spec"), dict):
         raise SetupTemplateError(f"job.yaml in ConfigMap {store_id}-setup is not a Job manifest")
-    name = job_name(store_id, key, generation)
+    return job
+
+
+def own_job(
+    job: dict[str, Any],
+    store_id: str,
+    tenant: str,
+    name: str,
+    labels: dict[str, str],
+    annotations: dict[str, str],
+) -> dict[str, Any]:
+    """The chart's Job as the watcher's own: named, in the store namespace, with the store's labels
+    (and `labels`) on the Job and its pods, and `annotations`."""
     metadata = job.setdefault("metadata", {})
     metadata.update(name=name, namespace=store_id)
     metadata.pop("generateName", None)
-    labels = {STORE_LABEL: store_id, "storefleet.io/tenant": tenant, SETUP_LABEL: "true",
-              "app.kubernetes.io/managed-by": "storefleet"}  # fmt: skip
+    owned = {STORE_LABEL: store_id, "storefleet.io/tenant": tenant, **labels,
+             "app.kubernetes.io/managed-by": "storefleet"}  # fmt: skip
     # The watcher owns the Job, not Helm; and Argo CD (label tracking) would prune an object carrying
     # the Application's instance label that is not in its manifests.
     chart_labels = {k: v for k, v in (metadata.get("labels") or {}).items() if k not in _HELM_ONLY_LABELS}
-    metadata["labels"] = {**chart_labels, **labels}
-    metadata["annotations"] = {**(metadata.get("annotations") or {}), SETUP_KEY_ANNOTATION: key}
+    metadata["labels"] = {**chart_labels, **owned}
+    metadata["annotations"] = {**(metadata.get("annotations") or {}), **annotations}
     template_meta = job["spec"].setdefault("template", {}).setdefault("metadata", {})
     pod_labels = {k: v for k, v in (template_meta.get("labels") or {}).items() if k not in _HELM_ONLY_LABELS}
-    template_meta["labels"] = {**pod_labels, **labels}
+    template_meta["labels"] = {**pod_labels, **owned}
     return job

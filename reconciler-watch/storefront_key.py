@@ -1,5 +1,5 @@
 """The Medusa storefront's publishable API key: the setup Job prints it as its last line
-(`publishable-key=pk_...`), the watcher keeps it in Secret `<store>-storefront-key`, and the
+(`publishable-key=pk_...`), the watcher keeps it in Secret `<instance>-storefront-key`, and the
 storefront pods mount that Secret as runtime config. A publishable key is meant for browsers, so a
 pod log may carry it; it still lives in a Secret, never in git, because it is per store and made in
 the cluster.
@@ -19,9 +19,10 @@ DATA_KEY = "publishable-key"
 _LINE = re.compile(r"^publishable-key=(pk_[A-Za-z0-9_]+)\s*$")
 
 
-def storefront_key_secret_name(store_id: str) -> str:
-    """The chart's `store.componentName` for component `storefront-key` (release name = store id)."""
-    return f"{store_id}-storefront-key"
+def storefront_key_secret_name(instance: str) -> str:
+    """The chart's `store.componentName` for component `storefront-key`: `instance` is the store's
+    chart instance (its id, or the instance a store created from a backup kept)."""
+    return f"{instance}-storefront-key"
 
 
 def publishable_key(log: str) -> str | None:
@@ -30,13 +31,15 @@ def publishable_key(log: str) -> str | None:
     return found[-1] if found else None
 
 
-def storefront_key_secret(store_id: str, tenant: str, key: str) -> dict[str, Any]:
+def storefront_key_secret(
+    store_id: str, tenant: str, key: str, instance: str | None = None
+) -> dict[str, Any]:
     return {
         "apiVersion": "v1",
         "kind": "Secret",
         "type": "Opaque",
         "metadata": {
-            "name": storefront_key_secret_name(store_id),
+            "name": storefront_key_secret_name(instance or store_id),
             "namespace": store_id,
             "labels": {
                 STORE_LABEL: store_id,

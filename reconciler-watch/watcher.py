@@ -1,13 +1,15 @@
 """The cluster watcher: informers feed store ids that changed; each batch of them is observed (reads
 only: the informer caches, the fleet repo, a Job's log tail, and what the watcher's own actions already
 did), decided (`decide`, pure), and acted on (`apply.StoreUpdater`: the decisions' actions, then
-transitions and messages) — the I/O around the pure core.
+transitions and messages) — the I/O around the pure core. Rotations of stores' admin passwords are
+carried on beside it (`rotator.Rotator`): they are not lifecycle events.
 
-Triggers: a watch event on a store's HelmRelease/Application, setup Job or namespace, or a change of
-what the pod cache keeps of one of its pods; a move of the Flux Kustomization (a new fleet revision
-applied: every converging store); a push (the writer's NOTIFY: nudge the applier); a periodic tick
-over every converging store (timeouts, stores the writer just committed); and, for a store degraded
-by a crash loop, the end of its window (`pod_health.signal_ends`: nothing else happens then).
+Triggers: a watch event on a store's HelmRelease/Application, setup or rotation Job or namespace, or
+a change of what the pod cache keeps of one of its pods; a move of the Flux Kustomization (a new
+fleet revision applied: every converging store); a push (the writer's NOTIFY: nudge the applier); a
+periodic tick over every converging store and every rotation in progress (timeouts, stores the
+writer just committed, rotations just requested); and, for a store degraded by a crash loop, the
+end of its window (`pod_health.signal_ends`: nothing else happens then).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from storefleet.reconciler_watch.cluster import (
     APPLICATIONS,
     HELMRELEASES,
     NAMESPACES,
+    ROTATION_JOBS,
     SETUP_JOBS,
     STORE_LABEL,
     STORE_PODS,
@@ -61,6 +64,7 @@ from storefleet.reconciler_watch.pod_health import (
     store_crashes,
 )
 from storefleet.reconciler_watch.probe_loop import ProbeLoop
+from storefleet.reconciler_watch.rotator import Rotator
 
 log = logging.getLogger(__name__)
 _ALL = "*"
@@ -103,7 +107,7 @@ class ClusterWatcher(ObservationReads):
             config,
         )
         self._applier = HELMRELEASES if config.engine == "flux" else APPLICATIONS
-        resources = [self._applier, SETUP_JOBS, NAMESPACES]
+        resources = [self._applier, SETUP_JOBS, ROTATION_JOBS, NAMESPACES]
         if config.engine == "flux":
             resources.append(kustomizations(config.flux_namespace))
         # Without Velero's API served the Restores are never listed: nothing waits for them (a
@@ -122,6 +126,10 @@ class ClusterWatcher(ObservationReads):
         }  # fmt: skip
         self.nudger = Nudger(cluster, config)
         self.updater = StoreUpdater(pool, cluster, config, self.nudger)
+        rotation_jobs = self.informers[ROTATION_JOBS.key].in_namespace
+        self.rotator = Rotator(
+            pool, cluster, config.engine, rotation_jobs, self._applier_object, self._log_tail, config.scope
+        )
         self._dirty: set[str] = set()
         self._window_ends = WindowEnds(config.crash_loop)  # degraded stores to judge again, and when
         self._wake = asyncio.Event()
@@ -222,7 +230,7 @@ class ClusterWatcher(ObservationReads):
     # ---- one evaluation --------------------------------------------------------------------------------
     async def evaluate(self, store_ids: list[str] | None, also: list[str] | None = None) -> int:
         """Observe, decide and act for these stores (None: every converging store, and those of
-        `also`, running ones included)."""
+        `also`, running ones included), then their rotations."""
         async with self._pool.connection() as conn:
             rows = await repository.converging_stores(conn, store_ids, self.config.scope)
             if store_ids is None and also:
@@ -247,6 +255,7 @@ class ClusterWatcher(ObservationReads):
         count = await self._act([item for item in judged if not _waits_for_limits(item[2])])
         if waiting:
             count += await self._act(await self._with_limits(waiting))
+        await self.rotator.evaluate(store_ids)  # not lifecycle events: carried on beside them
         return count
 
     async def _act(self, judged: list[tuple[ConvergingStore, StoreView, Decision | None, Observed]]) -> int:

@@ -37,7 +37,9 @@ class ChangeRecord:
 def _summary(change: ChangeRecord) -> str:
     name = change.store_name
     if change.action == "create":
-        return f"store: create {name} ({change.engine}) for tenant {change.tenant}"
+        source = change.details.get("restore_from")
+        origin = f" from backup {source.get('backup')}" if isinstance(source, dict) else ""
+        return f"store: create {name} ({change.engine}) for tenant {change.tenant}{origin}"
     if change.action == "delete":
         return f"store: delete {name}"
     if change.action == "rollback":

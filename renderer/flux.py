@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from storefleet.renderer.names import LABEL_MANAGED_BY
+from storefleet.renderer.names import ADMIN_PASSWORD_KEY, LABEL_MANAGED_BY, credentials_secret_name
 from storefleet.renderer.profile import RenderProfile
 from storefleet.renderer.spec import StoreSpec
 
@@ -64,10 +64,21 @@ def helmrelease(
                     "strategy": "rollback",
                 },
             },
-            # Hand edits in the cluster are reverted to what git says, as for every other object.
-            "driftDetection": {"mode": "enabled"},
+            # Hand edits in the cluster are reverted to what git says, as for every other object;
+            # but the admin password is the platform's to rotate (in the Secret, never in git).
+            "driftDetection": {"mode": "enabled", "ignore": [_rotated_password(spec)]},
             "values": values,
         },
+    }
+
+
+def _rotated_password(spec: StoreSpec) -> dict[str, Any]:
+    """Drift correction re-applies the chart's objects as Helm last rendered them, so without this
+    rule it would put a rotated admin password back (the chart's `lookup` keeps the live value on
+    every upgrade: only the correction between upgrades needs telling)."""
+    return {
+        "paths": [f"/data/{ADMIN_PASSWORD_KEY[spec.engine.value]}"],
+        "target": {"kind": "Secret", "name": credentials_secret_name(spec.instance)},
     }
 
 

@@ -4,6 +4,8 @@ chart's objects that both the control plane and the watcher look up (pure)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 # The labels every object of a store carries (the watcher, the UIs and kubectl select on them).
 LABEL_TENANT = "storefleet.io/tenant"
@@ -49,5 +51,14 @@ def is_label_value(value: str) -> bool:
     return value == "" or (len(value) <= LABEL_VALUE_MAX and bool(_LABEL_NAME.match(value)))
 
 
-def credentials_secret_name(store_id: str) -> str:
-    return f"{store_id}-credentials"
+def chart_instance(store_id: str, spec: Mapping[str, Any] | None) -> str:
+    """The chart instance of a store from its spec document (`StoreSpec.instance`): the instance a
+    store created from a backup took over, else the store id. It names the chart's objects."""
+    restored_from = (spec or {}).get("restored_from")
+    instance = restored_from.get("instance") if isinstance(restored_from, Mapping) else None
+    return instance if isinstance(instance, str) and instance else store_id
+
+
+def credentials_secret_name(instance: str) -> str:
+    """The chart's `store.credentialsSecret` for chart instance `instance` (`chart_instance`)."""
+    return f"{instance}-credentials"

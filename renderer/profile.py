@@ -71,7 +71,7 @@ class RenderProfile:
     fleet_repo_url: str = "http://127.0.0.1:8000/git/fleet.git"
     fleet_branch: str = "main"
     chart_path: str = "charts/ecommerce-store"  # the default chart: stores without a chart_version
-    chart_version: str = "0.3.0"  # the version of the default chart
+    chart_version: str = "0.4.0"  # the version of the default chart
     flux_source_name: str = "fleet"
     argocd_namespace: str = "argocd"
     # Velero (BACKUPS_ENABLED): each store directory declares a Schedule in `velero_namespace`,

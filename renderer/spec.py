@@ -38,7 +38,8 @@ DEFAULT_PLAN = Plan.SMALL
 # Fields a spec written before they existed lacks: absent from the document when unset, so such a
 # spec keeps its hash (and the cluster's record of it stays current).
 _OMITTED_WHEN_UNSET = (
-    "template", "branding", "chart_version", "image_tag", "values_patch", "backups", "restore", "cluster"
+    "template", "branding", "chart_version", "image_tag", "values_patch", "backups", "restore",
+    "restored_from", "cluster",
 )  # fmt: skip
 # A cluster's name (a DNS label: it names the cluster's root in the fleet repo).
 CLUSTER_NAME_PATTERN = r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
@@ -108,6 +109,27 @@ class RestoreRequest(BaseModel):
         return value
 
 
+class RestoredFrom(BaseModel):
+    """Where a store created from a backup got its data (docs/backups.md), for its whole life: the
+    store `store_id` whose backup `backup` Velero restored into this store's namespace, and the chart
+    `instance` the restored objects carry (the source store's id, or the instance it kept itself when
+    it was created from a backup). The store keeps that instance's object names and
+    `app.kubernetes.io/instance` label, so its release takes over the restored objects."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    store_id: str = Field(max_length=63)
+    backup: str = Field(max_length=63)
+    instance: str = Field(max_length=63)
+
+    @field_validator("store_id", "backup", "instance")
+    @classmethod
+    def _dns_label(cls, value: str) -> str:
+        if not is_dns_label(value):
+            raise ValueError(f"{value!r} is not a DNS-1123 label")
+        return value
+
+
 class StoreSpec(BaseModel):
     """What a tenant asked for. Identity fields (store_id, tenant) never change after creation."""
 
@@ -136,6 +158,8 @@ class StoreSpec(BaseModel):
     # The cluster the store runs on, when it is not the home cluster (whose root is `tenants/`): its
     # directory is then under that cluster's root, `clusters/<cluster>/tenants/` (docs/fleet-repo.md).
     cluster: str | None = Field(default=None, pattern=CLUSTER_NAME_PATTERN)
+    # Set for a store created from a backup (of another store): its data's origin and chart instance.
+    restored_from: RestoredFrom | None = None
 
     @model_validator(mode="after")
     def _engine_specific_fields(self) -> StoreSpec:
@@ -160,6 +184,11 @@ class StoreSpec(BaseModel):
     @property
     def catalogue(self) -> Template:
         return self.template or Template.CLASSIC
+
+    @property
+    def instance(self) -> str:
+        """The chart instance: the release's object names and `app.kubernetes.io/instance` label."""
+        return self.restored_from.instance if self.restored_from else self.store_id
 
     def to_document(self) -> dict[str, Any]:
         document = self.model_dump(mode="json")

@@ -8,6 +8,8 @@ store:
   id: st-abcdefgh23        # store id: also the namespace and the Helm release name
   name: acme-shop          # the tenant's name for the store (a DNS label)
   tenant: u-abcdefgh23     # owner id
+  instance: st-oldoldold2  # only for a store created from a backup (chart 0.4.0 on): the instance
+                           # whose object names it keeps (StoreSpec.restored_from, docs/backups.md)
 engine: woocommerce        # woocommerce | medusa
 theme: storefront          # storefront | astra; present for WooCommerce only
 plan: small                # small | medium | large, for display: the sizes below are concrete
@@ -35,8 +37,9 @@ ingress:
   host: acme-shop-abcdefgh23.localhost   # see manifests.store_host
   tls: false               # serve HTTPS on host, certificate in Secret <store.id>-tls
 credentials:               # Argo CD only: rendering there cannot `lookup`, so the platform
-  existingSecret: st-abcdefgh23-credentials  # creates this Secret; absent (Flux): the chart
-                           # generates the passwords and keeps them stable with `lookup`
+  existingSecret: st-abcdefgh23-credentials  # creates this Secret (`<instance>-credentials`);
+                           # absent (Flux): the chart generates the passwords and keeps them
+                           # stable with `lookup`
 imagePullSecrets:          # only when STORE_IMAGE_PULL_SECRETS names some (RenderProfile), and
   - name: regcred          # only for a chart that has the key (0.3.0 on, see PULL_SECRETS_UNKNOWN_TO)
 wordpress:                 # (medusa: for Medusa) only when an image rollout set the tag
@@ -63,6 +66,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from storefleet.renderer import names
 from storefleet.renderer.catalogue import Branding
 from storefleet.renderer.profile import GitOpsEngine, RenderProfile
 from storefleet.renderer.spec import Engine, Plan, StoreSpec
@@ -110,8 +114,9 @@ PLAN_SIZES: Mapping[Plan, PlanSize] = MappingProxyType(
 
 
 def credentials_secret_name(spec: StoreSpec) -> str:
-    """The Secret (in the store namespace) the platform pre-creates for Argo CD stores."""
-    return f"{spec.store_id}-credentials"
+    """The Secret (in the store namespace) the platform pre-creates for Argo CD stores: the chart
+    instance's (a store created from a backup uses the restored one, made with its data)."""
+    return names.credentials_secret_name(spec.instance)
 
 
 def chart_values(spec: StoreSpec, profile: RenderProfile, host: str) -> dict[str, Any]:
@@ -121,7 +126,7 @@ def chart_values(spec: StoreSpec, profile: RenderProfile, host: str) -> dict[str
     if profile.resolved_storage_class is not None:
         persistence["storageClass"] = profile.resolved_storage_class
     values: dict[str, Any] = {
-        "store": {"id": spec.store_id, "name": spec.name, "tenant": spec.tenant},
+        "store": _store_values(spec),
         "engine": spec.engine.value,
         "plan": spec.plan.value,
         "resources": size.app.to_values(),
@@ -150,6 +155,13 @@ def chart_values(spec: StoreSpec, profile: RenderProfile, host: str) -> dict[str
     if spec.values_patch is not None:
         values = merge_patch(values, spec.values_patch)
     return values
+
+
+def _store_values(spec: StoreSpec) -> dict[str, str]:
+    store = {"id": spec.store_id, "name": spec.name, "tenant": spec.tenant}
+    if spec.restored_from is not None:  # chart 0.4.0 on; absent otherwise, so other stores' values stay
+        store["instance"] = spec.instance
+    return store
 
 
 # Chart versions without `imagePullSecrets`: their schema refuses the key, so a store a rollout moved

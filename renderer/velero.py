@@ -21,6 +21,7 @@ from storefleet.renderer.backup_policy import (
     on_demand_backup_name,
     schedule_name,
 )
+from storefleet.renderer.names import LABEL_STORE
 from storefleet.renderer.profile import RenderProfile
 from storefleet.renderer.spec import Engine, StoreSpec
 
@@ -65,7 +66,7 @@ def _dump_hook(spec: StoreSpec) -> dict[str, Any]:
     component, script = _DUMPS[spec.engine]
     selector = {
         "app.kubernetes.io/name": CHART_NAME,
-        "app.kubernetes.io/instance": spec.store_id,  # the release name is the store id
+        "app.kubernetes.io/instance": spec.instance,  # the release name, or the instance it kept
         "app.kubernetes.io/component": component,
     }
     return {
@@ -144,23 +145,33 @@ def on_demand_backup(
 # Kinds a restore leaves to the applier: the HelmRelease is git's (Flux re-applies it anyway), and a
 # restored setup Job would run the store's first-install setup again over the restored data.
 RESTORE_EXCLUDED = ("helmreleases.helm.toolkit.fluxcd.io", "jobs.batch")
+# Into another store (created from a backup), its Ingress too: it names the source store's host, which
+# that store may still serve; the new store's release makes its own for its own host.
+RESTORE_ELSEWHERE_EXCLUDED = ("ingresses.networking.k8s.io",)
 
 
 def restore(spec: StoreSpec, profile: RenderProfile, labels: dict[str, str]) -> dict[str, Any]:
-    """The Restore the store declares (`spec.restore`), mapping the backup's namespace to the store's."""
+    """The Restore the store declares (`spec.restore`), mapping the backup's namespace to the store's.
+
+    Into another namespace (a store created from a backup), only the source store's own objects are
+    restored, by its `storefleet.io/store` label: not Helm's release records of the source (the new
+    release keeps its own), nor what cert-manager or another controller left beside them."""
     request = spec.restore
     assert request is not None
+    mapped = request.source_namespace != spec.store_id
+    excluded = RESTORE_EXCLUDED + (RESTORE_ELSEWHERE_EXCLUDED if mapped else ())
     body: dict[str, Any] = {
         "backupName": request.backup,
         "includedNamespaces": [request.source_namespace],
-        "excludedResources": list(RESTORE_EXCLUDED),
+        "excludedResources": list(excluded),
         # Objects that exist are updated to the backup's version rather than skipped: a restore into
         # a running store must bring back its Secrets and ConfigMaps too.
         "existingResourcePolicy": "update",
         "restorePVs": True,
     }
-    if request.source_namespace != spec.store_id:
+    if mapped:
         body["namespaceMapping"] = {request.source_namespace: spec.store_id}
+        body["labelSelector"] = {"matchLabels": {LABEL_STORE: request.source_namespace}}
     return {
         "apiVersion": VELERO_API,
         "kind": "Restore",

@@ -8,18 +8,17 @@ cluster; then the platform setting, then the store's status, then the cluster (5
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
 
 from storefleet.api.backups.rows import backup_row, backup_rows
 from storefleet.api.backups.schemas import BackupList, BackupOut
 from storefleet.api.core.actor import Actor
-from storefleet.api.core.errors import Conflict, NotFound, ServiceUnavailable
+from storefleet.api.core.errors import Conflict, ServiceUnavailable
 from storefleet.api.db.pool import Connection
 from storefleet.api.domain import audit
 from storefleet.api.domain.lifecycle import Event, StoreStatus
 from storefleet.api.domain.store_rows import StoreRow
+from storefleet.api.stores.backup_checks import check_backup, require_backups
 from storefleet.api.stores.cluster_service import ClusterAccess, require_cluster
 from storefleet.api.stores.service import commit_spec, get_visible, transition
 from storefleet.renderer import velero
@@ -35,10 +34,6 @@ BACKUPABLE = frozenset({StoreStatus.READY, StoreStatus.DEGRADED})
 NAME_ATTEMPTS = 10  # `<stamp>`, then `<stamp>-2` … within one second
 
 
-class BackupsDisabled(Conflict):
-    code = "BACKUPS_DISABLED"
-
-
 class StoreNotBackupable(Conflict):
     code = "STORE_NOT_RUNNING"
 
@@ -51,27 +46,12 @@ class StoreNotRestorable(Conflict):
     code = "STORE_NOT_RESTORABLE"
 
 
-class BackupNotFound(NotFound):
-    code = "BACKUP_NOT_FOUND"
-
-
-class BackupNotCompleted(Conflict):
-    code = "BACKUP_NOT_COMPLETED"
-
-
 class VeleroNotInstalled(ServiceUnavailable):
     code = "VELERO_NOT_INSTALLED"
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def require_backups(profile: RenderProfile) -> None:
-    if not profile.backups_enabled:
-        raise BackupsDisabled(
-            "Backups are not turned on for this platform (BACKUPS_ENABLED); stores have no backups."
-        )
 
 
 def _velero_missing(namespace: str) -> VeleroNotInstalled:
@@ -143,17 +123,6 @@ def _check_restorable(store: StoreRow) -> None:
         )
 
 
-def _check_backup(backup: Mapping[str, Any] | None, store_id: str, name: str) -> None:
-    """The backup must be one of this store's (its Schedule's label) and complete. Another store's
-    backup is `404` like a missing one: nothing tells whether it exists."""
-    labels = ((backup or {}).get("metadata") or {}).get("labels") or {}
-    if backup is None or labels.get(velero.SCHEDULE_NAME_LABEL) != schedule_name(store_id):
-        raise BackupNotFound(f"The store has no backup '{name}'.")
-    phase = (backup.get("status") or {}).get("phase") or "New"
-    if phase != "Completed":
-        raise BackupNotCompleted(f"Backup '{name}' is {phase}: only a Completed backup is restored.")
-
-
 async def request_restore(
     conn: Connection,
     cluster: ClusterAccess | None,
@@ -170,7 +139,7 @@ async def request_restore(
     _check_restorable(store)
     guarded = require_cluster(cluster)  # read before the row lock: a slow cluster holds no lock
     backup = await guarded.call(guarded.cluster.velero_backup, profile.velero_namespace, backup_name)
-    _check_backup(backup, store.id, backup_name)
+    check_backup(backup, store.id, backup_name)
     async with conn.transaction():
         locked = await get_visible(conn, actor, store_id, for_update=True)
         _check_restorable(locked)

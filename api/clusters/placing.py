@@ -83,6 +83,11 @@ async def place(conn: Connection, wanted: Wanted, tenant: str, policy: Placement
     return Placed(row.id, None if row.home else row.name, row.name, chosen.limited)
 
 
+async def home_cluster_name(conn: Connection) -> str | None:
+    """The name of the cluster whose root is `tenants/` (None: no cluster is registered)."""
+    return next((row.name for row in await repository.list_all(conn) if row.home), None)
+
+
 async def take_room(conn: Connection, placed: Placed, wanted: Wanted) -> None:
     """Inside the create's transaction: lock a limited cluster's row and check its room again."""
     if not placed.limited or placed.cluster_id is None:

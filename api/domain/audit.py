@@ -25,6 +25,10 @@ SECURITY_EVENTS = frozenset(
         # reads of a store's admin credentials from the cluster, and admins refused without the flag
         "store.credentials_read",
         "store.credentials_denied",
+        # rotations of a store's admin password (api/domain/credentials_rotation.py)
+        "store.credentials_rotation_requested",
+        "store.credentials_rotated",
+        "store.credentials_rotation_failed",
     }
 )
 

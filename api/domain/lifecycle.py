@@ -37,7 +37,7 @@ class Event(StrEnum):
     SPEC_CHANGED = "spec_changed"  # a new desired spec: PATCH, rollback, or a hand edit in git
     RETRY = "retry"  # a tenant asked to try a failed store again
     DELETE = "delete"  # a tenant asked, or the directory was removed from the fleet repo
-    RESTORE = "restore"  # a tenant asked to restore the store from one of its backups
+    RESTORE = "restore"  # a tenant asked to restore the store from a backup (its own, or to create it)
     RESTORE_ADVANCED = "restore_advanced"  # the platform committed a restore's next stage
     # the fleet writer and the pull-request writer
     COMMITTED = "committed"  # the change is on the branch (pushed, or its pull request merged)
@@ -108,8 +108,12 @@ LIFECYCLE: dict[StoreStatus, dict[Event, StoreStatus]] = {
     S.DELETED: {},
 }  # fmt: skip
 
-# How a store comes to exist: the events that create its row, and the status it starts in.
-INITIAL: dict[Event, StoreStatus] = {E.REQUESTED: S.REQUESTED, E.ADOPTED: S.PROVISIONING}
+# How a store comes to exist: the events that create its row, and the status it starts in. A store
+# created from a backup starts restoring: its first commit declares the Velero Restore, its release
+# comes with the restore's last one (docs/backups.md).
+INITIAL: dict[Event, StoreStatus] = {
+    E.REQUESTED: S.REQUESTED, E.ADOPTED: S.PROVISIONING, E.RESTORE: S.RESTORING,
+}  # fmt: skip
 
 # The moves the table allows (self-loops aside), for readers who ask "may a store go from a to b".
 TRANSITIONS: dict[StoreStatus, frozenset[StoreStatus]] = {

@@ -44,9 +44,13 @@ def _next(request: RestoreRequest) -> tuple[RestoreRequest | None, str, str]:
     return None, STAGE_DONE, MSG_DONE.format(backup=request.backup)
 
 
-async def advance(conn: Connection, store_id: str, name: str, stage: str, actor: Actor) -> StoreRow | None:
+async def advance(
+    conn: Connection, store_id: str, name: str, stage: str, actor: Actor, setup_done_key: str | None = None
+) -> StoreRow | None:
     """Commit the stage after `stage` of restore `name`; None (nothing written) when the store is no
-    longer restoring, or its spec is no longer at that stage of that restore."""
+    longer restoring, or its spec is no longer at that stage of that restore. With the restore done,
+    `setup_done_key` (a store created from a backup) records its restored data as set up for that key:
+    no setup Job runs over it, a retry's included."""
     async with conn.transaction():
         store = await repository.get_store(conn, store_id, for_update=True)
         if store is None or store.status != StoreStatus.RESTORING:
@@ -68,6 +72,8 @@ async def advance(conn: Connection, store_id: str, name: str, stage: str, actor:
         await audit.record(
             conn, EVENT_RESTORE_ADVANCED, actor, store_id=store.id, tenant=store.owner_id, detail=detail
         )
+        if after is None and setup_done_key is not None:
+            await repository.record_setup_done(conn, store.id, setup_done_key)
         return await repository.get_store(conn, store_id)
 
 

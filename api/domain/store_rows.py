@@ -9,6 +9,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from storefleet.api.domain.credentials_rotation import (
+    ROTATION_COLUMNS,
+    CredentialsRotation,
+    rotation_from_columns,
+)
 from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.renderer.spec import StoreSpec
 
@@ -16,7 +21,7 @@ from storefleet.renderer.spec import StoreSpec
 STORE_COLUMNS = (
     "id, owner_id, name, engine, theme, plan, template, branding, status, status_message, error, spec,"
     " spec_hash, last_commit_sha, created_at, updated_at, deleted_at, status_changed_at, committed_at,"
-    " pull_request_url, pinned_at, pinned_by, pin_reason, cluster_id"
+    f" pull_request_url, pinned_at, pinned_by, pin_reason, cluster_id, {ROTATION_COLUMNS}"
 )
 
 
@@ -47,6 +52,7 @@ class StoreSummary:
     pinned_by: str | None
     pin_reason: str | None
     cluster_id: str | None  # where the store runs (None: made before placement, on the home cluster)
+    credentials_rotation: CredentialsRotation | None  # the latest rotation of its admin password
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,13 +155,36 @@ class StoreQuery:
     pinned: bool | None = None
 
 
+def _typed(columns: dict[str, Any]) -> dict[str, Any]:
+    rotation = rotation_from_columns(columns)
+    return {**columns, "status": StoreStatus(columns["status"]), "credentials_rotation": rotation}
+
+
 def store_row(**columns: Any) -> StoreRow:
-    return StoreRow(**{**columns, "status": StoreStatus(columns["status"])})
+    return StoreRow(**_typed(columns))
 
 
 def store_summary(**columns: Any) -> StoreSummary:
-    return StoreSummary(**{**columns, "status": StoreStatus(columns["status"])})
+    return StoreSummary(**_typed(columns))
 
 
 def converging_store(**columns: Any) -> ConvergingStore:
     return ConvergingStore(**{**columns, "status": StoreStatus(columns["status"])})
+
+
+# ---- which stores one cluster's watcher judges -----------------------------------------------------
+SETTINGS_SCOPE = "settings"  # a watcher of the settings cluster: its stores and the unplaced ones
+_SETTINGS_STORES = (
+    " AND (s.cluster_id IS NULL OR s.cluster_id IN (SELECT id FROM clusters WHERE origin = 'settings'))"
+)
+
+
+def scope_filter(scope: str | None) -> str:
+    """Which stores one cluster's watcher judges: None, every store (one cluster, or a test's
+    watcher); `SETTINGS_SCOPE`, the settings cluster's and those made before placement; else the
+    stores of the cluster with that id."""
+    if scope is None:
+        return ""
+    if scope == SETTINGS_SCOPE:
+        return _SETTINGS_STORES
+    return " AND s.cluster_id = %(scope)s"

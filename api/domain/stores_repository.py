@@ -15,6 +15,9 @@ from storefleet.api.db.statement import Statement
 from storefleet.api.db.statement import with_writes as statement_with_writes
 from storefleet.api.db.where import Where
 from storefleet.api.domain.store_rows import (
+    SETTINGS_SCOPE as SETTINGS_SCOPE,
+)
+from storefleet.api.domain.store_rows import (
     STORE_COLUMNS,
     ConvergingStore,
     NewStore,
@@ -23,6 +26,7 @@ from storefleet.api.domain.store_rows import (
     StoreSummary,
     StoreWrites,
     converging_store,
+    scope_filter,
     store_row,
     store_summary,
 )
@@ -326,35 +330,18 @@ _WATCH_COLUMNS = (
 )
 
 
-SETTINGS_SCOPE = "settings"  # a watcher of the settings cluster: its stores and the unplaced ones
-_SETTINGS_STORES = (
-    " AND (s.cluster_id IS NULL OR s.cluster_id IN (SELECT id FROM clusters WHERE origin = 'settings'))"
-)
-
-
-def _scope_filter(scope: str | None) -> str:
-    """Which stores one cluster's watcher judges: None, every store (one cluster, or a test's
-    watcher); `SETTINGS_SCOPE`, the settings cluster's and those made before placement; else the
-    stores of the cluster with that id."""
-    if scope is None:
-        return ""
-    if scope == SETTINGS_SCOPE:
-        return _SETTINGS_STORES
-    return " AND s.cluster_id = %(scope)s"
-
-
 async def converging_stores(
     conn: Connection, store_ids: list[str] | None = None, scope: str | None = None
 ) -> list[ConvergingStore]:
     """Stores the cluster still has to converge (all of them), or those of `store_ids` that it has to
     converge or that run (`ready`, `degraded`: a change of their objects may be a change of health);
-    only those of the watcher's `scope` (`_scope_filter`)."""
+    only those of the watcher's `scope` (`store_rows.scope_filter`)."""
     only = " AND s.id = ANY(%(ids)s)" if store_ids is not None else ""
     statuses = list(CONVERGING) if store_ids is None else [*CONVERGING, *RUNNING]
     cur = conn.cursor(row_factory=_CONVERGING)
     await cur.execute(
         f"SELECT {_WATCH_COLUMNS} FROM stores s WHERE s.status = ANY(%(statuses)s){only}"
-        f"{_scope_filter(scope)} ORDER BY s.id",
+        f"{scope_filter(scope)} ORDER BY s.id",
         {"statuses": statuses, "ids": store_ids, "scope": scope},
     )
     return await cur.fetchall()
@@ -374,7 +361,7 @@ async def running_store_specs(conn: Connection, scope: str | None = None) -> lis
     """(id, spec) of every running store (`ready`, `degraded`) of the watcher's `scope`: what the
     HTTP probe visits."""
     cur = await conn.execute(
-        f"SELECT s.id, s.spec FROM stores s WHERE s.status = ANY(%(statuses)s){_scope_filter(scope)}"
+        f"SELECT s.id, s.spec FROM stores s WHERE s.status = ANY(%(statuses)s){scope_filter(scope)}"
         " ORDER BY s.id",
         {"statuses": list(RUNNING), "scope": scope},
     )
@@ -390,6 +377,12 @@ async def record_ready(conn: Connection, store_id: str, setup_key: str, revision
         " WHERE id = %s",
         (setup_key, setup_key, revision, store_id),
     )
+
+
+async def record_setup_done(conn: Connection, store_id: str, setup_key: str) -> None:
+    """The store's data is set up for `setup_key` without a Job of the platform's (data restored
+    from a backup): no setup runs until its setup inputs change."""
+    await conn.execute("UPDATE stores SET setup_done_key = %s WHERE id = %s", (setup_key, store_id))
 
 
 # ---- the cluster watcher: setup bookkeeping -------------------------------------------------------

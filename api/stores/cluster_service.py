@@ -189,13 +189,14 @@ async def read_credentials(
     admin_access: bool,
     profile: RenderProfile,
 ) -> StoreCredentials:
-    """The store's admin login from the cluster Secret `<store-id>-credentials`, audited."""
+    """The store's admin login from the cluster Secret `<instance>-credentials` (the store id, or the
+    instance a store created from a backup kept), audited."""
     store = await get_visible(conn, actor, store_id)
     is_owner = store.owner_id == actor.id
     if not is_owner and not admin_access:
         await _refuse_admin(conn, actor, store)
     spec = StoreSpec.model_validate(store.spec)
-    secret, key = credentials_secret_name(spec.store_id), ADMIN_PASSWORD_KEY[spec.engine.value]
+    secret, key = credentials_secret_name(spec.instance), ADMIN_PASSWORD_KEY[spec.engine.value]
     if StoreStatus(store.status) in (StoreStatus.DELETED, StoreStatus.DELETING):
         raise CredentialsNotAvailable(_not_available(store, None, secret, key))
     guarded = require_cluster(cluster)

@@ -12,12 +12,14 @@ from storefleet.api.core.services import services
 from storefleet.api.db.dependencies import DbConnection
 from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.api.domain.store_rows import StoreQuery
-from storefleet.api.stores import service
+from storefleet.api.stores import from_backup, service
+from storefleet.api.stores.cluster_endpoints import cluster_access
 from storefleet.api.stores.cluster_endpoints import router as cluster_router
 from storefleet.api.stores.guardrails import CreationLimits
 from storefleet.api.stores.history_endpoints import router as history_router
 from storefleet.api.stores.pin_endpoints import router as pin_router
-from storefleet.api.stores.presenter import Presenter
+from storefleet.api.stores.presenter import Presenter, render_profile
+from storefleet.api.stores.rotation_endpoints import router as rotation_router
 from storefleet.api.stores.schemas import (
     CreateStoreRequest,
     StoreList,
@@ -44,28 +46,45 @@ Offset = Annotated[int, Query(ge=0, le=1_000_000)]
     status_code=status.HTTP_202_ACCEPTED,
     operation_id="createStore",
     responses=error_responses(
+        404,
         409,
         422,
         429,
-        _409="`STORE_NAME_TAKEN`, `CLUSTER_NOT_ACTIVE` (the named cluster is cordoned or draining)",
-        _422="`VALIDATION_ERROR`, `UNKNOWN_CLUSTER`, `NO_MATCHING_CLUSTER`",
+        503,
+        _404="With `restore_from`: `STORE_NOT_FOUND` (no such store, or another tenant's), "
+        "`BACKUP_NOT_FOUND` (no such backup of that store)",
+        _409="`STORE_NAME_TAKEN`, `CLUSTER_NOT_ACTIVE` (the named cluster is cordoned or draining); with "
+        "`restore_from`: `BACKUPS_DISABLED`, `BACKUP_NOT_COMPLETED`",
+        _422="`VALIDATION_ERROR`, `UNKNOWN_CLUSTER`, `NO_MATCHING_CLUSTER`; with `restore_from`: "
+        "`BACKUP_ENGINE_MISMATCH`",
         _429="`STORE_LIMIT_EXCEEDED`, `CREATION_COOLDOWN`, `PLATFORM_STORE_LIMIT` or `CLUSTER_CAPACITY`",
+        _503="With `restore_from`: `CLUSTER_NOT_CONFIGURED`, `CLUSTER_UNAVAILABLE` (`Retry-After`) or "
+        "`OVERLOADED` (`Retry-After`)",
     ),
 )
 async def create_store(
     body: CreateStoreRequest, request: Request, conn: DbConnection, actor: CurrentActor, present: Presenter
 ) -> StoreOut:
-    """Accept a store request. It is committed to the fleet repo asynchronously (state `requested`)."""
+    """Accept a store request. It is committed to the fleet repo asynchronously (state `requested`).
+    With `restore_from`, the store is created from a backup of another store (state `restoring`):
+    its first commit declares the Velero Restore, the platform commits its release once Velero has
+    restored the data. Audited as `store.requested` and `store.restore_requested`."""
     settings = services(request).settings
     limits = CreationLimits(
         per_user=settings.max_stores_per_user,
         total=settings.max_stores_total,
         cooldown_s=settings.store_creation_cooldown_s,
     )
+    reserved = settings.reserved_store_names
     policy = PlacementPolicy(settings.placement_policy)
-    return present(
-        await service.create_store(conn, actor, body, settings.reserved_store_names, limits, policy)
-    )
+    if body.restore_from is not None:
+        profile = render_profile(settings)
+        store = await from_backup.create_from_backup(
+            conn, cluster_access(request), actor, body, profile, reserved, limits
+        )
+    else:
+        store = await service.create_store(conn, actor, body, reserved, limits, policy)
+    return present(store)
 
 
 @router.get("", operation_id="listStores")
@@ -174,7 +193,9 @@ async def update_store(
     return present(store)
 
 
-# A store's commits and their rollback, its pin; what the platform reads from the cluster about it.
+# A store's commits and their rollback, its pin; what the platform reads from the cluster about it,
+# and the rotation of its admin password.
 router.include_router(history_router)
 router.include_router(pin_router)
 router.include_router(cluster_router)
+router.include_router(rotation_router)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from storefleet.api.clusters.placement import ClusterName
 from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.api.domain.store_rows import StoreSummary
-from storefleet.api.stores.schemas import StoreCluster, StoreOut, StorePin
+from storefleet.api.stores.schemas import CredentialsRotationOut, StoreCluster, StoreOut, StorePin
 from storefleet.renderer.manifests import store_host, store_url
 from storefleet.renderer.profile import RenderProfile
 from storefleet.renderer.spec import Engine, StoreSpec
@@ -42,6 +42,9 @@ def store_out(
     where = clusters.get(store.cluster_id) if store.cluster_id is not None and clusters is not None else None
     if where is not None:
         out.cluster = StoreCluster(name=where.name, region=where.region)
+    rotation = store.credentials_rotation
+    if rotation is not None:
+        out.credentials_rotation = CredentialsRotationOut.model_validate(rotation, from_attributes=True)
     if store.pinned_at is not None and store.pin_reason is not None and store.pinned_by is not None:
         out.pin = StorePin(reason=store.pin_reason, pinned_by=store.pinned_by, pinned_at=store.pinned_at)
     if out.status in INSTALLED:

@@ -15,6 +15,7 @@ from pydantic import (
 
 from storefleet.api.clusters.schemas import MAX_LABELS, LabelKey, LabelValue, Region
 from storefleet.api.core.types import Text
+from storefleet.api.domain.credentials_rotation import RotationState
 from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.renderer.catalogue import DEFAULT_TEMPLATE, TEMPLATE_NAMES, Branding, Template
 from storefleet.renderer.spec import CLUSTER_NAME_PATTERN, Engine, Plan, Theme
@@ -28,6 +29,23 @@ class PlacementRequest(BaseModel):
     region: Region | None = Field(default=None, description="Only clusters of this region")
     labels: dict[LabelKey, LabelValue] = Field(
         default_factory=dict, max_length=MAX_LABELS, description="Only clusters carrying all these labels"
+    )
+
+
+class RestoreFrom(BaseModel):
+    """A backup to create the store from (docs/backups.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    store_id: str = Field(
+        max_length=64,
+        pattern=r"^[a-z0-9-]+$",
+        description="The store the backup is of: yours (an admin: any), deleted or not",
+    )
+    backup: str = Field(
+        max_length=63,
+        pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$",
+        description="One of that store's Completed backups (a name from `GET /stores/{id}/backups`)",
     )
 
 
@@ -49,6 +67,12 @@ class CreateStoreRequest(BaseModel):
     )
     placement: PlacementRequest | None = Field(
         default=None, description="Where the platform may place the store: a region and cluster labels"
+    )
+    restore_from: RestoreFrom | None = Field(
+        default=None,
+        description="Create the store from a backup of another store, with that store's data and its "
+        "engine (which `engine` must name), theme, plan, template and branding (not to be set here). "
+        "The store starts `restoring`.",
     )
 
     @field_validator("theme")
@@ -88,6 +112,21 @@ class PinRequest(BaseModel):
     ] = Field(description="Why the store must keep what it runs (shown to admins and in the rollout)")
 
 
+class CredentialsRotationOut(BaseModel):
+    """The latest rotation of the store's admin password (`POST /stores/{id}/credentials/rotate`)."""
+
+    generation: int = Field(description="The store's rotation number: 1 for its first")
+    state: RotationState = Field(
+        description="`requested` (waiting for the cluster watcher), `running` (its Job sets the new "
+        "password in the shop), `done` (the credentials return the new password; the old one no longer "
+        "works) or `failed` (nothing changed: the old password still works)"
+    )
+    requested_at: datetime
+    requested_by: str = Field(description="The account that asked for it: `<username> (<id>)`")
+    changed_at: datetime = Field(description="When it entered its state")
+    message: str | None = Field(description="What it waits for, or why it failed")
+
+
 class StoreOut(BaseModel):
     id: str
     name: str
@@ -115,6 +154,9 @@ class StoreOut(BaseModel):
     )
     cluster: StoreCluster | None = Field(
         default=None, description="Where the store runs (null: no cluster is registered on the platform)"
+    )
+    credentials_rotation: CredentialsRotationOut | None = Field(
+        default=None, description="The latest rotation of the store's admin password, if it ever had one"
     )
 
 

@@ -4,6 +4,7 @@ never miss or invent a change."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -22,7 +23,7 @@ from storefleet.api.domain import lifecycle_service as lifecycle
 from storefleet.api.domain import outbox_repository as outbox
 from storefleet.api.domain import stores_repository as repository
 from storefleet.api.domain.audit_repository import AuditEventRecord, AuditEventRow, AuditFilter
-from storefleet.api.domain.lifecycle import Event, StoreStatus, accepts, next_status
+from storefleet.api.domain.lifecycle import INITIAL, Event, StoreStatus, accepts, next_status
 from storefleet.api.domain.lifecycle_service import InvalidStateTransition, Occurrence
 from storefleet.api.domain.lifecycle_service import StateConflict as StateConflict  # raised by `transition`
 from storefleet.api.domain.store_rows import NewStore, StoreQuery, StoreRow, StoreSummary
@@ -68,7 +69,7 @@ async def transition(
     return await lifecycle.apply(conn, Occurrence(store, event, message, None, detail), actor)
 
 
-def _checked_name(name: str, extra_reserved: frozenset[str]) -> str:
+def checked_name(name: str, extra_reserved: frozenset[str]) -> str:
     try:
         return validate_store_name(name, extra_reserved)
     except StoreNameError as exc:
@@ -89,18 +90,14 @@ async def create_store(
     statement; when guardrails or a limited cluster's room apply, in a transaction after they allow
     it (checked under locks in that same transaction)."""
     assert actor.id is not None
-    name = _checked_name(req.name, extra_reserved)
+    name = checked_name(req.name, extra_reserved)
     wanted = Wanted(
         plan=req.plan,
         cluster=req.cluster,
         region=req.placement.region if req.placement else None,
         labels=req.placement.labels if req.placement else {},
     )
-    try:
-        placed = await place(conn, wanted, actor.id, policy)
-    except PLACEMENT_REFUSALS as exc:
-        await _refused(conn, actor, req, name, exc)
-        raise
+    placed = await place_or_refuse(conn, actor, wanted, name, req.engine.value, policy)
     spec = StoreSpec(
         store_id=new_id(STORE_ID_PREFIX),
         tenant=actor.id,
@@ -113,51 +110,85 @@ async def create_store(
         cluster=placed.spec_cluster,
     )
     new_store = store_rows.new_store(spec, MSG_AWAITING_COMMIT, placed.cluster_id)
+    return await insert_new_store(conn, actor, new_store, limits, placement=(placed, wanted))
+
+
+async def place_or_refuse(
+    conn: Connection, actor: Actor, wanted: Wanted, name: str, engine: str, policy: PlacementPolicy
+) -> Placed:
+    """The cluster for a new store; a refusal is audited (nothing was written) and raised."""
+    assert actor.id is not None
     try:
-        store = await _insert_new_store(conn, actor, new_store, limits, (placed, wanted))
+        return await place(conn, wanted, actor.id, policy)
+    except PLACEMENT_REFUSALS as exc:
+        await _refused(conn, actor, name, engine, exc)
+        raise
+
+
+async def insert_new_store(
+    conn: Connection,
+    actor: Actor,
+    new_store: NewStore,
+    limits: CreationLimits,
+    *,
+    event: Event = Event.REQUESTED,
+    params: dict[str, Any] | None = None,
+    also: Sequence[AuditEventRow] = (),
+    placement: tuple[Placed, Wanted] | None = None,
+) -> StoreRow:
+    """Insert the store (in the status `event` starts it in) with its outbox row (`params` for the
+    commit) and its audit rows (`store.requested`, then `also`) in one statement; when guardrails or
+    a limited cluster's room (`placement`) apply, in a transaction after they allow it (checked under
+    locks in that same transaction). A refusal is audited after the rollback: it is on the record
+    though the store is not."""
+    writes = _creation_writes(new_store, actor, INITIAL[event], params, also)
+    try:
+        store = await _insert(conn, actor, new_store, limits, event, writes, placement)
     except (StoreNameTaken, *CREATION_REFUSALS, *PLACEMENT_REFUSALS) as exc:  # type: ignore[misc]
-        # after the rollback: the refusal is on the record though the store is not
-        await _refused(conn, actor, req, name, exc)
+        await _refused(conn, actor, new_store.name, new_store.engine, exc)
         raise
     outbox.note_enqueued(conn)
     return store
 
 
-async def _refused(conn: Connection, actor: Actor, req: CreateStoreRequest, name: str, exc: AppError) -> None:
-    detail = {"code": exc.code, "name": name, "engine": req.engine.value, "message": exc.message}
+async def _refused(conn: Connection, actor: Actor, name: str, engine: str, exc: AppError) -> None:
+    detail = {"code": exc.code, "name": name, "engine": engine, "message": exc.message}
     await audit.record(conn, "store.create_refused", actor, tenant=actor.id, detail=detail)
 
 
-async def _insert_new_store(
-    conn: Connection,
-    actor: Actor,
-    new_store: NewStore,
-    limits: CreationLimits,
-    placement: tuple[Placed, Wanted],
-) -> StoreRow:
-    writes = _creation_writes(new_store, actor)
-    placed, wanted = placement
+async def _insert(
+    conn: Connection, actor: Actor, new_store: NewStore, limits: CreationLimits, event: Event,
+    writes: list[Statement], placement: tuple[Placed, Wanted] | None,
+) -> StoreRow:  # fmt: skip
+    limited = placement is not None and placement[0].limited
     try:
-        if creation_guarded(actor, limits) or placed.limited:
+        if creation_guarded(actor, limits) or limited:
             async with conn.transaction():
                 if creation_guarded(actor, limits):
                     await check_creation_allowed(conn, actor, limits)
-                await take_room(conn, placed, wanted)
-                return await lifecycle.create(conn, new_store, Event.REQUESTED, with_writes=writes)
-        return await lifecycle.create(conn, new_store, Event.REQUESTED, with_writes=writes)
+                if placement is not None:
+                    await take_room(conn, *placement)
+                return await lifecycle.create(conn, new_store, event, with_writes=writes)
+        return await lifecycle.create(conn, new_store, event, with_writes=writes)
     except pg_errors.UniqueViolation as exc:
         if exc.diag.constraint_name != repository.LIVE_NAME_CONSTRAINT:
             raise
         raise StoreNameTaken(f"You already have a store named '{new_store.name}'.") from exc
 
 
-def _creation_writes(store: NewStore, actor: Actor) -> list[Statement]:
+def _creation_writes(
+    store: NewStore,
+    actor: Actor,
+    status: StoreStatus,
+    params: dict[str, Any] | None,
+    also: Sequence[AuditEventRow],
+) -> list[Statement]:
     """The outbox and audit rows of a create: they ride in the store's insert (one round trip)."""
-    after = {"status": StoreStatus.REQUESTED.value, "spec": store.spec}
+    after = {"status": status.value, "spec": store.spec}
     event = audit.event_row("store.requested", actor, store_id=store.id, tenant=store.owner_id, after=after)
     return [
-        outbox.enqueue_statement(_outbox_entry(store, "create", actor)),
-        audit.record_statement(event),
+        outbox.enqueue_statement(_outbox_entry(store, "create", actor, params)),
+        *(audit.record_statement(row) for row in (event, *also)),
     ]
 
 

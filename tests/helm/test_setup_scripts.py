@@ -82,8 +82,12 @@ def test_scripts_parse(engine: str, render_store: Any, kit: Any, tmp_path: Path)
     assert (
         scripts
         == {
-            "woocommerce": ["woocommerce-catalogue.sh", "woocommerce-setup.sh"],
-            "medusa": ["medusa-setup.sh"],
+            "woocommerce": [
+                "woocommerce-catalogue.sh",
+                "woocommerce-rotate-admin.sh",
+                "woocommerce-setup.sh",
+            ],
+            "medusa": ["medusa-rotate-admin.sh", "medusa-setup.sh"],
         }[engine]
     )
     for name in scripts:

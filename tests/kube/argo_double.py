@@ -1,5 +1,6 @@
 """Argo CD's part, played over the Kubernetes API: the root Application `storefleet-tenants` applies
-each store directory's namespace.yaml and application.yaml and prunes what left git; the application
+each store directory's namespace.yaml and application.yaml (and its Velero schedule.yaml and
+restore.yaml, as the gitops-template's include glob names them) and prunes what left git; the application
 controller refreshes, syncs (with the automated retries) and assesses the health of each store's
 Application. Applications have no status subresource: status is written through the main endpoint."""
 
@@ -19,6 +20,8 @@ RESOURCES_FINALIZER = "resources-finalizer.argocd.argoproj.io"
 REFRESH = "argocd.argoproj.io/refresh"
 TRACKING = "argocd.argoproj.io/tracking-id"
 SYNCED_MESSAGE = "successfully synced (all tasks run)"
+# The files of a store directory the root Application applies (gitops-template/argocd tenants.yaml)
+ROOT_FILES = ("namespace.yaml", "application.yaml", "schedule.yaml", "restore.yaml")
 
 
 def _op_state(app: Obj) -> Obj:
@@ -68,7 +71,7 @@ class ArgoDouble(Applier):
         root = self.kube.get(API, "Application", self.namespace, ROOT)
         if root is not None:
             return root
-        include = "{*/namespace.yaml,*/application.yaml}"
+        include = "{" + ",".join(f"*/{name}" for name in ROOT_FILES) + "}"
         spec = {
             "project": "storefleet-fleet",
             "source": {
@@ -85,15 +88,13 @@ class ArgoDouble(Applier):
         return self.kube.create({"apiVersion": API, "kind": "Application", "metadata": meta, "spec": spec})
 
     def sync_root(self) -> str:
-        """Apply every store's namespace.yaml and application.yaml at the branch head, prune the ones
-        whose directory is gone (Applications first); returns the commit."""
+        """Apply every store's files the root includes at the branch head (its namespace first), prune
+        the objects whose file is gone (Applications first); returns the commit."""
         root = self.bootstrap()
         sha = self.source.head()
         applied: list[Obj] = []
         for store in self.source.store_dirs(sha).values():
-            for obj in sorted(
-                store.objects(["namespace.yaml", "application.yaml"]), key=lambda o: o["kind"] != "Namespace"
-            ):
+            for obj in sorted(store.objects(list(ROOT_FILES)), key=lambda o: o["kind"] != "Namespace"):
                 obj["metadata"].setdefault("annotations", {})[TRACKING] = _tracking_id(obj)
                 self.kube.apply(obj)
                 applied.append(self._resource_ref(obj))

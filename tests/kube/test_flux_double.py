@@ -59,7 +59,7 @@ def test_install_applies_the_store_and_reports_the_release(flux: FluxDouble, fle
     namespace = kube.get("v1", "Namespace", None, STORE)
     assert namespace is not None and namespace["metadata"]["labels"]["storefleet.io/store"] == STORE
     hr = release(kube)
-    message = f"Helm install succeeded for release {STORE}/{STORE}.v1 with chart ecommerce-store@0.3.0"
+    message = f"Helm install succeeded for release {STORE}/{STORE}.v1 with chart ecommerce-store@0.4.0"
     assert conditions(hr) == {
         "Ready": ("True", "InstallSucceeded", message),
         "Released": ("True", "InstallSucceeded", message),
@@ -113,7 +113,7 @@ def test_unchanged_commit_changes_nothing_and_a_spec_change_upgrades(
     flux.reconcile()
     hr = release(flux.kube)
     assert hr["metadata"]["generation"] == 2 and hr["status"]["observedGeneration"] == 2
-    message = f"Helm upgrade succeeded for release {STORE}/{STORE}.v2 with chart ecommerce-store@0.3.0"
+    message = f"Helm upgrade succeeded for release {STORE}/{STORE}.v2 with chart ecommerce-store@0.4.0"
     assert conditions(hr)["Ready"] == ("True", "UpgradeSucceeded", message)
     assert [h["status"] for h in hr["status"]["history"]] == ["deployed", "superseded"]
 
@@ -162,7 +162,7 @@ def test_failures_retry_then_stall_and_a_reset_recovers(flux: FluxDouble, fleet:
     flux.fail(STORE, times=None, message="timed out waiting for the condition")
     flux.reconcile()
     hr = release(flux.kube)
-    chart = "ecommerce-store@0.3.0"
+    chart = "ecommerce-store@0.4.0"
     error = "timed out waiting for the condition"
     failed = f"Helm install failed for release {STORE}/{STORE} with chart {chart}: {error}"
     assert conditions(hr)["Ready"] == ("False", "InstallFailed", failed)

@@ -138,3 +138,66 @@ def test_restore_failures_carry_velero_s_reason(kube_api: KubeCluster) -> None:
     assert status["missing"]["phase"] == "FailedValidation"
     assert status["bad-1"]["phase"] == "Failed"
     assert status["bad-1"]["failureReason"] == "error restoring persistentvolumeclaims: timed out"
+
+
+def _object(api: str, kind: str, namespace: str, name: str, labels: dict[str, str], **body: Any) -> Any:
+    meta = {"name": name, "namespace": namespace, "labels": labels}
+    return {"apiVersion": api, "kind": kind, "metadata": meta, **body}
+
+
+def test_a_namespace_mapped_restore_brings_the_selected_objects_under_their_names(
+    kube_api: KubeCluster,
+) -> None:
+    velero = VeleroDouble(kube_api)
+    old, new = "st-abcdefgh23", "st-newnewnew2"
+    store = {"storefleet.io/store": old, "app.kubernetes.io/instance": old}
+    velero.kube.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": old}})
+    claim = _claim(old, f"{old}-mariadb")
+    claim["metadata"]["labels"] = store
+    velero.kube.create(claim)
+    velero.kube.create(_object("v1", "Secret", old, f"{old}-credentials", store, data={"k": "dmFsdWU="}))
+    pod = _object(
+        "v1", "Pod", old, f"{old}-mariadb-0", store, spec={"containers": [{"name": "db", "image": "db"}]}
+    )
+    owner = {"apiVersion": "apps/v1", "kind": "StatefulSet", "name": f"{old}-mariadb", "uid": "1234"}
+    pod["metadata"]["ownerReferences"] = [owner]
+    velero.kube.create(pod)
+    finished = _object("v1", "Pod", old, "setup-1", store, spec=pod["spec"])
+    velero.kube.write_status(velero.kube.create(finished), {"phase": "Succeeded"})
+    rules = {"rules": [{"host": "old.example"}]}
+    velero.kube.create(_object("networking.k8s.io/v1", "Ingress", old, old, store, spec=rules))
+    helm = {"owner": "helm", "name": old}  # Helm's release record: not the store's label
+    velero.kube.create(_object("v1", "Secret", old, f"sh.helm.release.v1.{old}.v1", helm, data={"r": "eA=="}))
+    velero.kube.create(SCHEDULE)
+    backup = velero.run_schedule("storefleet-st-abcdefgh23")["metadata"]["name"]
+    velero.reconcile()
+    assert len(velero.contents(backup)) == 6  # what the namespace held
+
+    restore = _restore("into-new", backup, {old: new})
+    restore["spec"]["labelSelector"] = {"matchLabels": {"storefleet.io/store": old}}
+    restore["spec"]["excludedResources"] = ["jobs.batch", "ingresses.networking.k8s.io"]
+    velero.kube.create(restore)
+    velero.reconcile()
+    (done,) = velero.restores()
+    assert done["status"]["progress"] == {"totalItems": 3, "itemsRestored": 3}
+    kinds = (
+        ("v1", "PersistentVolumeClaim"),
+        ("v1", "Secret"),
+        ("v1", "Pod"),
+        ("networking.k8s.io/v1", "Ingress"),
+    )
+    got = {
+        (o["kind"], o["metadata"]["name"]): o
+        for api, kind in kinds
+        for o in velero.kube.list_objects(api, kind, new)
+    }
+    assert set(got) == {
+        ("PersistentVolumeClaim", f"{old}-mariadb"),
+        ("Secret", f"{old}-credentials"),
+        ("Pod", f"{old}-mariadb-0"),
+    }
+    restored_pod = got[("Pod", f"{old}-mariadb-0")]
+    assert not restored_pod["metadata"].get("ownerReferences")  # Velero resets them
+    restored_labels = {"velero.io/backup-name": backup, "velero.io/restore-name": "into-new"}
+    assert restored_pod["metadata"]["labels"] == {**store, **restored_labels}
+    assert got[("Secret", f"{old}-credentials")]["data"] == {"k": "dmFsdWU="}

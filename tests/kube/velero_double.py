@@ -6,10 +6,15 @@ would, and the restore controller moving each new Restore the same way (`New` �
 backup that is not there or not complete). Each step is callable on its own; nothing happens unless
 a test calls one.
 
-What a backup holds is modelled by its PersistentVolumeClaims (the volumes, what a restore in place
-is about): recorded when the backup completes, created again by a restore, in the namespace the
-Restore maps them to, labelled `velero.io/backup-name` and `velero.io/restore-name` as Velero labels
-what it restores; a claim that exists is skipped with a warning, as Velero skips an existing PVC.
+What a backup holds is the objects of its namespaces, of the kinds the doubles put there (`BACKED_UP`:
+the chart's claims, Secrets, ConfigMaps, workloads, Pods, Service, Ingress, limits; Jobs), recorded
+when the backup completes. A restore creates them again as Velero's restore reference describes it:
+the kinds in `excludedResources` left out (by Velero's `<resource>.<group>` names), only the objects
+the `labelSelector`'s `matchLabels` select, finished Pods left out, each in the namespace the
+`namespaceMapping` maps its own to, under its own name and labels, without owner references (Velero
+resets them) and labelled `velero.io/backup-name` and `velero.io/restore-name`. An object that exists
+is skipped with a warning, as Velero skips an existing PVC (the double does not play
+`existingResourcePolicy: update` on the others).
 RestoreStatus fields: `phase`, `startTimestamp`, `completionTimestamp`,
 `progress.{totalItems,itemsRestored}`, `warnings`, `errors`, `failureReason`, `validationErrors`.
 
@@ -41,6 +46,24 @@ TYPES = (
 )
 ITEMS = 24  # what every backup of the double holds
 FAILED_PHASES = ("Failed", "PartiallyFailed", "FailedValidation")
+# (apiVersion, kind, Velero's resource name): what a backup of the double holds of a namespace.
+BACKED_UP = (
+    ("v1", "PersistentVolumeClaim", "persistentvolumeclaims"),
+    ("v1", "Secret", "secrets"),
+    ("v1", "ConfigMap", "configmaps"),
+    ("v1", "ServiceAccount", "serviceaccounts"),
+    ("v1", "ResourceQuota", "resourcequotas"),
+    ("v1", "LimitRange", "limitranges"),
+    ("v1", "Pod", "pods"),
+    ("v1", "Service", "services"),
+    ("apps/v1", "Deployment", "deployments.apps"),
+    ("networking.k8s.io/v1", "Ingress", "ingresses.networking.k8s.io"),
+    ("batch/v1", "Job", "jobs.batch"),
+)
+_RESOURCE = {kind: resource for _, kind, resource in BACKED_UP}
+_KEPT_META = ("name", "namespace", "labels", "annotations", "ownerReferences")
+_BODY = ("spec", "data", "stringData", "type")
+_FINISHED_POD = ("Succeeded", "Failed")  # Velero does not restore a Pod that ran to its end
 
 
 def stamp(when: datetime) -> str:
@@ -76,7 +99,7 @@ class VeleroDouble:
             self.kube.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}})
         self._backup_outcomes: dict[str, Outcome] = {}
         self._restore_outcomes: dict[str, Outcome] = {}
-        self._contents: dict[str, list[Obj]] = {}  # backup name -> the claims it holds
+        self._contents: dict[str, list[Obj]] = {}  # backup name -> the objects it holds
 
     def reconcile(self) -> None:
         """One pass of the backup and restore controllers: start what is new, finish what is under way."""
@@ -138,19 +161,22 @@ class VeleroDouble:
             if outcome.phase == "PartiallyFailed":
                 status["errors"] = 1
             if outcome.phase != "Failed":
-                self._contents[name] = self._claims_of(backup["spec"].get("includedNamespaces") or [])
+                self._contents[name] = self._objects_of(backup["spec"].get("includedNamespaces") or [])
             self._write(backup, status)
             finished.append(name)
         return finished
 
-    def _claims_of(self, namespaces: list[str]) -> list[Obj]:
-        kept = ("name", "namespace", "labels")
+    def _objects_of(self, namespaces: list[str]) -> list[Obj]:
         return [
-            {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "spec": claim.get("spec") or {},
-             "metadata": {k: v for k, v in claim["metadata"].items() if k in kept}}
+            _backed_up(obj)
             for namespace in namespaces
-            for claim in self.kube.list_objects("v1", "PersistentVolumeClaim", namespace)
-        ]  # fmt: skip
+            for api, kind, _ in BACKED_UP
+            for obj in self.kube.list_objects(api, kind, namespace)
+        ]
+
+    def contents(self, backup: str) -> list[Obj]:
+        """What the backup holds (its objects as recorded; a Pod with its phase)."""
+        return copy.deepcopy(self._contents.get(backup, []))
 
     # --- restores ---------------------------------------------------------------------------------
 
@@ -179,7 +205,7 @@ class VeleroDouble:
                 )
                 self._write(restore, {"phase": "FailedValidation", "validationErrors": [problem]})
                 continue
-            total = len(self._contents.get(name, []))
+            total = len(_selected(restore, self._contents.get(name, [])))
             status = {"phase": "InProgress", "startTimestamp": stamp(datetime.now(UTC)),
                       "progress": {"totalItems": total, "itemsRestored": 0}}  # fmt: skip
             self._write(restore, status)
@@ -187,7 +213,8 @@ class VeleroDouble:
         return started
 
     def finish_restores(self) -> list[str]:
-        """`InProgress` → `Completed` with the backup's claims created (or the outcome asked for)."""
+        """`InProgress` → `Completed` with the backup's objects the Restore selects created (or the
+        outcome asked for)."""
         finished = []
         for restore in self.restores():
             status = copy.deepcopy(restore.get("status") or {})
@@ -198,12 +225,12 @@ class VeleroDouble:
                 (o for prefix, o in self._restore_outcomes.items() if name.startswith(prefix)),
                 Outcome("Completed"),
             )
-            claims = self._contents.get(restore["spec"]["backupName"], [])
+            items = _selected(restore, self._contents.get(restore["spec"]["backupName"], []))
             if outcome.phase == "Failed":
-                claims, status["failureReason"] = [], outcome.reason
+                items, status["failureReason"] = [], outcome.reason
             elif outcome.phase == "PartiallyFailed":
-                claims, status["errors"] = claims[:1], 1
-            restored, skipped = self._restore_claims(restore, claims)
+                items, status["errors"] = items[:1], 1
+            restored, skipped = self._restore_items(restore, items)
             if skipped:
                 status["warnings"] = skipped
             status.update(phase=outcome.phase, completionTimestamp=stamp(datetime.now(UTC)))
@@ -212,25 +239,29 @@ class VeleroDouble:
             finished.append(name)
         return finished
 
-    def _restore_claims(self, restore: Obj, claims: list[Obj]) -> tuple[int, int]:
-        """(claims created, claims skipped because they exist)."""
+    def _restore_items(self, restore: Obj, items: list[Obj]) -> tuple[int, int]:
+        """(objects created, objects skipped because they exist)."""
         mapping = restore["spec"].get("namespaceMapping") or {}
         labels = {"velero.io/backup-name": restore["spec"]["backupName"],
                   "velero.io/restore-name": restore["metadata"]["name"]}  # fmt: skip
         restored = skipped = 0
-        for claim in claims:
-            claim = copy.deepcopy(claim)
-            meta = claim["metadata"]
+        for item in items:
+            obj = copy.deepcopy(item)
+            obj.pop("status", None)
+            meta = obj["metadata"]
+            meta.pop("ownerReferences", None)  # Velero resets them: the owner is restored anew, if at all
             meta["namespace"] = mapping.get(meta["namespace"], meta["namespace"])
             meta["labels"] = {**(meta.get("labels") or {}), **labels}
             if self.kube.get("v1", "Namespace", None, meta["namespace"]) is None:
                 self.kube.create(
                     {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": meta["namespace"]}}
                 )
-            if self.kube.get("v1", "PersistentVolumeClaim", meta["namespace"], meta["name"]) is not None:
+            if self.kube.get(obj["apiVersion"], obj["kind"], meta["namespace"], meta["name"]) is not None:
                 skipped += 1
                 continue
-            self.kube.write_status(self.kube.create(claim), {"phase": "Bound"})
+            created = self.kube.create(obj)
+            if obj["kind"] == "PersistentVolumeClaim":
+                self.kube.write_status(created, {"phase": "Bound"})
             restored += 1
         return restored, skipped
 
@@ -259,3 +290,28 @@ class VeleroDouble:
     def _write(self, obj: Obj, status: Obj) -> None:
         # no status subresource: the controller updates the object (a merge patch of its status)
         self.kube.merge_patch(obj, {"status": status})
+
+
+def _backed_up(obj: Obj) -> Obj:
+    """An object as a backup records it: its identity, labels, annotations and owners, its content;
+    of its status, only a Pod's phase (which says whether a restore brings it back)."""
+    recorded: Obj = {"apiVersion": obj["apiVersion"], "kind": obj["kind"]}
+    recorded["metadata"] = {k: v for k, v in obj["metadata"].items() if k in _KEPT_META}
+    recorded.update({k: copy.deepcopy(obj[k]) for k in _BODY if k in obj})
+    if obj["kind"] == "Pod":
+        recorded["status"] = {"phase": (obj.get("status") or {}).get("phase", "Pending")}
+    return recorded
+
+
+def _selected(restore: Obj, items: list[Obj]) -> list[Obj]:
+    """The backed-up objects a Restore brings back: not of an excluded resource, selected by its
+    `labelSelector.matchLabels` (when it has one), not a Pod that ran to its end."""
+    spec = restore["spec"]
+    excluded = set(spec.get("excludedResources") or [])
+    wanted = (spec.get("labelSelector") or {}).get("matchLabels") or {}
+    return [
+        item for item in items
+        if _RESOURCE[item["kind"]] not in excluded
+        and all((item["metadata"].get("labels") or {}).get(k) == v for k, v in wanted.items())
+        and (item.get("status") or {}).get("phase") not in _FINISHED_POD
+    ]  # fmt: skip

@@ -18,7 +18,7 @@ import yaml
 from tests.kube.rest import Kube
 
 Obj = dict[str, Any]
-CHART, CHART_VERSION = "ecommerce-store", "0.3.0"
+CHART, CHART_VERSION = "ecommerce-store", "0.4.0"
 _IMAGES = {
     "woocommerce": "wordpress:6.7.1-php8.2-apache",
     "medusa": "ghcr.io/storefleet/medusa-backend:0.2.0",
@@ -66,6 +66,7 @@ class Release:
     existing_secret: str | None
     quota: bool = True  # quota.enabled (the chart's default)
     limit_range: bool = True  # limitRange.enabled
+    instance: str = ""  # store.instance: the instance a store created from a backup kept
 
     @classmethod
     def from_values(cls, values: Obj) -> Release:
@@ -81,11 +82,17 @@ class Release:
             existing_secret=(values.get("credentials") or {}).get("existingSecret"),
             quota=bool((values.get("quota") or {}).get("enabled", True)),
             limit_range=bool((values.get("limitRange") or {}).get("enabled", True)),
+            instance=store.get("instance") or "",
         )
 
     @property
+    def fullname(self) -> str:
+        """The chart's `store.fullname`: the release name (the store id), or `store.instance`."""
+        return self.instance or self.store_id
+
+    @property
     def secret_name(self) -> str:
-        return self.existing_secret or f"{self.store_id}-credentials"
+        return self.existing_secret or f"{self.fullname}-credentials"
 
     @property
     def app(self) -> str:
@@ -93,23 +100,23 @@ class Release:
 
     @property
     def web(self) -> str:
-        return f"{self.store_id}-{'wordpress' if self.engine == 'woocommerce' else 'storefront'}"
+        return f"{self.fullname}-{'wordpress' if self.engine == 'woocommerce' else 'storefront'}"
 
     @property
     def deployment(self) -> str:
-        return f"{self.store_id}-{self.app}"
+        return f"{self.fullname}-{self.app}"
 
     @property
     def pod_name(self) -> str:
         """A ReplicaSet-style name, stable for the store (upgrades keep the Pod: no rollout is modelled)."""
-        digest = hashlib.sha256(self.store_id.encode()).hexdigest()
+        digest = hashlib.sha256(self.fullname.encode()).hexdigest()
         return f"{self.deployment}-{digest[:10]}-{digest[10:15]}"
 
     def labels(self, component: str) -> dict[str, str]:
         return {
             "helm.sh/chart": f"{CHART}-{CHART_VERSION}",
             "app.kubernetes.io/name": CHART,
-            "app.kubernetes.io/instance": self.store_id,
+            "app.kubernetes.io/instance": self.fullname,
             "app.kubernetes.io/version": CHART_VERSION,
             "app.kubernetes.io/managed-by": "Helm",
             "app.kubernetes.io/part-of": "storefleet",
@@ -124,7 +131,8 @@ class Release:
 
 
 def setup_config_map(release: Release) -> Obj:
-    """ConfigMap <id>-setup, shaped as configmap-setup.yaml renders it (scripts left out)."""
+    """ConfigMap <fullname>-setup, shaped as configmap-setup.yaml renders it (the scripts' text left
+    out: nothing runs them here, but the watcher looks for the rotation script's key)."""
     command = ["bash", f"/etc/storefleet/setup/{release.engine}-setup.sh"]
     image = _SETUP_IMAGES[release.engine]
     scheme = "https" if release.tls else "http"
@@ -157,7 +165,7 @@ def setup_config_map(release: Release) -> Obj:
                         }
                     ],
                     "volumes": [
-                        {"name": "setup", "configMap": {"name": f"{release.store_id}-setup"}},
+                        {"name": "setup", "configMap": {"name": f"{release.fullname}-setup"}},
                         {"name": "credentials", "secret": {"secretName": release.secret_name}},
                     ],
                 },
@@ -168,8 +176,12 @@ def setup_config_map(release: Release) -> Obj:
     return {
         "apiVersion": "v1",
         "kind": "ConfigMap",
-        "metadata": release.meta(f"{release.store_id}-setup", "setup", annotations=annotations),
-        "data": {"store.env": env, "job.yaml": yaml.safe_dump(job, sort_keys=False)},
+        "metadata": release.meta(f"{release.fullname}-setup", "setup", annotations=annotations),
+        "data": {
+            "store.env": env,
+            "job.yaml": yaml.safe_dump(job, sort_keys=False),
+            f"{release.engine}-rotate-admin.sh": "# helm/ecommerce-store/files\n",
+        },
     }
 
 
@@ -227,7 +239,7 @@ def _service_and_ingress(release: Release) -> list[Obj]:
     ingress = {
         "apiVersion": "networking.k8s.io/v1",
         "kind": "Ingress",
-        "metadata": release.meta(release.store_id, "web"),
+        "metadata": release.meta(release.fullname, "web"),
         "spec": spec,
     }
     return [service, ingress]
@@ -306,18 +318,18 @@ def claims(release: Release) -> list[Obj]:
     spec = {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}
     return [
         {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "spec": spec,
-         "metadata": release.meta(f"{release.store_id}-{component}", component)}
+         "metadata": release.meta(f"{release.fullname}-{component}", component)}
         for component in components
     ]  # fmt: skip
 
 
 def limits(release: Release) -> list[Obj]:
     """The chart's ResourceQuota and LimitRange (resourcequota.yaml, limitrange.yaml: a small plan),
-    named by its fullname (the store id), each when its values enable it."""
+    named by its fullname, each when its values enable it."""
     quota = {
         "apiVersion": "v1",
         "kind": "ResourceQuota",
-        "metadata": release.meta(release.store_id, "quota"),
+        "metadata": release.meta(release.fullname, "quota"),
         "spec": {"hard": {"requests.cpu": "1", "limits.cpu": "2", "requests.memory": "1Gi",
                           "limits.memory": "2Gi", "pods": "10", "services": "8"}},
     }  # fmt: skip
@@ -331,16 +343,16 @@ def limits(release: Release) -> list[Obj]:
     limit_range = {
         "apiVersion": "v1",
         "kind": "LimitRange",
-        "metadata": release.meta(release.store_id, "limits"),
+        "metadata": release.meta(release.fullname, "limits"),
         "spec": {"limits": [container, claim]},
     }  # fmt: skip
     return [obj for obj, on in ((quota, release.quota), (limit_range, release.limit_range)) if on]
 
 
-def remove_limit(kube: Kube, store_id: str, kind: str) -> None:
-    """Delete the store's ResourceQuota or LimitRange, as an admission policy or a hand that removed
-    it would leave the namespace."""
-    obj = kube.get("v1", kind, store_id, store_id)
+def remove_limit(kube: Kube, store_id: str, kind: str, name: str | None = None) -> None:
+    """Delete the store's ResourceQuota or LimitRange (named `name`, default the store id), as an
+    admission policy or a hand that removed it would leave the namespace."""
+    obj = kube.get("v1", kind, store_id, name or store_id)
     if obj is not None:
         kube.delete(obj)
 
@@ -349,20 +361,24 @@ def deploy(
     kube: Kube, release: Release, *, generate_secret: bool, state: str, refused: Iterable[str] = ()
 ) -> None:
     """Apply what the chart renders and give it `state`: ready, waiting (its pod cannot start:
-    the credentials Secret is missing) or degraded (its container keeps crashing). A claim that exists
-    (one Velero restored) is adopted as it is, as Helm adopts an object carrying its release's labels.
+    the credentials Secret is missing) or degraded (its container keeps crashing). An object that exists
+    (one Velero restored) is taken over: a claim as it is, the others updated to the chart's, as
+    helm-controller takes ownership of existing objects (its default), whichever release they were of.
     A `refused` kind (ResourceQuota, LimitRange) is left out (and removed), as a policy would."""
     if generate_secret and kube.get("v1", "Secret", release.store_id, release.secret_name) is None:
         kube.create(credentials_secret(release))  # the chart's `lookup` keeps the first values
     kube.apply(setup_config_map(release))
     for limit in limits(release):
         if limit["kind"] in refused:  # an admission policy removes it: it never stays
-            remove_limit(kube, release.store_id, limit["kind"])
+            remove_limit(kube, release.store_id, limit["kind"], release.fullname)
         else:
             kube.apply(limit)
     for claim in claims(release):
-        if kube.get("v1", "PersistentVolumeClaim", release.store_id, claim["metadata"]["name"]) is None:
+        found = kube.get("v1", "PersistentVolumeClaim", release.store_id, claim["metadata"]["name"])
+        if found is None:
             kube.write_status(kube.create(claim), {"phase": "Bound"})
+        else:  # the same volume, with the chart's labels (Velero's and others stay)
+            kube.merge_patch(found, {"metadata": {"labels": claim["metadata"]["labels"]}})
     for obj in _service_and_ingress(release):
         kube.apply(obj)
     deployment = kube.apply(_deployment(release))

@@ -19,6 +19,7 @@ from storefleet.reconciler_watch.decide import (
     decide,
     observed_event,
 )
+from storefleet.reconciler_watch.namespace_limits import LIMITS_UNREAD, NamespaceLimits
 from storefleet.reconciler_watch.observed import Condition, FluxRelease, Observed
 from storefleet.reconciler_watch.restore import Clearing, parse_restore
 
@@ -137,6 +138,37 @@ def test_the_setup_does_not_run_again_over_restored_data_unless_its_inputs_chang
     assert same is not None and same.status is StoreStatus.READY
     changed = _decide(release=_release(), restore_stage=None, restore_name=None, setup_key="k2")
     assert changed is not None and changed.status is None and changed.reason == "setup_started"
+
+
+# ---- a store created from a backup (its spec's restored_from) -------------------------------------------
+def test_the_restore_done_of_a_store_created_from_a_backup_records_its_data_as_set_up() -> None:
+    decision = _decide(restore=_restore("Completed"), restored_from_backup=True, setup_done_key=None)
+    assert decision is not None and decision.actions == (AdvanceRestore(NAME, "restoring", "k"),)
+    in_place = _decide(restore=_restore("Completed"))  # a restore in place keeps its own setup record
+    assert in_place is not None and in_place.actions == (AdvanceRestore(NAME, "restoring"),)
+    # then its release comes over the restored data: ready without a setup Job
+    ready = _decide(release=_release(), restored_from_backup=True, restore_stage=None, restore_name=None)
+    assert ready is not None and ready.status is StoreStatus.READY and not ready.actions
+
+
+def test_a_retry_of_a_store_whose_restore_never_completed_runs_the_setup_as_for_a_new_store() -> None:
+    fresh = {"status": StoreStatus.PROVISIONING, "restore_stage": None, "restore_name": None}
+    never = _decide(release=_release(), restored_from_backup=True, setup_done_key=None, **fresh)
+    assert never is not None and never.reason == "setup_started"
+    restored = _decide(release=_release(), restored_from_backup=True, **fresh)  # its data came back
+    assert restored is not None and restored.status is StoreStatus.READY
+
+
+def test_a_store_created_from_a_backup_gets_the_first_install_s_namespace_limits_check() -> None:
+    restored = {"restore_stage": None, "restore_name": None, "restored_from_backup": True}
+    expected = ("ResourceQuota", "LimitRange")
+    unread = _decide(release=_release(), limits_expected=expected, **restored)
+    assert unread is not None and unread.status is None and unread.reason == LIMITS_UNREAD
+    observed = Observed(NOW, _release(), namespace_limits=NamespaceLimits(quota=True, limit_range=False))
+    missing = decide(observed, _store(limits_expected=expected, **restored), Timeouts())
+    assert missing is not None and missing.status is StoreStatus.FAILED and "LimitRange" in missing.message
+    in_place = _decide(release=_release(), limits_expected=expected, restore_stage=None, restore_name=None)
+    assert in_place is not None and in_place.status is StoreStatus.READY  # its release was installed before
 
 
 # ---- timeouts -----------------------------------------------------------------------------------------

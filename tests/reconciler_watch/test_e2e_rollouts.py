@@ -28,7 +28,7 @@ from tests.reconciler_watch.rollout_support import (
 )
 from tests.reconciler_watch.support import git, push_human_revert, wait_for
 
-VERSION = "0.3.0"  # the chart this release ships: the first wave's commit is preceded by its own
+VERSION = "0.4.0"  # the chart this release ships: the first wave's commit is preceded by its own
 
 
 @pytest.fixture

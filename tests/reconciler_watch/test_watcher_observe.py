@@ -5,6 +5,7 @@ actions come from `decide` and run in the act step, which remembers them for the
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any, cast
 
@@ -134,6 +135,30 @@ async def test_a_medusa_key_is_kept_by_the_act_step_and_its_log_not_read_again(
     again = await observe(watcher, row)
     assert again.key_published and again.storefront_key is None
     assert cluster.calls == []  # nothing to read from the log any more, nothing written
+
+
+async def test_a_store_created_from_a_backup_names_its_objects_after_the_instance_it_kept(
+    cluster: RecordingCluster,
+) -> None:
+    # the last stage of its creation: restored, its release back (Argo CD: the Secret not yet checked)
+    origin = {"store_id": "st-oldoldold2", "backup": "storefleet-st-oldoldold2-20261201030700",
+              "instance": "st-oldoldold2"}  # fmt: skip
+    row = store_row("st-restored01", engine="medusa", status="restoring")
+    row = replace(row, spec={**row.spec, "restored_from": origin})
+    view = store_view(row)
+    assert (view.chart_instance, view.restored_from_backup) == ("st-oldoldold2", True)
+    watcher = argo_watcher(cluster)
+    observed = await observe(watcher, row)
+    decision = decide(observed, view)
+    assert decision is not None and decision.actions == (EnsureCredentials(create_namespace=True),)
+    publish = PublishStorefrontKey("st-restored01-setup-x-1", "pk_01KEY")
+    keep = Decision(None, "running the post-install setup", "setup_publishing", actions=(publish,))
+    await watcher.updater.act([(row, view, decision, observed), (row, view, keep, observed)])
+    # the restored Secrets, made with the data: an existing one is kept (create, never overwrite)
+    assert ("create_secret", row.id, "st-oldoldold2-credentials") in cluster.writes
+    assert ("put_secret", row.id, "st-oldoldold2-storefront-key", {"publishable-key": "pk_01KEY"}) in (
+        cluster.writes
+    )
 
 
 # ---- one evaluation, with the database ---------------------------------------------------------------

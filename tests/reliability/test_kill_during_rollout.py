@@ -61,7 +61,7 @@ def test_a_rollout_survives_kill_9_with_no_wave_committed_twice_or_lost(
             wait_for(lambda: get("/api/v1/stores?status=ready&limit=100")["total"] == STORES, timeout_s=60,
                      what="the stores ready")  # fmt: skip
         rollout = {
-            "chart_version": "0.3.0",
+            "chart_version": "0.4.0",
             "selector": {"all": True},
             "canary": {"count": 2},
             "steps": ["100%"],
@@ -93,7 +93,7 @@ def test_a_rollout_survives_kill_9_with_no_wave_committed_twice_or_lost(
             release = applier.kube.get(HR_API, "HelmRelease", sid, sid)
             assert (
                 release is not None
-                and release["spec"]["chart"]["spec"]["chart"] == "./charts/ecommerce-store-0.3.0"
+                and release["spec"]["chart"]["spec"]["chart"] == "./charts/ecommerce-store-0.4.0"
             )
         assert platform.signal(signal.SIGTERM) == 0
     finally:

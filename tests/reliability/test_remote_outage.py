@@ -76,7 +76,7 @@ def test_a_rollout_during_an_outage_waits_for_the_remote_and_commits_each_wave_o
 ) -> None:
     ids = [new_store(tenant, f"outage-shop-{n}")["id"] for n in range(3)]
     wait_for(lambda: _pending(db) == 0, what="the stores committed")
-    body = {"chart_version": "0.3.0", "selector": {"all": True}, "steps": ["100%"]}
+    body = {"chart_version": "0.4.0", "selector": {"all": True}, "steps": ["100%"]}
     away = fleet_remote.with_name("fleet-remote-away.git")
     fleet_remote.rename(away)
     try:

@@ -1,6 +1,12 @@
-{{/* Names: the release name is the store id (renderer), so object names stay short and readable. */}}
+{{/* The instance: the release name (the store id, renderer), or `store.instance` for a store created
+     from another store's backup, which keeps that store's object names and instance label so that
+     its release takes over what Velero restored (docs/backups.md). Object names stay short. */}}
+{{- define "store.instance" -}}
+{{- .Values.store.instance | default .Release.Name -}}
+{{- end -}}
+
 {{- define "store.fullname" -}}
-{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- include "store.instance" . | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
 {{/* "<release>-<component>", cut to a DNS label. */}}
@@ -15,7 +21,7 @@
 {{/* Selector labels: never change after install (Deployment selectors are immutable). */}}
 {{- define "store.selectorLabels" -}}
 app.kubernetes.io/name: {{ .root.Chart.Name }}
-app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/instance: {{ include "store.instance" .root }}
 app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 
@@ -24,7 +30,7 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "store.labels" -}}
 helm.sh/chart: {{ include "store.chart" . }}
 app.kubernetes.io/name: {{ .Chart.Name }}
-app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/instance: {{ include "store.instance" . }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/part-of: storefleet
@@ -194,12 +200,16 @@ storageClassName: {{ . | quote }}
 - name: WORDPRESS_{{ . }}_FILE
   value: /etc/storefleet/credentials/wordpress-{{ . | lower | replace "_" "-" }}
 {{- end }}
-{{- if .Values.ingress.tls }}
-# TLS ends at the ingress: trust its X-Forwarded-Proto so WordPress builds https URLs.
+# The site's address is the store's URL, whatever the database's `home` and `siteurl` say (a store
+# created from another store's backup holds that store's). With TLS, which ends at the ingress:
+# trust its X-Forwarded-Proto so WordPress builds https URLs.
 - name: WORDPRESS_CONFIG_EXTRA
   value: |
+    {{- if .Values.ingress.tls }}
     if (($_SERVER['HTTP_X_FORWARDED_PROTO'] ?? '') === 'https') { $_SERVER['HTTPS'] = 'on'; }
-{{- end }}
+    {{- end }}
+    define('WP_HOME', '{{ include "store.url" . }}');
+    define('WP_SITEURL', '{{ include "store.url" . }}');
 {{- end -}}
 
 {{/* The credentials Secret as read-only files, where the *_FILE variables and the setup scripts'

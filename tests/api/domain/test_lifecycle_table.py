@@ -151,7 +151,18 @@ def test_a_commit_moves_a_requested_or_approved_store_on_and_keeps_converging_on
 def test_every_event_is_used_and_every_store_starts_through_an_initial_event() -> None:
     used = {event for row in LIFECYCLE.values() for event in row} | set(INITIAL)
     assert used == set(Event)
-    assert INITIAL == {E.REQUESTED: S.REQUESTED, E.ADOPTED: S.PROVISIONING}
+    assert INITIAL == {E.REQUESTED: S.REQUESTED, E.ADOPTED: S.PROVISIONING, E.RESTORE: S.RESTORING}
+
+
+def test_a_store_created_from_a_backup_starts_restoring_and_its_first_commit_keeps_it_there() -> None:
+    # its first commit declares the Velero Restore without a release; the restore's own stages and
+    # the release's readiness take it on from there, as for a restore in place
+    assert INITIAL[E.RESTORE] is S.RESTORING
+    assert LIFECYCLE[S.RESTORING][E.COMMITTED] is S.RESTORING
+    assert LIFECYCLE[S.RESTORING][E.PROPOSED] is S.RESTORING
+    assert LIFECYCLE[S.RESTORING][E.RESTORE_ADVANCED] is S.RESTORING
+    assert LIFECYCLE[S.RESTORING][E.CONVERGED] is S.READY
+    assert LIFECYCLE[S.RESTORING][E.COMMIT_REFUSED] is S.FAILED
 
 
 def test_the_allowed_moves_are_exactly_the_tables_status_changes() -> None:

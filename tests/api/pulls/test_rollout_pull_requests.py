@@ -49,7 +49,7 @@ def test_each_wave_is_a_pull_request_and_its_gate_starts_when_it_is_merged(
             wait_for(lambda: set(statuses(db, ids).values()) == {"ready"}, timeout_s=30, what="ready stores")
 
             body = {
-                "chart_version": "0.3.0",
+                "chart_version": "0.4.0",
                 "selector": {"all": True},
                 "canary": {"count": 1},
                 "steps": ["100%"],
@@ -78,7 +78,7 @@ def test_each_wave_is_a_pull_request_and_its_gate_starts_when_it_is_merged(
         release = applier.kube.get(HR_API, "HelmRelease", sid, sid)
         assert (
             release is not None
-            and release["spec"]["chart"]["spec"]["chart"] == "./charts/ecommerce-store-0.3.0"
+            and release["spec"]["chart"]["spec"]["chart"] == "./charts/ecommerce-store-0.4.0"
         )
     log = git("log", "--format=%s", "main", cwd=github.bare_repo)
-    assert "chart: add charts/ecommerce-store-0.3.0" in log
+    assert "chart: add charts/ecommerce-store-0.4.0" in log

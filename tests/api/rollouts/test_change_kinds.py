@@ -118,8 +118,8 @@ def test_a_values_patch_the_chart_or_the_platform_refuses_records_nothing(
     "change",
     [
         {},
-        {"chart_version": "0.3.0", "image": {"engine": "medusa", "tag": "1.0"}},
-        {"chart_version": "0.3.0", "values_patch": {}},
+        {"chart_version": "0.4.0", "image": {"engine": "medusa", "tag": "1.0"}},
+        {"chart_version": "0.4.0", "values_patch": {}},
     ],
 )
 def test_a_rollout_makes_exactly_one_change(

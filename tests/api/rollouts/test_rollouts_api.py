@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from tests.api.rollouts.conftest import push_files
 
-VERSION = "0.3.0"
+VERSION = "0.4.0"
 
 
 def stores(new_store: Any, account: Any, count: int, **fields: Any) -> list[str]:

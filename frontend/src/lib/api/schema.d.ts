@@ -343,6 +343,9 @@ export interface paths {
         /**
          * Create Store
          * @description Accept a store request. It is committed to the fleet repo asynchronously (state `requested`).
+         *     With `restore_from`, the store is created from a backup of another store (state `restoring`):
+         *     its first commit declares the Velero Restore, the platform commits its release once Velero has
+         *     restored the data. Audited as `store.requested` and `store.restore_requested`.
          */
         post: operations["createStore"];
         delete?: never;
@@ -422,6 +425,30 @@ export interface paths {
         get: operations["getStoreCredentials"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{store_id}/credentials/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate Store Credentials
+         * @description Give the store's admin a new password (its owner, or an admin). The platform generates it in
+         *     the cluster, sets it in the shop by a Job, then in the store's credentials Secret: from then on
+         *     `GET /stores/{id}/credentials` returns it and the old one no longer works. A failed rotation
+         *     changes nothing. Follow it in the store's `credentials_rotation`; the request, the rotation and
+         *     a failure are audited. The store's status does not change.
+         */
+        post: operations["rotateStoreCredentials"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1274,6 +1301,8 @@ export interface components {
             placement?: components["schemas"]["PlacementRequest"] | null;
             /** @default small */
             plan: components["schemas"]["Plan"];
+            /** @description Create the store from a backup of another store, with that store's data and its engine (which `engine` must name), theme, plan, template and branding (not to be set here). The store starts `restoring`. */
+            restore_from?: components["schemas"]["RestoreFrom"] | null;
             /**
              * @description The catalogue the store starts with, seeded once: one of classic, minimal, fashion, electronics, food
              * @default classic
@@ -1281,6 +1310,40 @@ export interface components {
             template: components["schemas"]["Template"];
             /** @description WooCommerce only; default storefront */
             theme?: components["schemas"]["Theme"] | null;
+        };
+        /**
+         * CredentialsRotationOut
+         * @description The latest rotation of the store's admin password (`POST /stores/{id}/credentials/rotate`).
+         */
+        CredentialsRotationOut: {
+            /**
+             * Changed At
+             * Format: date-time
+             * @description When it entered its state
+             */
+            changed_at: string;
+            /**
+             * Generation
+             * @description The store's rotation number: 1 for its first
+             */
+            generation: number;
+            /**
+             * Message
+             * @description What it waits for, or why it failed
+             */
+            message: string | null;
+            /**
+             * Requested At
+             * Format: date-time
+             */
+            requested_at: string;
+            /**
+             * Requested By
+             * @description The account that asked for it: `<username> (<id>)`
+             */
+            requested_by: string;
+            /** @description `requested` (waiting for the cluster watcher), `running` (its Job sets the new password in the shop), `done` (the credentials return the new password; the old one no longer works) or `failed` (nothing changed: the old password still works) */
+            state: components["schemas"]["RotationState"];
         };
         /** DriftItem */
         DriftItem: {
@@ -1709,6 +1772,22 @@ export interface components {
             backup: string;
         };
         /**
+         * RestoreFrom
+         * @description A backup to create the store from (docs/backups.md).
+         */
+        RestoreFrom: {
+            /**
+             * Backup
+             * @description One of that store's Completed backups (a name from `GET /stores/{id}/backups`)
+             */
+            backup: string;
+            /**
+             * Store Id
+             * @description The store the backup is of: yours (an admin: any), deleted or not
+             */
+            store_id: string;
+        };
+        /**
          * Role
          * @enum {string}
          */
@@ -1869,6 +1948,11 @@ export interface components {
          */
         RolloutState: "running" | "paused" | "succeeded" | "rolled_back" | "aborted";
         /**
+         * RotationState
+         * @enum {string}
+         */
+        RotationState: "requested" | "running" | "done" | "failed";
+        /**
          * Selector
          * @description Which stores: every condition given must hold (an empty list is no condition). Pinned stores,
          *     deleted ones and stores already at the version are left out.
@@ -1964,6 +2048,8 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /** @description The latest rotation of the store's admin password, if it ever had one */
+            credentials_rotation?: components["schemas"]["CredentialsRotationOut"] | null;
             /** Deleted At */
             deleted_at: string | null;
             engine: components["schemas"]["Engine"];
@@ -3477,7 +3563,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `STORE_NAME_TAKEN`, `CLUSTER_NOT_ACTIVE` (the named cluster is cordoned or draining) */
+            /** @description With `restore_from`: `STORE_NOT_FOUND` (no such store, or another tenant's), `BACKUP_NOT_FOUND` (no such backup of that store) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_NAME_TAKEN`, `CLUSTER_NOT_ACTIVE` (the named cluster is cordoned or draining); with `restore_from`: `BACKUPS_DISABLED`, `BACKUP_NOT_COMPLETED` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3486,7 +3581,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `VALIDATION_ERROR`, `UNKNOWN_CLUSTER`, `NO_MATCHING_CLUSTER` */
+            /** @description `VALIDATION_ERROR`, `UNKNOWN_CLUSTER`, `NO_MATCHING_CLUSTER`; with `restore_from`: `BACKUP_ENGINE_MISMATCH` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3497,6 +3592,15 @@ export interface operations {
             };
             /** @description `STORE_LIMIT_EXCEEDED`, `CREATION_COOLDOWN`, `PLATFORM_STORE_LIMIT` or `CLUSTER_CAPACITY` */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description With `restore_from`: `CLUSTER_NOT_CONFIGURED`, `CLUSTER_UNAVAILABLE` (`Retry-After`) or `OVERLOADED` (`Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3884,6 +3988,74 @@ export interface operations {
                 };
             };
             /** @description `CLUSTER_NOT_CONFIGURED` (no cluster configured), `CLUSTER_UNAVAILABLE` (the cluster cannot be reached, answered an error, or failed repeatedly and is not called until its circuit's reset time; with `Retry-After`) or `OVERLOADED` (too many requests waiting for the cluster; with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rotateStoreCredentials: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Store id, e.g. st-abcdefgh23 */
+                store_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialsRotationOut"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token, or an expired, revoked or invalid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_NOT_FOUND`: no such store, or another tenant's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_NOT_READY`: the store is not ready or degraded; `ROTATION_IN_PROGRESS`: a rotation is requested or running (the store's `credentials_rotation` shows it) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CLUSTER_NOT_CONFIGURED`: no cluster, so nothing could carry the rotation out */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -4,6 +4,7 @@ import { ErrorAlert } from "@/components/ErrorAlert";
 import { Button } from "@/components/ui/button";
 import { useRevealCredentials } from "../api/get-store-credentials";
 import type { Store } from "../lib/status";
+import { RotatePassword } from "./RotatePassword";
 
 function Secret({ label, value }: { label: string; value: string }) {
   return (
@@ -34,6 +35,8 @@ export function CredentialsPanel({ store }: { store: Store }) {
         <Button variant="outline" size="sm" onClick={() => reveal.reset()}>
           Hide credentials
         </Button>
+        {/* the password shown is the old one once a rotation is asked for: hidden then */}
+        <RotatePassword store={store} onRequested={() => reveal.reset()} />
       </div>
     );
   }
@@ -55,6 +58,7 @@ export function CredentialsPanel({ store }: { store: Store }) {
         busy={reveal.isPending}
         onConfirm={() => reveal.mutate(store.id, { onSettled: () => setConfirming(false) })}
       />
+      <RotatePassword store={store} />
     </div>
   );
 }

@@ -47,6 +47,12 @@ export function isTransitional(status: StoreStatus): boolean {
   return TRANSITIONAL_STATUSES.has(status);
 }
 
+/** A rotation of the admin password the platform is still carrying out (it changes no status). */
+export function rotationInProgress(store: Store): boolean {
+  const state = store.credentials_rotation?.state;
+  return state === "requested" || state === "running";
+}
+
 /** The desired state (update, rollback) may change in every live status: a converging store then
  *  converges towards the newest change. A store being restored, deleted, or gone refuses. */
 export function acceptsChanges(status: StoreStatus): boolean {
