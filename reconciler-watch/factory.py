@@ -15,7 +15,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from storefleet.api.db.leadership import Leadership
-from storefleet.api.domain.cluster_access import ClusterAccess
+from storefleet.api.domain.cluster_access import ClusterReach
 from storefleet.api.domain.stores_repository import SETTINGS_SCOPE
 from storefleet.api.fleet.context import settings_profile
 from storefleet.api.fleet.reader import FleetReader
@@ -86,7 +86,7 @@ def build_watcher(
     )
 
 
-def cluster_client(settings: Settings, access: ClusterAccess) -> Cluster:
+def cluster_client(settings: Settings, access: ClusterReach) -> Cluster:
     """The client of a registered cluster, from where its row says the kubeconfig is (never the
     kubeconfig itself); ValueError when it cannot be built."""
     try:
@@ -111,7 +111,7 @@ def cluster_client(settings: Settings, access: ClusterAccess) -> Cluster:
     raise ValueError(f"no way to read cluster {access.name} ({access.access_kind})")
 
 
-def _client_from_secret(settings: Settings, access: ClusterAccess) -> Any:
+def _client_from_secret(settings: Settings, access: ClusterReach) -> Any:
     """The kubeconfig in a Secret of the cluster the platform itself reads (its settings cluster),
     loaded in memory: it is written nowhere."""
     assert (
@@ -140,7 +140,7 @@ def build_cluster_watcher(
     pool: AsyncConnectionPool[Any],
     conninfo: str,
     reader: FleetReader,
-    access: ClusterAccess,
+    access: ClusterReach,
 ) -> ClusterWatcher:
     """The watcher of one registered cluster: its applier, its stores only, its own client."""
     scope = SETTINGS_SCOPE if access.origin == "settings" else access.id
@@ -156,7 +156,7 @@ def build_cluster_watchers(
 ) -> ClusterWatchers:
     """Every registered cluster's watcher, each led by one replica (LEADER_POLL_S, LEADER_CHECK_S)."""
 
-    def lead(access: ClusterAccess) -> Leadership:
+    def lead(access: ClusterReach) -> Leadership:
         return Leadership(
             conninfo, "watcher", access.name, poll_s=settings.leader_poll_s, check_s=settings.leader_check_s
         )

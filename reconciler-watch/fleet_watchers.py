@@ -21,18 +21,18 @@ import psycopg
 from psycopg_pool import AsyncConnectionPool
 
 from storefleet.api.db.leadership import Leadership, current_leader
-from storefleet.api.domain.cluster_access import ClusterAccess, watchable_clusters
+from storefleet.api.domain.cluster_access import ClusterReach, watchable_clusters
 from storefleet.reconciler_watch.watcher import ClusterWatcher
 
 log = logging.getLogger(__name__)
 
-Build = Callable[[ClusterAccess], ClusterWatcher]  # raises ValueError when the client cannot be built
-Lead = Callable[[ClusterAccess], Leadership]
+Build = Callable[[ClusterReach], ClusterWatcher]  # raises ValueError when the client cannot be built
+Lead = Callable[[ClusterReach], Leadership]
 
 
 @dataclass
 class _Watched:
-    access: ClusterAccess
+    access: ClusterReach
     watcher: ClusterWatcher
     leadership: Leadership
     stop: asyncio.Event = field(default_factory=asyncio.Event)
@@ -61,7 +61,7 @@ class ClusterWatchers:
         finally:
             await asyncio.gather(*(self._end(name) for name in list(self.watched)))
 
-    async def _reconcile(self, clusters: list[ClusterAccess]) -> None:
+    async def _reconcile(self, clusters: list[ClusterReach]) -> None:
         wanted = {cluster.name: cluster for cluster in clusters}
         for name, watched in list(self.watched.items()):
             if name not in wanted or wanted[name].version != watched.access.version:
@@ -70,7 +70,7 @@ class ClusterWatchers:
             if name not in self.watched:
                 self._start(cluster)
 
-    def _start(self, cluster: ClusterAccess) -> None:
+    def _start(self, cluster: ClusterReach) -> None:
         try:
             watcher = self._build(cluster)
         except ValueError as exc:

@@ -12,7 +12,7 @@ from storefleet.api.db.pool import Connection
 
 
 @dataclass(frozen=True, slots=True)
-class ClusterAccess:
+class ClusterReach:
     id: str
     name: str
     applier: str  # flux | argocd
@@ -26,13 +26,25 @@ class ClusterAccess:
     version: int  # a change of any of these restarts the cluster's watcher
 
 
-async def watchable_clusters(conn: Connection) -> list[ClusterAccess]:
+_COLUMNS = (
+    "c.id, c.name, c.applier, c.origin, c.access_kind, c.kubeconfig_secret_namespace,"
+    " c.kubeconfig_secret_name, c.kubeconfig_secret_key, c.kubeconfig_path, c.kubeconfig_context, c.version"
+)
+
+
+async def cluster_of_store(conn: Connection, store_id: str) -> ClusterReach | None:
+    """How to reach the cluster the store runs on; None for a store made before placement (or of a
+    cluster removed since): the settings cluster then."""
+    cur = conn.cursor(row_factory=class_row(ClusterReach))
+    await cur.execute(
+        f"SELECT {_COLUMNS} FROM stores s JOIN clusters c ON c.id = s.cluster_id WHERE s.id = %s", (store_id,)
+    )
+    return await cur.fetchone()
+
+
+async def watchable_clusters(conn: Connection) -> list[ClusterReach]:
     """Every registered cluster the platform has a way to read (any state: cordoned and draining
     clusters still hold stores to watch), by name."""
-    cur = conn.cursor(row_factory=class_row(ClusterAccess))
-    await cur.execute(
-        "SELECT id, name, applier, origin, access_kind, kubeconfig_secret_namespace, kubeconfig_secret_name,"
-        " kubeconfig_secret_key, kubeconfig_path, kubeconfig_context, version"
-        " FROM clusters WHERE access_kind <> 'none' ORDER BY name"
-    )
+    cur = conn.cursor(row_factory=class_row(ClusterReach))
+    await cur.execute(f"SELECT {_COLUMNS} FROM clusters c WHERE c.access_kind <> 'none' ORDER BY c.name")
     return await cur.fetchall()

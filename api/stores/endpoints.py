@@ -13,8 +13,8 @@ from storefleet.api.db.dependencies import DbConnection
 from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.api.domain.store_rows import StoreQuery
 from storefleet.api.stores import from_backup, service
-from storefleet.api.stores.cluster_endpoints import cluster_access
 from storefleet.api.stores.cluster_endpoints import router as cluster_router
+from storefleet.api.stores.cluster_endpoints import store_cluster_access
 from storefleet.api.stores.guardrails import CreationLimits
 from storefleet.api.stores.history_endpoints import router as history_router
 from storefleet.api.stores.pin_endpoints import router as pin_router
@@ -80,7 +80,13 @@ async def create_store(
     if body.restore_from is not None:
         profile = render_profile(settings)
         store = await from_backup.create_from_backup(
-            conn, cluster_access(request), actor, body, profile, reserved, limits
+            conn,
+            await store_cluster_access(request, conn, body.restore_from.store_id),
+            actor,
+            body,
+            profile,
+            reserved,
+            limits,
         )
     else:
         store = await service.create_store(conn, actor, body, reserved, limits, policy)

@@ -105,6 +105,12 @@ def _run(
         placed = {name: _create(first, admin, f"shop-{name}", name) for name in ("test", "fra-1")}
         for store_id in placed.values():
             _wait_ready(first, admin, store_id)
+        # the API reads a store's credentials from the cluster it runs on
+        far = placed["fra-1"]
+        answer = first.api("GET", f"/api/v1/stores/{far}/credentials", headers=admin)
+        assert answer.status_code == 200 and answer.json()["password"], answer.text
+        assert appliers[1].kube.get("v1", "Secret", far, f"{far}-credentials") is not None
+        assert appliers[0].kube.get("v1", "Secret", far, f"{far}-credentials") is None
         # kill -9 the process leading fra-1: the other takes it over and keeps its stores converging
         victim = next(p for p in platforms if p.proc and led["fra-1"].endswith(f"/{p.proc.pid}"))
         survivor = next(p for p in platforms if p is not victim)
