@@ -58,6 +58,7 @@ from storefleet.api.rollouts.endpoints import router as rollouts_router
 from storefleet.api.rollouts.endpoints import store_router as store_rollouts_router
 from storefleet.api.settings import ConfigurationError, Settings
 from storefleet.api.stores.auto_retry import AutoRetry, RetryPolicy
+from storefleet.api.stores.cluster_clients import ClusterClients
 from storefleet.api.stores.cluster_port import StoreCluster
 from storefleet.api.stores.cluster_service import not_a_cluster_failure
 from storefleet.api.stores.drift_endpoints import router as drift_router
@@ -123,6 +124,7 @@ def _build_services(settings: Settings, lifecycle: Lifecycle) -> AppServices:
         # Only the kubeconfig is read here, so a bad one stops start-up with a clear error; nothing
         # connects.
         cluster=_cluster_client(settings) if settings.cluster_configured else None,
+        cluster_clients=_cluster_clients(settings) if settings.cluster_configured else None,
         kube_circuit=RemoteCircuit(
             settings.kube_circuit_failures, settings.kube_circuit_reset_s, KUBERNETES, not_a_cluster_failure
         ),
@@ -146,6 +148,18 @@ def _cluster_client(settings: Settings) -> StoreCluster:
     from storefleet.reconciler_watch.factory import cluster_from_settings
 
     return cluster_from_settings(settings)
+
+
+def _cluster_clients(settings: Settings) -> ClusterClients:
+    """The registered clusters' clients, built on first use (see `_cluster_client` for the import)."""
+    from storefleet.reconciler_watch.factory import cluster_client
+
+    def circuit() -> RemoteCircuit:
+        return RemoteCircuit(
+            settings.kube_circuit_failures, settings.kube_circuit_reset_s, KUBERNETES, not_a_cluster_failure
+        )
+
+    return ClusterClients(lambda reach: cluster_client(settings, reach), circuit)
 
 
 def _install_middleware(app: FastAPI, settings: Settings) -> None:
@@ -237,10 +251,11 @@ def _start_fleet(
     services.fleet, services.fleet_reader = fleet, fleet.reader
     services.health_checks["fleet"] = fleet.health
     if settings.cluster_configured and settings.run_watcher:
-        from storefleet.reconciler_watch.factory import build_watcher  # the kubernetes client: only now
+        from storefleet.reconciler_watch.factory import (
+            build_cluster_watchers,  # the kubernetes client: only now
+        )
 
-        watcher = build_watcher(settings, pool, conninfo, fleet.reader)
-        fleet.watch(watcher, settings.cluster_name, conninfo, settings)
+        fleet.watch_clusters(build_cluster_watchers(settings, pool, conninfo, fleet.reader))
         services.health_checks["cluster"] = fleet.cluster_health
     if settings.run_rollouts:
         controller = RolloutController(

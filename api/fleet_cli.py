@@ -1,4 +1,5 @@
-"""`storefleet fleet`: create a fleet repo from the template (`init`) and check one offline (`validate`)."""
+"""`storefleet fleet`: create a fleet repo from the template (`init`), add one more cluster's bootstrap
+(`add-cluster`) and check one offline (`validate`)."""
 
 from __future__ import annotations
 
@@ -89,6 +90,46 @@ def init(
         _git(dest, "push", "-q", push_to, f"HEAD:refs/heads/{branch}")
         click.echo(f"pushed the skeleton to {push_to} ({branch})")
     click.echo(f"wrote {len(files)} files to {dest} ({engine}, cluster {cluster})")
+
+
+@fleet.command("add-cluster")
+@click.option("--engine", type=click.Choice(["flux", "argocd"]), required=True, help="The cluster's applier.")
+@click.option("--cluster", required=True, help="The cluster's name, as registered (POST /api/v1/clusters).")
+@click.option("--repo-url", default=_DEFAULT_REPO_URL, show_default=True, help="URL the cluster pulls from.")
+@click.option("--branch", default="main", show_default=True, help="Branch the cluster follows.")
+@click.option("--argocd-namespace", default="argocd", show_default=True, help="Argo CD's namespace there.")
+@click.option(
+    "--git", "make_commit", is_flag=True, help="Commit the files in DEST (a clone of the fleet repo)."
+)
+@click.argument("dest", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def add_cluster(
+    engine: str,
+    cluster: str,
+    repo_url: str,
+    branch: str,
+    argocd_namespace: str,
+    make_commit: bool,
+    dest: Path,
+) -> None:
+    """Write the bootstrap of one more cluster into the fleet checkout DEST: `clusters/<NAME>/`, whose
+    applier syncs the cluster's own root `clusters/<NAME>/tenants/` (the stores placed there). An
+    existing fleet repo needs nothing else: its stores stay under `tenants/`, the home cluster's root."""
+    from storefleet.renderer.profile import GitOpsEngine
+    from storefleet.renderer.template import TemplateError, instantiate_template
+
+    try:
+        files = instantiate_template(
+            GitOpsEngine(engine), cluster, repo_url, branch, argocd_namespace=argocd_namespace, home=False
+        )
+    except TemplateError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    _write_files(dest, files)
+    if make_commit:
+        _git(dest, "add", "--", *files)
+        _git(dest, "commit", "-q", "-m", f"fleet: add cluster {cluster} ({engine})")
+    click.echo(
+        f"wrote {len(files)} files to {dest}/clusters/{cluster} ({engine}); apply them in that cluster"
+    )
 
 
 @fleet.command()

@@ -183,12 +183,19 @@ class Settings(BaseSettings):
         max_length=253,
         alias="VELERO_STORAGE_LOCATION",
     )
+    # How a new store's cluster is chosen among those that qualify (docs/clusters.md): the least
+    # loaded one, or the one with the fewest stores of the same tenant (`spread`).
+    placement_policy: Literal["least_loaded", "spread"] = Field(
+        default="least_loaded", alias="PLACEMENT_POLICY"
+    )
     run_watcher: bool = Field(default=False, alias="RUN_WATCHER")
     # One active cluster watcher per cluster and one git-side sync per fleet repo across replicas
     # (api/db/leadership.py): a standby tries for the lead every LEADER_POLL_S; a leader checks its
     # session every LEADER_CHECK_S and stands down when it broke.
     leader_poll_s: float = Field(default=2.0, gt=0, le=60, alias="LEADER_POLL_S")
     leader_check_s: float = Field(default=2.0, gt=0, le=60, alias="LEADER_CHECK_S")
+    # How often the watcher reads the registered clusters again (a new one gets its watcher).
+    watch_clusters_interval_s: float = Field(default=30.0, gt=0, le=3600, alias="WATCH_CLUSTERS_INTERVAL_S")
     run_fleet_writer: bool = Field(default=False, alias="RUN_FLEET_WRITER")
     run_git_sync: bool = Field(default=False, alias="RUN_GIT_SYNC")
     # The rollout controller (gates waves, queues the next or the revert). Safe in several replicas:

@@ -7,12 +7,13 @@ import asyncio
 import logging
 import signal
 
+from storefleet.api.clusters.service import ensure_settings_cluster
 from storefleet.api.db.migrate import apply_migrations
 from storefleet.api.db.pool import open_pool
 from storefleet.api.fleet.context import fleet_configured, fleet_context
 from storefleet.api.fleet.runtime import FleetRuntime
 from storefleet.api.settings import ConfigurationError, Settings
-from storefleet.reconciler_watch.factory import build_watcher
+from storefleet.reconciler_watch.factory import build_cluster_watchers
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +48,9 @@ async def _run(settings: Settings, *, writer: bool, watcher: bool) -> None:
         context, pool, conninfo, writer=writer, sync=settings.run_git_sync, settings=settings
     )
     if watcher:
-        cluster_watcher = build_watcher(settings, pool, conninfo, runtime.reader)
-        runtime.watch(cluster_watcher, settings.cluster_name, conninfo, settings)
+        async with pool.connection() as conn:  # the settings cluster's row, as the API makes it at start-up
+            await ensure_settings_cluster(conn, settings)
+        runtime.watch_clusters(build_cluster_watchers(settings, pool, conninfo, runtime.reader))
     runtime.start()
     log.info(
         "%s started for %s (branch %s)",

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+from kubernetes import client, config
+from kubernetes.client.exceptions import ApiException
 from kubernetes.config.config_exception import ConfigException
 from psycopg_pool import AsyncConnectionPool
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 
+from storefleet.api.db.leadership import Leadership
+from storefleet.api.domain.cluster_access import ClusterReach
+from storefleet.api.domain.stores_repository import SETTINGS_SCOPE
 from storefleet.api.fleet.context import settings_profile
 from storefleet.api.fleet.reader import FleetReader
 from storefleet.api.settings import ConfigurationError, Settings
 from storefleet.reconciler_watch.cluster import Cluster, load_api_client
 from storefleet.reconciler_watch.decide import Timeouts
+from storefleet.reconciler_watch.fleet_watchers import ClusterWatchers
 from storefleet.reconciler_watch.pod_health import CrashLoopRule
 from storefleet.reconciler_watch.probe_loop import ProbeConfig, ProbeLoop
 from storefleet.reconciler_watch.watcher import ClusterWatcher, WatcherConfig
@@ -73,4 +83,87 @@ def build_watcher(
     cluster = cluster_from_settings(settings)
     return ClusterWatcher(
         pool, conninfo, cluster, reader, watcher_config(settings), probe=probe_loop(settings, pool)
+    )
+
+
+def cluster_client(settings: Settings, access: ClusterReach) -> Cluster:
+    """The client of a registered cluster, from where its row says the kubeconfig is (never the
+    kubeconfig itself); ValueError when it cannot be built."""
+    try:
+        if access.origin == "settings":
+            return cluster_from_settings(settings)
+        if access.access_kind == "in_cluster":
+            return Cluster(load_api_client(None))
+        if access.access_kind == "kubeconfig_file" and access.kubeconfig_path:
+            return Cluster(load_api_client(Path(access.kubeconfig_path), access.kubeconfig_context))
+        if access.access_kind == "kubeconfig_secret":
+            return Cluster(_client_from_secret(settings, access))
+    except (
+        ConfigurationError,
+        ConfigException,
+        OSError,
+        KeyError,
+        TypeError,
+        ApiException,
+        YAMLError,
+    ) as exc:
+        raise ValueError(f"{access.access_kind}: {exc}") from exc
+    raise ValueError(f"no way to read cluster {access.name} ({access.access_kind})")
+
+
+def _client_from_secret(settings: Settings, access: ClusterReach) -> Any:
+    """The kubeconfig in a Secret of the cluster the platform itself reads (its settings cluster),
+    loaded in memory: it is written nowhere."""
+    assert (
+        access.kubeconfig_secret_namespace and access.kubeconfig_secret_name and access.kubeconfig_secret_key
+    )
+    home = cluster_from_settings(settings)
+    found = home.read_secret_value(
+        access.kubeconfig_secret_namespace, access.kubeconfig_secret_name, access.kubeconfig_secret_key
+    )
+    if found.value is None:
+        where = f"{access.kubeconfig_secret_namespace}/{access.kubeconfig_secret_name}"
+        raise KeyError(
+            f"Secret {where} {'has no key ' + access.kubeconfig_secret_key if found.exists else 'not found'}"
+        )
+    document = YAML(typ="safe").load(found.value)
+    configuration = client.Configuration()
+    loaders: Any = config  # the loaders are untyped
+    loaders.load_kube_config_from_dict(
+        document, context=access.kubeconfig_context, client_configuration=configuration, persist_config=False
+    )
+    return client.ApiClient(configuration)
+
+
+def build_cluster_watcher(
+    settings: Settings,
+    pool: AsyncConnectionPool[Any],
+    conninfo: str,
+    reader: FleetReader,
+    access: ClusterReach,
+) -> ClusterWatcher:
+    """The watcher of one registered cluster: its applier, its stores only, its own client."""
+    scope = SETTINGS_SCOPE if access.origin == "settings" else access.id
+    config = replace(watcher_config(settings), engine=access.applier, scope=scope)
+    probe = probe_loop(settings, pool)
+    if probe is not None:
+        probe = ProbeLoop(pool, replace(probe.config, scope=scope), probe.url_of)
+    return ClusterWatcher(pool, conninfo, cluster_client(settings, access), reader, config, probe=probe)
+
+
+def build_cluster_watchers(
+    settings: Settings, pool: AsyncConnectionPool[Any], conninfo: str, reader: FleetReader
+) -> ClusterWatchers:
+    """Every registered cluster's watcher, each led by one replica (LEADER_POLL_S, LEADER_CHECK_S)."""
+
+    def lead(access: ClusterReach) -> Leadership:
+        return Leadership(
+            conninfo, "watcher", access.name, poll_s=settings.leader_poll_s, check_s=settings.leader_check_s
+        )
+
+    return ClusterWatchers(
+        pool,
+        lambda access: build_cluster_watcher(settings, pool, conninfo, reader, access),
+        lead,
+        interval_s=settings.watch_clusters_interval_s,
     )

@@ -31,6 +31,7 @@ class ProbeConfig:
     address: str | None = None  # STORE_PROBE_ADDRESS: connect here, the store's host as Host
     verify_tls: bool = True
     concurrency: int = 8
+    scope: str | None = None  # the watcher's stores only (WatcherConfig.scope)
 
 
 class ProbeLoop:
@@ -41,7 +42,7 @@ class ProbeLoop:
         url_of: Callable[[dict[str, Any]], str],
         prober: HttpProber | None = None,
     ) -> None:
-        self._pool, self.config, self._url_of = pool, config, url_of
+        self._pool, self.config, self.url_of = pool, config, url_of
         self.prober = prober or HttpProber(config.path, config.timeout_s, config.address, config.verify_tls)
         self.book = ProbeBook(config.failures)
         self.rounds = 0
@@ -59,13 +60,13 @@ class ProbeLoop:
     async def probe_round(self) -> list[str]:
         """Probe every running store once; the ids whose verdict changed."""
         async with self._pool.connection() as conn:
-            running = await repository.running_store_specs(conn)
+            running = await repository.running_store_specs(conn, self.config.scope)
         self.book.keep_only({store_id for store_id, _ in running})
         limit = asyncio.Semaphore(self.config.concurrency)
 
         async def one(store_id: str, spec: dict[str, Any]) -> str | None:
             try:
-                url = self._url_of(spec)
+                url = self.url_of(spec)
             except ValueError as exc:  # a spec the renderer refuses names no page to probe
                 log.info("store probe: no URL for store %s: %s", store_id, exc)
                 return None

@@ -57,15 +57,16 @@ class Rotator:
         jobs: RotationJobs,
         applier: Applier,
         log_tail: LogTail,
+        scope: str | None = None,
     ) -> None:
-        self._pool, self._cluster, self._engine = pool, cluster, engine
+        self._pool, self._cluster, self._engine, self._scope = pool, cluster, engine, scope
         self._jobs, self._applier, self._log_tail = jobs, applier, log_tail
 
     async def evaluate(self, store_ids: list[str] | None) -> int:
         """Carry on the rotations in progress (of `store_ids` only, when given); how many were judged.
         A cluster call that fails leaves its rotation to the next evaluation."""
         async with self._pool.connection() as conn:
-            due = await repository.rotations_due(conn, store_ids)
+            due = await repository.rotations_due(conn, store_ids, self._scope)
         for pending in due:
             try:
                 step = decide_rotation(pending, await self._observe(pending))

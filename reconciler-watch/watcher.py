@@ -84,6 +84,9 @@ class WatcherConfig:
     watch_timeout_s: int = 300
     velero_namespace: str | None = None  # with backups on: where the platform's Restores are
     crash_loop: CrashLoopRule = field(default_factory=CrashLoopRule)  # off: no pod cache at all
+    # the stores this watcher judges (stores_repository._scope_filter): None, all of them; with
+    # several clusters, the settings cluster's ("settings") or one cluster's, by id
+    scope: str | None = None
 
 
 class ClusterWatcher(ObservationReads):
@@ -125,7 +128,7 @@ class ClusterWatcher(ObservationReads):
         self.updater = StoreUpdater(pool, cluster, config, self.nudger)
         rotation_jobs = self.informers[ROTATION_JOBS.key].in_namespace
         self.rotator = Rotator(
-            pool, cluster, config.engine, rotation_jobs, self._applier_object, self._log_tail
+            pool, cluster, config.engine, rotation_jobs, self._applier_object, self._log_tail, config.scope
         )
         self._dirty: set[str] = set()
         self._window_ends = WindowEnds(config.crash_loop)  # degraded stores to judge again, and when
@@ -229,10 +232,11 @@ class ClusterWatcher(ObservationReads):
         """Observe, decide and act for these stores (None: every converging store, and those of
         `also`, running ones included), then their rotations."""
         async with self._pool.connection() as conn:
-            rows = await repository.converging_stores(conn, store_ids)
+            rows = await repository.converging_stores(conn, store_ids, self.config.scope)
             if store_ids is None and also:
                 listed = {row.id for row in rows}
-                rows += [r for r in await repository.converging_stores(conn, also) if r.id not in listed]
+                more = await repository.converging_stores(conn, also, self.config.scope)
+                rows += [r for r in more if r.id not in listed]
         now = datetime.now(UTC)
         judged = []
         for row in rows:

@@ -28,6 +28,7 @@ from storefleet.renderer.spec import RestoreStage, StoreSpec
 from storefleet.renderer.values import chart_values
 
 TENANTS_DIR = "tenants"
+CLUSTERS_DIR = "clusters"
 STORE_FILE = "store.yaml"
 NAMESPACE_FILE = "namespace.yaml"
 HELMRELEASE_FILE = "helmrelease.yaml"
@@ -67,10 +68,26 @@ def _check_identity(spec: StoreSpec) -> None:
             raise RenderError(f"{field} {value!r} is not a DNS-1123 label")
 
 
+def fleet_root(cluster: str | None) -> str:
+    """Where a cluster's stores are: `tenants` for the home cluster (None; the single-cluster layout),
+    `clusters/<cluster>/tenants` for every other one (its applier syncs that path)."""
+    return TENANTS_DIR if cluster is None else f"{CLUSTERS_DIR}/{cluster}/{TENANTS_DIR}"
+
+
 def store_dir(spec: StoreSpec) -> str:
-    """The store's directory in the fleet repo: `tenants/<tenant>/<store_id>`."""
+    """The store's directory in the fleet repo: `<fleet root of its cluster>/<tenant>/<store_id>`."""
     _check_identity(spec)
-    return f"{TENANTS_DIR}/{spec.tenant}/{spec.store_id}"
+    return f"{fleet_root(spec.cluster)}/{spec.tenant}/{spec.store_id}"
+
+
+def parse_store_dir(path: str) -> tuple[str | None, str, str] | None:
+    """(cluster or None for the home root, tenant, store id) of a path inside a store directory."""
+    parts = path.split("/")
+    if len(parts) >= 4 and parts[0] == TENANTS_DIR:
+        return None, parts[1], parts[2]
+    if len(parts) >= 6 and parts[0] == CLUSTERS_DIR and parts[2] == TENANTS_DIR:
+        return parts[1], parts[3], parts[4]
+    return None
 
 
 def store_host(spec: StoreSpec, profile: RenderProfile) -> str:

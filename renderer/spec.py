@@ -39,8 +39,10 @@ DEFAULT_PLAN = Plan.SMALL
 # spec keeps its hash (and the cluster's record of it stays current).
 _OMITTED_WHEN_UNSET = (
     "template", "branding", "chart_version", "image_tag", "values_patch", "backups", "restore",
-    "restored_from",
+    "restored_from", "cluster",
 )  # fmt: skip
+# A cluster's name (a DNS label: it names the cluster's root in the fleet repo).
+CLUSTER_NAME_PATTERN = r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
 # A store chart version as the fleet repo names its directory (`charts/ecommerce-store-<version>/`).
 CHART_VERSION_PATTERN = r"^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.]+)?$"
 # An OCI image tag (the distribution spec's grammar; also the chart schema's).
@@ -153,6 +155,9 @@ class StoreSpec(BaseModel):
     backups: BackupPolicy | None = None
     # A restore from a Velero backup that the store directory declares (restore.yaml).
     restore: RestoreRequest | None = None
+    # The cluster the store runs on, when it is not the home cluster (whose root is `tenants/`): its
+    # directory is then under that cluster's root, `clusters/<cluster>/tenants/` (docs/fleet-repo.md).
+    cluster: str | None = Field(default=None, pattern=CLUSTER_NAME_PATTERN)
     # Set for a store created from a backup (of another store): its data's origin and chart instance.
     restored_from: RestoredFrom | None = None
 

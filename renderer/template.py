@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from importlib import resources
 from importlib.resources.abc import Traversable
 
+from storefleet.renderer.manifests import CLUSTERS_DIR, fleet_root
 from storefleet.renderer.names import is_dns_label, is_dns_subdomain
 from storefleet.renderer.profile import GitOpsEngine, RenderProfile, is_branch_name, is_repo_url
 
@@ -77,11 +78,15 @@ def instantiate_template(
     flux_source_name: str = _DEFAULTS.flux_source_name,
     argocd_namespace: str = _DEFAULTS.argocd_namespace,
     velero_namespace: str = _DEFAULTS.velero_namespace,
+    home: bool = True,
 ) -> dict[str, bytes]:
-    """The initial files of a fleet repo (path relative to the repo root -> bytes)."""
+    """The initial files of a fleet repo (path relative to the repo root -> bytes). `home=False`: only
+    the bootstrap of one more cluster (`clusters/<cluster>/`), whose root is its own
+    `clusters/<cluster>/tenants/` (docs/clusters.md)."""
     engine = GitOpsEngine(engine)
     _check(engine, cluster, repo_url, branch, flux_source_name, argocd_namespace, velero_namespace)
     placeholders = {
+        "__TENANTS_PATH__": fleet_root(None if home else cluster),
         "__CLUSTER__": cluster,
         "__REPO_URL__": repo_url,
         "__BRANCH__": branch,
@@ -90,7 +95,10 @@ def instantiate_template(
         "__ARGOCD_NAMESPACE__": argocd_namespace,
         "__VELERO_NAMESPACE__": velero_namespace,
     }
-    return substitute(template_files(engine), placeholders)
+    files = substitute(template_files(engine), placeholders)
+    if home:
+        return files
+    return {path: data for path, data in files.items() if path.startswith(f"{CLUSTERS_DIR}/{cluster}/")}
 
 
 def vendored_chart(chart_path: str = _DEFAULTS.chart_path) -> dict[str, bytes]:

@@ -20,9 +20,11 @@ import yaml
 from jsonschema import Draft4Validator
 
 from storefleet.renderer.manifests import (
+    CLUSTERS_DIR,
     STORE_FILE,
     TENANTS_DIR,
     StoreYamlError,
+    parse_store_dir,
     parse_store_yaml,
     store_dir,
 )
@@ -214,11 +216,12 @@ def _fleet_yaml_files(root: Path) -> Iterator[Path]:
             yield path
 
 
-def _store_location(rel: Path) -> tuple[str, str] | None:
-    """(tenant, store id) when `rel` lies in a store directory tenants/<tenant>/<store>/."""
-    if len(rel.parts) == 4 and rel.parts[0] == TENANTS_DIR:
-        return rel.parts[1], rel.parts[2]
-    return None
+def _store_location(rel: Path) -> tuple[str | None, str, str] | None:
+    """(cluster, tenant, store id) when `rel` is a file of a store directory: tenants/<tenant>/<store>/
+    (the home cluster: None) or clusters/<cluster>/tenants/<tenant>/<store>/."""
+    home = len(rel.parts) == 4 and rel.parts[0] == TENANTS_DIR
+    other = len(rel.parts) == 6 and rel.parts[0] == CLUSTERS_DIR and rel.parts[2] == TENANTS_DIR
+    return parse_store_dir(rel.as_posix()) if home or other else None
 
 
 def _store_yaml_errors(path: Path, rel: Path) -> list[str]:
@@ -226,7 +229,7 @@ def _store_yaml_errors(path: Path, rel: Path) -> list[str]:
         spec = parse_store_yaml(path.read_bytes())
     except StoreYamlError as exc:
         return [str(exc)]
-    if _store_location(rel) != (spec.tenant, spec.store_id):
+    if _store_location(rel) != (spec.cluster, spec.tenant, spec.store_id):
         return [f"store.yaml of {spec.tenant}/{spec.store_id} must be at {store_dir(spec)}/{STORE_FILE}"]
     return []
 
@@ -263,7 +266,7 @@ def _object_errors(obj: Any, rel: Path, schemas: Mapping[tuple[str, str], KindSc
     location = _store_location(rel)
     if location is not None and isinstance(obj, dict) and isinstance(obj.get("metadata"), dict):
         labels = obj["metadata"].get("labels") or {}
-        expected = {LABEL_TENANT: location[0], LABEL_STORE: location[1]}
+        expected = {LABEL_TENANT: location[1], LABEL_STORE: location[2]}
         errors += [f"metadata.labels[{k!r}] must be {v!r}" for k, v in expected.items() if labels.get(k) != v]
     kind = f"{obj.get('kind')}/{(obj.get('metadata') or {}).get('name')}" if isinstance(obj, dict) else "?"
     return [f"{kind}: {error}" for error in errors]
@@ -282,8 +285,8 @@ def _file_errors(path: Path, rel: Path, schemas: Mapping[tuple[str, str], KindSc
 
 
 def _missing_store_yaml(root: Path) -> list[str]:
-    tenants = root / TENANTS_DIR
-    store_dirs = [d for d in tenants.glob("*/*") if d.is_dir()] if tenants.is_dir() else []
+    roots = [root / TENANTS_DIR, *(root / CLUSTERS_DIR).glob(f"*/{TENANTS_DIR}")]
+    store_dirs = [d for tenants in roots if tenants.is_dir() for d in tenants.glob("*/*") if d.is_dir()]
     return [
         f"{d.relative_to(root)}: a store directory without {STORE_FILE}"
         for d in sorted(store_dirs)

@@ -12,7 +12,7 @@ from storefleet.api.backups.schemas import BackupList, BackupOut
 from storefleet.api.core.openapi import error_responses
 from storefleet.api.core.services import services
 from storefleet.api.db.dependencies import DbConnection
-from storefleet.api.stores.cluster_endpoints import StoreId, cluster_access
+from storefleet.api.stores.cluster_endpoints import StoreId, store_cluster_access
 from storefleet.api.stores.presenter import Presenter, render_profile
 from storefleet.api.stores.schemas import StoreOut
 from storefleet.renderer.profile import RenderProfile
@@ -50,7 +50,9 @@ async def list_backups(
     """The store's Velero Backups, newest first: those its Schedule made and those asked for on
     demand, with Velero's phase, times, progress, errors and warnings, as the cluster reports them.
     With backups off for the platform: `enabled` false and no backups (the cluster is not read)."""
-    return await service.list_backups(conn, cluster_access(request), actor, store_id, _profile(request))
+    return await service.list_backups(
+        conn, await store_cluster_access(request, conn, store_id), actor, store_id, _profile(request)
+    )
 
 
 @router.post(
@@ -70,7 +72,9 @@ async def create_backup(
     """Back the store up now: a Velero Backup made from the store's Schedule template (what `velero
     backup create --from-schedule` does), created in the cluster, not committed to git. Answers with
     its row (phase `New`); list the backups to follow it. Audited as `store.backup_requested`."""
-    return await service.request_backup(conn, cluster_access(request), actor, store_id, _profile(request))
+    return await service.request_backup(
+        conn, await store_cluster_access(request, conn, store_id), actor, store_id, _profile(request)
+    )
 
 
 class RestoreBody(BaseModel):
@@ -108,6 +112,11 @@ async def restore_store(
     it and its volumes), then the Velero Restore, then the release back over the restored data.
     Audited as `store.restore_requested`."""
     store = await service.request_restore(
-        conn, cluster_access(request), actor, store_id, body.backup, _profile(request)
+        conn,
+        await store_cluster_access(request, conn, store_id),
+        actor,
+        store_id,
+        body.backup,
+        _profile(request),
     )
     return present(store)

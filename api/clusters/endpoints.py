@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path, Response, status
 
 from storefleet.api.auth.dependencies import AdminActor
-from storefleet.api.clusters import service
+from storefleet.api.clusters import directory, service
 from storefleet.api.clusters.schemas import (
     DNS_LABEL,
     ClusterList,
@@ -51,6 +51,7 @@ async def create_cluster(
     file on the platform's pods — never the kubeconfig itself; it is not checked now (`access_checked`
     null). Audited as `cluster.created`."""
     row = await service.create_cluster(conn, body, actor)
+    directory.changed()  # committed: store answers name the cluster as it is now
     response.headers["Location"] = f"/api/v1/clusters/{row.name}"
     return _etag(response, await service.present_one(conn, row))
 
@@ -104,6 +105,7 @@ async def update_cluster(
     off (both once placement exists). Audited as `cluster.updated` with the changed fields before and
     after."""
     row = await service.update_cluster(conn, name, body, actor, if_match=_version(if_match))
+    directory.changed()  # committed: store answers name the cluster as it is now
     return _etag(response, await service.present_one(conn, row))
 
 
@@ -133,3 +135,4 @@ def _version(if_match: str | None) -> int | None:
 async def delete_cluster(name: ClusterName, conn: DbConnection, actor: AdminActor) -> None:
     """Remove a cluster that holds no store. Audited as `cluster.deleted`."""
     await service.delete_cluster(conn, name, actor)
+    directory.changed()  # committed: store answers name the cluster as it is now

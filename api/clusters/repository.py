@@ -36,6 +36,7 @@ class ClusterRow:
     kubeconfig_context: str | None
     state: str
     origin: str
+    home: bool  # its fleet root is `tenants/` (the single-cluster layout); others: clusters/<name>/tenants
     version: int
     created_by: str
     created_at: datetime
@@ -48,7 +49,7 @@ WRITABLE = frozenset(
     {
         "name", "region", "labels", "max_stores", "max_cpu_cores", "max_memory_gib", "applier",
         "access_kind", "kubeconfig_secret_namespace", "kubeconfig_secret_name", "kubeconfig_secret_key",
-        "kubeconfig_path", "kubeconfig_context", "state", "origin",
+        "kubeconfig_path", "kubeconfig_context", "state", "origin", "home",
     }
 )  # fmt: skip
 
@@ -126,17 +127,47 @@ class PlanCount:
     stores: int
 
 
-async def live_stores_by_plan(conn: Connection, cluster_id: str | None = None) -> list[PlanCount]:
-    """Live stores (every status but `deleted`) per cluster and plan; only `cluster_id`'s when given.
-
-    Until stores carry their cluster, every live store is on the cluster from the settings: the join
-    below is where a store's own cluster will be named."""
-    only = " AND c.id = %(cluster_id)s" if cluster_id is not None else ""
+async def live_stores_by_plan(conn: Connection, cluster_ids: list[str] | None = None) -> list[PlanCount]:
+    """Live stores (every status but `deleted`) per cluster and plan; only those clusters' when
+    given. A scan of the stores (no index on their cluster, see migration 0021): placement asks only
+    when it must weigh several clusters or a limited one."""
+    only = " AND cluster_id = ANY(%(ids)s)" if cluster_ids is not None else ""
     cur = conn.cursor(row_factory=class_row(PlanCount))
     await cur.execute(
-        "SELECT c.id AS cluster_id, s.plan, count(*)::int AS stores"
-        " FROM clusters c JOIN stores s ON c.origin = 'settings' AND s.status <> 'deleted'"
-        f" WHERE true{only} GROUP BY c.id, s.plan ORDER BY c.id, s.plan",
-        {"cluster_id": cluster_id},
+        "SELECT cluster_id, plan, count(*)::int AS stores FROM stores"
+        f" WHERE status <> 'deleted' AND cluster_id IS NOT NULL{only}"
+        " GROUP BY cluster_id, plan ORDER BY cluster_id, plan",
+        {"ids": cluster_ids},
     )
     return await cur.fetchall()
+
+
+async def tenant_stores_by_cluster(conn: Connection, owner_id: str) -> dict[str, int]:
+    """The live stores of one tenant per cluster (the spread policy)."""
+    cur = await conn.execute(
+        "SELECT cluster_id, count(*)::int AS stores FROM stores WHERE owner_id = %s"
+        " AND status <> 'deleted' AND cluster_id IS NOT NULL GROUP BY cluster_id",
+        (owner_id,),
+    )
+    return {row["cluster_id"]: row["stores"] for row in await cur.fetchall()}
+
+
+async def lock_for_placement(conn: Connection, cluster_id: str) -> ClusterRow | None:
+    """Hold the cluster's row until the transaction ends, so that two creates cannot both take its
+    last room (NO KEY UPDATE: a PATCH waits, readers do not); the row as it is now."""
+    cur = conn.cursor(row_factory=class_row(ClusterRow))
+    await cur.execute(f"SELECT {_COLUMNS} FROM clusters WHERE id = %s FOR NO KEY UPDATE", (cluster_id,))
+    return await cur.fetchone()
+
+
+async def claim_home(conn: Connection, cluster_id: str) -> None:
+    """Make `cluster_id` the home cluster when there is none (the first settings cluster), and put
+    the stores made before placement on it."""
+    await conn.execute(
+        "UPDATE clusters SET home = true WHERE id = %s AND NOT EXISTS (SELECT 1 FROM clusters WHERE home)",
+        (cluster_id,),
+    )
+    await conn.execute(
+        "UPDATE stores SET cluster_id = (SELECT id FROM clusters WHERE home) WHERE cluster_id IS NULL"
+        " AND EXISTS (SELECT 1 FROM clusters WHERE home)"
+    )

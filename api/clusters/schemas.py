@@ -195,6 +195,10 @@ class ClusterOut(BaseModel):
         description="`settings`: the cluster the platform's settings name (CLUSTER_NAME, GITOPS_ENGINE, "
         "KUBECONFIG / KUBE_IN_CLUSTER), which own its applier and access; `api`: registered by an admin"
     )
+    fleet_root: str = Field(
+        description="Where its stores' directories are in the fleet repo: `tenants` for the home cluster "
+        "(the first settings cluster: the single-cluster layout), `clusters/<name>/tenants` for the others"
+    )
     stores: int = Field(description="Live stores on the cluster (every status but `deleted`)")
     reserved: Reserved
     headroom: Headroom

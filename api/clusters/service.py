@@ -38,6 +38,7 @@ from storefleet.api.core.ids import new_id
 from storefleet.api.db.pool import Connection
 from storefleet.api.domain import audit
 from storefleet.api.settings import Settings
+from storefleet.renderer.manifests import fleet_root
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +93,7 @@ async def get_cluster(conn: Connection, name: str) -> ClusterOut:
 
 
 async def present_one(conn: Connection, row: ClusterRow) -> ClusterOut:
-    counts = await repository.live_stores_by_plan(conn, row.id)
+    counts = await repository.live_stores_by_plan(conn, [row.id])
     return present(row, {count.plan: count.stores for count in counts})
 
 
@@ -122,6 +123,7 @@ def present(row: ClusterRow, stores_per_plan: dict[str, int]) -> ClusterOut:
         access_checked=None,
         state=row.state,
         origin=row.origin,
+        fleet_root=fleet_root(None if row.home else row.name),
         stores=use.stores,
         reserved=Reserved(cpu_cores=use.cpu_cores, memory_gib=use.memory_gib),
         headroom=Headroom(stores=room.stores, cpu_cores=room.cpu_cores, memory_gib=room.memory_gib),
@@ -294,9 +296,11 @@ async def ensure_settings_cluster(conn: Connection, settings: Settings) -> Clust
         if target is None:
             row = await repository.insert(conn, new_cluster_id(), actor.name, {**wanted, "origin": SETTINGS})
             await audit.record(conn, "cluster.created", actor, after=_public(row), detail=_subject(row))
-            return row
-        changes = {k: v for k, v in {**wanted, "origin": SETTINGS}.items() if _value(target, k) != v}
-        return await _update_from_settings(conn, target, changes, actor) if changes else target
+        else:
+            changes = {k: v for k, v in {**wanted, "origin": SETTINGS}.items() if _value(target, k) != v}
+            row = await _update_from_settings(conn, target, changes, actor) if changes else target
+        await repository.claim_home(conn, row.id)
+        return await repository.get_by_name(conn, row.name) or row
 
 
 async def _update_from_settings(
@@ -320,7 +324,7 @@ async def _existing(conn: Connection, name: str, *, for_update: bool = False) ->
 
 
 async def _store_count(conn: Connection, row: ClusterRow) -> int:
-    return sum(count.stores for count in await repository.live_stores_by_plan(conn, row.id))
+    return sum(count.stores for count in await repository.live_stores_by_plan(conn, [row.id]))
 
 
 def access_columns(access: Access) -> dict[str, Any]:

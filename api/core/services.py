@@ -4,7 +4,7 @@ on `app.state.services`, and reached by endpoints and dependencies through `serv
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
 from starlette.applications import Starlette
@@ -53,6 +53,9 @@ class AppServices:
     fleet_bulkhead: Bulkhead
     # Built from the settings on first use (validating it is not free).
     render_profile: RenderProfile | None = None
+    cluster_directory: Any = None  # the clusters slice's cache of cluster names (clusters/directory.py)
+    # The API's clients of the registered clusters other than the settings one (stores/cluster_clients.py)
+    cluster_clients: Any = None
     # Filled by the lifespan, which opens the pool and starts the fleet runtime: name -> check.
     health_checks: dict[str, HealthCheck] = field(default_factory=dict)
     fleet: FleetRuntime | None = None  # None: no fleet repo configured

@@ -101,12 +101,15 @@ class PendingChange:
     engine: str
     store_last_commit: str | None  # the store's last commit when the row was read
     commit_group: str | None = None
+    # the cluster the store's directory is under (None: the home root), for a deletion's directory
+    store_cluster: str | None = None
 
 
 _PENDING_COLUMNS = (
     "o.id, o.store_id, o.tenant, o.action, o.spec, o.spec_hash, o.params, o.request_id, o.actor_id,"
     " o.created_at, o.attempts, s.name AS store_name, s.engine, s.last_commit_sha AS store_last_commit,"
-    " o.commit_group"
+    # a deletion's row has no spec: its directory is under the root of the cluster the store's names
+    " o.commit_group, CASE WHEN o.spec IS NULL THEN s.spec->>'cluster' END AS store_cluster"
 )
 
 

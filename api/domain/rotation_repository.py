@@ -14,6 +14,7 @@ from storefleet.api.domain.credentials_rotation import (
     due_rotation,
     rotation_from_columns,
 )
+from storefleet.api.domain.store_rows import scope_filter
 
 _IN_PROGRESS = [RotationState.REQUESTED.value, RotationState.RUNNING.value]
 _FINISHED = [RotationState.DONE.value, RotationState.FAILED.value]
@@ -63,14 +64,17 @@ async def move_rotation(
     return await cur.fetchone()
 
 
-async def rotations_due(conn: Connection, store_ids: list[str] | None = None) -> list[DueRotation]:
-    """The rotations requested or running (of `store_ids` only, when given), with their stores."""
-    only = " AND id = ANY(%(ids)s)" if store_ids is not None else ""
+async def rotations_due(
+    conn: Connection, store_ids: list[str] | None = None, scope: str | None = None
+) -> list[DueRotation]:
+    """The rotations requested or running (of `store_ids` only, when given; of the stores of one
+    cluster's watcher, `scope`), with their stores."""
+    only = (" AND s.id = ANY(%(ids)s)" if store_ids is not None else "") + scope_filter(scope)
     cur = conn.cursor(row_factory=_DUE)
     await cur.execute(
-        "SELECT id, owner_id, engine, status, spec->'restored_from'->>'instance' AS instance,"
-        f" {ROTATION_COLUMNS} FROM stores"
-        f" WHERE rotation_state = ANY(%(states)s){only} ORDER BY id",
-        {"states": _IN_PROGRESS, "ids": store_ids},
+        "SELECT s.id, s.owner_id, s.engine, s.status, s.spec->'restored_from'->>'instance' AS instance,"
+        f" {ROTATION_COLUMNS} FROM stores s"
+        f" WHERE s.rotation_state = ANY(%(states)s){only} ORDER BY s.id",
+        {"states": _IN_PROGRESS, "ids": store_ids, "scope": scope},
     )
     return await cur.fetchall()

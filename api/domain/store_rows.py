@@ -21,7 +21,7 @@ from storefleet.renderer.spec import StoreSpec
 STORE_COLUMNS = (
     "id, owner_id, name, engine, theme, plan, template, branding, status, status_message, error, spec,"
     " spec_hash, last_commit_sha, created_at, updated_at, deleted_at, status_changed_at, committed_at,"
-    f" pull_request_url, pinned_at, pinned_by, pin_reason, {ROTATION_COLUMNS}"
+    f" pull_request_url, pinned_at, pinned_by, pin_reason, cluster_id, {ROTATION_COLUMNS}"
 )
 
 
@@ -51,6 +51,7 @@ class StoreSummary:
     pinned_at: datetime | None  # pinned: kept out of fleet-wide rollouts (with who and why)
     pinned_by: str | None
     pin_reason: str | None
+    cluster_id: str | None  # where the store runs (None: made before placement, on the home cluster)
     credentials_rotation: CredentialsRotation | None  # the latest rotation of its admin password
 
 
@@ -101,9 +102,10 @@ class NewStore:
     status_message: str | None
     spec: dict[str, Any]
     spec_hash: str
+    cluster_id: str | None = None
 
 
-def new_store(spec: StoreSpec, status_message: str) -> NewStore:
+def new_store(spec: StoreSpec, status_message: str, cluster_id: str | None = None) -> NewStore:
     """The row of a store that starts from `spec`; its owner is the spec's tenant."""
     document = spec.to_document()
     return NewStore(
@@ -118,6 +120,7 @@ def new_store(spec: StoreSpec, status_message: str) -> NewStore:
         status_message=status_message,
         spec=document,
         spec_hash=spec.spec_hash,
+        cluster_id=cluster_id,
     )
 
 
@@ -167,3 +170,21 @@ def store_summary(**columns: Any) -> StoreSummary:
 
 def converging_store(**columns: Any) -> ConvergingStore:
     return ConvergingStore(**{**columns, "status": StoreStatus(columns["status"])})
+
+
+# ---- which stores one cluster's watcher judges -----------------------------------------------------
+SETTINGS_SCOPE = "settings"  # a watcher of the settings cluster: its stores and the unplaced ones
+_SETTINGS_STORES = (
+    " AND (s.cluster_id IS NULL OR s.cluster_id IN (SELECT id FROM clusters WHERE origin = 'settings'))"
+)
+
+
+def scope_filter(scope: str | None) -> str:
+    """Which stores one cluster's watcher judges: None, every store (one cluster, or a test's
+    watcher); `SETTINGS_SCOPE`, the settings cluster's and those made before placement; else the
+    stores of the cluster with that id."""
+    if scope is None:
+        return ""
+    if scope == SETTINGS_SCOPE:
+        return _SETTINGS_STORES
+    return " AND s.cluster_id = %(scope)s"

@@ -15,6 +15,9 @@ from storefleet.api.db.statement import Statement
 from storefleet.api.db.statement import with_writes as statement_with_writes
 from storefleet.api.db.where import Where
 from storefleet.api.domain.store_rows import (
+    SETTINGS_SCOPE as SETTINGS_SCOPE,
+)
+from storefleet.api.domain.store_rows import (
     STORE_COLUMNS,
     ConvergingStore,
     NewStore,
@@ -23,6 +26,7 @@ from storefleet.api.domain.store_rows import (
     StoreSummary,
     StoreWrites,
     converging_store,
+    scope_filter,
     store_row,
     store_summary,
 )
@@ -51,8 +55,8 @@ async def insert_store(
     insert = Statement(
         "INSERT INTO stores"
         " (id, owner_id, name, engine, theme, plan, template, branding, status, status_message, spec,"
-        " spec_hash)"
-        f" VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING {_COLUMNS}",
+        " spec_hash, cluster_id)"
+        f" VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING {_COLUMNS}",
         (
             store.id,
             store.owner_id,
@@ -66,6 +70,7 @@ async def insert_store(
             store.status_message,
             Jsonb(store.spec),
             store.spec_hash,
+            store.cluster_id,
         ),
     )
     statement = statement_with_writes(insert, list(with_writes)) if with_writes else insert
@@ -325,23 +330,40 @@ _WATCH_COLUMNS = (
 )
 
 
-async def converging_stores(conn: Connection, store_ids: list[str] | None = None) -> list[ConvergingStore]:
+async def converging_stores(
+    conn: Connection, store_ids: list[str] | None = None, scope: str | None = None
+) -> list[ConvergingStore]:
     """Stores the cluster still has to converge (all of them), or those of `store_ids` that it has to
-    converge or that run (`ready`, `degraded`: a change of their objects may be a change of health)."""
+    converge or that run (`ready`, `degraded`: a change of their objects may be a change of health);
+    only those of the watcher's `scope` (`store_rows.scope_filter`)."""
     only = " AND s.id = ANY(%(ids)s)" if store_ids is not None else ""
     statuses = list(CONVERGING) if store_ids is None else [*CONVERGING, *RUNNING]
     cur = conn.cursor(row_factory=_CONVERGING)
     await cur.execute(
-        f"SELECT {_WATCH_COLUMNS} FROM stores s WHERE s.status = ANY(%(statuses)s){only} ORDER BY s.id",
-        {"statuses": statuses, "ids": store_ids},
+        f"SELECT {_WATCH_COLUMNS} FROM stores s WHERE s.status = ANY(%(statuses)s){only}"
+        f"{scope_filter(scope)} ORDER BY s.id",
+        {"statuses": statuses, "ids": store_ids, "scope": scope},
     )
     return await cur.fetchall()
 
 
-async def running_store_specs(conn: Connection) -> list[tuple[str, dict[str, Any]]]:
-    """(id, spec) of every running store (`ready`, `degraded`): what the HTTP probe visits."""
+async def place_by_spec(conn: Connection, store_id: str) -> None:
+    """Put the store on the cluster its spec names (none: the home cluster), as a person's commit
+    placed it; NULL when no such cluster is registered."""
+    await conn.execute(
+        "UPDATE stores SET cluster_id = (SELECT c.id FROM clusters c WHERE CASE WHEN stores.spec->>'cluster'"
+        " IS NULL THEN c.home ELSE c.name = stores.spec->>'cluster' END) WHERE id = %s",
+        (store_id,),
+    )
+
+
+async def running_store_specs(conn: Connection, scope: str | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """(id, spec) of every running store (`ready`, `degraded`) of the watcher's `scope`: what the
+    HTTP probe visits."""
     cur = await conn.execute(
-        "SELECT id, spec FROM stores WHERE status = ANY(%s) ORDER BY id", (list(RUNNING),)
+        f"SELECT s.id, s.spec FROM stores s WHERE s.status = ANY(%(statuses)s){scope_filter(scope)}"
+        " ORDER BY s.id",
+        {"statuses": list(RUNNING), "scope": scope},
     )
     return [(row["id"], row["spec"]) for row in await cur.fetchall()]
 

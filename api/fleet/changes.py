@@ -18,7 +18,7 @@ from storefleet.renderer.commit_message import (
     commit_message,
     group_commit_message,
 )
-from storefleet.renderer.manifests import TENANTS_DIR, render_store, store_dir
+from storefleet.renderer.manifests import fleet_root, render_store, store_dir
 from storefleet.renderer.model import DirectoryChange
 from storefleet.renderer.profile import RenderProfile, versioned_chart_path
 from storefleet.renderer.spec import StoreSpec
@@ -45,7 +45,8 @@ def change_record(change: PendingChange) -> ChangeRecord:
 
 def change_directory(change: PendingChange) -> str:
     """The store's directory as its outbox row names it (its spec's, `store_dir`, without rendering)."""
-    return f"{TENANTS_DIR}/{change.tenant}/{change.store_id}"
+    cluster = (change.spec or {}).get("cluster") if change.spec is not None else change.store_cluster
+    return f"{fleet_root(cluster)}/{change.tenant}/{change.store_id}"
 
 
 def directory_change(change: PendingChange, profile: RenderProfile) -> DirectoryChange:

@@ -30,6 +30,7 @@ from storefleet.api.fleet.repository import FleetState
 from storefleet.api.fleet.service import FLEET_PUSHED_CHANNEL
 from storefleet.api.metrics import registry as metrics
 from storefleet.renderer.commit_message import CHANGE_ID
+from storefleet.renderer.manifests import CLUSTERS_DIR, TENANTS_DIR, fleet_root, parse_store_dir
 from storefleet.renderer.model import CommitInfo
 
 log = logging.getLogger(__name__)
@@ -52,13 +53,18 @@ class _Walk:
     rewritten: bool
 
 
-def store_dirs(paths: tuple[str, ...]) -> list[tuple[str, str]]:
-    """(tenant, store id) of every store directory among `paths`, in first-seen order."""
-    seen: dict[tuple[str, str], None] = {}
+def directory_of(cluster: str | None, tenant: str, store_id: str) -> str:
+    return f"{fleet_root(cluster)}/{tenant}/{store_id}"
+
+
+def store_dirs(paths: tuple[str, ...]) -> list[tuple[str | None, str, str]]:
+    """(cluster or None for the home root, tenant, store id) of every store directory among `paths`,
+    in first-seen order."""
+    seen: dict[tuple[str | None, str, str], None] = {}
     for path in paths:
-        parts = path.split("/")
-        if len(parts) >= 4 and parts[0] == "tenants":
-            seen.setdefault((parts[1], parts[2]), None)
+        found = parse_store_dir(path)
+        if found is not None:
+            seen.setdefault(found, None)
     return list(seen)
 
 
@@ -115,12 +121,16 @@ class GitSync:
         dirs = store_dirs(commit.paths)
 
         def read(repo: FleetRepository, _: str | None) -> list[sync_apply.DirState]:
-            return [_dir_state(repo, commit.sha, f"tenants/{tenant}/{store_id}") for tenant, store_id in dirs]
+            return [_dir_state(repo, commit.sha, directory_of(*found)) for found in dirs]
 
         by_dir = dict(zip(dirs, await self._reader.call(read, fetch="never"), strict=True))
+        # A store moved from one root to another is a new directory and a removed one: the new one
+        # first, so that the removal finds the store already elsewhere and deletes nothing.
+        ordered = sorted(by_dir.items(), key=lambda item: not item[1].exists)
         actions = []
-        for (tenant, store_id), dir_state in by_dir.items():
-            actions.append(await sync_apply.apply_directory(conn, commit, tenant, store_id, dir_state))
+        for (cluster, tenant, store_id), dir_state in ordered:
+            located = sync_apply.Location(cluster, tenant, store_id)
+            actions.append(await sync_apply.apply_directory(conn, commit, located, dir_state))
         return actions
 
     async def _report_rewrite(
@@ -153,7 +163,8 @@ def _walk(repo: FleetRepository, head: str | None, last: str | None) -> _Walk:
         return _Walk(head, [], rewritten=False)  # first run: the current head is the baseline
     if repo.resolve(last) is None or not repo.is_ancestor(last, head):
         return _Walk(head, [], rewritten=True)
-    return _Walk(head, list(reversed(repo.log(head, ["tenants"], since=last))), rewritten=False)
+    walked = repo.log(head, [TENANTS_DIR, CLUSTERS_DIR], since=last)
+    return _Walk(head, list(reversed(walked)), rewritten=False)
 
 
 def _dir_state(repo: FleetRepository, sha: str, directory: str) -> sync_apply.DirState:

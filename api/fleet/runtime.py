@@ -16,7 +16,7 @@ from storefleet.api.db.leadership import Leadership, current_leader
 from storefleet.api.fleet.context import FleetContext
 from storefleet.api.fleet.gitsync import GitSync
 from storefleet.api.fleet.reader import FleetReader
-from storefleet.api.fleet.watcher_port import BackgroundWatcher
+from storefleet.api.fleet.watcher_port import WatcherFleet
 from storefleet.api.fleet.writer import FleetWriter
 from storefleet.api.health.checks import CheckResult
 from storefleet.api.settings import Settings
@@ -36,10 +36,10 @@ class FleetRuntime:
     reader: FleetReader
     writer: FleetWriter | PullRequestWriter | None = None
     sync: GitSync | None = None
-    watcher: BackgroundWatcher | None = None  # set by `watch` when this process watches a cluster
-    # One leader per fleet repo for the sync and per cluster for the watcher, across replicas.
+    # set by `watch_clusters` when this process watches: one watcher per cluster, each led by a replica
+    watchers: WatcherFleet | None = None
+    # One leader per fleet repo for the sync, across replicas.
     sync_leadership: Leadership | None = None
-    watcher_leadership: Leadership | None = None
     pool: AsyncConnectionPool[Any] | None = None
     # More background loops the composition root adds (the rollout controller): (name, run(stop))
     loops: list[tuple[str, Callable[[asyncio.Event], Awaitable[None]]]] = field(default_factory=list)
@@ -75,10 +75,9 @@ class FleetRuntime:
             runtime.sync_leadership = _leadership(conninfo, "git-sync", context.repo_key, settings)
         return runtime
 
-    def watch(self, watcher: BackgroundWatcher, cluster: str, conninfo: str, settings: Settings) -> None:
-        """Run `watcher` in this process when it leads the watching of `cluster`."""
-        self.watcher = watcher
-        self.watcher_leadership = _leadership(conninfo, "watcher", cluster, settings)
+    def watch_clusters(self, watchers: WatcherFleet) -> None:
+        """Run the clusters' watchers in this process (each cluster's when this replica leads it)."""
+        self.watchers = watchers
 
     def start(self) -> None:
         if self.writer is not None:
@@ -90,10 +89,11 @@ class FleetRuntime:
             self._tasks.append(asyncio.create_task(self._guard("git sync", sync), name="git-sync"))
         for name, run in self.loops:
             self._tasks.append(asyncio.create_task(self._guard(name, run), name=name.replace(" ", "-")))
-        if self.watcher is not None:
-            watch = _led(self.watcher_leadership, self.watcher.run)
+        if self.watchers is not None:
             self._tasks.append(
-                asyncio.create_task(self._guard("cluster watcher", watch), name="cluster-watcher")
+                asyncio.create_task(
+                    self._guard("cluster watchers", self.watchers.run), name="cluster-watchers"
+                )
             )
 
     async def _guard(self, name: str, run: Any) -> None:
@@ -119,23 +119,10 @@ class FleetRuntime:
         await asyncio.to_thread(self.reader.close)
 
     async def cluster_health(self) -> CheckResult:
-        if self.watcher is None:
+        if self.watchers is None:
             return CheckResult("ok", {"watcher": "another process"})
-        lead = self.watcher_leadership
-        if lead is not None and not lead.leading:  # a standby's informers are idle, not broken
-            return CheckResult("ok", {"watcher": "standby", "leader": await self._leader(lead)})
-        details: dict[str, Any] = {"engine": self.watcher.config.engine, "watches": {}}
-        if lead is not None:
-            details["leader"] = lead.identity
-        degraded = False
-        for informer in self.watcher.informers.values():
-            details["watches"][informer.resource.plural] = {
-                "synced": informer.synced.is_set(),
-                "resource_version": informer.resource_version,
-                "error": informer.last_error,
-            }
-            degraded = degraded or informer.last_error is not None or not informer.synced.is_set()
-        return CheckResult("degraded" if degraded else "ok", details)
+        degraded, clusters = await self.watchers.health()
+        return CheckResult("degraded" if degraded else "ok", {"clusters": clusters})
 
     async def health(self) -> CheckResult:
         details: dict[str, Any] = {"remote": self.context.remote_url, "branch": self.context.branch}

@@ -15,12 +15,21 @@ from storefleet.api.domain import lifecycle_service as lifecycle
 from storefleet.api.domain.lifecycle import Event, StoreStatus
 from storefleet.api.domain.lifecycle_service import Occurrence
 from storefleet.api.domain.store_rows import StoreRow, new_store
-from storefleet.renderer.manifests import parse_store_yaml
+from storefleet.renderer.manifests import fleet_root, parse_store_yaml
 from storefleet.renderer.model import CommitInfo
 from storefleet.renderer.spec import StoreSpec
 
 SYNC = Actor.system("git-sync")
 _GONE = (StoreStatus.DELETING, StoreStatus.DELETED)
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a store directory is: its cluster's root (None: the home root), tenant and store id."""
+
+    cluster: str | None
+    tenant: str
+    store_id: str
 
 
 @dataclass(frozen=True)
@@ -35,14 +44,15 @@ def _origin(commit: CommitInfo) -> dict[str, str]:
     return {"commit": commit.sha, "author": commit.author, "summary": commit.summary}
 
 
-async def apply_directory(
-    conn: Connection, commit: CommitInfo, tenant: str, store_id: str, state: DirState
-) -> str:
+async def apply_directory(conn: Connection, commit: CommitInfo, located: Location, state: DirState) -> str:
+    store_id = located.store_id
     async with conn.transaction():
         store = await stores_repository.get_store(conn, store_id, for_update=True)
         if not state.exists:
+            if store is not None and _cluster_of(store) != located.cluster:
+                return f"nothing to delete: {store_id} is under {fleet_root(_cluster_of(store))}"
             return await _removed(conn, commit, store)
-        spec, problem = _read_spec(state, tenant, store_id)
+        spec, problem = _read_spec(state, located)
         if spec is None:
             await audit.record(
                 conn,
@@ -58,16 +68,24 @@ async def apply_directory(
         return await _changed(conn, commit, store, spec)
 
 
-def _read_spec(state: DirState, tenant: str, store_id: str) -> tuple[StoreSpec | None, str]:
+def _read_spec(state: DirState, located: Location) -> tuple[StoreSpec | None, str]:
     if state.store_yaml is None:
         return None, "the directory has no store.yaml"
     try:
         spec = parse_store_yaml(state.store_yaml)
     except ValueError as exc:
         return None, f"store.yaml is not valid: {exc}"
-    if (spec.store_id, spec.tenant) != (store_id, tenant):
+    if (spec.store_id, spec.tenant) != (located.store_id, located.tenant):
         return None, "store.yaml names another store or tenant than its directory"
+    if spec.cluster != located.cluster:
+        named = spec.cluster or "(home)"
+        return None, f"store.yaml names cluster {named} but lies under {fleet_root(located.cluster)}"
     return spec, ""
+
+
+def _cluster_of(store: StoreRow) -> str | None:
+    cluster = (store.spec or {}).get("cluster")
+    return str(cluster) if cluster else None
 
 
 async def _removed(conn: Connection, commit: CommitInfo, store: StoreRow | None) -> str:
@@ -88,6 +106,8 @@ async def _changed(conn: Connection, commit: CommitInfo, store: StoreRow, spec: 
         return f"ignored {store.id}: it is {status}"
     before = StoreSpec.model_validate(store.spec).to_document()
     await stores_repository.update_spec(conn, store.id, spec.to_document(), spec.spec_hash)
+    if spec.cluster != _cluster_of(store):  # moved by hand to another cluster's root (no data moves)
+        await stores_repository.place_by_spec(conn, store.id)
     message = f"changed in git by {commit.author} ({commit.sha[:12]}); waiting for the cluster to apply"
     await lifecycle.offer(conn, Occurrence(store, Event.SPEC_CHANGED, message, detail=_origin(commit)), SYNC)
     await audit.record(
@@ -124,6 +144,7 @@ async def _adopt(conn: Connection, commit: CommitInfo, spec: StoreSpec) -> str:
         )
         return f"ignored {spec.store_id}: name taken"
     await stores_repository.set_store_fields(conn, "last_commit_sha", {spec.store_id: commit.sha})
+    await stores_repository.place_by_spec(conn, spec.store_id)
     await audit.record(
         conn,
         "store.adopted",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Mapping
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class WatchedKind(Protocol):
@@ -49,3 +49,13 @@ class BackgroundWatcher(Protocol):
 
     async def run(self, stop: asyncio.Event) -> None:
         """Watch and reconcile until `stop` is set."""
+
+
+class WatcherFleet(Protocol):
+    """The watchers of every registered cluster, as the runtime runs them and reports their health."""
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Watch every cluster this replica leads until `stop` is set."""
+
+    async def health(self) -> tuple[bool, dict[str, Any]]:
+        """(degraded, details per cluster)."""

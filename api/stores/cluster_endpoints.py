@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from anyio import to_thread
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from storefleet.api.auth.dependencies import CurrentActor
 from storefleet.api.core.openapi import error_responses
 from storefleet.api.core.services import services
 from storefleet.api.db.dependencies import DbConnection
+from storefleet.api.db.pool import Connection
+from storefleet.api.domain.cluster_access import cluster_of_store
 from storefleet.api.stores import cluster_service
 from storefleet.api.stores.cluster_schemas import StoreCredentials, StoreResources
 from storefleet.api.stores.cluster_service import ClusterAccess
@@ -41,11 +44,25 @@ AdminAccess = Annotated[
 
 
 def cluster_access(request: Request) -> ClusterAccess | None:
+    """The settings cluster's client and guards (fleet-wide reads, and the stores it runs)."""
     app_services = services(request)
     cluster = app_services.cluster
     if cluster is None:
         return None
     return ClusterAccess(cluster, app_services.kube_circuit, app_services.kube_bulkhead)
+
+
+async def store_cluster_access(request: Request, conn: Connection, store_id: str) -> ClusterAccess | None:
+    """The client of the cluster the store runs on: the settings cluster's, or a registered
+    cluster's (`cluster_clients.py`). Reading where a store runs tells nothing of whose it is: the
+    caller's service checks that before any cluster call."""
+    app_services = services(request)
+    clients = app_services.cluster_clients
+    reach = await cluster_of_store(conn, store_id) if clients is not None else None
+    if reach is None or reach.origin == "settings" or clients is None:
+        return cluster_access(request)
+    reached = await to_thread.run_sync(clients.reach, reach)
+    return ClusterAccess(reached.cluster, reached.circuit, app_services.kube_bulkhead)
 
 
 @router.get(
@@ -77,7 +94,12 @@ async def get_store_credentials(
     response.headers["Pragma"] = "no-cache"
     profile = render_profile(services(request).settings)
     return await cluster_service.read_credentials(
-        conn, cluster_access(request), actor, store_id, admin_access=admin_access, profile=profile
+        conn,
+        await store_cluster_access(request, conn, store_id),
+        actor,
+        store_id,
+        admin_access=admin_access,
+        profile=profile,
     )
 
 
@@ -93,4 +115,5 @@ async def get_store_resources(
     reports them now, with their readiness and a summary of what keeps the store from being ready.
     Before the namespace exists (or after deletion) the lists are empty and `namespace_present` is
     false. Pods of the post-install setup Job are listed with their phase but do not count."""
-    return await cluster_service.read_resources(conn, cluster_access(request), actor, store_id)
+    access = await store_cluster_access(request, conn, store_id)
+    return await cluster_service.read_resources(conn, access, actor, store_id)

@@ -6,14 +6,15 @@ from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from storefleet.api.audit.schemas import AuditEventList, AuditEventOut
 from storefleet.api.auth.dependencies import CurrentActor
+from storefleet.api.clusters.placement import PlacementPolicy
 from storefleet.api.core.openapi import error_responses
 from storefleet.api.core.services import services
 from storefleet.api.db.dependencies import DbConnection
 from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.api.domain.store_rows import StoreQuery
 from storefleet.api.stores import from_backup, service
-from storefleet.api.stores.cluster_endpoints import cluster_access
 from storefleet.api.stores.cluster_endpoints import router as cluster_router
+from storefleet.api.stores.cluster_endpoints import store_cluster_access
 from storefleet.api.stores.guardrails import CreationLimits
 from storefleet.api.stores.history_endpoints import router as history_router
 from storefleet.api.stores.pin_endpoints import router as pin_router
@@ -52,9 +53,11 @@ Offset = Annotated[int, Query(ge=0, le=1_000_000)]
         503,
         _404="With `restore_from`: `STORE_NOT_FOUND` (no such store, or another tenant's), "
         "`BACKUP_NOT_FOUND` (no such backup of that store)",
-        _409="`STORE_NAME_TAKEN`; with `restore_from`: `BACKUPS_DISABLED`, `BACKUP_NOT_COMPLETED`",
-        _422="`VALIDATION_ERROR`; with `restore_from`: `BACKUP_ENGINE_MISMATCH`",
-        _429="`STORE_LIMIT_EXCEEDED`, `CREATION_COOLDOWN` or `PLATFORM_STORE_LIMIT`",
+        _409="`STORE_NAME_TAKEN`, `CLUSTER_NOT_ACTIVE` (the named cluster is cordoned or draining); with "
+        "`restore_from`: `BACKUPS_DISABLED`, `BACKUP_NOT_COMPLETED`",
+        _422="`VALIDATION_ERROR`, `UNKNOWN_CLUSTER`, `NO_MATCHING_CLUSTER`; with `restore_from`: "
+        "`BACKUP_ENGINE_MISMATCH`",
+        _429="`STORE_LIMIT_EXCEEDED`, `CREATION_COOLDOWN`, `PLATFORM_STORE_LIMIT` or `CLUSTER_CAPACITY`",
         _503="With `restore_from`: `CLUSTER_NOT_CONFIGURED`, `CLUSTER_UNAVAILABLE` (`Retry-After`) or "
         "`OVERLOADED` (`Retry-After`)",
     ),
@@ -73,13 +76,20 @@ async def create_store(
         cooldown_s=settings.store_creation_cooldown_s,
     )
     reserved = settings.reserved_store_names
+    policy = PlacementPolicy(settings.placement_policy)
     if body.restore_from is not None:
         profile = render_profile(settings)
         store = await from_backup.create_from_backup(
-            conn, cluster_access(request), actor, body, profile, reserved, limits
+            conn,
+            await store_cluster_access(request, conn, body.restore_from.store_id),
+            actor,
+            body,
+            profile,
+            reserved,
+            limits,
         )
     else:
-        store = await service.create_store(conn, actor, body, reserved, limits)
+        store = await service.create_store(conn, actor, body, reserved, limits, policy)
     return present(store)
 
 

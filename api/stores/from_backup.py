@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import secrets
 
+from storefleet.api.clusters.placement import PlacementPolicy, Wanted
+from storefleet.api.clusters.placing import home_cluster_name
 from storefleet.api.core.actor import Actor
 from storefleet.api.core.errors import ValidationFailed
 from storefleet.api.core.ids import new_id
@@ -28,7 +30,13 @@ from storefleet.api.stores.backup_checks import check_backup, require_backups
 from storefleet.api.stores.cluster_service import ClusterAccess, require_cluster
 from storefleet.api.stores.guardrails import NO_LIMITS, CreationLimits
 from storefleet.api.stores.schemas import CreateStoreRequest
-from storefleet.api.stores.service import STORE_ID_PREFIX, checked_name, get_visible, insert_new_store
+from storefleet.api.stores.service import (
+    STORE_ID_PREFIX,
+    checked_name,
+    get_visible,
+    insert_new_store,
+    place_or_refuse,
+)
 from storefleet.renderer.backup_policy import restore_name
 from storefleet.renderer.profile import RenderProfile
 from storefleet.renderer.spec import RestoredFrom, RestoreRequest, RestoreStage, StoreSpec
@@ -66,18 +74,26 @@ async def create_from_backup(
     backup = await guarded.call(guarded.cluster.velero_backup, profile.velero_namespace, source_ref.backup)
     check_backup(backup, source.id, source_ref.backup)
 
-    spec = restored_spec(new_id(STORE_ID_PREFIX), actor.id, name, source_spec, source_ref.backup)
+    # the backup is in the source's cluster (its Velero): the new store goes there
+    wanted = Wanted(plan=source_spec.plan, cluster=source_spec.cluster or await home_cluster_name(conn))
+    placed = await place_or_refuse(
+        conn, actor, wanted, name, source_spec.engine.value, PlacementPolicy.LEAST_LOADED
+    )
+    spec = restored_spec(
+        new_id(STORE_ID_PREFIX), actor.id, name, source_spec, source_ref.backup, placed.spec_cluster
+    )
     assert spec.restore is not None
     message = MSG_RESTORING.format(backup=source_ref.backup, source=source.id)
-    new_store = store_rows.new_store(spec, message)
+    new_store = store_rows.new_store(spec, message, placed.cluster_id)
     detail = {"backup": source_ref.backup, "restore": spec.restore.name, "source_store": source.id}
     requested = audit.event_row(
         EVENT_RESTORE_REQUESTED, actor, store_id=spec.store_id, tenant=spec.tenant, detail=detail
     )
     params = {"restore_from": source_ref.model_dump(mode="json")}
     return await insert_new_store(
-        conn, actor, new_store, limits, event=Event.RESTORE, params=params, also=[requested]
-    )
+        conn, actor, new_store, limits, event=Event.RESTORE, params=params, also=[requested],
+        placement=(placed, wanted),
+    )  # fmt: skip
 
 
 def _check_request(req: CreateStoreRequest, source: StoreSpec) -> None:
@@ -95,7 +111,9 @@ def _check_request(req: CreateStoreRequest, source: StoreSpec) -> None:
         )
 
 
-def restored_spec(store_id: str, tenant: str, name: str, source: StoreSpec, backup: str) -> StoreSpec:
+def restored_spec(
+    store_id: str, tenant: str, name: str, source: StoreSpec, backup: str, cluster: str | None = None
+) -> StoreSpec:
     """The new store's spec: the source's settings and application image (the data's version), its
     chart instance kept, and the restore declared at stage `restoring` (there is nothing to clear)."""
     request = RestoreRequest(
@@ -118,4 +136,5 @@ def restored_spec(store_id: str, tenant: str, name: str, source: StoreSpec, back
         backups=source.backups,
         restore=request,
         restored_from=origin,
+        cluster=cluster,
     )

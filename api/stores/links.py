@@ -6,11 +6,13 @@ them once the store is installed (`presenter.Presenter`); the credentials answer
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from storefleet.api.clusters.placement import ClusterName
 from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.api.domain.store_rows import StoreSummary
-from storefleet.api.stores.schemas import CredentialsRotationOut, StoreOut, StorePin
+from storefleet.api.stores.schemas import CredentialsRotationOut, StoreCluster, StoreOut, StorePin
 from storefleet.renderer.manifests import store_host, store_url
 from storefleet.renderer.profile import RenderProfile
 from storefleet.renderer.spec import Engine, StoreSpec
@@ -33,8 +35,13 @@ def store_links(spec: StoreSpec, profile: RenderProfile) -> StoreLinks:
     return StoreLinks(store_url=url, admin_url=admin, host=store_host(spec, profile))
 
 
-def store_out(store: StoreSummary, profile: RenderProfile) -> StoreOut:
+def store_out(
+    store: StoreSummary, profile: RenderProfile, clusters: Mapping[str, ClusterName] | None = None
+) -> StoreOut:
     out = StoreOut.model_validate(store, from_attributes=True)
+    where = clusters.get(store.cluster_id) if store.cluster_id is not None and clusters is not None else None
+    if where is not None:
+        out.cluster = StoreCluster(name=where.name, region=where.region)
     rotation = store.credentials_rotation
     if rotation is not None:
         out.credentials_rotation = CredentialsRotationOut.model_validate(rotation, from_attributes=True)

@@ -7,7 +7,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from storefleet.api.clusters.directory import ClusterDirectory
 from storefleet.api.core.services import services
+from storefleet.api.db.dependencies import DbConnection
 from storefleet.api.domain.store_rows import StoreSummary
 from storefleet.api.fleet.context import settings_profile
 from storefleet.api.settings import Settings
@@ -21,7 +23,7 @@ def render_profile(settings: Settings) -> RenderProfile:
     return settings_profile(settings)
 
 
-async def _presenter(request: Request) -> Callable[[StoreSummary], StoreOut]:
+async def _presenter(request: Request, conn: DbConnection) -> Callable[[StoreSummary], StoreOut]:
     # A coroutine although it awaits nothing: FastAPI runs a plain-function dependency in a worker
     # thread, and that hop (a thread wake-up and a GIL hand-over each way) on every store request
     # queued the event loop behind the thread under load.
@@ -29,7 +31,12 @@ async def _presenter(request: Request) -> Callable[[StoreSummary], StoreOut]:
     profile = app_services.render_profile
     if profile is None:  # built once per app from its settings (validating it is not free)
         profile = app_services.render_profile = render_profile(app_services.settings)
-    return lambda store: store_out(store, profile)
+    directory = app_services.cluster_directory
+    if directory is None:
+        directory = app_services.cluster_directory = ClusterDirectory()
+    # the request's own connection (a second one from the pool could wait on requests that wait on it)
+    clusters = await directory.current(conn)
+    return lambda store: store_out(store, profile, clusters)
 
 
 # An endpoint's way to turn a store row into its answer.

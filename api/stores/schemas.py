@@ -13,13 +13,23 @@ from pydantic import (
     model_validator,
 )
 
+from storefleet.api.clusters.schemas import MAX_LABELS, LabelKey, LabelValue, Region
 from storefleet.api.core.types import Text
 from storefleet.api.domain.credentials_rotation import RotationState
 from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.renderer.catalogue import DEFAULT_TEMPLATE, TEMPLATE_NAMES, Branding, Template
-from storefleet.renderer.spec import Engine, Plan, Theme
+from storefleet.renderer.spec import CLUSTER_NAME_PATTERN, Engine, Plan, Theme
 
 _TEMPLATE_HELP = f"The catalogue the store starts with, seeded once: one of {', '.join(TEMPLATE_NAMES)}"
+
+
+class PlacementRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    region: Region | None = Field(default=None, description="Only clusters of this region")
+    labels: dict[LabelKey, LabelValue] = Field(
+        default_factory=dict, max_length=MAX_LABELS, description="Only clusters carrying all these labels"
+    )
 
 
 class RestoreFrom(BaseModel):
@@ -49,6 +59,15 @@ class CreateStoreRequest(BaseModel):
     plan: Plan = Plan.SMALL
     template: Template = Field(default=DEFAULT_TEMPLATE, description=_TEMPLATE_HELP)
     branding: Branding | None = Field(default=None, description="Medusa only: the shop's name, colours, logo")
+    cluster: str | None = Field(
+        default=None,
+        pattern=CLUSTER_NAME_PATTERN,
+        description="The cluster to run on, by name (it must be active and have room); unset: the platform "
+        "chooses by its placement policy",
+    )
+    placement: PlacementRequest | None = Field(
+        default=None, description="Where the platform may place the store: a region and cluster labels"
+    )
     restore_from: RestoreFrom | None = Field(
         default=None,
         description="Create the store from a backup of another store, with that store's data and its "
@@ -69,6 +88,11 @@ class CreateStoreRequest(BaseModel):
         if branding is not None and info.data.get("engine") is Engine.WOOCOMMERCE:
             raise ValueError("applies to Medusa stores only (a WooCommerce store's look is its theme)")
         return branding
+
+
+class StoreCluster(BaseModel):
+    name: str
+    region: str | None
 
 
 class StorePin(BaseModel):
@@ -127,6 +151,9 @@ class StoreOut(BaseModel):
     )
     pin: StorePin | None = Field(
         default=None, description="Pinned: fleet-wide rollouts leave the store as it is"
+    )
+    cluster: StoreCluster | None = Field(
+        default=None, description="Where the store runs (null: no cluster is registered on the platform)"
     )
     credentials_rotation: CredentialsRotationOut | None = Field(
         default=None, description="The latest rotation of the store's admin password, if it ever had one"

@@ -10,9 +10,11 @@ from typing import Any
 
 from psycopg import errors as pg_errors
 
+from storefleet.api.clusters.placement import PlacementPolicy, Wanted
+from storefleet.api.clusters.placing import PLACEMENT_REFUSALS, Placed, place, take_room
 from storefleet.api.core import request_context
 from storefleet.api.core.actor import Actor
-from storefleet.api.core.errors import Conflict, NotFound, ValidationFailed
+from storefleet.api.core.errors import AppError, Conflict, NotFound, ValidationFailed
 from storefleet.api.core.ids import id_pattern, new_id
 from storefleet.api.db.pool import Connection
 from storefleet.api.db.statement import Statement
@@ -82,11 +84,20 @@ async def create_store(
     req: CreateStoreRequest,
     extra_reserved: frozenset[str] = frozenset(),
     limits: CreationLimits = NO_LIMITS,
+    policy: PlacementPolicy = PlacementPolicy.LEAST_LOADED,
 ) -> StoreRow:
-    """Insert the store with its outbox row and its audit row in one statement; when guardrails
-    apply, in a transaction after they allow it (checked under locks in that same transaction)."""
+    """Place the store on a cluster, then insert it with its outbox row and its audit row in one
+    statement; when guardrails or a limited cluster's room apply, in a transaction after they allow
+    it (checked under locks in that same transaction)."""
     assert actor.id is not None
     name = checked_name(req.name, extra_reserved)
+    wanted = Wanted(
+        plan=req.plan,
+        cluster=req.cluster,
+        region=req.placement.region if req.placement else None,
+        labels=req.placement.labels if req.placement else {},
+    )
+    placed = await place_or_refuse(conn, actor, wanted, name, req.engine.value, policy)
     spec = StoreSpec(
         store_id=new_id(STORE_ID_PREFIX),
         tenant=actor.id,
@@ -96,9 +107,22 @@ async def create_store(
         plan=req.plan,
         template=req.template,
         branding=req.branding,
+        cluster=placed.spec_cluster,
     )
-    new_store = store_rows.new_store(spec, MSG_AWAITING_COMMIT)
-    return await insert_new_store(conn, actor, new_store, limits)
+    new_store = store_rows.new_store(spec, MSG_AWAITING_COMMIT, placed.cluster_id)
+    return await insert_new_store(conn, actor, new_store, limits, placement=(placed, wanted))
+
+
+async def place_or_refuse(
+    conn: Connection, actor: Actor, wanted: Wanted, name: str, engine: str, policy: PlacementPolicy
+) -> Placed:
+    """The cluster for a new store; a refusal is audited (nothing was written) and raised."""
+    assert actor.id is not None
+    try:
+        return await place(conn, wanted, actor.id, policy)
+    except PLACEMENT_REFUSALS as exc:
+        await _refused(conn, actor, name, engine, exc)
+        raise
 
 
 async def insert_new_store(
@@ -110,31 +134,40 @@ async def insert_new_store(
     event: Event = Event.REQUESTED,
     params: dict[str, Any] | None = None,
     also: Sequence[AuditEventRow] = (),
+    placement: tuple[Placed, Wanted] | None = None,
 ) -> StoreRow:
     """Insert the store (in the status `event` starts it in) with its outbox row (`params` for the
-    commit) and its audit rows (`store.requested`, then `also`) in one statement; when guardrails
-    apply, in a transaction after they allow it (checked under locks in that same transaction). A
-    refusal is audited after the rollback: it is on the record though the store is not."""
+    commit) and its audit rows (`store.requested`, then `also`) in one statement; when guardrails or
+    a limited cluster's room (`placement`) apply, in a transaction after they allow it (checked under
+    locks in that same transaction). A refusal is audited after the rollback: it is on the record
+    though the store is not."""
     writes = _creation_writes(new_store, actor, INITIAL[event], params, also)
     try:
-        store = await _insert(conn, actor, new_store, limits, event, writes)
-    except (StoreNameTaken, *CREATION_REFUSALS) as exc:
-        detail = {"code": exc.code, "name": new_store.name, "engine": new_store.engine}
-        detail["message"] = exc.message
-        await audit.record(conn, "store.create_refused", actor, tenant=actor.id, detail=detail)
+        store = await _insert(conn, actor, new_store, limits, event, writes, placement)
+    except (StoreNameTaken, *CREATION_REFUSALS, *PLACEMENT_REFUSALS) as exc:  # type: ignore[misc]
+        await _refused(conn, actor, new_store.name, new_store.engine, exc)
         raise
     outbox.note_enqueued(conn)
     return store
 
 
+async def _refused(conn: Connection, actor: Actor, name: str, engine: str, exc: AppError) -> None:
+    detail = {"code": exc.code, "name": name, "engine": engine, "message": exc.message}
+    await audit.record(conn, "store.create_refused", actor, tenant=actor.id, detail=detail)
+
+
 async def _insert(
     conn: Connection, actor: Actor, new_store: NewStore, limits: CreationLimits, event: Event,
-    writes: list[Statement],
+    writes: list[Statement], placement: tuple[Placed, Wanted] | None,
 ) -> StoreRow:  # fmt: skip
+    limited = placement is not None and placement[0].limited
     try:
-        if creation_guarded(actor, limits):
+        if creation_guarded(actor, limits) or limited:
             async with conn.transaction():
-                await check_creation_allowed(conn, actor, limits)
+                if creation_guarded(actor, limits):
+                    await check_creation_allowed(conn, actor, limits)
+                if placement is not None:
+                    await take_room(conn, *placement)
                 return await lifecycle.create(conn, new_store, event, with_writes=writes)
         return await lifecycle.create(conn, new_store, event, with_writes=writes)
     except pg_errors.UniqueViolation as exc:

@@ -72,10 +72,12 @@ class Failure:
 class Applier:
     """Deterministic: nothing happens unless a test calls a step (or reconcile(), one full pass)."""
 
-    def __init__(self, cluster: KubeCluster, repo: Path | str, branch: str = "main") -> None:
+    def __init__(
+        self, cluster: KubeCluster, repo: Path | str, branch: str = "main", root: str = "tenants"
+    ) -> None:
         self.cluster = cluster
         self.kube = Kube(cluster.api_client())
-        self.source = FleetSource(repo, branch)
+        self.source = FleetSource(repo, branch, root)
         self._failures: dict[str, Failure] = {}
         self.refused: dict[str, set[str]] = {}  # store id -> chart kinds the cluster refuses to keep
         # Steps called from a test while run_in_background is on do not interleave with its passes.

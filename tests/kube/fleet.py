@@ -52,9 +52,13 @@ class StoreDir:
 
 
 class FleetSource:
-    def __init__(self, repo: Path | str, branch: str = "main") -> None:
+    """`root`: the store directories this cluster's applier syncs (`tenants` for the home cluster,
+    `clusters/<name>/tenants` for another), as its bootstrap's Kustomization or root Application path."""
+
+    def __init__(self, repo: Path | str, branch: str = "main", root: str = "tenants") -> None:
         self.repo = Path(repo)
         self.branch = branch
+        self.root = root.strip("/")
 
     def head(self) -> str:
         return _git(self.repo, "rev-parse", f"refs/heads/{self.branch}").decode().strip()
@@ -65,12 +69,15 @@ class FleetSource:
 
     def store_dirs(self, sha: str) -> dict[str, StoreDir]:
         """Every store directory at the commit, by store id."""
-        listed = _git(self.repo, "ls-tree", "-r", "--name-only", sha, "--", "tenants/").decode().split("\n")
-        paths = [path for path in listed if path.count("/") == 3]
+        listed = (
+            _git(self.repo, "ls-tree", "-r", "--name-only", sha, "--", f"{self.root}/").decode().split("\n")
+        )
+        depth = self.root.count("/") + 3
+        paths = [path for path in listed if path.count("/") == depth]
         contents = self._read(sha, paths)
         stores: dict[str, StoreDir] = {}
         for path in paths:
-            _, tenant, store_id, name = path.split("/")
+            tenant, store_id, name = path.split("/")[-3:]
             store = stores.setdefault(store_id, StoreDir(tenant, store_id, {}))
             store.files[name] = contents[path]
         return stores

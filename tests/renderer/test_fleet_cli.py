@@ -191,3 +191,33 @@ def test_init_pushes_to_an_empty_remote_and_never_over_history(tmp_path: Path) -
         ["git", "-C", str(remote), "log", "--format=%s", "main"], capture_output=True, text=True, check=True
     ).stdout
     assert after == log
+
+
+def test_add_cluster_writes_a_bootstrap_that_syncs_its_own_root(
+    tmp_path: Path, crd_dir: Path, make_spec: Any
+) -> None:
+    for engine in GitOpsEngine:
+        root = tmp_path / engine.value
+        assert _run("init", "--engine", engine.value, "--cluster", "home", str(root)).returncode == 0
+        added = _run("add-cluster", "--engine", engine.value, "--cluster", "fra-1", str(root))
+        assert added.returncode == 0, added.stderr
+        written = sorted(p.relative_to(root).as_posix() for p in (root / "clusters/fra-1").rglob("*.yaml"))
+        assert written == sorted(
+            p.relative_to(root).as_posix().replace("clusters/home", "clusters/fra-1")
+            for p in (root / "clusters/home").rglob("*.yaml")
+        )
+        roots = [
+            doc["spec"].get("path") or doc["spec"]["source"]["path"]
+            for path in ("clusters/home/tenants.yaml", "clusters/fra-1/tenants.yaml")
+            for doc in yaml.safe_load_all((root / path).read_text())
+        ]
+        assert [r.removeprefix("./") for r in roots] == ["tenants", "clusters/fra-1/tenants"]
+        _add_store(root, make_spec(), engine)
+        _add_store(root, make_spec(store_id="st-bbbbbbbbbb", engine="medusa", cluster="fra-1"), engine)
+        assert (root / "clusters/fra-1/tenants/u-abcdefgh23/st-bbbbbbbbbb/store.yaml").is_file()
+        result = _run("validate", "--crds", str(crd_dir), str(root))
+        assert result.returncode == 0, result.stderr
+        again = _run("add-cluster", "--engine", engine.value, "--cluster", "fra-1", str(root))
+        assert again.returncode != 0 and "refusing to overwrite" in again.stderr
+        bad = _run("add-cluster", "--engine", engine.value, "--cluster", "Bad_Name", str(root))
+        assert bad.returncode != 0

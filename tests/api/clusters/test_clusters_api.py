@@ -10,8 +10,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from storefleet.api.app import create_app
-from storefleet.api.clusters import repository
-from storefleet.api.clusters.repository import PlanCount
 from storefleet.api.clusters.service import settings_columns
 from storefleet.api.settings import Settings
 
@@ -342,16 +340,15 @@ def test_the_settings_give_in_cluster_access_before_a_kubeconfig(
 
 
 def test_a_cluster_with_stores_keeps_its_applier_and_is_not_removed(
-    client: TestClient, admin: Any, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, admin: Any, tenant: Any
 ) -> None:
-    """Until stores name their cluster only the settings cluster holds stores, and the settings refusal
-    comes first there; so the count is made to put a store on a registered cluster."""
-    fra = client.post(URL, json=_body(), headers=admin.headers).json()
-
-    async def one_store(_conn: Any, cluster_id: str | None = None) -> list[PlanCount]:
-        return [PlanCount(fra["id"], "small", 1)] if cluster_id in (None, fra["id"]) else []
-
-    monkeypatch.setattr(repository, "live_stores_by_plan", one_store)
+    client.post(URL, json=_body(), headers=admin.headers)
+    placed = client.post(
+        "/api/v1/stores",
+        json={"name": "on-fra", "engine": "woocommerce", "cluster": "fra-1"},
+        headers=tenant.headers,
+    )
+    assert placed.status_code == 202, placed.text
     assert client.get(f"{URL}/fra-1", headers=admin.headers).json()["stores"] == 1
     answer = client.patch(f"{URL}/fra-1", json={"applier": "argocd"}, headers=admin.headers)
     assert _error(answer, 409) == "CLUSTER_HAS_STORES" and answer.json()["error"]["details"] == {"stores": 1}

@@ -171,7 +171,7 @@ class _CountingCursor:
 
 
 @pytest.mark.parametrize(
-    ("limits", "statements"), [(NO_LIMITS, 1), (CreationLimits(per_user=5, total=1000, cooldown_s=30), 3)]
+    ("limits", "statements"), [(NO_LIMITS, 2), (CreationLimits(per_user=5, total=1000, cooldown_s=30), 4)]
 )
 async def test_a_create_sends_its_three_rows_in_one_statement(
     two_connections: tuple[Any, Any], tenant: Any, db: Any, limits: CreationLimits, statements: int
@@ -180,7 +180,8 @@ async def test_a_create_sends_its_three_rows_in_one_statement(
     actor = Actor(id=tenant.id, name="alice", role="tenant")
     request = CreateStoreRequest(name="acme-shop", engine=Engine.MEDUSA)
     store = await service.create_store(conn, actor, request, limits=limits)
-    # a guarded create first takes the owner's lock and reads the counts, in a transaction
+    # one read of the clusters (placement), then the insert; a guarded create also takes the owner's
+    # lock and reads the counts, in a transaction
     assert conn.statements == statements
     assert _counts(db) == (1, 1)
     audit = db.execute("SELECT event FROM audit_events WHERE store_id = %s", (store.id,)).fetchall()

@@ -1113,6 +1113,11 @@ export interface components {
             created_at: string;
             /** Created By */
             created_by: string;
+            /**
+             * Fleet Root
+             * @description Where its stores' directories are in the fleet repo: `tenants` for the home cluster (the first settings cluster: the single-cluster layout), `clusters/<name>/tenants` for the others
+             */
+            fleet_root: string;
             headroom: components["schemas"]["Headroom"];
             /** Id */
             id: string;
@@ -1281,12 +1286,19 @@ export interface components {
         CreateStoreRequest: {
             /** @description Medusa only: the shop's name, colours, logo */
             branding?: components["schemas"]["Branding"] | null;
+            /**
+             * Cluster
+             * @description The cluster to run on, by name (it must be active and have room); unset: the platform chooses by its placement policy
+             */
+            cluster?: string | null;
             engine: components["schemas"]["Engine"];
             /**
              * Name
              * @description DNS-1123 label, 3-63 characters
              */
             name: string;
+            /** @description Where the platform may place the store: a region and cluster labels */
+            placement?: components["schemas"]["PlacementRequest"] | null;
             /** @default small */
             plan: components["schemas"]["Plan"];
             /** @description Create the store from a backup of another store, with that store's data and its engine (which `engine` must name), theme, plan, template and branding (not to be set here). The store starts `restoring`. */
@@ -1636,6 +1648,21 @@ export interface components {
              */
             reason: string;
         };
+        /** PlacementRequest */
+        PlacementRequest: {
+            /**
+             * Labels
+             * @description Only clusters carrying all these labels
+             */
+            labels?: {
+                [key: string]: string;
+            };
+            /**
+             * Region
+             * @description Only clusters of this region
+             */
+            region?: string | null;
+        };
         /**
          * Plan
          * @enum {string}
@@ -1948,6 +1975,13 @@ export interface components {
             /** Tenants */
             tenants?: string[];
         };
+        /** StoreCluster */
+        StoreCluster: {
+            /** Name */
+            name: string;
+            /** Region */
+            region: string | null;
+        };
         /**
          * StoreCredentials
          * @description The store's admin login, read from the cluster (never stored by the platform).
@@ -2007,6 +2041,8 @@ export interface components {
             admin_url?: string | null;
             /** @description Medusa only: the shop's branding */
             branding?: components["schemas"]["Branding"] | null;
+            /** @description Where the store runs (null: no cluster is registered on the platform) */
+            cluster?: components["schemas"]["StoreCluster"] | null;
             /**
              * Created At
              * Format: date-time
@@ -3536,7 +3572,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `STORE_NAME_TAKEN`; with `restore_from`: `BACKUPS_DISABLED`, `BACKUP_NOT_COMPLETED` */
+            /** @description `STORE_NAME_TAKEN`, `CLUSTER_NOT_ACTIVE` (the named cluster is cordoned or draining); with `restore_from`: `BACKUPS_DISABLED`, `BACKUP_NOT_COMPLETED` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3545,7 +3581,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `VALIDATION_ERROR`; with `restore_from`: `BACKUP_ENGINE_MISMATCH` */
+            /** @description `VALIDATION_ERROR`, `UNKNOWN_CLUSTER`, `NO_MATCHING_CLUSTER`; with `restore_from`: `BACKUP_ENGINE_MISMATCH` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3554,7 +3590,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `STORE_LIMIT_EXCEEDED`, `CREATION_COOLDOWN` or `PLATFORM_STORE_LIMIT` */
+            /** @description `STORE_LIMIT_EXCEEDED`, `CREATION_COOLDOWN`, `PLATFORM_STORE_LIMIT` or `CLUSTER_CAPACITY` */
             429: {
                 headers: {
                     [name: string]: unknown;
