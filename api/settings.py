@@ -168,6 +168,9 @@ class Settings(BaseSettings):
         default="flux-system", pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", alias="FLUX_NAMESPACE"
     )
     flux_kustomization: str = Field(default="tenants", alias="FLUX_KUSTOMIZATION")
+    # Flux controller sharding: each store's HelmRelease labelled `sharding.fluxcd.io/key: shard<k>`,
+    # k from a stable hash of the store id, for FLUX_SHARDS sets of controllers (0: no sharding).
+    flux_shards: int = Field(default=0, ge=0, le=64, alias="FLUX_SHARDS")
     argocd_namespace: str = Field(
         default="argocd", pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", alias="ARGOCD_NAMESPACE"
     )

@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from storefleet.renderer.names import ADMIN_PASSWORD_KEY, LABEL_MANAGED_BY, credentials_secret_name
+from storefleet.renderer.names import (
+    ADMIN_PASSWORD_KEY,
+    LABEL_MANAGED_BY,
+    SHARD_LABEL,
+    credentials_secret_name,
+    flux_shard,
+)
 from storefleet.renderer.profile import RenderProfile
 from storefleet.renderer.spec import StoreSpec
 
@@ -27,6 +33,9 @@ UPGRADE_RETRIES = 3
 def helmrelease(
     spec: StoreSpec, profile: RenderProfile, metadata: dict[str, Any], values: dict[str, Any]
 ) -> dict[str, Any]:
+    shard = flux_shard(spec.store_id, profile.flux_shards)
+    if shard is not None:  # this HelmRelease (and the HelmChart made from it) go to one shard's controllers
+        metadata = {**metadata, "labels": {**metadata["labels"], SHARD_LABEL: shard}}
     return {
         "apiVersion": HELMRELEASE_API,
         "kind": "HelmRelease",
@@ -51,9 +60,12 @@ def helmrelease(
                 },
             },
             # Every object the chart creates gets the storefleet.io labels, but not managed-by: Helm
-            # owns that label on its objects and checks it before adopting an existing one.
+            # owns that label on its objects and checks it before adopting an existing one; nor the
+            # shard, which only Flux's own objects need.
             "commonMetadata": {
-                "labels": {k: v for k, v in metadata["labels"].items() if k != LABEL_MANAGED_BY}
+                "labels": {
+                    k: v for k, v in metadata["labels"].items() if k not in (LABEL_MANAGED_BY, SHARD_LABEL)
+                }
             },
             "install": {"remediation": {"retries": INSTALL_RETRIES}},
             "upgrade": {

@@ -3,6 +3,7 @@ chart's objects that both the control plane and the watcher look up (pure)."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -62,3 +63,16 @@ def chart_instance(store_id: str, spec: Mapping[str, Any] | None) -> str:
 def credentials_secret_name(instance: str) -> str:
     """The chart's `store.credentialsSecret` for chart instance `instance` (`chart_instance`)."""
     return f"{instance}-credentials"
+
+
+# Flux's controller sharding (fluxcd.io/flux/installation/configuration/sharding): each shard's
+# controllers reconcile only the objects whose label names their shard, `shard1` … `shardN`.
+SHARD_LABEL = "sharding.fluxcd.io/key"
+
+
+def flux_shard(store_id: str, shards: int) -> str | None:
+    """The store's shard among `shards` (None: not sharded): a stable hash of its id, so a store
+    never moves between shards unless their number changes."""
+    if shards <= 0:
+        return None
+    return f"shard{int.from_bytes(hashlib.sha256(store_id.encode()).digest()[:8], 'big') % shards + 1}"

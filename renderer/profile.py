@@ -81,6 +81,8 @@ class RenderProfile:
     velero_storage_location: str = "default"
     # Secrets in every store namespace that the store's pods pull images with (chart imagePullSecrets)
     image_pull_secrets: tuple[str, ...] = ()
+    # Flux controller sharding: each HelmRelease labelled `sharding.fluxcd.io/key: shard<k>` (0: none)
+    flux_shards: int = 0
 
     def __post_init__(self) -> None:
         # Coerce plain strings so RenderProfile(gitops_engine="argocd") behaves like the enum.
@@ -110,6 +112,7 @@ class RenderProfile:
             (self.ingress_class is None or is_dns_subdomain(self.ingress_class), "bad ingress_class"),
             (self.storage_class is None or is_dns_subdomain(self.storage_class), "bad storage_class"),
             (bool(self.chart_version.strip()), "chart_version is empty"),
+            (0 <= self.flux_shards <= 64, "flux_shards must be between 0 and 64"),
             *(
                 (is_dns_subdomain(name), f"image pull secret {name!r} is not a Secret name")
                 for name in self.image_pull_secrets

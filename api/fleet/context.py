@@ -80,6 +80,7 @@ def settings_profile(settings: Settings, fleet_repo_url: str | None = None) -> R
         velero_namespace=settings.velero_namespace,
         velero_storage_location=settings.velero_storage_location,
         image_pull_secrets=settings.store_image_pull_secrets,
+        flux_shards=settings.flux_shards,
     )
     return replace(profile, fleet_repo_url=fleet_repo_url) if fleet_repo_url is not None else profile
 
