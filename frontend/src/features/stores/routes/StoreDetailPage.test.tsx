@@ -126,6 +126,14 @@ describe("a store's page", () => {
     expect(screen.getByText(/By ada \(u-abcdefgh23\),.*rollouts leave this store as it is/)).toBeInTheDocument();
   });
 
+  it("says which cluster the store runs on, and its region", async () => {
+    signIn();
+    const placed = makeStore({ cluster: { name: "fra-1", region: "eu-central" } });
+    server.use(...storeDetailHandlers(placed));
+    renderApp(`/stores/${placed.id}`);
+    expect(await screen.findByText("fra-1 · eu-central")).toBeInTheDocument();
+  });
+
   it("shows no pin for a store that has none", async () => {
     signIn();
     server.use(...storeDetailHandlers(store));

@@ -55,6 +55,10 @@ function Overview({ store }: { store: Store }) {
         </dd>
       </div>
       <div>
+        <dt className="text-xs text-slate-500">Cluster</dt>
+        <dd>{store.cluster ? [store.cluster.name, store.cluster.region].filter(Boolean).join(" · ") : "—"}</dd>
+      </div>
+      <div>
         <dt className="text-xs text-slate-500">Last commit</dt>
         <dd className="font-mono">{shortSha(store.last_commit_sha)}</dd>
       </div>
