@@ -18,6 +18,7 @@ from storefleet.reconciler_watch.namespace_limits import NamespaceLimits, expect
 from storefleet.reconciler_watch.pod_health import ContainerCrash
 from storefleet.reconciler_watch.restore import Clearing, VeleroRestore
 from storefleet.reconciler_watch.setup_job import setup_key
+from storefleet.reconciler_watch.timestamps import parse_time as parse_time  # re-exported
 from storefleet.renderer.manifests import ANNOTATION_SPEC_HASH
 from storefleet.renderer.names import chart_instance
 
@@ -127,15 +128,6 @@ class Observed:
     # a running store (ready, degraded): its pods' containers that restarted after ending, from the
     # pod cache (pod_health.py); empty when the crash-loop signal is off
     pod_crashes: tuple[ContainerCrash, ...] = ()
-
-
-def parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
 
 
 def parse_conditions(raw: Any) -> dict[str, Condition]:

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from storefleet.reconciler_watch.timestamps import parse_time
 from storefleet.renderer.names import LABEL_STORE
 
 CRASH_LOOP = "CrashLoopBackOff"
@@ -61,15 +62,6 @@ class ContainerCrash:
 
 def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
-
-
-def _time(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
 
 
 def _statuses(status: dict[str, Any], key: str) -> list[dict[str, Any]]:
@@ -137,7 +129,7 @@ def pod_crashes(pod: dict[str, Any]) -> tuple[ContainerCrash, ...]:
                 restarts=_restarts(item),
                 reason=str(last.get("reason") or "terminated"),
                 exit_code=code if isinstance(code, int) else None,
-                finished_at=_time(last.get("finishedAt")),
+                finished_at=parse_time(last.get("finishedAt")),
                 backing_off=_backing_off(item),
             )
         )
