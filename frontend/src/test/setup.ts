@@ -4,13 +4,27 @@ import { afterAll, afterEach, beforeAll } from "vitest";
 import { reloadSessionFromStorage } from "@/lib/session";
 import { server } from "./server";
 
-// Any request a test did not mock fails the test: nothing reaches a real network.
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+// Any request a test did not mock fails the test: nothing reaches a real network. MSW's "error"
+// strategy only fails the request (a component may swallow that), so each one is also recorded and
+// the test fails after it ends.
+const unhandled: string[] = [];
+beforeAll(() =>
+  server.listen({
+    onUnhandledRequest(request, print) {
+      unhandled.push(`${request.method} ${new URL(request.url).pathname}`);
+      print.error();
+    },
+  }),
+);
 afterEach(() => {
   cleanup();
   server.resetHandlers();
   sessionStorage.clear();
   reloadSessionFromStorage();
+  const missed = unhandled.splice(0);
+  if (missed.length > 0) {
+    throw new Error(`requests no handler answered: ${missed.join(", ")}`);
+  }
 });
 afterAll(() => server.close());
 

@@ -1,7 +1,7 @@
 import { act, screen } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { describe, expect, it, vi } from "vitest";
-import { API, apiError, createPageHandlers, makeStore, signIn } from "@/test/fixtures";
+import { API, apiError, createPageHandlers, makeStore, makeStoreUsage, signIn } from "@/test/fixtures";
 import { renderApp } from "@/test/render";
 import { server } from "@/test/server";
 
@@ -37,6 +37,12 @@ describe("creating a store", () => {
       http.get(`${API}/stores/st-new0000001/history`, () => HttpResponse.json({ commits: [] })),
       http.get(`${API}/stores/st-new0000001/resources`, () => HttpResponse.json({}, { status: 503 })),
       http.get(`${API}/stores/st-new0000001/rollouts`, () => HttpResponse.json([])),
+      http.get(`${API}/stores/st-new0000001/usage`, () =>
+        HttpResponse.json(makeStoreUsage({ store_id: "st-new0000001" })),
+      ),
+      http.get(`${API}/stores/st-new0000001/backups`, () =>
+        HttpResponse.json({ store_id: "st-new0000001", enabled: false, schedule: null, backups: [] }),
+      ),
       http.get(`${API}/audit`, () => HttpResponse.json({ events: [], total: 0, limit: 200, offset: 0 })),
     );
     const { user, router } = renderApp("/stores/new");
