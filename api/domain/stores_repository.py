@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, overload
 
 from psycopg import sql
-from psycopg.rows import kwargs_row
+from psycopg.rows import BaseRowFactory, RowMaker, kwargs_row
 from psycopg.types.json import Jsonb
 
 from storefleet.api.db.pool import Connection
@@ -26,10 +26,10 @@ from storefleet.api.domain.store_rows import (
     StoreRow,
     StoreSummary,
     StoreWrites,
+    Whole,
     converging_store,
+    row_maker,
     scope_filter,
-    store_row,
-    store_summary,
 )
 from storefleet.renderer.catalogue import DEFAULT_TEMPLATE
 
@@ -43,8 +43,18 @@ def _jsonb_or_null(document: dict[str, Any] | None) -> Jsonb | None:
     return Jsonb(document) if document is not None else None
 
 
-_STORE = kwargs_row(store_row)
-_SUMMARY = kwargs_row(store_summary)
+def _positional(cls: type[Whole]) -> BaseRowFactory[Whole]:
+    """Rows of `cls` (`store_rows.row_maker`), for a query selecting `STORE_COLUMNS` (or all but
+    the spec, for a summary) in any order."""
+
+    def factory(cursor: Any) -> RowMaker[Whole]:  # a cursor of either kind
+        return row_maker(cls, [column.name for column in cursor.description or ()])
+
+    return factory
+
+
+_STORE = _positional(StoreRow)
+_SUMMARY = _positional(StoreSummary)
 _CONVERGING = kwargs_row(converging_store)
 
 
