@@ -24,7 +24,7 @@ from storefleet.renderer.names import (
     is_dns_subdomain,
 )
 from storefleet.renderer.profile import GitOpsEngine, RenderProfile
-from storefleet.renderer.spec import RestoreStage, StoreSpec
+from storefleet.renderer.spec import RestoreStage, StoreSpec, document_hash
 from storefleet.renderer.values import chart_values
 
 TENANTS_DIR = "tenants"
@@ -130,9 +130,9 @@ def namespace(spec: StoreSpec) -> dict[str, Any]:
     }
 
 
-def render_store_yaml(spec: StoreSpec) -> bytes:
-    document = {k: v for k, v in spec.to_document().items() if v is not None}
-    return yamlio.dump(document, header=STORE_HEADER)
+def _store_yaml(document: dict[str, Any]) -> bytes:
+    """store.yaml of the spec whose `to_document()` is `document`."""
+    return yamlio.dump({k: v for k, v in document.items() if v is not None}, header=STORE_HEADER)
 
 
 @functools.cache
@@ -157,6 +157,7 @@ def _velero_files(spec: StoreSpec, profile: RenderProfile) -> dict[str, bytes]:
 
 def render_store(spec: StoreSpec, profile: RenderProfile) -> dict[str, bytes]:
     """File name (relative to `store_dir(spec)`) -> exact bytes, for the profile's GitOps engine."""
+    document = spec.to_document()  # once, for store.yaml and the spec hash (a wave renders thousands)
     host = store_host(spec, profile)
     values = chart_values(spec, profile, host)
     metadata: dict[str, Any] = {
@@ -165,10 +166,10 @@ def render_store(spec: StoreSpec, profile: RenderProfile) -> dict[str, bytes]:
         "annotations": {
             ANNOTATION_STORE_NAME: spec.name,
             ANNOTATION_CHART_VERSION: spec.chart_version or profile.chart_version,
-            ANNOTATION_SPEC_HASH: spec.spec_hash,
+            ANNOTATION_SPEC_HASH: document_hash(document),
         },
     }
-    files = {STORE_FILE: render_store_yaml(spec), NAMESPACE_FILE: yamlio.dump(namespace(spec))}
+    files = {STORE_FILE: _store_yaml(document), NAMESPACE_FILE: yamlio.dump(namespace(spec))}
     extra = _velero_files(spec, profile)
     files.update(extra)
     # While a restore empties and refills the store, its release is left out: the applier

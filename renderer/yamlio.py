@@ -10,7 +10,6 @@ true there), while ruamel.yaml alone only guards against YAML 1.2 readings.
 
 from __future__ import annotations
 
-import functools
 import io
 import re
 from collections.abc import Mapping, Sequence
@@ -129,8 +128,24 @@ def _ambiguous(data: str) -> bool:
     return any(r.resolve(ScalarNode, data, (True, False)) != _STR_TAG for r in _RESOLVERS)
 
 
-@functools.lru_cache(maxsize=65536)
+# `_string`'s answers, also looked up directly where keys and values are written: a store's
+# documents write ~150 of them, almost all seen before, and a dict lookup costs a fraction of a call
+# to a cached function. Cleared when full (a wave's unique ids and hashes would fill it).
+_WRITTEN: dict[str, str] = {}
+_WRITTEN_MAX = 65536
+
+
 def _string(data: str) -> str:
+    text = _WRITTEN.get(data)
+    if text is None:
+        text = _string_text(data)
+        if len(_WRITTEN) >= _WRITTEN_MAX:
+            _WRITTEN.clear()
+        _WRITTEN[data] = text
+    return text
+
+
+def _string_text(data: str) -> str:
     if _SIMPLE(data) and not _ambiguous(data):
         return data
     if "?" in data:  # ruamel's analysis of '?' consults the serializer, which the bare analyzer lacks
@@ -156,7 +171,6 @@ def _scalar(value: Any) -> str:
 
 
 _SCALAR, _MAPPING, _SEQUENCE = 0, 1, 2
-_STR_ONLY = {str}
 
 
 def _kind(value: Any) -> int:
@@ -177,9 +191,13 @@ def _kind(value: Any) -> int:
     return _SCALAR  # `_scalar` refuses it: ruamel writes it
 
 
-def _keys(value: Mapping[Any, Any], top: bool) -> list[Any]:
-    # Plain str keys sort as `sorted(value, key=str)` does, without a call per key.
-    keys = sorted(value) if {*map(type, value)} == _STR_ONLY else sorted(value, key=str)
+def _keys(value: Mapping[Any, Any], top: bool, *, by_text: bool = False) -> list[Any]:
+    """`canonical`'s order: sorted by `str` (`by_text`), or as they are, which is the same order for
+    plain str keys without a call per key; a Kubernetes object's head keys first at the top."""
+    try:
+        keys = sorted(value, key=str) if by_text else sorted(value)
+    except TypeError:  # keys of several types: one is not a str
+        raise _Unsupported from None
     if top and "apiVersion" in value and "kind" in value:
         head = [k for k in _HEAD_KEYS if k in value]
         keys = head + [k for k in keys if k not in head]
@@ -187,30 +205,60 @@ def _keys(value: Mapping[Any, Any], top: bool) -> list[Any]:
 
 
 def _mapping(
-    value: Mapping[Any, Any], indent: int, out: list[str], first_lead: str | None = None, top: bool = False
+    value: Mapping[Any, Any],
+    indent: int,
+    out: list[str],
+    first_lead: str | None = None,
+    top: bool = False,
+    keys: list[Any] | None = None,
 ) -> None:
+    by_text = keys is not None  # ordered by `_keys(by_text=True)` already
+    if keys is None:
+        if top:
+            keys = _keys(value, top)
+        else:
+            try:
+                keys = sorted(value)  # `_keys` inline: this runs for every mapping of every document
+            except TypeError:
+                raise _Unsupported from None
     pad = " " * indent
     lead = pad if first_lead is None else first_lead
-    for key in _keys(value, top):
-        if not isinstance(key, str):
-            raise _Unsupported
+    written = _WRITTEN
+    start = len(out)
+    for key in keys:
+        if type(key) is not str:
+            if not isinstance(key, str):
+                raise _Unsupported
+            if not by_text:  # a str subclass: its str() orders it, as in `canonical`
+                del out[start:]
+                _mapping(value, indent, out, first_lead, top, _keys(value, top, by_text=True))
+                return
         item = value[key]
-        head = f"{lead}{_string(key)}:"
-        lead = pad
-        if type(item) is str:  # most values: no classification needed
-            out.append(f"{head} {_string(item)}\n")
-            continue
-        kind = _kind(item)
-        if kind == _SCALAR:
-            out.append(f"{head} {_scalar(item)}\n")
-        elif not item:
-            out.append(f"{head} {{}}\n" if kind == _MAPPING else f"{head} []\n")
-        elif kind == _MAPPING:
-            out.append(head + "\n")
+        name = written.get(key) or _string(key)
+        kind = type(item)
+        if kind is str:  # most values: no classification needed
+            out.append(f"{lead}{name}: {written.get(item) or _string(item)}\n")
+        elif kind is dict and item:
+            out.append(f"{lead}{name}:\n")
             _mapping(item, indent + 2, out)
         else:
-            out.append(head + "\n")
-            _sequence(item, indent + 2, out)
+            _value(item, f"{lead}{name}:", indent, out)
+        lead = pad
+
+
+def _value(item: Any, head: str, indent: int, out: list[str]) -> None:
+    """A mapping's value other than a str or a non-empty dict, after its key (`head`)."""
+    kind = _kind(item)
+    if kind == _SCALAR:
+        out.append(f"{head} {_scalar(item)}\n")
+    elif not item:
+        out.append(f"{head} {{}}\n" if kind == _MAPPING else f"{head} []\n")
+    elif kind == _MAPPING:
+        out.append(head + "\n")
+        _mapping(item, indent + 2, out)
+    else:
+        out.append(head + "\n")
+        _sequence(item, indent + 2, out)
 
 
 def _sequence(value: Sequence[Any], indent: int, out: list[str]) -> None:

@@ -85,6 +85,23 @@ def record_statement(row: AuditEventRow) -> Statement:
     return repository.insert_statement(row)
 
 
+def transitions_statement(actor: Actor) -> Statement:
+    """The audit rows of a batch of status moves, as `event_row` would make them (request id and
+    client address of the current request), to run inside the moves' own statement (see
+    `audit_repository.insert_transitions`)."""
+    return repository.insert_transitions(
+        request_context.current_request_id(), actor.id, actor.name, request_context.current_client_ip()
+    )
+
+
+def committed_statement(actor: Actor) -> Statement:
+    """The `store.committed` audit rows of a batch of completed outbox rows, to run inside their
+    own UPDATE (see `audit_repository.insert_committed`)."""
+    return repository.insert_committed(
+        request_context.current_request_id(), actor.id, actor.name, request_context.current_client_ip()
+    )
+
+
 async def record_many(conn: Connection, rows: list[AuditEventRow]) -> None:
     """Store events (never security events) in one round trip."""
     await repository.insert_events(conn, rows)

@@ -94,6 +94,51 @@ async def insert_events(conn: Connection, rows: list[AuditEventRow]) -> None:
                 await copy.write_row(_params(row))
 
 
+# The relation `insert_transitions` reads, one row per status move that happened: the store, its
+# owner, the status it left and the one it entered, the move's message, error, lifecycle event and
+# detail (jsonb), and `n`, the move's place in its batch (the rows are inserted in that order).
+TRANSITIONS = "transitions"
+TRANSITION_COLUMNS = "store_id, tenant, expected, target, message, error, event, detail, n"
+
+
+def insert_transitions(request_id: str | None, actor_id: str | None, actor: str, ip: str | None) -> Statement:
+    """The `store.transition` rows of a batch's status moves, built by the database from the
+    relation `TRANSITIONS` of the statement this one runs in (the status UPDATE's own rows): a wave
+    moves thousands of stores, and a row built and sent per store cost more than the UPDATE.
+    `before` is {"status"}, `after` {"status", "message", "error", "event"}, as `audit.event_row`
+    writes them."""
+    return Statement(
+        "INSERT INTO audit_events"
+        " (event, request_id, actor_id, actor, store_id, tenant, ip, before, after, detail)"
+        " SELECT 'store.transition', %s, %s, %s, t.store_id, t.tenant, %s,"
+        " jsonb_build_object('status', t.expected),"
+        " jsonb_build_object('status', t.target, 'message', t.message, 'error', t.error, 'event', t.event),"
+        f" t.detail FROM {TRANSITIONS} t ORDER BY t.n",
+        (request_id, actor_id, actor, ip),
+    )
+
+
+# The relation `insert_committed` reads, one row per outbox row the fleet writer completed: the
+# store, its owner, the change's request id, the commit (NULL: it changed no byte), the change's
+# action and outbox id, and `n`, its place in the batch (the rows are inserted in that order).
+COMMITTED = "committed"
+COMMITTED_COLUMNS = "store_id, tenant, request_id, sha, action, change_id, n"
+
+
+def insert_committed(request_id: str | None, actor_id: str | None, actor: str, ip: str | None) -> Statement:
+    """The `store.committed` rows of a batch of completed changes, built by the database from the
+    relation `COMMITTED` of the statement this one runs in (the outbox UPDATE's own rows). A change
+    without a request id gets `request_id`, as `audit.event_row` does."""
+    return Statement(
+        "INSERT INTO audit_events"
+        " (event, request_id, actor_id, actor, store_id, tenant, ip, before, after, detail)"
+        " SELECT 'store.committed', coalesce(c.request_id, %s), %s, %s, c.store_id, c.tenant, %s,"
+        " NULL, NULL, jsonb_build_object('commit', c.sha, 'action', c.action, 'change_id', c.change_id)"
+        f" FROM {COMMITTED} c ORDER BY c.n",
+        (request_id, actor_id, actor, ip),
+    )
+
+
 def insert_statement(row: AuditEventRow) -> Statement:
     return Statement(_INSERT, _params(row))
 

@@ -10,9 +10,10 @@ no longer applies is dropped, which is how a late watcher verdict or a duplicate
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from storefleet.api.core.actor import Actor
 from storefleet.api.core.errors import Conflict
@@ -20,13 +21,16 @@ from storefleet.api.db.pool import Connection
 from storefleet.api.db.statement import Statement
 from storefleet.api.domain import audit
 from storefleet.api.domain import stores_repository as repository
-from storefleet.api.domain.audit_repository import AuditEventRow
 from storefleet.api.domain.lifecycle import INITIAL, Event, EventRefused, StoreStatus, next_status
 from storefleet.api.domain.store_outcomes import observe_transition
-from storefleet.api.domain.store_rows import NewStore, StoreRow, StoreWrites
+from storefleet.api.domain.store_rows import NewStore, StoreRow, StoreSummary, StoreWrites
 from storefleet.api.metrics import registry as metrics
 
 Row = StoreRow
+# The row an event is reported with: a whole store, or (a batch that reads no row back, such as the
+# writer's) the store without its spec, which no lifecycle decision reads.
+Reported = TypeVar("Reported", bound=StoreSummary)
+ReportedRow = TypeVar("ReportedRow", bound=StoreSummary, covariant=True)
 
 
 class InvalidStateTransition(Conflict):
@@ -38,10 +42,10 @@ class StateConflict(Conflict):
 
 
 @dataclass(frozen=True)
-class Occurrence:
+class Occurrence(Generic[ReportedRow]):
     """One event reported for one store, with what the store should say about it."""
 
-    store: Row  # the row as the reporter read it (its status is the one the event is judged in)
+    store: ReportedRow  # the row as the reporter read it (its status is the one the event is judged in)
     event: Event
     message: str | None = None
     error: str | None = None
@@ -55,7 +59,7 @@ async def create(
     return await repository.insert_store(conn, store, INITIAL[event], with_writes=with_writes)
 
 
-async def apply(conn: Connection, occurrence: Occurrence, actor: Actor) -> Row:
+async def apply(conn: Connection, occurrence: Occurrence[Row], actor: Actor) -> Row:
     """A requested change of status that must happen: 409 when the store's status does not take the
     event, or when the store moved while the request was handled."""
     status = occurrence.store.status
@@ -70,13 +74,13 @@ async def apply(conn: Connection, occurrence: Occurrence, actor: Actor) -> Row:
     return updated
 
 
-async def offer(conn: Connection, occurrence: Occurrence, actor: Actor) -> Row | None:
+async def offer(conn: Connection, occurrence: Occurrence[Row], actor: Actor) -> Row | None:
     """Apply the event if it still applies; None when it does not or the store moved meanwhile."""
     moved = await offer_many(conn, [occurrence], actor)
     return moved[0] if moved else None
 
 
-async def offer_many(conn: Connection, occurrences: Sequence[Occurrence], actor: Actor) -> list[Row]:
+async def offer_many(conn: Connection, occurrences: Sequence[Occurrence[Row]], actor: Actor) -> list[Row]:
     """Apply many events in a few statements (a writer's or the watcher's batch). Events that no
     longer apply are dropped; a store that moved since it was read is skipped. Events of one store
     apply in order. Returns the rows that moved (as they are now) and, for events that keep the
@@ -85,8 +89,10 @@ async def offer_many(conn: Connection, occurrences: Sequence[Occurrence], actor:
     for round_ in _rounds(occurrences):
         moves, stays = _split(round_)
         if moves:
-            rows = await repository.update_status_many(conn, _status_moves(moves))
-            await _moved(conn, moves, {row.id for row in rows}, actor)
+            rows = await repository.update_status_many(
+                conn, _status_moves(moves), audit.transitions_statement(actor)
+            )
+            _moved(moves, {row.id for row in rows})
             changed += rows
         await repository.set_messages(conn, _messages(stays))
         changed += [o.store for o in stays]
@@ -94,7 +100,7 @@ async def offer_many(conn: Connection, occurrences: Sequence[Occurrence], actor:
 
 
 async def offer_with_writes(
-    conn: Connection, occurrences: Sequence[Occurrence], actor: Actor, writes: StoreWrites
+    conn: Connection, occurrences: Sequence[Occurrence[StoreSummary]], actor: Actor, writes: StoreWrites
 ) -> None:
     """`offer_many` for a batch that also writes its stores' columns (a rollout wave's specs, the
     writer's commits) and reads no row back. Each store's columns go in its status's UPDATE: a second
@@ -106,9 +112,13 @@ async def offer_with_writes(
         moves, stays = _split(round_)
         if moves:
             moved = await repository.update_status_many(
-                conn, _status_moves(moves), writes.only(unwritten), ids_only=True
+                conn,
+                _status_moves(moves),
+                audit.transitions_statement(actor),
+                writes.only(unwritten),
+                ids_only=True,
             )
-            await _moved(conn, moves, set(moved), actor)
+            _moved(moves, set(moved))
             unwritten.difference_update(moved)
         unwritten -= await repository.set_messages(conn, _messages(stays), writes.only(unwritten))
     if unwritten:
@@ -122,10 +132,10 @@ async def set_progress(conn: Connection, messages: dict[str, tuple[str, str]]) -
 
 
 def _split(
-    occurrences: Sequence[Occurrence],
-) -> tuple[list[tuple[Occurrence, StoreStatus]], list[Occurrence]]:
-    moves: list[tuple[Occurrence, StoreStatus]] = []
-    stays: list[Occurrence] = []
+    occurrences: Sequence[Occurrence[Reported]],
+) -> tuple[list[tuple[Occurrence[Reported], StoreStatus]], list[Occurrence[Reported]]]:
+    moves: list[tuple[Occurrence[Reported], StoreStatus]] = []
+    stays: list[Occurrence[Reported]] = []
     for occurrence in occurrences:
         status = occurrence.store.status
         target = next_status(status, occurrence.event)
@@ -138,51 +148,35 @@ def _split(
     return moves, stays
 
 
-def _status_moves(
-    moves: list[tuple[Occurrence, StoreStatus]],
-) -> list[tuple[str, str, str, str | None, str | None]]:
-    return [(o.store.id, o.store.status, target.value, o.message, o.error) for o, target in moves]
+def _status_moves(moves: Sequence[tuple[Occurrence[StoreSummary], StoreStatus]]) -> repository.StatusMoves:
+    """Each move with what its audit row says (the repository writes the row with the move)."""
+    return [
+        (o.store.id, o.store.status, target.value, o.message, o.error, o.event.value, o.detail)
+        for o, target in moves
+    ]
 
 
-async def _moved(
-    conn: Connection, moves: list[tuple[Occurrence, StoreStatus]], done: set[str], actor: Actor
-) -> None:
-    """The audit rows and counts of the moves that happened."""
-    applied = [(o, target) for o, target in moves if o.store.id in done]
-    await audit.record_many(conn, [_transition_row(o, target, actor) for o, target in applied])
-    for occurrence, target in applied:
-        current = occurrence.store.status
-        metrics.STORE_TRANSITIONS.labels(from_status=current, to_status=target.value).inc()
-        observe_transition(occurrence.store, current, target.value, occurrence.detail)
+def _moved(moves: Sequence[tuple[Occurrence[StoreSummary], StoreStatus]], done: set[str]) -> None:
+    """The counts of the moves that happened (their audit rows are written with them)."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for occurrence, target in moves:
+        if occurrence.store.id in done:
+            current = occurrence.store.status
+            counts[current, target.value] += 1
+            observe_transition(occurrence.store, current, target.value, occurrence.detail)
+    for (from_status, to_status), count in counts.items():
+        metrics.STORE_TRANSITIONS.labels(from_status=from_status, to_status=to_status).inc(count)
 
 
-def _messages(stays: list[Occurrence]) -> dict[str, tuple[str, str]]:
+def _messages(stays: Sequence[Occurrence[StoreSummary]]) -> dict[str, tuple[str, str]]:
     """Events that keep the status: only the message changes (where one is given)."""
     return {o.store.id: (o.store.status, o.message) for o in stays if o.message is not None}
 
 
-def _transition_row(occurrence: Occurrence, target: StoreStatus, actor: Actor) -> AuditEventRow:
-    store = occurrence.store
-    return audit.event_row(
-        "store.transition",
-        actor,
-        store_id=store.id,
-        tenant=store.owner_id,
-        before={"status": store.status},
-        after={
-            "status": target.value,
-            "message": occurrence.message,
-            "error": occurrence.error,
-            "event": occurrence.event.value,
-        },
-        detail=occurrence.detail,
-    )
-
-
-def _rounds(occurrences: Sequence[Occurrence]) -> list[list[Occurrence]]:
+def _rounds(occurrences: Sequence[Occurrence[Reported]]) -> list[list[Occurrence[Reported]]]:
     """Split so each store appears at most once per round (one UPDATE cannot move a row twice); a
     store's later events see the status its earlier ones left."""
-    rounds: list[list[Occurrence]] = []
+    rounds: list[list[Occurrence[Reported]]] = []
     status: dict[str, StoreStatus] = {}
     seen: dict[str, int] = {}  # store id -> events of it so far: its next event goes in that round
     for occurrence in occurrences:

@@ -12,6 +12,7 @@ from psycopg.types.json import Jsonb
 
 from storefleet.api.db.pool import Connection
 from storefleet.api.db.statement import Statement
+from storefleet.api.domain import audit_repository
 from storefleet.api.outbox.doorbell import note_enqueued
 
 __all__ = [
@@ -120,9 +121,11 @@ async def pending_changes(conn: Connection, limit: int) -> list[PendingChange]:
     row, with every row before it (a group commits at its last row's place, after any change of its
     stores that was queued before it)."""
     cur = conn.cursor(row_factory=class_row(PendingChange))
+    # The batch's rows first, then their stores: joined first, a wave just queued (its rows not yet
+    # in the table's statistics) had every pending row joined and sorted to keep `limit` of them.
     await cur.execute(
-        f"SELECT {_PENDING_COLUMNS} FROM outbox o JOIN stores s ON s.id = o.store_id"
-        " WHERE o.processed_at IS NULL ORDER BY o.id LIMIT %s",
+        f"SELECT {_PENDING_COLUMNS} FROM (SELECT * FROM outbox WHERE processed_at IS NULL ORDER BY id"
+        " LIMIT %s) o JOIN stores s ON s.id = o.store_id ORDER BY o.id",
         (limit,),
     )
     rows = await cur.fetchall()
@@ -166,15 +169,28 @@ async def outbox_commits(conn: Connection, outbox_ids: list[int]) -> dict[int, s
     return {row["id"]: row["commit_sha"] for row in await cur.fetchall()}
 
 
-async def mark_processed_many(conn: Connection, done: list[tuple[int, str | None]]) -> set[int]:
+_COMMITTED = (
+    f"{audit_repository.COMMITTED} ({audit_repository.COMMITTED_COLUMNS}) AS (SELECT done.store_id,"
+    " s.owner_id, done.request_id, done.sha, done.action, done.id, done.n"
+    " FROM done JOIN stores s ON s.id = done.store_id)"
+)
+
+
+async def mark_processed_many(
+    conn: Connection, done: list[tuple[int, str | None]], audit: Statement | None = None
+) -> set[int]:
     """Mark (outbox id, commit) pairs done in one statement; returns the ids this call completed
-    (a row another writer already completed is left alone)."""
+    (a row another writer already completed is left alone). `audit`
+    (`audit_repository.insert_committed`) writes the audit rows of the rows it completed, in `done`'s
+    order, in the same statement."""
     ids, shas = (list(column) for column in zip(*done, strict=True))
+    audited = f", {_COMMITTED}, audited AS ({audit.query})" if audit else ""
     cur = await conn.execute(
-        "UPDATE outbox o SET processed_at = now(), commit_sha = d.sha, last_error = NULL,"
-        " attempts = o.attempts + 1 FROM unnest(%s::bigint[], %s::text[]) AS d(id, sha)"
-        " WHERE o.id = d.id AND o.processed_at IS NULL RETURNING o.id",
-        (ids, shas),
+        "WITH d AS (SELECT * FROM unnest(%b::bigint[], %b::text[]) WITH ORDINALITY AS d(id, sha, n)),"
+        " done AS (UPDATE outbox o SET processed_at = now(), commit_sha = d.sha, last_error = NULL,"
+        " attempts = o.attempts + 1 FROM d WHERE o.id = d.id AND o.processed_at IS NULL"
+        f" RETURNING o.id, o.store_id, o.action, o.request_id, d.sha, d.n){audited} SELECT id FROM done",
+        (ids, shas, *(audit.params if audit else ())),
     )
     return {row["id"] for row in await cur.fetchall()}
 

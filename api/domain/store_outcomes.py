@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from storefleet.api.domain.store_rows import StoreRow
+from storefleet.api.domain.store_rows import StoreSummary
 from storefleet.api.metrics import registry as metrics
 
 UNKNOWN = "unknown"
 
 
-def observe_transition(store: StoreRow, current: str, target: str, detail: dict[str, Any] | None) -> None:
+def observe_transition(store: StoreSummary, current: str, target: str, detail: dict[str, Any] | None) -> None:
     """`store` is the row before the move. Provisioning → ready is a store's first ready (a later
     ready comes from `updating`); its duration runs from the store's creation. A move to failed is
     counted with the watcher's decision reason (stalled, setup_failed, timeout, ...)."""

@@ -3,11 +3,12 @@ reads a column by a string key. Built by the stores repository's row factories; 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any
+from operator import itemgetter
+from typing import Any, TypeVar
 
 from storefleet.api.domain.credentials_rotation import (
     ROTATION_COLUMNS,
@@ -164,8 +165,35 @@ def store_row(**columns: Any) -> StoreRow:
     return StoreRow(**_typed(columns))
 
 
-def store_summary(**columns: Any) -> StoreSummary:
-    return StoreSummary(**_typed(columns))
+Whole = TypeVar("Whole", StoreRow, StoreSummary)
+_ROTATION_NAMES = [name.strip() for name in ROTATION_COLUMNS.split(",")]
+
+
+def row_maker(cls: type[Whole], names: Sequence[str]) -> Callable[[Sequence[Any]], Whole]:
+    """What `store_row` makes of a row of the columns `names` (a `StoreSummary` without the spec),
+    made positionally: a wave reads 5,000 stores at once, and a dict of each row's ~30 columns,
+    unpacked into the dataclass and its rotation, cost ~12 µs a store."""
+    index = {name: i for i, name in enumerate(names)}
+    order = [f.name for f in fields(cls)]
+    # Each field's column (a missing one is a KeyError, as `store_row` would refuse the row); the
+    # rotation, from its columns, is filled in below.
+    pick = itemgetter(*(index[n] if n != "credentials_rotation" else 0 for n in order))
+    status_at, rotation_at = order.index("status"), order.index("credentials_rotation")
+    rotation = [index[name] for name in _ROTATION_NAMES]
+    state_at = index["rotation_state"]
+
+    def make(values: Sequence[Any]) -> Whole:
+        row = list(pick(values))
+        row[status_at] = StoreStatus(row[status_at])
+        if values[state_at] is None:  # never rotated, as `rotation_from_columns` reads it
+            row[rotation_at] = None
+        else:
+            row[rotation_at] = rotation_from_columns(
+                dict(zip(_ROTATION_NAMES, itemgetter(*rotation)(values), strict=True))
+            )
+        return cls(*row)
+
+    return make
 
 
 def converging_store(**columns: Any) -> ConvergingStore:

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from typing import Any, Literal, overload
 
 from psycopg import sql
-from psycopg.rows import kwargs_row
+from psycopg.rows import BaseRowFactory, RowMaker, kwargs_row
 from psycopg.types.json import Jsonb
 
 from storefleet.api.db.pool import Connection
 from storefleet.api.db.statement import Statement
 from storefleet.api.db.statement import with_writes as statement_with_writes
 from storefleet.api.db.where import Where
+from storefleet.api.domain import audit_repository
 from storefleet.api.domain.store_rows import (
     SETTINGS_SCOPE as SETTINGS_SCOPE,
 )
@@ -25,10 +26,10 @@ from storefleet.api.domain.store_rows import (
     StoreRow,
     StoreSummary,
     StoreWrites,
+    Whole,
     converging_store,
+    row_maker,
     scope_filter,
-    store_row,
-    store_summary,
 )
 from storefleet.renderer.catalogue import DEFAULT_TEMPLATE
 
@@ -42,8 +43,18 @@ def _jsonb_or_null(document: dict[str, Any] | None) -> Jsonb | None:
     return Jsonb(document) if document is not None else None
 
 
-_STORE = kwargs_row(store_row)
-_SUMMARY = kwargs_row(store_summary)
+def _positional(cls: type[Whole]) -> BaseRowFactory[Whole]:
+    """Rows of `cls` (`store_rows.row_maker`), for a query selecting `STORE_COLUMNS` (or all but
+    the spec, for a summary) in any order."""
+
+    def factory(cursor: Any) -> RowMaker[Whole]:  # a cursor of either kind
+        return row_maker(cls, [column.name for column in cursor.description or ()])
+
+    return factory
+
+
+_STORE = _positional(StoreRow)
+_SUMMARY = _positional(StoreSummary)
 _CONVERGING = kwargs_row(converging_store)
 
 
@@ -152,10 +163,11 @@ async def set_chart_versions(conn: Connection, changes: Sequence[tuple[str, dict
     if not changes:
         return
     ids, specs, hashes = (list(column) for column in zip(*changes, strict=True))
-    # The specs in binary (%b): the text form of a jsonb array escapes every quote in Python.
+    # Arrays in binary (%b): psycopg writes the text form of an array in Python, quoting and
+    # escaping element by element (every quote of a jsonb value, every message with a space).
     await conn.execute(
         "UPDATE stores s SET spec = c.spec, spec_hash = c.hash, updated_at = now()"
-        " FROM unnest(%s::text[], %b::jsonb[], %s::text[]) AS c(id, spec, hash) WHERE s.id = c.id",
+        " FROM unnest(%b::text[], %b::jsonb[], %b::text[]) AS c(id, spec, hash) WHERE s.id = c.id",
         (ids, [Jsonb(spec) for spec in specs], hashes),
     )
 
@@ -166,7 +178,20 @@ async def get_stores(
     """Several stores by id; `for_update` locks them in id order (no deadlock between two batches)."""
     lock = " FOR UPDATE" if for_update else ""
     cur = conn.cursor(row_factory=_STORE)
-    await cur.execute(f"SELECT {_COLUMNS} FROM stores WHERE id = ANY(%s) ORDER BY id{lock}", (store_ids,))
+    await cur.execute(f"SELECT {_COLUMNS} FROM stores WHERE id = ANY(%b) ORDER BY id{lock}", (store_ids,))
+    return {row.id: row for row in await cur.fetchall()}
+
+
+async def get_store_summaries(
+    conn: Connection, store_ids: list[str], *, for_update: bool = False
+) -> dict[str, StoreSummary]:
+    """`get_stores` without the specs: for a batch that only reports lifecycle events (a wave's
+    5,000 specs were most of what the writer read, sent and decoded to record its commit)."""
+    lock = " FOR UPDATE" if for_update else ""
+    cur = conn.cursor(row_factory=_SUMMARY)
+    await cur.execute(
+        f"SELECT {_LIST_COLUMNS} FROM stores WHERE id = ANY(%b) ORDER BY id{lock}", (store_ids,)
+    )
     return {row.id: row for row in await cur.fetchall()}
 
 
@@ -189,7 +214,7 @@ _WRITES_SET = (
     " committed_at = CASE WHEN w.sha IS NULL THEN s.committed_at ELSE now() END,"
     " last_request_id = CASE WHEN w.sha IS NULL THEN s.last_request_id ELSE w.request_id END,"
 )
-_WRITES_FROM = ", unnest(%s::text[], %b::jsonb[], %s::text[], %s::text[], %s::text[])"
+_WRITES_FROM = ", unnest(%b::text[], %b::jsonb[], %b::text[], %b::text[], %b::text[])"
 _WRITES_FROM += " AS w(id, spec, spec_hash, sha, request_id)"
 
 
@@ -200,44 +225,73 @@ def _with_writes(ids: list[str], writes: StoreWrites | None) -> tuple[str, str, 
     return _WRITES_SET, _WRITES_FROM, " AND w.id = s.id", [ids, *_write_columns(writes, ids)]
 
 
-StatusMoves = list[tuple[str, str, str, str | None, str | None]]
+# (id, expected status, target status, message, error, lifecycle event, audit detail) per store
+StatusMoves = list[tuple[str, str, str, str | None, str | None, str, dict[str, Any] | None]]
+# The moves as a relation of the statement, numbered in list order (their audit rows follow it).
+_MOVES = (
+    "d AS (SELECT * FROM unnest(%b::text[], %b::text[], %b::text[], %b::text[], %b::text[], %b::text[],"
+    " %b::jsonb[]) WITH ORDINALITY AS d(id, expected, target, message, error, event, detail, n))"
+)
+_TRANSITIONS = (
+    f"{audit_repository.TRANSITIONS} ({audit_repository.TRANSITION_COLUMNS}) AS (SELECT d.id,"
+    " moved.owner_id, d.expected, d.target, d.message, d.error, d.event, d.detail, d.n"
+    " FROM d JOIN moved ON moved.id = d.id)"
+)
+
+
+def _moves_params(moves: StatusMoves) -> tuple[list[str], list[Any]]:
+    ids, expected, targets, messages, errors, events, details = (list(c) for c in zip(*moves, strict=True))
+    return ids, [ids, expected, targets, messages, errors, events, [_jsonb_or_null(d) for d in details]]
 
 
 @overload
 async def update_status_many(
     conn: Connection,
     moves: StatusMoves,
+    audit: Statement,
     writes: StoreWrites | None = None,
     *,
     ids_only: Literal[False] = False,
 ) -> list[StoreRow]: ...
 @overload
 async def update_status_many(
-    conn: Connection, moves: StatusMoves, writes: StoreWrites | None = None, *, ids_only: Literal[True]
+    conn: Connection,
+    moves: StatusMoves,
+    audit: Statement,
+    writes: StoreWrites | None = None,
+    *,
+    ids_only: Literal[True],
 ) -> list[str]: ...
 async def update_status_many(
-    conn: Connection, moves: StatusMoves, writes: StoreWrites | None = None, *, ids_only: bool = False
+    conn: Connection,
+    moves: StatusMoves,
+    audit: Statement,
+    writes: StoreWrites | None = None,
+    *,
+    ids_only: bool = False,
 ) -> list[StoreRow] | list[str]:
-    """(id, expected, target, message, error) for stores appearing once each: each moves only if it
-    is still in `expected` (optimistic lock), with its `writes`. Returns the rows that moved (their
-    ids with `ids_only`: a batch that does not read them back saves decoding every spec). Called by
-    the lifecycle service only: it is the one writer of a store's status."""
-    ids, expected, targets, messages, errors = (list(column) for column in zip(*moves, strict=True))
+    """Stores appearing once each: each moves only if it is still in its expected status (optimistic
+    lock), with its `writes`, and `audit` (`audit_repository.insert_transitions`) writes the audit
+    rows of the moves that happened, in the same statement: no move without its row, and one round
+    trip. Returns the rows that moved (their ids with `ids_only`: a batch that does not read them back
+    saves decoding every spec). Called by the lifecycle service only: it is the one writer of a
+    store's status."""
+    ids, moves_params = _moves_params(moves)
     set_writes, from_writes, where_writes, params = _with_writes(ids, writes)
+    returning = "s.id, s.owner_id" if ids_only else _ALIASED_COLUMNS
     query = (
-        f"UPDATE stores s SET{set_writes} status = d.target, status_message = d.message, error = d.error,"
-        " updated_at = now(), status_changed_at = now(),"
+        f"WITH {_MOVES}, moved AS (UPDATE stores s SET{set_writes} status = d.target,"
+        " status_message = d.message, error = d.error, updated_at = now(), status_changed_at = now(),"
         " deleted_at = CASE WHEN d.target = 'deleted' THEN now() ELSE s.deleted_at END"
-        " FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[])"
-        f" AS d(id, expected, target, message, error){from_writes}"
-        f" WHERE s.id = d.id AND s.status = d.expected{where_writes} RETURNING "
+        f" FROM d{from_writes} WHERE s.id = d.id AND s.status = d.expected{where_writes}"
+        f" RETURNING {returning}), {_TRANSITIONS}, audited AS ({audit.query})"
     )
-    values = (ids, expected, targets, messages, errors, *params)
+    values = (*moves_params, *params, *audit.params)
     if ids_only:
-        moved = await conn.execute(query + "s.id", values)
+        moved = await conn.execute(query + " SELECT id FROM moved", values)
         return [row["id"] for row in await moved.fetchall()]
     cur = conn.cursor(row_factory=_STORE)
-    await cur.execute(query + _ALIASED_COLUMNS, values)
+    await cur.execute(query + f" SELECT {_COLUMNS} FROM moved", values)
     return await cur.fetchall()
 
 
@@ -252,7 +306,7 @@ async def set_messages(
     set_writes, from_writes, where_writes, params = _with_writes(ids, writes)
     cur = await conn.execute(
         f"UPDATE stores s SET{set_writes} status_message = d.message, updated_at = now()"
-        f" FROM unnest(%s::text[], %s::text[], %s::text[]) AS d(id, expected, message){from_writes}"
+        f" FROM unnest(%b::text[], %b::text[], %b::text[]) AS d(id, expected, message){from_writes}"
         f" WHERE s.id = d.id AND s.status = d.expected{where_writes} RETURNING s.id",
         (ids, [messages[i][0] for i in ids], [messages[i][1] for i in ids], *params),
     )
@@ -290,7 +344,7 @@ async def set_store_fields(conn: Connection, column: str, values: dict[str, str]
         committed = ", committed_at = now(), last_request_id = NULL" if column == "last_commit_sha" else ""
         await conn.execute(
             f"UPDATE stores s SET {column} = d.value, updated_at = now(){committed}"
-            " FROM unnest(%s::text[], %s::text[]) AS d(id, value) WHERE s.id = d.id",
+            " FROM unnest(%b::text[], %b::text[]) AS d(id, value) WHERE s.id = d.id",
             (list(values), list(values.values())),
         )
 

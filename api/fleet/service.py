@@ -10,11 +10,10 @@ from storefleet.api.db.pool import Connection
 from storefleet.api.domain import audit, stores_repository
 from storefleet.api.domain import lifecycle_service as lifecycle
 from storefleet.api.domain import outbox_repository as outbox
-from storefleet.api.domain.audit_repository import AuditEventRow
 from storefleet.api.domain.lifecycle import Event
 from storefleet.api.domain.lifecycle_service import Occurrence
 from storefleet.api.domain.outbox_repository import PendingChange
-from storefleet.api.domain.store_rows import StoreRow, StoreWrites
+from storefleet.api.domain.store_rows import StoreSummary, StoreWrites
 
 # NOTIFY channel: commits were published (the cluster watcher nudges the applier).
 FLEET_PUSHED_CHANNEL = "storefleet_fleet_pushed"
@@ -25,7 +24,7 @@ MSG_UNCHANGED = "nothing to change in the fleet repo; waiting for the cluster"
 MSG_DELETE_COMMITTED = "deletion committed {sha}; waiting for the cluster to remove the store"
 
 
-def _occurrence(store: StoreRow, change: PendingChange, sha: str | None) -> Occurrence:
+def _occurrence(store: StoreSummary, change: PendingChange, sha: str | None) -> Occurrence[StoreSummary]:
     """What one committed change reports to the store's lifecycle."""
     short = sha[:12] if sha else ""
     if change.action == "delete":
@@ -43,15 +42,17 @@ async def complete_changes(conn: Connection, done: list[tuple[PendingChange, str
     already completed is skipped."""
     if not done:
         return
-    fresh = await outbox.mark_processed_many(conn, [(change.id, sha) for change, sha in done])
+    # Each completed row's `store.committed` audit row is written with it.
+    fresh = await outbox.mark_processed_many(
+        conn, [(change.id, sha) for change, sha in done], audit.committed_statement(WRITER)
+    )
     done = [(change, sha) for change, sha in done if change.id in fresh]
-    stores_by_id = await stores_repository.get_stores(
+    stores_by_id = await stores_repository.get_store_summaries(
         conn, sorted({c.store_id for c, _ in done}), for_update=True
     )
     commits: dict[str, str] = {}
     request_ids: dict[str, str] = {}
-    occurrences: list[Occurrence] = []
-    events = []
+    occurrences: list[Occurrence[StoreSummary]] = []
     counts = Counter(change.store_id for change, _ in done)
     again = {store_id for store_id, count in counts.items() if count > 1}
     for change, sha in done:  # in outbox order
@@ -62,25 +63,12 @@ async def complete_changes(conn: Connection, done: list[tuple[PendingChange, str
                 store = stores_by_id[store.id] = replace(store, last_commit_sha=sha)
             if change.request_id:
                 request_ids[store.id] = change.request_id
-        events.append(_committed_event(store, change, sha))
         occurrences.append(_occurrence(store, change, sha))
-    await audit.record_many(conn, events)
     writes = StoreWrites(commits={i: (sha, request_ids.get(i)) for i, sha in commits.items()})
     await lifecycle.offer_with_writes(conn, occurrences, WRITER, writes)
     if commits:
         # Tells the cluster watcher (wherever it runs) to nudge the applier; once per batch.
         await conn.execute("SELECT pg_notify(%s, '')", (FLEET_PUSHED_CHANNEL,))
-
-
-def _committed_event(store: StoreRow, change: PendingChange, sha: str | None) -> AuditEventRow:
-    return audit.event_row(
-        "store.committed",
-        WRITER,
-        store_id=store.id,
-        tenant=store.owner_id,
-        detail={"commit": sha, "action": change.action, "change_id": change.id},
-        request_id=change.request_id,
-    )
 
 
 async def reject_change(conn: Connection, change: PendingChange, error: str) -> None:

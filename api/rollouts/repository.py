@@ -194,7 +194,7 @@ async def insert_stores(conn: Connection, rollout_id: str, members: Sequence[tup
     ids, waves = (list(c) for c in zip(*members, strict=True))
     await conn.execute(
         "INSERT INTO rollout_stores (rollout_id, store_id, wave)"
-        " SELECT %s, s, w FROM unnest(%s::text[], %s::int[]) AS m(s, w)",
+        " SELECT %s, s, w FROM unnest(%b::text[], %b::int[]) AS m(s, w)",
         (rollout_id, ids, waves),
     )
 
@@ -251,6 +251,16 @@ async def wave_members(
         (rollout_id, wave),
     )
     return await cur.fetchall()
+
+
+async def wave_store_ids(conn: Connection, rollout_id: str, wave: int) -> list[str]:
+    """The ids of a wave's stores, in id order (what queueing the wave reads of them before it locks
+    the stores themselves)."""
+    cur = await conn.execute(
+        "SELECT store_id FROM rollout_stores WHERE rollout_id = %s AND wave = %s ORDER BY store_id",
+        (rollout_id, wave),
+    )
+    return [row["store_id"] for row in await cur.fetchall()]
 
 
 async def wave_stores(conn: Connection, rollout_id: str, wave: int | None = None) -> list[WaveStoreRow]:
@@ -348,7 +358,7 @@ async def set_store_states(conn: Connection, rollout_id: str, changes: Sequence[
         "UPDATE rollout_stores rs SET state = c.state, note = c.note,"
         " from_value = CASE WHEN c.state = 'committed' THEN c.before ELSE rs.from_value END,"
         " to_value = CASE WHEN c.state = 'committed' THEN c.after ELSE rs.to_value END"
-        " FROM unnest(%s::text[], %s::text[], %s::text[], %s::jsonb[], %s::jsonb[])"
+        " FROM unnest(%b::text[], %b::text[], %b::text[], %b::jsonb[], %b::jsonb[])"
         " AS c(id, state, note, before, after)"
         " WHERE rs.rollout_id = %s AND rs.store_id = c.id",
         (

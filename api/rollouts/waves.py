@@ -36,12 +36,12 @@ async def enqueue_wave(conn: Connection, rollout: RolloutRow, wave: WaveRow, act
     """Move the wave's pending stores to the rollout's value; returns how many were queued. Stores
     pinned, deleted or already at the value since the plan are skipped, with the reason."""
     change = rollout.change
-    members = await repository.wave_members(conn, rollout.id, wave.number)
-    stores = await stores_repository.get_stores(conn, [m.store_id for m in members], for_update=True)
+    members = await repository.wave_store_ids(conn, rollout.id, wave.number)
+    stores = await stores_repository.get_stores(conn, members, for_update=True)
     moves: list[Move] = []
     states: list[StoreState] = []
-    for member in members:
-        store = stores.get(member.store_id)
+    for store_id in members:
+        store = stores.get(store_id)
         current = change.current(store.spec) if store else None
         skip = _skip_reason(
             store is not None and accepts(store.status, Event.SPEC_CHANGED),
@@ -50,11 +50,11 @@ async def enqueue_wave(conn: Connection, rollout: RolloutRow, wave: WaveRow, act
             store is not None and _restoring(store),
         )
         if skip:
-            states.append(StoreState(member.store_id, "skipped", skip))
+            states.append(StoreState(store_id, "skipped", skip))
         else:
             assert store is not None
             moves.append(Move(store, change.value_for(current)))
-            states.append(StoreState(member.store_id, "committed", None, current, moves[-1].value))
+            states.append(StoreState(store_id, "committed", None, current, moves[-1].value))
     group = f"{rollout.id}.w{wave.number}.a{wave.attempt}"
     params = {
         "rollout_action": "rollout",
@@ -164,7 +164,7 @@ async def _queue(
         return
     specs: dict[str, tuple[dict[str, Any], str]] = {}
     entries: list[outbox.OutboxEntry] = []
-    occurrences: list[Occurrence] = []
+    occurrences: list[Occurrence[StoreRow]] = []
     # Every wave is on behalf of the admin who created the rollout (pull-request mode's auto-merge
     # rules read the role), whether that admin's request or the controller queued it.
     params = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import random
 from typing import Any
 
@@ -211,3 +212,53 @@ def test_the_digest_shortcut_agrees_with_the_resolvers() -> None:
             r.resolve(yamlio.ScalarNode, word, (True, False)) != yamlio._STR_TAG for r in yamlio._RESOLVERS
         )
         assert yamlio._ambiguous(word) == by_resolvers, word
+
+
+class _Flavour(enum.StrEnum):  # str() is the value
+    SWEET = "zest"
+    SOUR = "acid"
+
+
+class _Legacy(str, enum.Enum):  # noqa: UP042 - on purpose: str() is "_Legacy.NAME", not the value
+    Z_LAST = "a"  # first by its text, last by its str()
+    A_FIRST = "b"
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        [_Flavour.SWEET, _Flavour.SOUR, "mid"],
+        [_Legacy.Z_LAST, _Legacy.A_FIRST],
+        ["apiVersion", "kind", _Legacy.A_FIRST, _Legacy.Z_LAST, "spec", "metadata"],
+    ],
+)
+def test_keys_of_str_subclasses_are_ordered_as_canonical_orders_them(keys: list[str]) -> None:
+    """Ordered by their str() (which ruamel cannot write for an enum), written as their text."""
+    for document in ({k: "v" for k in keys}, {"outer": {k: [1, {k: "x"}] for k in keys}}):
+        as_text = _plain(yamlio.canonical(document))  # canonical's order, its keys as plain str
+        assert yamlio.dump(document).decode() == yamlio._ruamel_text([as_text])
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str.__str__(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def test_an_unsupported_key_goes_to_ruamel_whatever_its_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    for document in ({"b": 1, 2: "x"}, {"outer": {1: "a", 10: "b", 9: "c"}}, {"k": {b"bytes": 1}}):
+        with pytest.raises(yamlio._Unsupported):
+            yamlio._direct_text([document])
+
+
+def test_the_written_strings_cache_never_changes_an_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yamlio, "_WRITTEN_MAX", 3)  # cleared again and again
+    monkeypatch.setattr(yamlio, "_WRITTEN", {})
+    words = [w for w in _TRICKY if "?" not in w and len(w) < 1000 and "\n" not in w and "'" not in w]
+    for _ in range(3):
+        for word in [*words, *AMBIGUOUS]:
+            document = {"k": word, "list": [word], word or "empty": {"x": word}}
+            assert yamlio.dump(document).decode() == yamlio._ruamel_text([yamlio.canonical(document)])
+    assert len(yamlio._WRITTEN) <= 3
