@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import yaml as pyyaml
 from kubernetes import client, config
 from kubernetes.client.exceptions import ApiException
 from kubernetes.config.config_exception import ConfigException
@@ -86,6 +87,20 @@ def build_watcher(
     )
 
 
+def _where(access: ClusterReach) -> str:
+    if access.access_kind == "kubeconfig_file":
+        return f"kubeconfig file {access.kubeconfig_path}"
+    if access.access_kind == "kubeconfig_secret":
+        where = f"{access.kubeconfig_secret_namespace}/{access.kubeconfig_secret_name}"
+        return f"kubeconfig Secret {where} key {access.kubeconfig_secret_key}"
+    return access.access_kind
+
+
+def _reason(exc: Exception) -> str:
+    # A YAML error quotes the line it failed on: of a kubeconfig, that may be a token.
+    return "not a valid YAML kubeconfig" if isinstance(exc, YAMLError | pyyaml.YAMLError) else str(exc)
+
+
 def cluster_client(settings: Settings, access: ClusterReach) -> Cluster:
     """The client of a registered cluster, from where its row says the kubeconfig is (never the
     kubeconfig itself); ValueError when it cannot be built."""
@@ -106,8 +121,9 @@ def cluster_client(settings: Settings, access: ClusterReach) -> Cluster:
         TypeError,
         ApiException,
         YAMLError,
+        pyyaml.YAMLError,  # the kubernetes client reads a kubeconfig file with PyYAML
     ) as exc:
-        raise ValueError(f"{access.access_kind}: {exc}") from exc
+        raise ValueError(f"{_where(access)}: {_reason(exc)}") from exc
     raise ValueError(f"no way to read cluster {access.name} ({access.access_kind})")
 
 

@@ -21,7 +21,7 @@ import psycopg
 from psycopg_pool import AsyncConnectionPool
 
 from storefleet.api.db.leadership import Leadership, current_leader
-from storefleet.api.domain.cluster_access import ClusterReach, watchable_clusters
+from storefleet.api.domain.cluster_access import ClusterReach, record_reach, watchable_clusters
 from storefleet.reconciler_watch.watcher import ClusterWatcher
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,8 @@ class ClusterWatchers:
                     async with self._pool.connection() as conn:
                         clusters = await watchable_clusters(conn)
                     await self._reconcile(clusters)
+                    async with self._pool.connection() as conn:
+                        await record_reach(conn, *self._reach(clusters))
                 except (psycopg.Error, OSError) as exc:
                     log.warning("cluster watchers: cannot read the clusters (%s); retrying", exc)
                 with contextlib.suppress(TimeoutError):
@@ -101,6 +103,27 @@ class ClusterWatchers:
         watched.stop.set()
         if watched.task is not None:
             await asyncio.gather(watched.task, return_exceptions=True)
+
+    def _reach(self, clusters: list[ClusterReach]) -> tuple[list[str], dict[str, str]]:
+        """(reached, unreachable by id) as this process sees them: the clusters it leads whose watches
+        are all synced, and those it leads with a failing watch or cannot build a client for. A
+        cluster led elsewhere is its leader's to report; one still syncing is not judged yet."""
+        reached: list[str] = []
+        unreachable: dict[str, str] = {}
+        for cluster in clusters:
+            if cluster.name in self.unbuildable:
+                unreachable[cluster.id] = self.unbuildable[cluster.name]
+                continue
+            watched = self.watched.get(cluster.name)
+            if watched is None or not watched.leadership.leading or watched.access.version != cluster.version:
+                continue
+            informers = list(watched.watcher.informers.values())
+            errors = [i.last_error for i in informers if i.last_error is not None]
+            if errors:
+                unreachable[cluster.id] = str(errors[0])
+            elif informers and all(i.synced.is_set() for i in informers):
+                reached.append(cluster.id)
+        return reached, unreachable
 
     async def health(self) -> tuple[bool, dict[str, Any]]:
         """(degraded, details): per cluster, who leads its watching and, where this process leads,

@@ -41,9 +41,17 @@ class ClusterRow:
     created_by: str
     created_at: datetime
     updated_at: datetime
+    access_checked: datetime | None  # observed by the cluster's watcher (0030), not set by a change
+    access_error: str | None
 
 
 _COLUMNS = ", ".join(f.name for f in fields(ClusterRow))
+ACCESS_FIELDS = frozenset(
+    {
+        "access_kind", "kubeconfig_secret_namespace", "kubeconfig_secret_name", "kubeconfig_secret_key",
+        "kubeconfig_path", "kubeconfig_context",
+    }
+)  # fmt: skip
 # what a change may set (the id, name, origin, version, creator and times are the table's own)
 WRITABLE = frozenset(
     {
@@ -100,6 +108,8 @@ async def update(conn: Connection, cluster_id: str, values: dict[str, Any]) -> C
     """Set `values`, bump the version and the update time (the caller holds the row's lock)."""
     bound = _bound(values)
     assignments = "".join(f"{k} = %({k})s, " for k in bound)
+    if ACCESS_FIELDS & bound.keys():  # an observation of the old access says nothing of the new one
+        assignments += "access_checked = NULL, access_error = NULL, "
     cur = conn.cursor(row_factory=class_row(ClusterRow))
     await cur.execute(
         f"UPDATE clusters SET {assignments}version = version + 1, updated_at = now()"

@@ -186,7 +186,13 @@ class ClusterOut(BaseModel):
     access: AccessOut
     access_checked: datetime | None = Field(
         default=None,
-        description="When the platform last reached the cluster with this access (not yet checked: null)",
+        description="When the watcher leading this cluster last had all its watches synced through this "
+        "access (null: not reached since the access was set)",
+    )
+    access_error: str | None = Field(
+        default=None,
+        description="Why the platform could not reach the cluster at its last try (null: it could, or "
+        "has not tried since the access was set); never holds credentials",
     )
     state: ClusterState = Field(
         description="`active`; `cordoned`: receives no new store; `draining`: its stores are to be moved off"

@@ -48,3 +48,22 @@ async def watchable_clusters(conn: Connection) -> list[ClusterReach]:
     cur = conn.cursor(row_factory=class_row(ClusterReach))
     await cur.execute(f"SELECT {_COLUMNS} FROM clusters c WHERE c.access_kind <> 'none' ORDER BY c.name")
     return await cur.fetchall()
+
+
+_ERROR_CHARS = 500  # a kube client's error can carry a whole response body
+
+
+async def record_reach(conn: Connection, reached: list[str], unreachable: dict[str, str]) -> None:
+    """What the watchers observed of their access: `reached` (cluster ids) had every watch synced;
+    `unreachable` maps ids to why not. Observations: neither `version` nor `updated_at` moves, and a
+    row whose access changed meanwhile is told apart by the caller's next read, not here."""
+    if reached:
+        await conn.execute(
+            "UPDATE clusters SET access_checked = now(), access_error = NULL WHERE id = ANY(%s)", (reached,)
+        )
+    for cluster_id, why in sorted(unreachable.items()):
+        await conn.execute(
+            "UPDATE clusters SET access_error = %(why)s"
+            " WHERE id = %(id)s AND access_error IS DISTINCT FROM %(why)s",
+            {"id": cluster_id, "why": why[:_ERROR_CHARS]},
+        )

@@ -11,8 +11,9 @@ import pytest
 from pydantic import ValidationError
 
 from storefleet.api.app import create_app
+from storefleet.api.domain.cluster_access import ClusterReach
 from storefleet.api.settings import ConfigurationError, Settings
-from storefleet.reconciler_watch.factory import cluster_from_settings, watcher_config
+from storefleet.reconciler_watch.factory import cluster_client, cluster_from_settings, watcher_config
 from storefleet.reconciler_watch.pod_health import CrashLoopRule
 
 NO_CURRENT_CONTEXT = """apiVersion: v1
@@ -53,6 +54,27 @@ def test_a_named_context_is_used(settings: Settings, tmp_path: Path) -> None:
         settings.model_copy(update={"kubeconfig": path, "kube_context": "kind-a"})
     )
     assert cluster.api_client.configuration.host == "https://127.0.0.1:6443"
+
+
+def _registered(path: Path) -> ClusterReach:
+    return ClusterReach(
+        id="cl-0000000001", name="fra-1", applier="flux", origin="api", access_kind="kubeconfig_file",
+        kubeconfig_secret_namespace=None, kubeconfig_secret_name=None, kubeconfig_secret_key=None,
+        kubeconfig_path=str(path), kubeconfig_context=None, version=1,
+    )  # fmt: skip
+
+
+def test_a_registered_cluster_s_unusable_kubeconfig_says_where_and_never_quotes_it(
+    settings: Settings, tmp_path: Path
+) -> None:
+    missing = tmp_path / "missing.yaml"
+    with pytest.raises(ValueError, match=f"kubeconfig file {missing}: "):
+        cluster_client(settings, _registered(missing))
+    garbled = tmp_path / "garbled.yaml"
+    garbled.write_text("users: [{name: u, user: {token: s3cr3t-t0ken}}\n  broken: [\n")
+    with pytest.raises(ValueError) as raised:
+        cluster_client(settings, _registered(garbled))
+    assert "not a valid YAML kubeconfig" in str(raised.value) and "s3cr3t" not in str(raised.value)
 
 
 def test_the_crash_loop_settings_reach_the_watcher(settings: Settings) -> None:

@@ -100,6 +100,8 @@ def _run(
                    what="both clusters led")  # fmt: skip
     assert {holder.rsplit("/", 1)[-1] for holder in led.values() if holder} <= pids  # one process each
 
+    _access_observed(first, admin)
+
     appliers = [FluxDouble(home, remote), FluxDouble(fra, remote, root="clusters/fra-1/tenants")]
     with cluster_running(appliers[0]), cluster_running(appliers[1]):
         placed = {name: _create(first, admin, f"shop-{name}", name) for name in ("test", "fra-1")}
@@ -128,6 +130,30 @@ def _run(
     assert appliers[1].kube.get(HR_API, "HelmRelease", later, later) is not None
     counts = Counter({sid: ready_transitions(conninfo, sid) for sid in [*placed.values(), later]})
     assert set(counts.values()) == {1}, counts  # each store became ready once: no transition twice
+
+
+def _access_observed(platform: Platform, headers: dict[str, str]) -> None:
+    """Each cluster's leader records when it reached the cluster; a cluster no client can be built for
+    shows why, and is never marked reached."""
+    lost = {
+        "name": "lost-1",
+        "applier": "flux",
+        "access": {"kind": "kubeconfig_file", "path": "/nowhere/lost.yaml"},
+    }
+    assert platform.api("POST", "/api/v1/clusters", json=lost, headers=headers).status_code == 201
+
+    def observed() -> dict[str, Any] | None:
+        items = platform.api("GET", "/api/v1/clusters", headers=headers).json()["items"]
+        found = {c["name"]: c for c in items}
+        done = all(found[n]["access_checked"] for n in ("test", "fra-1")) and found["lost-1"]["access_error"]
+        return found if done else None
+
+    found = wait_for(observed, timeout_s=30, what="the clusters' access observed")
+    assert (
+        found["lost-1"]["access_checked"] is None and "/nowhere/lost.yaml" in found["lost-1"]["access_error"]
+    )
+    assert found["test"]["access_error"] is None and found["fra-1"]["access_error"] is None
+    assert platform.api("DELETE", "/api/v1/clusters/lost-1", headers=headers).status_code == 204
 
 
 def _create(platform: Platform, headers: dict[str, str], name: str, cluster: str) -> str:

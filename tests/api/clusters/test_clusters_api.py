@@ -3,14 +3,17 @@ the row of the cluster the settings name; what no field accepts (a kubeconfig, a
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
 from storefleet.api.app import create_app
 from storefleet.api.clusters.service import settings_columns
+from storefleet.api.domain.cluster_access import record_reach
 from storefleet.api.settings import Settings
 
 URL = "/api/v1/clusters"
@@ -51,7 +54,7 @@ def test_an_admin_registers_reads_changes_and_removes_a_cluster(
         "kind": "kubeconfig_secret", "namespace": "storefleet", "name": "fra-1-kubeconfig", "key": "value",
         "path": None, "context": None,
     }  # fmt: skip
-    assert cluster["access_checked"] is None  # nothing reads it yet
+    assert cluster["access_checked"] is None and cluster["access_error"] is None  # not reached yet
     assert cluster["capacity"] == {"max_stores": 10, "max_cpu_cores": 8.0, "max_memory_gib": 32.0}
     assert (cluster["stores"], cluster["headroom"]["stores"]) == (0, 10)
     assert cluster["created_by"] == "root" and created.headers["ETag"] == '"1"'
@@ -183,6 +186,41 @@ def test_a_kubeconfig_file_need_not_exist_when_registered(client: TestClient, ad
     assert (
         created.json()["access"]["path"] == "/nowhere/fra.yaml" and created.json()["access_checked"] is None
     )
+
+
+def _record_reach(database_url: str, reached: list[str], unreachable: dict[str, str]) -> None:
+    async def record() -> None:
+        async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn:
+            await record_reach(conn, reached, unreachable)
+
+    asyncio.run(record())
+
+
+def test_what_the_watcher_observed_of_the_access_shows_and_a_new_access_clears_it(
+    client: TestClient, admin: Any, database_url: str
+) -> None:
+    fra = client.post(URL, json=_body(), headers=admin.headers).json()
+    ams = client.post(URL, json=_body("ams-1"), headers=admin.headers).json()
+    _record_reach(database_url, [fra["id"]], {ams["id"]: "Secret storefleet/ams-1-kubeconfig not found"})
+    fra_now = client.get(f"{URL}/fra-1", headers=admin.headers)
+    ams_now = client.get(f"{URL}/ams-1", headers=admin.headers).json()
+    assert fra_now.json()["access_checked"] is not None and fra_now.json()["access_error"] is None
+    assert (ams_now["access_checked"], ams_now["access_error"]) == (
+        None,
+        "Secret storefleet/ams-1-kubeconfig not found",
+    )
+    # an observation is no change: the ETag (version) and the update time stay
+    assert fra_now.headers["ETag"] == '"1"' and fra_now.json()["updated_at"] == fra["updated_at"]
+    # reached later: the error goes
+    _record_reach(database_url, [ams["id"]], {})
+    assert client.get(f"{URL}/ams-1", headers=admin.headers).json()["access_error"] is None
+    # another label keeps the observation; another access clears it
+    relabelled = client.patch(f"{URL}/fra-1", json={"labels": {"tier": "silver"}}, headers=admin.headers)
+    assert relabelled.json()["access_checked"] == fra_now.json()["access_checked"]
+    moved = {"access": {"kind": "kubeconfig_file", "path": "/etc/storefleet/fra.yaml"}}
+    reaccessed = client.patch(f"{URL}/fra-1", json=moved, headers=admin.headers)
+    assert reaccessed.status_code == 200, reaccessed.text
+    assert (reaccessed.json()["access_checked"], reaccessed.json()["access_error"]) == (None, None)
 
 
 def test_a_taken_name_and_an_unknown_cluster(client: TestClient, admin: Any, db: Any) -> None:

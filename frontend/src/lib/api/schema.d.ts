@@ -1097,9 +1097,14 @@ export interface components {
             access: components["schemas"]["AccessOut"];
             /**
              * Access Checked
-             * @description When the platform last reached the cluster with this access (not yet checked: null)
+             * @description When the watcher leading this cluster last had all its watches synced through this access (null: not reached since the access was set)
              */
             access_checked?: string | null;
+            /**
+             * Access Error
+             * @description Why the platform could not reach the cluster at its last try (null: it could, or has not tried since the access was set); never holds credentials
+             */
+            access_error?: string | null;
             /**
              * Applier
              * @enum {string}
