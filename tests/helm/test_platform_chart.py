@@ -84,6 +84,39 @@ def test_every_component_runs_two_replicas_spread_over_nodes(render_platform: An
     }
 
 
+def test_the_api_can_scale_on_cpu_and_then_leaves_its_count_to_the_autoscaler(render_platform: Any) -> None:
+    objects = render_platform({"api": {"replicas": 3, "autoscaling": {"enabled": True, "maxReplicas": 8}}})
+    (hpa,) = [o for o in objects if o["kind"] == "HorizontalPodAutoscaler"]
+    api = next(o for o in objects if o["kind"] == "Deployment" and o["metadata"]["name"] == "storefleet-api")
+    assert hpa["spec"]["scaleTargetRef"] == {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "name": "storefleet-api",
+    }
+    assert (hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"]) == (3, 8)
+    assert hpa["spec"]["metrics"][0]["resource"]["target"] == {
+        "type": "Utilization",
+        "averageUtilization": 70,
+    }
+    assert "replicas" not in api["spec"]  # an upgrade must not reset what the autoscaler chose
+    assert ("PodDisruptionBudget", "storefleet-api") in {(o["kind"], o["metadata"]["name"]) for o in objects}
+    assert not [o for o in render_platform({}) if o["kind"] == "HorizontalPodAutoscaler"]
+
+
+@pytest.mark.parametrize(
+    ("api", "why"),
+    [
+        ({"replicas": 1, "autoscaling": {"enabled": True}}, helm.HelmValuesError),  # the schema: two at least
+        ({"replicas": 5, "autoscaling": {"enabled": True, "maxReplicas": 4}}, helm.HelmRenderError),
+    ],
+)
+def test_an_autoscaler_below_two_replicas_or_with_a_maximum_under_its_minimum_is_refused(
+    render_platform: Any, api: dict[str, Any], why: type[Exception]
+) -> None:
+    with pytest.raises(why):
+        render_platform({"api": api})
+
+
 def test_labels_resources_probes(rendered: tuple[str, list[dict[str, Any]]], kit: Any) -> None:
     _, objects = rendered
     for obj in objects:

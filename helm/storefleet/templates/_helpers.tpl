@@ -106,7 +106,9 @@ metadata:
   labels:
     {{- include "storefleet.componentLabels" . | nindent 4 }}
 spec:
+  {{- if not .autoscaled }}
   replicas: {{ .replicas }}
+  {{- end }}
   selector:
     matchLabels:
       {{- include "storefleet.selectorLabels" . | nindent 6 }}
