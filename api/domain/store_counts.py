@@ -105,10 +105,20 @@ async def oldest_unreconciled_commit_age(conn: Connection) -> tuple[int, float |
 
 
 # ---- fleet-wide reads: the drift view, automatic retries --------------------------------------------
-async def store_statuses(conn: Connection) -> dict[str, str]:
-    """Every store's status, deleted ones included (what git has or had)."""
-    cur = await conn.execute("SELECT id, status FROM stores")
-    return {row["id"]: row["status"] for row in await cur.fetchall()}
+@dataclass(frozen=True)
+class Placement:
+    status: str
+    cluster_id: str | None  # None: on no cluster the platform knows
+
+
+async def store_placements(conn: Connection) -> dict[str, Placement]:
+    """Every store's status and the cluster it runs on, deleted ones included (what git has or had);
+    a store made before placement runs on the settings cluster."""
+    cur = await conn.execute(
+        "SELECT s.id, s.status, coalesce(s.cluster_id, (SELECT id FROM clusters WHERE origin = 'settings'))"
+        " AS cluster_id FROM stores s"
+    )
+    return {row["id"]: Placement(row["status"], row["cluster_id"]) for row in await cur.fetchall()}
 
 
 def _with_retries(*, auto_retries: int, **columns: Any) -> tuple[StoreRow, int]:

@@ -13,10 +13,11 @@ from storefleet.api.core.openapi import error_responses
 from storefleet.api.core.services import services
 from storefleet.api.db.dependencies import DbConnection
 from storefleet.api.db.pool import Connection
-from storefleet.api.domain.cluster_access import cluster_of_store
+from storefleet.api.domain.cluster_access import cluster_of_store, watchable_clusters
 from storefleet.api.stores import cluster_service
 from storefleet.api.stores.cluster_schemas import StoreCredentials, StoreResources
 from storefleet.api.stores.cluster_service import ClusterAccess
+from storefleet.api.stores.drift_service import ClusterView
 from storefleet.api.stores.presenter import render_profile
 
 router = APIRouter(tags=["stores"])
@@ -63,6 +64,25 @@ async def store_cluster_access(request: Request, conn: Connection, store_id: str
         return cluster_access(request)
     reached = await to_thread.run_sync(clients.reach, reach)
     return ClusterAccess(reached.cluster, reached.circuit, app_services.kube_bulkhead)
+
+
+async def readable_clusters(request: Request, conn: Connection) -> list[ClusterView]:
+    """Every registered cluster the platform has a way to read, with its client, for the fleet-wide
+    reads (drift): the settings cluster through the platform's own client, the others through theirs."""
+    app_services = services(request)
+    clients = app_services.cluster_clients
+    views: list[ClusterView] = []
+    for reach in await watchable_clusters(conn):
+        if reach.origin == "settings":
+            access = cluster_access(request)
+        elif clients is not None:
+            reached = await to_thread.run_sync(clients.reach, reach)
+            access = ClusterAccess(reached.cluster, reached.circuit, app_services.kube_bulkhead)
+        else:
+            access = None
+        if access is not None:
+            views.append(ClusterView(reach.id, reach.name, reach.applier, access))
+    return views
 
 
 @router.get(

@@ -1,4 +1,4 @@
-"""Drift between git and the cluster (pure): `find_drift(stores, appliers, namespaces)`.
+"""Drift between git and a cluster (pure): `find_drift(stores, appliers, namespaces, elsewhere)`.
 
 Git's side is the stores table (every live store is a directory in the fleet repo); the cluster's is
 what carries the `storefleet.io/store` label. Three kinds:
@@ -38,8 +38,11 @@ def find_drift(
     stores: Mapping[str, str],
     appliers: Sequence[Mapping[str, Any]],
     namespaces: Sequence[Mapping[str, Any]],
+    elsewhere: Mapping[str, str] | None = None,
 ) -> list[Drift]:
-    """`stores`: store id -> status, for every store git has or had (deleted ones included)."""
+    """One cluster's drift. `stores`: store id -> status, for every store git has or had on this
+    cluster (deleted ones included); `elsewhere`: live stores git places on another cluster -> its
+    name (their objects here are orphans too, left by a move or made by hand)."""
     found: list[Drift] = []
     applied: set[str] = set()
     for obj in appliers:
@@ -48,20 +51,32 @@ def find_drift(
             continue  # one being deleted no longer runs the store
         applied.add(store_id)
         kind = obj.get("kind", "object")
-        if stores.get(store_id, "deleted") in GONE:
-            found.append(Drift(store_id, "orphan", f"{kind} {_name(obj)} has no store in git"))
+        if (orphan := _orphan(store_id, f"{kind} {_name(obj)}", stores, elsewhere or {})) is not None:
+            found.append(orphan)
         elif stores[store_id] in RUNNING and (out_of_sync := _out_of_sync(obj)) is not None:
             found.append(out_of_sync)
     for obj in namespaces:
         store_id = _label(obj)
-        if store_id and stores.get(store_id, "deleted") in GONE and store_id not in applied:
-            found.append(Drift(store_id, "orphan", f"namespace {_name(obj)} has no store in git"))
+        if not store_id or store_id in applied:
+            continue  # its release already said it
+        if (orphan := _orphan(store_id, f"namespace {_name(obj)}", stores, elsewhere or {})) is not None:
+            found.append(orphan)
     for store_id, status in stores.items():
         if status in RUNNING and store_id not in applied:
             found.append(
                 Drift(store_id, "missing", f"{status} in git, but the cluster has no release for it")
             )
     return sorted(found, key=lambda d: (d.kind, d.store_id))
+
+
+def _orphan(
+    store_id: str, what: str, stores: Mapping[str, str], elsewhere: Mapping[str, str]
+) -> Drift | None:
+    if store_id in elsewhere and store_id not in stores:
+        return Drift(store_id, "orphan", f"{what}: git runs its store on cluster {elsewhere[store_id]}")
+    if stores.get(store_id, "deleted") in GONE:
+        return Drift(store_id, "orphan", f"{what} has no store in git")
+    return None
 
 
 # helm-controller's event reasons -> the kind of drift its latest event leaves the store in

@@ -13,9 +13,9 @@ from storefleet.api.core.services import services
 from storefleet.api.db.dependencies import DbConnection
 from storefleet.api.domain import store_counts
 from storefleet.api.metrics import registry as metrics
-from storefleet.api.stores.cluster_endpoints import cluster_access
+from storefleet.api.stores.cluster_endpoints import readable_clusters
 from storefleet.api.stores.cluster_service import require_cluster
-from storefleet.api.stores.drift import find_drift, flux_drift
+from storefleet.api.stores.drift_service import fleet_drift
 
 router = APIRouter(prefix="/api/v1/drift", tags=["drift"], responses=error_responses(401, 403))
 
@@ -24,6 +24,7 @@ KINDS = ("orphan", "missing", "out_of_sync", "corrected", "not_corrected")
 
 class DriftItem(BaseModel):
     store_id: str
+    cluster: str = Field(description="The cluster where the drift was found")
     kind: str = Field(
         description="`orphan`, `missing`, `out_of_sync` (Argo CD), `corrected` or `not_corrected` (Flux)"
     )
@@ -48,32 +49,32 @@ class DriftReport(BaseModel):
     responses=error_responses(503, _503="`CLUSTER_NOT_CONFIGURED` or `CLUSTER_UNAVAILABLE` (`Retry-After`)"),
 )
 async def drift(request: Request, conn: DbConnection, _admin: AdminActor) -> DriftReport:
-    """Stores whose cluster state differs from git: objects labelled with a store git does not have
-    (`orphan`), running stores the cluster lacks (`missing`), Argo CD Applications out of sync with
+    """Stores whose cluster state differs from git, on every cluster the platform can read (one it
+    cannot is named in `unread`; 503 only when none answers): objects labelled with a store git does not have
+    there (`orphan`), running stores the cluster lacks (`missing`), Argo CD Applications out of sync with
     git outside an operation (`out_of_sync`), and what Flux's drift detection last did about a store
     (`corrected`, `not_corrected`; from helm-controller's Events, kept an hour by Kubernetes)."""
-    access = require_cluster(cluster_access(request))
-    settings = services(request).settings
-    stores = await store_counts.store_statuses(conn)
-    found = await access.call(
-        access.cluster.storefleet_objects, settings.gitops_engine, settings.argocd_namespace
-    )
-    items = find_drift(stores, found.get("appliers") or [], found.get("namespaces") or [])
-    unread: list[str] = []
-    if settings.gitops_engine == "flux":
-        events = await access.call(access.cluster.flux_drift_events)
-        if events is None:
-            unread.append("Flux drift events: the platform may not list Events (its ClusterRole)")
-        items = sorted([*items, *flux_drift(stores, events or [])], key=lambda d: (d.kind, d.store_id))
-    counts = {kind: len({i.store_id for i in items if i.kind == kind}) for kind in KINDS}
+    views = await readable_clusters(request, conn)
+    if not views:
+        require_cluster(None)
+    placements = await store_counts.store_placements(conn)
+    report = await fleet_drift(views, placements, services(request).settings.argocd_namespace)
+    items = report.items
+    counts = {kind: len({i.store_id for _, i in items if i.kind == kind}) for kind in KINDS}
     for kind, count in counts.items():
         metrics.FLEET_DRIFT_STORES.labels(kind=kind).set(count)
     return DriftReport(
         checked_at=datetime.now(UTC),
         counts=counts,
         items=[
-            DriftItem(store_id=i.store_id, kind=i.kind, detail=i.detail, resources=list(i.resources))
-            for i in items
+            DriftItem(
+                store_id=i.store_id,
+                cluster=cluster,
+                kind=i.kind,
+                detail=i.detail,
+                resources=list(i.resources),
+            )
+            for cluster, i in items
         ],
-        unread=unread,
+        unread=report.unread,
     )

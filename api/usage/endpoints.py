@@ -11,9 +11,10 @@ from storefleet.api.core.errors import NotFound, ServiceUnavailable
 from storefleet.api.core.openapi import error_responses
 from storefleet.api.core.services import services
 from storefleet.api.db.dependencies import DbConnection
+from storefleet.api.db.pool import Connection
 from storefleet.api.domain import stores_repository
 from storefleet.api.domain.lifecycle import StoreStatus
-from storefleet.api.stores.cluster_endpoints import cluster_access
+from storefleet.api.stores.cluster_endpoints import store_cluster_access
 from storefleet.api.usage import service
 from storefleet.api.usage.opencost import MeasuredCost, namespace_costs
 from storefleet.api.usage.pricing import PriceTable, live_footprint
@@ -52,7 +53,7 @@ async def store_usage(
     prices = _prices(request)
     usage = service.store_usage(store.id, store.plan, prices)
     if store.status in _INSTALLED:
-        usage.live = await _live(request, store.id)
+        usage.live = await _live(request, conn, store.id)
     measured = await _measured(request)
     if measured is not None and store.id in measured:
         usage.estimated_monthly_cost = service.measured_store_cost(measured[store.id], prices.currency)
@@ -69,14 +70,15 @@ async def _measured(request: Request) -> dict[str, MeasuredCost] | None:
 _INSTALLED = frozenset({StoreStatus.READY, StoreStatus.DEGRADED, StoreStatus.UPDATING, StoreStatus.FAILED})
 
 
-async def _live(request: Request, namespace: str) -> LiveUsage | None:
-    """The store's current use from the metrics API, when the cluster has one and answers now: the
-    reservation and cost stand on their own, so a cluster that cannot be read leaves this out."""
-    access = cluster_access(request)
+async def _live(request: Request, conn: Connection, store_id: str) -> LiveUsage | None:
+    """The store's current use from the metrics API of the cluster it runs on, when that cluster has
+    one and answers now: the reservation and cost stand on their own, so a cluster that cannot be read
+    leaves this out."""
+    access = await store_cluster_access(request, conn, store_id)
     if access is None:
         return None
     try:
-        metrics = await access.call(access.cluster.pod_metrics, namespace)
+        metrics = await access.call(access.cluster.pod_metrics, store_id)  # its namespace
     except ServiceUnavailable:
         return None
     if metrics is None:

@@ -23,6 +23,7 @@ from tests.kube.cluster import KubeCluster, running_kube_api
 from tests.kube.flux_double import HR_API, FluxDouble
 from tests.reconciler_watch.rollout_support import cluster_running
 from tests.reconciler_watch.support import wait_for
+from tests.reconciler_watch.test_e2e_usage import POD_METRICS, pod_metrics
 from tests.reliability.shared_platforms import bare_fleet_remote, stop_all, two_platforms
 
 pytestmark = pytest.mark.slow
@@ -113,6 +114,8 @@ def _run(
         assert answer.status_code == 200 and answer.json()["password"], answer.text
         assert appliers[1].kube.get("v1", "Secret", far, f"{far}-credentials") is not None
         assert appliers[0].kube.get("v1", "Secret", far, f"{far}-credentials") is None
+        _drift_on_each_cluster(first, admin, appliers[1].kube, placed)
+        _live_usage_from_its_cluster(first, admin, appliers[1], far)
         # kill -9 the process leading fra-1: the other takes it over and keeps its stores converging
         victim = next(p for p in platforms if p.proc and led["fra-1"].endswith(f"/{p.proc.pid}"))
         survivor = next(p for p in platforms if p is not victim)
@@ -154,6 +157,41 @@ def _access_observed(platform: Platform, headers: dict[str, str]) -> None:
     )
     assert found["test"]["access_error"] is None and found["fra-1"]["access_error"] is None
     assert platform.api("DELETE", "/api/v1/clusters/lost-1", headers=headers).status_code == 204
+
+
+def _drift_on_each_cluster(
+    platform: Platform, headers: dict[str, str], fra: Any, placed: dict[str, str]
+) -> None:
+    """The drift report reads both clusters, each against the stores git places on it: a namespace
+    of the home cluster's store made by hand on fra-1 is an orphan there, and nothing is missing."""
+    clean = platform.api("GET", "/api/v1/drift", headers=headers)
+    assert clean.status_code == 200 and clean.json()["items"] == [] and clean.json()["unread"] == [], (
+        clean.text
+    )
+    home_store = placed["test"]
+    stray = {
+        "apiVersion": "v1",
+        "kind": "Namespace",
+        "metadata": {"name": home_store, "labels": {"storefleet.io/store": home_store}},
+    }
+    fra.create(stray)
+    report = platform.api("GET", "/api/v1/drift", headers=headers).json()
+    assert [(i["kind"], i["store_id"], i["cluster"]) for i in report["items"]] == [
+        ("orphan", home_store, "fra-1")
+    ]
+    assert "git runs its store on cluster test" in report["items"][0]["detail"]
+    fra.delete(stray)
+
+
+def _live_usage_from_its_cluster(
+    platform: Platform, headers: dict[str, str], fra: FluxDouble, store_id: str
+) -> None:
+    """A store's live usage comes from the metrics API of the cluster it runs on."""
+    fra.cluster.call(lambda store: store.registry.add(POD_METRICS))
+    fra.kube.registry.add(POD_METRICS)
+    fra.kube.create(pod_metrics(store_id, "web-0", wordpress={"cpu": "250m", "memory": "512Mi"}))
+    live = platform.api("GET", f"/api/v1/stores/{store_id}/usage", headers=headers).json()["live"]
+    assert live == {"cpu_cores": 0.25, "memory_gib": 0.5, "pods": 1}
 
 
 def _create(platform: Platform, headers: dict[str, str], name: str, cluster: str) -> str:

@@ -46,6 +46,22 @@ def test_orphans_both_ways_and_argo_cd_out_of_sync() -> None:
     )
 
 
+def test_a_store_git_runs_on_another_cluster_is_an_orphan_here_and_not_missing() -> None:
+    here = {"st-here00001": "ready"}
+    elsewhere = {"st-moved0001": "fra-1"}
+    appliers = [
+        labelled("HelmRelease", "st-here00001", "st-here00001"),
+        labelled("HelmRelease", "st-moved0001", "st-moved0001"),
+    ]
+    namespaces = [labelled("Namespace", "st-moved0001")]
+    (orphan,) = find_drift(here, appliers, namespaces, elsewhere)
+    assert (orphan.kind, orphan.store_id) == ("orphan", "st-moved0001")
+    assert orphan.detail == "HelmRelease st-moved0001/st-moved0001: git runs its store on cluster fra-1"
+    # the cluster it runs on has it: nothing there; a cluster that lacks it says it is missing
+    assert find_drift({"st-moved0001": "ready"}, appliers[1:], [], {"st-here00001": "home"}) == []
+    assert [d.kind for d in find_drift({"st-moved0001": "ready"}, [], [], here)] == ["missing"]
+
+
 def test_a_sync_under_way_is_not_drift() -> None:
     app = labelled(
         "Application",

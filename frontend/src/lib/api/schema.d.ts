@@ -167,8 +167,9 @@ export interface paths {
         };
         /**
          * Drift
-         * @description Stores whose cluster state differs from git: objects labelled with a store git does not have
-         *     (`orphan`), running stores the cluster lacks (`missing`), Argo CD Applications out of sync with
+         * @description Stores whose cluster state differs from git, on every cluster the platform can read (one it
+         *     cannot is named in `unread`; 503 only when none answers): objects labelled with a store git does not have
+         *     there (`orphan`), running stores the cluster lacks (`missing`), Argo CD Applications out of sync with
          *     git outside an operation (`out_of_sync`), and what Flux's drift detection last did about a store
          *     (`corrected`, `not_corrected`; from helm-controller's Events, kept an hour by Kubernetes).
          */
@@ -1352,6 +1353,11 @@ export interface components {
         };
         /** DriftItem */
         DriftItem: {
+            /**
+             * Cluster
+             * @description The cluster where the drift was found
+             */
+            cluster: string;
             /** Detail */
             detail: string;
             /**

@@ -6,7 +6,7 @@ import { hasStorePage, kindInfo } from "../lib/kinds";
 import type { DriftItem } from "../api/get-drift";
 
 const CAPTION = "Where the cluster differs from git";
-const COLUMNS = ["Store", "Kind", "Detail", "Resources"];
+const COLUMNS = ["Store", "Cluster", "Kind", "Detail", "Resources"];
 
 function KindBadge({ kind }: { kind: string }) {
   const info = kindInfo(kind);
@@ -36,7 +36,7 @@ function Resources({ resources }: { resources: string[] }) {
   );
 }
 
-/** One row per drift found: the store (linked when it has a page), the kind, what differs and the
+/** One row per drift found: the store (linked when it has a page), the cluster it was found on, the kind, what differs and the
  *  resources concerned. */
 export function DriftTable({ items }: { items: DriftItem[] }) {
   return (
@@ -63,6 +63,7 @@ export function DriftTable({ items }: { items: DriftItem[] }) {
               <th scope="row" className="whitespace-nowrap py-1 pr-3 text-left font-normal">
                 <StoreId item={item} />
               </th>
+              <td className="whitespace-nowrap py-1 pr-3">{item.cluster}</td>
               <td className="whitespace-nowrap py-1 pr-3">
                 <KindBadge kind={item.kind} />
               </td>

@@ -14,18 +14,21 @@ const me = http.get(`${API}/auth/me`, () => HttpResponse.json(admin));
 const ITEMS: Schemas["DriftItem"][] = [
   {
     store_id: "st-gone000001",
+    cluster: "fra-1",
     kind: "orphan",
     detail: "HelmRelease flux-system/st-gone000001 has no store in git",
     resources: [],
   },
   {
     store_id: "st-lost000002",
+    cluster: "local",
     kind: "missing",
     detail: "ready in git, but the cluster has no release for it",
     resources: [],
   },
   {
     store_id: "st-skew000003",
+    cluster: "local",
     kind: "out_of_sync",
     detail: "Argo CD reports 2 resources out of sync with git",
     resources: ["Deployment/wordpress", "ConfigMap/settings"],
@@ -73,10 +76,10 @@ describe("the drift page", () => {
 
     const table = screen.getByRole("table", { name: "Where the cluster differs from git" });
     expect(rowsOf(table)).toEqual([
-      ["Store", "Kind", "Detail", "Resources"],
-      ["st-gone000001", "Orphan", ITEMS[0]!.detail, "—"],
-      ["st-lost000002", "Missing", ITEMS[1]!.detail, "—"],
-      ["st-skew000003", "Out of sync", ITEMS[2]!.detail, "Deployment/wordpressConfigMap/settings"],
+      ["Store", "Cluster", "Kind", "Detail", "Resources"],
+      ["st-gone000001", "fra-1", "Orphan", ITEMS[0]!.detail, "—"],
+      ["st-lost000002", "local", "Missing", ITEMS[1]!.detail, "—"],
+      ["st-skew000003", "local", "Out of sync", ITEMS[2]!.detail, "Deployment/wordpressConfigMap/settings"],
     ]);
     expect(
       within(table)
@@ -90,12 +93,14 @@ describe("the drift page", () => {
     const flux: Schemas["DriftItem"][] = [
       {
         store_id: "st-fixd000004",
+        cluster: "local",
         kind: "corrected",
         detail: "Flux corrected drift at 2026-03-01 11:58:00 UTC: Cluster state of release … has been corrected:",
         resources: ["Deployment/st-fixd000004/st-fixd000004-wordpress"],
       },
       {
         store_id: "st-stuk000005",
+        cluster: "local",
         kind: "not_corrected",
         detail: "Flux found, not corrected drift at 2026-03-01 11:59:00 UTC: Failed to correct …",
         resources: [],
@@ -109,7 +114,7 @@ describe("the drift page", () => {
     expect(stat(counts, "Not corrected")).toHaveTextContent(/^1$/);
     expect(stat(counts, "Orphans")).toHaveTextContent(/^0$/);
     const table = screen.getByRole("table", { name: "Where the cluster differs from git" });
-    expect(rowsOf(table).map((row) => row[1])).toEqual(["Kind", "Corrected", "Not corrected"]);
+    expect(rowsOf(table).map((row) => row[2])).toEqual(["Kind", "Corrected", "Not corrected"]);
     const alert = screen.getByText("Part of the cluster could not be read").closest('[role="status"]');
     expect(alert).toHaveTextContent("may not list Events");
   });
