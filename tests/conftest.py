@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,19 @@ def db(database_url: str) -> Iterator[psycopg.Connection[Any]]:
     with psycopg.connect(database_url, autocommit=True, row_factory=psycopg.rows.dict_row) as conn:
         conn.execute(f"TRUNCATE {_TABLES} RESTART IDENTITY CASCADE")
         yield conn
+
+
+@pytest.fixture
+async def async_conn(database_url: str) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
+    """An async connection (autocommit, dict rows) for calling the platform's async repositories and
+    services directly; ask for `db` too when the tables must start empty."""
+    connection = await psycopg.AsyncConnection.connect(
+        database_url, autocommit=True, row_factory=psycopg.rows.dict_row
+    )
+    try:
+        yield connection
+    finally:
+        await connection.close()
 
 
 @pytest.fixture

@@ -3,13 +3,10 @@ every status change (the watcher's included) goes through."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
-import psycopg
 import pytest
 from prometheus_client import REGISTRY
-from psycopg.rows import dict_row
 
 from storefleet.api.core.actor import Actor
 from storefleet.api.domain import lifecycle_service as lifecycle
@@ -22,12 +19,8 @@ WATCHER = Actor.system("watcher")
 
 
 @pytest.fixture
-async def conn(database_url: str) -> AsyncIterator[Any]:
-    connection = await psycopg.AsyncConnection.connect(database_url, autocommit=True, row_factory=dict_row)
-    try:
-        yield connection
-    finally:
-        await connection.close()
+def conn(async_conn: Any) -> Any:
+    return async_conn
 
 
 def _sample(name: str, **labels: str) -> float:

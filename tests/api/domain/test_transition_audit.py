@@ -4,15 +4,13 @@ the batch's order."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
-import psycopg
 import pytest
 from prometheus_client import REGISTRY
-from psycopg.rows import dict_row
 
 from storefleet.api.core import request_context
 from storefleet.api.core.actor import Actor
@@ -30,12 +28,8 @@ AWKWARD = 'a "quoted" {braced}, back\\slash and NULL'
 
 
 @pytest.fixture
-async def conn(database_url: str) -> AsyncIterator[Any]:
-    connection = await psycopg.AsyncConnection.connect(database_url, autocommit=True, row_factory=dict_row)
-    try:
-        yield connection
-    finally:
-        await connection.close()
+def conn(async_conn: Any) -> Any:
+    return async_conn
 
 
 @contextmanager

@@ -3,13 +3,10 @@ row in the same statement, in the batch's order (not the rows' ids), as `audit.e
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import fields
 from typing import Any
 
-import psycopg
 import pytest
-from psycopg.rows import dict_row
 
 from storefleet.api.core import request_context
 from storefleet.api.domain import outbox_repository as outbox
@@ -21,12 +18,8 @@ SHA = "0123456789abcdef0123456789abcdef01234567"
 
 
 @pytest.fixture
-async def conn(database_url: str) -> AsyncIterator[Any]:
-    connection = await psycopg.AsyncConnection.connect(database_url, autocommit=True, row_factory=dict_row)
-    try:
-        yield connection
-    finally:
-        await connection.close()
+def conn(async_conn: Any) -> Any:
+    return async_conn
 
 
 async def test_each_completed_row_is_audited_in_batch_order(
