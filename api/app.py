@@ -49,7 +49,13 @@ from storefleet.api.fleet.endpoints import router as fleet_router
 from storefleet.api.fleet.git_http import build_router as build_git_router
 from storefleet.api.fleet.pulls.endpoints import router as github_router
 from storefleet.api.fleet.runtime import FleetRuntime
-from storefleet.api.health.checks import CheckResult, HealthCheck, database_check, watcher_lag_check
+from storefleet.api.health.checks import (
+    CheckResult,
+    HealthCheck,
+    database_check,
+    simulated,
+    watcher_lag_check,
+)
 from storefleet.api.health.endpoints import router as health_router
 from storefleet.api.health.metrics_endpoints import router as metrics_router
 from storefleet.api.outbox.doorbell import OutboxDoorbell
@@ -201,6 +207,9 @@ async def _lifespan(
     await _ensure_settings_cluster(pool, services.settings)
     services.health_checks = _health_checks(services, pool)
     fleet = _start_fleet(services, pool, conninfo)
+    if services.settings.demo_cluster:  # `up --demo-cluster`: the cluster check says it is simulated
+        cluster = services.health_checks.get("cluster", _cluster_not_configured)
+        services.health_checks["cluster"] = simulated(cluster)
     # Everything allocated so far lives as long as the process: keep it out of the garbage
     # collector's full passes, which otherwise walk it and show up as latency spikes.
     gc.freeze()

@@ -16,6 +16,7 @@ from storefleet import __version__
 from storefleet.api.core.logging import configure_logging
 from storefleet.api.db.embedded import EmbeddedPostgres, EmbeddedPostgresError
 from storefleet.api.db.migrate import apply_migrations
+from storefleet.api.demo_cluster import load_simulation, set_demo_defaults, start_demo_cluster
 from storefleet.api.fleet_cli import fleet
 from storefleet.api.rollout_cli import rollout
 from storefleet.api.settings import ConfigurationError, Environment, Settings
@@ -64,8 +65,15 @@ def main() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Where embedded data lives [default: $STOREFLEET_STATE_DIR or ~/.local/state/storefleet].",
 )
-def up(host: str, port: int, state_dir: Path | None) -> None:
+@click.option(
+    "--demo-cluster",
+    is_flag=True,
+    help="Run on a simulated Kubernetes API and Flux (the `demo` extra), for a first look.",
+)
+def up(host: str, port: int, state_dir: Path | None, demo_cluster: bool) -> None:
     """Run the whole platform on embedded defaults (development)."""
+    if demo_cluster:
+        os.environ["DEMO_CLUSTER"] = "true"
     for name, value in (
         ("STOREFLEET_ENV", Environment.DEVELOPMENT.value),
         ("RUN_FLEET_WRITER", "true"),
@@ -75,7 +83,11 @@ def up(host: str, port: int, state_dir: Path | None) -> None:
     ):
         os.environ.setdefault(name, value)
     settings = _load_settings(state_dir=state_dir.resolve() if state_dir else None)
+    if settings.demo_cluster:  # the demo's quicker defaults, under what the environment sets
+        set_demo_defaults()
+        settings = _load_settings(state_dir=settings.state_dir)
     configure_logging(settings.log_level, settings.log_format)
+    simulation = load_simulation(settings) if settings.demo_cluster else None
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     with ExitStack() as stack:
         try:
@@ -88,6 +100,8 @@ def up(host: str, port: int, state_dir: Path | None) -> None:
         settings = stack.enter_context(_embedded_database(settings, stack))
         if settings.fleet_repo_url is None:
             _ensure_local_fleet(settings)
+        if simulation is not None:
+            settings = start_demo_cluster(settings, stack, simulation)
         if settings.run_fleet_writer:
             settings = _start_writer_process(settings, stack)
         log.info(
@@ -108,6 +122,7 @@ def api(host: str, port: int) -> None:
     """Run only the API against DATABASE_URL (the production shape)."""
     settings = _load_settings()
     configure_logging(settings.log_level, settings.log_format)
+    _refuse_demo_cluster(settings)
     if settings.database_url is None:
         raise click.ClickException("DATABASE_URL is not set; `storefleet api` needs an external PostgreSQL.")
     sys.exit(0 if _serve(settings, host, port) else EXIT_STARTUP)
@@ -160,11 +175,19 @@ def _run_worker(kind: str) -> None:
 
     settings = _load_settings()
     configure_logging(settings.log_level, settings.log_format)
+    if kind == "watch":
+        _refuse_demo_cluster(settings)
     try:
         asyncio.run(run_watcher(settings) if kind == "watch" else run_fleet_workers(settings))
     except ConfigurationError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_CONFIG)
+
+
+def _refuse_demo_cluster(settings: Settings) -> None:
+    """A real cluster is never labelled simulated: only `up` runs the simulated one."""
+    if settings.demo_cluster:
+        raise click.ClickException("DEMO_CLUSTER is for `storefleet up --demo-cluster` only: unset it")
 
 
 def _start_writer_process(settings: Settings, stack: ExitStack) -> Settings:

@@ -142,6 +142,9 @@ class Settings(BaseSettings):
     kubeconfig: Path | None = Field(default=None, alias="KUBECONFIG")
     kube_context: str | None = Field(default=None, alias="KUBE_CONTEXT")
     kube_in_cluster: bool = Field(default=False, alias="KUBE_IN_CLUSTER")
+    # The cluster is the simulated one of `storefleet up --demo-cluster` (which sets it): health reports
+    # `cluster.simulated`, and every message the watcher writes on a store starts with "simulated: ".
+    demo_cluster: bool = Field(default=False, alias="DEMO_CLUSTER")
     provisioning_timeout_s: float = Field(default=600.0, gt=0, alias="PROVISIONING_TIMEOUT_S")
     deletion_timeout_s: float = Field(default=600.0, gt=0, alias="DELETION_TIMEOUT_S")
     watch_resync_interval_s: float = Field(default=300.0, gt=0, alias="WATCH_RESYNC_INTERVAL_S")

@@ -2,9 +2,10 @@
 
 Real parts: an embedded PostgreSQL (temp dir, migrations applied), a bare fleet repo holding one real
 commit per store (so the watcher's ancestor check runs in git), the test Kubernetes API
-(`tests.kube`: kmock's emulator served over HTTP on 127.0.0.1, in a thread of this process), and the
-real watcher as its own process: `storefleet watch` (`build_watcher`: list + watch informers over
-HTTP, `decide`, `StoreUpdater`), with the product's defaults (`WATCH_TICK_S` 5 s included).
+(`storefleet_demo.kube`, the demo extra: kmock's emulator served over HTTP on 127.0.0.1, in a
+thread of this process), and the real watcher as its own process: `storefleet watch`
+(`build_watcher`: list + watch informers over HTTP, `decide`, `StoreUpdater`), with the product's
+defaults (`WATCH_TICK_S` 5 s included).
 
 Set-up (untimed): N stores in `provisioning` (SQL), each with its own commit in the fleet repo and,
 in the cluster, its Namespace and HelmRelease (as rendered into the fleet repo), the chart's setup
@@ -65,7 +66,7 @@ from typing import Any
 
 import psycopg
 import yaml
-from _harness import REPO, STOREFLEET, bench_main, pct, postmaster_pid, print_machine, server_env, verdict
+from _harness import STOREFLEET, bench_main, pct, postmaster_pid, print_machine, server_env, verdict
 from b2_commit_latency_vs_repo_size import ME, PREPARED_CHANGE_IDS, PROFILE, spec_for, store_change
 from psycopg.types.json import Jsonb
 
@@ -80,11 +81,9 @@ from storefleet.reconciler_watch.setup_job import job_name, setup_key
 from storefleet.renderer.manifests import ANNOTATION_SPEC_HASH
 from storefleet.renderer.profile import GitOpsEngine
 from storefleet.renderer.template import instantiate_template
-
-sys.path.insert(0, str(REPO))  # the Kubernetes API emulator is test support code: tests/kube
-from tests.kube.cluster import KubeCluster, running_kube_api
-from tests.kube.rest import Kube
-from tests.kube.workloads import CHART, CHART_VERSION, Release, limits, setup_config_map
+from storefleet_demo.kube.cluster import KubeCluster, running_kube_api
+from storefleet_demo.kube.rest import Kube
+from storefleet_demo.kube.workloads import CHART, CHART_VERSION, Release, limits, setup_config_map
 
 Obj = dict[str, Any]
 TOTAL_TARGET_S = 10.0

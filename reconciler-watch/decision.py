@@ -5,7 +5,7 @@ their verdicts without importing `decide`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from storefleet.api.domain.lifecycle import Event, StoreStatus
@@ -85,6 +85,14 @@ def observed_event(decision: Decision) -> Event:
 
 def clip(text: str, limit: int = MAX_MESSAGE) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+SIMULATED = "simulated: "
+
+
+def simulated(decision: Decision) -> Decision:
+    """The verdict as a simulated cluster's: its message says so, so nobody takes it for a real one."""
+    return replace(decision, message=clip(SIMULATED + decision.message))
 
 
 def span(limit: timedelta) -> str:

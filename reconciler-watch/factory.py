@@ -47,6 +47,7 @@ def watcher_config(settings: Settings) -> WatcherConfig:
         crash_loop=CrashLoopRule(
             restarts=settings.degraded_restarts, window=timedelta(seconds=settings.degraded_window_s)
         ),
+        simulated=settings.demo_cluster,
     )
 
 

@@ -48,6 +48,7 @@ from storefleet.reconciler_watch.cluster import (
     restores,
 )
 from storefleet.reconciler_watch.decide import Decision, StoreView, Timeouts, decide
+from storefleet.reconciler_watch.decision import simulated
 from storefleet.reconciler_watch.informer import Informer, Transform
 from storefleet.reconciler_watch.namespace_limits import LIMITS_UNREAD
 from storefleet.reconciler_watch.nudge import Nudger
@@ -87,6 +88,7 @@ class WatcherConfig:
     # the stores this watcher judges (stores_repository._scope_filter): None, all of them; with
     # several clusters, the settings cluster's ("settings") or one cluster's, by id
     scope: str | None = None
+    simulated: bool = False  # the simulated cluster of `up --demo-cluster`: every message says so
 
 
 class ClusterWatcher(ObservationReads):
@@ -267,7 +269,8 @@ class ClusterWatcher(ObservationReads):
         return len(decided)
 
     def _decide(self, observed: Observed, view: StoreView) -> Decision | None:
-        return decide(observed, view, self.config.timeouts, self.config.crash_loop)
+        decision = decide(observed, view, self.config.timeouts, self.config.crash_loop)
+        return simulated(decision) if decision is not None and self.config.simulated else decision
 
     # ---- the crash-loop signal (pod_health.py) ---------------------------------------------------------
     def _crashes(self, store_id: str) -> tuple[ContainerCrash, ...]:

@@ -59,6 +59,17 @@ def watcher_lag_check(pool: AsyncConnectionPool[Any], stuck_after_s: float) -> H
     return check
 
 
+def simulated(check: HealthCheck) -> HealthCheck:
+    """The cluster check of a simulated cluster (`storefleet up --demo-cluster`): its report says
+    `simulated: true`, which the dashboard's status bar shows."""
+
+    async def labelled() -> CheckResult:
+        result = await check()
+        return CheckResult(result.status, {**result.details, "simulated": True})
+
+    return labelled
+
+
 async def run_checks(checks: dict[str, HealthCheck]) -> dict[str, CheckResult]:
     results = await asyncio.gather(*(check() for check in checks.values()))
     return dict(zip(checks, results, strict=True))

@@ -3,6 +3,7 @@ Included in the stores router (same prefix, same tag)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -130,9 +131,18 @@ def _preview(plan: RollbackPlan) -> RollbackPreview:
         commit=plan.commit,
         deletes_store=plan.deletes_store,
         changes=[
-            RollbackChange(field=k, current=old, after=new) for k, (old, new) in sorted(plan.changes.items())
+            RollbackChange(field=k, current=_shown(old), after=_shown(new))
+            for k, (old, new) in sorted(plan.changes.items())
         ],
     )
+
+
+def _shown(value: object) -> str | None:
+    """A field's value as the preview shows it: text as it is; a group of settings (branding,
+    backups) as compact JSON."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
 
 
 @router.get("/{store_id}/history", operation_id="getStoreHistory", responses=_NOT_FOUND | _NO_FLEET)

@@ -76,8 +76,10 @@ async def _read_target(
     before = await reader.spec_at(f"{target.sha}^", directory) if target.parents else None
     if before is None:
         return _Target("revert", target.sha, None)
-    reverted = spec_changes(before.to_document(), after.to_document())
-    return _Target("revert", target.sha, {k: before.to_document()[k] for k in reverted})
+    earlier = before.to_document()
+    reverted = spec_changes(earlier, after.to_document())
+    # A field the commit set for the first time (branding, backups) is unset again: absent before.
+    return _Target("revert", target.sha, {k: earlier.get(k) for k in reverted})
 
 
 def _plan(target: _Target, store: StoreRow) -> RollbackPlan:

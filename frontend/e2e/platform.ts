@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 const REPO_ROOT = resolve(import.meta.dirname, "..", "..");
-// {port} and {state_dir} are filled in. The default is the platform with a simulated cluster.
-const DEFAULT_COMMAND = ".venv/bin/python -m tests.harness.sim_platform --state-dir {state_dir} --port {port}";
+// {port} and {state_dir} are filled in. The default is the platform on its simulated cluster.
+const DEFAULT_COMMAND = ".venv/bin/storefleet up --demo-cluster --state-dir {state_dir} --port {port}";
 const START_TIMEOUT_MS = 120_000;
 
 export type RunningPlatform = { url: string; stop: () => Promise<void> };

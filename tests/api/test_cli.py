@@ -34,6 +34,8 @@ def _env(**extra: str) -> dict[str, str]:
 
 
 class Platform:
+    UP_ARGS: tuple[str, ...] = ()  # more arguments for `storefleet up`
+
     def __init__(self, state_dir: Path, **env: str) -> None:
         self.state_dir = state_dir
         self.env = env
@@ -46,7 +48,7 @@ class Platform:
         started = time.monotonic()
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
-                [STOREFLEET, "up", "--port", str(self.port), "--state-dir", str(self.state_dir)],
+                [STOREFLEET, "up", *self.UP_ARGS, "--port", f"{self.port}", "--state-dir", self.state_dir],
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,

@@ -10,8 +10,8 @@ import copy
 from datetime import UTC, datetime
 from typing import Any
 
-from tests.kube.applier import Applier, Failure, now
-from tests.kube.workloads import Release, deploy, set_state
+from storefleet_demo.kube.applier import Applier, Failure, now
+from storefleet_demo.kube.workloads import Release, deploy, set_state
 
 Obj = dict[str, Any]
 API = "argoproj.io/v1alpha1"

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from storefleet_demo.kube.cluster import KubeCluster
+from storefleet_demo.kube.flux_double import FluxDouble
 from tests.kube.argo_double import ArgoDouble
-from tests.kube.cluster import KubeCluster
 from tests.kube.fixtures import kube_api
-from tests.kube.flux_double import FluxDouble
 from tests.kube.gitfleet import GitFleet
 
 __all__ = ["argo", "fleet", "flux", "kube_api"]

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.kube.cluster import KubeCluster, running_kube_api
+from storefleet_demo.kube.cluster import KubeCluster, running_kube_api
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ import yaml
 
 from storefleet.renderer.profile import GitOpsEngine, RenderProfile
 from storefleet.renderer.spec import StoreSpec
+from storefleet_demo.kube.cluster import KubeCluster
 from tests.kube.argo_double import API, REFRESH, ROOT, ArgoDouble
-from tests.kube.cluster import KubeCluster
 from tests.kube.gitfleet import GitFleet
 
 STORE = "st-abcdefgh23"

@@ -12,7 +12,7 @@ import kubernetes
 import pytest
 from kubernetes.client import ApiException
 
-from tests.kube.cluster import KubeCluster, running_kube_api
+from storefleet_demo.kube.cluster import KubeCluster, running_kube_api
 
 HR = ("helm.toolkit.fluxcd.io", "v2", "helmreleases")
 APP = ("argoproj.io", "v1alpha1", "applications")

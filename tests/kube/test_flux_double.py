@@ -11,11 +11,11 @@ import yaml
 
 from storefleet.renderer.profile import RenderProfile
 from storefleet.renderer.spec import StoreSpec
-from tests.kube.applier import get_condition
-from tests.kube.cluster import KubeCluster
-from tests.kube.flux_double import HR_API, REQUESTED_AT, RESET_AT, FluxDouble
+from storefleet_demo.kube.applier import get_condition
+from storefleet_demo.kube.cluster import KubeCluster
+from storefleet_demo.kube.flux_double import HR_API, REQUESTED_AT, RESET_AT, FluxDouble
+from storefleet_demo.kube.rest import Kube
 from tests.kube.gitfleet import GitFleet
-from tests.kube.rest import Kube
 
 STORE = "st-abcdefgh23"
 PROFILE = RenderProfile()

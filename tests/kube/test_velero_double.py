@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from tests.kube.cluster import KubeCluster
+from storefleet_demo.kube.cluster import KubeCluster
 from tests.kube.velero_double import API, VeleroDouble
 
 SCHEDULE = {

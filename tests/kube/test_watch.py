@@ -12,7 +12,7 @@ import kubernetes
 import pytest
 from kubernetes.client import ApiException
 
-from tests.kube.cluster import KubeCluster, running_kube_api
+from storefleet_demo.kube.cluster import KubeCluster, running_kube_api
 
 
 # Typed as Any: the client's generated signatures want model objects; these tests send plain dicts.

@@ -31,10 +31,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.kube.cluster import KubeCluster
-from tests.kube.flux_double import seconds_of
-from tests.kube.resources import ResourceType
-from tests.kube.rest import Kube
+from storefleet_demo.kube.cluster import KubeCluster
+from storefleet_demo.kube.flux_double import seconds_of
+from storefleet_demo.kube.resources import ResourceType
+from storefleet_demo.kube.rest import Kube
 
 Obj = dict[str, Any]
 API = "velero.io/v1"

@@ -73,6 +73,18 @@ def test_the_platform_context_is_only_what_the_build_reads() -> None:
     assert {f.split("/")[1] for f in files if f.startswith("helm/")} == {"ecommerce-store"}
 
 
+def test_the_platform_image_never_carries_the_simulated_cluster() -> None:
+    """`demo/` (the `storefleet-demo` distribution, the `demo` extra) ships apart: it is not in the
+    image's build context, no COPY names it, and the platform's wheel maps no package to it."""
+    files = context_files(ROOT)
+    assert not [f for f in files if f.split("/", 1)[0] == "demo" or "storefleet_demo" in f]
+    for stage in parse_stages(ROOT / "Dockerfile"):
+        sources = [source for copy in stage.copies for source in copy.sources]
+        assert not [source for source in sources if source.strip("./").split("/", 1)[0] == "demo"]
+    assert not [package for package in SETUPTOOLS["packages"] if package.startswith("storefleet_demo")]
+    assert not [folder for folder in SETUPTOOLS["package-dir"].values() if folder.startswith("demo")]
+
+
 def _packages_on_disk() -> set[str]:
     """Every folder holding an __init__.py under each mapped folder, named as the mapping names it."""
     found = set()

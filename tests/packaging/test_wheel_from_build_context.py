@@ -120,7 +120,9 @@ def test_the_wheel_carries_chart_template_migrations_and_dashboard(image_build: 
     assert "index.html" in dashboard and any(name.startswith("assets/") for name in dashboard)
     with zipfile.ZipFile(wheel) as archive:
         links = [i.filename for i in archive.infolist() if (i.external_attr >> 16) & 0o170000 == 0o120000]
+        simulation = [name for name in archive.namelist() if "storefleet_demo" in name or "kmock" in name]
     assert not links, f"symlinks in the wheel: {links}"
+    assert not simulation, f"the simulated cluster (the demo extra) in the platform's wheel: {simulation}"
 
 
 def _user_env(home: Path) -> dict[str, str]:

@@ -22,11 +22,11 @@ from storefleet.reconciler_watch.factory import build_watcher
 from storefleet.reconciler_watch.watcher import ClusterWatcher
 from storefleet.renderer.profile import GitOpsEngine
 from storefleet.renderer.template import instantiate_template
-from tests.kube.applier import Applier
+from storefleet_demo.kube.applier import Applier
+from storefleet_demo.kube.cluster import KubeCluster
+from storefleet_demo.kube.flux_double import FluxDouble
 from tests.kube.argo_double import ArgoDouble
-from tests.kube.cluster import KubeCluster
 from tests.kube.fixtures import kube_api
-from tests.kube.flux_double import FluxDouble
 from tests.reconciler_watch.support import git
 
 __all__ = ["git", "kube_api"]

@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.kube.applier import Applier
+from storefleet_demo.kube.applier import Applier
 from tests.reconciler_watch.support import git, wait_for
 
 

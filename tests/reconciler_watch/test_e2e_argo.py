@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from storefleet.reconciler_watch.credentials import ADMIN_PASSWORD_KEY, credentials_secret_name
 from storefleet.reconciler_watch.storefront_key import storefront_key_secret_name
 from storefleet.reconciler_watch.watcher import ClusterWatcher
-from tests.kube.applier import Applier
+from storefleet_demo.kube.applier import Applier
 from tests.kube.argo_double import API
 from tests.reconciler_watch.support import (
     create,

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from storefleet.api.settings import Settings
 from storefleet.reconciler_watch.watcher import ClusterWatcher
-from tests.kube.applier import Applier
+from storefleet_demo.kube.applier import Applier
 from tests.reconciler_watch.support import create, events, finish_setup, transitions, wait_status
 
 

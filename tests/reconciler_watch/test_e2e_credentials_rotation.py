@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 
 from storefleet.reconciler_watch.credentials import ADMIN_PASSWORD_KEY, credentials_secret_name
 from storefleet.reconciler_watch.rotation_job import NEW_PASSWORD_ENV, ROTATION_LABEL, staging_key
-from tests.kube.applier import Applier
+from storefleet_demo.kube.applier import Applier
 from tests.reconciler_watch.conftest import WatcherRunner
 from tests.reconciler_watch.support import events, git, installed, status_of, transitions, wait_for
 from tests.reliability.test_no_secrets_leak import fleet_history, scan

@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from storefleet.reconciler_watch.watcher import ClusterWatcher
-from tests.kube.applier import Applier
+from storefleet_demo.kube.applier import Applier
 from tests.reconciler_watch.conftest import WatcherRunner
 from tests.reconciler_watch.support import (
     create,

@@ -11,10 +11,10 @@ from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
 
 from storefleet.reconciler_watch.watcher import ClusterWatcher
-from tests.kube.applier import Applier
+from storefleet_demo.kube.applier import Applier
+from storefleet_demo.kube.flux_double import HR_API, FluxDouble
 from tests.kube.argo_double import API as ARGO_API
 from tests.kube.argo_double import ArgoDouble
-from tests.kube.flux_double import HR_API, FluxDouble
 from tests.reconciler_watch.support import create, finish_setup, wait_status
 
 

@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 
 from storefleet.reconciler_watch.decide import MSG_SETUP_WAITING
 from storefleet.reconciler_watch.watcher import ClusterWatcher
-from tests.kube.applier import Applier
-from tests.kube.cluster import KubeCluster
-from tests.kube.flux_double import HR_API, FluxDouble
+from storefleet_demo.kube.applier import Applier
+from storefleet_demo.kube.cluster import KubeCluster
+from storefleet_demo.kube.flux_double import HR_API, FluxDouble
 from tests.reconciler_watch.conftest import WatcherRunner
 from tests.reconciler_watch.support import (
     create,

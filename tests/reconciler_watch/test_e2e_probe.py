@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.kube.applier import Applier
+from storefleet_demo.kube.applier import Applier
 from tests.reconciler_watch.conftest import WatcherRunner
 from tests.reconciler_watch.probe_server import probe_server
 from tests.reconciler_watch.support import create, finish_setup, git, transitions, wait_for, wait_status

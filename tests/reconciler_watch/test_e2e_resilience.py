@@ -20,10 +20,10 @@ from fastapi.testclient import TestClient
 from storefleet.api.settings import Settings
 from storefleet.reconciler_watch.cluster import SETUP_JOBS
 from storefleet.reconciler_watch.watcher import ClusterWatcher
-from tests.kube.applier import Applier
-from tests.kube.cluster import KubeCluster
-from tests.kube.jobs import terminal_job_status
-from tests.kube.store import ObjectStore
+from storefleet_demo.kube.applier import Applier
+from storefleet_demo.kube.cluster import KubeCluster
+from storefleet_demo.kube.jobs import terminal_job_status
+from storefleet_demo.kube.store import ObjectStore
 from tests.reconciler_watch.conftest import WatcherRunner
 from tests.reconciler_watch.support import (
     create,

@@ -17,8 +17,8 @@ from fastapi.testclient import TestClient
 
 from storefleet.api.settings import Settings
 from storefleet.renderer.backup_policy import schedule_name
-from tests.kube.applier import Applier
-from tests.kube.cluster import KubeCluster
+from storefleet_demo.kube.applier import Applier
+from storefleet_demo.kube.cluster import KubeCluster
 from tests.kube.velero_double import VeleroDouble, install_crds
 from tests.reconciler_watch.conftest import WatcherRunner
 from tests.reconciler_watch.support import (

@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 
 from storefleet.api.settings import Settings
 from storefleet.reconciler_watch.watcher import ClusterWatcher
-from tests.kube.applier import Applier
-from tests.kube.flux_double import HR_API
+from storefleet_demo.kube.applier import Applier
+from storefleet_demo.kube.flux_double import HR_API
 from tests.reconciler_watch.rollout_support import (
     cluster_running,
     commit_paths,

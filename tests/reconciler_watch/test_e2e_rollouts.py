@@ -12,10 +12,10 @@ from fastapi.testclient import TestClient
 
 from storefleet.api.settings import Settings
 from storefleet.reconciler_watch.watcher import ClusterWatcher
-from tests.kube.applier import Applier
+from storefleet_demo.kube.applier import Applier
+from storefleet_demo.kube.flux_double import HR_API
 from tests.kube.argo_double import API as ARGO_API
 from tests.kube.argo_double import ArgoDouble
-from tests.kube.flux_double import HR_API
 from tests.reconciler_watch.rollout_support import (
     cluster_running,
     commit_paths,

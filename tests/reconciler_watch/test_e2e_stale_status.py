@@ -11,10 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from storefleet.reconciler_watch.watcher import ClusterWatcher
-from tests.kube.applier import Applier
+from storefleet_demo.kube.applier import Applier
+from storefleet_demo.kube.cluster import KubeCluster
+from storefleet_demo.kube.flux_double import HR_API, FluxDouble
 from tests.kube.argo_double import API as ARGO_API
-from tests.kube.cluster import KubeCluster
-from tests.kube.flux_double import HR_API, FluxDouble
 from tests.reconciler_watch.support import installed, status_of, wait_for, wait_status
 
 LAG_S = 2.0

@@ -9,8 +9,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from storefleet.reconciler_watch.watcher import ClusterWatcher
-from tests.kube.applier import Applier
-from tests.kube.resources import ResourceType
+from storefleet_demo.kube.applier import Applier
+from storefleet_demo.kube.resources import ResourceType
 from tests.reconciler_watch.support import create, finish_setup, wait_status
 
 POD_METRICS = ResourceType("metrics.k8s.io", "v1beta1", "pods", "PodMetrics")

@@ -93,3 +93,8 @@ def test_the_crash_loop_settings_are_read_from_the_environment(monkeypatch: pyte
     monkeypatch.setenv("DEGRADED_RESTARTS", "-1")
     with pytest.raises(ValidationError, match="DEGRADED_RESTARTS"):
         Settings()
+
+
+def test_the_demo_cluster_setting_labels_the_watchers_messages(settings: Settings) -> None:
+    assert not watcher_config(settings).simulated
+    assert watcher_config(settings.model_copy(update={"demo_cluster": True})).simulated

@@ -15,8 +15,8 @@ import pytest
 from storefleet.reconciler_watch.cluster import NAMESPACES, STORE_PODS, Cluster, Resource
 from storefleet.reconciler_watch.informer import Informer
 from storefleet.reconciler_watch.pod_health import slim_pod
-from tests.kube.cluster import KubeCluster
-from tests.kube.store import ObjectStore
+from storefleet_demo.kube.cluster import KubeCluster
+from storefleet_demo.kube.store import ObjectStore
 from tests.reconciler_watch.support import wait_for
 
 LABELS = {"storefleet.io/store": "st-abcdefgh23"}

@@ -11,8 +11,8 @@ import pytest
 from kubernetes.client.exceptions import ApiException
 
 from storefleet.reconciler_watch.cluster import Cluster
+from storefleet_demo.kube.cluster import KubeCluster
 from tests.api.stores.cluster import kube_objects as k
-from tests.kube.cluster import KubeCluster
 
 NS, NAME = "st-secretkeys", "st-secretkeys-credentials"
 

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from storefleet.api.db.embedded import EmbeddedPostgres
+from storefleet_demo.kube.cluster import KubeCluster
+from storefleet_demo.kube.flux_double import HR_API, FluxDouble
 from tests.api.test_cli import Platform
-from tests.kube.cluster import KubeCluster
 from tests.kube.fixtures import kube_api
-from tests.kube.flux_double import HR_API, FluxDouble
 from tests.reconciler_watch.rollout_support import cluster_running, trailers
 from tests.reconciler_watch.support import git, wait_for
 

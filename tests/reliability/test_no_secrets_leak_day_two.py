@@ -14,8 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from storefleet.api.settings import Settings
-from tests.kube.cluster import KubeCluster
-from tests.kube.flux_double import FluxDouble
+from storefleet_demo.kube.cluster import KubeCluster
+from storefleet_demo.kube.flux_double import FluxDouble
 from tests.kube.velero_double import VeleroDouble, install_crds
 from tests.reconciler_watch.conftest import WatcherRunner
 from tests.reconciler_watch.support import status_of, wait_for, wait_status

@@ -18,9 +18,9 @@ import pytest
 
 from storefleet.api.db.embedded import EmbeddedPostgres
 from storefleet.api.db.leadership import current_leader
+from storefleet_demo.kube.cluster import KubeCluster, running_kube_api
+from storefleet_demo.kube.flux_double import HR_API, FluxDouble
 from tests.api.test_cli import Platform
-from tests.kube.cluster import KubeCluster, running_kube_api
-from tests.kube.flux_double import HR_API, FluxDouble
 from tests.reconciler_watch.rollout_support import cluster_running
 from tests.reconciler_watch.support import wait_for
 from tests.reconciler_watch.test_e2e_usage import POD_METRICS, pod_metrics

@@ -94,3 +94,24 @@ def test_history_links_each_commit_when_a_commit_url_is_configured(
     )
     entry = _history(client, tenant, store["id"])[0]
     assert entry["commit_url"] == f"https://git.example.com/fleet/commit/{entry['sha']}"
+
+
+def test_reverting_the_first_branding_unsets_it(
+    client: TestClient, tenant: Any, new_store: Any, drain: Any, set_status: Any
+) -> None:
+    # The store had no branding before the reverted commit: the field is absent from that spec.
+    store = new_store(tenant, "brand-shop", engine="medusa")
+    drain()
+    set_status(store["id"], "ready")
+    body = {"branding": {"promo_text": "Spring sale"}}
+    assert client.patch(f"/api/v1/stores/{store['id']}", json=body, headers=tenant.headers).status_code == 202
+    drain()
+    set_status(store["id"], "ready")
+    latest = _preview(client, tenant, store["id"])
+    assert latest.status_code == 200, latest.text
+    assert latest.json()["changes"] == [
+        {"field": "branding", "current": '{"promo_text":"Spring sale"}', "after": None}
+    ]
+    response = client.post(f"/api/v1/stores/{store['id']}/rollback", json={}, headers=tenant.headers)
+    assert response.status_code == 202, response.text
+    assert response.json()["branding"] is None

@@ -11,10 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from storefleet.api.settings import Settings
+from storefleet_demo.kube.cluster import KubeCluster
+from storefleet_demo.kube.flux_double import HR_API, FluxDouble
 from tests.github.double import GitHubDouble
-from tests.kube.cluster import KubeCluster
 from tests.kube.fixtures import kube_api
-from tests.kube.flux_double import HR_API, FluxDouble
 from tests.reconciler_watch.conftest import WatcherRunner
 from tests.reconciler_watch.rollout_support import cluster_running, rollout, statuses, wait_rollout
 from tests.reconciler_watch.support import git, wait_for

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from storefleet.api.app import create_app
 from storefleet.api.settings import Settings
 from storefleet.api.stores import cluster_service
-from tests.kube.cluster import KubeCluster
+from storefleet_demo.kube.cluster import KubeCluster
 from tests.kube.fixtures import kube_api
 
 __all__ = ["kube_api"]

@@ -8,7 +8,7 @@ from typing import Any
 
 import kubernetes
 
-from tests.kube.cluster import KubeCluster
+from storefleet_demo.kube.cluster import KubeCluster
 
 Obj = dict[str, Any]
 NOW = "2026-01-01T00:00:00Z"

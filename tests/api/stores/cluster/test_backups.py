@@ -22,7 +22,7 @@ from storefleet.renderer.backup_policy import schedule_name
 from storefleet.renderer.manifests import store_labels
 from storefleet.renderer.profile import RenderProfile
 from storefleet.renderer.spec import StoreSpec
-from tests.kube.cluster import KubeCluster
+from storefleet_demo.kube.cluster import KubeCluster
 from tests.kube.velero_double import VeleroDouble
 
 URL = "/api/v1/stores/{id}/backups"

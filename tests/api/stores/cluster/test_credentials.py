@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
 
 from storefleet.reconciler_watch.credentials import CREDENTIAL_KEYS, credentials_secret_name
+from storefleet_demo.kube.cluster import KubeCluster
 from tests.api.stores.cluster import kube_objects as k
-from tests.kube.cluster import KubeCluster
 
 PASSWORD = "Zq7vR2pLx9TkW4mNc8HbY3dFs6JgA1eU5oVr0iXyQ2wE7tKu"
 URL = "/api/v1/stores/{id}/credentials"

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from storefleet_demo.kube.cluster import KubeCluster
 from tests.api.stores.cluster import kube_objects as k
-from tests.kube.cluster import KubeCluster
 
 URL = "/api/v1/stores/{id}/resources"
 

@@ -16,8 +16,8 @@ from storefleet.renderer.backup_policy import schedule_name
 from storefleet.renderer.manifests import render_store
 from storefleet.renderer.profile import RenderProfile
 from storefleet.renderer.spec import StoreSpec
+from storefleet_demo.kube.cluster import KubeCluster
 from tests.api.stores.cluster.test_backups import _app, _code, _declare_schedule, _spec
-from tests.kube.cluster import KubeCluster
 from tests.kube.velero_double import VeleroDouble
 
 URL = "/api/v1/stores/{id}/restores"

@@ -7,8 +7,8 @@ import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
-from tests.kube.rest import Kube
-from tests.kube.workloads import image_id
+from storefleet_demo.kube.rest import Kube
+from storefleet_demo.kube.workloads import image_id
 
 Obj = dict[str, Any]
 

@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tests.kube.cluster import KubeCluster
-from tests.kube.fleet import FleetSource
-from tests.kube.jobs import finish_job, job_finished
-from tests.kube.rest import Kube
+from storefleet_demo.kube.cluster import KubeCluster
+from storefleet_demo.kube.fleet import FleetSource
+from storefleet_demo.kube.jobs import finish_job, job_finished
+from storefleet_demo.kube.rest import Kube
 
 Obj = dict[str, Any]
 STORE_LABEL = "storefleet.io/store"

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from tests.kube.rest import Kube
+from storefleet_demo.kube.rest import Kube
 
 Obj = dict[str, Any]
 CHART, CHART_VERSION = "ecommerce-store", "0.4.0"

@@ -10,7 +10,7 @@ from typing import Any
 import kubernetes
 from kubernetes.client import ApiException
 
-from tests.kube.resources import Registry, ResourceType
+from storefleet_demo.kube.resources import Registry, ResourceType
 
 Obj = dict[str, Any]
 MERGE_PATCH = "application/merge-patch+json"

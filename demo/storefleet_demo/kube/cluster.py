@@ -18,8 +18,8 @@ import aiohttp.web
 import kmock
 import kubernetes
 
-from tests.kube.emulator import KubeAPI
-from tests.kube.store import ObjectStore
+from storefleet_demo.kube.emulator import KubeAPI
+from storefleet_demo.kube.store import ObjectStore
 
 T = TypeVar("T")
 Obj = dict[str, Any]

@@ -13,8 +13,8 @@ from typing import Any
 
 from kubernetes.client import ApiException
 
-from tests.kube.applier import Applier, condition, get_condition, now, with_conditions
-from tests.kube.workloads import CHART, CHART_VERSION, Release, deploy, remove
+from storefleet_demo.kube.applier import Applier, condition, get_condition, now, with_conditions
+from storefleet_demo.kube.workloads import CHART, CHART_VERSION, Release, deploy, remove
 
 Obj = dict[str, Any]
 REQUESTED_AT = "reconcile.fluxcd.io/requestedAt"

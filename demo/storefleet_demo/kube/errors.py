@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.kube.resources import ResourceType
+from storefleet_demo.kube.resources import ResourceType
 
 
 class ApiError(Exception):

@@ -15,12 +15,12 @@ import attrs
 import kmock
 from kmock import KubernetesEmulator
 
-from tests.kube import discovery, errors, patches
-from tests.kube.errors import ApiError
-from tests.kube.resources import Registry, ResourceType
-from tests.kube.selectors import Matcher, field_selector, label_selector
-from tests.kube.store import ObjectStore
-from tests.kube.watches import Subscriber
+from storefleet_demo.kube import discovery, errors, patches
+from storefleet_demo.kube.errors import ApiError
+from storefleet_demo.kube.resources import Registry, ResourceType
+from storefleet_demo.kube.selectors import Matcher, field_selector, label_selector
+from storefleet_demo.kube.store import ObjectStore
+from storefleet_demo.kube.watches import Subscriber
 
 Obj = dict[str, Any]
 _SUCCESS = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success"}

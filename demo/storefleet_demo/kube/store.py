@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from tests.kube import errors
-from tests.kube.resources import Registry, ResourceType
-from tests.kube.watches import Event, History, Subscriber
+from storefleet_demo.kube import errors
+from storefleet_demo.kube.resources import Registry, ResourceType
+from storefleet_demo.kube.watches import Event, History, Subscriber
 
 Obj = dict[str, Any]
 DEFAULT_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.kube import errors
-from tests.kube.resources import Registry, ResourceType
+from storefleet_demo.kube import errors
+from storefleet_demo.kube.resources import Registry, ResourceType
 
 Obj = dict[str, Any]
 
