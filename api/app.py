@@ -25,6 +25,7 @@ from storefleet.api.auth.credentials import Passwords, Tokens
 from storefleet.api.auth.endpoints import router as auth_router
 from storefleet.api.auth.endpoints import users_router
 from storefleet.api.auth.guardrails import AuthLimits
+from storefleet.api.backups.deletion_endpoints import router as store_deletion_router
 from storefleet.api.backups.endpoints import router as backups_router
 from storefleet.api.clusters.endpoints import router as clusters_router
 from storefleet.api.clusters.service import ensure_settings_cluster
@@ -89,6 +90,7 @@ _ROUTERS = (
     usage_router,
     drift_router,
     backups_router,
+    store_deletion_router,
     clusters_router,
 )
 

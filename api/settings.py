@@ -12,6 +12,7 @@ from psycopg.conninfo import conninfo_to_dict
 from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from storefleet.renderer.backup_policy import ttl_problem
 from storefleet.renderer.names import is_dns_subdomain
 
 # Values people paste from tutorials; a JWT signed with one of these is forgeable by anyone.
@@ -189,6 +190,9 @@ class Settings(BaseSettings):
         max_length=253,
         alias="VELERO_STORAGE_LOCATION",
     )
+    # How long a deleted store's final backup is kept (`DELETE /stores/{id}?keep_backup`): a Velero
+    # duration between 1h and 43920h, replacing the store's own retention on that one Backup.
+    deleted_store_backup_ttl: str = Field(default="720h0m0s", alias="DELETED_STORE_BACKUP_TTL")
     # How a new store's cluster is chosen among those that qualify (docs/clusters.md): the least
     # loaded one, or the one with the fewest stores of the same tenant (`spread`).
     placement_policy: Literal["least_loaded", "spread"] = Field(
@@ -291,6 +295,14 @@ class Settings(BaseSettings):
                 "STORE_INGRESS_CLASS" if info.field_name == "store_ingress_class" else "STORE_STORAGE_CLASS"
             )
             raise ValueError(f"{alias}: {value!r} is not a class name (a DNS-1123 subdomain)")
+        return value
+
+    @field_validator("deleted_store_backup_ttl")
+    @classmethod
+    def _backup_ttl(cls, value: str) -> str:
+        problem = ttl_problem(value)
+        if problem is not None:
+            raise ValueError(f"DELETED_STORE_BACKUP_TTL: {problem}")
         return value
 
     @field_validator("store_image_pull_secrets", mode="before")

@@ -52,4 +52,12 @@ class AdvanceRestore:
     setup_done_key: str | None = None
 
 
-Action = EnsureCredentials | StartSetup | PublishStorefrontKey | RequestRetry | AdvanceRestore
+@dataclass(frozen=True)
+class QueueRemoval:
+    """A store deleted with `keep_backup` whose final backup `backup` completed: queue its removal
+    (checked again in the transaction that queues it, so it is queued once)."""
+
+    backup: str
+
+
+Action = EnsureCredentials | StartSetup | PublishStorefrontKey | RequestRetry | AdvanceRestore | QueueRemoval

@@ -18,8 +18,8 @@ from urllib3.exceptions import HTTPError
 from storefleet.api.core import request_context
 from storefleet.api.core.actor import Actor
 from storefleet.api.db.pool import Connection
+from storefleet.api.domain import deletion_stages, restore_stages
 from storefleet.api.domain import lifecycle_service as lifecycle
-from storefleet.api.domain import restore_stages
 from storefleet.api.domain import stores_repository as repository
 from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.api.domain.lifecycle_service import Occurrence
@@ -33,6 +33,7 @@ from storefleet.reconciler_watch.decide import (
     Decision,
     EnsureCredentials,
     PublishStorefrontKey,
+    QueueRemoval,
     RequestRetry,
     StartSetup,
     StoreView,
@@ -172,6 +173,11 @@ class StoreUpdater:
                             conn, store_id, action.name, action.stage, WATCHER, action.setup_done_key
                         )
                 return None, False
+            case QueueRemoval():
+                async with self._pool.connection() as conn:
+                    with request_context.acting_for(row.last_request_id):
+                        await deletion_stages.queue_removal(conn, store_id, action.backup, WATCHER)
+                return None, False
             case _:
                 assert_never(action)
 
@@ -288,5 +294,7 @@ def _describe(action: Action) -> str:
             return "ask the applier to retry"
         case AdvanceRestore():
             return "commit the restore's next stage"
+        case QueueRemoval():
+            return "queue the removal after the final backup"
         case _:
             assert_never(action)

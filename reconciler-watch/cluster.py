@@ -24,6 +24,7 @@ from storefleet.reconciler_watch.limit_objects import LimitObjects
 from storefleet.reconciler_watch.rotation_job import ROTATION_LABEL
 from storefleet.reconciler_watch.secret_values import SecretValues
 from storefleet.reconciler_watch.velero_objects import VeleroObjects
+from storefleet.reconciler_watch.volume_objects import VolumeObjects
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ def load_api_client(kubeconfig: Path | None, context: str | None = None) -> clie
     return client.ApiClient(configuration)
 
 
-class Cluster(FluxDriftEvents, VeleroObjects, LimitObjects, SecretValues):
+class Cluster(FluxDriftEvents, VeleroObjects, VolumeObjects, LimitObjects, SecretValues):
     def __init__(self, api_client: client.ApiClient, request_timeout_s: float = 10.0) -> None:
         self.api_client = api_client
         # Typed as Any: the client's generated signatures want model objects, and plain JSON dicts

@@ -27,6 +27,7 @@ from storefleet.reconciler_watch.actions import Action as Action
 from storefleet.reconciler_watch.actions import AdvanceRestore as AdvanceRestore
 from storefleet.reconciler_watch.actions import EnsureCredentials as EnsureCredentials
 from storefleet.reconciler_watch.actions import PublishStorefrontKey as PublishStorefrontKey
+from storefleet.reconciler_watch.actions import QueueRemoval as QueueRemoval
 from storefleet.reconciler_watch.actions import RequestRetry as RequestRetry
 from storefleet.reconciler_watch.actions import StartSetup as StartSetup
 from storefleet.reconciler_watch.decision import MAX_MESSAGE as MAX_MESSAGE
@@ -35,6 +36,7 @@ from storefleet.reconciler_watch.decision import StoreView as StoreView
 from storefleet.reconciler_watch.decision import Timeouts as Timeouts
 from storefleet.reconciler_watch.decision import clip, span
 from storefleet.reconciler_watch.decision import observed_event as observed_event
+from storefleet.reconciler_watch.final_backup import final_backup_decision
 from storefleet.reconciler_watch.health import applier_health
 from storefleet.reconciler_watch.namespace_limits import LIMITS_UNREAD, MSG_LIMITS, missing_limits
 from storefleet.reconciler_watch.observed import ArgoApp, Condition, FluxRelease, Observed, SetupJob
@@ -374,6 +376,8 @@ def _abandoned_restore(store: StoreView) -> Decision | None:
 
 # ---- deleting ------------------------------------------------------------------------------------------
 def _deleting(observed: Observed, store: StoreView, limits: Timeouts) -> Decision:
+    if store.final_backup:  # nothing removed yet: the removal waits for the final backup
+        return final_backup_decision(observed.final_backup, store, observed.now, limits.deletion)
     if observed.applier is None and not observed.namespace_present:
         return Decision(S.DELETED, "deleted", "gone")
     still = _still_there(observed, store)

@@ -48,6 +48,8 @@ class StoreView:
     # Created from a backup (docs/backups.md): the restore's last commit records its restored data as
     # set up (no setup Job over it), and its release's first install is checked as any.
     restored_from_backup: bool = False
+    # Deleted with `keep_backup` (docs/backups.md): the final Velero Backup its removal waits for.
+    final_backup: str | None = None
 
     @property
     def chart_instance(self) -> str:
@@ -70,10 +72,14 @@ class Decision:
 
 
 _TIMEOUTS = frozenset({"timeout", "deletion_timeout"})
+# A deleted store's final backup failed or did not end in time: the store fails, nothing removed.
+FINAL_BACKUP_FAILED = frozenset({"final_backup_failed", "final_backup_timeout"})
 
 
 def observed_event(decision: Decision) -> Event:
     """The lifecycle event a verdict reports (`decide` only returns a status the table reaches)."""
+    if decision.reason in FINAL_BACKUP_FAILED:  # not retried by the platform: nothing was removed
+        return Event.BACKUP_FAILED
     if decision.status is S.READY:
         return Event.CONVERGED
     if decision.status is S.DEGRADED:

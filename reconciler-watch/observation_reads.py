@@ -18,6 +18,7 @@ from storefleet.reconciler_watch.ancestry import Ancestry
 from storefleet.reconciler_watch.apply import StoreUpdater
 from storefleet.reconciler_watch.cluster import SETUP_JOBS, STORE_LABEL, Cluster, Resource, kustomizations
 from storefleet.reconciler_watch.decide import StoreView
+from storefleet.reconciler_watch.final_backup import VeleroBackup, parse_backup
 from storefleet.reconciler_watch.informer import Informer
 from storefleet.reconciler_watch.observed import (
     ArgoApp,
@@ -85,6 +86,19 @@ class ObservationReads:
             raw = self.informers[self._restores.key].get(self._restores.namespace or "", view.restore_name)
             return replace(observed, restore=parse_restore(raw) if raw is not None else None)
         return observed
+
+    async def _observe_final_backup(self, view: StoreView, observed: Observed) -> Observed:
+        """A store deleted with `keep_backup`: the final Backup its row names, read fresh by name.
+        Unreadable now: unread (the store is judged again at the next evaluation)."""
+        namespace = self.config.velero_namespace
+        if not namespace or not view.final_backup:
+            return observed
+        try:
+            raw = await asyncio.to_thread(self._cluster.velero_backup, namespace, view.final_backup)
+        except (ApiException, HTTPError, OSError) as exc:
+            log.info("watcher: cannot read the final backup of store %s: %s", view.id, exc)
+            return replace(observed, final_backup=VeleroBackup(view.final_backup, phase=""))
+        return replace(observed, final_backup=parse_backup(raw) if raw is not None else None)
 
     def _clearing(self, store_id: str) -> Clearing:
         namespace = store_id if self.config.engine == "flux" else self.config.argocd_namespace

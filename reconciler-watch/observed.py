@@ -14,6 +14,7 @@ from typing import Any
 
 from storefleet.api.domain.store_rows import ConvergingStore
 from storefleet.reconciler_watch.decision import StoreView
+from storefleet.reconciler_watch.final_backup import VeleroBackup
 from storefleet.reconciler_watch.namespace_limits import NamespaceLimits, expected_limits
 from storefleet.reconciler_watch.pod_health import ContainerCrash
 from storefleet.reconciler_watch.restore import Clearing, VeleroRestore
@@ -120,6 +121,8 @@ class Observed:
     # not read); at stage restoring, the Velero Restore the spec names (from its cache; None: unseen)
     clearing: Clearing | None = None
     restore: VeleroRestore | None = None
+    # deleting with a final backup: that Backup, read fresh by name (None: not there, or not read)
+    final_backup: VeleroBackup | None = None
     # the post-install check (namespace_limits.py): the namespace's ResourceQuota and LimitRange, read
     # fresh when `decide` asks for them (reason `limits_unread`); None: not read
     namespace_limits: NamespaceLimits | None = None
@@ -285,4 +288,5 @@ def store_view(row: ConvergingStore) -> StoreView:
         limits_expected=expected_limits(row.spec),
         instance=chart_instance(row.id, row.spec),
         restored_from_backup=bool((row.spec or {}).get("restored_from")),
+        final_backup=row.final_backup,
     )

@@ -301,6 +301,8 @@ class ClusterWatcher(ObservationReads):
             observed = replace(observed, pod_crashes=self._crashes(store_id))
         if row.status == "restoring" and view.restore_stage is not None:
             observed = await self._observe_restore(view, observed)
+        if row.status == "deleting" and view.final_backup:
+            return await self._observe_final_backup(view, observed)
         if row.status == "deleting" and now - view.since > self.config.timeouts.deletion:
             leftovers = tuple(await asyncio.to_thread(self._cluster.leftovers, store_id))
             observed = replace(observed, leftovers=leftovers)

@@ -30,6 +30,9 @@ SCHEDULE_NAME_LABEL = "velero.io/schedule-name"
 # On a Backup the platform created on request (not by the Schedule): how the two are told apart.
 TRIGGER_LABEL = "storefleet.io/backup-trigger"
 ON_DEMAND = "on-demand"
+DELETION = "deletion"  # the final backup a delete takes (`keep_backup`)
+# On a final backup: kept past the store's delete, with the long retention the delete gave it.
+KEPT_LABEL = "storefleet.io/kept"
 CHART_NAME = "ecommerce-store"  # the store chart's name: its pods' app.kubernetes.io/name
 HOOK_TIMEOUT = "10m"
 HOOK_NAME = "database-dump"
@@ -140,6 +143,18 @@ def on_demand_backup(
         },
         "spec": backup_template(spec, profile, labels),
     }
+
+
+def final_backup(
+    spec: StoreSpec, profile: RenderProfile, labels: dict[str, str], stamp: str, ttl: str
+) -> dict[str, Any]:
+    """The backup a delete with `keep_backup` takes before the removal: an on-demand backup (the
+    Schedule's template, named as the Schedule names its Backups) kept for `ttl`
+    (`DELETED_STORE_BACKUP_TTL`) rather than the store's retention, labelled as kept."""
+    backup = on_demand_backup(spec, profile, labels, stamp)
+    backup["metadata"]["labels"].update({TRIGGER_LABEL: DELETION, KEPT_LABEL: "true"})
+    backup["spec"]["ttl"] = ttl
+    return backup
 
 
 # Kinds a restore leaves to the applier: the HelmRelease is git's (Flux re-applies it anyway), and a

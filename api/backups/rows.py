@@ -4,12 +4,13 @@ they are, and newest first."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from storefleet.api.backups.schemas import BackupOut
-from storefleet.renderer.velero import ON_DEMAND, TRIGGER_LABEL
+from storefleet.renderer.velero import DELETION, KEPT_LABEL, ON_DEMAND, TRIGGER_LABEL
 
 NEW = "New"  # a Backup Velero has not picked up yet has no status at all
+_TRIGGERS: dict[str, Literal["on_demand", "deletion"]] = {ON_DEMAND: "on_demand", DELETION: "deletion"}
 
 
 def backup_row(obj: Mapping[str, Any]) -> BackupOut:
@@ -19,7 +20,8 @@ def backup_row(obj: Mapping[str, Any]) -> BackupOut:
     labels: Mapping[str, Any] = meta.get("labels") or {}
     return BackupOut(
         name=str(meta.get("name", "")),
-        trigger="on_demand" if labels.get(TRIGGER_LABEL) == ON_DEMAND else "schedule",
+        trigger=_TRIGGERS.get(str(labels.get(TRIGGER_LABEL)), "schedule"),
+        kept=labels.get(KEPT_LABEL) == "true",
         phase=str(status.get("phase") or NEW),
         created_at=meta.get("creationTimestamp"),
         started_at=status.get("startTimestamp"),

@@ -10,8 +10,13 @@ from pydantic import BaseModel, Field
 
 class BackupOut(BaseModel):
     name: str = Field(description="The Backup's name in the Velero namespace")
-    trigger: Literal["schedule", "on_demand"] = Field(
-        description="`schedule`: made by the store's Schedule; `on_demand`: asked for through the API"
+    trigger: Literal["schedule", "on_demand", "deletion"] = Field(
+        description="`schedule`: made by the store's Schedule; `on_demand`: asked for through the API; "
+        "`deletion`: the final backup taken when the store was deleted with `keep_backup`"
+    )
+    kept: bool = Field(
+        description="A deleted store's final backup, kept past the delete for `DELETED_STORE_BACKUP_TTL` "
+        "(label `storefleet.io/kept`): pick it for `POST /stores {restore_from}`"
     )
     phase: str = Field(
         description="Velero's `status.phase`: `New` (not yet picked up), `InProgress`, `Completed`, "

@@ -8,7 +8,9 @@ cluster; then the platform setting, then the store's status, then the cluster (5
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from storefleet.api.backups.rows import backup_row, backup_rows
 from storefleet.api.backups.schemas import BackupList, BackupOut
@@ -76,6 +78,21 @@ async def list_backups(
     return BackupList(store_id=store.id, enabled=True, schedule=schedule, backups=backup_rows(found))
 
 
+async def create_backup(
+    guarded: ClusterAccess, namespace: str, build: Callable[[str], dict[str, Any]]
+) -> dict[str, Any]:
+    """Create the Backup `build` makes for a name stamp, under the first free name of this second."""
+    stamp = utc_now().strftime("%Y%m%d%H%M%S")
+    for attempt in range(1, NAME_ATTEMPTS + 1):
+        backup = build(stamp if attempt == 1 else f"{stamp}-{attempt}")
+        created = await guarded.call(guarded.cluster.create_velero_backup, namespace, backup)
+        if created is None:
+            raise _velero_missing(namespace)
+        if created:
+            return backup
+    raise BackupNameTaken(f"{NAME_ATTEMPTS} backups of this store were asked for this second; try again.")
+
+
 async def request_backup(
     conn: Connection, cluster: ClusterAccess | None, actor: Actor, store_id: str, profile: RenderProfile
 ) -> BackupOut:
@@ -87,19 +104,12 @@ async def request_backup(
         raise StoreNotBackupable(
             f"The store is {store.status}: only a ready or degraded store has something to back up."
         )
-    guarded = require_cluster(cluster)
     spec = StoreSpec.model_validate(store.spec)
-    stamp = utc_now().strftime("%Y%m%d%H%M%S")
-    for attempt in range(1, NAME_ATTEMPTS + 1):
-        suffix = stamp if attempt == 1 else f"{stamp}-{attempt}"
-        backup = velero.on_demand_backup(spec, profile, store_labels(spec), suffix)
-        created = await guarded.call(guarded.cluster.create_velero_backup, profile.velero_namespace, backup)
-        if created is None:
-            raise _velero_missing(profile.velero_namespace)
-        if created:
-            break
-    else:
-        raise BackupNameTaken(f"{NAME_ATTEMPTS} backups of this store were asked for this second; try again.")
+    backup = await create_backup(
+        require_cluster(cluster),
+        profile.velero_namespace,
+        lambda suffix: velero.on_demand_backup(spec, profile, store_labels(spec), suffix),
+    )
     name = backup["metadata"]["name"]
     await audit.record(
         conn,

@@ -39,6 +39,8 @@ class Event(StrEnum):
     DELETE = "delete"  # a tenant asked, or the directory was removed from the fleet repo
     RESTORE = "restore"  # a tenant asked to restore the store from a backup (its own, or to create it)
     RESTORE_ADVANCED = "restore_advanced"  # the platform committed a restore's next stage
+    BACKED_UP = "backed_up"  # a deleted store's final backup completed: its removal is queued
+    BACKUP_FAILED = "backup_failed"  # a deleted store's final backup failed or timed out: not deleted
     # the fleet writer and the pull-request writer
     COMMITTED = "committed"  # the change is on the branch (pushed, or its pull request merged)
     COMMIT_REFUSED = "commit_refused"  # the change can never be written (its spec no longer renders)
@@ -100,9 +102,13 @@ LIFECYCLE: dict[StoreStatus, dict[Event, StoreStatus]] = {
     S.FAILED: {
         E.RETRY: S.REQUESTED, E.SPEC_CHANGED: S.UPDATING, E.RESTORE: S.RESTORING, E.DELETE: S.DELETING,
     },
+    # A store deleted with `keep_backup` waits here for its final backup before its removal is
+    # queued (docs/backups.md): `backed_up` queues it; a final backup that fails or does not end in
+    # time fails the store with nothing removed (`backup_failed`, which the platform never retries:
+    # deleting it again, with or without a final backup, or retrying it is the owner's decision).
     S.DELETING: {
-        E.REMOVED: S.DELETED, E.WITHDRAWN: S.DELETED, E.TIMED_OUT: S.FAILED,
-        E.COMMITTED: S.DELETING, E.PROPOSED: S.DELETING,
+        E.REMOVED: S.DELETED, E.WITHDRAWN: S.DELETED, E.TIMED_OUT: S.FAILED, E.BACKUP_FAILED: S.FAILED,
+        E.BACKED_UP: S.DELETING, E.COMMITTED: S.DELETING, E.PROPOSED: S.DELETING,
         E.COMMIT_REFUSED: S.FAILED, E.PROPOSAL_CLOSED: S.FAILED,
     },
     S.DELETED: {},

@@ -86,6 +86,8 @@ class ConvergingStore:
     updated_at: datetime
     last_request_id: str | None
     change_pending: bool  # a change still waits in the outbox or in an open pull request
+    # A store deleted with `keep_backup`: the final Velero Backup its removal waits for (None: none).
+    final_backup: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -376,7 +376,7 @@ RUNNING = ("ready", "degraded")
 _WATCH_COLUMNS = (
     "s.id, s.owner_id, s.engine, s.status, s.status_message, s.spec, s.spec_hash, s.last_commit_sha,"
     " s.status_changed_at, s.committed_at, s.setup_done_key, s.setup_generation, s.retry_token,"
-    " s.retry_requested_at, s.updated_at, s.last_request_id, s.setup_started_key,"
+    " s.retry_requested_at, s.updated_at, s.last_request_id, s.setup_started_key, s.final_backup,"
     # A change is pending while it waits in the outbox or in an open pull request (pull-request mode).
     " (EXISTS (SELECT 1 FROM outbox o WHERE o.store_id = s.id AND o.processed_at IS NULL)"
     "  OR EXISTS (SELECT 1 FROM pull_requests p WHERE p.store_id = s.id AND p.state = 'open'))"
@@ -431,6 +431,17 @@ async def record_ready(conn: Connection, store_id: str, setup_key: str, revision
         " WHERE id = %s",
         (setup_key, setup_key, revision, store_id),
     )
+
+
+async def set_final_backup(conn: Connection, store_id: str, backup: str | None) -> None:
+    """The final Backup a deleted store's removal waits for (None: none awaited)."""
+    await conn.execute("UPDATE stores SET final_backup = %s WHERE id = %s", (backup, store_id))
+
+
+async def final_backup(conn: Connection, store_id: str) -> str | None:
+    cur = await conn.execute("SELECT final_backup FROM stores WHERE id = %s", (store_id,))
+    row = await cur.fetchone()
+    return row["final_backup"] if row else None
 
 
 async def record_setup_done(conn: Connection, store_id: str, setup_key: str) -> None:

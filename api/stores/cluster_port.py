@@ -71,3 +71,8 @@ class StoreCluster(Protocol):
         """Create a Velero Backup; False when one of that name exists already, None when the
         cluster serves no Velero API there."""
         ...
+
+    def retain_volumes(self, namespace: str, labels: dict[str, str]) -> Sequence[str]:
+        """Set `Retain` on the PersistentVolumes bound to the namespace's claims, labelled `labels`;
+        their names."""
+        ...

@@ -134,19 +134,6 @@ async def get_store(
     return present(await service.get_visible(conn, actor, store_id))
 
 
-@router.delete(
-    "/{store_id}",
-    status_code=status.HTTP_202_ACCEPTED,
-    operation_id="deleteStore",
-    responses=_NOT_FOUND | _STATE,
-)
-async def delete_store(
-    store_id: StoreId, conn: DbConnection, actor: CurrentActor, present: Presenter
-) -> StoreOut:
-    """Ask for deletion (state `deleting`); repeating it while deleting is harmless."""
-    return present(await service.delete_store(conn, actor, store_id))
-
-
 @router.post(
     "/{store_id}/retry",
     status_code=status.HTTP_202_ACCEPTED,

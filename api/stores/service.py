@@ -45,6 +45,7 @@ _STORE_ID = id_pattern(STORE_ID_PREFIX)
 
 MSG_AWAITING_COMMIT = "accepted; waiting for the fleet writer to commit it"
 MSG_DELETE_REQUESTED = "deletion requested; waiting for the fleet writer to commit it"
+MSG_FINAL_BACKUP = "deletion requested; taking the final backup {backup} before removal"
 MSG_RETRY_REQUESTED = "retry requested; waiting for the fleet writer"
 
 
@@ -231,16 +232,25 @@ async def list_visible(conn: Connection, actor: Actor, query: StoreQuery) -> tup
 
 
 async def delete_store(
-    conn: Connection, actor: Actor, store_id: str, params: dict[str, Any] | None = None
+    conn: Connection,
+    actor: Actor,
+    store_id: str,
+    params: dict[str, Any] | None = None,
+    *,
+    final_backup: str | None = None,
 ) -> StoreRow:
+    """The store `deleting`, its removal queued; with `final_backup` (a delete that keeps a backup,
+    docs/backups.md) the removal waits for that Backup instead, queued by the watcher once it
+    completed."""
     async with conn.transaction():
         store = await get_visible(conn, actor, store_id, for_update=True)
         if store.status == StoreStatus.DELETING:
             return store  # already on its way: deleting twice is not an error
-        updated = await transition(
-            conn, store, Event.DELETE, actor, message=MSG_DELETE_REQUESTED, detail=params
-        )
-        await _enqueue(conn, updated, "delete", actor, params)
+        message = MSG_FINAL_BACKUP.format(backup=final_backup) if final_backup else MSG_DELETE_REQUESTED
+        updated = await transition(conn, store, Event.DELETE, actor, message=message, detail=params)
+        await repository.set_final_backup(conn, store.id, final_backup)
+        if final_backup is None:
+            await _enqueue(conn, updated, "delete", actor, params)
     return updated
 
 

@@ -92,3 +92,14 @@ def test_store_ingress_and_storage_classes_reach_what_every_store_renders(tmp_pa
 def test_a_bad_class_name_stops_the_start_up(name: str) -> None:
     with pytest.raises(ValidationError, match=rf"{name}: 'Fast_SSD' is not a class name"):
         _settings(**{name: "Fast_SSD"})
+
+
+def test_a_deleted_store_s_backup_is_kept_30_days_unless_told_otherwise() -> None:
+    assert _settings().deleted_store_backup_ttl == "720h0m0s"
+    assert _settings(DELETED_STORE_BACKUP_TTL="2160h").deleted_store_backup_ttl == "2160h"
+
+
+@pytest.mark.parametrize("ttl", ["30d", "30m", "99999h", ""])
+def test_a_bad_deleted_store_backup_ttl_stops_the_start_up(ttl: str) -> None:
+    with pytest.raises(ValidationError, match="DELETED_STORE_BACKUP_TTL: "):
+        _settings(DELETED_STORE_BACKUP_TTL=ttl)

@@ -201,6 +201,11 @@ def test_cluster_role_is_least_privilege(render_platform: Any) -> None:
         v for rule in rules({}) if "persistentvolumeclaims" in rule["resources"] for v in rule["verbs"]
     }
     assert claim_verbs == {"list"}
+    # a delete with `retain_volumes` reads a store's bound volumes and patches them to Retain: no more
+    volume_verbs = {
+        v for rule in rules({}) if "persistentvolumes" in rule["resources"] for v in rule["verbs"]
+    }
+    assert volume_verbs == {"get", "patch"}
     # the post-install check reads a store's quota and LimitRange whatever its chart's Role allows
     for kind in ("resourcequotas", "limitranges"):
         assert {v for rule in rules({}) if kind in rule["resources"] for v in rule["verbs"]} == {"get"}

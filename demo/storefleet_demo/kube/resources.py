@@ -90,6 +90,9 @@ BUILTIN: tuple[ResourceType, ...] = (
     ResourceType("", "v1", "configmaps", "ConfigMap", short_names=("cm",)),
     ResourceType("", "v1", "pods", "Pod", status=True, fields=_POD_FIELDS, short_names=("po",)),
     ResourceType("", "v1", "persistentvolumeclaims", "PersistentVolumeClaim", status=True),
+    ResourceType(
+        "", "v1", "persistentvolumes", "PersistentVolume", namespaced=False, status=True, short_names=("pv",)
+    ),
     ResourceType("", "v1", "services", "Service", status=True, short_names=("svc",)),
     ResourceType("", "v1", "serviceaccounts", "ServiceAccount", short_names=("sa",)),
     ResourceType("", "v1", "events", "Event", fields=_EVENT_FIELDS, short_names=("ev",)),

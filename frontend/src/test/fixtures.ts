@@ -115,6 +115,7 @@ export function makeBackup(overrides: Partial<Schemas["BackupOut"]> = {}): Schem
   return {
     name: "storefleet-st-aaaaaaaa01-20260301030000",
     trigger: "schedule",
+    kept: false,
     phase: "Completed",
     created_at: "2026-03-01T03:00:00Z",
     started_at: "2026-03-01T03:00:01Z",

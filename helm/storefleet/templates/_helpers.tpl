@@ -70,6 +70,8 @@ app.kubernetes.io/component: {{ .component }}
   value: {{ .Values.backups.veleroNamespace | quote }}
 - name: VELERO_STORAGE_LOCATION
   value: {{ .Values.backups.storageLocation | quote }}
+- name: DELETED_STORE_BACKUP_TTL
+  value: {{ .Values.backups.deletedStoreBackupTtl | quote }}
 - name: LOG_LEVEL
   value: {{ .Values.config.logLevel | quote }}
 - name: LOG_FORMAT

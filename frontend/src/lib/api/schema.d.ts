@@ -368,7 +368,10 @@ export interface paths {
         post?: never;
         /**
          * Delete Store
-         * @description Ask for deletion (state `deleting`); repeating it while deleting is harmless.
+         * @description Ask for deletion (state `deleting`); repeating it while deleting is harmless. With a final
+         *     backup, the removal is committed once Velero completed it; if it fails, the delete is called off
+         *     and the store is `ready` again, with the reason. Audited (`store.final_backup_requested`,
+         *     `store.volumes_retained`).
          */
         delete: operations["deleteStore"];
         options?: never;
@@ -982,6 +985,11 @@ export interface components {
              */
             items_backed_up: number | null;
             /**
+             * Kept
+             * @description A deleted store's final backup, kept past the delete for `DELETED_STORE_BACKUP_TTL` (label `storefleet.io/kept`): pick it for `POST /stores {restore_from}`
+             */
+            kept: boolean;
+            /**
              * Name
              * @description The Backup's name in the Velero namespace
              */
@@ -1003,10 +1011,10 @@ export interface components {
             total_items: number | null;
             /**
              * Trigger
-             * @description `schedule`: made by the store's Schedule; `on_demand`: asked for through the API
+             * @description `schedule`: made by the store's Schedule; `on_demand`: asked for through the API; `deletion`: the final backup taken when the store was deleted with `keep_backup`
              * @enum {string}
              */
-            trigger: "schedule" | "on_demand";
+            trigger: "schedule" | "on_demand" | "deletion";
             /**
              * Validation Errors
              * @description `status.validationErrors` (FailedValidation)
@@ -2026,6 +2034,74 @@ export interface components {
              * @description WooCommerce: the admin user name; Medusa: the admin e-mail
              */
             username: string;
+        };
+        /** StoreDeletion */
+        StoreDeletion: {
+            /**
+             * Admin Url
+             * @description The shop's admin, once installed
+             */
+            admin_url?: string | null;
+            /** @description Medusa only: the shop's branding */
+            branding?: components["schemas"]["Branding"] | null;
+            /** @description Where the store runs (null: no cluster is registered on the platform) */
+            cluster?: components["schemas"]["StoreCluster"] | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** @description The latest rotation of the store's admin password, if it ever had one */
+            credentials_rotation?: components["schemas"]["CredentialsRotationOut"] | null;
+            /** Deleted At */
+            deleted_at: string | null;
+            engine: components["schemas"]["Engine"];
+            /** Error */
+            error: string | null;
+            /**
+             * Final Backup
+             * @description The final Velero Backup the removal waits for (`keep_backup`); null: none taken
+             */
+            final_backup?: string | null;
+            /** Id */
+            id: string;
+            /** Last Commit Sha */
+            last_commit_sha: string | null;
+            /** Name */
+            name: string;
+            /** Owner Id */
+            owner_id: string;
+            /** @description Pinned: fleet-wide rollouts leave the store as it is */
+            pin?: components["schemas"]["StorePin"] | null;
+            plan: components["schemas"]["Plan"];
+            /**
+             * Pull Request Url
+             * @description Pull-request mode: the pull request that waits for review
+             */
+            pull_request_url?: string | null;
+            /**
+             * Retained Volumes
+             * @description The PersistentVolumes set to `Retain` and labelled with the store (`retain_volumes`)
+             */
+            retained_volumes?: string[];
+            /** Spec Hash */
+            spec_hash: string;
+            status: components["schemas"]["StoreStatus"];
+            /** Status Message */
+            status_message: string | null;
+            /**
+             * Store Url
+             * @description The shop, once installed (ready or updating)
+             */
+            store_url?: string | null;
+            /** @description The catalogue the store was seeded with */
+            template: components["schemas"]["Template"];
+            theme: components["schemas"]["Theme"] | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
         };
         /** StoreHistory */
         StoreHistory: {
@@ -3673,7 +3749,12 @@ export interface operations {
     };
     deleteStore: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Take a final backup, kept for `DELETED_STORE_BACKUP_TTL`, before removing the store; unset: when backups are on and the store is ready or degraded */
+                keep_backup?: boolean | null;
+                /** @description Admins: set the store's PersistentVolumes to `Retain` first */
+                retain_volumes?: boolean;
+            };
             header?: never;
             path: {
                 /** @description Store id, e.g. st-abcdefgh23 */
@@ -3689,11 +3770,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StoreOut"];
+                    "application/json": components["schemas"]["StoreDeletion"];
                 };
             };
             /** @description `UNAUTHORIZED`: no bearer token, or an expired, revoked or invalid one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RETAIN_VOLUMES_ADMIN_ONLY`: `retain_volumes` asked for by someone who is not an admin */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3710,7 +3800,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `INVALID_STATE_TRANSITION`, `STATE_CONFLICT` or `STORE_BUSY`: not allowed in the store's state */
+            /** @description `INVALID_STATE_TRANSITION`, `STATE_CONFLICT`: not allowed in the store's state; with `keep_backup=true`: `BACKUPS_DISABLED` (the platform does not back stores up), `STORE_NOT_RUNNING` (only a ready, degraded or failed store is backed up), `BACKUP_NAME_TAKEN` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3721,6 +3811,15 @@ export interface operations {
             };
             /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CLUSTER_NOT_CONFIGURED`, `CLUSTER_UNAVAILABLE` (`Retry-After`), `OVERLOADED` or `VELERO_NOT_INSTALLED`: a final backup or retained volumes need the cluster */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

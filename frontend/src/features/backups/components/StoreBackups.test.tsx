@@ -109,4 +109,27 @@ describe("a store's backups section", () => {
     expect(await within(section).findByRole("button", { name: "Back up now" })).toBeDisabled();
     expect(within(section).getByRole("button", { name: "Restore" })).toBeEnabled(); // a failed store can be restored
   });
+
+  it("lists a deleted store's backups with its kept final backup marked, and offers no backup or restore", async () => {
+    signIn();
+    const gone = makeStore({ status: "deleted" });
+    const kept = makeBackup({
+      name: `storefleet-${gone.id}-20260310120000`,
+      trigger: "deletion",
+      kept: true,
+      expires_at: "2026-04-09T12:00:00Z",
+    });
+    serve([kept, completed], gone);
+    renderApp(`/stores/${gone.id}`);
+    const section = await screen.findByRole("region", { name: "Backups" });
+    const table = await within(section).findByRole("table", { name: "Backups" });
+    const rows = within(table).getAllByRole("row").slice(1);
+    expect(rows[0]).toHaveTextContent(kept.name);
+    expect(rows[0]).toHaveTextContent("Final backup, taken at the delete");
+    expect(rows[0]).toHaveTextContent("Kept");
+    expect(rows[1]).not.toHaveTextContent("Kept");
+    expect(within(section).queryByRole("button", { name: "Back up now" })).toBeNull();
+    expect(within(section).queryByRole("button", { name: "Restore" })).toBeNull();
+    expect(section).toHaveTextContent("restore_from");
+  });
 });

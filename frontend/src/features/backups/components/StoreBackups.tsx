@@ -38,10 +38,16 @@ function when(backup: Backup): string {
   return at ? formatDateTime(at) : "not started yet";
 }
 
+const TRIGGERS: Record<Backup["trigger"], string> = {
+  schedule: "Scheduled",
+  on_demand: "Asked for",
+  deletion: "Final backup, taken at the delete",
+};
+
 function RestoreButton({ storeId, storeName, status, backup }: StoreBackupsProps & { backup: Backup }) {
   const [open, setOpen] = useState(false);
   const restore = useRestoreStore(storeId);
-  if (backup.phase !== "Completed") return null;
+  if (backup.phase !== "Completed" || status === "deleted") return null;
 
   function close(next: boolean) {
     setOpen(next);
@@ -76,8 +82,13 @@ function BackupRow(props: StoreBackupsProps & { backup: Backup }) {
       <td className="py-2 pr-3">
         <span className="block break-all font-mono text-xs">{backup.name}</span>
         <span className="block text-xs text-slate-600">
-          {backup.trigger === "on_demand" ? "Asked for" : "Scheduled"} · {when(backup)}
+          {TRIGGERS[backup.trigger]} · {when(backup)}
         </span>
+        {backup.kept && (
+          <span className="mt-1 block">
+            <Badge tone="success">Kept</Badge>
+          </span>
+        )}
         {backup.failure_reason && <span className="block text-xs text-red-800">{backup.failure_reason}</span>}
       </td>
       <td className="py-2 pr-3">
@@ -107,14 +118,21 @@ export function StoreBackups(props: StoreBackupsProps) {
   const list = backups.data.backups;
   return (
     <div className="space-y-3 text-sm">
-      <div className="flex flex-wrap items-center gap-3">
-        <Button onClick={() => create.mutate()} disabled={!BACKUPABLE.has(status) || create.isPending}>
-          {create.isPending ? "Asking Velero…" : "Back up now"}
-        </Button>
-        <span className="text-xs text-slate-600">
-          Taken on a schedule by Velero ({backups.data.schedule}); a backup asked for now is one more.
-        </span>
-      </div>
+      {status === "deleted" ? (
+        <p className="text-xs text-slate-600">
+          The store is deleted. Its backups stay until they expire, the kept final backup longest: a new store is made
+          from one with <code>POST /api/v1/stores</code> and <code>restore_from</code>.
+        </p>
+      ) : (
+        <div className="flex flex-wrap items-center gap-3">
+          <Button onClick={() => create.mutate()} disabled={!BACKUPABLE.has(status) || create.isPending}>
+            {create.isPending ? "Asking Velero…" : "Back up now"}
+          </Button>
+          <span className="text-xs text-slate-600">
+            Taken on a schedule by Velero ({backups.data.schedule}); a backup asked for now is one more.
+          </span>
+        </div>
+      )}
       <ErrorAlert error={create.error} title="The backup was refused" />
       {list.length === 0 ? (
         <p className="text-slate-600">No backup yet.</p>

@@ -11,4 +11,5 @@ export const storeKeys = {
   resources: (id: string) => [...storeKeys.all, "resources", id] as const,
   rollbackPreview: (id: string, sha: string) => [...storeKeys.all, "rollback-preview", id, sha] as const,
   templates: () => [...storeKeys.all, "templates"] as const,
+  backupsEnabled: (id: string) => [...storeKeys.all, "backups-enabled", id] as const,
 };

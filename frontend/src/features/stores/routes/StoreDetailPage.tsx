@@ -138,7 +138,8 @@ function StoreDetail({ store, rollouts, usage, backups }: { store: Store } & Sto
             </Section>
           )}
           {usage && !gone && <Section title="Usage">{usage(store)}</Section>}
-          {backups && !gone && <Section title="Backups">{backups(store)}</Section>}
+          {/* a deleted store's backups stay listed: its kept final backup is how it comes back */}
+          {backups && <Section title="Backups">{backups(store)}</Section>}
         </div>
         <div className="min-w-0 space-y-4">
           <Section title="Timeline">
