@@ -36,5 +36,7 @@ export default defineConfig({
   projects: [
     { name: "story", testMatch: "dashboard.spec.ts" },
     { name: "a11y", testMatch: "a11y.spec.ts", dependencies: ["story"] },
+    // The fleet log and the accounts screens; alone: `--project=accounts --no-deps`.
+    { name: "accounts", testMatch: "accounts.spec.ts", dependencies: ["story"] },
   ],
 });

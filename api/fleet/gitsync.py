@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,11 +70,21 @@ def store_dirs(paths: tuple[str, ...]) -> list[tuple[str | None, str, str]]:
 
 
 class GitSync:
-    def __init__(self, pool: AsyncConnectionPool[Any], reader: FleetReader, repo_key: str, interval_s: float):
+    def __init__(
+        self,
+        pool: AsyncConnectionPool[Any],
+        reader: FleetReader,
+        repo_key: str,
+        interval_s: float,
+        after_sync: Callable[[], Awaitable[object]] | None = None,
+    ):
         self._pool = pool
         self._reader = reader
         self._repo_key = repo_key
         self._interval_s = interval_s
+        # Run after each pass on the freshly fetched branch (the fleet log's catch-up); its failure is
+        # logged and never stops the sync.
+        self._after_sync = after_sync
         self.wake = asyncio.Event()
         self.last_report = SyncReport()
 
@@ -85,11 +96,20 @@ class GitSync:
                 metrics.FLEET_SYNC_ERRORS.labels(kind="fetch").inc()
                 self.last_report = SyncReport(error=f"fetch failed: {exc}")
                 log.warning("git sync: %s", exc)
+            await self._run_after_sync()
             self.wake.clear()
             waiters = {asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self.wake.wait())}
             await asyncio.wait(waiters, timeout=self._interval_s, return_when=asyncio.FIRST_COMPLETED)
             for task in waiters:
                 task.cancel()
+
+    async def _run_after_sync(self) -> None:
+        if self._after_sync is None:
+            return
+        try:
+            await self._after_sync()
+        except (GitError, psycopg.Error) as exc:
+            log.warning("git sync: the work after the pass failed: %s", exc)
 
     async def sync_once(self) -> SyncReport:
         async with self._pool.connection() as conn:

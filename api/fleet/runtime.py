@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from psycopg_pool import AsyncConnectionPool
 
 from storefleet.api.db.leadership import Leadership, current_leader
+from storefleet.api.fleet import commit_log
 from storefleet.api.fleet.context import FleetContext
 from storefleet.api.fleet.gitsync import GitSync
 from storefleet.api.fleet.reader import FleetReader
@@ -71,7 +72,9 @@ class FleetRuntime:
         elif writer:
             runtime.writer = FleetWriter(pool, conninfo, context.work_repo, context.profile, context.writer)
         if sync:
-            runtime.sync = GitSync(pool, reader, context.repo_key, context.sync_interval_s)
+            runtime.sync = GitSync(
+                pool, reader, context.repo_key, context.sync_interval_s, _log_catch_up(pool, context, reader)
+            )
             runtime.sync_leadership = _leadership(conninfo, "git-sync", context.repo_key, settings)
         return runtime
 
@@ -154,6 +157,19 @@ class FleetRuntime:
         async with self.pool.connection() as conn:
             leader = await current_leader(conn, lead.role, lead.name)
         return leader.holder if leader else None
+
+
+def _log_catch_up(
+    pool: AsyncConnectionPool[Any], context: FleetContext, reader: FleetReader
+) -> Callable[[], Awaitable[int]]:
+    """The fleet log follows the branch with the sync (one replica leads both), so a read finds it
+    current and the first read after an upgrade does not log the whole branch itself."""
+
+    async def catch_up() -> int:
+        async with pool.connection() as conn:
+            return await commit_log.catch_up(conn, reader, context.repo_key, context.identity.name)
+
+    return catch_up
 
 
 def _leadership(conninfo: str, role: str, name: str, settings: Settings | None) -> Leadership:

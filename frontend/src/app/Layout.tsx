@@ -44,6 +44,12 @@ export function Layout() {
                   <NavLink to="/drift" className={navClass}>
                     Drift
                   </NavLink>
+                  <NavLink to="/fleet-log" className={navClass}>
+                    Fleet log
+                  </NavLink>
+                  <NavLink to="/admin/users" className={navClass}>
+                    Users
+                  </NavLink>
                   <NavLink to="/admin/health" className={navClass}>
                     Health
                   </NavLink>
@@ -53,9 +59,14 @@ export function Layout() {
           </div>
           {session && (
             <div className="flex items-center gap-2 text-sm">
-              <span className="max-w-[10rem] truncate" title={session.user.email}>
-                {session.user.username}
-              </span>
+              <NavLink
+                to="/account"
+                className={navClass}
+                title={`${session.user.email}: your account, change password`}
+              >
+                <span className="sr-only">Your account: </span>
+                <span className="inline-block max-w-[10rem] truncate align-bottom">{session.user.username}</span>
+              </NavLink>
               <Badge tone={isAdmin ? "info" : "neutral"}>{isAdmin ? "admin" : "tenant"}</Badge>
               <Button variant="ghost" size="sm" onClick={() => clearSession("signed-out")}>
                 Sign out

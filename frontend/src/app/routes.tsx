@@ -2,10 +2,12 @@ import { Suspense, type ReactNode } from "react";
 import { Link, Navigate, type RouteObject } from "react-router-dom";
 import { PageHeader } from "@/components/PageHeader";
 import { Skeleton } from "@/components/ui/skeleton";
+import { AccountPage, UsersPage } from "@/features/accounts";
 import { HealthPage } from "@/features/admin";
 import { AuditPage } from "@/features/audit";
 import { LoginPage, RegisterPage } from "@/features/auth";
 import { DriftPage } from "@/features/drift";
+import { FleetLogPage } from "@/features/fleet-log";
 import { RolloutDetailPage, RolloutsPage, StoreRollouts } from "@/features/rollouts";
 import { CreateStorePage, StoreDetailPage, StoresPage } from "@/features/stores";
 import { StoreUsage, UsagePage } from "@/features/usage";
@@ -72,6 +74,27 @@ export const routes: RouteObject[] = [
             ),
           },
           { path: "/audit", element: <AuditPage /> },
+          { path: "/account", element: <AccountPage /> },
+          {
+            path: "/fleet-log",
+            element: (
+              <RequireAuth admin>
+                <LazyPage>
+                  <FleetLogPage />
+                </LazyPage>
+              </RequireAuth>
+            ),
+          },
+          {
+            path: "/admin/users",
+            element: (
+              <RequireAuth admin>
+                <LazyPage>
+                  <UsersPage />
+                </LazyPage>
+              </RequireAuth>
+            ),
+          },
           {
             path: "/admin/health",
             element: (

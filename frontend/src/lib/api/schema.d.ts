@@ -202,6 +202,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/fleet/commits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Fleet Commits
+         * @description Every commit of the fleet branch, newest first (admins): the platform's, people's pushes,
+         *     merged pull requests and rollout waves, each with the stores it touched. Filters combine; page on
+         *     with `cursor`. A commit of one live store that is not a rollout's is `revertable` through that
+         *     store's rollback (`GET /stores/{id}/rollback/preview?commit=<sha>`, then `POST .../rollback`).
+         */
+        get: operations["listFleetCommits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/fleet/sync/rebaseline": {
         parameters: {
             query?: never;
@@ -869,6 +892,11 @@ export interface components {
             /** Reason */
             reason?: string | null;
         };
+        /**
+         * ActorKind
+         * @enum {string}
+         */
+        ActorKind: "platform" | "push" | "pull_request" | "rollout";
         /** AuditEventList */
         AuditEventList: {
             /** Events */
@@ -1426,6 +1454,65 @@ export interface components {
             /** Message */
             message: string;
         };
+        /** FleetCommitOut */
+        FleetCommitOut: {
+            /**
+             * Action
+             * @description The Action trailer (create, update, rollout, ...) or `external`
+             */
+            action: string;
+            /**
+             * Actor
+             * @description Who asked (platform), the author (push), `#<number>`, the rollout id
+             */
+            actor: string;
+            /** @description platform | push (a person's) | pull_request | rollout */
+            actor_kind: components["schemas"]["ActorKind"];
+            /**
+             * Commit Url
+             * @description A web page of the commit (FLEET_COMMIT_URL), if configured
+             */
+            commit_url: string | null;
+            /** Not Revertable Reason */
+            not_revertable_reason: string | null;
+            /**
+             * Revertable
+             * @description Revert it through its store's rollback (`commit` = this sha)
+             */
+            revertable: boolean;
+            /** Rollout Id */
+            rollout_id: string | null;
+            /** Rollout Wave */
+            rollout_wave: number | null;
+            /** Sha */
+            sha: string;
+            /** Short Sha */
+            short_sha: string;
+            /** Store Count */
+            store_count: number;
+            /**
+             * Stores
+             * @description The stores it touched (a wave: the first 20)
+             */
+            stores: components["schemas"]["TouchedStoreOut"][];
+            /** Summary */
+            summary: string;
+            /**
+             * Time
+             * Format: date-time
+             */
+            time: string;
+        };
+        /** FleetCommitPage */
+        FleetCommitPage: {
+            /** Commits */
+            commits: components["schemas"]["FleetCommitOut"][];
+            /**
+             * Next Cursor
+             * @description `cursor` of the next, older page; null on the last
+             */
+            next_cursor: number | null;
+        };
         /** FleetStatus */
         FleetStatus: {
             /** Branch */
@@ -1485,6 +1572,11 @@ export interface components {
              * @description Stores not ready by then fail the gate (default: the store timeout)
              */
             timeout_seconds?: number | null;
+        };
+        /** HTTPValidationError */
+        HTTPValidationError: {
+            /** Detail */
+            detail?: components["schemas"]["ValidationError"][];
         };
         /**
          * Headroom
@@ -2321,6 +2413,13 @@ export interface components {
          * @enum {string}
          */
         Theme: "storefront" | "astra";
+        /** TouchedStoreOut */
+        TouchedStoreOut: {
+            /** Id */
+            id: string;
+            /** Tenant */
+            tenant: string;
+        };
         /**
          * UpdateClusterRequest
          * @description Only the fields given change. `labels` is merged key by key (a null value removes the key);
@@ -2428,6 +2527,19 @@ export interface components {
             /** Is Active */
             is_active?: boolean | null;
             role?: components["schemas"]["Role"] | null;
+        };
+        /** ValidationError */
+        ValidationError: {
+            /** Context */
+            ctx?: Record<string, never>;
+            /** Input */
+            input?: unknown;
+            /** Location */
+            loc: (string | number)[];
+            /** Message */
+            msg: string;
+            /** Error Type */
+            type: string;
         };
         /** WaveOut */
         WaveOut: {
@@ -3181,6 +3293,69 @@ export interface operations {
                 };
             };
             /** @description `FLEET_NOT_CONFIGURED` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listFleetCommits: {
+        parameters: {
+            query?: {
+                tenant?: string | null;
+                store?: string | null;
+                action?: string | null;
+                actor?: components["schemas"]["ActorKind"] | null;
+                cursor?: number | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetCommitPage"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token, or an expired, revoked or invalid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `FORBIDDEN`: this needs an admin account */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description `FLEET_NOT_CONFIGURED` or `FLEET_UNAVAILABLE` */
             503: {
                 headers: {
                     [name: string]: unknown;
