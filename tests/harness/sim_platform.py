@@ -28,7 +28,15 @@ from tests.kube.flux_double import FluxDouble
 
 SIMULATED_SETUP_LOG = "setup finished\npublishable-key=pk_simulated0000000000000000\n"
 # The dashboard's tests create several stores in a row as one user: no cooldown there.
-PLATFORM_ENV = {"STORE_CREATION_COOLDOWN_S": "0", "WATCH_TICK_S": "0.5", "FLEET_SYNC_INTERVAL_S": "0.5"}
+PLATFORM_ENV = {
+    "STORE_CREATION_COOLDOWN_S": "0",
+    "WATCH_TICK_S": "0.5",
+    "FLEET_SYNC_INTERVAL_S": "0.5",
+    # The dashboard's end-to-end tests drive one user from one address quickly.
+    "API_RATE_LIMIT_READS": "0",
+    "API_RATE_LIMIT_WRITES": "0",
+    "API_RATE_LIMIT_STORE_CREATIONS": "0",
+}
 
 
 def _wait_healthy(url: str, platform: subprocess.Popen[bytes], timeout_s: float = 90) -> None:

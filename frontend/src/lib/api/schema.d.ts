@@ -2495,6 +2495,50 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     login: {
@@ -2578,6 +2622,50 @@ export interface operations {
             /** @description `UNAUTHORIZED`: no bearer token, or an expired, revoked or invalid one */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2742,6 +2830,50 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     createCluster: {
@@ -2798,6 +2930,50 @@ export interface operations {
             /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2865,6 +3041,50 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     deleteCluster: {
@@ -2925,6 +3145,50 @@ export interface operations {
             /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3008,6 +3272,50 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     getDrift: {
@@ -3040,6 +3348,50 @@ export interface operations {
             /** @description `FORBIDDEN`: this needs an admin account */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3093,6 +3445,50 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `FLEET_NOT_CONFIGURED` */
             503: {
                 headers: {
@@ -3134,6 +3530,50 @@ export interface operations {
             /** @description `FORBIDDEN`: this needs an admin account */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3267,6 +3707,50 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     createRollout: {
@@ -3330,6 +3814,50 @@ export interface operations {
             /** @description `UNKNOWN_CHART_VERSION`, `CHART_VALUES_REJECTED`, `EMPTY_SELECTION`, `STEPS_INCOMPLETE`, `INVALID_STEPS`, `CANARY_NOT_SELECTED`, or a malformed request */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3401,6 +3929,50 @@ export interface operations {
             /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3480,6 +4052,50 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     listStores: {
@@ -3524,6 +4140,50 @@ export interface operations {
             /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3658,6 +4318,50 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     deleteStore: {
@@ -3711,6 +4415,50 @@ export interface operations {
             /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3789,6 +4537,50 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     listStoreBackups: {
@@ -3833,6 +4625,50 @@ export interface operations {
             /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3901,6 +4737,50 @@ export interface operations {
             /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3987,6 +4867,50 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `CLUSTER_NOT_CONFIGURED` (no cluster configured), `CLUSTER_UNAVAILABLE` (the cluster cannot be reached, answered an error, or failed repeatedly and is not called until its circuit's reset time; with `Retry-After`) or `OVERLOADED` (too many requests waiting for the cluster; with `Retry-After`) */
             503: {
                 headers: {
@@ -4055,6 +4979,50 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `CLUSTER_NOT_CONFIGURED`: no cluster, so nothing could carry the rotation out */
             503: {
                 headers: {
@@ -4110,6 +5078,50 @@ export interface operations {
             /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4172,6 +5184,50 @@ export interface operations {
             /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4241,6 +5297,50 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     unpinStore: {
@@ -4291,6 +5391,50 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     getStoreResources: {
@@ -4335,6 +5479,50 @@ export interface operations {
             /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4413,6 +5601,50 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `CLUSTER_NOT_CONFIGURED`, `CLUSTER_UNAVAILABLE` (`Retry-After`), `OVERLOADED` (`Retry-After`) or `VELERO_NOT_INSTALLED`: the cluster serves no Velero API */
             503: {
                 headers: {
@@ -4481,6 +5713,50 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     rollbackStore: {
@@ -4538,6 +5814,50 @@ export interface operations {
             /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4617,6 +5937,50 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `FLEET_NOT_CONFIGURED`; `OVERLOADED` (too many reads of the fleet repo waiting) or `FLEET_UNAVAILABLE` (its remote cannot be reached), both with `Retry-After` */
             503: {
                 headers: {
@@ -4675,6 +6039,50 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     getStoreUsage: {
@@ -4724,6 +6132,50 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     listTemplates: {
@@ -4747,6 +6199,50 @@ export interface operations {
             /** @description `UNAUTHORIZED`: no bearer token, or an expired, revoked or invalid one */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4787,6 +6283,50 @@ export interface operations {
             /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4845,6 +6385,50 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     getUser: {
@@ -4897,6 +6481,50 @@ export interface operations {
             /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4974,6 +6602,50 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     gitPushWebhook: {
@@ -5006,6 +6678,50 @@ export interface operations {
             /** @description `WEBHOOK_NOT_CONFIGURED`: no FLEET_WEBHOOK_SECRET */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests allowed in the window of the limit closest to exhaustion"
+                     *     ]
+                     */
+                    "RateLimit-Limit"?: number;
+                    /**
+                     * @description [
+                     *       "string",
+                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
+                     *     ]
+                     */
+                    "RateLimit-Policy"?: string;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "requests left in that window"
+                     *     ]
+                     */
+                    "RateLimit-Remaining"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds until that window ends"
+                     *     ]
+                     */
+                    "RateLimit-Reset"?: number;
+                    /**
+                     * @description [
+                     *       "integer",
+                     *       "seconds to wait before the next request"
+                     *     ]
+                     */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
