@@ -46,6 +46,7 @@ from storefleet.api.fleet.context import (
     serves_local_repo,
 )
 from storefleet.api.fleet.endpoints import router as fleet_router
+from storefleet.api.fleet.endpoints import webhook_router as git_webhook_router
 from storefleet.api.fleet.git_http import build_router as build_git_router
 from storefleet.api.fleet.pulls.endpoints import router as github_router
 from storefleet.api.fleet.runtime import FleetRuntime
@@ -80,6 +81,7 @@ _ROUTERS = (
     audit_router,
     metrics_router,
     fleet_router,
+    git_webhook_router,
     github_router,
     rollouts_router,
     store_rollouts_router,
@@ -89,7 +91,7 @@ _ROUTERS = (
     clusters_router,
 )
 # Never under the API request limits: probes, scrapes and signed webhooks (api/ratelimit/policy.py).
-_UNLIMITED_ROUTERS = (health_router, metrics_router, github_router)
+_UNLIMITED_ROUTERS = (health_router, metrics_router, git_webhook_router, github_router)
 
 
 def create_app(settings: Settings, *, lifecycle: Lifecycle | None = None, migrate: bool = True) -> FastAPI:

@@ -39,7 +39,7 @@ def test_every_api_route_but_the_exempt_ones_counts(settings: Settings, tmp_path
     unlimited = {route.path for route in routes if not _is_limited(route)}
     assert len(limited) > 20 and "/api/v1/stores" in limited and "/api/v1/auth/login" in limited
     assert {"/git/fleet.git/{path:path}", "/health/live", "/api/v1/health", "/api/v1/metrics"} <= unlimited
-    assert {"/api/v1/webhooks/github"} <= unlimited
+    assert {"/api/v1/webhooks/git", "/api/v1/webhooks/github"} <= unlimited
     for path in unlimited:
         assert not path.startswith("/api/v1/") or path.startswith(EXEMPT_PREFIXES), path
 

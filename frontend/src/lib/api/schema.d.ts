@@ -6684,50 +6684,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
-            429: {
-                headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
-                    "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
-                    "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
-                    "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
-                    "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
         };
     };
     githubWebhook: {
