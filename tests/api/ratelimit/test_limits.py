@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import psycopg
+import pytest
+from prometheus_client import REGISTRY
 
 from tests.api.ratelimit.conftest import LimitedClient, bearer, limit_headers
 
@@ -127,3 +130,20 @@ def test_cors_exposes_the_limit_headers(limited_client: LimitedClient) -> None:
         "ratelimit-reset",
         "ratelimit-policy",
     } <= exposed
+
+
+def test_refusals_are_counted_each_and_logged_once_per_window(
+    limited_client: LimitedClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    def refused() -> float:
+        return REGISTRY.get_sample_value("api_rate_limited_total", {"route_class": "reads"}) or 0.0
+
+    client = limited_client(ip="203.0.113.40", api_rate_limit_reads=1)
+    before = refused()
+    with caplog.at_level(logging.WARNING, logger="storefleet.api.ratelimit.limiter"):
+        statuses = [client.get("/api/v1/stores").status_code for _ in range(4)]
+    assert statuses == [401, 429, 429, 429]
+    assert refused() - before == 3
+    lines = [r for r in caplog.records if r.name == "storefleet.api.ratelimit.limiter"]
+    assert len(lines) == 1 and lines[0].levelno == logging.WARNING
+    assert lines[0].getMessage() == "API request limit reached: reads for ip:203.0.113.40 (1 per 60 s)"

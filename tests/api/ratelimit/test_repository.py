@@ -50,3 +50,8 @@ async def test_the_limiter_purges_ended_windows_when_due(
         verdict = await limiter.count(conn, ((RouteClass.READS, Quota(5, 60)),), "ip:192.0.2.1")
     assert [usage.hits for usage in verdict.usages] == [1]
     assert db.execute("SELECT count(*) AS n FROM api_rate_limit_counters").fetchone() == {"n": 1}
+
+
+def test_the_counters_table_writes_no_wal(db: psycopg.Connection[Any]) -> None:
+    row = db.execute("SELECT relpersistence FROM pg_class WHERE relname = 'api_rate_limit_counters'").fetchone()
+    assert row == {"relpersistence": "u"}  # UNLOGGED: no WAL flush at each request's commit
