@@ -31,11 +31,8 @@ RATE_LIMITED_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {
         **response,
         "headers": {
-            name: {
-                "description": text,
-                "schema": {"type": "string" if name == "RateLimit-Policy" else "integer"},
-            }
-            for name, text in _HEADER_DOCS.items()
+            name: {"description": text, "schema": {"type": kind}}
+            for name, (kind, text) in _HEADER_DOCS.items()
         },
     }
     for status, response in error_responses(

@@ -53,5 +53,7 @@ async def test_the_limiter_purges_ended_windows_when_due(
 
 
 def test_the_counters_table_writes_no_wal(db: psycopg.Connection[Any]) -> None:
-    row = db.execute("SELECT relpersistence FROM pg_class WHERE relname = 'api_rate_limit_counters'").fetchone()
+    row = db.execute(
+        "SELECT relpersistence FROM pg_class WHERE relname = 'api_rate_limit_counters'"
+    ).fetchone()
     assert row == {"relpersistence": "u"}  # UNLOGGED: no WAL flush at each request's commit

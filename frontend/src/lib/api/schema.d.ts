@@ -2498,40 +2498,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -2631,40 +2606,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -2833,40 +2783,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -2939,40 +2864,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -3044,40 +2944,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -3154,40 +3029,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -3275,40 +3125,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -3357,40 +3182,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -3448,40 +3248,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -3539,40 +3314,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -3710,40 +3460,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -3823,40 +3548,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -3938,40 +3638,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -4055,40 +3730,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -4149,40 +3799,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -4321,40 +3946,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -4424,40 +4024,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -4540,40 +4115,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -4634,40 +4184,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -4746,40 +4271,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -4870,40 +4370,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -4982,40 +4457,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -5087,40 +4537,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -5193,40 +4618,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -5300,40 +4700,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -5394,40 +4769,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -5488,40 +4838,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -5604,40 +4929,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -5716,40 +5016,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -5823,40 +5098,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -5940,40 +5190,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -6042,40 +5267,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -6135,40 +5335,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -6208,40 +5383,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -6292,40 +5442,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -6388,40 +5513,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -6490,40 +5590,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -6605,40 +5680,15 @@ export interface operations {
             /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
             429: {
                 headers: {
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests allowed in the window of the limit closest to exhaustion"
-                     *     ]
-                     */
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
                     "RateLimit-Limit"?: number;
-                    /**
-                     * @description [
-                     *       "string",
-                     *       "every limit this route counts against: `<requests>;w=<window seconds>`, …"
-                     *     ]
-                     */
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
                     "RateLimit-Policy"?: string;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "requests left in that window"
-                     *     ]
-                     */
+                    /** @description requests left in that window */
                     "RateLimit-Remaining"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds until that window ends"
-                     *     ]
-                     */
+                    /** @description seconds until that window ends */
                     "RateLimit-Reset"?: number;
-                    /**
-                     * @description [
-                     *       "integer",
-                     *       "seconds to wait before the next request"
-                     *     ]
-                     */
+                    /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
