@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 from functools import partial
 
 from anyio import to_thread
-from fastapi import FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from psycopg_pool import AsyncConnectionPool
 
 from storefleet import __version__
@@ -36,7 +36,7 @@ from storefleet.api.core.errors import install_error_handlers
 from storefleet.api.core.http_guards import install_inner_guards, install_outer_guards
 from storefleet.api.core.http_metrics import HttpMetricsMiddleware
 from storefleet.api.core.middleware import RequestContextMiddleware
-from storefleet.api.core.services import AppServices, Lifecycle
+from storefleet.api.core.services import AppServices, Lifecycle, app_services
 from storefleet.api.core.spa import install_spa
 from storefleet.api.db.migrate import apply_migrations
 from storefleet.api.db.pool import Connection, open_pool
@@ -47,6 +47,7 @@ from storefleet.api.fleet.context import (
     serves_local_repo,
 )
 from storefleet.api.fleet.endpoints import router as fleet_router
+from storefleet.api.fleet.endpoints import webhook_router as git_webhook_router
 from storefleet.api.fleet.git_http import build_router as build_git_router
 from storefleet.api.fleet.pulls.endpoints import router as github_router
 from storefleet.api.fleet.runtime import FleetRuntime
@@ -60,6 +61,9 @@ from storefleet.api.health.checks import (
 from storefleet.api.health.endpoints import router as health_router
 from storefleet.api.health.metrics_endpoints import router as metrics_router
 from storefleet.api.outbox.doorbell import OutboxDoorbell
+from storefleet.api.ratelimit.dependencies import enforce_api_limits
+from storefleet.api.ratelimit.headers import RATE_LIMITED_RESPONSES, RateLimitHeadersMiddleware
+from storefleet.api.ratelimit.limiter import ApiLimiter, limits_from_settings
 from storefleet.api.rollouts.controller import RolloutController
 from storefleet.api.rollouts.endpoints import router as rollouts_router
 from storefleet.api.rollouts.endpoints import store_router as store_rollouts_router
@@ -84,6 +88,7 @@ _ROUTERS = (
     audit_router,
     metrics_router,
     fleet_router,
+    git_webhook_router,
     github_router,
     rollouts_router,
     store_rollouts_router,
@@ -93,6 +98,8 @@ _ROUTERS = (
     store_deletion_router,
     clusters_router,
 )
+# Never under the API request limits: probes, scrapes and signed webhooks (api/ratelimit/policy.py).
+_UNLIMITED_ROUTERS = (health_router, metrics_router, git_webhook_router, github_router)
 
 
 def create_app(settings: Settings, *, lifecycle: Lifecycle | None = None, migrate: bool = True) -> FastAPI:
@@ -128,6 +135,7 @@ def _build_services(settings: Settings, lifecycle: Lifecycle) -> AppServices:
         tokens=Tokens(_jwt_secret(settings), settings.jwt_ttl_seconds),
         passwords=Passwords(settings.password_hash_profile, settings.password_hash_concurrency),
         auth_limits=AuthLimits.from_settings(settings),
+        api_limiter=_api_limiter(settings),
         lifecycle=lifecycle,
         # Only the kubeconfig is read here, so a bad one stops start-up with a clear error; nothing
         # connects.
@@ -139,6 +147,11 @@ def _build_services(settings: Settings, lifecycle: Lifecycle) -> AppServices:
         kube_bulkhead=Bulkhead(KUBERNETES, settings.outbound_concurrency, settings.outbound_queue),
         fleet_bulkhead=Bulkhead("fleet_repo", settings.outbound_concurrency, settings.outbound_queue),
     )
+
+
+def _api_limiter(settings: Settings) -> ApiLimiter | None:
+    limits = limits_from_settings(settings)
+    return ApiLimiter(limits) if limits.any_on else None
 
 
 def _jwt_secret(settings: Settings) -> str:
@@ -173,6 +186,8 @@ def _cluster_clients(settings: Settings) -> ClusterClients:
 def _install_middleware(app: FastAPI, settings: Settings) -> None:
     install_error_handlers(app)
     install_inner_guards(app, settings)  # body limit, timeout: inside, so their errors carry the request id
+    if app_services(app).api_limiter is not None:
+        app.add_middleware(RateLimitHeadersMiddleware)  # the API limits' headers, errors' included
     app.add_middleware(
         RequestContextMiddleware, trusted_proxies=parse_trusted_proxies(settings.trusted_proxies)
     )
@@ -182,8 +197,12 @@ def _install_middleware(app: FastAPI, settings: Settings) -> None:
 
 
 def _include_routers(app: FastAPI, settings: Settings) -> None:
+    limited = app_services(app).api_limiter is not None
     for router in _ROUTERS:
-        app.include_router(router)
+        if router in _UNLIMITED_ROUTERS:
+            app.include_router(router)
+        else:
+            _include_limited(app, router, counted=limited)
     install_spa(app, settings.frontend_dist)
     if serves_local_repo(settings):
         push_token = settings.fleet_git_http_push_token
@@ -192,6 +211,16 @@ def _include_routers(app: FastAPI, settings: Settings) -> None:
                 local_fleet_repo_path(settings).parent, push_token.get_secret_value() if push_token else None
             )
         )
+
+
+def _include_limited(app: FastAPI, router: APIRouter, *, counted: bool) -> None:
+    """A router under the API request limits; the dependency only when a limit is on (otherwise a
+    route that needs no database would still take a connection for nothing)."""
+    app.include_router(
+        router,
+        dependencies=[Depends(enforce_api_limits)] if counted else None,
+        responses=dict(RATE_LIMITED_RESPONSES),
+    )
 
 
 @asynccontextmanager

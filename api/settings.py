@@ -265,6 +265,15 @@ class Settings(BaseSettings):
     login_lockout_threshold: int = Field(default=5, ge=0, alias="LOGIN_LOCKOUT_THRESHOLD")
     login_lockout_s: float = Field(default=900.0, gt=0, alias="LOGIN_LOCKOUT_S")
     registration_rate_limit: int = Field(default=5, ge=0, alias="REGISTRATION_RATE_LIMIT")  # per IP per hour
+    # API request limits per client (the signed-in user, else the client IP) and route class, per
+    # window; 0 turns a class off (docs/operations.md, "API request limits").
+    api_rate_limit_reads: int = Field(default=600, ge=0, alias="API_RATE_LIMIT_READS")
+    api_rate_limit_writes: int = Field(default=120, ge=0, alias="API_RATE_LIMIT_WRITES")
+    api_rate_limit_window_s: int = Field(default=60, ge=1, le=86_400, alias="API_RATE_LIMIT_WINDOW_S")
+    api_rate_limit_store_creations: int = Field(default=30, ge=0, alias="API_RATE_LIMIT_STORE_CREATIONS")
+    api_rate_limit_store_creations_window_s: int = Field(
+        default=3600, ge=1, le=86_400, alias="API_RATE_LIMIT_STORE_CREATIONS_WINDOW_S"
+    )
     trusted_proxies: Annotated[tuple[str, ...], NoDecode] = Field(default=(), alias="TRUSTED_PROXIES")
     max_body_bytes: int = Field(default=256 * 1024, ge=1024, alias="MAX_BODY_BYTES")
     request_timeout_s: float = Field(default=30.0, gt=0, alias="REQUEST_TIMEOUT_S")

@@ -18,7 +18,9 @@ from storefleet.api.settings import Settings
 
 TEST_JWT_SECRET = "test-secret-0123456789abcdefghijklmnopqrstuvwxyz"
 PASSWORD = "correct-horse-battery"
-_TABLES = "audit_events, outbox, stores, users, rate_limit_counters, rollouts, clusters"
+_TABLES = (
+    "audit_events, outbox, stores, users, rate_limit_counters, api_rate_limit_counters, rollouts, clusters"
+)
 
 
 @pytest.fixture
@@ -92,6 +94,10 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         LOGIN_RATE_LIMIT=0,
         LOGIN_LOCKOUT_THRESHOLD=0,
         REGISTRATION_RATE_LIMIT=0,
+        # API request limits off likewise; tests/api/ratelimit/ turns them on.
+        API_RATE_LIMIT_READS=0,
+        API_RATE_LIMIT_WRITES=0,
+        API_RATE_LIMIT_STORE_CREATIONS=0,
         # No dashboard build, whatever frontend/dist holds: tests/api/core/test_spa.py serves one.
         FRONTEND_DIST=str(tmp_path / "no-dashboard"),
     )

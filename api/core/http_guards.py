@@ -4,6 +4,7 @@ Outermost to innermost:
     SecurityHeadersMiddleware  every answer, the request-id middleware's last-resort 500 included
     CORSMiddleware             only when CORS_ORIGINS is set; its headers also reach error answers
     RequestContextMiddleware   (api/core/middleware.py) binds the request id the errors below carry
+    RateLimitHeadersMiddleware (api/ratelimit/headers.py) the API request limits' headers
     BodyLimitMiddleware        413 PAYLOAD_TOO_LARGE
     TimeoutMiddleware          503 REQUEST_TIMEOUT
 Starlette wraps the app with the middleware added last outermost, so `create_app` calls
@@ -24,7 +25,15 @@ from storefleet.api.settings import Settings
 
 CORS_METHODS = ("GET", "POST", "PATCH", "DELETE", "OPTIONS")
 CORS_REQUEST_HEADERS = ("Authorization", "Content-Type", "X-Request-ID")
-CORS_EXPOSED_HEADERS = ("X-Request-ID", "Retry-After")
+# The API request limits' headers (api/ratelimit/policy.py), so a browser client can pace itself.
+CORS_EXPOSED_HEADERS = (
+    "X-Request-ID",
+    "Retry-After",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+    "RateLimit-Policy",
+)
 
 
 def install_inner_guards(app: FastAPI, settings: Settings) -> None:

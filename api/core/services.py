@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from storefleet.api.fleet.runtime import FleetRuntime
     from storefleet.api.health.checks import HealthCheck
     from storefleet.api.outbox.doorbell import OutboxDoorbell
+    from storefleet.api.ratelimit.limiter import ApiLimiter
     from storefleet.api.settings import Settings
     from storefleet.api.stores.cluster_port import StoreCluster
     from storefleet.renderer.profile import RenderProfile
@@ -51,6 +52,8 @@ class AppServices:
     kube_bulkhead: Bulkhead
     # Reads of the fleet repo clone: a bounded queue waits, the rest are refused (503).
     fleet_bulkhead: Bulkhead
+    # The API request limits; None when every class is off (then nothing is counted).
+    api_limiter: ApiLimiter | None = None
     # Built from the settings on first use (validating it is not free).
     render_profile: RenderProfile | None = None
     cluster_directory: Any = None  # the clusters slice's cache of cluster names (clusters/directory.py)

@@ -25,6 +25,8 @@ from storefleet.api.fleet.repo import GitError
 from storefleet.api.fleet.runtime import FleetRuntime
 
 router = APIRouter(tags=["fleet"])
+# The push webhook apart: signed by its sender and never under the API request limits.
+webhook_router = APIRouter(tags=["fleet"])
 
 
 class FleetStatus(BaseModel):
@@ -201,7 +203,7 @@ def _signature_ok(secret: str, body: bytes, request: Request) -> bool:
     )
 
 
-@router.post(
+@webhook_router.post(
     "/api/v1/webhooks/git",
     status_code=status.HTTP_202_ACCEPTED,
     operation_id="gitPushWebhook",

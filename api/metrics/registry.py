@@ -125,3 +125,8 @@ ROLLOUT_WAVE_SECONDS = Histogram(
 ROLLOUT_GATE_FAILURES = Counter(
     "rollout_gate_failures_total", "Waves that failed their gate and were reverted"
 )
+
+# ---- API request limits (api/ratelimit/) -----------------------------------------------------------
+API_RATE_LIMITED = Counter(
+    "api_rate_limited_total", "API requests refused by the per-client request limits", ["route_class"]
+)

@@ -8,7 +8,14 @@ const REPO_ROOT = resolve(import.meta.dirname, "..", "..");
 // {port} and {state_dir} are filled in. The default is the platform on its simulated cluster.
 const DEFAULT_COMMAND = ".venv/bin/storefleet up --demo-cluster --state-dir {state_dir} --port {port}";
 const START_TIMEOUT_MS = 120_000;
-const COMMIT_URL = "https://git.example.com/fleet/commit/{sha}";
+const PLATFORM_ENV = {
+  // The fleet log and store histories link each commit (the tests check the link, never follow it).
+  FLEET_COMMIT_URL: process.env.FLEET_COMMIT_URL ?? "https://git.example.com/fleet/commit/{sha}",
+  // The tests drive one user from one address quickly: the API's request limits are off.
+  API_RATE_LIMIT_READS: "0",
+  API_RATE_LIMIT_WRITES: "0",
+  API_RATE_LIMIT_STORE_CREATIONS: "0",
+};
 
 export type RunningPlatform = { url: string; stop: () => Promise<void> };
 
@@ -78,8 +85,7 @@ export async function startPlatform(): Promise<RunningPlatform> {
   const url = `http://127.0.0.1:${port}`;
   const child = spawn("bash", ["-c", `exec ${command}`], {
     cwd: REPO_ROOT,
-    // The fleet log and store histories link each commit (the tests check the link, never follow it).
-    env: { ...process.env, FLEET_COMMIT_URL: process.env.FLEET_COMMIT_URL ?? COMMIT_URL },
+    env: { ...process.env, ...PLATFORM_ENV },
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });

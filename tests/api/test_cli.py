@@ -30,7 +30,13 @@ def _free_port() -> int:
 
 def _env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "JWT_SECRET", "STOREFLEET_ENV"}}
-    return {**env, "PASSWORD_HASH_PROFILE": "cheapest", "LOG_LEVEL": "INFO", **extra}
+    # API request limits off: the reliability tests send bursts from one user and one address.
+    no_api_limits = {
+        "API_RATE_LIMIT_READS": "0",
+        "API_RATE_LIMIT_WRITES": "0",
+        "API_RATE_LIMIT_STORE_CREATIONS": "0",
+    }
+    return {**env, "PASSWORD_HASH_PROFILE": "cheapest", "LOG_LEVEL": "INFO", **no_api_limits, **extra}
 
 
 class Platform:

@@ -1,5 +1,8 @@
+import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { isApiError } from "@/lib/api/errors";
+import { formatDuration } from "@/lib/format";
+import { useCountdown } from "@/lib/use-countdown";
 
 const TITLES: Record<string, string> = {
   NETWORK_ERROR: "Cannot reach the platform",
@@ -8,7 +11,11 @@ const TITLES: Record<string, string> = {
   RATE_LIMITED: "Too many requests",
 };
 
-/** Any error, in words a person understands, with the request id support can look up. */
+// Refusals that end by themselves: the client only has to wait (Retry-After says how long).
+const WAIT_STATUSES = new Set([423, 429]);
+
+/** Any error, in words a person understands, with the request id support can look up; when the
+ * platform asked to wait (429, 423 with Retry-After), a live countdown to when trying again helps. */
 type ErrorAlertProps = { error: unknown; title?: string; /** Overrides the error's own words. */ message?: string };
 
 export function ErrorAlert({ error, title, message: override }: ErrorAlertProps) {
@@ -16,10 +23,23 @@ export function ErrorAlert({ error, title, message: override }: ErrorAlertProps)
   const message = override ?? (error instanceof Error ? error.message : "Something went wrong.");
   const code = isApiError(error) ? error.code : undefined;
   const requestId = isApiError(error) ? error.requestId : null;
+  const waitSeconds = isApiError(error) && WAIT_STATUSES.has(error.status) ? error.retryAfterSeconds : null;
   return (
     <Alert tone="error" title={title ?? (code ? TITLES[code] : undefined) ?? "Something went wrong"}>
       <p>{message}</p>
+      {waitSeconds !== null && <RetryCountdown key={requestId ?? message} seconds={waitSeconds} />}
       {requestId && <p className="mt-1 text-xs opacity-75">Reference: {requestId}</p>}
     </Alert>
+  );
+}
+
+/** Counts down from when the refusal was first shown (keyed by the error, so a new one restarts). */
+function RetryCountdown({ seconds }: { seconds: number }) {
+  const [deadline] = useState(() => Date.now() + seconds * 1000);
+  const secondsLeft = useCountdown(deadline);
+  return (
+    <p className="mt-1 font-medium" aria-live="polite">
+      {secondsLeft > 0 ? `You can try again in ${formatDuration(secondsLeft)}.` : "You can try again now."}
+    </p>
   );
 }

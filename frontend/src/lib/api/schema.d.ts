@@ -2694,6 +2694,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     login: {
@@ -2777,6 +2796,25 @@ export interface operations {
             /** @description `UNAUTHORIZED`: no bearer token, or an expired, revoked or invalid one */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2941,6 +2979,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     createCluster: {
@@ -2997,6 +3054,25 @@ export interface operations {
             /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3064,6 +3140,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     deleteCluster: {
@@ -3124,6 +3219,25 @@ export interface operations {
             /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3207,6 +3321,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     getDrift: {
@@ -3239,6 +3372,25 @@ export interface operations {
             /** @description `FORBIDDEN`: this needs an admin account */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3286,6 +3438,25 @@ export interface operations {
             /** @description `FORBIDDEN`: this needs an admin account */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3355,6 +3526,25 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `FLEET_NOT_CONFIGURED` or `FLEET_UNAVAILABLE` */
             503: {
                 headers: {
@@ -3396,6 +3586,25 @@ export interface operations {
             /** @description `FORBIDDEN`: this needs an admin account */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3529,6 +3738,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     createRollout: {
@@ -3592,6 +3820,25 @@ export interface operations {
             /** @description `UNKNOWN_CHART_VERSION`, `CHART_VALUES_REJECTED`, `EMPTY_SELECTION`, `STEPS_INCOMPLETE`, `INVALID_STEPS`, `CANARY_NOT_SELECTED`, or a malformed request */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3663,6 +3910,25 @@ export interface operations {
             /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3742,6 +4008,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     listStores: {
@@ -3786,6 +4071,25 @@ export interface operations {
             /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3920,6 +4224,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     deleteStore: {
@@ -3987,6 +4310,25 @@ export interface operations {
             /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4074,6 +4416,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     listStoreBackups: {
@@ -4118,6 +4479,25 @@ export interface operations {
             /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4186,6 +4566,25 @@ export interface operations {
             /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4272,6 +4671,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `CLUSTER_NOT_CONFIGURED` (no cluster configured), `CLUSTER_UNAVAILABLE` (the cluster cannot be reached, answered an error, or failed repeatedly and is not called until its circuit's reset time; with `Retry-After`) or `OVERLOADED` (too many requests waiting for the cluster; with `Retry-After`) */
             503: {
                 headers: {
@@ -4340,6 +4758,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `CLUSTER_NOT_CONFIGURED`: no cluster, so nothing could carry the rotation out */
             503: {
                 headers: {
@@ -4395,6 +4832,25 @@ export interface operations {
             /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4457,6 +4913,25 @@ export interface operations {
             /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4526,6 +5001,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     unpinStore: {
@@ -4576,6 +5070,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     getStoreResources: {
@@ -4620,6 +5133,25 @@ export interface operations {
             /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4698,6 +5230,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `CLUSTER_NOT_CONFIGURED`, `CLUSTER_UNAVAILABLE` (`Retry-After`), `OVERLOADED` (`Retry-After`) or `VELERO_NOT_INSTALLED`: the cluster serves no Velero API */
             503: {
                 headers: {
@@ -4766,6 +5317,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     rollbackStore: {
@@ -4823,6 +5393,25 @@ export interface operations {
             /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4902,6 +5491,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `FLEET_NOT_CONFIGURED`; `OVERLOADED` (too many reads of the fleet repo waiting) or `FLEET_UNAVAILABLE` (its remote cannot be reached), both with `Retry-After` */
             503: {
                 headers: {
@@ -4960,6 +5568,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     getStoreUsage: {
@@ -5009,6 +5636,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     listTemplates: {
@@ -5032,6 +5678,25 @@ export interface operations {
             /** @description `UNAUTHORIZED`: no bearer token, or an expired, revoked or invalid one */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5072,6 +5737,25 @@ export interface operations {
             /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5130,6 +5814,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     getUser: {
@@ -5182,6 +5885,25 @@ export interface operations {
             /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5253,6 +5975,25 @@ export interface operations {
             /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -4,7 +4,6 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { isApiError } from "@/lib/api/errors";
-import { formatDuration } from "@/lib/format";
 import { useLogin } from "../api/login";
 
 function loginErrorTitle(error: unknown): string | undefined {
@@ -23,15 +22,9 @@ export function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
     mutation.mutate({ login: login.trim(), password }, { onSuccess: onSignedIn });
   }
 
-  const retryAfter = isApiError(mutation.error) ? mutation.error.retryAfterSeconds : null;
   return (
     <form onSubmit={submit} className="space-y-3" noValidate>
-      {mutation.error ? (
-        <div>
-          <ErrorAlert error={mutation.error} title={loginErrorTitle(mutation.error)} />
-          {retryAfter ? <p className="mt-1 text-xs">Try again in {formatDuration(retryAfter)}.</p> : null}
-        </div>
-      ) : null}
+      {mutation.error ? <ErrorAlert error={mutation.error} title={loginErrorTitle(mutation.error)} /> : null}
       <Field label="E-mail or user name">
         {(control) => (
           <Input

@@ -77,6 +77,22 @@ describe("sign in and registration", () => {
     expect(await screen.findByText("Wrong e-mail, user name or password")).toBeInTheDocument();
   });
 
+  it("says how long a locked account must wait", async () => {
+    server.use(
+      http.post(`${API}/auth/login`, () =>
+        apiError(423, "ACCOUNT_LOCKED", "This account is locked after too many failed sign-ins.", undefined, {
+          "Retry-After": "90",
+        }),
+      ),
+    );
+    const { user } = renderApp("/login");
+    await user.type(await screen.findByLabelText("E-mail or user name"), "ana");
+    await user.type(screen.getByLabelText("Password"), "nope");
+    await user.click(screen.getByRole("button", { name: "Sign in" }));
+    expect(await screen.findByText("Account locked for now")).toBeInTheDocument();
+    expect(screen.getByText("You can try again in 1 min 30 s.")).toBeInTheDocument();
+  });
+
   it("returns to the sign-in page with a message when the session expires", async () => {
     signIn();
     server.use(storesEmpty, me);

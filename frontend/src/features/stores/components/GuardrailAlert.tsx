@@ -2,7 +2,7 @@ import { ErrorAlert } from "@/components/ErrorAlert";
 import { Alert } from "@/components/ui/alert";
 import { isApiError } from "@/lib/api/errors";
 import { formatDuration } from "@/lib/format";
-import { useCountdown } from "./use-countdown";
+import { useCountdown } from "@/lib/use-countdown";
 
 const TITLES: Record<string, string> = {
   STORE_LIMIT_EXCEEDED: "You have reached your store limit",
