@@ -11,4 +11,6 @@ export const storeKeys = {
   resources: (id: string) => [...storeKeys.all, "resources", id] as const,
   rollbackPreview: (id: string, sha: string) => [...storeKeys.all, "rollback-preview", id, sha] as const,
   templates: () => [...storeKeys.all, "templates"] as const,
+  move: (id: string) => [...storeKeys.all, "move", id] as const,
+  clusters: () => [...storeKeys.all, "clusters"] as const,
 };
