@@ -108,6 +108,19 @@ async def set_message(conn: Connection, move_id: int, expected: MoveStage, messa
     )
 
 
+async def rollout_in_flight(conn: Connection, store_id: str) -> str | None:
+    """The rollout (running or paused) with a wave still to come that includes the store, if any: that
+    wave would change the store under a move (a wave under way has it `updating` already)."""
+    cur = await conn.execute(
+        "SELECT r.id FROM rollout_stores rs JOIN rollouts r ON r.id = rs.rollout_id"
+        " WHERE rs.store_id = %s AND rs.state = 'pending'"
+        " AND r.state IN ('running', 'paused') LIMIT 1",
+        (store_id,),
+    )
+    row = await cur.fetchone()
+    return str(row["id"]) if row else None
+
+
 async def change_pending(conn: Connection, store_id: str) -> bool:
     cur = await conn.execute(
         "SELECT EXISTS (SELECT 1 FROM outbox WHERE store_id = %s AND processed_at IS NULL) AS pending",

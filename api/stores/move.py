@@ -6,8 +6,8 @@ created through the cluster, as `POST /stores/{id}/backups` does) and records th
 `backing_up`; the target cluster's watcher carries it on (`domain/move_stages.py`). Nothing is
 committed by the request. Refusals, each audited as `store.move_refused` with nothing written: an
 unknown target, the store's own cluster, a target not active or full, a store that is not ready, a
-move already in flight, and no way to carry the data (backups off, or a source cluster the platform
-cannot reach).
+move or a rollout already in flight for it, and no way to carry the data (backups off, or a cluster
+the platform cannot reach).
 """
 
 from __future__ import annotations
@@ -58,6 +58,10 @@ class MoveInProgress(Conflict):
     code = "MOVE_IN_PROGRESS"
 
 
+class StoreInRollout(Conflict):
+    code = "STORE_IN_ROLLOUT"
+
+
 class MoveNeedsBackup(Conflict):
     code = "MOVE_NEEDS_BACKUP"
 
@@ -77,9 +81,12 @@ async def request_move(
     except AppError as exc:
         await _refused(conn, actor, store, target_name, exc)
         raise
-    guarded = require_cluster(source)
     spec = StoreSpec.model_validate(store.spec)
-    backup = await _take_backup(guarded, spec, profile)
+    try:
+        backup = await _take_backup(require_cluster(source), spec, profile)
+    except (MoveNeedsBackup, MoveInProgress) as exc:
+        await _refused(conn, actor, store, target_name, exc)
+        raise
     message = MSG_BACKING_UP.format(
         source=source_row or "the home cluster", backup=backup, target=target.name
     )
@@ -118,6 +125,11 @@ async def _check(
         )
     if await moves.move_in_flight(conn, store.id) is not None:
         raise MoveInProgress("Another move of this store is in flight.")
+    rollout = await moves.rollout_in_flight(conn, store.id)
+    if rollout is not None:
+        raise StoreInRollout(
+            f"Rollout {rollout} is under way and includes this store: move it once that ends."
+        )
     if not profile.backups_enabled:
         raise MoveNeedsBackup("Backups are not turned on for this platform." + _HOW_TO_CARRY)
     if source is not None and source.access_kind == "none":

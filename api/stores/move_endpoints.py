@@ -38,8 +38,8 @@ class MoveNotFound(NotFound):
         _403="`FORBIDDEN`: admins only",
         _404="`STORE_NOT_FOUND`: no such store",
         _409="`MOVE_SAME_CLUSTER`; `STORE_NOT_READY` (`details.status`); `MOVE_IN_PROGRESS`; "
-        "`CLUSTER_NOT_ACTIVE`: the target is cordoned or draining; `MOVE_NEEDS_BACKUP`: no way to carry "
-        "the store's data (the message says what to configure)",
+        "`STORE_IN_ROLLOUT`; `CLUSTER_NOT_ACTIVE`: the target is cordoned or draining; "
+        "`MOVE_NEEDS_BACKUP`: no way to carry the store's data (the message says what to configure)",
         _429="`CLUSTER_CAPACITY`: no room for the store on the target",
         _503="`CLUSTER_NOT_CONFIGURED`, `CLUSTER_UNAVAILABLE` (`Retry-After`): the source cannot be reached",
     ),

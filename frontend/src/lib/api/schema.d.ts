@@ -4374,7 +4374,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `MOVE_SAME_CLUSTER`; `STORE_NOT_READY` (`details.status`); `MOVE_IN_PROGRESS`; `CLUSTER_NOT_ACTIVE`: the target is cordoned or draining; `MOVE_NEEDS_BACKUP`: no way to carry the store's data (the message says what to configure) */
+            /** @description `MOVE_SAME_CLUSTER`; `STORE_NOT_READY` (`details.status`); `MOVE_IN_PROGRESS`; `STORE_IN_ROLLOUT`; `CLUSTER_NOT_ACTIVE`: the target is cordoned or draining; `MOVE_NEEDS_BACKUP`: no way to carry the store's data (the message says what to configure) */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -162,3 +162,33 @@ def test_a_target_the_platform_cannot_reach_is_refused(
     answer = _move(client, admin, sid)
     assert (answer.status_code, _code(answer)) == (409, "MOVE_NEEDS_BACKUP")
     assert _written(db, sid) == (0, 1, ["MOVE_NEEDS_BACKUP"])
+
+
+def test_a_store_a_rollout_still_has_to_change_is_refused(
+    client: TestClient, db: Any, admin: Any, ready: Any, velero_double: VeleroDouble
+) -> None:
+    sid = ready()
+    _register(client, admin)
+    db.execute(
+        "INSERT INTO rollouts (id, state, kind, target, chart_version, selector, steps, gate, created_by)"
+        " VALUES ('ro-test', 'paused', 'chart_version', '\"0.4.0\"', '0.4.0', '{}', '[]', '{}', 'root')"
+    )
+    db.execute("INSERT INTO rollout_stores (rollout_id, store_id, wave) VALUES ('ro-test', %s, 2)", (sid,))
+    answer = _move(client, admin, sid)
+    assert (answer.status_code, _code(answer)) == (409, "STORE_IN_ROLLOUT")
+    assert "ro-test" in answer.json()["error"]["message"]
+    assert _written(db, sid) == (0, 1, ["STORE_IN_ROLLOUT"])
+    db.execute("UPDATE rollout_stores SET state = 'committed' WHERE store_id = %s", (sid,))
+    later = _move(client, admin, sid)
+    assert later.status_code == 202, later.text  # its wave is behind it
+
+
+def test_a_source_without_velero_is_refused_saying_what_to_install(
+    client: TestClient, db: Any, admin: Any, ready: Any
+) -> None:
+    sid = ready()
+    _register(client, admin)
+    answer = _move(client, admin, sid)
+    assert (answer.status_code, _code(answer)) == (409, "MOVE_NEEDS_BACKUP")
+    assert "serves no Velero API" in answer.json()["error"]["message"]
+    assert _written(db, sid) == (0, 1, ["MOVE_NEEDS_BACKUP"])
