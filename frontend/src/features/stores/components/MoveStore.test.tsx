@@ -130,4 +130,25 @@ describe("moving a store to another cluster", () => {
     renderApp(`/stores/${store.id}`);
     expect(await screen.findByText(/The move to beta failed/)).toHaveTextContent("Velero restore Failed: volume");
   });
+
+  it("reads the store again when the move it follows ends, showing its new cluster", async () => {
+    signIn();
+    let moveReads = 0;
+    let storeReads = 0;
+    server.use(
+      http.get(`${API}/stores/${store.id}/move`, () => {
+        moveReads += 1;
+        const done = makeMove({ stage: "done", ended_at: "2026-12-07T05:09:00Z", message: "moved to beta" });
+        return HttpResponse.json(moveReads > 1 ? done : makeMove());
+      }),
+      http.get(`${API}/stores/${store.id}`, () => {
+        storeReads += 1;
+        return HttpResponse.json(storeReads > 1 ? { ...store, cluster: { name: "beta", region: null } } : store);
+      }),
+      ...storeDetailHandlers(store),
+    );
+    renderApp(`/stores/${store.id}`);
+    expect(await screen.findByText(/Moved from alpha to beta/, {}, { timeout: 5000 })).toBeInTheDocument();
+    expect(await screen.findByText("beta")).toBeInTheDocument(); // the overview's cluster, read again
+  });
 });

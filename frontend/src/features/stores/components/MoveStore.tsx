@@ -1,10 +1,12 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
 import { ConfirmDialog } from "@/components/ConfirmDialog";
 import { ErrorAlert } from "@/components/ErrorAlert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Select } from "@/components/ui/input";
 import { formatDateTime } from "@/lib/format";
+import { storeKeys } from "../api/keys";
 import { moveInFlight, useClusters, useMoveStore, useStoreMove, type StoreMove } from "../api/move-store";
 import type { Store } from "../lib/status";
 
@@ -40,6 +42,14 @@ export function MoveStatus({ move }: { move: StoreMove }) {
 export function MoveStore({ store, isAdmin }: { store: Store; isAdmin: boolean }) {
   const move = useStoreMove(store.id);
   const latest = move.data ?? null;
+  const queryClient = useQueryClient();
+  const flying = moveInFlight(latest);
+  const wasFlying = useRef(flying);
+  useEffect(() => {
+    // a move that ended while shown changed where the store runs (done) or its history: read it again
+    if (wasFlying.current && !flying) void queryClient.invalidateQueries({ queryKey: storeKeys.detail(store.id) });
+    wasFlying.current = flying;
+  }, [flying, queryClient, store.id]);
   return (
     <div className="space-y-3">
       <ErrorAlert error={move.error} />
