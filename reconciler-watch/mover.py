@@ -39,6 +39,7 @@ WATCHER = Actor.system("watcher")
 CLUSTER_ERRORS = (ApiException, HTTPError, OSError)
 RestoreLookup = Callable[[str], dict[str, Any] | None]  # a Restore by name (informer cache)
 JudgeRelease = Callable[[ConvergingStore], Awaitable[TargetRelease]]
+MSG_GONE = "the store is no longer running on its source (failed or deleted): move abandoned"
 
 
 class Mover:
@@ -82,8 +83,9 @@ class Mover:
     async def _carry_on(self, move: StoreMove) -> None:
         async with self._pool.connection() as conn:
             rows = await repository.converging_stores(conn, [move.store_id], None)
-        if not rows:
-            return
+            if not rows:  # failed or deleted: neither converging nor running any more
+                await move_stages.fail(conn, move.id, move.store_id, MSG_GONE, WATCHER)
+                return
         row = rows[0]
         observed = await self._observe(move, row)
         step = decide_move(move, observed, self._timeout)

@@ -233,3 +233,25 @@ def test_a_person_s_git_revert_of_the_create_commit_ends_the_move(
         ("create", f"{TARGET_ROOT}/{tenant.id}"),
         ("", f"{TARGET_ROOT}/{tenant.id}"),  # the person's revert; the platform committed nothing more
     ]
+
+
+def test_deleting_the_store_during_its_move_ends_the_move_without_a_commit_on_b(
+    client: TestClient, settings: Settings, admin: Any, tenant: Any, kube_api: KubeCluster,
+    beta_api: KubeCluster, fleet_remote: Path, tmp_path: Path,
+) -> None:  # fmt: skip
+    fleet = Fleet(fleet_remote, kube_api, beta_api)
+    _register_beta(client, admin, beta_api, tmp_path)
+    with ExitStack() as running:
+        running.enter_context(every_cluster_watched(client, settings))
+        running.enter_context(fleet.home.run_in_background())
+        sid = _ready_store(client, tenant, fleet)
+        _move(client, admin, sid)  # its backup is never taken: the move waits at `backing_up`
+        assert client.delete(f"/api/v1/stores/{sid}", headers=tenant.headers).status_code == 202
+
+        def ended() -> dict[str, Any] | None:
+            move = client.get(f"/api/v1/stores/{sid}/move", headers=tenant.headers).json()
+            return move if move["stage"] == "failed" else None
+
+        move = wait_for(ended, what="the move's end")
+    assert "move abandoned" in move["reason"]
+    assert all(root == f"tenants/{tenant.id}" for _, root in _commits(fleet_remote, sid))
