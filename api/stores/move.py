@@ -113,9 +113,11 @@ async def _check(
     target = await clusters.get_by_name(conn, target_name)
     if target is None:
         raise UnknownCluster(f"There is no cluster '{target_name}'.")
-    source = next((row for row in await clusters.list_all(conn) if row.id == store.cluster_id), None)
-    if source is None and store.cluster_id is None:
-        source = next((row for row in await clusters.list_all(conn) if row.home), None)
+    rows = await clusters.list_all(conn)
+    # a store made before placement (no cluster) runs on the home cluster
+    source = next(
+        (row for row in rows if (row.id == store.cluster_id if store.cluster_id else row.home)), None
+    )
     if source is not None and source.id == target.id:
         raise MoveSameCluster(f"The store already runs on cluster '{target.name}'.")
     if store.status is not StoreStatus.READY:
