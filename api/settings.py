@@ -148,6 +148,8 @@ class Settings(BaseSettings):
     demo_cluster: bool = Field(default=False, alias="DEMO_CLUSTER")
     provisioning_timeout_s: float = Field(default=600.0, gt=0, alias="PROVISIONING_TIMEOUT_S")
     deletion_timeout_s: float = Field(default=600.0, gt=0, alias="DELETION_TIMEOUT_S")
+    # A stage of a store's move to another cluster that lasts longer fails the move (docs/clusters.md).
+    move_stage_timeout_s: float = Field(default=1800.0, gt=0, alias="MOVE_STAGE_TIMEOUT_S")
     watch_resync_interval_s: float = Field(default=300.0, gt=0, alias="WATCH_RESYNC_INTERVAL_S")
     watch_tick_s: float = Field(default=5.0, gt=0, alias="WATCH_TICK_S")
     # The optional HTTP probe of running stores (a failing one makes a ready store degraded): a GET of

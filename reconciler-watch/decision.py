@@ -60,6 +60,7 @@ class StoreView:
 class Timeouts:
     provisioning: timedelta = timedelta(minutes=10)
     deletion: timedelta = timedelta(minutes=10)
+    move_stage: timedelta = timedelta(minutes=30)  # a stage of a store's move to another cluster
 
 
 @dataclass(frozen=True)

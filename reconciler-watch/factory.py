@@ -37,6 +37,7 @@ def watcher_config(settings: Settings) -> WatcherConfig:
         timeouts=Timeouts(
             provisioning=timedelta(seconds=settings.provisioning_timeout_s),
             deletion=timedelta(seconds=settings.deletion_timeout_s),
+            move_stage=timedelta(seconds=settings.move_stage_timeout_s),
         ),
         flux_namespace=settings.flux_namespace,
         flux_kustomization=settings.flux_kustomization,

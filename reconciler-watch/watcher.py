@@ -50,6 +50,8 @@ from storefleet.reconciler_watch.cluster import (
 from storefleet.reconciler_watch.decide import Decision, StoreView, Timeouts, decide
 from storefleet.reconciler_watch.decision import simulated
 from storefleet.reconciler_watch.informer import Informer, Transform
+from storefleet.reconciler_watch.move import TargetRelease
+from storefleet.reconciler_watch.mover import Mover
 from storefleet.reconciler_watch.namespace_limits import LIMITS_UNREAD
 from storefleet.reconciler_watch.nudge import Nudger
 from storefleet.reconciler_watch.observation_reads import ObservationReads
@@ -132,6 +134,10 @@ class ClusterWatcher(ObservationReads):
         self.rotator = Rotator(
             pool, cluster, config.engine, rotation_jobs, self._applier_object, self._log_tail, config.scope
         )
+        self.mover = Mover(
+            pool, cluster, config.velero_namespace, self._cached_restore, self._judge_target,
+            config.timeouts.move_stage, config.scope,
+        )  # fmt: skip
         self._dirty: set[str] = set()
         self._window_ends = WindowEnds(config.crash_loop)  # degraded stores to judge again, and when
         self._wake = asyncio.Event()
@@ -258,6 +264,7 @@ class ClusterWatcher(ObservationReads):
         if waiting:
             count += await self._act(await self._with_limits(waiting))
         await self.rotator.evaluate(store_ids)  # not lifecycle events: carried on beside them
+        await self.mover.evaluate(store_ids)
         return count
 
     async def _act(self, judged: list[tuple[ConvergingStore, StoreView, Decision | None, Observed]]) -> int:
@@ -271,6 +278,29 @@ class ClusterWatcher(ObservationReads):
     def _decide(self, observed: Observed, view: StoreView) -> Decision | None:
         decision = decide(observed, view, self.config.timeouts, self.config.crash_loop)
         return simulated(decision) if decision is not None and self.config.simulated else decision
+
+    # ---- a store's copy moving onto this cluster (mover.py) --------------------------------------------
+    def _cached_restore(self, name: str) -> dict[str, Any] | None:
+        if self._restores is None:
+            return None
+        return self.informers[self._restores.key].get(self._restores.namespace or "", name)
+
+    async def _judge_target(self, row: ConvergingStore) -> TargetRelease:
+        """The moving store's release here, judged as an update to the target directory's spec (its
+        actions, e.g. Argo CD's credentials Secret, carried out); its status is never written."""
+        view = store_view(row)
+        observed = await self._observe(row, view, datetime.now(UTC))
+        decision = self._decide(observed, view)
+        if _waits_for_limits(decision):
+            observed = await self._observe_limits(view, observed)
+            decision = self._decide(observed, view)
+        if decision is not None and decision.actions:
+            await self.updater.act([(row, view, decision, observed)])
+        if decision is None:
+            return TargetRelease("working", "waiting for the cluster")
+        if decision.status is S.READY:
+            return TargetRelease("ready", decision.message)
+        return TargetRelease("failed" if decision.status is S.FAILED else "working", decision.message)
 
     # ---- the crash-loop signal (pod_health.py) ---------------------------------------------------------
     def _crashes(self, store_id: str) -> tuple[ContainerCrash, ...]:

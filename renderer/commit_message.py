@@ -36,6 +36,9 @@ class ChangeRecord:
 
 def _summary(change: ChangeRecord) -> str:
     name = change.store_name
+    move = change.details.get("move")
+    if isinstance(move, dict):  # a commit of a move to another cluster (docs/clusters.md)
+        return _move_summary(name, change.action, move)
     if change.action == "create":
         source = change.details.get("restore_from")
         origin = f" from backup {source.get('backup')}" if isinstance(source, dict) else ""
@@ -54,6 +57,17 @@ def _summary(change: ChangeRecord) -> str:
     changed = change.details.get("changes") or {}
     parts = [f"{key} {old} -> {new}" for key, (old, new) in sorted(changed.items())]
     return f"store: update {name}" + (f" ({', '.join(parts)})" if parts else "")
+
+
+def _move_summary(name: str, action: str, move: dict[str, Any]) -> str:
+    target = move.get("to")
+    if action == "create":
+        return f"store: move {name} to cluster {target} (create there, restore from backup)"
+    if action == "update":
+        return f"store: move {name} to cluster {target} (restored: start the release)"
+    if move.get("stage") == "failed":
+        return f"store: move {name} to cluster {target} failed (remove it there)"
+    return f"store: move {name} to cluster {target} (remove it from {move.get('from') or 'the home cluster'})"
 
 
 def commit_message(change: ChangeRecord) -> str:

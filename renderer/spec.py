@@ -39,7 +39,7 @@ DEFAULT_PLAN = Plan.SMALL
 # spec keeps its hash (and the cluster's record of it stays current).
 _OMITTED_WHEN_UNSET = (
     "template", "branding", "chart_version", "image_tag", "values_patch", "backups", "restore",
-    "restored_from", "cluster",
+    "restored_from", "cluster", "moved_from",
 )  # fmt: skip
 # A cluster's name (a DNS label: it names the cluster's root in the fleet repo).
 CLUSTER_NAME_PATTERN = r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
@@ -130,6 +130,25 @@ class RestoredFrom(BaseModel):
         return value
 
 
+class MovedFrom(BaseModel):
+    """Where a store moved from (docs/clusters.md "Moving a store"): the root of cluster `cluster`
+    (None: the home cluster's `tenants/`) and the backup `backup` its data came through. Written with
+    the store's directory under the target's root; while both directories exist, this is what lets
+    the fleet repo hold the store twice (`storefleet fleet validate`). Kept afterwards as a record."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    cluster: str | None = Field(default=None, pattern=CLUSTER_NAME_PATTERN)
+    backup: str = Field(max_length=63)
+
+    @field_validator("backup")
+    @classmethod
+    def _dns_label(cls, value: str) -> str:
+        if not is_dns_label(value):
+            raise ValueError(f"{value!r} is not a DNS-1123 label")
+        return value
+
+
 class StoreSpec(BaseModel):
     """What a tenant asked for. Identity fields (store_id, tenant) never change after creation."""
 
@@ -160,6 +179,8 @@ class StoreSpec(BaseModel):
     cluster: str | None = Field(default=None, pattern=CLUSTER_NAME_PATTERN)
     # Set for a store created from a backup (of another store): its data's origin and chart instance.
     restored_from: RestoredFrom | None = None
+    # Set for a store moved from another cluster's root (its last move).
+    moved_from: MovedFrom | None = None
 
     @model_validator(mode="after")
     def _engine_specific_fields(self) -> StoreSpec:

@@ -285,13 +285,50 @@ def _file_errors(path: Path, rel: Path, schemas: Mapping[tuple[str, str], KindSc
 
 
 def _missing_store_yaml(root: Path) -> list[str]:
-    roots = [root / TENANTS_DIR, *(root / CLUSTERS_DIR).glob(f"*/{TENANTS_DIR}")]
-    store_dirs = [d for tenants in roots if tenants.is_dir() for d in tenants.glob("*/*") if d.is_dir()]
     return [
         f"{d.relative_to(root)}: a store directory without {STORE_FILE}"
-        for d in sorted(store_dirs)
+        for d in sorted(_store_dirs(root))
         if not (d / STORE_FILE).is_file()
     ]
+
+
+def _store_dirs(root: Path) -> list[Path]:
+    roots = [root / TENANTS_DIR, *(root / CLUSTERS_DIR).glob(f"*/{TENANTS_DIR}")]
+    return [d for tenants in roots if tenants.is_dir() for d in tenants.glob("*/*") if d.is_dir()]
+
+
+def _copy_moved_from(directory: Path, root_cluster: str | None) -> bool:
+    """Whether the directory's store.yaml says the store moved from the root of `root_cluster`."""
+    try:
+        spec = parse_store_yaml((directory / STORE_FILE).read_bytes())
+    except (OSError, StoreYamlError):
+        return False
+    return spec.moved_from is not None and spec.moved_from.cluster == root_cluster
+
+
+def _stores_in_two_roots(root: Path) -> list[str]:
+    """A store lives under one cluster's root, except while it moves (docs/clusters.md "Moving a
+    store"): then under two, the target's copy naming the other root in its `moved_from`."""
+    by_store: dict[str, list[tuple[str | None, Path]]] = {}
+    for directory in _store_dirs(root):
+        found = _store_location(directory.relative_to(root) / STORE_FILE)
+        if found is not None:
+            by_store.setdefault(found[2], []).append((found[0], directory))
+    errors = []
+    for store_id, places in sorted(by_store.items()):
+        if len(places) == 1:
+            continue
+        (first, first_dir), (second, second_dir) = places[0], places[-1]
+        moving = len(places) == 2 and (
+            _copy_moved_from(second_dir, first) or _copy_moved_from(first_dir, second)
+        )
+        if not moving:
+            where = ", ".join(sorted(str(d.relative_to(root)) for _, d in places))
+            errors.append(
+                f"{where}: store {store_id} is under several clusters' roots (only a move's copy may be,"
+                " its store.yaml naming the other root in moved_from)"
+            )
+    return errors
 
 
 def validate_tree(root: Path, crd_dir: Path) -> list[str]:
@@ -303,7 +340,7 @@ def validate_tree(root: Path, crd_dir: Path) -> list[str]:
     not plain YAML) and clusters/*/flux-system/ (what `flux bootstrap` writes).
     """
     schemas = load_crds(crd_dir.resolve())
-    errors = _missing_store_yaml(root)
+    errors = _missing_store_yaml(root) + _stores_in_two_roots(root)
     for path in _fleet_yaml_files(root):
         rel = path.relative_to(root)
         errors += [f"{rel}: {error}" for error in _file_errors(path, rel, schemas)]

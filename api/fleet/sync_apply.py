@@ -10,8 +10,9 @@ from psycopg import errors as pg_errors
 from storefleet.api.auth import repository as users
 from storefleet.api.core.actor import Actor
 from storefleet.api.db.pool import Connection
-from storefleet.api.domain import audit, stores_repository
+from storefleet.api.domain import audit, move_stages, stores_repository
 from storefleet.api.domain import lifecycle_service as lifecycle
+from storefleet.api.domain import move_repository as moves
 from storefleet.api.domain.lifecycle import Event, StoreStatus
 from storefleet.api.domain.lifecycle_service import Occurrence
 from storefleet.api.domain.store_rows import StoreRow, new_store
@@ -48,6 +49,10 @@ async def apply_directory(conn: Connection, commit: CommitInfo, located: Locatio
     store_id = located.store_id
     async with conn.transaction():
         store = await stores_repository.get_store(conn, store_id, for_update=True)
+        if store is not None and _cluster_of(store) != located.cluster:
+            copy = await _moving_copy(conn, commit, store, located, state)
+            if copy is not None:
+                return copy
         if not state.exists:
             if store is not None and _cluster_of(store) != located.cluster:
                 return f"nothing to delete: {store_id} is under {fleet_root(_cluster_of(store))}"
@@ -81,6 +86,29 @@ def _read_spec(state: DirState, located: Location) -> tuple[StoreSpec | None, st
         named = spec.cluster or "(home)"
         return None, f"store.yaml names cluster {named} but lies under {fleet_root(located.cluster)}"
     return spec, ""
+
+
+async def _moving_copy(
+    conn: Connection, commit: CommitInfo, store: StoreRow, located: Location, state: DirState
+) -> str | None:
+    """The store's directory under the root a move in flight is copying it to (docs/clusters.md
+    "Moving a store"): its removal (a `git revert` of the move's create commit) ends the move; a
+    change to it is not the store's spec and is left to the move. None: no such move."""
+    move = await moves.move_in_flight(conn, store.id, for_update=True)
+    if move is None or not move.target_created or (move.target_spec or {}).get("cluster") != located.cluster:
+        return None
+    if not state.exists:
+        reason = (
+            f"the store's directory on {move.target_cluster} was removed in git by {commit.author}"
+            f" ({commit.sha[:12]})"
+        )
+        await move_stages.end_reverted(conn, store.id, located.cluster, reason, SYNC)
+        return f"move of {store.id} to {move.target_cluster} ended: {reason}"
+    await audit.record(
+        conn, "fleet.move_copy_changed", SYNC, store_id=store.id, tenant=store.owner_id,
+        detail={**_origin(commit), "cluster": move.target_cluster},
+    )  # fmt: skip
+    return f"ignored {store.id}: its directory on {move.target_cluster} belongs to a move in flight"
 
 
 def _cluster_of(store: StoreRow) -> str | None:

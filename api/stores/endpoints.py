@@ -17,6 +17,7 @@ from storefleet.api.stores.cluster_endpoints import router as cluster_router
 from storefleet.api.stores.cluster_endpoints import store_cluster_access
 from storefleet.api.stores.guardrails import CreationLimits
 from storefleet.api.stores.history_endpoints import router as history_router
+from storefleet.api.stores.move_endpoints import router as move_router
 from storefleet.api.stores.pin_endpoints import router as pin_router
 from storefleet.api.stores.presenter import Presenter, render_profile
 from storefleet.api.stores.rotation_endpoints import router as rotation_router
@@ -192,3 +193,4 @@ router.include_router(history_router)
 router.include_router(pin_router)
 router.include_router(cluster_router)
 router.include_router(rotation_router)
+router.include_router(move_router)

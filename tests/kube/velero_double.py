@@ -27,7 +27,7 @@ controller writes the whole object.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -90,16 +90,29 @@ class Outcome:
     reason: str | None = None
 
 
+@dataclass
+class StorageLocation:
+    """A BackupStorageLocation's object storage, which the Veleros of several clusters may share: what
+    each finished backup uploaded there (its Backup object, `velero-backup.json`, and its contents)."""
+
+    name: str = "default"
+    backups: dict[str, Obj] = field(default_factory=dict)
+    contents: dict[str, list[Obj]] = field(default_factory=dict)
+
+
 class VeleroDouble:
-    def __init__(self, cluster: KubeCluster, namespace: str = "velero") -> None:
+    def __init__(
+        self, cluster: KubeCluster, namespace: str = "velero", location: StorageLocation | None = None
+    ) -> None:
         self.cluster, self.namespace = cluster, namespace
+        self.location = location if location is not None else StorageLocation()
         self.kube = Kube(cluster.api_client())
         install_crds(cluster, self.kube)
         if self.kube.get("v1", "Namespace", None, namespace) is None:
             self.kube.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}})
         self._backup_outcomes: dict[str, Outcome] = {}
         self._restore_outcomes: dict[str, Outcome] = {}
-        self._contents: dict[str, list[Obj]] = {}  # backup name -> the objects it holds
+        self._contents = self.location.contents  # backup name -> the objects it holds
 
     def reconcile(self) -> None:
         """One pass of the backup and restore controllers: start what is new, finish what is under way."""
@@ -163,8 +176,27 @@ class VeleroDouble:
             if outcome.phase != "Failed":
                 self._contents[name] = self._objects_of(backup["spec"].get("includedNamespaces") or [])
             self._write(backup, status)
+            self.location.backups[name] = _uploaded(backup, status)
             finished.append(name)
         return finished
+
+    def sync_backups(self) -> list[str]:
+        """Velero's backup sync controller: each backup in the storage location that this cluster has
+        no Backup object of gets one, as it was uploaded (its spec, labels and status), labelled with
+        the location's name; the objects of the ones it has are left alone."""
+        synced = []
+        for name, uploaded in self.location.backups.items():
+            if self.kube.get(API, "Backup", self.namespace, name) is not None:
+                continue
+            backup = copy.deepcopy(uploaded)
+            backup["metadata"]["labels"] = {
+                **backup["metadata"].get("labels", {}),
+                "velero.io/storage-location": self.location.name,
+            }
+            status = backup.pop("status")
+            self._write(self.kube.create(backup), status)
+            synced.append(name)
+        return synced
 
     def _objects_of(self, namespaces: list[str]) -> list[Obj]:
         return [
@@ -290,6 +322,22 @@ class VeleroDouble:
     def _write(self, obj: Obj, status: Obj) -> None:
         # no status subresource: the controller updates the object (a merge patch of its status)
         self.kube.merge_patch(obj, {"status": status})
+
+
+def _uploaded(backup: Obj, status: Obj) -> Obj:
+    """The Backup as Velero uploads it to the storage location when it finishes."""
+    meta = backup["metadata"]
+    return {
+        "apiVersion": API,
+        "kind": "Backup",
+        "metadata": {
+            "name": meta["name"],
+            "namespace": meta["namespace"],
+            "labels": dict(meta.get("labels") or {}),
+        },
+        "spec": copy.deepcopy(backup["spec"]),
+        "status": copy.deepcopy(status),
+    }
 
 
 def _backed_up(obj: Obj) -> Obj:

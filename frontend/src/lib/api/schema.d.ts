@@ -522,6 +522,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stores/{store_id}/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Store Move
+         * @description The store's latest move (its owner or an admin): its stage, target, and how it ended.
+         */
+        get: operations["getStoreMove"];
+        put?: never;
+        /**
+         * Move Store
+         * @description Move the store to another cluster (admins): a fresh backup of it is taken on its cluster, then
+         *     the platform commits its directory under the target's root with a restore of that backup, waits
+         *     for it to be ready there, and commits the removal of its former directory. The shop keeps serving
+         *     from its source meanwhile; a failure removes the target's directory and leaves it as it was.
+         *     Nothing is committed by the request (`422 UNKNOWN_CLUSTER` for an unknown target). Audited.
+         */
+        post: operations["moveStore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stores/{store_id}/pin": {
         parameters: {
             query?: never;
@@ -1744,6 +1772,19 @@ export interface components {
             /** Username */
             username?: string | null;
         };
+        /** MoveRequest */
+        MoveRequest: {
+            /**
+             * Cluster
+             * @description The target cluster's name
+             */
+            cluster: string;
+        };
+        /**
+         * MoveStage
+         * @enum {string}
+         */
+        MoveStage: "backing_up" | "restoring" | "starting" | "done" | "failed";
         /** PasswordChangeRequest */
         PasswordChangeRequest: {
             /** Current Password */
@@ -2210,6 +2251,57 @@ export interface components {
             stores: components["schemas"]["StoreOut"][];
             /** Total */
             total: number;
+        };
+        /**
+         * StoreMoveOut
+         * @description A move of the store to another cluster; the store keeps serving from its source meanwhile.
+         */
+        StoreMoveOut: {
+            /**
+             * Backup
+             * @description The Velero backup that carries its data
+             */
+            backup: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Ended At */
+            ended_at: string | null;
+            /** Id */
+            id: number;
+            /**
+             * Message
+             * @description What the move waits for, or how it ended
+             */
+            message: string | null;
+            /**
+             * Reason
+             * @description Why it failed
+             */
+            reason: string | null;
+            /** Requested By */
+            requested_by: string;
+            /**
+             * Source Cluster
+             * @description The cluster it moves from
+             */
+            source_cluster: string | null;
+            /** @description `backing_up` (a fresh backup of the source, until the target's Velero has it), `restoring` (the store's directory on the target, its Velero restore running), `starting` (its release starting on the target), then `done` (the source directory removed: the store runs on the target) or `failed` (the target's directory removed; the store is as it was) */
+            stage: components["schemas"]["MoveStage"];
+            /**
+             * Stage Changed At
+             * Format: date-time
+             */
+            stage_changed_at: string;
+            /** Store Id */
+            store_id: string;
+            /**
+             * Target Cluster
+             * @description The cluster it moves to
+             */
+            target_cluster: string;
         };
         /** StoreOut */
         StoreOut: {
@@ -4932,6 +5024,165 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description seconds to wait before the next request */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getStoreMove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Store id, e.g. st-abcdefgh23 */
+                store_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreMoveOut"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token, or an expired, revoked or invalid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_NOT_FOUND`; `MOVE_NOT_FOUND`: the store was never moved */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    moveStore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Store id, e.g. st-abcdefgh23 */
+                store_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MoveRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreMoveOut"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token, or an expired, revoked or invalid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `FORBIDDEN`: admins only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_NOT_FOUND`: no such store */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `MOVE_SAME_CLUSTER`; `STORE_NOT_READY` (`details.status`); `MOVE_IN_PROGRESS`; `STORE_IN_ROLLOUT`; `CLUSTER_NOT_ACTIVE`: the target is cordoned or draining; `MOVE_NEEDS_BACKUP`: no way to carry the store's data (the message says what to configure) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CLUSTER_CAPACITY`: no room for the store on the target */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CLUSTER_NOT_CONFIGURED`, `CLUSTER_UNAVAILABLE` (`Retry-After`): the source cannot be reached */
+            503: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

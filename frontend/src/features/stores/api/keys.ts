@@ -12,4 +12,6 @@ export const storeKeys = {
   rollbackPreview: (id: string, sha: string) => [...storeKeys.all, "rollback-preview", id, sha] as const,
   templates: () => [...storeKeys.all, "templates"] as const,
   backupsEnabled: (id: string) => [...storeKeys.all, "backups-enabled", id] as const,
+  move: (id: string) => [...storeKeys.all, "move", id] as const,
+  clusters: () => [...storeKeys.all, "clusters"] as const,
 };

@@ -13,6 +13,7 @@ import { useStoreEvents } from "../api/get-store-events";
 import { CredentialsPanel } from "../components/CredentialsPanel";
 import { DeleteStore, RetryButton } from "../components/DangerZone";
 import { HistoryList } from "../components/HistoryList";
+import { MoveStore } from "../components/MoveStore";
 import { ResourcesPanel } from "../components/ResourcesPanel";
 import { PinControls } from "../components/PinControls";
 import { SettingsForm } from "../components/SettingsForm";
@@ -106,6 +107,7 @@ function StoreDetail({ store, rollouts, usage, backups }: { store: Store } & Sto
   const session = useSession();
   const events = useStoreEvents(store.id, store.updated_at);
   const isOwner = session?.user.id === store.owner_id;
+  const isAdmin = session?.user.role === "admin";
   const gone = store.status === "deleted";
   return (
     <>
@@ -125,6 +127,11 @@ function StoreDetail({ store, rollouts, usage, backups }: { store: Store } & Sto
           {!gone && (
             <Section title="Settings">
               <SettingsForm key={`${store.theme}:${store.plan}:${JSON.stringify(store.branding)}`} store={store} />
+            </Section>
+          )}
+          {!gone && (
+            <Section title="Cluster">
+              <MoveStore store={store} isAdmin={isAdmin} />
             </Section>
           )}
           {!gone && (
