@@ -140,9 +140,11 @@ async def failed_due_for_retry(
         " AND jsonb_typeof(s.spec->'restore') IS DISTINCT FROM 'object'"
         " AND status_changed_at <= now() - make_interval(secs =>"
         " least(%(cap)s, %(base)s * power(2, auto_retries)))"
-        # what failed it: the event of its latest transition (the audit trail keeps it)
-        " AND (SELECT a.after->>'event' FROM audit_events a WHERE a.store_id = s.id"
-        " AND a.event = 'store.transition' ORDER BY a.id DESC LIMIT 1) = ANY(%(events)s)"
+        # what failed it: the event of its latest transition (the audit trail keeps it), and not
+        # while it was being deleted: a retry re-creates the store, which its owner asked to remove
+        " AND (SELECT a.after->>'event' = ANY(%(events)s) AND a.before->>'status' IS DISTINCT FROM 'deleting'"
+        " FROM audit_events a WHERE a.store_id = s.id"
+        " AND a.event = 'store.transition' ORDER BY a.id DESC LIMIT 1)"
         " ORDER BY status_changed_at LIMIT %(limit)s FOR UPDATE OF s SKIP LOCKED",
         {
             "max": max_retries,

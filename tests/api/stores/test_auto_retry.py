@@ -31,18 +31,23 @@ async def pool(settings: Settings, database_url: str, db: Any) -> AsyncIterator[
 
 
 def fail(
-    db: Any, store_id: str, seconds_ago: float, error: str = "Stalled: RetriesExceeded", event: str = "failed"
+    db: Any,
+    store_id: str,
+    seconds_ago: float,
+    error: str = "Stalled: RetriesExceeded",
+    event: str = "failed",
+    was: str = "provisioning",
 ) -> None:
-    """The store failed `seconds_ago`, by `event` (its transition's audit row says which)."""
+    """The store failed `seconds_ago`, by `event`, from status `was` (its transition's audit row says)."""
     db.execute(
         "UPDATE stores SET status = 'failed', error = %s,"
         " status_changed_at = now() - make_interval(secs => %s) WHERE id = %s",
         (error, seconds_ago, store_id),
     )
     db.execute(
-        "INSERT INTO audit_events (event, actor, store_id, after)"
-        " VALUES ('store.transition', 'test', %s, %s)",
-        (store_id, Jsonb({"status": "failed", "event": event})),
+        "INSERT INTO audit_events (event, actor, store_id, before, after)"
+        " VALUES ('store.transition', 'test', %s, %s, %s)",
+        (store_id, Jsonb({"status": was}), Jsonb({"status": "failed", "event": event})),
     )
 
 
@@ -127,6 +132,18 @@ async def test_a_failure_a_retry_cannot_cure_waits_for_a_person(
     fail(db, closed, seconds_ago=60, error="pull request closed", event="proposal_closed")
     fail(db, timed_out, seconds_ago=60, error="not ready within 600s", event="timed_out")
     assert await AutoRetry(pool, POLICY, tick_s=1).retry_due() == [timed_out]
+
+
+async def test_a_store_that_failed_while_being_deleted_is_never_retried_back_into_git(
+    pool: AsyncConnectionPool[Any], tenant: Any, new_store: Any, db: Any
+) -> None:
+    """A retry re-creates the store: for one that timed out while it was being deleted, that would
+    bring back what its owner asked to remove. Deleting it again is theirs to do."""
+    deleting, updating = (new_store(tenant, f"shop-{n}")["id"] for n in range(2))
+    fail(db, deleting, seconds_ago=60, error="not removed within 600s", event="timed_out", was="deleting")
+    fail(db, updating, seconds_ago=60, error="not ready within 600s", event="timed_out", was="updating")
+    assert await AutoRetry(pool, POLICY, tick_s=1).retry_due() == [updating]
+    assert row(db, deleting)["status"] == "failed" and retries_queued(db, deleting) == 0
 
 
 def test_the_backoff_doubles_and_stops_at_the_cap() -> None:
