@@ -22,7 +22,8 @@ from storefleet.api.domain.lifecycle import Event, StoreStatus
 from storefleet.api.domain.store_rows import StoreRow
 from storefleet.api.stores.backup_checks import check_backup, require_backups
 from storefleet.api.stores.cluster_service import ClusterAccess, require_cluster
-from storefleet.api.stores.service import commit_spec, get_visible, transition
+from storefleet.api.stores.service import get_visible, transition
+from storefleet.api.stores.updates import commit_spec
 from storefleet.renderer import velero
 from storefleet.renderer.backup_policy import restore_name, schedule_name
 from storefleet.renderer.manifests import store_labels

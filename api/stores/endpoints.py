@@ -12,7 +12,7 @@ from storefleet.api.core.services import services
 from storefleet.api.db.dependencies import DbConnection
 from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.api.domain.store_rows import StoreQuery
-from storefleet.api.stores import from_backup, service
+from storefleet.api.stores import from_backup, service, updates
 from storefleet.api.stores.cluster_endpoints import router as cluster_router
 from storefleet.api.stores.cluster_endpoints import store_cluster_access
 from storefleet.api.stores.guardrails import CreationLimits
@@ -181,7 +181,7 @@ async def update_store(
 ) -> StoreOut:
     """Change theme (WooCommerce), branding (Medusa) and/or plan: `202`, state `updating`, a new
     commit. A request that changes nothing answers `200` with the store as it is."""
-    store, changed = await service.update_store(conn, actor, store_id, body)
+    store, changed = await updates.update_store(conn, actor, store_id, body)
     if not changed:
         response.status_code = status.HTTP_200_OK
     return present(store)

@@ -9,7 +9,8 @@ from storefleet.api.domain import audit
 from storefleet.api.domain import stores_repository as repository
 from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.api.domain.store_rows import StoreRow
-from storefleet.api.stores.service import StoreBusy, get_visible
+from storefleet.api.stores.service import get_visible
+from storefleet.api.stores.updates import StoreBusy
 
 _GONE = frozenset({StoreStatus.DELETING, StoreStatus.DELETED})
 

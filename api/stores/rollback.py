@@ -19,7 +19,8 @@ from storefleet.api.core.errors import Conflict, NotFound
 from storefleet.api.db.pool import Connection
 from storefleet.api.domain.store_rows import StoreRow
 from storefleet.api.fleet.reader import FleetReader, HistoryEntry
-from storefleet.api.stores.service import apply_spec, delete_store, get_visible, spec_changes
+from storefleet.api.stores.service import delete_store, get_visible
+from storefleet.api.stores.updates import apply_spec, spec_changes
 from storefleet.renderer.manifests import store_dir
 from storefleet.renderer.spec import StoreSpec
 

@@ -23,7 +23,7 @@ from storefleet.api.domain import lifecycle_service as lifecycle
 from storefleet.api.domain import outbox_repository as outbox
 from storefleet.api.domain import stores_repository as repository
 from storefleet.api.domain.audit_repository import AuditEventRecord, AuditEventRow, AuditFilter
-from storefleet.api.domain.lifecycle import INITIAL, Event, StoreStatus, accepts, next_status
+from storefleet.api.domain.lifecycle import INITIAL, Event, StoreStatus
 from storefleet.api.domain.lifecycle_service import InvalidStateTransition, Occurrence
 from storefleet.api.domain.lifecycle_service import StateConflict as StateConflict  # raised by `transition`
 from storefleet.api.domain.store_rows import NewStore, StoreQuery, StoreRow, StoreSummary
@@ -36,9 +36,9 @@ from storefleet.api.stores.guardrails import (
     creation_guarded,
 )
 from storefleet.api.stores.names import StoreNameError, validate_store_name
-from storefleet.api.stores.schemas import CreateStoreRequest, UpdateStoreRequest
+from storefleet.api.stores.schemas import CreateStoreRequest
 from storefleet.renderer.manifests import store_dir
-from storefleet.renderer.spec import Engine, StoreSpec
+from storefleet.renderer.spec import StoreSpec
 
 STORE_ID_PREFIX = "st"
 _STORE_ID = id_pattern(STORE_ID_PREFIX)
@@ -210,7 +210,7 @@ def _outbox_entry(
     )
 
 
-async def _enqueue(
+async def enqueue(
     conn: Connection, store: StoreRow, action: str, actor: Actor, params: dict[str, Any] | None = None
 ) -> None:
     await outbox.enqueue(conn, _outbox_entry(store, action, actor, params))
@@ -250,7 +250,7 @@ async def delete_store(
         updated = await transition(conn, store, Event.DELETE, actor, message=message, detail=params)
         await repository.set_final_backup(conn, store.id, final_backup)
         if final_backup is None:
-            await _enqueue(conn, updated, "delete", actor, params)
+            await enqueue(conn, updated, "delete", actor, params)
     return updated
 
 
@@ -276,7 +276,7 @@ async def retry(
     updated = await transition(conn, store, Event.RETRY, actor, message=message, detail=detail)
     updated = await _without_restore(conn, updated)
     await repository.mark_retry(conn, store.id, automatic=automatic)
-    await _enqueue(conn, updated, "retry", actor)
+    await enqueue(conn, updated, "retry", actor)
     return updated
 
 
@@ -287,51 +287,7 @@ async def store_events(
     return await audit.list_visible(conn, actor, AuditFilter(store_id=store.id), limit=limit, offset=offset)
 
 
-# ---- changes of desired state: update (rollback: rollback.py) ------------------------------------
-class StoreBusy(Conflict):
-    code = "STORE_BUSY"
-
-
-class TemplateLocked(Conflict):
-    code = "TEMPLATE_LOCKED"
-
-
-# Spec fields a change may carry; identity fields never change, nor does the template (see below).
-_EDITABLE = ("theme", "plan", "engine", "branding", "template")
-
-
-def spec_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    return {key: [before.get(key), after.get(key)] for key in _EDITABLE if before.get(key) != after.get(key)}
-
-
-async def apply_spec(
-    conn: Connection,
-    actor: Actor,
-    store: StoreRow,
-    spec: StoreSpec,
-    action: str,
-    params: dict[str, Any],
-) -> StoreRow:
-    """Take a new desired spec in any live status and enqueue its commit: a ready or failed store
-    moves to `updating`, a converging one keeps converging towards it (it is ready only at the newest
-    commit); a deleted or deleting store refuses (409)."""
-    status = store.status
-    # A restoring store takes a change only from git (a person's commit ends the restore), never
-    # through the API while the platform commits the restore's stages.
-    if status is StoreStatus.RESTORING or not accepts(status, Event.SPEC_CHANGED):
-        raise StoreBusy(f"The store is {status.value}; its desired state cannot change now.")
-    spec = _restore_ended(spec)
-    detail = {"action": action, **params}
-    if next_status(status, Event.SPEC_CHANGED) is not status:
-        await transition(conn, store, Event.SPEC_CHANGED, actor, message=MSG_AWAITING_COMMIT, detail=detail)
-    else:
-        await audit.record_many(conn, [_change_event(store, actor, detail)])
-    updated = await repository.update_spec(conn, store.id, spec.to_document(), spec.spec_hash)
-    await _enqueue(conn, updated, action, actor, params)
-    return updated
-
-
-def _restore_ended(spec: StoreSpec) -> StoreSpec:
+def restore_ended(spec: StoreSpec) -> StoreSpec:
     """A restore lives in the spec only while the store is restoring (the platform drops it when the
     restore ends): a change of a store that failed mid-restore puts its release back."""
     if spec.restore is None:
@@ -341,70 +297,10 @@ def _restore_ended(spec: StoreSpec) -> StoreSpec:
 
 async def _without_restore(conn: Connection, store: StoreRow) -> StoreRow:
     spec = StoreSpec.model_validate(store.spec)
-    ended = _restore_ended(spec)
+    ended = restore_ended(spec)
     if ended is spec:
         return store
     return await repository.update_spec(conn, store.id, ended.to_document(), ended.spec_hash)
-
-
-async def commit_spec(
-    conn: Connection, store: StoreRow, spec: StoreSpec, actor: Actor, params: dict[str, Any]
-) -> StoreRow:
-    """The store's new desired spec and its commit (an `update` in the outbox), in the caller's
-    transaction, after the caller's lifecycle event."""
-    updated = await repository.update_spec(conn, store.id, spec.to_document(), spec.spec_hash)
-    await _enqueue(conn, updated, "update", actor, params)
-    return updated
-
-
-def _change_event(store: StoreRow, actor: Actor, detail: dict[str, Any]) -> AuditEventRow:
-    return audit.event_row(
-        "store.changed",
-        actor,
-        store_id=store.id,
-        tenant=store.owner_id,
-        before={"status": store.status, "spec": store.spec},
-        detail=detail,
-    )
-
-
-async def update_store(
-    conn: Connection, actor: Actor, store_id: str, req: UpdateStoreRequest
-) -> tuple[StoreRow, bool]:
-    """(store, changed). A request that changes nothing changes no state and makes no commit."""
-    async with conn.transaction():
-        store = await get_visible(conn, actor, store_id, for_update=True)
-        current = StoreSpec.model_validate(store.spec)
-        wanted = _wanted_changes(current, req)
-        spec = StoreSpec.model_validate({**current.to_document(), **wanted})
-        changes = spec_changes(current.to_document(), spec.to_document())
-        if not changes:
-            return store, False
-        return await apply_spec(conn, actor, store, spec, "update", {"changes": changes}), True
-
-
-def _engine_only(field: str, engine_name: str) -> ValidationFailed:
-    message = f"applies to {engine_name} stores only"
-    return ValidationFailed(
-        f"{field}: {message}", details=[{"field": field, "message": message, "type": "value_error"}]
-    )
-
-
-def _wanted_changes(current: StoreSpec, req: UpdateStoreRequest) -> dict[str, Any]:
-    """The spec fields the request sets, checked against the store: a theme is WooCommerce's, a
-    branding Medusa's, and the template seeded the catalogue the owner has since made their own."""
-    wanted = req.model_dump(exclude_none=True, mode="json")
-    if current.engine is Engine.MEDUSA and "theme" in wanted:
-        raise _engine_only("theme", "WooCommerce")
-    if current.engine is Engine.WOOCOMMERCE and "branding" in wanted:
-        raise _engine_only("branding", "Medusa")
-    if req.template is not None and req.template is not current.catalogue:
-        raise TemplateLocked(
-            f"The store was seeded from the '{current.catalogue.value}' template; changing it to "
-            f"'{req.template.value}' would overwrite the owner's catalogue. Create a new store instead."
-        )
-    wanted.pop("template", None)
-    return wanted
 
 
 async def store_history(
