@@ -17,13 +17,12 @@ from urllib3.exceptions import HTTPError
 
 from storefleet.api.core import request_context
 from storefleet.api.core.actor import Actor
-from storefleet.api.db.pool import Connection
 from storefleet.api.domain import deletion_stages, restore_stages
 from storefleet.api.domain import lifecycle_service as lifecycle
 from storefleet.api.domain import stores_repository as repository
 from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.api.domain.lifecycle_service import Occurrence
-from storefleet.api.domain.store_rows import ConvergingStore
+from storefleet.api.domain.store_rows import ConvergingStore, StoreRow
 from storefleet.api.metrics import registry as metrics
 from storefleet.reconciler_watch.cluster import Cluster
 from storefleet.reconciler_watch.credentials import credentials_secret
@@ -196,28 +195,34 @@ class StoreUpdater:
                 await lifecycle.set_progress(conn, messages)
 
     async def _transitions(self, moves: list[Decided]) -> None:
-        """Several transitions in one transaction. A store that moved meanwhile is skipped before
+        """Several transitions in one transaction, in a few statements: the stores locked in one
+        read, the events offered together per request they act for (each audit row carries its
+        store's), the ready ones recorded in one write. A store that moved meanwhile is skipped before
         anything is written for it, so the others still commit."""
         async with self._pool.connection() as conn, conn.transaction():
-            made = [move for move in moves if await self._transition(conn, *move)]
+            current = await repository.get_stores(conn, [row.id for row, *_ in moves], for_update=True)
+            by_request: dict[str | None, list[tuple[Decided, Occurrence[StoreRow]]]] = {}
+            for move in moves:
+                row, _, decision, observed = move
+                store = current.get(row.id)
+                if store is None or store.status != row.status:
+                    continue  # it moved while we looked (an API call, another watcher): judge it again later
+                detail = {"reason": decision.reason, "observed_revision": observed.revision}
+                verdict = Occurrence(
+                    store, observed_event(decision), decision.message, decision.error, detail
+                )
+                by_request.setdefault(row.last_request_id, []).append((move, verdict))
+            made: list[Decided] = []
+            for request_id, group in by_request.items():
+                with request_context.acting_for(request_id):
+                    moved = {r.id for r in await lifecycle.offer_many(conn, [v for _, v in group], WATCHER)}
+                made += [move for move, _ in group if move[0].id in moved]
+            await repository.record_ready_many(conn, [
+                (row.id, view.setup_key, observed.revision)
+                for row, view, decision, observed in made if decision.status is StoreStatus.READY
+            ])  # fmt: skip
         for row, _, decision, _ in made:
             self._transitioned(row, decision)
-
-    async def _transition(
-        self, conn: Connection, row: ConvergingStore, view: StoreView, decision: Decision, observed: Observed
-    ) -> bool:
-        assert decision.status is not None
-        detail = {"reason": decision.reason, "observed_revision": observed.revision}
-        store = await repository.get_store(conn, row.id, for_update=True)
-        if store is None or store.status != row.status:
-            return False  # it moved while we looked (an API call, another watcher): judge it again later
-        verdict = Occurrence(store, observed_event(decision), decision.message, decision.error, detail)
-        with request_context.acting_for(row.last_request_id):
-            if await lifecycle.offer(conn, verdict, WATCHER) is None:
-                return False
-        if decision.status is StoreStatus.READY:
-            await repository.record_ready(conn, row.id, view.setup_key, observed.revision)
-        return True
 
     @staticmethod
     def _transitioned(row: ConvergingStore, decision: Decision) -> None:

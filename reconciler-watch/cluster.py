@@ -96,6 +96,11 @@ class NamespaceObjects:
     forbidden: tuple[str, ...] = ()
 
 
+# Objects per page of a list: big enough that a page costs one round trip among many objects, small
+# enough that a page's JSON and objects are a few megabytes.
+LIST_PAGE = 500
+
+
 class Gone(Exception):
     """The watch's resourceVersion is too old (HTTP 410): relist."""
 
@@ -149,8 +154,36 @@ class Cluster(FluxDriftEvents, VeleroObjects, VolumeObjects, LimitObjects, Secre
 
     def list_objects(self, resource: Resource) -> tuple[list[dict[str, Any]], str]:
         """Every object (as plain JSON) and the list's resourceVersion."""
-        body = self._get_json(self._list_fn(resource), **self._list_kwargs(resource))
-        return list(body.get("items") or []), str((body.get("metadata") or {}).get("resourceVersion") or "")
+        items: list[dict[str, Any]] = []
+        version = ""
+        for page, listed in self.list_pages(resource):
+            items.extend(page)
+            version = listed
+        return items, version
+
+    def list_pages(
+        self, resource: Resource, limit: int = LIST_PAGE
+    ) -> Iterator[tuple[list[dict[str, Any]], str]]:
+        """The list in pages of `limit` objects (`limit`/`continue`: one snapshot), each with the list's
+        resourceVersion: a reader keeps what it needs of a page before the next one is decoded, so a
+        list of 10,000 objects never sits whole in memory as JSON and as objects. Gone when the
+        snapshot expired between two pages (the reader lists again)."""
+        token = None
+        while True:
+            extra: dict[str, Any] = {"_continue": token} if token else {}
+            try:
+                body = self._get_json(
+                    self._list_fn(resource), limit=limit, **extra, **self._list_kwargs(resource)
+                )
+            except ApiException as exc:
+                if exc.status == 410:
+                    raise Gone(str(exc.reason)) from exc
+                raise
+            metadata = body.get("metadata") or {}
+            yield list(body.get("items") or []), str(metadata.get("resourceVersion") or "")
+            token = metadata.get("continue")
+            if not token:
+                return
 
     def watch_objects(
         self, resource: Resource, resource_version: str, timeout_s: int

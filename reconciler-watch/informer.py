@@ -149,10 +149,22 @@ class Informer:
         return obj if self._transform is None else self._transform(obj)
 
     def _relist(self) -> None:
-        items, version = self._cluster.list_objects(self.resource)
-        fresh = {object_key(obj): self._keep(obj) for obj in items}
+        """List page by page, keeping what the cache keeps of each object as it comes (a transformed
+        kind never holds its whole list), then swap the cache and report what changed."""
+        before = self._cache  # only this thread writes the cache
+        fresh: dict[Key, dict[str, Any] | None] = {}
+        synced: list[dict[str, Any]] = []
+        version = ""
+        for page, listed in self._cluster.list_pages(self.resource):
+            version = listed
+            for obj in page:
+                key = object_key(obj)
+                kept = fresh[key] = self._keep(obj)
+                if self._transform is None:
+                    synced.append(obj)
+                elif kept != before.get(key):
+                    synced.append(_reference(obj))
         with self._lock:
-            before = self._cache
             gone = [obj for key, obj in before.items() if key not in fresh]
             self._cache, self._by_namespace = {}, {}
             for key, kept in fresh.items():
@@ -164,9 +176,8 @@ class Informer:
         self.forbidden = False
         for obj in gone:
             self._sink("DELETED", obj)
-        for obj in items:
-            if self._transform is None or fresh[object_key(obj)] != before.get(object_key(obj)):
-                self._sink("SYNCED", obj)
+        for obj in synced:
+            self._sink("SYNCED", obj)
         self.synced.set()
 
     def _watch(self, stop: threading.Event) -> None:
@@ -191,3 +202,10 @@ class Informer:
                 self._sink(kind, obj)
             if stop.is_set():
                 return
+
+
+def _reference(obj: dict[str, Any]) -> dict[str, Any]:
+    """What a relist reports of an object the cache keeps transformed: its name, namespace and labels
+    (the sink needs no more; the whole object is not kept until the list ends)."""
+    meta = obj.get("metadata") or {}
+    return {"metadata": {key: meta[key] for key in ("name", "namespace", "labels") if key in meta}}

@@ -159,6 +159,25 @@ def _spec_hash(meta: dict[str, Any]) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+# What the watcher's caches keep of a HelmRelease, a Job or a namespace (`slim_object`): the metadata it
+# reads, the status, and of the spec only what is named. A HelmRelease's values and a Job's pod
+# template are most of their size, and a watcher holds every store's.
+_KEPT_METADATA = ("name", "namespace", "uid", "labels", "annotations", "generation", "resourceVersion",
+                  "creationTimestamp", "deletionTimestamp")  # fmt: skip
+RELEASE_SPEC_READ = ("driftDetection",)  # rotation.flux_reverts_password
+
+
+def slim_object(obj: dict[str, Any], spec_keys: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The cached copy of `obj`: apiVersion, kind, the metadata read, the status, `spec_keys` of the spec."""
+    meta, spec = _mapping(obj.get("metadata")), _mapping(obj.get("spec"))
+    slim: dict[str, Any] = {key: obj[key] for key in ("apiVersion", "kind", "status") if key in obj}
+    slim["metadata"] = {key: meta[key] for key in _KEPT_METADATA if key in meta}
+    picked = {key: spec[key] for key in spec_keys if key in spec}
+    if picked:
+        slim["spec"] = picked
+    return slim
+
+
 def parse_helmrelease(obj: dict[str, Any], contains_commit: bool | None) -> FluxRelease:
     meta, status = _mapping(obj.get("metadata")), _mapping(obj.get("status"))
     observed = status.get("observedGeneration")

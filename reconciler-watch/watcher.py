@@ -56,7 +56,9 @@ from storefleet.reconciler_watch.namespace_limits import LIMITS_UNREAD
 from storefleet.reconciler_watch.nudge import Nudger
 from storefleet.reconciler_watch.observation_reads import ObservationReads
 from storefleet.reconciler_watch.observed import (
+    RELEASE_SPEC_READ,
     Observed,
+    slim_object,
     store_view,
 )
 from storefleet.reconciler_watch.pod_health import (
@@ -147,9 +149,15 @@ class ClusterWatcher(ObservationReads):
         self.evaluations = 0
 
     def _transform(self, resource: Resource) -> Transform | None:
-        if resource != self._pods:
-            return None
-        return partial(slim_pod, restarts=self.config.crash_loop.restarts)
+        """What each cache keeps: of pods their crash facts; of HelmReleases, Jobs and namespaces what
+        the watcher reads (`slim_object`); Applications and the rest whole (a decision reads their spec)."""
+        if resource == self._pods:
+            return partial(slim_pod, restarts=self.config.crash_loop.restarts)
+        if resource == HELMRELEASES:
+            return partial(slim_object, spec_keys=RELEASE_SPEC_READ)
+        if resource in (SETUP_JOBS, ROTATION_JOBS, NAMESPACES):
+            return slim_object
+        return None
 
     # ---- events from the informer threads -------------------------------------------------------------
     def _sink(self, resource: Resource) -> Any:

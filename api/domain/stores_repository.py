@@ -425,11 +425,20 @@ async def running_store_specs(conn: Connection, scope: str | None = None) -> lis
 async def record_ready(conn: Connection, store_id: str, setup_key: str, revision: str | None) -> None:
     """A completed setup moves the setup generation on: the next setup change gets a Job of its own.
     A ready store's automatic retries start again from none."""
+    await record_ready_many(conn, [(store_id, setup_key, revision)])
+
+
+async def record_ready_many(conn: Connection, ready: Sequence[tuple[str, str, str | None]]) -> None:
+    """`record_ready` of several stores, (id, setup key, observed revision) each, in one statement."""
+    if not ready:
+        return
+    ids, keys, revisions = (list(column) for column in zip(*ready, strict=True))
     await conn.execute(
-        "UPDATE stores SET setup_generation = setup_generation + (setup_done_key IS DISTINCT FROM %s)::int,"
-        " setup_done_key = %s, observed_revision = coalesce(%s, observed_revision), auto_retries = 0"
-        " WHERE id = %s",
-        (setup_key, setup_key, revision, store_id),
+        "UPDATE stores s SET setup_generation = s.setup_generation"
+        " + (s.setup_done_key IS DISTINCT FROM r.setup_key)::int, setup_done_key = r.setup_key,"
+        " observed_revision = coalesce(r.revision, s.observed_revision), auto_retries = 0"
+        " FROM unnest(%b::text[], %b::text[], %b::text[]) AS r(id, setup_key, revision) WHERE s.id = r.id",
+        (ids, keys, revisions),
     )
 
 

@@ -31,7 +31,7 @@ from storefleet.api.fleet.repository import FleetState
 from storefleet.api.fleet.service import FLEET_PUSHED_CHANNEL
 from storefleet.api.metrics import registry as metrics
 from storefleet.renderer.commit_message import CHANGE_ID
-from storefleet.renderer.manifests import CLUSTERS_DIR, TENANTS_DIR, fleet_root, parse_store_dir
+from storefleet.renderer.manifests import CLUSTERS_DIR, STORE_FILE, TENANTS_DIR, fleet_root, parse_store_dir
 from storefleet.renderer.model import CommitInfo
 
 log = logging.getLogger(__name__)
@@ -188,10 +188,13 @@ def _walk(repo: FleetRepository, head: str | None, last: str | None) -> _Walk:
 
 
 def _dir_state(repo: FleetRepository, sha: str, directory: str) -> sync_apply.DirState:
-    files = repo.read_directory(sha, directory)
-    if files is None:
-        return sync_apply.DirState(exists=False, store_yaml=None)
-    return sync_apply.DirState(exists=True, store_yaml=files.get("store.yaml"))
+    # store.yaml alone is read (one object lookup, no git process); only when it is missing is the
+    # directory listed, to tell a directory without store.yaml from a removed one.
+    store_yaml = repo.read_file(sha, f"{directory}/{STORE_FILE}")
+    if store_yaml is not None:
+        return sync_apply.DirState(exists=True, store_yaml=store_yaml)
+    exists = directory in repo.list_directories(sha, [directory])
+    return sync_apply.DirState(exists=exists, store_yaml=None)
 
 
 def _change_id(commit: CommitInfo) -> int | None:

@@ -40,6 +40,16 @@ EXPECTED = {
         "VmRSS peak during the largest wave",
         "rollout check: OK",
     ],
+    "b8_watcher_startup.py": [
+        "every store judged (ready), from the watcher's start",
+        "watcher VmHWM",
+        "emulators' share, apart",
+        "start-up check: OK",
+    ],
+    "b9_gitsync_catchup.py": [
+        "sync_once: fetch + walk + apply, until the database reflects them all",
+        "sync check: OK",
+    ],
 }
 
 

@@ -48,6 +48,9 @@ class RecordingCluster:
     def list_objects(self, resource: Resource) -> tuple[list[dict[str, Any]], str]:
         return copy.deepcopy(self.objects.get(resource.plural, [])), "1"
 
+    def list_pages(self, resource: Resource, limit: int = 500) -> Iterator[tuple[list[dict[str, Any]], str]]:
+        yield self.list_objects(resource)
+
     def watch_objects(self, resource: Resource, version: str, timeout_s: int) -> Iterator[Any]:
         return iter(())
 

@@ -14,6 +14,7 @@ import pytest
 
 from storefleet.reconciler_watch.cluster import NAMESPACES, STORE_PODS, Cluster, Resource
 from storefleet.reconciler_watch.informer import Informer
+from storefleet.reconciler_watch.observed import slim_object
 from storefleet.reconciler_watch.pod_health import slim_pod
 from storefleet_demo.kube.cluster import KubeCluster
 from storefleet_demo.kube.store import ObjectStore
@@ -71,8 +72,8 @@ class EndsAtOnce:
     def __init__(self) -> None:
         self.watches = 0
 
-    def list_objects(self, resource: Resource) -> tuple[list[dict[str, Any]], str]:
-        return [], "1"
+    def list_pages(self, resource: Resource, limit: int = 500) -> Iterator[tuple[list[dict[str, Any]], str]]:
+        yield [], "1"
 
     def watch_objects(self, resource: Resource, version: str, timeout_s: int) -> Iterator[tuple[str, Any]]:
         self.watches += 1
@@ -135,6 +136,30 @@ def test_a_transformed_cache_keeps_and_reports_only_what_the_transform_keeps(kub
         wait_for(lambda: ("DELETED", "looping-1") in seen.events, what="the deletion")
     assert seen.events == [("SYNCED", "looping-1"), ("MODIFIED", "looping-1"), ("DELETED", "looping-1")]
     assert informer.items() == []
+
+
+class SmallPages(Cluster):
+    def list_pages(self, resource: Resource, limit: int = 2) -> Iterator[tuple[list[dict[str, Any]], str]]:
+        return super().list_pages(resource, limit)
+
+
+def test_a_list_comes_in_pages_and_a_slim_cache_keeps_each_page_as_it_comes(kube_api: KubeCluster) -> None:
+    cluster = SmallPages(kube_api.api_client())
+    core: Any = cluster._core
+    names = [f"st-paged{n:05d}" for n in range(5)]
+    for name in names:
+        core.create_namespace({"metadata": {"name": name, "labels": {"storefleet.io/store": name}}})
+    pages = list(cluster.list_pages(NAMESPACES))
+    assert [len(page) for page, _ in pages] == [2, 2, 1]
+    assert len({version for _, version in pages}) == 1  # one snapshot
+    seen = Recorder()
+    informer = Informer(cluster, NAMESPACES, seen, watch_timeout_s=1, transform=slim_object)
+    with running(informer):
+        assert informer.synced.wait(5)
+        assert sorted(seen.events) == [("SYNCED", name) for name in names]
+        kept = informer.get("", names[0])
+        assert kept is not None and kept["metadata"]["labels"]["storefleet.io/store"] == names[0]
+        assert "managedFields" not in kept["metadata"] and "spec" not in kept
 
 
 def test_a_kind_the_platform_may_not_list_is_said_once_and_tried_again_quietly(

@@ -116,6 +116,22 @@ def test_bad_hand_edits_are_reported_not_applied(
     assert "fleet.invalid_store_dir" in events
 
 
+def test_a_directory_left_without_store_yaml_is_reported_not_deleted(
+    client: TestClient, tenant: Any, sync: Any, human: Any, db: Any, ready_store: Any
+) -> None:
+    store = ready_store
+    sync()
+    human.pull()
+    human.git("rm", "-q", f"tenants/{tenant.id}/{store['id']}/store.yaml")
+    human.git("commit", "-qm", "drop the store's store.yaml only")
+    human.git("push", "-q", "origin", "HEAD:main")
+    report = sync()
+    assert report.actions == [f"ignored {store['id']}: the directory has no store.yaml"]
+    assert _store(client, tenant, store["id"])["status"] == "ready"
+    events = [r["event"] for r in db.execute("SELECT event FROM audit_events WHERE event LIKE 'fleet.%'")]
+    assert events == ["fleet.invalid_store_dir"]
+
+
 def test_rewritten_history_pauses_the_sync_until_rebaselined(
     client: TestClient, admin: Any, tenant: Any, sync: Any, human: Any, ready_store: Any
 ) -> None:
