@@ -192,6 +192,9 @@ class Settings(BaseSettings):
         default="least_loaded", alias="PLACEMENT_POLICY"
     )
     run_watcher: bool = Field(default=False, alias="RUN_WATCHER")
+    # The cluster is a simulation (a demo or test platform): health says so, and the dashboard's
+    # status bar tells everyone that stores there are not real.
+    demo_cluster: bool = Field(default=False, alias="DEMO_CLUSTER")
     # One active cluster watcher per cluster and one git-side sync per fleet repo across replicas
     # (api/db/leadership.py): a standby tries for the lead every LEADER_POLL_S; a leader checks its
     # session every LEADER_CHECK_S and stands down when it broke.

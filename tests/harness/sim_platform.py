@@ -28,7 +28,12 @@ from tests.kube.flux_double import FluxDouble
 
 SIMULATED_SETUP_LOG = "setup finished\npublishable-key=pk_simulated0000000000000000\n"
 # The dashboard's tests create several stores in a row as one user: no cooldown there.
-PLATFORM_ENV = {"STORE_CREATION_COOLDOWN_S": "0", "WATCH_TICK_S": "0.5", "FLEET_SYNC_INTERVAL_S": "0.5"}
+PLATFORM_ENV = {
+    "STORE_CREATION_COOLDOWN_S": "0",
+    "WATCH_TICK_S": "0.5",
+    "FLEET_SYNC_INTERVAL_S": "0.5",
+    "DEMO_CLUSTER": "true",  # health and the status bar say the cluster is simulated
+}
 
 
 def _wait_healthy(url: str, platform: subprocess.Popen[bytes], timeout_s: float = 90) -> None:
