@@ -36,5 +36,7 @@ export default defineConfig({
   projects: [
     { name: "story", testMatch: "dashboard.spec.ts" },
     { name: "a11y", testMatch: "a11y.spec.ts", dependencies: ["story"] },
+    // The overview with data and the status bar; alone with `--project=overview --no-deps`.
+    { name: "overview", testMatch: "overview.spec.ts", dependencies: ["story"] },
   ],
 });
