@@ -107,6 +107,8 @@ test("a tenant's overview and status bar: their stores, no internals", async ({ 
   await expect(status).toContainText("Simulated cluster");
   await expect(status).not.toContainText(/database|watcher|fleet:/);
   await expect(status.getByRole("link")).toHaveCount(0);
+  // The charts' chunk is this context's first: wait for it before the screenshot and axe.
+  await expect(page.getByRole("figure", { name: "Stores over time" }).locator("canvas")).toBeVisible();
   await page.screenshot({ path: `${SCREENSHOTS}/21-overview-tenant-360px.png`, fullPage: true });
   await expectAccessible(page, "overview (tenant, 360 px)");
   expect(consoleErrors(page)).toEqual([]);

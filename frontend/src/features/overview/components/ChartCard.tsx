@@ -1,3 +1,5 @@
+/* eslint-disable jsx-a11y/no-noninteractive-tabindex -- a table that scrolls must be reachable by
+   keyboard (axe: scrollable-region-focusable) */
 import { useId, useState, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader } from "@/components/ui/card";
@@ -19,7 +21,13 @@ function Legend({ spec }: { spec: ChartSpec }) {
 
 function DataTable({ spec, id }: { spec: ChartSpec; id: string }) {
   return (
-    <div id={id} className="mt-3 max-h-72 overflow-auto rounded border border-slate-200">
+    <div
+      id={id}
+      role="region"
+      aria-label={`${spec.title}: data`}
+      tabIndex={0}
+      className="mt-3 max-h-72 overflow-auto rounded border border-slate-200 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-600"
+    >
       <table className="w-full text-left text-sm">
         <caption className="sr-only">{spec.title}</caption>
         <thead className="sticky top-0 bg-slate-100">

@@ -3,7 +3,7 @@ import uPlot from "uplot";
 import { describe, expect, it } from "vitest";
 import { makeFleetStats } from "@/test/fixtures";
 import { provisioning, storesOverTime } from "../lib/charts";
-import { UPlotChart } from "./UPlotChart";
+import { categorySplits, UPlotChart } from "./UPlotChart";
 
 type Drawn = { opts: uPlot.Options; data: uPlot.AlignedData };
 /** What the last chart drawn was asked for (uPlot is a stand-in in tests: src/test/setup.ts). */
@@ -28,7 +28,14 @@ describe("a uPlot chart", () => {
     const { opts } = lastDrawn();
     const xAxis = opts.axes?.[0];
     const values = xAxis?.values as (u: unknown, splits: number[]) => string[];
-    expect(values(null, [0, 7])).toEqual(["0 s–30 s", "≥ 30.0 min"]);
+    expect(values(null, [0, 7])).toEqual(["0s–30s", "≥ 30m"]);
+    expect(opts.axes?.[1]?.incrs).toEqual(expect.arrayContaining([1, 2, 5, 10]));
     expect(opts.scales?.x?.range).toEqual([-0.5, 7.5]);
+  });
+
+  it("names every other category when the chart is narrow", () => {
+    const spec = provisioning(makeFleetStats());
+    expect(categorySplits(spec, 800)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(categorySplits(spec, 340)).toEqual([0, 2, 4, 6]);
   });
 });

@@ -6,6 +6,17 @@ import type { ChartSpec } from "../lib/charts";
 const HEIGHT = 220;
 // Grid lines at half opacity of a mid grey: faint on white and on slate-900 alike.
 const GRID = "rgba(128, 128, 128, 0.35)";
+// Tick steps for counts: never half a store.
+const WHOLE_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000];
+
+// The room one category label needs (CSS pixels); on a narrow chart only every n-th is named.
+const LABEL_WIDTH = 64;
+
+/** The categories named on the x axis: all of them when there is room, else every n-th. */
+export function categorySplits(spec: ChartSpec, width: number): number[] {
+  const every = Math.max(1, Math.ceil((LABEL_WIDTH * spec.x.length) / Math.max(width - 60, 1)));
+  return spec.x.filter((index) => index % every === 0);
+}
 
 function options(spec: ChartSpec, width: number, ink: string): uPlot.Options {
   const category = spec.kind === "category";
@@ -24,12 +35,12 @@ function options(spec: ChartSpec, width: number, ink: string): uPlot.Options {
         label: spec.xLabel,
         ...(category
           ? {
-              splits: () => spec.x,
+              splits: (u: uPlot) => categorySplits(spec, u.width),
               values: (_u: uPlot, splits: number[]) => splits.map((i) => spec.categories[i] ?? ""),
             }
           : {}),
       },
-      { ...axis, label: spec.yLabel },
+      { ...axis, label: spec.yLabel, ...(spec.counts ? { incrs: WHOLE_STEPS } : {}) },
     ],
     series: [
       {},

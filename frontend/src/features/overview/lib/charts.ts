@@ -23,6 +23,8 @@ export type ChartSpec = {
   bars: boolean;
   xLabel: string;
   yLabel: string;
+  /** The y axis counts things: whole-number ticks only. */
+  counts: boolean;
   series: ChartSeries[];
   /** The table's header and rows: the x label first, then one column per series. */
   columns: string[];
@@ -75,6 +77,7 @@ function timeChart(
     categories: [],
     bars: false,
     xLabel: `Time (per ${bucketWord(stats)})`,
+    counts: base.yLabel !== "Seconds",
     series,
     columns: [`Time (${bucketWord(stats)} starting)`, ...series.map((s) => s.label)],
     rows: rowsOf(xs, series, format),
@@ -119,7 +122,6 @@ export function commitToReady(stats: FleetStats): ChartSpec {
     [
       { label: "p50 (s)", values: lag.series.map((p) => p.p50_seconds ?? null), color: colour(0) },
       { label: "p95 (s)", values: lag.series.map((p) => p.p95_seconds ?? null), color: colour(1) },
-      { label: "Changes", values: lag.series.map((p) => p.count), color: colour(2) },
     ],
   );
 }
@@ -157,6 +159,7 @@ function categoryChart(
     x: categories.map((_, i) => i),
     categories,
     bars: true,
+    counts: true,
     series: [series],
     columns: [base.xLabel, series.label],
     rows: rowsOf(categories, [series]),
@@ -164,8 +167,13 @@ function categoryChart(
   };
 }
 
+/** A bin's bound, short enough for eight to share an axis: 30s, 2m. */
+function bound(seconds: number): string {
+  return seconds < 60 ? `${seconds}s` : `${seconds / 60}m`;
+}
+
 function binLabel(from: number, to: number | null | undefined): string {
-  return to === null || to === undefined ? `≥ ${formatSeconds(from)}` : `${formatSeconds(from)}–${formatSeconds(to)}`;
+  return to === null || to === undefined ? `≥ ${bound(from)}` : `${bound(from)}–${bound(to)}`;
 }
 
 export function provisioning(stats: FleetStats): ChartSpec {

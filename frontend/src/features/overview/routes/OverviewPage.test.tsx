@@ -56,8 +56,8 @@ describe("fleet overview", () => {
     await user.click(toggle);
     expect(toggle).toHaveAttribute("aria-expanded", "true");
     const table = within(provisioning).getByRole("table", { name: "Provisioning duration" });
-    expect(within(table).getByRole("row", { name: "2.0 min–5.0 min 2" })).toBeInTheDocument();
-    expect(within(table).getByRole("row", { name: "≥ 30.0 min 0" })).toBeInTheDocument();
+    expect(within(table).getByRole("row", { name: "2m–5m 2" })).toBeInTheDocument();
+    expect(within(table).getByRole("row", { name: "≥ 30m 0" })).toBeInTheDocument();
     const failures = screen.getByRole("figure", { name: "Failures by reason" });
     await user.click(within(failures).getByRole("button", { name: /Show data as table/ }));
     expect(within(failures).getByRole("row", { name: "Timed out 1" })).toBeInTheDocument();
