@@ -76,11 +76,11 @@ def stores_over_time(window: Window, live_now: int, moves: Sequence[BucketMoves]
     for move in moves:
         created[move.bucket] += move.created
         deleted[move.bucket] += move.deleted
+    starts = window.starts()
     series: list[StoresAt] = []
     live = live_now - created[-1] + deleted[-1]
     for index in reversed(range(window.buckets)):
-        series.append(StoresAt(at=window.starts()[index], stores=live, created=created[index],
-                               deleted=deleted[index]))  # fmt: skip
+        series.append(StoresAt(at=starts[index], stores=live, created=created[index], deleted=deleted[index]))
         live = live - created[index] + deleted[index]
     return series[::-1]
 
