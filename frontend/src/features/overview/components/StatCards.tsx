@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { Link } from "react-router-dom";
 import { Card } from "@/components/ui/card";
 import { cn } from "@/lib/utils";
@@ -37,11 +38,12 @@ function StatCard({ title, value, to, tone }: { title: string; value: number; to
   );
 }
 
-function Group({ title, children }: { title: string; children: React.ReactNode }) {
+/** A titled row of cards; `narrow` for a group that shares the row with another (half the width). */
+function Group({ title, narrow = false, children }: { title: string; narrow?: boolean; children: ReactNode }) {
   return (
     <section aria-label={title}>
       <h2 className="mb-2 text-sm font-semibold text-slate-700">{title}</h2>
-      <ul className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">{children}</ul>
+      <ul className={cn("grid grid-cols-2 gap-3 sm:grid-cols-3", !narrow && "lg:grid-cols-6")}>{children}</ul>
     </section>
   );
 }
@@ -65,7 +67,7 @@ export function StatCards({ counts }: { counts: Counts }) {
         {counts.by_status.map(byStatus)}
       </Group>
       <div className="grid gap-4 md:grid-cols-2">
-        <Group title="By engine">
+        <Group title="By engine" narrow>
           {counts.by_engine.map((count) => (
             <StatCard
               key={count.key}
@@ -75,7 +77,7 @@ export function StatCards({ counts }: { counts: Counts }) {
             />
           ))}
         </Group>
-        <Group title="By plan">
+        <Group title="By plan" narrow>
           {counts.by_plan.map((count) => (
             <StatCard key={count.key} title={label(PLAN_LABELS, count.key)} value={count.stores} />
           ))}
