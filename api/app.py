@@ -68,6 +68,7 @@ from storefleet.api.rollouts.controller import RolloutController
 from storefleet.api.rollouts.endpoints import router as rollouts_router
 from storefleet.api.rollouts.endpoints import store_router as store_rollouts_router
 from storefleet.api.settings import ConfigurationError, Settings
+from storefleet.api.stats.endpoints import router as stats_router
 from storefleet.api.stores.auto_retry import AutoRetry, RetryPolicy
 from storefleet.api.stores.cluster_clients import ClusterClients
 from storefleet.api.stores.cluster_port import StoreCluster
@@ -93,6 +94,7 @@ _ROUTERS = (
     rollouts_router,
     store_rollouts_router,
     usage_router,
+    stats_router,
     drift_router,
     backups_router,
     store_deletion_router,

@@ -144,7 +144,8 @@ class Settings(BaseSettings):
     kube_context: str | None = Field(default=None, alias="KUBE_CONTEXT")
     kube_in_cluster: bool = Field(default=False, alias="KUBE_IN_CLUSTER")
     # The cluster is the simulated one of `storefleet up --demo-cluster` (which sets it): health reports
-    # `cluster.simulated`, and every message the watcher writes on a store starts with "simulated: ".
+    # `simulated` (and `checks.cluster.simulated`), the dashboard's status bar tells everyone that
+    # stores there are not real, and every message the watcher writes on a store starts with "simulated: ".
     demo_cluster: bool = Field(default=False, alias="DEMO_CLUSTER")
     provisioning_timeout_s: float = Field(default=600.0, gt=0, alias="PROVISIONING_TIMEOUT_S")
     deletion_timeout_s: float = Field(default=600.0, gt=0, alias="DELETION_TIMEOUT_S")

@@ -38,5 +38,7 @@ export default defineConfig({
     { name: "a11y", testMatch: "a11y.spec.ts", dependencies: ["story"] },
     // The fleet log and the accounts screens; alone: `--project=accounts --no-deps`.
     { name: "accounts", testMatch: "accounts.spec.ts", dependencies: ["story"] },
+    // The overview with data and the status bar; alone with `--project=overview --no-deps`.
+    { name: "overview", testMatch: "overview.spec.ts", dependencies: ["story"] },
   ],
 });

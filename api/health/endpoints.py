@@ -23,6 +23,8 @@ class ComponentHealth(BaseModel):
 class HealthReport(BaseModel):
     status: Literal["ok", "degraded"]
     version: str
+    cluster_configured: bool = Field(description="a cluster is set (KUBECONFIG or KUBE_IN_CLUSTER)")
+    simulated: bool = Field(description="the cluster is a simulation (DEMO_CLUSTER): its stores are not real")
     checks: dict[str, ComponentHealth] = Field(
         description="database, fleet (writer, circuit, sync), cluster (watches), watcher (lag_seconds)"
     )
@@ -31,12 +33,23 @@ class HealthReport(BaseModel):
 READINESS_CHECK = "database"
 
 
+class HealthSummary(BaseModel):
+    """The platform's health in one line, without its components (the dashboard's status bar for tenants)."""
+
+    status: Literal["ok", "degraded"]
+    cluster_configured: bool
+    simulated: bool
+
+
 async def _report(request: Request) -> tuple[bool, dict[str, Any]]:
     results = await run_checks(services(request).health_checks)
     healthy = all(result.healthy for result in results.values())
+    settings = services(request).settings
     body = {
         "status": "ok" if healthy else "degraded",
         "version": __version__,
+        "cluster_configured": settings.cluster_configured,
+        "simulated": settings.demo_cluster,
         "checks": {name: {"status": r.status, **r.details} for name, r in results.items()},
     }
     return healthy, body
@@ -55,6 +68,18 @@ async def health(request: Request) -> JSONResponse:
     """Component health: 200 when every component is healthy, 503 otherwise, with the details."""
     healthy, body = await _report(request)
     return JSONResponse(body, status_code=200 if healthy else 503)
+
+
+@router.get("/api/v1/health/summary", operation_id="getHealthSummary")
+async def summary(request: Request) -> HealthSummary:
+    """Whether the platform is healthy, and whether its cluster is set or simulated; which component
+    is not healthy is in the full report. Always 200: the status is in the body."""
+    healthy, body = await _report(request)
+    return HealthSummary(
+        status="ok" if healthy else "degraded",
+        cluster_configured=body["cluster_configured"],
+        simulated=body["simulated"],
+    )
 
 
 @router.get("/health/live", operation_id="getLiveness")

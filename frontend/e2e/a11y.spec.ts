@@ -90,6 +90,7 @@ test("sign-in and registration, blank and with errors", async () => {
 test("a new tenant's empty store list and an admin-only page", async ({ browser }) => {
   await withNewcomer(browser, async (newPage) => {
     await register(newPage, newcomer);
+    await newPage.goto("/stores");
     await expect(newPage.getByRole("heading", { name: "Create your first store" })).toBeVisible();
     await check(newPage, "stores, empty (360 px)");
     await newPage.goto("/admin/health");
@@ -100,6 +101,7 @@ test("a new tenant's empty store list and an admin-only page", async ({ browser 
 
 test("the store list, with stores and with none matching", async () => {
   await signIn(page, admin);
+  await page.goto("/stores");
   await expect(page.getByRole("link", { name: `medusa-${run}` })).toBeVisible();
   await check(page, "stores");
   await page.getByLabel("Search by name").fill("no-such-store");

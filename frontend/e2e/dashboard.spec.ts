@@ -50,6 +50,7 @@ test("the first user to register becomes the admin", async () => {
   await adminPage.screenshot({ path: `${SCREENSHOTS}/02-register.png`, fullPage: true });
   await register(adminPage, admin);
   await expect(adminPage.getByRole("banner").getByText("admin", { exact: true })).toBeVisible();
+  await adminPage.goto("/stores");
   await expect(adminPage.getByRole("heading", { name: "Create your first store" })).toBeVisible();
   await adminPage.screenshot({ path: `${SCREENSHOTS}/03-stores-empty.png`, fullPage: true });
 });
@@ -129,6 +130,7 @@ test("rolling back to the first commit previews and restores its settings", asyn
 test("a tenant sees only their own stores, even by direct URL", async () => {
   await register(tenantPage, tenant);
   await expect(tenantPage.getByRole("banner").getByText("tenant", { exact: true })).toBeVisible();
+  await tenantPage.goto("/stores");
   await expect(tenantPage.getByRole("heading", { name: "Create your first store" })).toBeVisible();
   await tenantPage.screenshot({ path: `${SCREENSHOTS}/08-tenant-360px.png`, fullPage: true });
   await tenantPage.goto(wooPath);

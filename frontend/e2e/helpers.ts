@@ -47,13 +47,16 @@ export function consoleErrors(page: Page): string[] {
   return (page as Page & { consoleErrors?: string[] }).consoleErrors ?? [];
 }
 
+/** Where signing in or registering leads: the overview, at the root. */
+const LANDING = /^http:\/\/127\.0\.0\.1:\d+\/$/;
+
 export async function register(page: Page, user: User): Promise<void> {
   await page.goto("/register");
   await page.getByLabel("E-mail").fill(user.email);
   await page.getByLabel("User name").fill(user.username);
   await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/stores$/);
+  await expect(page).toHaveURL(LANDING);
 }
 
 export async function signIn(page: Page, user: User): Promise<void> {
@@ -61,7 +64,7 @@ export async function signIn(page: Page, user: User): Promise<void> {
   await page.getByLabel("E-mail or user name").fill(user.username);
   await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/stores$/);
+  await expect(page).toHaveURL(LANDING);
 }
 
 export type NewStore = {

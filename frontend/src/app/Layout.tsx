@@ -1,6 +1,7 @@
 import { NavLink, Outlet } from "react-router-dom";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { StatusBar } from "@/features/status";
 import { clearSession, useSession } from "@/lib/session";
 import { cn } from "@/lib/utils";
 
@@ -27,6 +28,9 @@ export function Layout() {
           <div className="flex flex-wrap items-center gap-3">
             <span className="font-semibold">storefleet</span>
             <nav aria-label="Main" className="flex flex-wrap gap-1">
+              <NavLink to="/" end className={navClass}>
+                Overview
+              </NavLink>
               <NavLink to="/stores" className={navClass}>
                 Stores
               </NavLink>
@@ -75,6 +79,7 @@ export function Layout() {
           )}
         </div>
       </header>
+      <StatusBar />
       <main id="main" className="mx-auto max-w-6xl px-4 py-6">
         <Outlet />
       </main>

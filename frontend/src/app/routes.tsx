@@ -1,11 +1,12 @@
 import { Suspense, type ReactNode } from "react";
-import { Link, Navigate, type RouteObject } from "react-router-dom";
+import { Link, type RouteObject } from "react-router-dom";
 import { PageHeader } from "@/components/PageHeader";
 import { Skeleton } from "@/components/ui/skeleton";
 import { AccountPage, UsersPage } from "@/features/accounts";
 import { HealthPage } from "@/features/admin";
 import { AuditPage } from "@/features/audit";
 import { LoginPage, RegisterPage } from "@/features/auth";
+import { OverviewPage } from "@/features/overview";
 import { DriftPage } from "@/features/drift";
 import { FleetLogPage } from "@/features/fleet-log";
 import { RolloutDetailPage, RolloutsPage, StoreRollouts } from "@/features/rollouts";
@@ -59,7 +60,7 @@ export const routes: RouteObject[] = [
           </RequireAuth>
         ),
         children: [
-          { path: "/", element: <Navigate to="/stores" replace /> },
+          { path: "/", element: <OverviewPage /> },
           { path: "/stores", element: <StoresPage /> },
           { path: "/stores/new", element: <CreateStorePage /> },
           {

@@ -291,3 +291,75 @@ export function makeRollout(overrides: Partial<Schemas["RolloutOut"]> = {}): Sch
     ...overrides,
   };
 }
+
+/** The status bar's answers on every signed-in page: a healthy platform with a real cluster. */
+export const HEALTHY_REPORT: Schemas["HealthReport"] = {
+  status: "ok",
+  version: "1.0.0",
+  cluster_configured: true,
+  simulated: false,
+  checks: { database: { status: "ok" } },
+};
+
+export const statusBarHandlers = [
+  http.get(`${API}/health/summary`, () =>
+    HttpResponse.json({ status: "ok", cluster_configured: true, simulated: false }),
+  ),
+  http.get(`${API}/health`, () => HttpResponse.json(HEALTHY_REPORT)),
+];
+
+const HOURS = ["2026-01-01T00:00:00Z", "2026-01-01T01:00:00Z", "2026-01-01T02:00:00Z"] as const;
+
+/** GET /fleet/stats over three hourly buckets: 5 stores (1 failed, 1 degraded), a few changes. */
+export function makeFleetStats(overrides: Partial<Schemas["FleetStats"]> = {}): Schemas["FleetStats"] {
+  const edges = [0, 30, 60, 120, 300, 600, 1200, 1800];
+  return {
+    scope: "fleet",
+    window: { since: HOURS[0], until: "2026-01-01T02:30:00Z", bucket: "hour" },
+    counts: {
+      total: 5,
+      by_status: [
+        { key: "failed", stores: 1 },
+        { key: "degraded", stores: 1 },
+        { key: "ready", stores: 3 },
+      ],
+      by_engine: [
+        { key: "medusa", stores: 2 },
+        { key: "woocommerce", stores: 3 },
+      ],
+      by_plan: [{ key: "small", stores: 5 }],
+    },
+    stores_over_time: [
+      { at: HOURS[0], stores: 3, created: 1, deleted: 0 },
+      { at: HOURS[1], stores: 4, created: 1, deleted: 0 },
+      { at: HOURS[2], stores: 5, created: 1, deleted: 0 },
+    ],
+    provisioning: {
+      count: 3,
+      p50_seconds: 95,
+      p95_seconds: 280,
+      histogram: edges.map((from, i) => ({
+        from_seconds: from,
+        to_seconds: edges[i + 1] ?? null,
+        stores: i === 3 ? 2 : i === 4 ? 1 : 0,
+      })),
+    },
+    commit_to_ready: {
+      count: 2,
+      p50_seconds: 40,
+      p95_seconds: 58,
+      series: [
+        { at: HOURS[0], count: 1, p50_seconds: 20, p95_seconds: 20 },
+        { at: HOURS[1], count: 1, p50_seconds: 60, p95_seconds: 60 },
+        { at: HOURS[2], count: 0, p50_seconds: null, p95_seconds: null },
+      ],
+    },
+    changes: [
+      { at: HOURS[0], create: 1, update: 2, delete: 0, rollback: 0, retry: 0 },
+      { at: HOURS[1], create: 1, update: 0, delete: 0, rollback: 1, retry: 0 },
+      { at: HOURS[2], create: 1, update: 0, delete: 0, rollback: 0, retry: 1 },
+    ],
+    failures: [{ reason: "timed_out", failures: 1 }],
+    ...overrides,
+  };
+}

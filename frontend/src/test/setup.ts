@@ -1,6 +1,6 @@
 import "@testing-library/jest-dom/vitest";
 import { cleanup } from "@testing-library/react";
-import { afterAll, afterEach, beforeAll } from "vitest";
+import { afterAll, afterEach, beforeAll, vi } from "vitest";
 import { reloadSessionFromStorage } from "@/lib/session";
 import { server } from "./server";
 
@@ -38,3 +38,18 @@ globalThis.ResizeObserver ??= ResizeObserverStub as unknown as typeof ResizeObse
 Element.prototype.scrollIntoView ??= function scrollIntoView() {};
 Element.prototype.hasPointerCapture ??= () => false;
 Element.prototype.releasePointerCapture ??= () => {};
+
+// jsdom has no canvas: uPlot is replaced by a stand-in that keeps what it was asked to draw
+// (options and data), so a test can check a chart's axes and series without pixels.
+vi.mock("uplot", () => {
+  class FakeUPlot {
+    static paths = { bars: () => () => null };
+    static drawn: { opts: unknown; data: unknown }[] = [];
+    constructor(opts: unknown, data: unknown) {
+      FakeUPlot.drawn.push({ opts, data });
+    }
+    setSize(): void {}
+    destroy(): void {}
+  }
+  return { default: FakeUPlot };
+});

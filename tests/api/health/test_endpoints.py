@@ -73,3 +73,28 @@ def test_watcher_lag_is_the_oldest_commit_the_cluster_has_not_caught_up_with(
     watcher = response.json()["checks"]["watcher"]
     assert response.status_code == 503 and watcher["status"] == "degraded"
     assert watcher["stores_waiting"] == 1 and 899 < watcher["lag_seconds"] < 1000
+
+
+def test_health_says_whether_the_cluster_is_set_or_simulated(client: TestClient) -> None:
+    report = client.get("/api/v1/health").json()
+    assert (report["cluster_configured"], report["simulated"]) == (False, False)
+    assert client.get("/api/v1/health/summary").json() == {
+        "status": "ok",
+        "cluster_configured": False,
+        "simulated": False,
+    }
+    settings = app_services(client.app).settings
+    app_services(client.app).settings = settings.model_copy(update={"demo_cluster": True})
+    assert client.get("/api/v1/health").json()["simulated"] is True
+
+
+def test_the_summary_names_no_component(client: TestClient) -> None:
+    async def down() -> Any:
+        from storefleet.api.health.checks import CheckResult
+
+        return CheckResult("down", {"error": "OperationalError"})
+
+    app_services(client.app).health_checks["fleet"] = down
+    summary = client.get("/api/v1/health/summary")
+    assert summary.status_code == 200
+    assert summary.json() == {"status": "degraded", "cluster_configured": False, "simulated": False}

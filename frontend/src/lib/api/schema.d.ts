@@ -225,6 +225,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/fleet/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Fleet Stats
+         * @description The fleet's stores now (by status, engine and plan) and, over the window, stores over time,
+         *     provisioning durations, commit → ready lag, changes by action and failures by reason, bucketed by
+         *     hour (windows up to 7 days) or by day. Admins see the fleet; a tenant sees their own stores.
+         */
+        get: operations["getFleetStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/fleet/sync/rebaseline": {
         parameters: {
             query?: never;
@@ -258,6 +280,27 @@ export interface paths {
          * @description Component health: 200 when every component is healthy, 503 otherwise, with the details.
          */
         get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Summary
+         * @description Whether the platform is healthy, and whether its cluster is set or simulated; which component
+         *     is not healthy is in the full report. Always 200: the status is in the body.
+         */
+        get: operations["getHealthSummary"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1152,6 +1195,39 @@ export interface components {
          * @enum {string}
          */
         ChangeKind: "chart_version" | "image_tag" | "values_patch";
+        /** ChangesAt */
+        ChangesAt: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Create
+             * @default 0
+             */
+            create: number;
+            /**
+             * Delete
+             * @default 0
+             */
+            delete: number;
+            /**
+             * Retry
+             * @default 0
+             */
+            retry: number;
+            /**
+             * Rollback
+             * @default 0
+             */
+            rollback: number;
+            /**
+             * Update
+             * @default 0
+             */
+            update: number;
+        };
         /** ClusterList */
         ClusterList: {
             /** Items */
@@ -1227,6 +1303,17 @@ export interface components {
              * @description Bumped by every change; the `ETag` a PATCH may name in `If-Match`
              */
             version: number;
+        };
+        /** CommitToReadyStats */
+        CommitToReadyStats: {
+            /** Count */
+            count: number;
+            /** P50 Seconds */
+            p50_seconds: number | null;
+            /** P95 Seconds */
+            p95_seconds: number | null;
+            /** Series */
+            series: components["schemas"]["LagAt"][];
         };
         /**
          * ComponentHealth
@@ -1482,6 +1569,16 @@ export interface components {
             /** Message */
             message: string;
         };
+        /** FailureReason */
+        FailureReason: {
+            /** Failures */
+            failures: number;
+            /**
+             * Reason
+             * @description the lifecycle event that failed the store (failed, timed_out, ...)
+             */
+            reason: string;
+        };
         /** FleetCommitOut */
         FleetCommitOut: {
             /**
@@ -1540,6 +1637,25 @@ export interface components {
              * @description `cursor` of the next, older page; null on the last
              */
             next_cursor: number | null;
+        };
+        /** FleetStats */
+        FleetStats: {
+            /** Changes */
+            changes: components["schemas"]["ChangesAt"][];
+            commit_to_ready: components["schemas"]["CommitToReadyStats"];
+            counts: components["schemas"]["StoreCounts"];
+            /** Failures */
+            failures: components["schemas"]["FailureReason"][];
+            provisioning: components["schemas"]["ProvisioningStats"];
+            /**
+             * Scope
+             * @description fleet: every store (admins); tenant: your own
+             * @enum {string}
+             */
+            scope: "fleet" | "tenant";
+            /** Stores Over Time */
+            stores_over_time: components["schemas"]["StoresAt"][];
+            window: components["schemas"]["StatsWindow"];
         };
         /** FleetStatus */
         FleetStatus: {
@@ -1628,12 +1744,49 @@ export interface components {
                 [key: string]: components["schemas"]["ComponentHealth"];
             };
             /**
+             * Cluster Configured
+             * @description a cluster is set (KUBECONFIG or KUBE_IN_CLUSTER)
+             */
+            cluster_configured: boolean;
+            /**
+             * Simulated
+             * @description the cluster is a simulation (DEMO_CLUSTER): its stores are not real
+             */
+            simulated: boolean;
+            /**
              * Status
              * @enum {string}
              */
             status: "ok" | "degraded";
             /** Version */
             version: string;
+        };
+        /**
+         * HealthSummary
+         * @description The platform's health in one line, without its components (the dashboard's status bar for tenants).
+         */
+        HealthSummary: {
+            /** Cluster Configured */
+            cluster_configured: boolean;
+            /** Simulated */
+            simulated: boolean;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "degraded";
+        };
+        /** HistogramBin */
+        HistogramBin: {
+            /** From Seconds */
+            from_seconds: number;
+            /** Stores */
+            stores: number;
+            /**
+             * To Seconds
+             * @description None: no upper bound
+             */
+            to_seconds: number | null;
         };
         /** HistoryEntryOut */
         HistoryEntryOut: {
@@ -1699,6 +1852,13 @@ export interface components {
             /** Tls */
             tls: boolean;
         };
+        /** KeyCount */
+        KeyCount: {
+            /** Key */
+            key: string;
+            /** Stores */
+            stores: number;
+        };
         /**
          * KubeconfigFileAccess
          * @description A kubeconfig file on the platform's pods (e.g. a mounted Secret): an absolute path. It need not
@@ -1747,6 +1907,21 @@ export interface components {
             name: string;
             /** Namespace */
             namespace: string;
+        };
+        /** LagAt */
+        LagAt: {
+            /**
+             * At
+             * Format: date-time
+             * @description the bucket's start (of the commits)
+             */
+            at: string;
+            /** Count */
+            count: number;
+            /** P50 Seconds */
+            p50_seconds: number | null;
+            /** P95 Seconds */
+            p95_seconds: number | null;
         };
         /**
          * LiveUsage
@@ -1858,6 +2033,17 @@ export interface components {
              * @description One word, as `kubectl get pods` shows it (Running, CrashLoopBackOff…)
              */
             status: string;
+        };
+        /** ProvisioningStats */
+        ProvisioningStats: {
+            /** Count */
+            count: number;
+            /** Histogram */
+            histogram: components["schemas"]["HistogramBin"][];
+            /** P50 Seconds */
+            p50_seconds: number | null;
+            /** P95 Seconds */
+            p95_seconds: number | null;
         };
         /** RegisterRequest */
         RegisterRequest: {
@@ -2127,12 +2313,45 @@ export interface components {
             /** Tenants */
             tenants?: string[];
         };
+        /** StatsWindow */
+        StatsWindow: {
+            /**
+             * Bucket
+             * @description the width of each series' buckets
+             * @enum {string}
+             */
+            bucket: "hour" | "day";
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
+            /**
+             * Until
+             * Format: date-time
+             */
+            until: string;
+        };
         /** StoreCluster */
         StoreCluster: {
             /** Name */
             name: string;
             /** Region */
             region: string | null;
+        };
+        /**
+         * StoreCounts
+         * @description Stores not deleted, now. `by_status` lists `failed` and `degraded` first.
+         */
+        StoreCounts: {
+            /** By Engine */
+            by_engine: components["schemas"]["KeyCount"][];
+            /** By Plan */
+            by_plan: components["schemas"]["KeyCount"][];
+            /** By Status */
+            by_status: components["schemas"]["KeyCount"][];
+            /** Total */
+            total: number;
         };
         /**
          * StoreCredentials
@@ -2471,6 +2690,24 @@ export interface components {
             storage_gib: number;
             /** Store Id */
             store_id: string;
+        };
+        /** StoresAt */
+        StoresAt: {
+            /**
+             * At
+             * Format: date-time
+             * @description the bucket's start
+             */
+            at: string;
+            /** Created */
+            created: number;
+            /** Deleted */
+            deleted: number;
+            /**
+             * Stores
+             * @description stores not deleted at the bucket's end (or at `until`)
+             */
+            stores: number;
         };
         /**
          * Template
@@ -3648,6 +3885,70 @@ export interface operations {
             };
         };
     };
+    getFleetStats: {
+        parameters: {
+            query?: {
+                /** @description ending now; default 24h */
+                range?: ("24h" | "7d" | "30d") | null;
+                /** @description instead of `range`: the window's start */
+                since?: string | null;
+                /** @description with `since`: the end (default now) */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetStats"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token, or an expired, revoked or invalid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STATS_RANGE_INVALID`, `STATS_RANGE_TOO_LONG` (over 90 days), or `VALIDATION_ERROR` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: too many requests from this client (`API_RATE_LIMIT_*`); a route's own limits may answer 429 with their own codes */
+            429: {
+                headers: {
+                    /** @description requests allowed in the window of the limit closest to exhaustion */
+                    "RateLimit-Limit"?: number;
+                    /** @description every limit this route counts against: `<requests>;w=<window seconds>`, … */
+                    "RateLimit-Policy"?: string;
+                    /** @description requests left in that window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until that window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before the next request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     rebaselineFleetSync: {
         parameters: {
             query?: never;
@@ -3739,6 +4040,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HealthReport"];
+                };
+            };
+        };
+    };
+    getHealthSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthSummary"];
                 };
             };
         };

@@ -6,7 +6,7 @@ import { LoginForm } from "../components/LoginForm";
 
 /** Only paths inside the dashboard may be returned to after signing in. */
 function safeNext(next: string | null): string {
-  return next && next.startsWith("/") && !next.startsWith("//") ? next : "/stores";
+  return next && next.startsWith("/") && !next.startsWith("//") ? next : "/";
 }
 
 export function LoginPage() {

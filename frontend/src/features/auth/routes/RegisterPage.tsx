@@ -7,7 +7,7 @@ import { RegisterForm } from "../components/RegisterForm";
 export function RegisterPage() {
   const navigate = useNavigate();
   const session = useSession();
-  if (session) return <Navigate to="/stores" replace />;
+  if (session) return <Navigate to="/" replace />;
   return (
     <AuthCard
       title="Create your account"
@@ -26,7 +26,7 @@ export function RegisterPage() {
         </>
       }
     >
-      <RegisterForm onRegistered={() => navigate("/stores", { replace: true })} />
+      <RegisterForm onRegistered={() => navigate("/", { replace: true })} />
     </AuthCard>
   );
 }

@@ -2,7 +2,7 @@ import { screen } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import { clearSession, readSession } from "@/lib/session";
-import { API, apiError, makeUser, signIn } from "@/test/fixtures";
+import { API, apiError, makeFleetStats, makeUser, signIn } from "@/test/fixtures";
 import { renderApp } from "@/test/render";
 import { server } from "@/test/server";
 
@@ -41,7 +41,7 @@ describe("sign in and registration", () => {
     expect(await screen.findByText("That e-mail is already registered.")).toBeInTheDocument();
   });
 
-  it("registers, keeps the session and opens the stores", async () => {
+  it("registers, keeps the session and opens the overview", async () => {
     server.use(
       http.post(`${API}/auth/register`, () =>
         HttpResponse.json(
@@ -54,7 +54,11 @@ describe("sign in and registration", () => {
           { status: 201 },
         ),
       ),
-      storesEmpty,
+      http.get(`${API}/fleet/stats`, () =>
+        HttpResponse.json(
+          makeFleetStats({ counts: { total: 0, by_status: [], by_engine: [], by_plan: [] }, failures: [] }),
+        ),
+      ),
       me,
     );
     const { user } = renderApp("/register");
@@ -62,7 +66,8 @@ describe("sign in and registration", () => {
     await user.type(screen.getByLabelText("User name"), "ana");
     await user.type(screen.getByLabelText("Password"), "long-enough");
     await user.click(screen.getByRole("button", { name: "Create account" }));
-    expect(await screen.findByRole("heading", { name: "Create your first store" })).toBeInTheDocument();
+    expect(await screen.findByRole("heading", { name: "Fleet overview" })).toBeInTheDocument();
+    expect(await screen.findByText("No stores yet")).toBeInTheDocument();
     expect(readSession()?.user.role).toBe("admin");
   });
 

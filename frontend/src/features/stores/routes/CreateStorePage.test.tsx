@@ -1,7 +1,7 @@
 import { act, screen } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { describe, expect, it, vi } from "vitest";
-import { API, apiError, createPageHandlers, makeStore, makeStoreUsage, signIn } from "@/test/fixtures";
+import { API, apiError, createPageHandlers, makeStore, signIn, storeDetailHandlers } from "@/test/fixtures";
 import { renderApp } from "@/test/render";
 import { server } from "@/test/server";
 
@@ -33,17 +33,7 @@ describe("creating a store", () => {
         body = await request.json();
         return HttpResponse.json(created, { status: 202 });
       }),
-      http.get(`${API}/stores/st-new0000001`, () => HttpResponse.json(created)),
-      http.get(`${API}/stores/st-new0000001/history`, () => HttpResponse.json({ commits: [] })),
-      http.get(`${API}/stores/st-new0000001/resources`, () => HttpResponse.json({}, { status: 503 })),
-      http.get(`${API}/stores/st-new0000001/rollouts`, () => HttpResponse.json([])),
-      http.get(`${API}/stores/st-new0000001/usage`, () =>
-        HttpResponse.json(makeStoreUsage({ store_id: "st-new0000001" })),
-      ),
-      http.get(`${API}/stores/st-new0000001/backups`, () =>
-        HttpResponse.json({ store_id: "st-new0000001", enabled: false, schedule: null, backups: [] }),
-      ),
-      http.get(`${API}/audit`, () => HttpResponse.json({ events: [], total: 0, limit: 200, offset: 0 })),
+      ...storeDetailHandlers(created, []),
     );
     const { user, router } = renderApp("/stores/new");
     await user.type(await screen.findByLabelText("Store name"), "fresh-shop");
