@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request, status
 
 from storefleet.api.auth.dependencies import AdminActor, CurrentActor
-from storefleet.api.core.errors import NotFound
 from storefleet.api.core.openapi import error_responses
 from storefleet.api.core.services import services
 from storefleet.api.db.dependencies import DbConnection
@@ -19,10 +18,6 @@ from storefleet.api.stores.presenter import render_profile
 router = APIRouter(tags=["stores"])
 
 StoreId = Annotated[str, Path(max_length=64, description="Store id, e.g. st-abcdefgh23")]
-
-
-class MoveNotFound(NotFound):
-    code = "MOVE_NOT_FOUND"
 
 
 @router.post(
@@ -61,11 +56,10 @@ async def move_store(
 @router.get(
     "/{store_id}/move",
     operation_id="getStoreMove",
-    responses=error_responses(404, _404="`STORE_NOT_FOUND`; `MOVE_NOT_FOUND`: the store was never moved"),
+    responses=error_responses(404, _404="`STORE_NOT_FOUND`"),
 )
-async def get_store_move(store_id: StoreId, conn: DbConnection, actor: CurrentActor) -> StoreMoveOut:
-    """The store's latest move (its owner or an admin): its stage, target, and how it ended."""
+async def get_store_move(store_id: StoreId, conn: DbConnection, actor: CurrentActor) -> StoreMoveOut | None:
+    """The store's latest move (its owner or an admin): its stage, target, and how it ended; `null`
+    when it was never moved (a read states the fact: every store page asks it)."""
     latest = await move.latest_move(conn, actor, store_id)
-    if latest is None:
-        raise MoveNotFound("The store was never moved to another cluster.")
-    return StoreMoveOut.model_validate(latest, from_attributes=True)
+    return None if latest is None else StoreMoveOut.model_validate(latest, from_attributes=True)

@@ -188,9 +188,7 @@ export function storeDetailHandlers(
     http.get(`${API}/stores/${store.id}/backups`, () =>
       HttpResponse.json({ store_id: store.id, enabled: false, schedule: null, backups: [] }),
     ),
-    http.get(`${API}/stores/${store.id}/move`, () =>
-      apiError(404, "MOVE_NOT_FOUND", "The store was never moved to another cluster."),
-    ),
+    http.get(`${API}/stores/${store.id}/move`, () => HttpResponse.json(null)),
     http.get(`${API}/auth/me`, () => HttpResponse.json(makeUser())),
     templatesHandler,
   ];

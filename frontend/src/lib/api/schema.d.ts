@@ -574,7 +574,8 @@ export interface paths {
         };
         /**
          * Get Store Move
-         * @description The store's latest move (its owner or an admin): its stage, target, and how it ended.
+         * @description The store's latest move (its owner or an admin): its stage, target, and how it ended; `null`
+         *     when it was never moved (a read states the fact: every store page asks it).
          */
         get: operations["getStoreMove"];
         put?: never;
@@ -5371,7 +5372,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StoreMoveOut"];
+                    "application/json": components["schemas"]["StoreMoveOut"] | null;
                 };
             };
             /** @description `UNAUTHORIZED`: no bearer token, or an expired, revoked or invalid one */
@@ -5383,7 +5384,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `STORE_NOT_FOUND`; `MOVE_NOT_FOUND`: the store was never moved */
+            /** @description `STORE_NOT_FOUND` */
             404: {
                 headers: {
                     [name: string]: unknown;

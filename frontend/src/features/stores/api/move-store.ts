@@ -1,6 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap, type Schemas } from "@/lib/api/client";
-import { isApiError } from "@/lib/api/errors";
 import { backoffInterval } from "@/lib/polling";
 import { storeKeys } from "./keys";
 
@@ -15,12 +14,8 @@ export function moveInFlight(move: StoreMove | null | undefined): boolean {
 
 /** The store's latest move to another cluster; null when it was never moved. */
 export async function getStoreMove(storeId: string): Promise<StoreMove | null> {
-  try {
-    return await unwrap(api.GET("/api/v1/stores/{store_id}/move", { params: { path: { store_id: storeId } } }));
-  } catch (error) {
-    if (isApiError(error, "MOVE_NOT_FOUND")) return null;
-    throw error;
-  }
+  const move = await unwrap(api.GET("/api/v1/stores/{store_id}/move", { params: { path: { store_id: storeId } } }));
+  return move ?? null;
 }
 
 /** Followed while the move is in flight: its stage and message change as the watcher carries it on. */

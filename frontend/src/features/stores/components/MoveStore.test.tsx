@@ -55,7 +55,7 @@ describe("moving a store to another cluster", () => {
   it("shows everyone that the store is moving, and offers a tenant no action", async () => {
     signIn();
     server.use(
-      http.get(`${API}/stores/${store.id}/move`, () => HttpResponse.json(makeMove())), // before the default 404
+      http.get(`${API}/stores/${store.id}/move`, () => HttpResponse.json(makeMove())), // before the default: never moved
       ...storeDetailHandlers(store),
     );
     renderApp(`/stores/${store.id}`);
