@@ -147,6 +147,14 @@ class StoreWrites:
 
 
 @dataclass(frozen=True, slots=True)
+class ListPosition:
+    """A store's place in the store list's order (newest first: `created_at`, then `id`, descending)."""
+
+    created_at: datetime
+    id: str
+
+
+@dataclass(frozen=True, slots=True)
 class StoreQuery:
     owner_id: str | None  # None: every owner (admins)
     status: str | None
@@ -156,6 +164,15 @@ class StoreQuery:
     name_contains: str | None = None
     template: str | None = None
     pinned: bool | None = None
+    after: ListPosition | None = None  # keyset page: the stores after this one (then `offset` is 0)
+    count_total: bool = True  # False: skip the count (a count over 100,000 stores costs ~20 ms)
+
+
+@dataclass(frozen=True, slots=True)
+class StorePage:
+    stores: list[StoreSummary]
+    total: int | None  # None when the query asked not to count
+    next_after: ListPosition | None  # the last store of the page, when more follow it
 
 
 def _typed(columns: dict[str, Any]) -> dict[str, Any]:

@@ -21,7 +21,9 @@ from storefleet.api.domain.store_rows import (
 from storefleet.api.domain.store_rows import (
     STORE_COLUMNS,
     ConvergingStore,
+    ListPosition,
     NewStore,
+    StorePage,
     StoreQuery,
     StoreRow,
     StoreSummary,
@@ -107,7 +109,7 @@ def _contains_pattern(text: str | None) -> str | None:
     return f"%{escaped}%"
 
 
-async def list_stores(conn: Connection, query: StoreQuery) -> tuple[list[StoreSummary], int]:
+async def list_stores(conn: Connection, query: StoreQuery) -> StorePage:
     where = (
         Where()
         .add_if("owner_id = %s", query.owner_id)
@@ -120,18 +122,31 @@ async def list_stores(conn: Connection, query: StoreQuery) -> tuple[list[StoreSu
         where.add("status = %s", query.status)
     else:
         where.add("status <> 'deleted'")  # deleted stores are history: shown only when asked for
+    total = await _count(conn, where) if query.count_total else None
+    if query.after is not None:
+        # Keyset page: a row comparison the (created_at DESC, id DESC) indexes start from, so a page
+        # deep in 100,000 stores costs what the first one does (an OFFSET walks every row before it).
+        where.add("(created_at, id) < (%s, %s)", query.after.created_at, query.after.id)
     # Deferred join: find the page's ids on the (partial) index first, then fetch only those rows,
     # so a deep offset never sorts whole rows. The list omits `spec`: no list response shows it.
+    # One row more than the page tells whether another page follows.
     page = sql.SQL(
         "WITH page AS (SELECT id, created_at FROM stores{}"
         " ORDER BY created_at DESC, id DESC LIMIT %s OFFSET %s)"
         " SELECT {} FROM stores JOIN page USING (id, created_at) ORDER BY created_at DESC, id DESC"
     ).format(where.sql(), sql.SQL(_LIST_COLUMNS))
     cur = conn.cursor(row_factory=_SUMMARY)
-    rows = await (await cur.execute(page, [*where.params, query.limit, query.offset])).fetchall()
+    rows = await (await cur.execute(page, [*where.params, query.limit + 1, query.offset])).fetchall()
+    stores = rows[: query.limit]
+    more = len(rows) > query.limit
+    next_after = ListPosition(stores[-1].created_at, stores[-1].id) if more else None
+    return StorePage(stores, total, next_after)
+
+
+async def _count(conn: Connection, where: Where) -> int:
     count = sql.SQL("SELECT count(*) AS n FROM stores{}").format(where.sql())
     total_row = await (await conn.execute(count, where.params)).fetchone()
-    return rows, int(total_row["n"]) if total_row else 0
+    return int(total_row["n"]) if total_row else 0
 
 
 async def update_spec(conn: Connection, store_id: str, spec: dict[str, Any], spec_hash: str) -> StoreRow:

@@ -162,9 +162,12 @@ class StoreOut(BaseModel):
 
 class StoreList(BaseModel):
     stores: list[StoreOut]
-    total: int
+    total: int | None = Field(description="Stores matching the filters; null with `include_total=false`")
     limit: int
     offset: int
+    next_cursor: str | None = Field(
+        default=None, description="Pass as `cursor` for the next page; null on the last page"
+    )
 
 
 class UpdateStoreRequest(BaseModel):

@@ -26,7 +26,7 @@ from storefleet.api.domain.audit_repository import AuditEventRecord, AuditEventR
 from storefleet.api.domain.lifecycle import INITIAL, Event, StoreStatus
 from storefleet.api.domain.lifecycle_service import InvalidStateTransition, Occurrence
 from storefleet.api.domain.lifecycle_service import StateConflict as StateConflict  # raised by `transition`
-from storefleet.api.domain.store_rows import NewStore, StoreQuery, StoreRow, StoreSummary
+from storefleet.api.domain.store_rows import ListPosition, NewStore, StorePage, StoreQuery, StoreRow
 from storefleet.api.fleet.reader import FleetReader, HistoryEntry
 from storefleet.api.stores.guardrails import (
     CREATION_REFUSALS,
@@ -36,6 +36,7 @@ from storefleet.api.stores.guardrails import (
     creation_guarded,
 )
 from storefleet.api.stores.names import StoreNameError, validate_store_name
+from storefleet.api.stores.page_cursor import MalformedCursor, decode_cursor
 from storefleet.api.stores.schemas import CreateStoreRequest
 from storefleet.renderer.manifests import store_dir
 from storefleet.renderer.spec import StoreSpec
@@ -225,7 +226,23 @@ async def get_visible(conn: Connection, actor: Actor, store_id: str, *, for_upda
     return store
 
 
-async def list_visible(conn: Connection, actor: Actor, query: StoreQuery) -> tuple[list[StoreSummary], int]:
+class InvalidCursor(ValidationFailed):
+    code = "INVALID_CURSOR"
+
+
+def page_position(cursor: str | None, offset: int) -> ListPosition | None:
+    """Where a keyset page starts: after the store the cursor names (None: an offset page)."""
+    if cursor is None:
+        return None
+    if offset:
+        raise InvalidCursor("Give either `cursor` or `offset`, not both.")
+    try:
+        return decode_cursor(cursor)
+    except MalformedCursor as error:
+        raise InvalidCursor(f"Bad `cursor`: {error}; pass a `next_cursor` of this list.") from None
+
+
+async def list_visible(conn: Connection, actor: Actor, query: StoreQuery) -> StorePage:
     if not actor.is_admin:
         query = replace(query, owner_id=actor.id)
     return await repository.list_stores(conn, query)

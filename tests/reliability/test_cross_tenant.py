@@ -1,9 +1,9 @@
 """A second tenant tries every store-scoped operation of the API on the first tenant's store.
 
 The operations come from the live OpenAPI document, so an endpoint added later is covered without
-editing this test. Each must answer exactly as for a store that does not exist (no existence leak): `404` for what an
-owner may do, the same `403` for any store where only admins may act,
-change nothing, and leave nothing about the store in what the second tenant can read.
+editing this test. Each must answer exactly as for a store that does not exist (no existence leak):
+`404` for what an owner may do, the same `403` for any store where only admins may act; change
+nothing, and leave nothing about the store in what the second tenant can read.
 """
 
 from __future__ import annotations

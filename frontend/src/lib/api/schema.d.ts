@@ -404,6 +404,10 @@ export interface paths {
          * List Stores
          * @description Stores visible to the caller, newest first. Deleted stores appear only with `status=deleted`.
          *     `owner_id` narrows an admin's view to one tenant; a tenant always sees only its own stores.
+         *     Pages: `next_cursor` (null on the last page) passed back as `cursor`, with the same filters,
+         *     gives the next page at the cost of the first however deep it is; `offset` keeps working but
+         *     walks every store before the page. Counting the matches (`total`) costs ~20 ms at 100,000
+         *     stores: a client walking pages asks for it once and then passes `include_total=false`.
          */
         get: operations["listStores"];
         put?: never;
@@ -2465,12 +2469,20 @@ export interface components {
         StoreList: {
             /** Limit */
             limit: number;
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page
+             */
+            next_cursor?: string | null;
             /** Offset */
             offset: number;
             /** Stores */
             stores: components["schemas"]["StoreOut"][];
-            /** Total */
-            total: number;
+            /**
+             * Total
+             * @description Stores matching the filters; null with `include_total=false`
+             */
+            total: number | null;
         };
         /**
          * StoreMoveOut
@@ -4456,7 +4468,12 @@ export interface operations {
                 /** @description admins */
                 owner_id?: string | null;
                 limit?: number;
+                /** @description Rows to skip; deep pages should use `cursor` */
                 offset?: number;
+                /** @description A `next_cursor` of this list: the page after it */
+                cursor?: string | null;
+                /** @description Count the matching stores (`total`); false: `total` is null, cheaper */
+                include_total?: boolean;
             };
             header?: never;
             path?: never;
@@ -4482,7 +4499,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `VALIDATION_ERROR`: the request does not match this schema; `details` lists each problem */
+            /** @description `VALIDATION_ERROR`, `INVALID_CURSOR` */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -39,6 +39,9 @@ export function StoresPage() {
   }
 
   const filtered = Boolean(filters.status || filters.engine || filters.q);
+  // The page asks for the count (the API's default), so `total` is always there; it pages by offset
+  // to show "Page N of M" and to keep a page in the URL (the API's cursor is for deep walks).
+  const total = stores.data?.total ?? 0;
   return (
     <>
       <PageHeader
@@ -59,11 +62,11 @@ export function StoresPage() {
         ) : (
           <>
             <p className="sr-only" aria-live="polite">
-              {stores.data.total} stores
+              {total} stores
             </p>
             <StoreList stores={stores.data.stores} />
             <Pagination
-              total={stores.data.total}
+              total={total}
               limit={PAGE_SIZE}
               offset={filters.offset}
               onOffsetChange={(offset) => update({ ...filters, offset })}
