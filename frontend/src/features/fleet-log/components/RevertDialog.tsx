@@ -1,5 +1,6 @@
 import { ConfirmDialog } from "@/components/ConfirmDialog";
 import { ErrorAlert } from "@/components/ErrorAlert";
+import { SettingChangesTable } from "@/components/SettingChangesTable";
 import { Alert } from "@/components/ui/alert";
 import { Skeleton } from "@/components/ui/skeleton";
 import type { FleetCommit } from "../api/list-fleet-commits";
@@ -7,10 +8,6 @@ import { useRevertPreview } from "../api/preview-revert";
 import { useRevertCommit } from "../api/revert-commit";
 
 type RevertDialogProps = { commit: FleetCommit | null; onClose: () => void };
-
-function shown(value: string | null): string {
-  return value ?? "(none)";
-}
 
 /** Confirm reverting one store's commit after seeing, from the store's rollback preview, what it changes. */
 export function RevertDialog({ commit, onClose }: RevertDialogProps) {
@@ -49,26 +46,7 @@ export function RevertDialog({ commit, onClose }: RevertDialogProps) {
         </Alert>
       )}
       {nothingToDo && <Alert tone="info">Reverting this commit would change nothing now.</Alert>}
-      {preview.data && preview.data.changes.length > 0 && (
-        <table className="w-full text-left text-sm" aria-label="What changes">
-          <thead>
-            <tr className="text-xs uppercase text-slate-600">
-              <th className="py-1 pr-2 font-medium">Setting</th>
-              <th className="py-1 pr-2 font-medium">Now</th>
-              <th className="py-1 font-medium">After</th>
-            </tr>
-          </thead>
-          <tbody>
-            {preview.data.changes.map((change) => (
-              <tr key={change.field} className="border-t border-slate-100">
-                <td className="py-1 pr-2 font-medium">{change.field}</td>
-                <td className="py-1 pr-2 text-red-800 line-through">{shown(change.current)}</td>
-                <td className="py-1 text-green-800">{shown(change.after)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {preview.data && preview.data.changes.length > 0 && <SettingChangesTable changes={preview.data.changes} />}
       <div className="mt-3">
         <ErrorAlert error={revert.error} title="The revert was refused" />
       </div>

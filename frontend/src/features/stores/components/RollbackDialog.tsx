@@ -1,5 +1,6 @@
 import { ConfirmDialog } from "@/components/ConfirmDialog";
 import { ErrorAlert } from "@/components/ErrorAlert";
+import { SettingChangesTable } from "@/components/SettingChangesTable";
 import { Alert } from "@/components/ui/alert";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useRollbackPreview } from "../api/preview-rollback";
@@ -7,10 +8,6 @@ import { useRollbackStore } from "../api/rollback-store";
 import type { HistoryEntry } from "../api/get-store-history";
 
 type RollbackDialogProps = { storeId: string; commit: HistoryEntry | null; onClose: () => void };
-
-function shown(value: string | null): string {
-  return value ?? "(none)";
-}
 
 /** Confirm a rollback after seeing exactly which settings it changes. */
 export function RollbackDialog({ storeId, commit, onClose }: RollbackDialogProps) {
@@ -49,26 +46,7 @@ export function RollbackDialog({ storeId, commit, onClose }: RollbackDialogProps
       {nothingToDo && (
         <Alert tone="info">The store already has the settings of this commit; nothing would change.</Alert>
       )}
-      {preview.data && preview.data.changes.length > 0 && (
-        <table className="w-full text-left text-sm" aria-label="What changes">
-          <thead>
-            <tr className="text-xs uppercase text-slate-500">
-              <th className="py-1 pr-2 font-medium">Setting</th>
-              <th className="py-1 pr-2 font-medium">Now</th>
-              <th className="py-1 font-medium">After</th>
-            </tr>
-          </thead>
-          <tbody>
-            {preview.data.changes.map((change) => (
-              <tr key={change.field} className="border-t border-slate-100">
-                <td className="py-1 pr-2 font-medium">{change.field}</td>
-                <td className="py-1 pr-2 text-red-800 line-through">{shown(change.current)}</td>
-                <td className="py-1 text-green-800">{shown(change.after)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {preview.data && preview.data.changes.length > 0 && <SettingChangesTable changes={preview.data.changes} />}
       <div className="mt-3">
         <ErrorAlert error={rollback.error} title="The rollback was refused" />
       </div>
