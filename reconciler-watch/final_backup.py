@@ -19,6 +19,7 @@ from typing import Any, Literal
 from storefleet.api.domain.lifecycle import StoreStatus as S
 from storefleet.reconciler_watch.actions import QueueRemoval
 from storefleet.reconciler_watch.decision import Decision, StoreView, clip, span
+from storefleet.reconciler_watch.velero_status import common_fields, count, mapping
 
 CALLED_OFF_HINT = (
     "the store was not deleted, nothing was removed: delete it again with keep_backup=true for another "
@@ -44,26 +45,13 @@ class FinalBackupVerdict:
     message: str
 
 
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _count(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 def parse_backup(obj: dict[str, Any]) -> VeleroBackup:
-    meta, status = _mapping(obj.get("metadata")), _mapping(obj.get("status"))
-    validation = status.get("validationErrors")
-    progress = _mapping(status.get("progress"))
+    fields, status = common_fields(obj)
+    progress = mapping(status.get("progress"))
     return VeleroBackup(
-        name=str(meta.get("name") or ""),
-        phase=str(status.get("phase") or ""),
-        failure_reason=str(status.get("failureReason") or ""),
-        validation_errors=tuple(str(v) for v in validation) if isinstance(validation, list) else (),
-        errors=_count(status.get("errors")) or 0,
-        items_backed_up=_count(progress.get("itemsBackedUp")),
-        total_items=_count(progress.get("totalItems")),
+        **fields,
+        items_backed_up=count(progress.get("itemsBackedUp")),
+        total_items=count(progress.get("totalItems")),
     )
 
 

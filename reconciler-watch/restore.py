@@ -23,6 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from storefleet.reconciler_watch.velero_status import common_fields, count, mapping
+
 FAILED_PHASES = frozenset({"Failed", "PartiallyFailed", "FailedValidation"})
 CLEARING, RESTORING = "clearing", "restoring"  # renderer.spec.RestoreStage's values
 
@@ -63,27 +65,14 @@ class StageVerdict:
     message: str
 
 
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _count(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 def parse_restore(obj: dict[str, Any]) -> VeleroRestore:
-    meta, status = _mapping(obj.get("metadata")), _mapping(obj.get("status"))
-    validation = status.get("validationErrors")
-    progress = _mapping(status.get("progress"))
+    fields, status = common_fields(obj)
+    progress = mapping(status.get("progress"))
     return VeleroRestore(
-        name=str(meta.get("name") or ""),
-        phase=str(status.get("phase") or ""),
-        failure_reason=str(status.get("failureReason") or ""),
-        validation_errors=tuple(str(v) for v in validation) if isinstance(validation, list) else (),
-        errors=_count(status.get("errors")) or 0,
-        warnings=_count(status.get("warnings")) or 0,
-        items_restored=_count(progress.get("itemsRestored")),
-        total_items=_count(progress.get("totalItems")),
+        **fields,
+        warnings=count(status.get("warnings")) or 0,
+        items_restored=count(progress.get("itemsRestored")),
+        total_items=count(progress.get("totalItems")),
     )
 
 
