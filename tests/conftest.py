@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,28 @@ PASSWORD = "correct-horse-battery"
 _TABLES = (
     "audit_events, outbox, stores, users, rate_limit_counters, api_rate_limit_counters, rollouts, clusters"
 )
+
+
+_OWN_BASETEMP = "_storefleet_basetemp"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """A base temp directory of this run's own, not under pytest's shared /tmp/pytest-of-<user>.
+
+    The embedded PostgreSQL runs as an unprivileged user when the tests run as root, so the data
+    directory's ancestors get o+x; a second pytest run starting meanwhile resets the shared directory
+    to 0700, and every server of the first run loses its data directory. Given explicitly (here, or
+    with --basetemp), the base directory is this run's alone; xdist's workers take subdirectories."""
+    if config.option.basetemp is None and not hasattr(config, "workerinput"):
+        config.option.basetemp = tempfile.mkdtemp(prefix="storefleet-pytest-")
+        setattr(config, _OWN_BASETEMP, config.option.basetemp)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    own = getattr(config, _OWN_BASETEMP, None)
+    if own is not None:
+        shutil.rmtree(own, ignore_errors=True)
 
 
 @pytest.fixture
