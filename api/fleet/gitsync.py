@@ -154,6 +154,9 @@ class GitSync:
                 if not ours:
                     external.append(commit)
             report.external += len(external)
+            if not external:  # the platform's own commits only: nothing to read or apply
+                await fleet_repository.set_state(conn, self._repo_key, last_synced_sha=batch.position)
+                continue
             touched = await self._reader.call(functools.partial(_read, commits=external), fetch="never")
             # The batch's effects and its position in one transaction: a crash leaves both or neither.
             async with conn.transaction():
