@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import yaml as pyyaml
 from ruamel.yaml import YAML
 from ruamel.yaml.emitter import Emitter
 from ruamel.yaml.nodes import ScalarNode
@@ -286,5 +287,34 @@ def _direct_text(documents: Sequence[Any]) -> str:
 
 def load(data: bytes) -> Any:
     """Parse one YAML document safely (YAML 1.2, duplicate keys refused)."""
+    value = _load_canonical(data)
+    if value is not _NOT_CANONICAL:
+        return value
     yaml = YAML(typ="safe", pure=True)
     return yaml.load(data)
+
+
+# ---- the canonical path of `load` ---------------------------------------------------------------
+# ruamel's pure-Python parser costs ~0.5 ms per store.yaml, most of the git-side sync's work when it
+# catches up thousands of commits. libyaml (PyYAML's C loader) reads YAML 1.1, so its answer is taken
+# only when `data` is exactly the canonical text of that answer (`dump`'s own bytes, header comments
+# aside): that text quotes every scalar YAML 1.1 or 1.2 could read as another type, so ruamel reads
+# the same value from it. Anything else (hand-formatted YAML, a duplicate key, a float) goes to ruamel.
+_C_LOADER: Any = getattr(pyyaml, "CSafeLoader", None)
+_NOT_CANONICAL = object()
+
+
+def _load_canonical(data: bytes) -> Any:
+    if _C_LOADER is None:
+        return _NOT_CANONICAL
+    body = data
+    while body.startswith(b"#"):  # the header comment block `dump` writes
+        _, newline, body = body.partition(b"\n")
+        if not newline:
+            return _NOT_CANONICAL
+    try:
+        value = pyyaml.load(body, Loader=_C_LOADER)  # noqa: S506 - the C *safe* loader
+        text = _direct_text([value])
+    except (pyyaml.YAMLError, _Unsupported, RecursionError):
+        return _NOT_CANONICAL
+    return value if text.encode() == body else _NOT_CANONICAL

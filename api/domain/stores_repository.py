@@ -172,6 +172,32 @@ async def update_spec(conn: Connection, store_id: str, spec: dict[str, Any], spe
     return row
 
 
+async def update_specs(conn: Connection, changes: Sequence[tuple[str, dict[str, Any], str]]) -> None:
+    """`update_spec` of many stores in one statement: (store id, spec, spec hash) each, one per store
+    (the git-side sync's batch of hand edits)."""
+    if not changes:
+        return
+    specs = [spec for _, spec, _ in changes]
+    await conn.execute(
+        "UPDATE stores s SET spec = c.spec, spec_hash = c.hash, name = c.name, engine = c.engine,"
+        " theme = c.theme, plan = c.plan, template = c.template, branding = c.branding, updated_at = now()"
+        " FROM unnest(%b::text[], %b::jsonb[], %b::text[], %b::text[], %b::text[], %b::text[], %b::text[],"
+        " %b::text[], %b::jsonb[]) AS c(id, spec, hash, name, engine, theme, plan, template, branding)"
+        " WHERE s.id = c.id",
+        (
+            [store_id for store_id, _, _ in changes],
+            [Jsonb(spec) for spec in specs],
+            [spec_hash for _, _, spec_hash in changes],
+            [spec["name"] for spec in specs],
+            [spec["engine"] for spec in specs],
+            [spec.get("theme") for spec in specs],
+            [spec["plan"] for spec in specs],
+            [spec.get("template") or DEFAULT_TEMPLATE.value for spec in specs],
+            [_jsonb_or_null(spec.get("branding")) for spec in specs],
+        ),
+    )
+
+
 async def set_chart_versions(conn: Connection, changes: Sequence[tuple[str, dict[str, Any], str]]) -> None:
     """(store id, spec, spec hash) of stores whose spec changed only in its chart version, in one
     statement (a rollout wave of thousands of stores)."""

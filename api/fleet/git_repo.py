@@ -120,6 +120,35 @@ class FleetRepo(FleetRepository):
             return None
         return bytes(data) if kind in (b"blob", "blob") else None
 
+    def read_files(self, wanted: Sequence[tuple[str, str]]) -> list[bytes | None]:
+        """One `git cat-file --batch` for all of them (not a round trip per file)."""
+        found = self._cat_file("--batch", [f"{rev}:{path}" for rev, path in wanted])
+        return [data if kind == "blob" else None for kind, data in found]
+
+    def directories_exist(self, wanted: Sequence[tuple[str, str]]) -> list[bool]:
+        found = self._cat_file("--batch-check", [f"{rev}:{directory}" for rev, directory in wanted])
+        return [kind == "tree" for kind, _ in found]
+
+    def _cat_file(self, mode: str, names: list[str]) -> list[tuple[str | None, bytes]]:
+        """(type, content) of each object name, None for the type of a missing one: the names are
+        written to one `git cat-file` while its answers are read (`communicate`: no pipe deadlock)."""
+        if not names:
+            return []
+        if any("\n" in name for name in names):
+            raise GitError("an object name with a line break", temporary=False)
+        stdin = ("\n".join(names) + "\n").encode()
+        args = ["git", "cat-file", mode]
+        try:
+            result = subprocess.run(  # noqa: S603 - git with arguments we build, no shell
+                args, input=stdin, cwd=self.path, env=self._env,
+                capture_output=True, timeout=_GIT_TIMEOUT_S, check=False,
+            )  # fmt: skip
+        except (subprocess.TimeoutExpired, OSError) as exc:
+            raise GitError(f"git cat-file failed: {exc}") from exc
+        if result.returncode != 0:
+            raise GitError(f"git cat-file failed: {first_line(_text(result.stderr))}")
+        return _cat_file_answers(result.stdout, len(names), with_content=mode == "--batch")
+
     def read_directory(self, rev: str, directory: str) -> dict[str, bytes] | None:
         entries = self.list_directories(rev, [directory]).get(directory)
         if entries is None:
@@ -263,6 +292,25 @@ class _Result:
     returncode: int
     stdout: str
     stderr: str
+
+
+def _cat_file_answers(out: bytes, count: int, *, with_content: bool) -> list[tuple[str | None, bytes]]:
+    """`git cat-file --batch[-check]` output: per name "<id> <type> <size>" (and the content and a
+    line break), or "<name> missing"."""
+    answers: list[tuple[str | None, bytes]] = []
+    at = 0
+    for _ in range(count):
+        end = out.index(b"\n", at)
+        header = out[at:end].split(b" ")
+        at = end + 1
+        if len(header) != 3 or not header[2].isdigit() or header[-1] in (b"missing", b"ambiguous"):
+            answers.append((None, b""))
+            continue
+        size = int(header[2])
+        content = out[at : at + size] if with_content else b""
+        at += size + 1 if with_content else 0
+        answers.append((header[1].decode(), content))
+    return answers
 
 
 def _text(data: bytes) -> str:

@@ -11,6 +11,7 @@ a failed fetch, an empty branch or rewritten history changes nothing and is repo
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from storefleet.api.db.pool import Connection
 from storefleet.api.domain import audit
 from storefleet.api.domain import outbox_repository as outbox
 from storefleet.api.fleet import repository as fleet_repository
-from storefleet.api.fleet import sync_apply
+from storefleet.api.fleet import sync_apply, sync_batch
 from storefleet.api.fleet.reader import FleetReader
 from storefleet.api.fleet.repo import FleetRepository, GitError
 from storefleet.api.fleet.repository import FleetState
@@ -47,11 +48,23 @@ class SyncReport:
     error: str | None = None
 
 
+# Commits applied per transaction: enough to turn thousands of statements into a few, few enough to
+# hold the batch's store rows locked for well under a second.
+BATCH_COMMITS = 500
+
+
+@dataclass(frozen=True)
+class _Batch:
+    commits: list[CommitInfo]  # oldest first
+    position: str  # the commit recorded as walked with the batch: the walk resumes after it
+
+
 @dataclass(frozen=True)
 class _Walk:
     head: str | None
     commits: list[CommitInfo]  # oldest first
     rewritten: bool
+    batches: list[_Batch] = field(default_factory=list)
 
 
 def directory_of(cluster: str | None, tenant: str, store_id: str) -> str:
@@ -124,34 +137,31 @@ class GitSync:
             if walk.rewritten:
                 assert last is not None  # only a recorded baseline can be rewritten
                 return await self._report_rewrite(conn, state, last, walk.head, report)
-            recorded = await outbox.outbox_commits(conn, [i for c in walk.commits if (i := _change_id(c))])
-            for commit in walk.commits:
-                # A cherry-pick copies the trailers but not the commit id, so it still counts as external.
-                ours = recorded.get(_change_id(commit) or -1) == commit.sha
-                metrics.FLEET_SYNC_COMMITS.labels(origin="platform" if ours else "external").inc()
-                if not ours:
-                    report.external += 1
-                    report.actions += await self._apply_external(conn, commit)
+            await self._apply_batches(conn, walk, report)
             await fleet_repository.set_state(conn, self._repo_key, last_synced_sha=walk.head, sync_error=None)
             if report.actions:
                 await _announce(conn)
         return report
 
-    async def _apply_external(self, conn: Connection, commit: CommitInfo) -> list[str]:
-        dirs = store_dirs(commit.paths)
-
-        def read(repo: FleetRepository, _: str | None) -> list[sync_apply.DirState]:
-            return [_dir_state(repo, commit.sha, directory_of(*found)) for found in dirs]
-
-        by_dir = dict(zip(dirs, await self._reader.call(read, fetch="never"), strict=True))
-        # A store moved from one root to another is a new directory and a removed one: the new one
-        # first, so that the removal finds the store already elsewhere and deletes nothing.
-        ordered = sorted(by_dir.items(), key=lambda item: not item[1].exists)
-        actions = []
-        for (cluster, tenant, store_id), dir_state in ordered:
-            located = sync_apply.Location(cluster, tenant, store_id)
-            actions.append(await sync_apply.apply_directory(conn, commit, located, dir_state))
-        return actions
+    async def _apply_batches(self, conn: Connection, walk: _Walk, report: SyncReport) -> None:
+        recorded = await outbox.outbox_commits(conn, [i for c in walk.commits if (i := _change_id(c))])
+        for batch in walk.batches:
+            external = []
+            for commit in batch.commits:
+                # A cherry-pick copies the trailers but not the commit id, so it still counts as external.
+                ours = recorded.get(_change_id(commit) or -1) == commit.sha
+                metrics.FLEET_SYNC_COMMITS.labels(origin="platform" if ours else "external").inc()
+                if not ours:
+                    external.append(commit)
+            report.external += len(external)
+            if not external:  # the platform's own commits only: nothing to read or apply
+                await fleet_repository.set_state(conn, self._repo_key, last_synced_sha=batch.position)
+                continue
+            touched = await self._reader.call(functools.partial(_read, commits=external), fetch="never")
+            # The batch's effects and its position in one transaction: a crash leaves both or neither.
+            async with conn.transaction():
+                report.actions += await sync_batch.apply_batch(conn, touched)
+                await fleet_repository.set_state(conn, self._repo_key, last_synced_sha=batch.position)
 
     async def _report_rewrite(
         self, conn: Connection, state: FleetState, last: str, head: str, report: SyncReport
@@ -183,18 +193,56 @@ def _walk(repo: FleetRepository, head: str | None, last: str | None) -> _Walk:
         return _Walk(head, [], rewritten=False)  # first run: the current head is the baseline
     if repo.resolve(last) is None or not repo.is_ancestor(last, head):
         return _Walk(head, [], rewritten=True)
-    walked = repo.log(head, [TENANTS_DIR, CLUSTERS_DIR], since=last)
-    return _Walk(head, list(reversed(walked)), rewritten=False)
+    walked = list(reversed(repo.log(head, [TENANTS_DIR, CLUSTERS_DIR], since=last)))
+    return _Walk(head, walked, rewritten=False, batches=_batches(repo, walked, last, head))
 
 
-def _dir_state(repo: FleetRepository, sha: str, directory: str) -> sync_apply.DirState:
-    # store.yaml alone is read (one object lookup, no git process); only when it is missing is the
-    # directory listed, to tell a directory without store.yaml from a removed one.
-    store_yaml = repo.read_file(sha, f"{directory}/{STORE_FILE}")
-    if store_yaml is not None:
-        return sync_apply.DirState(exists=True, store_yaml=store_yaml)
-    exists = directory in repo.list_directories(sha, [directory])
-    return sync_apply.DirState(exists=exists, store_yaml=None)
+def _batches(repo: FleetRepository, commits: list[CommitInfo], last: str, head: str) -> list[_Batch]:
+    batches: list[_Batch] = []
+    start = 0
+    while start < len(commits):
+        end = _clean_cut(repo, commits, start + BATCH_COMMITS, last)
+        position = commits[end - 1].sha if end < len(commits) else head
+        batches.append(_Batch(commits[start:end], position))
+        start = end
+    return batches
+
+
+def _clean_cut(repo: FleetRepository, commits: list[CommitInfo], end: int, last: str) -> int:
+    """The first batch end from `end` on where the walk splits cleanly: the commits before it are
+    exactly the walked ones the last of them descends from, so that recording it as the position
+    resumes the walk with the rest (always so on a linear branch; merged branches may need a later
+    cut, and the head always is one). One `git rev-list` per cut tried."""
+    step = max(1, BATCH_COMMITS // 10)
+    while end < len(commits):
+        ancestors = set(repo.commits(commits[end - 1].sha, [last]))
+        before, after = commits[:end], commits[end:]
+        if all(c.sha in ancestors for c in before) and not any(c.sha in ancestors for c in after):
+            return end
+        end += step
+    return len(commits)
+
+
+def _read(repo: FleetRepository, _head: str | None, commits: list[CommitInfo]) -> list[sync_batch.Touched]:
+    """Every store directory the commits touched, read at its commit, in the order they apply: the
+    batch's `store.yaml` files in one read; only where one is missing is its directory looked for, to
+    tell a directory without store.yaml from a removed one."""
+    touched = [(commit, where) for commit in commits for where in store_dirs(commit.paths)]
+    files = repo.read_files([(c.sha, f"{directory_of(*where)}/{STORE_FILE}") for c, where in touched])
+    missing = [
+        (c.sha, directory_of(*where)) for (c, where), data in zip(touched, files, strict=True) if data is None
+    ]
+    present = dict(zip(missing, repo.directories_exist(missing), strict=True))
+    by_commit: dict[str, list[sync_batch.Touched]] = {}
+    for (commit, where), data in zip(touched, files, strict=True):
+        exists = data is not None or present[commit.sha, directory_of(*where)]
+        state = sync_apply.DirState(exists=exists, store_yaml=data)
+        by_commit.setdefault(commit.sha, []).append(
+            sync_batch.touched(commit, sync_apply.Location(*where), state)
+        )
+    # A store moved from one root to another is a new directory and a removed one: the new one first,
+    # so that the removal finds the store already elsewhere and deletes nothing.
+    return [item for items in by_commit.values() for item in sorted(items, key=lambda i: not i.state.exists)]
 
 
 def _change_id(commit: CommitInfo) -> int | None:

@@ -214,6 +214,15 @@ class MemoryFleetRepo(FleetRepository):
         sha = self.resolve(rev)
         return self._objects[sha].files.get(path) if sha else None
 
+    def read_files(self, wanted: Sequence[tuple[str, str]]) -> list[bytes | None]:
+        return [self.read_file(rev, path) for rev, path in wanted]
+
+    def directories_exist(self, wanted: Sequence[tuple[str, str]]) -> list[bool]:
+        return [
+            self.resolve(rev) is not None and directory in self.list_directories(rev, [directory])
+            for rev, directory in wanted
+        ]
+
     def read_directory(self, rev: str, directory: str) -> dict[str, bytes] | None:
         if directory not in self.list_directories(rev, [directory]):
             return None

@@ -118,6 +118,12 @@ class FleetRepository(Protocol):
     def read_file(self, rev: str, path: str) -> bytes | None:
         """The file at `rev`; None if the file or the revision does not exist."""
 
+    def read_files(self, wanted: Sequence[tuple[str, str]]) -> list[bytes | None]:
+        """`read_file` of each (rev, path), in order, for many at once (the git-side sync's batch)."""
+
+    def directories_exist(self, wanted: Sequence[tuple[str, str]]) -> list[bool]:
+        """Whether each (rev, directory) is a directory at its rev, in order, for many at once."""
+
     def read_directory(self, rev: str, directory: str) -> dict[str, bytes] | None:
         """{file name: bytes} of the directory at `rev`; None if it does not exist there."""
 

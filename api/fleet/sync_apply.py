@@ -1,5 +1,6 @@
 """What one external commit means for one store directory it touched (the I/O step of the git-side
-sync; each call is one transaction)."""
+sync). `sync_batch` applies the common cases of a whole batch in bulk and brings the rest here, one
+directory at a time (a savepoint inside the batch's transaction)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from storefleet.renderer.model import CommitInfo
 from storefleet.renderer.spec import StoreSpec
 
 SYNC = Actor.system("git-sync")
-_GONE = (StoreStatus.DELETING, StoreStatus.DELETED)
+GONE = (StoreStatus.DELETING, StoreStatus.DELETED)
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class DirState:
     store_yaml: bytes | None
 
 
-def _origin(commit: CommitInfo) -> dict[str, str]:
+def origin(commit: CommitInfo) -> dict[str, str]:
     return {"commit": commit.sha, "author": commit.author, "summary": commit.summary}
 
 
@@ -49,15 +50,15 @@ async def apply_directory(conn: Connection, commit: CommitInfo, located: Locatio
     store_id = located.store_id
     async with conn.transaction():
         store = await stores_repository.get_store(conn, store_id, for_update=True)
-        if store is not None and _cluster_of(store) != located.cluster:
+        if store is not None and cluster_of(store) != located.cluster:
             copy = await _moving_copy(conn, commit, store, located, state)
             if copy is not None:
                 return copy
         if not state.exists:
-            if store is not None and _cluster_of(store) != located.cluster:
-                return f"nothing to delete: {store_id} is under {fleet_root(_cluster_of(store))}"
+            if store is not None and cluster_of(store) != located.cluster:
+                return f"nothing to delete: {store_id} is under {fleet_root(cluster_of(store))}"
             return await _removed(conn, commit, store)
-        spec, problem = _read_spec(state, located)
+        spec, problem = read_spec(state, located)
         if spec is None:
             await audit.record(
                 conn,
@@ -65,7 +66,7 @@ async def apply_directory(conn: Connection, commit: CommitInfo, located: Locatio
                 SYNC,
                 store_id=store_id,
                 tenant=store.owner_id if store else None,
-                detail={**_origin(commit), "problem": problem},
+                detail={**origin(commit), "problem": problem},
             )
             return f"ignored {store_id}: {problem}"
         if store is None:
@@ -73,7 +74,7 @@ async def apply_directory(conn: Connection, commit: CommitInfo, located: Locatio
         return await _changed(conn, commit, store, spec)
 
 
-def _read_spec(state: DirState, located: Location) -> tuple[StoreSpec | None, str]:
+def read_spec(state: DirState, located: Location) -> tuple[StoreSpec | None, str]:
     if state.store_yaml is None:
         return None, "the directory has no store.yaml"
     try:
@@ -106,21 +107,21 @@ async def _moving_copy(
         return f"move of {store.id} to {move.target_cluster} ended: {reason}"
     await audit.record(
         conn, "fleet.move_copy_changed", SYNC, store_id=store.id, tenant=store.owner_id,
-        detail={**_origin(commit), "cluster": move.target_cluster},
+        detail={**origin(commit), "cluster": move.target_cluster},
     )  # fmt: skip
     return f"ignored {store.id}: its directory on {move.target_cluster} belongs to a move in flight"
 
 
-def _cluster_of(store: StoreRow) -> str | None:
+def cluster_of(store: StoreRow) -> str | None:
     cluster = (store.spec or {}).get("cluster")
     return str(cluster) if cluster else None
 
 
 async def _removed(conn: Connection, commit: CommitInfo, store: StoreRow | None) -> str:
-    if store is None or store.status in _GONE:
+    if store is None or store.status in GONE:
         return "nothing to delete"
     message = f"removed from the fleet repo by {commit.author} in {commit.sha[:12]}"
-    await lifecycle.offer(conn, Occurrence(store, Event.DELETE, message, detail=_origin(commit)), SYNC)
+    await lifecycle.offer(conn, Occurrence(store, Event.DELETE, message, detail=origin(commit)), SYNC)
     await stores_repository.set_store_fields(conn, "last_commit_sha", {store.id: commit.sha})
     return f"deleting {store.id}"
 
@@ -130,14 +131,14 @@ async def _changed(conn: Connection, commit: CommitInfo, store: StoreRow, spec: 
     if spec.spec_hash == store.spec_hash:
         return f"unchanged {store.id}"
     status = store.status
-    if status in _GONE:
+    if status in GONE:
         return f"ignored {store.id}: it is {status}"
     before = StoreSpec.model_validate(store.spec).to_document()
     await stores_repository.update_spec(conn, store.id, spec.to_document(), spec.spec_hash)
-    if spec.cluster != _cluster_of(store):  # moved by hand to another cluster's root (no data moves)
+    if spec.cluster != cluster_of(store):  # moved by hand to another cluster's root (no data moves)
         await stores_repository.place_by_spec(conn, store.id)
     message = f"changed in git by {commit.author} ({commit.sha[:12]}); waiting for the cluster to apply"
-    await lifecycle.offer(conn, Occurrence(store, Event.SPEC_CHANGED, message, detail=_origin(commit)), SYNC)
+    await lifecycle.offer(conn, Occurrence(store, Event.SPEC_CHANGED, message, detail=origin(commit)), SYNC)
     await audit.record(
         conn,
         "store.changed_in_git",
@@ -146,7 +147,7 @@ async def _changed(conn: Connection, commit: CommitInfo, store: StoreRow, spec: 
         tenant=store.owner_id,
         before=before,
         after=spec.to_document(),
-        detail=_origin(commit),
+        detail=origin(commit),
     )
     return f"updated {store.id}"
 
@@ -154,7 +155,7 @@ async def _changed(conn: Connection, commit: CommitInfo, store: StoreRow, spec: 
 async def _adopt(conn: Connection, commit: CommitInfo, spec: StoreSpec) -> str:
     owner = await users.get_user(conn, spec.tenant)
     if owner is None or not owner.is_active:
-        await audit.record(conn, "fleet.unknown_tenant", SYNC, store_id=spec.store_id, detail=_origin(commit))
+        await audit.record(conn, "fleet.unknown_tenant", SYNC, store_id=spec.store_id, detail=origin(commit))
         return f"ignored {spec.store_id}: unknown tenant {spec.tenant}"
     message = f"adopted from the fleet repo ({commit.sha[:12]}); waiting for the cluster to apply"
     new = new_store(spec, message)
@@ -168,7 +169,7 @@ async def _adopt(conn: Connection, commit: CommitInfo, spec: StoreSpec) -> str:
             SYNC,
             store_id=spec.store_id,
             tenant=spec.tenant,
-            detail={**_origin(commit), "problem": f"the tenant already has a store named {spec.name}"},
+            detail={**origin(commit), "problem": f"the tenant already has a store named {spec.name}"},
         )
         return f"ignored {spec.store_id}: name taken"
     await stores_repository.set_store_fields(conn, "last_commit_sha", {spec.store_id: commit.sha})
@@ -180,6 +181,6 @@ async def _adopt(conn: Connection, commit: CommitInfo, spec: StoreSpec) -> str:
         store_id=spec.store_id,
         tenant=spec.tenant,
         after=spec.to_document(),
-        detail=_origin(commit),
+        detail=origin(commit),
     )
     return f"adopted {spec.store_id}"

@@ -262,3 +262,83 @@ def test_the_written_strings_cache_never_changes_an_answer(monkeypatch: pytest.M
             document = {"k": word, "list": [word], word or "empty": {"x": word}}
             assert yamlio.dump(document).decode() == yamlio._ruamel_text([yamlio.canonical(document)])
     assert len(yamlio._WRITTEN) <= 3
+
+
+# ---- load: libyaml's answer for canonical text, ruamel's for anything else -----------------------
+def _ruamel_load(data: bytes) -> Any:
+    return yamlio.YAML(typ="safe", pure=True).load(data)
+
+
+def test_every_rendered_document_loads_through_libyaml_as_ruamel_reads_it(make_spec: Any) -> None:
+    for engine in GitOpsEngine:
+        for values_profile in ValuesProfile:
+            profile = RenderProfile(gitops_engine=engine, values_profile=values_profile)
+            for spec in (make_spec(), make_spec(engine="medusa", plan="large"), make_spec(theme="astra")):
+                for name, data in render_store(spec, profile).items():
+                    if data.count(b"\n---\n") or data.startswith(b"---"):
+                        continue  # several documents: `load` reads one
+                    fast = yamlio._load_canonical(data)
+                    assert fast is not yamlio._NOT_CANONICAL, name
+                    assert fast == _ruamel_load(data), name
+
+
+def test_generated_canonical_documents_load_through_libyaml_as_ruamel_reads_them() -> None:
+    rng = random.Random(20261207)
+    fast = 0
+    for _ in range(2000):
+        data = yamlio.dump({"root": _random_document(rng)}, header="a header\nof two lines")
+        value = yamlio._load_canonical(data)
+        if value is not yamlio._NOT_CANONICAL:
+            fast += 1
+            assert value == _ruamel_load(data), data
+        assert yamlio.load(data) == _ruamel_load(data), data
+    assert fast > 1000  # most took the libyaml path
+
+
+NOT_CANONICAL = [
+    b"k: yes\n",  # YAML 1.1 reads true
+    b"k: on\n",
+    b"k: True\n",
+    b"k: 0755\n",  # 1.1: octal 493
+    b"k: 0o17\n",
+    b"k: 0x1F\n",
+    b"k: 1_000\n",
+    b"k: +1\n",
+    b"k: -0\n",
+    b"k: 1e3\n",  # 1.1: a string, 1.2: a float
+    b"k: 1.5\n",
+    b"k: .inf\n",
+    b"k: 12:30\n",  # 1.1: sexagesimal 750
+    b"k: 2024-01-01\n",  # 1.1: a date
+    b"k: ~\n",
+    b"k: !!binary aGk=\n",
+    b"k: &a x\nj: *a\n",
+    b"%YAML 1.1\n---\nk: on\n",
+    b"---\nk: x\n",
+    b"k:   x\n",
+    b"k: 'x'\n",
+    b'k: "x"\n',
+    b"k: x # comment\n",
+    b"b: 1\na: 2\n",  # not in canonical order
+    b"k: {a: 1}\n",
+    b"k: [1, 2]\n",
+    b"? k\n: x\n",
+    b"1: x\n",
+    b"null: x\n",
+    b"k: x\n",  # canonical: the control case
+]
+
+
+@pytest.mark.parametrize("data", NOT_CANONICAL)
+def test_load_reads_anything_as_ruamel_does(data: bytes) -> None:
+    assert yamlio.load(data) == _ruamel_load(data)
+    if data != b"k: x\n":
+        assert yamlio._load_canonical(data) is yamlio._NOT_CANONICAL, data
+
+
+@pytest.mark.parametrize("data", [b"a: 1\na: 2\n", b"k: x\nk: x\n", b"k: [\n", b"k: x\n\tj: y\n"])
+def test_what_ruamel_refuses_is_refused_whatever_libyaml_says(data: bytes) -> None:
+    with pytest.raises(Exception) as ruamel_error:
+        _ruamel_load(data)
+    with pytest.raises(type(ruamel_error.value)):
+        yamlio.load(data)

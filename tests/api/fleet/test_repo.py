@@ -213,6 +213,33 @@ def test_revisions_ancestry_and_reachable_commits(fleet: Fleet) -> None:
     assert set(repo.commits(c, [a])) == {b, c}
 
 
+def test_many_files_and_directories_read_at_once_answer_each_in_order(fleet: Fleet) -> None:
+    repo = fleet.repo
+    big = bytes(range(256)) * 300 + b"\n\nno trailing line break"  # binary, larger than a pipe buffer
+    a, b = _published(
+        repo, [change("s1", {"a.yaml": b"1\n", "big.bin": big}, 1), change("s2", {"a.yaml": b""}, 2)]
+    )
+    wanted = [
+        (a, "tenants/t1/s1/a.yaml"),
+        (b, "tenants/t1/s2/a.yaml"),  # empty
+        (a, "tenants/t1/s2/a.yaml"),  # not yet there
+        (b, "tenants/t1/s1"),  # a directory, not a file
+        (UNKNOWN, "tenants/t1/s1/a.yaml"),
+        (b, "tenants/t1/s1/big.bin"),
+        (a, "tenants/t1/s1/a.yaml"),  # asked twice
+    ]
+    assert repo.read_files(wanted) == [b"1\n", b"", None, None, None, big, b"1\n"]
+    assert repo.read_files([]) == []
+    directories = [
+        (a, "tenants/t1/s1"),
+        (a, "tenants/t1/s2"),
+        (b, "tenants/t1/s2"),
+        (b, "tenants/t1/s1/a.yaml"),
+    ]
+    assert repo.directories_exist(directories) == [True, False, True, False]
+    assert repo.directories_exist([(UNKNOWN, "tenants")]) == [False]
+
+
 def test_an_unreachable_remote_is_a_temporary_error(fleet: Fleet) -> None:
     fleet.cut_off()
     with pytest.raises(GitError) as excinfo:
