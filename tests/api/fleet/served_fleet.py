@@ -93,8 +93,10 @@ def served_fleet(database_url: str, state_dir: Path) -> Iterator[ServedFleet]:
 
 
 def raw_request(port: int, request_line: bytes, headers: bytes = b"", body: bytes = b"") -> tuple[int, bytes]:
-    """Send bytes exactly as given (no client-side normalisation of the path); the status and body."""
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+    """Send bytes exactly as given (no client-side normalisation of the path); the status and body.
+    The bound is a hang detector: 16 concurrent git clients on two busy cores can keep one waiting
+    past 10 s without anything being wrong."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as conn:
         conn.sendall(
             request_line + b"\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + headers + b"\r\n" + body
         )
