@@ -36,7 +36,21 @@ async def _presenter(request: Request, conn: DbConnection) -> Callable[[StoreSum
         directory = app_services.cluster_directory = ClusterDirectory()
     # the request's own connection (a second one from the pool could wait on requests that wait on it)
     clusters = await directory.current(conn)
+    if app_services.settings.demo_cluster:
+        return lambda store: simulated(store_out(store, profile, clusters))
     return lambda store: store_out(store, profile, clusters)
+
+
+SIMULATED = "simulated: "  # the watcher's own messages on a simulated cluster start so already
+
+
+def simulated(answer: StoreOut) -> StoreOut:
+    """A store of the demo cluster, said so in its message whoever wrote it (the API's "accepted; …"
+    as much as the watcher's verdicts), so nobody takes it for a real shop."""
+    message = answer.status_message
+    if not message or message.startswith(SIMULATED):
+        return answer
+    return answer.model_copy(update={"status_message": SIMULATED + message})
 
 
 # An endpoint's way to turn a store row into its answer.

@@ -107,6 +107,8 @@ def test_stores_go_ready_update_fail_retry_and_roll_back_on_the_demo_cluster(dem
     tenant = Tenant(demo)
 
     shop = tenant.call("POST", STORES, name="acme-shop", engine="medusa")
+    # the API's own messages say it too, from the first answer on
+    assert shop["status_message"].startswith("simulated: accepted")
     ready = tenant.settled(shop["id"], "ready")
     assert ready["status_message"].startswith("simulated: ready at ")
     tenant.call("PATCH", f"{STORES}/{shop['id']}", plan="medium")
