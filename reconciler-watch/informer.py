@@ -7,10 +7,7 @@ meanwhile as DELETED, so nothing is missed across a gap.
 
 With a `transform` (client-go's informer transforms), the cache holds what the transform keeps of each
 object (None: nothing, the object is not cached), and an event is reported only when what is kept
-changed: a cache of one kind's few fields costs memory and wake-ups only for those fields. What is
-kept is held as its JSON text (orjson) and decoded when read: a slim HelmRelease is some 4 KB as
-Python dicts and lists, 1 KB as text, and a watcher of 100,000 stores holds three such objects each.
-The cache is by namespace, then name (a store's objects are found by its namespace).
+changed: a cache of one kind's few fields costs memory and wake-ups only for those fields.
 
 A 403 (the platform's ClusterRole lacks the kind) is logged once; the informer keeps trying quietly at
 the backoff cap, so a grant added later takes effect without a restart.
@@ -25,7 +22,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import orjson
 from kubernetes.client.exceptions import ApiException
 
 from storefleet.reconciler_watch.cluster import Cluster, Gone, Resource
@@ -36,8 +32,6 @@ Key = tuple[str, str]  # (namespace, name)
 _QUICK_END_S = 1.0
 EventSink = Callable[[str, dict[str, Any]], None]  # (ADDED | MODIFIED | DELETED | SYNCED, object)
 Transform = Callable[[dict[str, Any]], dict[str, Any] | None]  # what the cache keeps of an object
-Stored = dict[str, Any] | bytes  # a cached object: whole, or what a transform kept as JSON text
-Cache = dict[str, dict[str, Stored]]  # namespace -> name -> object
 # List pages fetched and folded into caches at once, across every informer of the process: a watcher
 # of ten clusters starts some sixty lists together, and each page decoded is megabytes of objects
 # until its cache has kept what it needs. The GIL runs one at a time anyway; a few overlap the wait.
@@ -69,7 +63,8 @@ class Informer:
         self._resync_interval_s = resync_interval_s
         self._backoff_cap_s = backoff_cap_s
         self._transform = transform
-        self._cache: Cache = {}
+        self._cache: dict[Key, dict[str, Any]] = {}
+        self._by_namespace: dict[str, set[Key]] = {}  # the cache's keys, by namespace
         self._lock = threading.Lock()
         self.resource_version: str | None = None
         self.synced = threading.Event()
@@ -82,29 +77,28 @@ class Informer:
     # ---- the cache ---------------------------------------------------------------------------------
     def get(self, namespace: str, name: str) -> dict[str, Any] | None:
         with self._lock:
-            stored = _stored(self._cache, (namespace, name))
-        return None if stored is None else _loaded(stored)
+            return self._cache.get((namespace, name))
 
     def items(self) -> list[dict[str, Any]]:
         with self._lock:
-            stored = [obj for names in self._cache.values() for obj in names.values()]
-        return [_loaded(obj) for obj in stored]
+            return list(self._cache.values())
 
     def in_namespace(self, namespace: str) -> list[dict[str, Any]]:
         """The cached objects of one namespace (without walking the whole cache)."""
         with self._lock:
-            stored = list(self._cache.get(namespace, {}).values())
-        return [_loaded(obj) for obj in stored]
+            return [self._cache[key] for key in self._by_namespace.get(namespace, ())]
 
-    def _put(self, key: Key, obj: Stored) -> None:
-        self._cache.setdefault(key[0], {})[key[1]] = obj
+    def _put(self, key: Key, obj: dict[str, Any]) -> None:
+        self._cache[key] = obj
+        self._by_namespace.setdefault(key[0], set()).add(key)
 
     def _drop(self, key: Key) -> None:
-        names = self._cache.get(key[0])
-        if names is not None:
-            names.pop(key[1], None)
-            if not names:
-                del self._cache[key[0]]
+        self._cache.pop(key, None)
+        keys = self._by_namespace.get(key[0])
+        if keys is not None:
+            keys.discard(key)
+            if not keys:
+                del self._by_namespace[key[0]]
 
     # ---- the loop ------------------------------------------------------------------------------------
     def run(self, stop: threading.Event) -> None:
@@ -149,25 +143,22 @@ class Informer:
         self.forbidden = True
         self.resource_version = None
         with self._lock:
-            self._cache = {}
+            self._cache, self._by_namespace = {}, {}
 
     def _delay(self, failures: int) -> float:
         """Exponential from 0.5 s, capped, with full jitter over its upper half."""
         delay = min(self._backoff_cap_s, 0.5 * float(2 ** min(failures, 8)))
         return delay / 2 + random.uniform(0, delay / 2)  # noqa: S311 - jitter, not security
 
-    def _keep(self, obj: dict[str, Any]) -> Stored | None:
-        if self._transform is None:
-            return obj
-        kept = self._transform(obj)
-        return None if kept is None else orjson.dumps(kept)
+    def _keep(self, obj: dict[str, Any]) -> dict[str, Any] | None:
+        return obj if self._transform is None else self._transform(obj)
 
     def _relist(self) -> None:
         """List page by page, keeping what the cache keeps of each object as it comes (a transformed
         kind never holds its whole list), then swap the cache and report what changed."""
         before = self._cache  # only this thread writes the cache
-        fresh: dict[Key, Stored | None] = {}
-        synced: list[Stored] = []  # reported once the cache is swapped; a transformed kind's as text
+        fresh: dict[Key, dict[str, Any] | None] = {}
+        synced: list[dict[str, Any]] = []
         version = ""
         pages = self._cluster.list_pages(self.resource)
         while True:
@@ -181,29 +172,23 @@ class Informer:
                     kept = fresh[key] = self._keep(obj)
                     if self._transform is None:
                         synced.append(obj)
-                    elif kept != _stored(before, key):
-                        synced.append(orjson.dumps(_reference(obj)))
+                    elif kept != before.get(key):
+                        synced.append(_reference(obj))
                 del page, listed_page  # freed before the gate lets another page in
         with self._lock:
-            gone = [
-                _loaded(obj)
-                for namespace, names in before.items()
-                for name, obj in names.items()
-                if (namespace, name) not in fresh
-            ]
-            self._cache = {}
+            gone = [obj for key, obj in before.items() if key not in fresh]
+            self._cache, self._by_namespace = {}, {}
             for key, kept in fresh.items():
                 if kept is not None:
                     self._put(key, kept)
-        del fresh
         self.resource_version = version or None
         self.relists += 1
         self.last_error = None
         self.forbidden = False
         for obj in gone:
             self._sink("DELETED", obj)
-        for reference in synced:
-            self._sink("SYNCED", _loaded(reference))
+        for obj in synced:
+            self._sink("SYNCED", obj)
         self.synced.set()
 
     def _watch(self, stop: threading.Event) -> None:
@@ -219,7 +204,7 @@ class Informer:
             key = object_key(obj)
             kept = None if kind == "DELETED" else self._keep(obj)
             with self._lock:
-                before = _stored(self._cache, key)
+                before = self._cache.get(key)
                 if kept is None:
                     self._drop(key)
                 else:
@@ -230,22 +215,8 @@ class Informer:
                 return
 
 
-def _stored(cache: Cache, key: Key) -> Stored | None:
-    names = cache.get(key[0])
-    return None if names is None else names.get(key[1])
-
-
-def _loaded(stored: Stored) -> dict[str, Any]:
-    """A cached object as the readers see it: a transformed one decoded afresh (theirs to keep)."""
-    if isinstance(stored, bytes):
-        loaded: dict[str, Any] = orjson.loads(stored)
-        return loaded
-    return stored
-
-
 def _reference(obj: dict[str, Any]) -> dict[str, Any]:
     """What a relist reports of an object the cache keeps transformed: its name, namespace and labels
-    (the sink needs no more; the whole object is not kept until the list ends, and this is kept as
-    text: a list of 10,000 objects holds 10,000 of them)."""
+    (the sink needs no more; the whole object is not kept until the list ends)."""
     meta = obj.get("metadata") or {}
     return {"metadata": {key: meta[key] for key in ("name", "namespace", "labels") if key in meta}}

@@ -207,17 +207,3 @@ def test_lists_of_many_informers_read_a_few_pages_at_a_time() -> None:
         thread.join(10)
     assert all(informer.synced.is_set() and len(informer.items()) == 3 for informer in informers)
     assert 1 <= cluster.most <= PAGES_AT_ONCE
-
-
-def test_what_a_transform_keeps_is_held_as_text_and_each_read_is_the_reader_s_own() -> None:
-    informer = Informer(cast(Any, CountedPages()), NAMESPACES, Recorder(), transform=slim_object)
-    informer._relist()
-    stored = [obj for names in informer._cache.values() for obj in names.values()]
-    assert len(stored) == 3 and all(isinstance(obj, bytes) for obj in stored)
-    read = informer.get("", "namespaces-1")
-    assert read == {"metadata": {"name": "namespaces-1"}}
-    read["metadata"]["name"] = "changed by a reader"
-    assert informer.get("", "namespaces-1") == {"metadata": {"name": "namespaces-1"}}
-    assert [obj["metadata"]["name"] for obj in informer.in_namespace("")] == [
-        f"namespaces-{n}" for n in range(3)
-    ]
