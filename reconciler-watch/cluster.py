@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import orjson
 from kubernetes import client, config
 from kubernetes.client.exceptions import ApiException
 from kubernetes.watch.watch import iter_resp_lines
@@ -207,7 +207,7 @@ class Cluster(FluxDriftEvents, VeleroObjects, VolumeObjects, LimitObjects, Secre
             raise
         try:
             for line in iter_resp_lines(response):  # type: ignore[no-untyped-call]
-                event = json.loads(line)
+                event = orjson.loads(line)
                 obj = event.get("object") if isinstance(event, dict) else None
                 if not isinstance(obj, dict):
                     continue
@@ -365,7 +365,9 @@ class Cluster(FluxDriftEvents, VeleroObjects, VolumeObjects, LimitObjects, Secre
         """A GET answered as raw JSON (no client model: cheaper, and tolerant of partial objects)."""
         response = call(*args, _preload_content=False, _request_timeout=self._timeout, **kwargs)
         try:
-            body = json.loads(response.data or b"{}")
+            # orjson: a list page of HelmReleases decodes several times faster than with `json`, and
+            # its key cache shares the keys' strings between pages.
+            body = orjson.loads(response.data or b"{}")
         finally:
             response.release_conn()
         return body if isinstance(body, dict) else {}

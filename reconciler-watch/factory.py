@@ -21,6 +21,7 @@ from storefleet.api.domain.stores_repository import SETTINGS_SCOPE
 from storefleet.api.fleet.context import settings_profile
 from storefleet.api.fleet.reader import FleetReader
 from storefleet.api.settings import ConfigurationError, Settings
+from storefleet.reconciler_watch.ancestry import Ancestry
 from storefleet.reconciler_watch.cluster import Cluster, load_api_client
 from storefleet.reconciler_watch.decide import Timeouts
 from storefleet.reconciler_watch.fleet_watchers import ClusterWatchers
@@ -29,6 +30,10 @@ from storefleet.reconciler_watch.probe_loop import ProbeConfig, ProbeLoop
 from storefleet.reconciler_watch.watcher import ClusterWatcher, WatcherConfig
 from storefleet.renderer.manifests import store_url
 from storefleet.renderer.spec import StoreSpec
+
+# Fleet revisions whose commits the shared ancestry keeps: clusters that applied different revisions
+# are each judged without listing theirs again.
+SHARED_REVISIONS = 8
 
 
 def watcher_config(settings: Settings) -> WatcherConfig:
@@ -159,20 +164,25 @@ def build_cluster_watcher(
     conninfo: str,
     reader: FleetReader,
     access: ClusterReach,
+    ancestry: Ancestry | None = None,
 ) -> ClusterWatcher:
-    """The watcher of one registered cluster: its applier, its stores only, its own client."""
+    """The watcher of one registered cluster: its applier, its stores only, its own client; the fleet
+    repo's `ancestry` shared with the other clusters' watchers."""
     scope = SETTINGS_SCOPE if access.origin == "settings" else access.id
     config = replace(watcher_config(settings), engine=access.applier, scope=scope)
     probe = probe_loop(settings, pool)
     if probe is not None:
         probe = ProbeLoop(pool, replace(probe.config, scope=scope), probe.url_of)
-    return ClusterWatcher(pool, conninfo, cluster_client(settings, access), reader, config, probe=probe)
+    client = cluster_client(settings, access)
+    return ClusterWatcher(pool, conninfo, client, reader, config, probe=probe, ancestry=ancestry)
 
 
 def build_cluster_watchers(
     settings: Settings, pool: AsyncConnectionPool[Any], conninfo: str, reader: FleetReader
 ) -> ClusterWatchers:
-    """Every registered cluster's watcher, each led by one replica (LEADER_POLL_S, LEADER_CHECK_S)."""
+    """Every registered cluster's watcher, each led by one replica (LEADER_POLL_S, LEADER_CHECK_S),
+    all reading one fleet repo's ancestry (one set of commits per revision, whatever the clusters)."""
+    ancestry = Ancestry(keep=SHARED_REVISIONS)
 
     def lead(access: ClusterReach) -> Leadership:
         return Leadership(
@@ -181,7 +191,7 @@ def build_cluster_watchers(
 
     return ClusterWatchers(
         pool,
-        lambda access: build_cluster_watcher(settings, pool, conninfo, reader, access),
+        lambda access: build_cluster_watcher(settings, pool, conninfo, reader, access, ancestry),
         lead,
         interval_s=settings.watch_clusters_interval_s,
     )

@@ -154,12 +154,13 @@ class ObservationReads:
     async def _contains(self, commit: str | None, revision: str | None) -> bool | None:
         if not commit or not revision:
             return None
-        if not self._ancestry.known(revision):
+        reachable = self._ancestry.reachable(revision)
+        if reachable is None:
             try:
-                await self._reader.call(
+                reachable = await self._reader.call(
                     lambda repo, _: self._ancestry.learn(revision, repo), fetch="never", needs=revision
                 )
             except Exception as exc:  # an unknown revision (not fetched yet): undecided, not false
                 log.info("watcher: cannot list the commits of %s: %s", revision[:12], exc)
                 return None
-        return self._ancestry.contains(revision, commit)
+        return commit in reachable

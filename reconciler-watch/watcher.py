@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 import threading
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
@@ -74,6 +75,9 @@ from storefleet.reconciler_watch.rotator import Rotator
 log = logging.getLogger(__name__)
 _ALL = "*"
 LIMIT_READS = 8  # namespaces whose limits are read at the same time (two GETs each)
+# Stores judged per batch of an evaluation: each batch's rows (with their specs), observations and
+# verdicts are freed before the next batch is read, whatever the number of stores.
+EVALUATION_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,7 @@ class ClusterWatcher(ObservationReads):
         reader: FleetReader,
         config: WatcherConfig,
         probe: ProbeLoop | None = None,
+        ancestry: Ancestry | None = None,
     ) -> None:
         self._pool, self._conninfo, self._cluster, self._reader, self.config = (
             pool,
@@ -141,10 +146,15 @@ class ClusterWatcher(ObservationReads):
             config.timeouts.move_stage, config.scope,
         )  # fmt: skip
         self._dirty: set[str] = set()
+        # Store ids the informer threads named since the loop last looked: a set under a lock, and
+        # one wake-up of the loop when it stops being empty, not one callback per event (a first
+        # list names every store's every object at once).
+        self._named: set[str] = set()
+        self._named_lock = threading.Lock()
         self._window_ends = WindowEnds(config.crash_loop)  # degraded stores to judge again, and when
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._ancestry = Ancestry()
+        self._ancestry = ancestry if ancestry is not None else Ancestry()
         self.probe = probe
         self.evaluations = 0
 
@@ -162,15 +172,29 @@ class ClusterWatcher(ObservationReads):
     # ---- events from the informer threads -------------------------------------------------------------
     def _sink(self, resource: Resource) -> Any:
         kustomization = resource.plural == "kustomizations"
+        counters: dict[str, Any] = {}  # the metric's child per event type, looked up once
 
         def on_event(kind: str, obj: dict[str, Any]) -> None:
-            metrics.WATCHER_EVENTS.labels(resource=resource.plural, type=kind).inc()
+            counter = counters.get(kind)
+            if counter is None:
+                counter = counters[kind] = metrics.WATCHER_EVENTS.labels(resource=resource.plural, type=kind)
+            counter.inc()
             labels = (obj.get("metadata") or {}).get("labels") or {}
             store = _ALL if kustomization else labels.get(STORE_LABEL)
-            if store and self._loop is not None:
-                self._loop.call_soon_threadsafe(self._mark, str(store))
+            if not store:
+                return
+            with self._named_lock:
+                first = not self._named
+                self._named.add(str(store))
+            if first and self._loop is not None:
+                self._loop.call_soon_threadsafe(self._wake.set)
 
         return on_event
+
+    def _take_named(self) -> set[str]:
+        with self._named_lock:
+            named, self._named = self._named, set()
+        return named
 
     def _mark(self, store_id: str) -> None:
         self._dirty.add(store_id)
@@ -217,6 +241,7 @@ class ClusterWatcher(ObservationReads):
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.config.tick_s)
             self._wake.clear()
+            self._dirty |= self._take_named()
             dirty, self._dirty = (self._dirty or {_ALL}) | self._window_ends.due(datetime.now(UTC)), set()
             named = sorted(dirty - {_ALL})
             try:
@@ -246,13 +271,45 @@ class ClusterWatcher(ObservationReads):
     # ---- one evaluation --------------------------------------------------------------------------------
     async def evaluate(self, store_ids: list[str] | None, also: list[str] | None = None) -> int:
         """Observe, decide and act for these stores (None: every converging store, and those of
-        `also`, running ones included), then their rotations."""
-        async with self._pool.connection() as conn:
-            rows = await repository.converging_stores(conn, store_ids, self.config.scope)
-            if store_ids is None and also:
-                listed = {row.id for row in rows}
-                more = await repository.converging_stores(conn, also, self.config.scope)
-                rows += [r for r in more if r.id not in listed]
+        `also`, running ones included), then their rotations. In batches (`EVALUATION_BATCH`)."""
+        count = 0
+        async for rows in self._batches(store_ids, also or []):
+            count += await self._judge(rows)
+        await self.rotator.evaluate(store_ids)  # not lifecycle events: carried on beside them
+        await self.mover.evaluate(store_ids)
+        return count
+
+    async def _batches(
+        self, store_ids: list[str] | None, also: list[str]
+    ) -> AsyncIterator[list[ConvergingStore]]:
+        """The rows to judge, a batch at a time, each read when the one before was judged: the named
+        stores, or every converging store (by id) and then those of `also` not among them."""
+        named = store_ids if store_ids is not None else []
+        if store_ids is None:
+            listed: set[str] = set()
+            after: str | None = None
+            while True:
+                async with self._pool.connection() as conn:
+                    rows = await repository.converging_stores(
+                        conn, None, self.config.scope, after=after, limit=EVALUATION_BATCH
+                    )
+                if rows:
+                    listed.update(row.id for row in rows)
+                    after = rows[-1].id
+                    yield rows
+                if len(rows) < EVALUATION_BATCH:
+                    break
+            named = [store_id for store_id in also if store_id not in listed]
+        for start in range(0, len(named), EVALUATION_BATCH):
+            async with self._pool.connection() as conn:
+                rows = await repository.converging_stores(
+                    conn, named[start : start + EVALUATION_BATCH], self.config.scope
+                )
+            if rows:
+                yield rows
+
+    async def _judge(self, rows: list[ConvergingStore]) -> int:
+        """Observe, decide and act for one batch of stores; the number of verdicts."""
         now = datetime.now(UTC)
         judged = []
         for row in rows:
@@ -271,8 +328,6 @@ class ClusterWatcher(ObservationReads):
         count = await self._act([item for item in judged if not _waits_for_limits(item[2])])
         if waiting:
             count += await self._act(await self._with_limits(waiting))
-        await self.rotator.evaluate(store_ids)  # not lifecycle events: carried on beside them
-        await self.mover.evaluate(store_ids)
         return count
 
     async def _act(self, judged: list[tuple[ConvergingStore, StoreView, Decision | None, Observed]]) -> int:

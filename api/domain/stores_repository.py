@@ -426,18 +426,27 @@ _WATCH_COLUMNS = (
 
 
 async def converging_stores(
-    conn: Connection, store_ids: list[str] | None = None, scope: str | None = None
+    conn: Connection,
+    store_ids: list[str] | None = None,
+    scope: str | None = None,
+    *,
+    after: str | None = None,
+    limit: int | None = None,
 ) -> list[ConvergingStore]:
     """Stores the cluster still has to converge (all of them), or those of `store_ids` that it has to
     converge or that run (`ready`, `degraded`: a change of their objects may be a change of health);
-    only those of the watcher's `scope` (`store_rows.scope_filter`)."""
+    only those of the watcher's `scope` (`store_rows.scope_filter`). By id: those after `after`, at
+    most `limit` (a page of a walk over them all)."""
     only = " AND s.id = ANY(%(ids)s)" if store_ids is not None else ""
+    if after is not None:
+        only += " AND s.id > %(after)s"
+    page = " LIMIT %(limit)s" if limit is not None else ""
     statuses = list(CONVERGING) if store_ids is None else [*CONVERGING, *RUNNING]
     cur = conn.cursor(row_factory=_CONVERGING)
     await cur.execute(
         f"SELECT {_WATCH_COLUMNS} FROM stores s WHERE s.status = ANY(%(statuses)s){only}"
-        f"{scope_filter(scope)} ORDER BY s.id",
-        {"statuses": statuses, "ids": store_ids, "scope": scope},
+        f"{scope_filter(scope)} ORDER BY s.id{page}",
+        {"statuses": statuses, "ids": store_ids, "scope": scope, "after": after, "limit": limit},
     )
     return await cur.fetchall()
 

@@ -302,3 +302,23 @@ def test_secret_string_data_is_folded_into_data(kube_api: KubeCluster) -> None:
     assert created.data == {"a": "eA==", "b": "dHdv"} and created.string_data is None
     stored = kube_api.objects("v1", "Secret", "default")[0]
     assert "stringData" not in stored
+
+
+def test_a_paged_list_reuses_its_selection_until_a_write(kube_api: KubeCluster) -> None:
+    api = core(kube_api)
+    for n in range(5):
+        api.create_namespace({"metadata": {"name": f"st-page{n}"}})
+    whole = [ns.metadata.name for ns in api.list_namespace().items]
+    pages, token = [], None
+    while True:
+        page = api.list_namespace(limit=2, _continue=token) if token else api.list_namespace(limit=2)
+        pages += [ns.metadata.name for ns in page.items]
+        token = page.metadata._continue
+        if not token:
+            break
+    assert pages == whole
+    first = api.list_namespace(limit=2)
+    api.create_namespace({"metadata": {"name": "a-first"}})  # sorts before every other namespace
+    after = api.list_namespace(limit=2, _continue=first.metadata._continue)
+    # cut from the state after the write: the first page's last namespace comes again
+    assert after.items[0].metadata.name == first.items[1].metadata.name

@@ -86,3 +86,13 @@ def test_only_the_newest_revisions_are_kept(repo: Repo) -> None:
     for revision in revisions:
         ancestry.learn(revision, repo)
     assert [ancestry.known(r) for r in revisions] == [False] * 4 + [True] * 2
+
+
+def test_what_a_revision_reaches_is_returned_and_kept_for_readers(repo: Repo) -> None:
+    first, second = repo.commit("a"), repo.commit("b")
+    ancestry = Ancestry(keep=1)
+    assert ancestry.reachable(second) is None
+    reached = ancestry.learn(second, repo)
+    assert reached == {first, second} and ancestry.reachable(second) is reached
+    ancestry.learn(first, repo)  # the older revision pushes it out: a reader keeps what it was given
+    assert ancestry.reachable(second) is None and second in reached

@@ -3,9 +3,10 @@ the watcher's settings reach its configuration."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from pydantic import ValidationError
@@ -13,7 +14,12 @@ from pydantic import ValidationError
 from storefleet.api.app import create_app
 from storefleet.api.domain.cluster_access import ClusterReach
 from storefleet.api.settings import ConfigurationError, Settings
-from storefleet.reconciler_watch.factory import cluster_client, cluster_from_settings, watcher_config
+from storefleet.reconciler_watch.factory import (
+    build_cluster_watchers,
+    cluster_client,
+    cluster_from_settings,
+    watcher_config,
+)
 from storefleet.reconciler_watch.pod_health import CrashLoopRule
 
 NO_CURRENT_CONTEXT = """apiVersion: v1
@@ -98,3 +104,12 @@ def test_the_crash_loop_settings_are_read_from_the_environment(monkeypatch: pyte
 def test_the_demo_cluster_setting_labels_the_watchers_messages(settings: Settings) -> None:
     assert not watcher_config(settings).simulated
     assert watcher_config(settings.model_copy(update={"demo_cluster": True})).simulated
+
+
+def test_the_registered_clusters_watchers_share_one_ancestry(settings: Settings, tmp_path: Path) -> None:
+    path = tmp_path / "kubeconfig"
+    path.write_text(NO_CURRENT_CONTEXT.replace("contexts:", "current-context: kind-a\ncontexts:"))
+    watchers = build_cluster_watchers(settings, cast(Any, None), "", cast(Any, None))
+    first = watchers._build(_registered(path))
+    second = watchers._build(replace(_registered(path), id="cl-0000000002", name="fra-2"))
+    assert first._ancestry is second._ancestry

@@ -1,5 +1,6 @@
 """The informer against the test Kubernetes API: list, resume, relist on 410, no busy loop when a
-server keeps ending its watches at once, a transformed (slim) cache, and a kind it may not list."""
+server keeps ending its watches at once, a transformed (slim) cache, a kind it may not list, and
+the few list pages read at once across informers."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
 from storefleet.reconciler_watch.cluster import NAMESPACES, STORE_PODS, Cluster, Resource
-from storefleet.reconciler_watch.informer import Informer
+from storefleet.reconciler_watch.informer import PAGES_AT_ONCE, Informer
 from storefleet.reconciler_watch.observed import slim_object
 from storefleet.reconciler_watch.pod_health import slim_pod
 from storefleet_demo.kube.cluster import KubeCluster
@@ -173,3 +174,36 @@ def test_a_kind_the_platform_may_not_list_is_said_once_and_tried_again_quietly(
     refusals = [r for r in caplog.records if "may not be listed" in r.getMessage()]
     assert len(refusals) == 1 and "ClusterRole" in refusals[0].getMessage()
     assert informer.last_error is not None and "403" in informer.last_error
+
+
+class CountedPages:
+    """A cluster whose lists come in slow pages, counting how many are fetched at the same time."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.reading = self.most = 0
+
+    def list_pages(self, resource: Resource) -> Iterator[tuple[list[dict[str, Any]], str]]:
+        for page in range(3):
+            with self.lock:
+                self.reading += 1
+                self.most = max(self.most, self.reading)
+            time.sleep(0.01)  # the page being fetched and decoded
+            with self.lock:
+                self.reading -= 1
+            yield [{"metadata": {"name": f"{resource.plural}-{page}"}}], "7"
+
+
+def test_lists_of_many_informers_read_a_few_pages_at_a_time() -> None:
+    cluster = CountedPages()
+    informers = [
+        Informer(cast(Any, cluster), Resource("", "v1", f"kind{n}s"), Recorder(), transform=slim_object)
+        for n in range(PAGES_AT_ONCE * 3)
+    ]
+    threads = [threading.Thread(target=informer._relist) for informer in informers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert all(informer.synced.is_set() and len(informer.items()) == 3 for informer in informers)
+    assert 1 <= cluster.most <= PAGES_AT_ONCE

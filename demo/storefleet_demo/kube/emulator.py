@@ -87,6 +87,9 @@ def _tail(text: str, params: dict[str, str]) -> str:
     return text
 
 
+PAGED_LISTS_KEPT = 32  # paged lists whose selection is kept for their next pages
+
+
 @attrs.define(kw_only=True)
 class KubeAPI(KubernetesEmulator):
     """Use through cluster.running_kube_api(); mutate `store` and `pod_logs` on the server's loop only."""
@@ -96,6 +99,8 @@ class KubeAPI(KubernetesEmulator):
     registry: Registry = attrs.field(factory=Registry)
     store: ObjectStore = attrs.field(init=False)
     pod_logs: dict[tuple[str, str], str] = attrs.field(factory=dict, init=False)
+    # per list (kind, namespace, name, selectors): the resourceVersion and objects of its last first page
+    _paged_lists: dict[tuple[Any, ...], tuple[int, list[Obj]]] = attrs.field(factory=dict, init=False)
 
     def __attrs_post_init__(self) -> None:
         # Deliberately not the parent's: its fallback reactions (and the object handling in its
@@ -250,18 +255,35 @@ class KubeAPI(KubernetesEmulator):
         return lambda obj: by_labels(obj) and by_fields(obj) and name in (None, obj["metadata"]["name"])
 
     def _list(self, target: Target, params: dict[str, str]) -> Obj:
-        matches = self._matcher(target, params)
-        items = [obj for obj in self.store.items(target.rt, target.namespace) if matches(obj)]
-        metadata: Obj = {"resourceVersion": str(self.store.rv)}
-        # Pages are cut from the current state, not from a snapshot at the first page's version.
         offset = int(base64.b64decode(params["continue"]).decode()) if params.get("continue") else 0
         limit = int(params.get("limit") or 0)
+        items = self._listed(target, params, paging=bool(limit), first=not offset)
+        metadata: Obj = {"resourceVersion": str(self.store.rv)}
+        # Pages are cut from the current state, not from a snapshot at the first page's version
+        # (a write between two pages shifts what the next one holds).
         page = items[offset : offset + limit] if limit else items[offset:]
         if limit and offset + limit < len(items):
             metadata["continue"] = base64.b64encode(str(offset + limit).encode()).decode()
             metadata["remainingItemCount"] = len(items) - offset - limit
         rt = target.rt
         return {"apiVersion": rt.api_version, "kind": f"{rt.kind}List", "metadata": metadata, "items": page}
+
+    def _listed(self, target: Target, params: dict[str, str], *, paging: bool, first: bool) -> list[Obj]:
+        """The matching objects, in order. A paged list's next pages reuse what its first page
+        selected and sorted while nothing was written since (the same resourceVersion): cutting each
+        page of a 10,000-object list from a fresh sort made listing quadratic."""
+        key = (target.rt.key, target.namespace, target.name, params.get("labelSelector"),
+               params.get("fieldSelector"))  # fmt: skip
+        kept = self._paged_lists.get(key)
+        if paging and not first and kept is not None and kept[0] == self.store.rv:
+            return kept[1]
+        matches = self._matcher(target, params)
+        items = [obj for obj in self.store.items(target.rt, target.namespace) if matches(obj)]
+        if paging:
+            self._paged_lists[key] = (self.store.rv, items)
+            while len(self._paged_lists) > PAGED_LISTS_KEPT:
+                self._paged_lists.pop(next(iter(self._paged_lists)))
+        return items
 
     def _log(self, target: Target, params: dict[str, str]) -> str:
         assert target.name is not None
