@@ -10,12 +10,12 @@ true there), while ruamel.yaml alone only guards against YAML 1.2 readings.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import yaml as pyyaml
 from ruamel.yaml import YAML
 from ruamel.yaml.emitter import Emitter
 from ruamel.yaml.nodes import ScalarNode
@@ -300,20 +300,31 @@ def load(data: bytes) -> Any:
 # only when `data` is exactly the canonical text of that answer (`dump`'s own bytes, header comments
 # aside): that text quotes every scalar YAML 1.1 or 1.2 could read as another type, so ruamel reads
 # the same value from it. Anything else (hand-formatted YAML, a duplicate key, a float) goes to ruamel.
-_C_LOADER: Any = getattr(pyyaml, "CSafeLoader", None)
+# PyYAML is imported on the first load, not with the module: an API process that never reads the fleet
+# repo (the default set-up) does not carry it (tests/api/test_import_footprint.py).
 _NOT_CANONICAL = object()
 
 
+@functools.cache
+def _pyyaml() -> Any:
+    import yaml
+
+    return yaml
+
+
 def _load_canonical(data: bytes) -> Any:
-    if _C_LOADER is None:
+    pyyaml = _pyyaml()
+    loader = getattr(pyyaml, "CSafeLoader", None)
+    if loader is None:
         return _NOT_CANONICAL
+
     body = data
     while body.startswith(b"#"):  # the header comment block `dump` writes
         _, newline, body = body.partition(b"\n")
         if not newline:
             return _NOT_CANONICAL
     try:
-        value = pyyaml.load(body, Loader=_C_LOADER)  # noqa: S506 - the C *safe* loader
+        value = pyyaml.load(body, Loader=loader)
         text = _direct_text([value])
     except (pyyaml.YAMLError, _Unsupported, RecursionError):
         return _NOT_CANONICAL
