@@ -5,7 +5,6 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { isApiError } from "@/lib/api/errors";
-import { formatDuration } from "@/lib/format";
 import { useChangePassword } from "../api/change-password";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordProblems, type PasswordDraft } from "./password-rules";
 
@@ -54,7 +53,6 @@ export function ChangePasswordForm() {
     );
   }
 
-  const retryAfter = isApiError(mutation.error) ? mutation.error.retryAfterSeconds : null;
   return (
     <form onSubmit={submit} className="max-w-md space-y-3" noValidate aria-label="Change password">
       {mutation.isSuccess && (
@@ -62,58 +60,57 @@ export function ChangePasswordForm() {
           Every other session of this account was signed out; this one goes on.
         </Alert>
       )}
-      {fromApi.general ? (
-        <div>
-          <ErrorAlert error={fromApi.general} title="The password was not changed" />
-          {retryAfter ? <p className="mt-1 text-xs">Try again in {formatDuration(retryAfter)}.</p> : null}
-        </div>
-      ) : null}
-      <Field
+      {/* a refusal to wait (429, 423) counts down its Retry-After in the alert itself */}
+      {fromApi.general ? <ErrorAlert error={fromApi.general} title="The password was not changed" /> : null}
+      <PasswordField
         label="Current password"
+        autoComplete="current-password"
         error={fromApi.fields.current ?? (touched && !draft.current ? "Enter your current password." : null)}
-      >
-        {(control) => (
-          <Input
-            {...control}
-            type="password"
-            autoComplete="current-password"
-            required
-            value={draft.current}
-            onChange={(e) => edit("current", e.target.value)}
-          />
-        )}
-      </Field>
-      <Field
+        value={draft.current}
+        onChange={(value) => edit("current", value)}
+      />
+      <PasswordField
         label="New password"
         hint={`${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters, not the current one. Other sessions are signed out.`}
         error={fromApi.fields.next ?? shown.next}
-      >
-        {(control) => (
-          <Input
-            {...control}
-            type="password"
-            autoComplete="new-password"
-            required
-            value={draft.next}
-            onChange={(e) => edit("next", e.target.value)}
-          />
-        )}
-      </Field>
-      <Field label="Repeat the new password" error={shown.repeat}>
-        {(control) => (
-          <Input
-            {...control}
-            type="password"
-            autoComplete="new-password"
-            required
-            value={draft.repeat}
-            onChange={(e) => edit("repeat", e.target.value)}
-          />
-        )}
-      </Field>
+        value={draft.next}
+        onChange={(value) => edit("next", value)}
+      />
+      <PasswordField
+        label="Repeat the new password"
+        error={shown.repeat}
+        value={draft.repeat}
+        onChange={(value) => edit("repeat", value)}
+      />
       <Button type="submit" disabled={mutation.isPending}>
         {mutation.isPending ? "Changing…" : "Change password"}
       </Button>
     </form>
+  );
+}
+
+type PasswordFieldProps = {
+  label: string;
+  hint?: string;
+  error?: string | null;
+  autoComplete?: "current-password" | "new-password";
+  value: string;
+  onChange: (value: string) => void;
+};
+
+function PasswordField({ label, hint, error, autoComplete = "new-password", value, onChange }: PasswordFieldProps) {
+  return (
+    <Field label={label} hint={hint} error={error}>
+      {(control) => (
+        <Input
+          {...control}
+          type="password"
+          autoComplete={autoComplete}
+          required
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+    </Field>
   );
 }
