@@ -19,7 +19,7 @@ from typing import Any, Literal
 from storefleet.api.domain.lifecycle import StoreStatus as S
 from storefleet.reconciler_watch.actions import QueueRemoval
 from storefleet.reconciler_watch.decision import Decision, StoreView, clip, span
-from storefleet.reconciler_watch.velero_status import common_fields, count, mapping
+from storefleet.reconciler_watch.velero_status import common_fields, count, failure_text, mapping
 
 CALLED_OFF_HINT = (
     "the store was not deleted, nothing was removed: delete it again with keep_backup=true for another "
@@ -74,13 +74,7 @@ def final_backup_verdict(backup: VeleroBackup | None, expected: str) -> FinalBac
 
 
 def _reason(backup: VeleroBackup) -> str:
-    if backup.failure_reason:
-        return backup.failure_reason
-    if backup.validation_errors:
-        return "; ".join(backup.validation_errors)
-    if backup.errors:
-        return f"{backup.errors} errors (see `velero backup describe {backup.name} --details`)"
-    return "no reason given"
+    return failure_text("backup", backup)
 
 
 def final_backup_decision(

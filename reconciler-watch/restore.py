@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from storefleet.reconciler_watch.velero_status import common_fields, count, mapping
+from storefleet.reconciler_watch.velero_status import common_fields, count, failure_text, mapping
 
 FAILED_PHASES = frozenset({"Failed", "PartiallyFailed", "FailedValidation"})
 CLEARING, RESTORING = "clearing", "restoring"  # renderer.spec.RestoreStage's values
@@ -103,10 +103,4 @@ def restore_verdict(restore: VeleroRestore | None, expected: str) -> StageVerdic
 
 
 def _reason(restore: VeleroRestore) -> str:
-    if restore.failure_reason:
-        return restore.failure_reason
-    if restore.validation_errors:
-        return "; ".join(restore.validation_errors)
-    if restore.errors:
-        return f"{restore.errors} errors (see `velero restore describe {restore.name} --details`)"
-    return "no reason given"
+    return failure_text("restore", restore)

@@ -4,7 +4,7 @@ RestoreStatus), read defensively from a raw object whose status Velero may not h
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 
 def mapping(value: Any) -> dict[str, Any]:
@@ -27,3 +27,27 @@ def common_fields(obj: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         "errors": count(status.get("errors")) or 0,
     }
     return fields, status
+
+
+class VeleroOperation(Protocol):
+    """The shared fields, as a parsed Backup or Restore holds them."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def failure_reason(self) -> str: ...
+    @property
+    def validation_errors(self) -> tuple[str, ...]: ...
+    @property
+    def errors(self) -> int: ...
+
+
+def failure_text(kind: str, operation: VeleroOperation) -> str:
+    """Why Velero failed a Backup or Restore (`kind`: backup | restore), in the words it gives."""
+    if operation.failure_reason:
+        return operation.failure_reason
+    if operation.validation_errors:
+        return "; ".join(operation.validation_errors)
+    if operation.errors:
+        return f"{operation.errors} errors (see `velero {kind} describe {operation.name} --details`)"
+    return "no reason given"
