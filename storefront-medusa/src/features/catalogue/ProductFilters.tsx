@@ -1,6 +1,8 @@
 import { useEffect, useState, type FormEvent } from "react";
+import { useLocation } from "react-router-dom";
 import type { Collection, ProductCategory } from "../../api/types";
 import { activeFilterCount, CLEARED_FILTERS, SORTS, toggleCategory, type ProductQueryState } from "../../lib/productQuery";
+import { useShownValue } from "../../lib/useShownValue";
 
 type Update = (change: Partial<ProductQueryState>) => void;
 
@@ -52,13 +54,21 @@ export function CategoryChips({ categories, selected, update }: { categories: Pr
 
 export function ProductFilters({ state, collections, update }: { state: ProductQueryState; collections: Collection[]; update: Update }) {
   const active = activeFilterCount(state);
+  const location = useLocation();
+  const [collection, showCollection] = useShownValue(state.collection, location);
+  const [sort, showSort] = useShownValue(state.sort, location);
+  const [inStock, showInStock] = useShownValue(state.inStock, location);
   return (
     <div className="flex flex-wrap items-end gap-4">
       <SearchBox initial={state.q} onSearch={(q) => update({ q })} />
       {collections.length > 0 && (
         <label className="text-sm font-medium">
           Collection
-          <select className="input w-44" value={state.collection} onChange={(e) => update({ collection: e.target.value })} data-testid="collection-filter">
+          <select className="input w-44" value={collection}
+            onChange={(e) => {
+              showCollection(e.target.value);
+              update({ collection: e.target.value });
+            }} data-testid="collection-filter">
             <option value="">All</option>
             {collections.map((collection) => (
               <option key={collection.id} value={collection.handle}>
@@ -70,7 +80,12 @@ export function ProductFilters({ state, collections, update }: { state: ProductQ
       )}
       <label className="text-sm font-medium">
         Sort by
-        <select className="input w-48" value={state.sort} onChange={(e) => update({ sort: e.target.value as ProductQueryState["sort"] })} data-testid="sort-select">
+        <select className="input w-48" value={sort}
+          onChange={(e) => {
+            const next = e.target.value as ProductQueryState["sort"];
+            showSort(next);
+            update({ sort: next });
+          }} data-testid="sort-select">
           {SORTS.map((sort) => (
             <option key={sort.value} value={sort.value}>
               {sort.label}
@@ -79,7 +94,11 @@ export function ProductFilters({ state, collections, update }: { state: ProductQ
         </select>
       </label>
       <label className="flex items-center gap-2 py-2 text-sm font-medium">
-        <input type="checkbox" className="h-5 w-5 rounded border-surface-500 accent-primary" checked={state.inStock} onChange={(e) => update({ inStock: e.target.checked })} data-testid="in-stock-filter" />
+        <input type="checkbox" className="h-5 w-5 rounded border-surface-500 accent-primary" checked={inStock}
+          onChange={(e) => {
+            showInStock(e.target.checked);
+            update({ inStock: e.target.checked });
+          }} data-testid="in-stock-filter" />
         In stock only
       </label>
       {active > 0 && (
