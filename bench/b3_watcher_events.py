@@ -78,6 +78,7 @@ from storefleet.api.fleet.local_remote import ensure_local_fleet_repo
 from storefleet.reconciler_watch.decide import StoreView, decide
 from storefleet.reconciler_watch.observed import Observed, parse_helmrelease, parse_job
 from storefleet.reconciler_watch.setup_job import job_name, setup_key
+from storefleet.reconciler_watch.wire import HelmReleaseObject, JobObject, as_record
 from storefleet.renderer.manifests import ANNOTATION_SPEC_HASH
 from storefleet.renderer.profile import GitOpsEngine
 from storefleet.renderer.template import instantiate_template
@@ -188,8 +189,12 @@ def expected(plan: StorePlan, release: Obj, job: Obj | None = None) -> tuple[str
                      setup_key=setup_key(plan.spec), setup_done_key=None,
                      spec_hash=plan.spec_hash)  # fmt: skip
     meta = {"generation": 1, "annotations": {ANNOTATION_SPEC_HASH: plan.spec_hash}}
-    applier = parse_helmrelease({"metadata": meta, "status": release}, True)
-    setup = parse_job({"metadata": {"name": plan.job}, "status": job}) if job is not None else None
+    applier = parse_helmrelease(as_record({"metadata": meta, "status": release}, HelmReleaseObject), True)
+    setup = (
+        parse_job(as_record({"metadata": {"name": plan.job}, "status": job}, JobObject))
+        if job is not None
+        else None
+    )
     decision = decide(Observed(datetime.now(UTC), applier, setup_job=setup), view)
     if decision is None:
         raise RuntimeError(f"{plan.id}: a step the watcher would not act on: {release}")

@@ -19,6 +19,7 @@ from kubernetes import client, config
 from kubernetes.client.exceptions import ApiException
 from kubernetes.watch.watch import iter_resp_lines
 
+from storefleet.reconciler_watch.codecs import JSON_OBJECTS, Codec, Event, Gone, O, Page
 from storefleet.reconciler_watch.drift_events import FluxDriftEvents
 from storefleet.reconciler_watch.limit_objects import LimitObjects
 from storefleet.reconciler_watch.rotation_job import ROTATION_LABEL
@@ -27,6 +28,7 @@ from storefleet.reconciler_watch.velero_objects import VeleroObjects
 from storefleet.reconciler_watch.volume_objects import VolumeObjects
 
 log = logging.getLogger(__name__)
+__all__ = ["Gone"]  # re-exported: the informer's relist signal
 
 STORE_LABEL = "storefleet.io/store"
 SETUP_LABEL = "storefleet.io/setup"
@@ -101,10 +103,6 @@ class NamespaceObjects:
 LIST_PAGE = 500
 
 
-class Gone(Exception):
-    """The watch's resourceVersion is too old (HTTP 410): relist."""
-
-
 def load_api_client(kubeconfig: Path | None, context: str | None = None) -> client.ApiClient:
     """From a kubeconfig file when one is given, else the in-cluster service account."""
     configuration = client.Configuration()
@@ -156,39 +154,42 @@ class Cluster(FluxDriftEvents, VeleroObjects, VolumeObjects, LimitObjects, Secre
         """Every object (as plain JSON) and the list's resourceVersion."""
         items: list[dict[str, Any]] = []
         version = ""
-        for page, listed in self.list_pages(resource):
-            items.extend(page)
-            version = listed
+        for page in self.list_pages(resource, JSON_OBJECTS):
+            items.extend(page.items)
+            version = page.resource_version
         return items, version
 
     def list_pages(
-        self, resource: Resource, limit: int = LIST_PAGE
-    ) -> Iterator[tuple[list[dict[str, Any]], str]]:
-        """The list in pages of `limit` objects (`limit`/`continue`: one snapshot), each with the list's
-        resourceVersion: a reader keeps what it needs of a page before the next one is decoded, so a
-        list of 10,000 objects never sits whole in memory as JSON and as objects. Gone when the
-        snapshot expired between two pages (the reader lists again)."""
+        self,
+        resource: Resource,
+        codec: Codec[O],
+        limit: int = LIST_PAGE,
+    ) -> Iterator[Page[O]]:
+        """The list in pages of `limit` objects (`limit`/`continue`: one snapshot), each decoded by
+        `codec` and carrying the list's resourceVersion: a reader keeps what it needs of a page before
+        the next one is decoded, so a list of 10,000 objects never sits whole in memory as JSON and as
+        objects. Gone when the snapshot expired between two pages (the reader lists again)."""
         token = None
         while True:
             extra: dict[str, Any] = {"_continue": token} if token else {}
             try:
-                body = self._get_json(
+                body = self._get_bytes(
                     self._list_fn(resource), limit=limit, **extra, **self._list_kwargs(resource)
                 )
             except ApiException as exc:
                 if exc.status == 410:
                     raise Gone(str(exc.reason)) from exc
                 raise
-            metadata = body.get("metadata") or {}
-            yield list(body.get("items") or []), str(metadata.get("resourceVersion") or "")
-            token = metadata.get("continue")
+            page = codec.page(body)
+            yield page
+            token = page.continue_token
             if not token:
                 return
 
-    def watch_objects(
-        self, resource: Resource, resource_version: str, timeout_s: int
-    ) -> Iterator[tuple[str, dict[str, Any]]]:
-        """(type, object) events after `resource_version`, until the server ends the stream."""
+    def watch_events(
+        self, resource: Resource, resource_version: str, timeout_s: int, codec: Codec[O]
+    ) -> Iterator[Event[O]]:
+        """The events after `resource_version`, decoded by `codec`, until the server ends the stream."""
         # Read as JSON lines ourselves: the client's Watch turns every event into a model object and
         # back, which costs more than everything else the watcher does with it.
         try:
@@ -207,15 +208,9 @@ class Cluster(FluxDriftEvents, VeleroObjects, VolumeObjects, LimitObjects, Secre
             raise
         try:
             for line in iter_resp_lines(response):  # type: ignore[no-untyped-call]
-                event = orjson.loads(line)
-                obj = event.get("object") if isinstance(event, dict) else None
-                if not isinstance(obj, dict):
-                    continue
-                if event.get("type") == "ERROR":  # a Status object
-                    if obj.get("code") == 410:
-                        raise Gone(str(obj.get("message", "resource version too old")))
-                    raise ApiException(status=obj.get("code", 500), reason=str(obj.get("message", obj)))
-                yield str(event["type"]), obj
+                event = codec.event(line) if line else None
+                if event is not None:
+                    yield event
         finally:
             response.release_conn()
 
@@ -361,15 +356,17 @@ class Cluster(FluxDriftEvents, VeleroObjects, VolumeObjects, LimitObjects, Secre
                 objects[kind] = []
         return NamespaceObjects(ns, objects, tuple(forbidden))
 
-    def _get_json(self, call: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        """A GET answered as raw JSON (no client model: cheaper, and tolerant of partial objects)."""
+    def _get_bytes(self, call: Any, *args: Any, **kwargs: Any) -> bytes:
+        """A GET's body as it came (no client model: a codec decodes it)."""
         response = call(*args, _preload_content=False, _request_timeout=self._timeout, **kwargs)
         try:
-            # orjson: a list page of HelmReleases decodes several times faster than with `json`, and
-            # its key cache shares the keys' strings between pages.
-            body = orjson.loads(response.data or b"{}")
+            return bytes(response.data or b"{}")
         finally:
             response.release_conn()
+
+    def _get_json(self, call: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """A GET answered as raw JSON (no client model: cheaper, and tolerant of partial objects)."""
+        body = orjson.loads(self._get_bytes(call, *args, **kwargs))
         return body if isinstance(body, dict) else {}
 
     # ---- writes ---------------------------------------------------------------------------------------

@@ -5,9 +5,11 @@ that ends or breaks is resumed from the last resourceVersion seen, with backoff 
 (the version is too old) and the periodic full resync relist. A relist reports objects that vanished
 meanwhile as DELETED, so nothing is missed across a gap.
 
-With a `transform` (client-go's informer transforms), the cache holds what the transform keeps of each
-object (None: nothing, the object is not cached), and an event is reported only when what is kept
-changed: a cache of one kind's few fields costs memory and wake-ups only for those fields.
+Objects are decoded by the kind's codec (`codecs.py`): whole, as plain JSON, or straight into typed
+records of the few fields the watcher reads. With a `transform` (client-go's informer transforms), the
+cache holds what the transform keeps of each object (None: nothing, the object is not cached). An event
+is reported, with the store the object belongs to, only when what the cache keeps changed: a cache of
+one kind's few fields costs memory and wake-ups only for those fields.
 
 A 403 (the platform's ClusterRole lacks the kind) is logged once; the informer keeps trying quietly at
 the backoff cap, so a grant added later takes effect without a restart.
@@ -25,23 +27,19 @@ from typing import Any
 from kubernetes.client.exceptions import ApiException
 
 from storefleet.reconciler_watch.cluster import Cluster, Gone, Resource
+from storefleet.reconciler_watch.codecs import JSON_OBJECTS, Codec, Key
 
 log = logging.getLogger(__name__)
 
-Key = tuple[str, str]  # (namespace, name)
 _QUICK_END_S = 1.0
-EventSink = Callable[[str, dict[str, Any]], None]  # (ADDED | MODIFIED | DELETED | SYNCED, object)
-Transform = Callable[[dict[str, Any]], dict[str, Any] | None]  # what the cache keeps of an object
+# (ADDED | MODIFIED | DELETED | SYNCED, the store the object belongs to, None when it has no store label)
+EventSink = Callable[[str, str | None], None]
+Transform = Callable[[Any], Any]  # what the cache keeps of an object as its codec decoded it; None: nothing
 # List pages fetched and folded into caches at once, across every informer of the process: a watcher
 # of ten clusters starts some sixty lists together, and each page decoded is megabytes of objects
 # until its cache has kept what it needs. The GIL runs one at a time anyway; a few overlap the wait.
 PAGES_AT_ONCE = 4
 _page_gate = threading.BoundedSemaphore(PAGES_AT_ONCE)
-
-
-def object_key(obj: dict[str, Any]) -> Key:
-    meta = obj.get("metadata") or {}
-    return str(meta.get("namespace") or ""), str(meta.get("name") or "")
 
 
 class Informer:
@@ -55,6 +53,8 @@ class Informer:
         resync_interval_s: float = 300.0,
         backoff_cap_s: float = 30.0,
         transform: Transform | None = None,
+        codec: Codec[Any] = JSON_OBJECTS,
+        by_namespace: bool = True,
     ) -> None:
         self.resource = resource
         self._cluster = cluster
@@ -63,8 +63,11 @@ class Informer:
         self._resync_interval_s = resync_interval_s
         self._backoff_cap_s = backoff_cap_s
         self._transform = transform
-        self._cache: dict[Key, dict[str, Any]] = {}
-        self._by_namespace: dict[str, set[Key]] = {}  # the cache's keys, by namespace
+        self._codec = codec
+        self._cache: dict[Key, Any] = {}
+        # the cache's keys by namespace, for `in_namespace` (off: a set per store namespace is not free)
+        self._index = by_namespace
+        self._by_namespace: dict[str, set[Key]] = {}
         self._lock = threading.Lock()
         self.resource_version: str | None = None
         self.synced = threading.Event()
@@ -75,22 +78,24 @@ class Informer:
         self._said_forbidden = False
 
     # ---- the cache ---------------------------------------------------------------------------------
-    def get(self, namespace: str, name: str) -> dict[str, Any] | None:
+    def get(self, namespace: str, name: str) -> Any:
         with self._lock:
             return self._cache.get((namespace, name))
 
-    def items(self) -> list[dict[str, Any]]:
+    def items(self) -> list[Any]:
         with self._lock:
             return list(self._cache.values())
 
-    def in_namespace(self, namespace: str) -> list[dict[str, Any]]:
+    def in_namespace(self, namespace: str) -> list[Any]:
         """The cached objects of one namespace (without walking the whole cache)."""
+        assert self._index, f"{self.resource.key} is not indexed by namespace"
         with self._lock:
             return [self._cache[key] for key in self._by_namespace.get(namespace, ())]
 
-    def _put(self, key: Key, obj: dict[str, Any]) -> None:
+    def _put(self, key: Key, obj: Any) -> None:
         self._cache[key] = obj
-        self._by_namespace.setdefault(key[0], set()).add(key)
+        if self._index:
+            self._by_namespace.setdefault(key[0], set()).add(key)
 
     def _drop(self, key: Key) -> None:
         self._cache.pop(key, None)
@@ -150,33 +155,32 @@ class Informer:
         delay = min(self._backoff_cap_s, 0.5 * float(2 ** min(failures, 8)))
         return delay / 2 + random.uniform(0, delay / 2)  # noqa: S311 - jitter, not security
 
-    def _keep(self, obj: dict[str, Any]) -> dict[str, Any] | None:
+    def _keep(self, obj: Any) -> Any:
         return obj if self._transform is None else self._transform(obj)
 
     def _relist(self) -> None:
         """List page by page, keeping what the cache keeps of each object as it comes (a transformed
         kind never holds its whole list), then swap the cache and report what changed."""
         before = self._cache  # only this thread writes the cache
-        fresh: dict[Key, dict[str, Any] | None] = {}
-        synced: list[dict[str, Any]] = []
+        fresh: dict[Key, Any] = {}
+        synced: list[str | None] = []
         version = ""
-        pages = self._cluster.list_pages(self.resource)
+        codec = self._codec
+        pages = self._cluster.list_pages(self.resource, codec)
         while True:
             with _page_gate:
-                listed_page = next(pages, None)
-                if listed_page is None:
+                page = next(pages, None)
+                if page is None:
                     break
-                page, version = listed_page
-                for obj in page:
-                    key = object_key(obj)
+                version = page.resource_version
+                for obj in page.items:
+                    key = codec.key(obj)
                     kept = fresh[key] = self._keep(obj)
-                    if self._transform is None:
-                        synced.append(obj)
-                    elif kept != before.get(key):
-                        synced.append(_reference(obj))
-                del page, listed_page  # freed before the gate lets another page in
+                    if kept != before.get(key):
+                        synced.append(codec.store(obj))
+                del page  # freed before the gate lets another page in
         with self._lock:
-            gone = [obj for key, obj in before.items() if key not in fresh]
+            gone = [codec.store(obj) for key, obj in before.items() if key not in fresh]
             self._cache, self._by_namespace = {}, {}
             for key, kept in fresh.items():
                 if kept is not None:
@@ -185,38 +189,31 @@ class Informer:
         self.relists += 1
         self.last_error = None
         self.forbidden = False
-        for obj in gone:
-            self._sink("DELETED", obj)
-        for obj in synced:
-            self._sink("SYNCED", obj)
+        for store in gone:
+            self._sink("DELETED", store)
+        for store in synced:
+            self._sink("SYNCED", store)
         self.synced.set()
 
     def _watch(self, stop: threading.Event) -> None:
         assert self.resource_version is not None
-        for kind, obj in self._cluster.watch_objects(
-            self.resource, self.resource_version, self._watch_timeout_s
+        codec = self._codec
+        for event in self._cluster.watch_events(
+            self.resource, self.resource_version, self._watch_timeout_s, codec
         ):
-            version = (obj.get("metadata") or {}).get("resourceVersion")
-            if version:
-                self.resource_version = str(version)
-            if kind == "BOOKMARK":
+            if event.resource_version:
+                self.resource_version = event.resource_version
+            if event.type == "BOOKMARK":
                 continue
-            key = object_key(obj)
-            kept = None if kind == "DELETED" else self._keep(obj)
+            key = codec.key(event.object)
+            kept = None if event.type == "DELETED" else self._keep(event.object)
             with self._lock:
                 before = self._cache.get(key)
                 if kept is None:
                     self._drop(key)
                 else:
                     self._put(key, kept)
-            if self._transform is None or kept != before:
-                self._sink(kind, obj)
+            if kept != before:
+                self._sink(event.type, codec.store(event.object))
             if stop.is_set():
                 return
-
-
-def _reference(obj: dict[str, Any]) -> dict[str, Any]:
-    """What a relist reports of an object the cache keeps transformed: its name, namespace and labels
-    (the sink needs no more; the whole object is not kept until the list ends)."""
-    meta = obj.get("metadata") or {}
-    return {"metadata": {key: meta[key] for key in ("name", "namespace", "labels") if key in meta}}

@@ -16,7 +16,7 @@ from urllib3.exceptions import HTTPError
 from storefleet.api.fleet.reader import FleetReader
 from storefleet.reconciler_watch.ancestry import Ancestry
 from storefleet.reconciler_watch.apply import StoreUpdater
-from storefleet.reconciler_watch.cluster import SETUP_JOBS, STORE_LABEL, Cluster, Resource, kustomizations
+from storefleet.reconciler_watch.cluster import SETUP_JOBS, Cluster, Resource, kustomizations
 from storefleet.reconciler_watch.decide import StoreView
 from storefleet.reconciler_watch.final_backup import VeleroBackup, parse_backup
 from storefleet.reconciler_watch.informer import Informer
@@ -33,6 +33,7 @@ from storefleet.reconciler_watch.observed import (
 from storefleet.reconciler_watch.restore import CLEARING, RESTORING, Clearing, parse_restore
 from storefleet.reconciler_watch.setup_job import setup_job_name
 from storefleet.reconciler_watch.storefront_key import KEY_REPORTING_ENGINE, publishable_key
+from storefleet.reconciler_watch.wire import HelmReleaseObject
 
 log = logging.getLogger("storefleet.reconciler_watch.watcher")
 
@@ -62,14 +63,14 @@ class ObservationReads:
         return replace(observed, namespace_limits=found)
 
     async def _observe_applier(self, view: StoreView) -> tuple[FluxRelease | ArgoApp | None, str | None]:
-        raw = self._applier_object(view.id)
-        if raw is None:
+        found = self._applier_object(view.id)
+        if found is None:
             return None, None
-        revision = self._applied_revision(raw)
+        revision = self._applied_revision(found)
         contains = await self._contains(view.last_commit_sha, revision)
-        if self.config.engine == "flux":
-            return parse_helmrelease(raw, contains), revision
-        return parse_application(raw, contains), revision
+        if isinstance(found, HelmReleaseObject):
+            return parse_helmrelease(found, contains), revision
+        return parse_application(found, contains), revision
 
     async def _observe_restore(self, view: StoreView, observed: Observed) -> Observed:
         """Stage clearing: whether the release and its volumes are gone, read fresh (watch events of
@@ -111,8 +112,8 @@ class ObservationReads:
         failed, or succeeded with a storefront key to keep) and the others that still run."""
         pending = setup_job_name(view)
         jobs = [
-            parse_job(raw) for raw in self.informers[SETUP_JOBS.key].in_namespace(view.id)
-            if ((raw.get("metadata") or {}).get("labels") or {}).get(STORE_LABEL) == view.id
+            parse_job(record) for record in self.informers[SETUP_JOBS.key].in_namespace(view.id)
+            if record.metadata.labels.store == view.id
         ]  # fmt: skip
         active = tuple(sorted(job.name for job in jobs if not job.ended and job.name != pending))
         job = next((job for job in jobs if job.name == pending), None)
@@ -137,13 +138,21 @@ class ObservationReads:
             log.info("watcher: cannot read the log of Job %s/%s: %s", namespace, job_name, exc)
             return None
 
-    def _applier_object(self, store_id: str) -> dict[str, Any] | None:
+    def _applier_object(self, store_id: str) -> HelmReleaseObject | dict[str, Any] | None:
+        """The store's HelmRelease (its typed record) or Application (raw JSON), from the cache."""
         namespace = store_id if self.config.engine == "flux" else self.config.argocd_namespace
-        return self.informers[self._applier.key].get(namespace, store_id)
+        found: HelmReleaseObject | dict[str, Any] | None
+        found = self.informers[self._applier.key].get(namespace, store_id)
+        return found
 
-    def _applied_revision(self, raw: dict[str, Any]) -> str | None:
-        if self.config.engine == "argocd":
-            return argo_revision(raw)
+    def _drift_detection(self, store_id: str) -> dict[str, Any] | None:
+        """The store's HelmRelease's `spec.driftDetection` (None: no such release, or none set)."""
+        release = self._applier_object(store_id)
+        return release.spec.drift_detection() if isinstance(release, HelmReleaseObject) else None
+
+    def _applied_revision(self, found: HelmReleaseObject | dict[str, Any]) -> str | None:
+        if isinstance(found, dict):
+            return argo_revision(found)
         resource = kustomizations(self.config.flux_namespace)
         kustomization = self.informers[resource.key].get(
             self.config.flux_namespace, self.config.flux_kustomization

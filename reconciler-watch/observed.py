@@ -1,9 +1,9 @@
 """What the watcher observed in the cluster (and the store's row), reduced to what `decide` needs.
 Pure: parsing only.
 
-The parsers take the raw JSON objects the Kubernetes API returns (HelmRelease, Application, Job) and
-keep the fields the read-path semantics in docs/architecture.md depend on. Anything missing parses to
-"unknown", which `decide` treats as still working.
+The parsers take what the watcher's caches hold (a HelmRelease or a Job as its typed record, `wire.py`;
+an Application as raw JSON) and keep the fields the read-path semantics in docs/architecture.md depend
+on. Anything missing parses to "unknown", which `decide` treats as still working.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from storefleet.reconciler_watch.pod_health import ContainerCrash
 from storefleet.reconciler_watch.restore import Clearing, VeleroRestore
 from storefleet.reconciler_watch.setup_job import setup_key
 from storefleet.reconciler_watch.timestamps import parse_time as parse_time  # re-exported
+from storefleet.reconciler_watch.wire import HelmReleaseObject, JobObject, WireCondition
 from storefleet.renderer.manifests import ANNOTATION_SPEC_HASH
 from storefleet.renderer.names import chart_instance
 
@@ -159,38 +160,32 @@ def _spec_hash(meta: dict[str, Any]) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-# What the watcher's caches keep of a HelmRelease, a Job or a namespace (`slim_object`): the metadata it
-# reads, the status, and of the spec only what is named. A HelmRelease's values and a Job's pod
-# template are most of their size, and a watcher holds every store's.
-_KEPT_METADATA = ("name", "namespace", "uid", "labels", "annotations", "generation", "resourceVersion",
-                  "creationTimestamp", "deletionTimestamp")  # fmt: skip
-RELEASE_SPEC_READ = ("driftDetection",)  # rotation.flux_reverts_password
-
-
-def slim_object(obj: dict[str, Any], spec_keys: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The cached copy of `obj`: apiVersion, kind, the metadata read, the status, `spec_keys` of the spec."""
-    meta, spec = _mapping(obj.get("metadata")), _mapping(obj.get("spec"))
-    slim: dict[str, Any] = {key: obj[key] for key in ("apiVersion", "kind", "status") if key in obj}
-    slim["metadata"] = {key: meta[key] for key in _KEPT_METADATA if key in meta}
-    picked = {key: spec[key] for key in spec_keys if key in spec}
-    if picked:
-        slim["spec"] = picked
-    return slim
-
-
-def parse_helmrelease(obj: dict[str, Any], contains_commit: bool | None) -> FluxRelease:
-    meta, status = _mapping(obj.get("metadata")), _mapping(obj.get("status"))
-    observed = status.get("observedGeneration")
-    handled = status.get("lastHandledReconcileAt")
+def parse_helmrelease(obj: HelmReleaseObject, contains_commit: bool | None) -> FluxRelease:
+    meta, status = obj.metadata, obj.status
     return FluxRelease(
-        generation=int(meta.get("generation") or 0),
-        observed_generation=observed if isinstance(observed, int) else None,
-        conditions=parse_conditions(status.get("conditions")),
+        generation=meta.generation,
+        observed_generation=status.observedGeneration,
+        conditions=_record_conditions(status.conditions),
         contains_commit=contains_commit,
-        last_handled_reconcile_at=handled if isinstance(handled, str) else None,
-        deleting=bool(meta.get("deletionTimestamp")),
-        spec_hash=_spec_hash(meta),
+        last_handled_reconcile_at=status.lastHandledReconcileAt,
+        deleting=bool(meta.deletionTimestamp),
+        spec_hash=meta.annotations.spec_hash or None,
     )
+
+
+def _record_conditions(items: tuple[WireCondition, ...]) -> dict[str, Condition]:
+    return {
+        item.type: Condition(
+            type=item.type,
+            status=item.status,
+            reason=item.reason,
+            message=item.message,
+            observed_generation=item.observedGeneration,
+            last_transition=parse_time(item.lastTransitionTime),
+        )
+        for item in items
+        if item.type
+    }
 
 
 def argo_revision(obj: dict[str, Any]) -> str | None:
@@ -262,13 +257,12 @@ def parse_application(obj: dict[str, Any], contains_commit: bool | None) -> Argo
     )
 
 
-def parse_job(obj: dict[str, Any], log_tail: str = "") -> SetupJob:
-    meta, status = _mapping(obj.get("metadata")), _mapping(obj.get("status"))
-    conditions = parse_conditions(status.get("conditions"))
+def parse_job(obj: JobObject, log_tail: str = "") -> SetupJob:
+    conditions = _record_conditions(obj.status.conditions)
     complete, failed = conditions.get("Complete"), conditions.get("Failed")
     return SetupJob(
-        name=str(meta.get("name", "")),
-        succeeded=bool(complete and complete.is_true) or int(status.get("succeeded") or 0) > 0,
+        name=obj.metadata.name,
+        succeeded=bool(complete and complete.is_true) or (obj.status.succeeded or 0) > 0,
         failed=bool(failed and failed.is_true),
         failure_reason=(failed.message or failed.reason) if failed and failed.is_true else "",
         log_tail=log_tail,

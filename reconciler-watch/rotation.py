@@ -115,11 +115,11 @@ def _done(secret: str) -> str:
     return f"the shop and Secret {secret} hold the new password; the old one no longer works"
 
 
-def flux_reverts_password(release: dict[str, Any] | None, instance: str, engine: str) -> str | None:
+def flux_reverts_password(drift_detection: dict[str, Any] | None, instance: str, engine: str) -> str | None:
     """Why helm-controller would put the old admin password back after a rotation, or None. Its drift
     correction re-applies the Secret as Helm last rendered it, so the HelmRelease must ignore the
     admin password key (the renderer adds that rule; a HelmRelease rendered before it lacks it)."""
-    drift = ((release or {}).get("spec") or {}).get("driftDetection") or {}
+    drift = drift_detection or {}
     if drift.get("mode") != "enabled":
         return None
     secret, key = credentials_secret_name(instance), ADMIN_PASSWORD_KEY[engine]

@@ -39,12 +39,13 @@ from storefleet.reconciler_watch.rotation import (
 )
 from storefleet.reconciler_watch.rotation_job import build_rotation_job, rotation_job_name, staging_key
 from storefleet.reconciler_watch.setup_job import SetupTemplateError
+from storefleet.reconciler_watch.wire import JobObject
 
 log = logging.getLogger(__name__)
 WATCHER = Actor.system("watcher")
 CLUSTER_ERRORS = (ApiException, HTTPError, OSError)
-RotationJobs = Callable[[str], list[dict[str, Any]]]  # a namespace's rotation Jobs (informer cache)
-Applier = Callable[[str], dict[str, Any] | None]  # a store's HelmRelease/Application (informer cache)
+RotationJobs = Callable[[str], list[JobObject]]  # a namespace's rotation Jobs (informer cache)
+DriftDetection = Callable[[str], dict[str, Any] | None]  # a store's HelmRelease's spec.driftDetection
 LogTail = Callable[[str, str], Awaitable[str | None]]  # a Job's log tail; None: unreadable now
 
 
@@ -55,12 +56,12 @@ class Rotator:
         cluster: Cluster,
         engine: str,
         jobs: RotationJobs,
-        applier: Applier,
+        drift: DriftDetection,
         log_tail: LogTail,
         scope: str | None = None,
     ) -> None:
         self._pool, self._cluster, self._engine, self._scope = pool, cluster, engine, scope
-        self._jobs, self._applier, self._log_tail = jobs, applier, log_tail
+        self._jobs, self._drift, self._log_tail = jobs, drift, log_tail
 
     async def evaluate(self, store_ids: list[str] | None) -> int:
         """Carry on the rotations in progress (of `store_ids` only, when given); how many were judged.
@@ -85,17 +86,15 @@ class Rotator:
             self._cluster.secret_keys, store_id, credentials_secret_name(due.instance)
         )
         name = rotation_job_name(store_id, due.rotation.generation)
-        raw = next(
-            (job for job in self._jobs(store_id) if (job.get("metadata") or {}).get("name") == name), None
-        )
-        job = parse_job(raw) if raw is not None else None
+        record = next((job for job in self._jobs(store_id) if job.metadata.name == name), None)
+        job = parse_job(record) if record is not None else None
         if job is not None and job.failed:
             tail = await self._log_tail(store_id, job.name)
             # unreadable now: the Job stays undecided until it is
             job = replace(job, failed=False) if tail is None else replace(job, log_tail=tail)
         reverted_by = None
         if self._engine == "flux" and due.rotation.state is RotationState.REQUESTED:
-            reverted_by = flux_reverts_password(self._applier(store_id), due.instance, due.engine)
+            reverted_by = flux_reverts_password(self._drift(store_id), due.instance, due.engine)
         return RotationObserved(keys, job, reverted_by)
 
     # ---- act ------------------------------------------------------------------------------------

@@ -41,12 +41,18 @@ from storefleet.reconciler_watch.cluster import (
     NAMESPACES,
     ROTATION_JOBS,
     SETUP_JOBS,
-    STORE_LABEL,
     STORE_PODS,
     Cluster,
     Resource,
     kustomizations,
     restores,
+)
+from storefleet.reconciler_watch.codecs import (
+    JOB_RECORDS,
+    JSON_OBJECTS,
+    NAMESPACE_RECORDS,
+    RELEASE_RECORDS,
+    Codec,
 )
 from storefleet.reconciler_watch.decide import Decision, StoreView, Timeouts, decide
 from storefleet.reconciler_watch.decision import simulated
@@ -57,9 +63,7 @@ from storefleet.reconciler_watch.namespace_limits import LIMITS_UNREAD
 from storefleet.reconciler_watch.nudge import Nudger
 from storefleet.reconciler_watch.observation_reads import ObservationReads
 from storefleet.reconciler_watch.observed import (
-    RELEASE_SPEC_READ,
     Observed,
-    slim_object,
     store_view,
 )
 from storefleet.reconciler_watch.pod_health import (
@@ -132,14 +136,15 @@ class ClusterWatcher(ObservationReads):
             resources.append(self._pods)
         self.informers = {
             r.key: Informer(cluster, r, self._sink(r), watch_timeout_s=config.watch_timeout_s,
-                            resync_interval_s=config.resync_interval_s, transform=self._transform(r))
+                            resync_interval_s=config.resync_interval_s, transform=self._transform(r),
+                            codec=_codec(r), by_namespace=r in (SETUP_JOBS, ROTATION_JOBS, STORE_PODS))
             for r in resources
         }  # fmt: skip
         self.nudger = Nudger(cluster, config)
         self.updater = StoreUpdater(pool, cluster, config, self.nudger)
         rotation_jobs = self.informers[ROTATION_JOBS.key].in_namespace
         self.rotator = Rotator(
-            pool, cluster, config.engine, rotation_jobs, self._applier_object, self._log_tail, config.scope
+            pool, cluster, config.engine, rotation_jobs, self._drift_detection, self._log_tail, config.scope
         )
         self.mover = Mover(
             pool, cluster, config.velero_namespace, self._cached_restore, self._judge_target,
@@ -159,14 +164,9 @@ class ClusterWatcher(ObservationReads):
         self.evaluations = 0
 
     def _transform(self, resource: Resource) -> Transform | None:
-        """What each cache keeps: of pods their crash facts; of HelmReleases, Jobs and namespaces what
-        the watcher reads (`slim_object`); Applications and the rest whole (a decision reads their spec)."""
+        """Of pods, the cache keeps their crash facts; of the other kinds what their codec decoded."""
         if resource == self._pods:
             return partial(slim_pod, restarts=self.config.crash_loop.restarts)
-        if resource == HELMRELEASES:
-            return partial(slim_object, spec_keys=RELEASE_SPEC_READ)
-        if resource in (SETUP_JOBS, ROTATION_JOBS, NAMESPACES):
-            return slim_object
         return None
 
     # ---- events from the informer threads -------------------------------------------------------------
@@ -174,18 +174,17 @@ class ClusterWatcher(ObservationReads):
         kustomization = resource.plural == "kustomizations"
         counters: dict[str, Any] = {}  # the metric's child per event type, looked up once
 
-        def on_event(kind: str, obj: dict[str, Any]) -> None:
+        def on_event(kind: str, store: str | None) -> None:
             counter = counters.get(kind)
             if counter is None:
                 counter = counters[kind] = metrics.WATCHER_EVENTS.labels(resource=resource.plural, type=kind)
             counter.inc()
-            labels = (obj.get("metadata") or {}).get("labels") or {}
-            store = _ALL if kustomization else labels.get(STORE_LABEL)
+            store = _ALL if kustomization else store
             if not store:
                 return
             with self._named_lock:
                 first = not self._named
-                self._named.add(str(store))
+                self._named.add(store)
             if first and self._loop is not None:
                 self._loop.call_soon_threadsafe(self._wake.set)
 
@@ -346,7 +345,10 @@ class ClusterWatcher(ObservationReads):
     def _cached_restore(self, name: str) -> dict[str, Any] | None:
         if self._restores is None:
             return None
-        return self.informers[self._restores.key].get(self._restores.namespace or "", name)
+        found: dict[str, Any] | None = self.informers[self._restores.key].get(
+            self._restores.namespace or "", name
+        )
+        return found
 
     async def _judge_target(self, row: ConvergingStore) -> TargetRelease:
         """The moving store's release here, judged as an update to the target directory's spec (its
@@ -417,6 +419,18 @@ class ClusterWatcher(ObservationReads):
             return row, view, self._decide(observed, view), observed
 
         return list(await asyncio.gather(*(again(item) for item in judged)))
+
+
+def _codec(resource: Resource) -> Codec[Any]:
+    """HelmReleases, Jobs and namespaces (one or two per store) decode into typed records of what the
+    watcher reads; the other kinds as plain JSON (an Application's spec is read whole)."""
+    if resource == HELMRELEASES:
+        return RELEASE_RECORDS
+    if resource in (SETUP_JOBS, ROTATION_JOBS):
+        return JOB_RECORDS
+    if resource == NAMESPACES:
+        return NAMESPACE_RECORDS
+    return JSON_OBJECTS
 
 
 def _waits_for_limits(decision: Decision | None) -> bool:

@@ -9,9 +9,11 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
 from kubernetes.client.exceptions import ApiException
 
 from storefleet.reconciler_watch.cluster import SETUP_LABEL, STORE_LABEL, Resource
+from storefleet.reconciler_watch.codecs import Codec, Event, Page
 from storefleet.reconciler_watch.informer import Informer
 from storefleet.reconciler_watch.setup_job import job_name
 
@@ -48,10 +50,14 @@ class RecordingCluster:
     def list_objects(self, resource: Resource) -> tuple[list[dict[str, Any]], str]:
         return copy.deepcopy(self.objects.get(resource.plural, [])), "1"
 
-    def list_pages(self, resource: Resource, limit: int = 500) -> Iterator[tuple[list[dict[str, Any]], str]]:
-        yield self.list_objects(resource)
+    def list_pages(self, resource: Resource, codec: Codec[Any], limit: int = 500) -> Iterator[Page[Any]]:
+        """One page, decoded by the informer's own codec from the JSON an API server would send."""
+        items, version = self.list_objects(resource)
+        yield codec.page(orjson.dumps({"metadata": {"resourceVersion": version}, "items": items}))
 
-    def watch_objects(self, resource: Resource, version: str, timeout_s: int) -> Iterator[Any]:
+    def watch_events(
+        self, resource: Resource, version: str, timeout_s: int, codec: Codec[Any]
+    ) -> Iterator[Event[Any]]:
         return iter(())
 
     # ---- reads ------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The informer against the test Kubernetes API: list, resume, relist on 410, no busy loop when a
-server keeps ending its watches at once, a transformed (slim) cache, a kind it may not list, and
-the few list pages read at once across informers."""
+server keeps ending its watches at once, a transformed (slim) cache, objects decoded into typed
+records, a kind it may not list, and the few list pages read at once across informers."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from typing import Any, cast
 import pytest
 
 from storefleet.reconciler_watch.cluster import NAMESPACES, STORE_PODS, Cluster, Resource
+from storefleet.reconciler_watch.codecs import JSON_OBJECTS, NAMESPACE_RECORDS, Codec, Event, Page
 from storefleet.reconciler_watch.informer import PAGES_AT_ONCE, Informer
-from storefleet.reconciler_watch.observed import slim_object
 from storefleet.reconciler_watch.pod_health import slim_pod
+from storefleet.reconciler_watch.wire import NamespaceObject
 from storefleet_demo.kube.cluster import KubeCluster
 from storefleet_demo.kube.store import ObjectStore
 from tests.reconciler_watch.support import wait_for
@@ -25,11 +26,13 @@ LABELS = {"storefleet.io/store": "st-abcdefgh23"}
 
 
 class Recorder:
-    def __init__(self) -> None:
-        self.events: list[tuple[str, str]] = []
+    """The events reported: (type, the store the object belongs to)."""
 
-    def __call__(self, kind: str, obj: dict[str, Any]) -> None:
-        self.events.append((kind, obj["metadata"]["name"]))
+    def __init__(self) -> None:
+        self.events: list[tuple[str, str | None]] = []
+
+    def __call__(self, kind: str, store: str | None) -> None:
+        self.events.append((kind, store))
 
 
 @contextlib.contextmanager
@@ -55,11 +58,12 @@ def test_lists_then_follows_changes_and_relists_after_410(kube_api: KubeCluster)
     core: Any = cluster._core
     core.create_namespace({"metadata": {"name": "st-abcdefgh23", "labels": LABELS}})
     seen = Recorder()
-    informer = Informer(cluster, NAMESPACES, seen, watch_timeout_s=1)
+    informer = Informer(cluster, NAMESPACES, seen, watch_timeout_s=1, codec=NAMESPACE_RECORDS)
     with running(informer):
         informer.synced.wait(5)
         assert ("SYNCED", "st-abcdefgh23") in seen.events
-        core.create_namespace({"metadata": {"name": "st-second0001", "labels": LABELS}})
+        second = {"storefleet.io/store": "st-second0001"}
+        core.create_namespace({"metadata": {"name": "st-second0001", "labels": second}})
         wait_for(lambda: informer.get("", "st-second0001"), what="the watch event")
         kube_api.call(_break_and_forget)
         core.delete_namespace("st-second0001")  # while the watch resumes into a 410 and relists
@@ -73,10 +77,12 @@ class EndsAtOnce:
     def __init__(self) -> None:
         self.watches = 0
 
-    def list_pages(self, resource: Resource, limit: int = 500) -> Iterator[tuple[list[dict[str, Any]], str]]:
-        yield [], "1"
+    def list_pages(self, resource: Resource, codec: Codec[Any], limit: int = 500) -> Iterator[Page[Any]]:
+        yield Page([], "1", None)
 
-    def watch_objects(self, resource: Resource, version: str, timeout_s: int) -> Iterator[tuple[str, Any]]:
+    def watch_events(
+        self, resource: Resource, version: str, timeout_s: int, codec: Codec[Any]
+    ) -> Iterator[Event[Any]]:
         self.watches += 1
         return iter(())
 
@@ -89,7 +95,8 @@ def test_watches_that_end_at_once_are_reopened_with_backoff_not_in_a_busy_loop()
     assert 1 <= cluster.watches <= 6  # 0.25-0.5 s, then 0.5-1 s, ...: a handful, not thousands
 
 
-POD_LABELS = {"storefleet.io/store": "st-abcdefgh23", "app.kubernetes.io/name": "ecommerce-store"}
+def pod_labels(store: str) -> dict[str, str]:
+    return {"storefleet.io/store": store, "app.kubernetes.io/name": "ecommerce-store"}
 
 
 def _container(restarts: int, waiting: str | None) -> dict[str, Any]:
@@ -111,9 +118,9 @@ def test_a_transformed_cache_keeps_and_reports_only_what_the_transform_keeps(kub
         core.patch_namespaced_pod_status(name, "st-abcdefgh23", body)
 
     spec = {"containers": [{"name": "wordpress", "image": "wordpress:6"}]}
-    for name in ("healthy-1", "looping-1"):
+    for name in ("healthy-1", "looping-1"):  # labelled as two stores, to tell their events apart
         core.create_namespaced_pod(
-            "st-abcdefgh23", {"metadata": {"name": name, "labels": POD_LABELS}, "spec": spec}
+            "st-abcdefgh23", {"metadata": {"name": name, "labels": pod_labels(name)}, "spec": spec}
         )
     status("healthy-1", 0, None)
     status("looping-1", 6, "CrashLoopBackOff")
@@ -140,27 +147,26 @@ def test_a_transformed_cache_keeps_and_reports_only_what_the_transform_keeps(kub
 
 
 class SmallPages(Cluster):
-    def list_pages(self, resource: Resource, limit: int = 2) -> Iterator[tuple[list[dict[str, Any]], str]]:
-        return super().list_pages(resource, limit)
+    def list_pages(self, resource: Resource, codec: Codec[Any], limit: int = 2) -> Iterator[Page[Any]]:
+        return super().list_pages(resource, codec, limit)
 
 
-def test_a_list_comes_in_pages_and_a_slim_cache_keeps_each_page_as_it_comes(kube_api: KubeCluster) -> None:
+def test_a_list_comes_in_pages_each_decoded_into_records_as_it_comes(kube_api: KubeCluster) -> None:
     cluster = SmallPages(kube_api.api_client())
     core: Any = cluster._core
     names = [f"st-paged{n:05d}" for n in range(5)]
     for name in names:
         core.create_namespace({"metadata": {"name": name, "labels": {"storefleet.io/store": name}}})
-    pages = list(cluster.list_pages(NAMESPACES))
-    assert [len(page) for page, _ in pages] == [2, 2, 1]
-    assert len({version for _, version in pages}) == 1  # one snapshot
+    pages = list(cluster.list_pages(NAMESPACES, JSON_OBJECTS))
+    assert [len(page.items) for page in pages] == [2, 2, 1]
+    assert len({page.resource_version for page in pages}) == 1  # one snapshot
     seen = Recorder()
-    informer = Informer(cluster, NAMESPACES, seen, watch_timeout_s=1, transform=slim_object)
+    informer = Informer(cluster, NAMESPACES, seen, watch_timeout_s=1, codec=NAMESPACE_RECORDS)
     with running(informer):
         assert informer.synced.wait(5)
         assert sorted(seen.events) == [("SYNCED", name) for name in names]
         kept = informer.get("", names[0])
-        assert kept is not None and kept["metadata"]["labels"]["storefleet.io/store"] == names[0]
-        assert "managedFields" not in kept["metadata"] and "spec" not in kept
+        assert isinstance(kept, NamespaceObject) and kept.metadata.labels.store == names[0]
 
 
 def test_a_kind_the_platform_may_not_list_is_said_once_and_tried_again_quietly(
@@ -183,7 +189,7 @@ class CountedPages:
         self.lock = threading.Lock()
         self.reading = self.most = 0
 
-    def list_pages(self, resource: Resource) -> Iterator[tuple[list[dict[str, Any]], str]]:
+    def list_pages(self, resource: Resource, codec: Codec[Any]) -> Iterator[Page[Any]]:
         for page in range(3):
             with self.lock:
                 self.reading += 1
@@ -191,13 +197,13 @@ class CountedPages:
             time.sleep(0.01)  # the page being fetched and decoded
             with self.lock:
                 self.reading -= 1
-            yield [{"metadata": {"name": f"{resource.plural}-{page}"}}], "7"
+            yield Page([{"metadata": {"name": f"{resource.plural}-{page}"}}], "7", None)
 
 
 def test_lists_of_many_informers_read_a_few_pages_at_a_time() -> None:
     cluster = CountedPages()
     informers = [
-        Informer(cast(Any, cluster), Resource("", "v1", f"kind{n}s"), Recorder(), transform=slim_object)
+        Informer(cast(Any, cluster), Resource("", "v1", f"kind{n}s"), Recorder())
         for n in range(PAGES_AT_ONCE * 3)
     ]
     threads = [threading.Thread(target=informer._relist) for informer in informers]

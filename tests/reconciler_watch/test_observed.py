@@ -6,14 +6,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from storefleet.reconciler_watch.observed import (
-    RELEASE_SPEC_READ,
-    parse_application,
-    parse_helmrelease,
-    parse_job,
-    slim_object,
-)
-from storefleet.reconciler_watch.rotation import flux_reverts_password
+from storefleet.reconciler_watch.observed import parse_application, parse_helmrelease
+from storefleet.reconciler_watch.wire import HelmReleaseObject, as_record
 from storefleet.renderer.manifests import ANNOTATION_SPEC_HASH
 
 SOURCE = {"repoURL": "http://git/fleet.git", "path": "charts/ecommerce-store",
@@ -46,9 +40,11 @@ def application(compared: dict[str, Any], synced: dict[str, Any] | None) -> dict
 
 
 def test_the_helmrelease_spec_hash_is_its_annotation() -> None:
-    release = {"metadata": {"generation": 2, "annotations": {ANNOTATION_SPEC_HASH: "h1"}}}
+    release = as_record({"metadata": {"generation": 2, "annotations": {ANNOTATION_SPEC_HASH: "h1"}}},
+                        HelmReleaseObject)  # fmt: skip
     assert parse_helmrelease(release, None).spec_hash == "h1"
-    assert parse_helmrelease({"metadata": {"generation": 2}}, True).spec_hash is None
+    bare = as_record({"metadata": {"generation": 2}}, HelmReleaseObject)
+    assert parse_helmrelease(bare, True).spec_hash is None
 
 
 def test_an_application_status_counts_only_when_compared_with_and_synced_from_its_spec() -> None:
@@ -68,33 +64,3 @@ def test_the_health_detail_comes_from_the_first_degraded_resource() -> None:
     with_message = application(SOURCE, SOURCE)
     with_message["status"]["health"]["message"] = "older Argo CD"
     assert parse_application(with_message, True).health_message == "older Argo CD"
-
-
-def test_the_slim_copies_the_caches_keep_read_the_same_as_the_objects() -> None:
-    spec_hash = "0123456789abcdef"
-    conditions = [{"type": "Ready", "status": "True", "reason": "UpgradeSucceeded", "observedGeneration": 2}]
-    release = {
-        "apiVersion": "helm.toolkit.fluxcd.io/v2", "kind": "HelmRelease",
-        "metadata": {"name": "st-slim000001", "namespace": "st-slim000001", "generation": 2,
-                     "annotations": {ANNOTATION_SPEC_HASH: spec_hash}, "labels": {"storefleet.io/store": "x"},
-                     "managedFields": [{"manager": "kustomize-controller"}] * 5},
-        "spec": {"values": {"store": {"id": "st-slim000001"}, "big": "x" * 5000},
-                 "driftDetection": {"mode": "enabled", "ignore": [{"paths": ["/data/admin"]}]}},
-        "status": {"observedGeneration": 2, "conditions": conditions, "lastHandledReconcileAt": "t"},
-    }  # fmt: skip
-    slim = slim_object(release, spec_keys=RELEASE_SPEC_READ)
-    assert parse_helmrelease(slim, True) == parse_helmrelease(release, True)
-    assert flux_reverts_password(slim, "st-slim000001", "woocommerce") == flux_reverts_password(
-        release, "st-slim000001", "woocommerce"
-    )
-    assert set(slim["spec"]) == {"driftDetection"} and "managedFields" not in slim["metadata"]
-    job = {
-        "metadata": {"name": "st-slim000001-setup-abc-0", "namespace": "st-slim000001",
-                     "labels": {"storefleet.io/store": "st-slim000001", "storefleet.io/setup": "true"}},
-        "spec": {"template": {"spec": {"containers": [{"name": "setup", "args": ["x"] * 100}]}}},
-        "status": {"failed": 1, "conditions": [{"type": "Failed", "status": "True", "message": "Backoff"}]},
-    }  # fmt: skip
-    assert parse_job(slim_object(job)) == parse_job(job)
-    assert (
-        "spec" not in slim_object(job) and slim_object(job)["metadata"]["labels"] == job["metadata"]["labels"]
-    )

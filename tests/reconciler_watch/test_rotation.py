@@ -150,21 +150,18 @@ def test_a_chart_without_the_rotation_script_says_so() -> None:
 def test_the_rendered_helmrelease_leaves_a_rotated_password_alone(engine: str) -> None:
     spec = StoreSpec(store_id=SID, tenant="u-alice", name="rotating", engine=engine)
     release = helmrelease(spec, RenderProfile(), {"labels": {}}, {})
-    assert flux_reverts_password(release, SID, engine) is None
+    assert flux_reverts_password(release["spec"]["driftDetection"], SID, engine) is None
 
 
 def test_a_helmrelease_rendered_before_rotation_would_revert_it() -> None:
-    older = {"spec": {"driftDetection": {"mode": "enabled"}}}
-    reason = flux_reverts_password(older, SID, "woocommerce")
+    reason = flux_reverts_password({"mode": "enabled"}, SID, "woocommerce")
     assert reason is not None and "/data/wordpress-admin-password" in reason and "roll out" in reason
     other = {"paths": ["/data/wordpress-admin-password"], "target": {"kind": "Secret", "name": "other"}}
-    assert flux_reverts_password({"spec": {"driftDetection": {"mode": "enabled", "ignore": [other]}}}, SID,
-                                 "woocommerce") is not None  # fmt: skip
+    assert flux_reverts_password({"mode": "enabled", "ignore": [other]}, SID, "woocommerce") is not None
     whole = {"paths": ["/data"], "target": {"kind": "Secret"}}
-    assert flux_reverts_password({"spec": {"driftDetection": {"mode": "enabled", "ignore": [whole]}}}, SID,
-                                 "woocommerce") is None  # fmt: skip
-    assert flux_reverts_password({"spec": {"driftDetection": {"mode": "warn"}}}, SID, "woocommerce") is None
-    assert flux_reverts_password({"spec": {}}, SID, "woocommerce") is None
+    assert flux_reverts_password({"mode": "enabled", "ignore": [whole]}, SID, "woocommerce") is None
+    assert flux_reverts_password({"mode": "warn"}, SID, "woocommerce") is None
+    assert flux_reverts_password(None, SID, "woocommerce") is None
 
 
 # ---- a store created from a backup: its objects keep the source's instance name ---------------------------
@@ -186,5 +183,6 @@ def test_a_store_restored_from_a_backup_rotates_in_the_secret_it_took_over() -> 
         restored_from={"store_id": instance, "backup": "b-1", "instance": instance},
     )  # fmt: skip
     release = helmrelease(spec, RenderProfile(), {"labels": {}}, {})
-    assert flux_reverts_password(release, instance, "medusa") is None  # the drift rule names its Secret
+    drift = release["spec"]["driftDetection"]
+    assert flux_reverts_password(drift, instance, "medusa") is None  # the drift rule names its Secret
     assert DueRotation(SID, "u-alice", "medusa", S.READY, ROTATION).instance == SID
