@@ -125,7 +125,7 @@ _VERSIONS = msgspec.json.Decoder(_Versioned)
 
 
 class RecordCodec(Generic[R]):
-    """Objects decoded into `kind`, one of the records of `wire.py`. An object whose fields have
+    """Objects decoded into `kind`, one of the records of `wire.py`, and settled. An object whose fields have
     other types than its kind's schema says (no API server lets one through; a test's may) is kept
     with its metadata alone, or left out when even that does not decode: one odd object never fails
     its whole list."""
@@ -137,9 +137,11 @@ class RecordCodec(Generic[R]):
 
     def page(self, body: bytes) -> Page[R]:
         try:
-            listed = self._pages.decode(body or b"{}")
+            listed: _Listed[R] = self._pages.decode(body or b"{}")
         except msgspec.ValidationError:
             return self._lenient_page(body)
+        for record in listed.items:
+            record.settle()
         meta = listed.metadata
         return Page(listed.items, meta.resourceVersion, meta.continue_ or None)
 
@@ -150,9 +152,12 @@ class RecordCodec(Generic[R]):
         if not event.object:
             return None
         try:
-            obj: R | None = self._one.decode(event.object)
+            decoded = self._one.decode(event.object)
         except msgspec.ValidationError:
             obj = self._lenient(msgspec.json.decode(event.object))
+        else:
+            decoded.settle()
+            obj = decoded
         if obj is None:
             return None
         return Event(event.type, obj, _VERSIONS.decode(event.object).metadata.resourceVersion)
@@ -177,9 +182,11 @@ class RecordCodec(Generic[R]):
             log.warning("%s %s does not match its schema (%s): keeping its metadata",
                         self.kind.__name__, name, exc)  # fmt: skip
         try:
-            return self.kind(metadata=as_record(_mapping(item).get("metadata"), ObjectMeta))
+            bare = self.kind(metadata=as_record(_mapping(item).get("metadata"), ObjectMeta))
         except msgspec.ValidationError:
             return None
+        bare.settle()
+        return bare
 
 
 RELEASE_RECORDS = RecordCodec(HelmReleaseObject)

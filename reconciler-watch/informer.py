@@ -65,9 +65,10 @@ class Informer:
         self._transform = transform
         self._codec = codec
         self._cache: dict[Key, Any] = {}
-        # the cache's keys by namespace, for `in_namespace` (off: a set per store namespace is not free)
+        # the cache's keys by namespace, for `in_namespace` (off where unread: one list per store
+        # namespace is not free); a list, as a namespace holds one or two objects of a kind
         self._index = by_namespace
-        self._by_namespace: dict[str, set[Key]] = {}
+        self._by_namespace: dict[str, list[Key]] = {}
         self._lock = threading.Lock()
         self.resource_version: str | None = None
         self.synced = threading.Event()
@@ -95,13 +96,15 @@ class Informer:
     def _put(self, key: Key, obj: Any) -> None:
         self._cache[key] = obj
         if self._index:
-            self._by_namespace.setdefault(key[0], set()).add(key)
+            keys = self._by_namespace.setdefault(key[0], [])
+            if key not in keys:
+                keys.append(key)
 
     def _drop(self, key: Key) -> None:
         self._cache.pop(key, None)
         keys = self._by_namespace.get(key[0])
-        if keys is not None:
-            keys.discard(key)
+        if keys is not None and key in keys:
+            keys.remove(key)
             if not keys:
                 del self._by_namespace[key[0]]
 

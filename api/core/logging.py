@@ -8,7 +8,7 @@ import re
 import sys
 from typing import Any
 
-from pythonjsonlogger.json import JsonFormatter
+from pythonjsonlogger.orjson import OrjsonFormatter
 
 from storefleet.api.core.request_context import current_request_id
 
@@ -127,7 +127,9 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-class _RedactingJsonFormatter(JsonFormatter):
+# orjson: a line costs a fraction of the standard library's encoder, which matters to a watcher that
+# logs one line per transition when 100,000 stores become ready together.
+class _RedactingJsonFormatter(OrjsonFormatter):
     def formatException(self, ei: Any) -> str:
         # pythonjsonlogger returns a list only with exc_info_as_array, which is not used here
         return redact_text(str(super().formatException(ei)))
