@@ -3,6 +3,7 @@ what it reads), leniently when an object breaks its schema, and a watch's ERROR 
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
 from typing import Any
 
@@ -108,3 +109,20 @@ def test_watch_events_carry_their_version_and_a_410_asks_for_a_relist() -> None:
     plain = JSON_OBJECTS.event(line)
     assert plain is not None and plain.object == release() and plain.resource_version == "41"
     assert JSON_OBJECTS.store(plain.object) == SID and JSON_OBJECTS.key(plain.object) == (SID, SID)
+
+
+def test_a_record_keeps_nothing_of_its_page_and_shares_its_store_id_with_its_kin() -> None:
+    body = page_of(release())
+    references = sys.getrefcount(body)
+    (record,) = RELEASE_RECORDS.page(body).items
+    assert sys.getrefcount(body) == references  # driftDetection is a copy, not a view into the page
+    assert record.spec.drift_detection() == DRIFT
+    meta = record.metadata
+    assert meta.name is meta.namespace is meta.labels.store  # one string for the store id
+    job = {
+        "metadata": {"name": f"{SID}-setup-abc-0", "namespace": SID, "labels": {"storefleet.io/store": SID}}
+    }
+    (job_record,) = JOB_RECORDS.page(page_of(job)).items
+    assert job_record.metadata.namespace is meta.namespace  # and across kinds
+    ready = record.status.conditions[0]
+    assert ready.type is sys.intern("Ready") and ready.reason is sys.intern("UpgradeSucceeded")
