@@ -202,7 +202,7 @@ def test_a_failed_restore_on_b_leaves_the_store_ready_on_a(
     assert len(failed) == 1 and "volume restore failed" in failed[0]["detail"]["reason"]
 
 
-def test_a_person_s_git_revert_of_the_create_commit_ends_the_move(
+def test_a_person_s_git_revert_of_the_create_commit_ends_the_move_and_its_copy_is_no_drift(
     client: TestClient, settings: Settings, admin: Any, tenant: Any, kube_api: KubeCluster,
     beta_api: KubeCluster, fleet_remote: Path, tmp_path: Path,
 ) -> None:  # fmt: skip
@@ -224,6 +224,14 @@ def test_a_person_s_git_revert_of_the_create_commit_ends_the_move(
             return sha or None
 
         create_sha = wait_for(created, what="the move's create commit")
+        # while it moves, git declares the store on both clusters: its copy on B is no drift
+        labelled = f"storefleet.io/store={sid}"
+        wait_for(
+            lambda: fleet.beta.kube.list_objects("v1", "Namespace", None, labels=labelled),
+            what="the store's namespace on B, where it waits for its restore",
+        )
+        drift = client.get("/api/v1/drift", headers=admin.headers).json()
+        assert drift["unread"] == [] and [i for i in drift["items"] if i["store_id"] == sid] == []
         push_human_revert(fleet_remote, create_sha, tmp_path)
         move = _move_ends(client, fleet, tenant, sid, "failed", restore_on_target=False)
     assert "removed in git by Pat Engineer" in move["reason"]
