@@ -28,6 +28,7 @@ from storefleet.api.auth.guardrails import AuthLimits
 from storefleet.api.backups.deletion_endpoints import router as store_deletion_router
 from storefleet.api.backups.endpoints import router as backups_router
 from storefleet.api.clusters.endpoints import router as clusters_router
+from storefleet.api.clusters.placement import PlacementPolicy
 from storefleet.api.clusters.service import ensure_settings_cluster
 from storefleet.api.core.bulkhead import Bulkhead
 from storefleet.api.core.circuit import KUBERNETES, RemoteCircuit
@@ -73,6 +74,7 @@ from storefleet.api.stores.auto_retry import AutoRetry, RetryPolicy
 from storefleet.api.stores.cluster_clients import ClusterClients
 from storefleet.api.stores.cluster_port import StoreCluster
 from storefleet.api.stores.cluster_service import not_a_cluster_failure
+from storefleet.api.stores.drain import Drainer, DrainPolicy
 from storefleet.api.stores.drift_endpoints import router as drift_router
 from storefleet.api.stores.endpoints import router as stores_router
 from storefleet.api.stores.template_endpoints import router as templates_router
@@ -310,6 +312,12 @@ def _start_fleet(
     if settings.auto_retry_max > 0:
         policy = RetryPolicy(settings.auto_retry_max, settings.auto_retry_base_s, settings.auto_retry_cap_s)
         fleet.loops.append(("auto retry", AutoRetry(pool, policy, settings.auto_retry_tick_s).run))
+    if settings.drain_concurrency > 0:
+        drain = DrainPolicy(
+            settings.drain_concurrency, settings.drain_retry_s, PlacementPolicy(settings.placement_policy)
+        )
+        drainer = Drainer(pool, services, fleet.context.profile, drain, settings.drain_tick_s)
+        fleet.loops.append(("cluster drain", drainer.run))
     fleet.start()
     return fleet
 

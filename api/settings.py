@@ -221,6 +221,11 @@ class Settings(BaseSettings):
     auto_retry_base_s: float = Field(default=60.0, gt=0, le=86_400, alias="AUTO_RETRY_BASE_S")
     auto_retry_cap_s: float = Field(default=3_600.0, gt=0, le=604_800, alias="AUTO_RETRY_CAP_S")
     auto_retry_tick_s: float = Field(default=10.0, gt=0, le=600, alias="AUTO_RETRY_TICK_S")
+    # A `draining` cluster's stores are moved off by the platform, this many at a time per cluster
+    # (api/stores/drain.py); 0: never (an admin moves each store). A refused store waits DRAIN_RETRY_S.
+    drain_concurrency: int = Field(default=2, ge=0, le=50, alias="DRAIN_CONCURRENCY")
+    drain_tick_s: float = Field(default=15.0, gt=0, le=600, alias="DRAIN_TICK_S")
+    drain_retry_s: float = Field(default=600.0, ge=0, le=86_400, alias="DRAIN_RETRY_S")
 
     # The price table of usage estimates (GET /usage): what a reserved CPU core and GiB of memory cost
     # an hour, and a GiB of volume a month. Defaults: typical on-demand cloud list prices.

@@ -139,3 +139,35 @@ async def target_root(conn: Connection, move: StoreMove) -> str | None:
     cur = await conn.execute("SELECT home FROM clusters WHERE id = %s", (move.target_cluster_id,))
     row = await cur.fetchone()
     return None if row is not None and row["home"] else move.target_cluster
+
+
+# ---- a cluster's drain (stores/drain.py) ---------------------------------------------------------------
+async def moves_off(conn: Connection, cluster_id: str, home: bool) -> int:
+    """The moves in flight off this cluster (`home`: the home cluster, source of the stores made
+    before placement, which name no cluster)."""
+    cur = await conn.execute(
+        "SELECT count(*) AS n FROM store_moves WHERE stage = ANY(%(stages)s)"
+        " AND (source_cluster_id = %(cluster)s OR (%(home)s AND source_cluster_id IS NULL))",
+        {"stages": _IN_FLIGHT, "cluster": cluster_id, "home": home},
+    )
+    row = await cur.fetchone()
+    return int(row["n"]) if row else 0
+
+
+async def drain_candidates(
+    conn: Connection, cluster_id: str, home: bool, refused_by: str, retry_s: float, limit: int
+) -> list[str]:
+    """Ready stores on this cluster with no move in flight, by id, leaving out those whose move
+    `refused_by` (the drain's actor) was refused in the last `retry_s` seconds."""
+    cur = await conn.execute(
+        "SELECT s.id FROM stores s"
+        " WHERE (s.cluster_id = %(cluster)s OR (%(home)s AND s.cluster_id IS NULL)) AND s.status = 'ready'"
+        " AND NOT EXISTS (SELECT 1 FROM store_moves m WHERE m.store_id = s.id AND m.stage = ANY(%(stages)s))"
+        " AND NOT EXISTS (SELECT 1 FROM audit_events a WHERE a.store_id = s.id"
+        "   AND a.event = 'store.move_refused' AND a.actor = %(actor)s"
+        "   AND a.created_at > now() - make_interval(secs => %(retry_s)s))"
+        " ORDER BY s.id LIMIT %(limit)s",
+        {"cluster": cluster_id, "home": home, "stages": _IN_FLIGHT, "actor": refused_by,
+         "retry_s": retry_s, "limit": limit},
+    )  # fmt: skip
+    return [row["id"] for row in await cur.fetchall()]

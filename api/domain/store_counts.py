@@ -109,16 +109,24 @@ async def oldest_unreconciled_commit_age(conn: Connection) -> tuple[int, float |
 class Placement:
     status: str
     cluster_id: str | None  # None: on no cluster the platform knows
+    # a move under way whose target directory is committed: the cluster its copy is arriving on
+    arriving_on: str | None = None
 
 
 async def store_placements(conn: Connection) -> dict[str, Placement]:
     """Every store's status and the cluster it runs on, deleted ones included (what git has or had);
-    a store made before placement runs on the settings cluster."""
+    a store made before placement runs on the settings cluster. A store being moved also names the
+    cluster its copy is arriving on (git holds its directory under both roots until the move ends)."""
     cur = await conn.execute(
         "SELECT s.id, s.status, coalesce(s.cluster_id, (SELECT id FROM clusters WHERE origin = 'settings'))"
-        " AS cluster_id FROM stores s"
+        " AS cluster_id, m.target_cluster_id AS arriving_on FROM stores s"
+        " LEFT JOIN store_moves m ON m.store_id = s.id AND m.target_created"
+        " AND m.stage IN ('backing_up', 'restoring', 'starting')"
     )
-    return {row["id"]: Placement(row["status"], row["cluster_id"]) for row in await cur.fetchall()}
+    return {
+        row["id"]: Placement(row["status"], row["cluster_id"], row["arriving_on"])
+        for row in await cur.fetchall()
+    }
 
 
 def _with_retries(*, auto_retries: int, **columns: Any) -> tuple[StoreRow, int]:

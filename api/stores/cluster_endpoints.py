@@ -13,7 +13,7 @@ from storefleet.api.core.openapi import error_responses
 from storefleet.api.core.services import services
 from storefleet.api.db.dependencies import DbConnection
 from storefleet.api.db.pool import Connection
-from storefleet.api.domain.cluster_access import cluster_of_store, watchable_clusters
+from storefleet.api.domain.cluster_access import watchable_clusters
 from storefleet.api.stores import cluster_service
 from storefleet.api.stores.cluster_schemas import StoreCredentials, StoreResources
 from storefleet.api.stores.cluster_service import ClusterAccess
@@ -57,13 +57,7 @@ async def store_cluster_access(request: Request, conn: Connection, store_id: str
     """The client of the cluster the store runs on: the settings cluster's, or a registered
     cluster's (`cluster_clients.py`). Reading where a store runs tells nothing of whose it is: the
     caller's service checks that before any cluster call."""
-    app_services = services(request)
-    clients = app_services.cluster_clients
-    reach = await cluster_of_store(conn, store_id) if clients is not None else None
-    if reach is None or reach.origin == "settings" or clients is None:
-        return cluster_access(request)
-    reached = await to_thread.run_sync(clients.reach, reach)
-    return ClusterAccess(reached.cluster, reached.circuit, app_services.kube_bulkhead)
+    return await cluster_service.access_of_store(services(request), conn, store_id)
 
 
 async def readable_clusters(request: Request, conn: Connection) -> list[ClusterView]:

@@ -25,6 +25,7 @@ from storefleet.api.core.circuit import CircuitOpenError, RemoteCircuit
 from storefleet.api.core.errors import Conflict, Forbidden, ServiceUnavailable
 from storefleet.api.db.pool import Connection
 from storefleet.api.domain import audit
+from storefleet.api.domain.cluster_access import cluster_of_store
 from storefleet.api.domain.lifecycle import StoreStatus
 from storefleet.api.domain.store_rows import StoreRow
 from storefleet.api.stores import readiness
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
     # The kubernetes client costs ~14 MB of memory at import: it is loaded only where a cluster is
     # configured (by the client built from the kubeconfig), never by a platform without one.
     from kubernetes.client.exceptions import ApiException
+
+    from storefleet.api.core.services import AppServices
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -239,3 +242,16 @@ async def read_resources(
     return readiness.store_resources(
         store.id, namespace, found.namespace, found.objects, unreadable=found.forbidden
     )
+
+
+async def access_of_store(app_services: AppServices, conn: Connection, store_id: str) -> ClusterAccess | None:
+    """The client of the cluster the store runs on (the settings cluster's, or a registered cluster's
+    from `cluster_clients.py`), with its guards; None when no cluster is configured."""
+    clients = app_services.cluster_clients
+    reach = await cluster_of_store(conn, store_id) if clients is not None else None
+    if reach is None or reach.origin == "settings" or clients is None:
+        if app_services.cluster is None:
+            return None
+        return ClusterAccess(app_services.cluster, app_services.kube_circuit, app_services.kube_bulkhead)
+    reached = await to_thread.run_sync(clients.reach, reach)
+    return ClusterAccess(reached.cluster, reached.circuit, app_services.kube_bulkhead)

@@ -24,6 +24,7 @@ from typing import Any
 STORE_LABEL = "storefleet.io/store"
 RUNNING = frozenset({"ready", "degraded"})
 GONE = frozenset({"deleted"})
+ARRIVING = "arriving"  # the status of a store whose copy a move is bringing onto this cluster
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,9 @@ def find_drift(
     elsewhere: Mapping[str, str] | None = None,
 ) -> list[Drift]:
     """One cluster's drift. `stores`: store id -> status, for every store git has or had on this
-    cluster (deleted ones included); `elsewhere`: live stores git places on another cluster -> its
-    name (their objects here are orphans too, left by a move or made by hand)."""
+    cluster (deleted ones included; `ARRIVING` for one a move is bringing here); `elsewhere`: live
+    stores git places on another cluster -> its name (their objects here are orphans too, left by a
+    move or made by hand)."""
     found: list[Drift] = []
     applied: set[str] = set()
     for obj in appliers:

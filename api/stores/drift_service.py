@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from storefleet.api.core.errors import AppError
 from storefleet.api.domain.store_counts import Placement
 from storefleet.api.stores.cluster_service import ClusterAccess
-from storefleet.api.stores.drift import Drift, find_drift, flux_drift
+from storefleet.api.stores.drift import ARRIVING, Drift, find_drift, flux_drift
 
 
 @dataclass(frozen=True)
@@ -34,11 +34,16 @@ async def fleet_drift(
     names = {view.id: view.name for view in views}
     failures: list[AppError] = []
     for view in views:
-        here = {sid: p.status for sid, p in placements.items() if p.cluster_id == view.id}
+        # a store moving here is neither an orphan (git declares its copy here) nor missing yet
+        here = {
+            sid: p.status if p.cluster_id == view.id else ARRIVING
+            for sid, p in placements.items()
+            if view.id in (p.cluster_id, p.arriving_on)
+        }
         elsewhere = {
             sid: names.get(p.cluster_id or "", "another cluster")
             for sid, p in placements.items()
-            if p.cluster_id != view.id and p.status != "deleted"
+            if sid not in here and p.status != "deleted"
         }
         try:
             items, unread = await _cluster_drift(view, here, elsewhere, argocd_namespace)

@@ -76,16 +76,28 @@ async def request_move(
 ) -> StoreMove:
     """Check the move, take the backup in the source cluster, record the move; audited."""
     store = await get_visible(conn, actor, store_id)
+    return await move_store(conn, source, actor, store, target_name, profile)
+
+
+async def move_store(
+    conn: Connection,
+    source: ClusterAccess | None,
+    actor: Actor,
+    store: StoreRow,
+    target_name: str,
+    profile: RenderProfile,
+) -> StoreMove:
+    """`request_move` for a store already read (the platform's own moves: a cluster's drain)."""
     try:
         source_row, target = await _check(conn, store, target_name, profile)
     except AppError as exc:
-        await _refused(conn, actor, store, target_name, exc)
+        await record_refusal(conn, actor, store, target_name, exc)
         raise
     spec = StoreSpec.model_validate(store.spec)
     try:
         backup = await _take_backup(require_cluster(source), spec, profile)
     except (MoveNeedsBackup, MoveInProgress) as exc:
-        await _refused(conn, actor, store, target_name, exc)
+        await record_refusal(conn, actor, store, target_name, exc)
         raise
     message = MSG_BACKING_UP.format(
         source=source_row or "the home cluster", backup=backup, target=target.name
@@ -160,7 +172,9 @@ async def _take_backup(guarded: ClusterAccess, spec: StoreSpec, profile: RenderP
     raise MoveInProgress(f"{NAME_ATTEMPTS} backups of this store were asked for this second; try again.")
 
 
-async def _refused(conn: Connection, actor: Actor, store: StoreRow, target: str, exc: AppError) -> None:
+async def record_refusal(
+    conn: Connection, actor: Actor, store: StoreRow, target: str | None, exc: AppError
+) -> None:
     detail = {"to": target, "code": exc.code, "message": exc.message}
     await audit.record(
         conn, EVENT_MOVE_REFUSED, actor, store_id=store.id, tenant=store.owner_id, detail=detail

@@ -14,6 +14,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
@@ -47,6 +48,7 @@ def settings(settings: Settings) -> Settings:
             "leader_poll_s": 0.3,
             "leader_check_s": 0.3,
             "move_stage_timeout_s": 60.0,
+            "drain_tick_s": 0.3,
         }
     )
 
@@ -202,7 +204,7 @@ def test_a_failed_restore_on_b_leaves_the_store_ready_on_a(
     assert len(failed) == 1 and "volume restore failed" in failed[0]["detail"]["reason"]
 
 
-def test_a_person_s_git_revert_of_the_create_commit_ends_the_move(
+def test_a_person_s_git_revert_of_the_create_commit_ends_the_move_and_its_copy_is_no_drift(
     client: TestClient, settings: Settings, admin: Any, tenant: Any, kube_api: KubeCluster,
     beta_api: KubeCluster, fleet_remote: Path, tmp_path: Path,
 ) -> None:  # fmt: skip
@@ -224,6 +226,14 @@ def test_a_person_s_git_revert_of_the_create_commit_ends_the_move(
             return sha or None
 
         create_sha = wait_for(created, what="the move's create commit")
+        # while it moves, git declares the store on both clusters: its copy on B is no drift
+        labelled = f"storefleet.io/store={sid}"
+        wait_for(
+            lambda: fleet.beta.kube.list_objects("v1", "Namespace", None, labels=labelled),
+            what="the store's namespace on B, where it waits for its restore",
+        )
+        drift = client.get("/api/v1/drift", headers=admin.headers).json()
+        assert drift["unread"] == [] and [i for i in drift["items"] if i["store_id"] == sid] == []
         push_human_revert(fleet_remote, create_sha, tmp_path)
         move = _move_ends(client, fleet, tenant, sid, "failed", restore_on_target=False)
     assert "removed in git by Pat Engineer" in move["reason"]
@@ -255,3 +265,47 @@ def test_deleting_the_store_during_its_move_ends_the_move_without_a_commit_on_b(
         move = wait_for(ended, what="the move's end")
     assert "move abandoned" in move["reason"]
     assert all(root == f"tenants/{tenant.id}" for _, root in _commits(fleet_remote, sid))
+
+
+def test_a_draining_cluster_has_its_ready_stores_moved_off_by_the_platform(
+    client: TestClient, settings: Settings, admin: Any, tenant: Any, kube_api: KubeCluster,
+    beta_api: KubeCluster, fleet_remote: Path, tmp_path: Path,
+) -> None:  # fmt: skip
+    fleet = Fleet(fleet_remote, kube_api, beta_api)
+    with ExitStack() as running:
+        running.enter_context(every_cluster_watched(client, settings))
+        running.enter_context(fleet.home.run_in_background())
+        running.enter_context(fleet.beta.run_in_background())
+        sid = _ready_store(client, tenant, fleet)
+        home = str(settings.cluster_name)
+        drained = client.patch(f"/api/v1/clusters/{home}", json={"state": "draining"}, headers=admin.headers)
+        assert drained.status_code == 200, drained.text
+
+        def refused() -> list[dict[str, Any]]:
+            return [e for e in events(client, admin, sid) if e["event"] == "store.move_refused"]
+
+        # nowhere to go yet: refused once, audited, and not tried again at every tick
+        (refusal,) = wait_for(refused, what="the drain's refusal")
+        assert refusal["actor"] == "system:drain" and refusal["detail"]["to"] is None, refusal
+        _register_beta(client, admin, beta_api, tmp_path)
+        client.portal.call(asyncio.sleep, 1.0)
+        assert len(refused()) == 1
+        # once its refusal is older than DRAIN_RETRY_S, the store moves to the active cluster
+        _age_refusals(settings, sid)
+        wait_for(lambda: client.get(f"/api/v1/stores/{sid}/move", headers=tenant.headers).json(),
+                 what="the drain's move")  # fmt: skip
+        _move_ends(client, fleet, tenant, sid, "done")
+        store = client.get(f"/api/v1/stores/{sid}", headers=tenant.headers).json()
+    assert store["cluster"]["name"] == TARGET and store["status"] == "ready"
+    (requested,) = [e for e in events(client, admin, sid) if e["event"] == "store.move_requested"]
+    assert requested["actor"] == "system:drain" and requested["detail"]["to"] == TARGET
+
+
+def _age_refusals(settings: Settings, store_id: str) -> None:
+    assert settings.database_url is not None
+    with psycopg.connect(settings.database_url.get_secret_value(), autocommit=True) as conn:
+        conn.execute(
+            "UPDATE audit_events SET created_at = created_at - interval '1 day'"
+            " WHERE store_id = %s AND event = 'store.move_refused'",
+            (store_id,),
+        )

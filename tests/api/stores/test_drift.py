@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from storefleet.api.stores.drift import find_drift, flux_drift
+from storefleet.api.stores.drift import ARRIVING, find_drift, flux_drift
 
 
 def labelled(kind: str, store_id: str, namespace: str | None = None, **status: Any) -> dict[str, Any]:
@@ -130,3 +130,11 @@ def test_flux_drift_is_what_helm_controllers_latest_event_says() -> None:
     assert ("not_corrected", "st-ready1") in again
     assert again[("not_corrected", "st-ready1")].resources[1] == "Service/st-ready1/st-ready1-wordpress"
     assert flux_drift(stores, []) == []
+
+
+def test_a_store_a_move_is_bringing_here_is_neither_an_orphan_nor_missing() -> None:
+    stores = {"st-arrive001": ARRIVING}
+    namespaces = [labelled("Namespace", "st-arrive001")]
+    assert find_drift(stores, [], namespaces, {}) == []  # its namespace comes first, for the restore
+    release = [labelled("HelmRelease", "st-arrive001", "st-arrive001")]
+    assert find_drift(stores, release, namespaces, {}) == []

@@ -151,8 +151,8 @@ export interface paths {
         head?: never;
         /**
          * Update Cluster
-         * @description Change the fields given. `state`: `cordoned` takes no new store, `draining` has its stores moved
-         *     off (both once placement exists). Audited as `cluster.updated` with the changed fields before and
+         * @description Change the fields given. `state`: `cordoned` takes no new store, `draining` has its ready stores
+         *     moved off by the platform, a few at a time (`DRAIN_CONCURRENCY`). Audited as `cluster.updated` with the changed fields before and
          *     after.
          */
         patch: operations["updateCluster"];
@@ -1289,7 +1289,7 @@ export interface components {
             reserved: components["schemas"]["Reserved"];
             /**
              * State
-             * @description `active`; `cordoned`: receives no new store; `draining`: its stores are to be moved off
+             * @description `active`; `cordoned`: receives no new store; `draining`: the platform moves its stores off
              * @enum {string}
              */
             state: "active" | "cordoned" | "draining";
