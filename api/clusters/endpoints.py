@@ -102,8 +102,8 @@ async def update_cluster(
     ] = None,
 ) -> ClusterOut:
     """Change the fields given. `state`: `cordoned` takes no new store, `draining` has its ready stores
-    moved off by the platform, a few at a time (`DRAIN_CONCURRENCY`). Audited as `cluster.updated` with the changed fields before and
-    after."""
+    moved off by the platform, a few at a time (`DRAIN_CONCURRENCY`). Audited as `cluster.updated` with
+    the changed fields before and after."""
     row = await service.update_cluster(conn, name, body, actor, if_match=_version(if_match))
     directory.changed()  # committed: store answers name the cluster as it is now
     return _etag(response, await service.present_one(conn, row))

@@ -195,7 +195,8 @@ class ClusterOut(BaseModel):
         "has not tried since the access was set); never holds credentials",
     )
     state: ClusterState = Field(
-        description="`active`; `cordoned`: receives no new store; `draining`: the platform moves its stores off"
+        description="`active`; `cordoned`: receives no new store; `draining`: the platform moves its stores"
+        " off"
     )
     origin: Literal["api", "settings"] = Field(
         description="`settings`: the cluster the platform's settings name (CLUSTER_NAME, GITOPS_ENGINE, "

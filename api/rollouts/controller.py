@@ -9,7 +9,6 @@ the gate waits for."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import urllib.error
 import urllib.request
@@ -19,6 +18,7 @@ from typing import Any
 from psycopg_pool import AsyncConnectionPool
 
 from storefleet.api.core.actor import Actor
+from storefleet.api.core.ticks import every
 from storefleet.api.db.pool import Connection
 from storefleet.api.domain import audit, stores_repository
 from storefleet.api.metrics import registry as metrics
@@ -79,13 +79,7 @@ class RolloutController:
         self._probes: dict[tuple[str, int, int], dict[str, str]] = {}
 
     async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            try:
-                await self.drive_once()
-            except Exception:
-                log.exception("rollout controller: pass failed; trying again")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=self._tick_s)
+        await every(self._tick_s, stop, self.drive_once, "rollout controller")
 
     async def drive_once(self) -> None:
         async with self._pool.connection() as conn:

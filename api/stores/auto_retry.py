@@ -12,7 +12,6 @@ may run the loop: each pass locks the rows it retries and skips those another re
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 from psycopg_pool import AsyncConnectionPool
 
 from storefleet.api.core.actor import Actor
+from storefleet.api.core.ticks import every
 from storefleet.api.db.pool import Connection
 from storefleet.api.domain import store_counts
 from storefleet.api.domain.store_rows import StoreRow
@@ -50,13 +50,7 @@ class AutoRetry:
         self._tick_s = tick_s
 
     async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            try:
-                await self.retry_due()
-            except Exception:
-                log.exception("auto retry: pass failed; trying again")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=self._tick_s)
+        await every(self._tick_s, stop, self.retry_due, "auto retry")
 
     async def retry_due(self) -> list[str]:
         """One pass: retry every failed store that is due; returns their ids."""

@@ -15,7 +15,6 @@ twice.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +27,7 @@ from storefleet.api.clusters.placing import place
 from storefleet.api.core.actor import Actor
 from storefleet.api.core.errors import AppError
 from storefleet.api.core.services import AppServices
+from storefleet.api.core.ticks import every
 from storefleet.api.db.pool import Connection
 from storefleet.api.domain import move_repository as moves
 from storefleet.api.domain import stores_repository
@@ -63,13 +63,7 @@ class Drainer:
         self._said_no_backups = False
 
     async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            try:
-                await self.drain_once()
-            except Exception:
-                log.exception("cluster drain: pass failed; trying again")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=self._tick_s)
+        await every(self._tick_s, stop, self.drain_once, "cluster drain")
 
     async def drain_once(self) -> list[str]:
         """One pass over the draining clusters; the stores whose move it started."""

@@ -152,8 +152,8 @@ export interface paths {
         /**
          * Update Cluster
          * @description Change the fields given. `state`: `cordoned` takes no new store, `draining` has its ready stores
-         *     moved off by the platform, a few at a time (`DRAIN_CONCURRENCY`). Audited as `cluster.updated` with the changed fields before and
-         *     after.
+         *     moved off by the platform, a few at a time (`DRAIN_CONCURRENCY`). Audited as `cluster.updated` with
+         *     the changed fields before and after.
          */
         patch: operations["updateCluster"];
         trace?: never;
