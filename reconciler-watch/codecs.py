@@ -23,6 +23,7 @@ from storefleet.reconciler_watch.wire import (
     R,
     as_record,
 )
+from storefleet.renderer.names import LABEL_STORE
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +91,7 @@ class JsonObjects:
         return str(meta.get("namespace") or ""), str(meta.get("name") or "")
 
     def store(self, obj: dict[str, Any]) -> str | None:
-        store = _mapping(_mapping(obj.get("metadata")).get("labels")).get("storefleet.io/store")
+        store = _mapping(_mapping(obj.get("metadata")).get("labels")).get(LABEL_STORE)
         return str(store) if store else None
 
 
