@@ -126,6 +126,10 @@ class Cluster(FluxDriftEvents, VeleroObjects, VolumeObjects, LimitObjects, Secre
         self._batch: Any = client.BatchV1Api(api_client)
         self._timeout = request_timeout_s
 
+    def close(self) -> None:
+        """Release the client's connections (a client no longer used: its cluster was deleted)."""
+        self.api_client.close()  # type: ignore[no-untyped-call]
+
     # ---- list + watch ----------------------------------------------------------------------------
     def _list_fn(self, resource: Resource) -> Any:
         if resource.group in ("", "batch"):
