@@ -87,6 +87,17 @@ class Fleet:
         install_crds(home, self.home.kube)
         install_crds(beta, self.beta.kube)
 
+    @contextmanager
+    def running(self, client: TestClient, settings: Settings, beta_applies: bool = True) -> Iterator[None]:
+        """A watcher per registered cluster, and each cluster's Flux applying its root (B's only
+        when `beta_applies`)."""
+        with ExitStack() as running:
+            running.enter_context(every_cluster_watched(client, settings))
+            running.enter_context(self.home.run_in_background())
+            if beta_applies:
+                running.enter_context(self.beta.run_in_background())
+            yield
+
     def velero_pass(self, restore_on_target: bool = True) -> None:
         self.home_velero.reconcile()
         self.beta_velero.sync_backups()
@@ -147,10 +158,7 @@ def test_a_store_moved_from_a_to_b_ends_ready_on_b_with_one_create_and_one_delet
 ) -> None:  # fmt: skip
     fleet = Fleet(fleet_remote, kube_api, beta_api)
     _register_beta(client, admin, beta_api, tmp_path)
-    with ExitStack() as running:
-        running.enter_context(every_cluster_watched(client, settings))
-        running.enter_context(fleet.home.run_in_background())
-        running.enter_context(fleet.beta.run_in_background())
+    with fleet.running(client, settings):
         sid = _ready_store(client, tenant, fleet)
         before, lived = _commits(fleet_remote, sid), transitions(client, tenant, sid)
         _move(client, admin, sid)
@@ -185,10 +193,7 @@ def test_a_failed_restore_on_b_leaves_the_store_ready_on_a(
     fleet = Fleet(fleet_remote, kube_api, beta_api)
     fleet.beta_velero.fail_restores("", reason="volume restore failed")
     _register_beta(client, admin, beta_api, tmp_path)
-    with ExitStack() as running:
-        running.enter_context(every_cluster_watched(client, settings))
-        running.enter_context(fleet.home.run_in_background())
-        running.enter_context(fleet.beta.run_in_background())
+    with fleet.running(client, settings):
         sid = _ready_store(client, tenant, fleet)
         before = _commits(fleet_remote, sid)
         _move(client, admin, sid)
@@ -210,10 +215,7 @@ def test_a_person_s_git_revert_of_the_create_commit_ends_the_move_and_its_copy_i
 ) -> None:  # fmt: skip
     fleet = Fleet(fleet_remote, kube_api, beta_api)
     _register_beta(client, admin, beta_api, tmp_path)
-    with ExitStack() as running:
-        running.enter_context(every_cluster_watched(client, settings))
-        running.enter_context(fleet.home.run_in_background())
-        running.enter_context(fleet.beta.run_in_background())
+    with fleet.running(client, settings):
         sid = _ready_store(client, tenant, fleet)
         _move(client, admin, sid)
         fleet.home_velero.reconcile()
@@ -251,9 +253,7 @@ def test_deleting_the_store_during_its_move_ends_the_move_without_a_commit_on_b(
 ) -> None:  # fmt: skip
     fleet = Fleet(fleet_remote, kube_api, beta_api)
     _register_beta(client, admin, beta_api, tmp_path)
-    with ExitStack() as running:
-        running.enter_context(every_cluster_watched(client, settings))
-        running.enter_context(fleet.home.run_in_background())
+    with fleet.running(client, settings, beta_applies=False):
         sid = _ready_store(client, tenant, fleet)
         _move(client, admin, sid)  # its backup is never taken: the move waits at `backing_up`
         assert client.delete(f"/api/v1/stores/{sid}", headers=tenant.headers).status_code == 202
@@ -272,10 +272,7 @@ def test_a_draining_cluster_has_its_ready_stores_moved_off_by_the_platform(
     beta_api: KubeCluster, fleet_remote: Path, tmp_path: Path,
 ) -> None:  # fmt: skip
     fleet = Fleet(fleet_remote, kube_api, beta_api)
-    with ExitStack() as running:
-        running.enter_context(every_cluster_watched(client, settings))
-        running.enter_context(fleet.home.run_in_background())
-        running.enter_context(fleet.beta.run_in_background())
+    with fleet.running(client, settings):
         sid = _ready_store(client, tenant, fleet)
         home = str(settings.cluster_name)
         drained = client.patch(f"/api/v1/clusters/{home}", json={"state": "draining"}, headers=admin.headers)
