@@ -7,6 +7,7 @@ import asyncio
 from typing import Any
 
 import psycopg
+import pytest
 from fastapi.testclient import TestClient
 
 from storefleet.api.core.services import app_services
@@ -22,7 +23,8 @@ def _log(client: TestClient, account: Any, **query: Any) -> dict[str, Any]:
     return page
 
 
-def _two_tenants_and_a_push(
+@pytest.fixture
+def two_tenants_and_a_push(
     client: TestClient,
     tenant: Any,
     other_tenant: Any,
@@ -31,6 +33,7 @@ def _two_tenants_and_a_push(
     set_status: Any,
     human: Any,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Our store created and updated, theirs created, then a person's push: (ours, theirs)."""
     ours = new_store(tenant, "acme-shop")
     theirs = new_store(other_tenant, "other-shop")
     drain()
@@ -51,12 +54,9 @@ def test_the_log_lists_every_commit_newest_first_with_its_actor_and_stores(
     admin: Any,
     tenant: Any,
     other_tenant: Any,
-    new_store: Any,
-    drain: Any,
-    set_status: Any,
-    human: Any,
+    two_tenants_and_a_push: tuple[dict[str, Any], dict[str, Any]],
 ) -> None:
-    ours, theirs = _two_tenants_and_a_push(client, tenant, other_tenant, new_store, drain, set_status, human)
+    ours, theirs = two_tenants_and_a_push
     services = app_services(client.app)
     services.settings = services.settings.model_copy(update={"fleet_commit_url": COMMIT_URL})
     commits = _log(client, admin)["commits"]
@@ -82,12 +82,9 @@ def test_filters_combine_and_pages_follow_the_cursor(
     admin: Any,
     tenant: Any,
     other_tenant: Any,
-    new_store: Any,
-    drain: Any,
-    set_status: Any,
-    human: Any,
+    two_tenants_and_a_push: tuple[dict[str, Any], dict[str, Any]],
 ) -> None:
-    ours, theirs = _two_tenants_and_a_push(client, tenant, other_tenant, new_store, drain, set_status, human)
+    ours, theirs = two_tenants_and_a_push
     by_store = _log(client, admin, store=ours["id"])["commits"]
     assert [c["action"] for c in by_store] == ["update", "create"]
     by_tenant = _log(client, admin, tenant=other_tenant.id)["commits"]
