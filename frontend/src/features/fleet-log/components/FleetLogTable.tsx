@@ -1,3 +1,4 @@
+import { BorderedTable } from "@/components/BorderedTable";
 import { Link } from "react-router-dom";
 import { ExternalLink } from "@/components/ExternalLink";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
@@ -61,67 +62,50 @@ type FleetLogTableProps = { commits: FleetCommit[]; onRevert: (commit: FleetComm
 
 export function FleetLogTable({ commits, onRevert }: FleetLogTableProps) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-      <table className="w-full text-left text-sm">
-        <caption className="sr-only">Fleet repo commits, newest first</caption>
-        <thead>
-          <tr className="border-b border-slate-200 text-xs uppercase text-slate-600">
-            <th scope="col" className="p-2 font-medium">
-              When
-            </th>
-            <th scope="col" className="p-2 font-medium">
-              Commit
-            </th>
-            <th scope="col" className="p-2 font-medium">
-              Made by
-            </th>
-            <th scope="col" className="p-2 font-medium">
-              Action
-            </th>
-            <th scope="col" className="p-2 font-medium">
-              Stores
-            </th>
-            <th scope="col" className="p-2 font-medium">
-              <span className="sr-only">Revert</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {commits.map((commit) => (
-            <tr key={commit.sha} className="border-b border-slate-100 align-top last:border-0">
-              <td className="whitespace-nowrap p-2 text-xs text-slate-600">
-                <time dateTime={commit.time}>{formatDateTime(commit.time)}</time>
-              </td>
-              <td className="min-w-[14rem] p-2">
-                <Sha commit={commit} />
-                <p className="break-words text-xs text-slate-700">{commit.summary}</p>
-              </td>
-              <td className="p-2">
-                <Badge tone={ACTOR_TONES[commit.actor_kind]}>{ACTOR_LABELS[commit.actor_kind]}</Badge>
-                <p className="break-all text-xs text-slate-700">{commit.actor}</p>
-              </td>
-              <td className="p-2 font-mono text-xs">{commit.action}</td>
-              <td className="p-2 text-xs">
-                <Stores commit={commit} />
-              </td>
-              <td className="p-2 text-right">
-                {commit.revertable ? (
-                  <Button
-                    variant="outline"
-                    size="sm"
-                    onClick={() => onRevert(commit)}
-                    aria-label={`Revert ${commit.short_sha}`}
-                  >
-                    Revert
-                  </Button>
-                ) : (
-                  <NotRevertable commit={commit} />
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <BorderedTable
+      caption="Fleet repo commits, newest first"
+      columns={[
+        { label: "When" },
+        { label: "Commit" },
+        { label: "Made by" },
+        { label: "Action" },
+        { label: "Stores" },
+        { label: "Revert", hidden: true },
+      ]}
+    >
+      {commits.map((commit) => (
+        <tr key={commit.sha} className="border-b border-slate-100 align-top last:border-0">
+          <td className="whitespace-nowrap p-2 text-xs text-slate-600">
+            <time dateTime={commit.time}>{formatDateTime(commit.time)}</time>
+          </td>
+          <td className="min-w-[14rem] p-2">
+            <Sha commit={commit} />
+            <p className="break-words text-xs text-slate-700">{commit.summary}</p>
+          </td>
+          <td className="p-2">
+            <Badge tone={ACTOR_TONES[commit.actor_kind]}>{ACTOR_LABELS[commit.actor_kind]}</Badge>
+            <p className="break-all text-xs text-slate-700">{commit.actor}</p>
+          </td>
+          <td className="p-2 font-mono text-xs">{commit.action}</td>
+          <td className="p-2 text-xs">
+            <Stores commit={commit} />
+          </td>
+          <td className="p-2 text-right">
+            {commit.revertable ? (
+              <Button
+                variant="outline"
+                size="sm"
+                onClick={() => onRevert(commit)}
+                aria-label={`Revert ${commit.short_sha}`}
+              >
+                Revert
+              </Button>
+            ) : (
+              <NotRevertable commit={commit} />
+            )}
+          </td>
+        </tr>
+      ))}
+    </BorderedTable>
   );
 }
