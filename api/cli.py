@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import gc
 import logging
 import os
 import sys
@@ -179,6 +180,7 @@ def _run_worker(kind: str) -> None:
     if kind == "watch":
         _refuse_demo_cluster(settings)
         _few_malloc_arenas()
+        _fewer_collections()
     try:
         asyncio.run(run_watcher(settings) if kind == "watch" else run_fleet_workers(settings))
     except ConfigurationError as exc:
@@ -202,6 +204,19 @@ def _few_malloc_arenas() -> None:
         libc.mallopt(M_ARENA_MAX, WATCHER_MALLOC_ARENAS)
     except (OSError, AttributeError):
         return
+
+
+WATCHER_GC_THRESHOLD = 20_000  # the youngest generation's; CPython's default is 700
+
+
+def _fewer_collections() -> None:
+    """The watcher allocates containers by the million as it judges a batch of stores (rows,
+    observations, decisions), which live until the batch is written. At the default threshold most
+    of them are collected young while still alive, promoted, then walked again by full collections:
+    a fifth of its CPU at 100,000 stores (bench B8: 20.2 against 15.5 CPU-s). Collected less often,
+    they mostly die young; the caches it keeps are records the collector does not track."""
+    _, middle, oldest = gc.get_threshold()
+    gc.set_threshold(WATCHER_GC_THRESHOLD, middle, oldest)
 
 
 def _refuse_demo_cluster(settings: Settings) -> None:
